@@ -1,0 +1,156 @@
+# vntl — build, test, demo, benchmark and install.
+#
+#   make            build everything into build/release
+#   make check      install missing dependencies, run every test twice:
+#                   a normal build and an ASan+UBSan build
+#   make demo       demo PKI + registry + signed lists, served on https://localhost:8443
+#   make bench      benchmarks, each printed as a ratio against a baseline run alongside
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# Sources are found by folder (see DESIGN.md): adding a .c file to a module
+# needs no change here.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build/release
+SAN     ?= 0
+
+PKGS := openssl libxml-2.0 xmlsec1-openssl sqlite3 libmicrohttpd libcurl jansson
+# Missing pkg-config modules must not abort parsing: `make check` installs them first.
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+CC      ?= cc
+CSTD    := -std=c17 -D_GNU_SOURCE
+WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes
+ifeq ($(SAN),1)
+OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+LDSAN   := -fsanitize=address,undefined
+else
+OPT     := -O2 -g
+LDSAN   :=
+endif
+CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) -fPIC -I. -Ivalidator $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL := $(LDSAN) $(LDFLAGS)
+
+# --- version of the public library (validator/vntl.h) ---
+VNTL_MAJOR := 1
+VNTL_VERSION := 1.0.0
+
+# --- modules ---
+VAL_MAIN := validator/vntl_validate_main.c
+PUB_MAIN := publisher/vntl_main.c
+WEB_MAIN := web/vntld_main.c
+VAL_SRC  := $(filter-out $(VAL_MAIN),$(wildcard validator/*.c))
+DB_SRC   := $(wildcard db/*.c)
+CLI_SRC  := $(wildcard db/cli/*.c)
+PUB_SRC  := $(filter-out $(PUB_MAIN),$(wildcard publisher/*.c))
+WEB_SRC  := $(filter-out $(WEB_MAIN),$(wildcard web/*.c))
+TESTLIB_SRC := $(wildcard tests/lib/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+LIBVNTL_A  := $(BUILD)/libvntl.a
+LIBVNTL_SO := $(BUILD)/libvntl.so.$(VNTL_VERSION)
+LIBDB      := $(BUILD)/libvntl-db.a
+LIBCLI     := $(BUILD)/libvntl-cli.a
+LIBPUB     := $(BUILD)/libvntl-publisher.a
+LIBWEB     := $(BUILD)/libvntl-web.a
+# Link order: dependants first (web -> publisher -> db, everything -> validator).
+INTERNAL_LIBS := $(LIBWEB) $(LIBCLI) $(LIBPUB) $(LIBDB) $(LIBVNTL_A)
+
+# A program is built once its main exists (modules land one issue at a time).
+PROGRAMS := $(if $(wildcard $(PUB_MAIN)),$(BUILD)/vntl) \
+            $(if $(wildcard $(VAL_MAIN)),$(BUILD)/vntl-validate) \
+            $(if $(wildcard $(WEB_MAIN)),$(BUILD)/vntld)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/%,$(FUZZ_SRC))
+
+.PHONY: all deps check test demo bench install uninstall clean
+.DEFAULT_GOAL := all
+
+all: $(PROGRAMS) $(LIBVNTL_A) $(LIBVNTL_SO) $(BUILD)/vntl.pc
+
+deps:
+	@scripts/install-deps.sh --check >/dev/null 2>&1 || scripts/install-deps.sh
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+define static_lib
+$(1): $(call obj,$(2))
+	@mkdir -p $$(dir $$@)
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(eval $(call static_lib,$(LIBVNTL_A),$(VAL_SRC)))
+$(eval $(call static_lib,$(LIBDB),$(DB_SRC)))
+$(eval $(call static_lib,$(LIBCLI),$(CLI_SRC)))
+$(eval $(call static_lib,$(LIBPUB),$(PUB_SRC)))
+$(eval $(call static_lib,$(LIBWEB),$(WEB_SRC)))
+
+$(LIBVNTL_SO): $(call obj,$(VAL_SRC))
+	$(CC) -shared -Wl,-soname,libvntl.so.$(VNTL_MAJOR) -Wl,--no-undefined $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+	ln -sf libvntl.so.$(VNTL_VERSION) $(BUILD)/libvntl.so.$(VNTL_MAJOR)
+	ln -sf libvntl.so.$(VNTL_MAJOR) $(BUILD)/libvntl.so
+
+$(BUILD)/vntl.pc: validator/vntl.pc.in Makefile
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VNTL_VERSION)|g' $< > $@
+
+$(BUILD)/vntl: $(call obj,$(PUB_MAIN)) $(INTERNAL_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
+$(BUILD)/vntl-validate: $(call obj,$(VAL_MAIN)) $(LIBVNTL_A)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIBVNTL_A) $(PKG_LIBS) -lpthread
+$(BUILD)/vntld: $(call obj,$(WEB_MAIN)) $(INTERNAL_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) $(CMOCKA_LIBS) -lpthread
+$(BUILD)/tests/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
+
+# Everything the tests run: programs, unit tests, fuzz drivers.
+test-build: all $(UNIT_BINS) $(FUZZ_BINS)
+
+test: test-build
+	tests/run-all.sh $(BUILD) $(SAN)
+
+check: deps
+	$(MAKE) test BUILD=build/release SAN=0
+	$(MAKE) test BUILD=build/asan SAN=1
+
+demo: deps all
+	scripts/demo.sh $(BUILD)
+
+bench: deps all
+	scripts/bench.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(LIBVNTL_A) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(LIBVNTL_SO) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libvntl.so.$(VNTL_VERSION) $(DESTDIR)$(PREFIX)/lib/libvntl.so.$(VNTL_MAJOR)
+	ln -sf libvntl.so.$(VNTL_MAJOR) $(DESTDIR)$(PREFIX)/lib/libvntl.so
+	install -m 644 validator/vntl.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(BUILD)/vntl.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	@if [ -z "$(DESTDIR)" ] && command -v ldconfig >/dev/null; then ldconfig; fi
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,vntl vntl-validate vntld)
+	rm -f $(DESTDIR)$(PREFIX)/lib/libvntl.* $(DESTDIR)$(PREFIX)/include/vntl.h
+	rm -f $(DESTDIR)$(PREFIX)/lib/pkgconfig/vntl.pc
+
+clean:
+	rm -rf build
+
+.PHONY: test-build
+.SECONDARY:

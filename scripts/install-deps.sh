@@ -1,0 +1,52 @@
+#!/bin/sh
+# Install, with apt-get, whatever vntl needs to build, test, demo and benchmark
+# that this Debian 12 machine lacks. Safe to run again: it installs nothing
+# when everything is present.  --check only reports (exit 1 if something is
+# missing) and never installs.
+set -eu
+
+# pkg-config module -> Debian package providing it
+LIBS="openssl:libssl-dev libxml-2.0:libxml2-dev xmlsec1-openssl:libxmlsec1-dev
+sqlite3:libsqlite3-dev libmicrohttpd:libmicrohttpd-dev libcurl:libcurl4-openssl-dev
+cmocka:libcmocka-dev jansson:libjansson-dev"
+
+# command -> Debian package (tools the build, tests, demo and benchmarks run)
+TOOLS="pkg-config:pkg-config cc:gcc make:make openssl:openssl xmllint:libxml2-utils
+xmlsec1:xmlsec1 sqlite3:sqlite3 curl:curl python3:python3 wrk:wrk nginx:nginx-light
+node:nodejs npm:npm"
+
+missing=""
+have_pkgconfig=0
+command -v pkg-config >/dev/null 2>&1 && have_pkgconfig=1
+for pair in $LIBS; do
+	mod=${pair%%:*}; pkg=${pair#*:}
+	if [ $have_pkgconfig -eq 0 ] || ! pkg-config --exists "$mod"; then
+		missing="$missing $pkg"
+	fi
+done
+for pair in $TOOLS; do
+	cmd=${pair%%:*}; pkg=${pair#*:}
+	command -v "$cmd" >/dev/null 2>&1 || missing="$missing $pkg"
+done
+
+if [ -z "$missing" ]; then
+	exit 0
+fi
+if [ "${1:-}" = "--check" ]; then
+	echo "missing packages:$missing" >&2
+	exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: need root to install:$missing (run: sudo $0)" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# nginx-light starts a server on port 80 when installed; the benchmark starts
+# its own, so stop the packaged one rather than leave it serving.
+if command -v systemctl >/dev/null 2>&1; then systemctl disable --now nginx >/dev/null 2>&1 || true; fi
+command -v nginx >/dev/null 2>&1 && { nginx -s stop >/dev/null 2>&1 || true; }
+exit 0
