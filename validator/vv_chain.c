@@ -13,17 +13,27 @@
 struct check_state {
 	const vntl_chain_request *req;
 	time_t at;
+	STACK_OF(X509_CRL) *crls;
 	int revocation_missing;
 };
 
-static int revoked_after_t(X509_STORE_CTX *xctx, time_t at)
+/* OpenSSL reports a revocation whatever its date; at T only entries dated
+ * before T count.  (The current CRL is not exposed to the callback in
+ * OpenSSL 3.0, so the entry is looked up in the CRLs we were given.) */
+static int revoked_after_t(X509_STORE_CTX *xctx, const struct check_state *s)
 {
-	X509_CRL *crl = X509_STORE_CTX_get0_current_crl(xctx);
 	X509 *cert = X509_STORE_CTX_get_current_cert(xctx);
-	X509_REVOKED *rev = NULL;
-	if (!crl || !cert || X509_CRL_get0_by_cert(crl, &rev, cert) != 1 || !rev)
-		return 0;
-	return vv_asn1_time(X509_REVOKED_get0_revocationDate(rev)) > at;
+	int found = 0;
+	for (int i = 0; cert && i < sk_X509_CRL_num(s->crls); i++) {
+		X509_CRL *crl = sk_X509_CRL_value(s->crls, i);
+		X509_REVOKED *rev = NULL;
+		if (X509_CRL_get0_by_cert(crl, &rev, cert) != 1 || !rev)
+			continue;
+		if (vv_asn1_time(X509_REVOKED_get0_revocationDate(rev)) <= s->at)
+			return 0;
+		found = 1;
+	}
+	return found;
 }
 
 /* Revocation is judged at T, not at the time the CRL was issued. */
@@ -32,11 +42,16 @@ static int on_verify_error(int ok, X509_STORE_CTX *xctx)
 	if (ok)
 		return 1;
 	struct check_state *s = X509_STORE_CTX_get_app_data(xctx);
+	X509_STORE_CTX *parent = X509_STORE_CTX_get0_parent_ctx(xctx);
+	if (!s && parent) /* OpenSSL validating a CRL issuer's own path */
+		s = X509_STORE_CTX_get_app_data(parent);
+	if (!s)
+		return 0;
 	switch (X509_STORE_CTX_get_error(xctx)) {
 	case X509_V_ERR_CRL_NOT_YET_VALID:
 		return 1; /* a CRL issued after T still tells the status at T */
 	case X509_V_ERR_CERT_REVOKED:
-		return revoked_after_t(xctx, s->at);
+		return revoked_after_t(xctx, s);
 	case X509_V_ERR_UNABLE_TO_GET_CRL:
 		if (s->req->revocation == VNTL_REVOCATION_PREFER) {
 			s->revocation_missing = 1;
@@ -189,8 +204,8 @@ static int check_purpose(vntl_result *r, X509 *leaf, vntl_purpose purpose)
 
 static void describe(vntl_cert_info *ci, X509 *c)
 {
-	X509_NAME_oneline(X509_get_subject_name(c), ci->subject, sizeof ci->subject);
-	X509_NAME_oneline(X509_get_issuer_name(c), ci->issuer, sizeof ci->issuer);
+	vv_name_text(X509_get_subject_name(c), ci->subject, sizeof ci->subject);
+	vv_name_text(X509_get_issuer_name(c), ci->issuer, sizeof ci->issuer);
 	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(c), NULL);
 	char *hex = bn ? BN_bn2hex(bn) : NULL;
 	snprintf(ci->serial, sizeof ci->serial, "%s", hex ? hex : "");
@@ -219,12 +234,7 @@ static void describe_chain(vntl_result *r, STACK_OF(X509) *chain, X509 *leaf)
 	if (o && ASN1_STRING_to_UTF8(&utf8, o) >= 0)
 		snprintf(r->issuer_organisation, sizeof r->issuer_organisation, "%s", utf8);
 	OPENSSL_free(utf8);
-	BIO *bio = BIO_new(BIO_s_mem());
-	if (bio && X509_NAME_print_ex(bio, X509_get_subject_name(leaf), 0, XN_FLAG_RFC2253) >= 0) {
-		int len = BIO_read(bio, r->subject_display, sizeof r->subject_display - 1);
-		r->subject_display[len > 0 ? len : 0] = 0;
-	}
-	BIO_free(bio);
+	vv_name_text(X509_get_subject_name(leaf), r->subject_display, sizeof r->subject_display);
 }
 
 /* The anchors that anchor at T; with_any_status adds those that do not,
@@ -324,21 +334,35 @@ static vntl_status configure(X509_STORE_CTX *xctx, const vntl_chain_request *req
 	return VNTL_OK;
 }
 
+/* A store per check: the anchors depend on T, and OpenSSL validates CRL
+ * issuers' paths against the store (not against a trusted stack). */
+static X509_STORE *store_of(STACK_OF(X509) *trusted)
+{
+	X509_STORE *store = X509_STORE_new();
+	for (int i = 0; store && i < sk_X509_num(trusted); i++)
+		if (!X509_STORE_add_cert(store, sk_X509_value(trusted, i))) {
+			X509_STORE_free(store);
+			return NULL;
+		}
+	return store;
+}
+
 /* One OpenSSL path validation; returns 1 when the path holds. */
-static int run_openssl(const vntl_ctx *ctx, const struct inputs *in, STACK_OF(X509) *trusted,
+static int run_openssl(const struct inputs *in, STACK_OF(X509) *trusted,
                        const vntl_chain_request *req, struct check_state *state,
                        vntl_result *res, STACK_OF(X509) **chain_out, vntl_error *err,
                        vntl_status *st)
 {
+	X509_STORE *store = store_of(trusted);
 	X509_STORE_CTX *xctx = X509_STORE_CTX_new();
 	int ok = 0;
 	*st = VNTL_OK;
-	if (!xctx || !X509_STORE_CTX_init(xctx, ctx->store, in->leaf, in->untrusted)) {
+	if (!store || !xctx || !X509_STORE_CTX_init(xctx, store, in->leaf, in->untrusted)) {
 		*st = vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "path validation");
 		X509_STORE_CTX_free(xctx);
+		X509_STORE_free(store);
 		return 0;
 	}
-	X509_STORE_CTX_set0_trusted_stack(xctx, trusted);
 	X509_STORE_CTX_set0_crls(xctx, in->crls);
 	X509_STORE_CTX_set_app_data(xctx, state);
 	X509_STORE_CTX_set_verify_cb(xctx, on_verify_error);
@@ -352,6 +376,7 @@ static int run_openssl(const vntl_ctx *ctx, const struct inputs *in, STACK_OF(X5
 			*chain_out = X509_STORE_CTX_get1_chain(xctx);
 	}
 	X509_STORE_CTX_free(xctx);
+	X509_STORE_free(store);
 	ERR_clear_error();
 	return ok;
 }
@@ -363,10 +388,10 @@ static void explain_untrusted_anchor(const vntl_ctx *ctx, const struct inputs *i
 {
 	STACK_OF(X509) *all = anchors_at(ctx, at, 1);
 	STACK_OF(X509) *chain = NULL;
-	struct check_state s = { .req = req, .at = at };
+	struct check_state s = { .req = req, .at = at, .crls = in->crls };
 	vntl_error ignored;
 	vntl_status st;
-	if (all && run_openssl(ctx, in, all, req, &s, NULL, &chain, &ignored, &st)) {
+	if (all && run_openssl(in, all, req, &s, NULL, &chain, &ignored, &st)) {
 		const vv_anchor *a = find_anchor(ctx, sk_X509_value(chain, sk_X509_num(chain) - 1), at, 0);
 		const vv_status_period *p = a ? vv_anchor_period_at(a, at) : NULL;
 		char since[32] = "";
@@ -393,7 +418,7 @@ static void record_revocation(vntl_result *res, const struct inputs *in,
 		X509_CRL *crl = sk_X509_CRL_value(in->crls, i);
 		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(in->leaf)) == 0) {
 			char name[400];
-			X509_NAME_oneline(X509_CRL_get_issuer(crl), name, sizeof name);
+			vv_name_text(X509_CRL_get_issuer(crl), name, sizeof name);
 			snprintf(res->revocation_source, sizeof res->revocation_source, "crl:%s", name);
 			res->revocation_time = vv_asn1_time(X509_CRL_get0_lastUpdate(crl));
 			return;
@@ -407,12 +432,12 @@ static void judge(const vntl_ctx *ctx, const struct inputs *in, const vntl_chain
 {
 	STACK_OF(X509) *trusted = anchors_at(ctx, res->at, 0);
 	STACK_OF(X509) *chain = NULL;
-	struct check_state s = { .req = req, .at = res->at };
+	struct check_state s = { .req = req, .at = res->at, .crls = in->crls };
 	if (!trusted) {
 		*st = vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "collecting anchors");
 		return;
 	}
-	int ok = run_openssl(ctx, in, trusted, req, &s, res, &chain, err, st);
+	int ok = run_openssl(in, trusted, req, &s, res, &chain, err, st);
 	describe_chain(res, chain, in->leaf);
 	if (*st == VNTL_OK && !ok && strcmp(res->sub_indication, "NO_CERTIFICATE_CHAIN_FOUND") == 0)
 		explain_untrusted_anchor(ctx, in, req, res->at, res);

@@ -20,8 +20,9 @@ struct multi {
 
 struct options {
 	struct multi signers, untrusted, crls, policies, lists, anchors, pointed;
-	const char *at_text, *schema, *cache_dir, *ca_file;
-	int no_schema, json, explicit_policy, inhibit_map, inhibit_any;
+	const char *at_text, *list_at_text, *schema, *cache_dir, *ca_file;
+	time_t list_at;
+	int is_list, no_schema, json, explicit_policy, inhibit_map, inhibit_any;
 	vntl_chain_request req;
 };
 
@@ -31,7 +32,10 @@ static const char usage_text[] =
     "           [--revocation require|prefer|none] [--purpose any|signature]\n"
     "           [--policy OID]... [--explicit-policy] [--inhibit-policy-mapping]\n"
     "           [--inhibit-any-policy] [--alg-policy vn|none]\n"
-    "           (--list FILE|URL... --signer PEM... [--pointed CC=FILE|URL]... | --anchors PEM...)\n"
+    "           (--list FILE|URL... --signer PEM... [--pointed CC=FILE|URL]... [--list-at RFC3339]\n"
+    "            | --anchors PEM...)\n"
+    "   list: --at judges the list's freshness; chain: --at is the time T of the chain\n"
+    "         (lists are judged now, or at --list-at)\n"
     "   common: [--json] [--schema-dir DIR|XSD | --no-schema] [--cache-dir DIR] [--ca-file PEM]\n"
     "exit: 0 passed, 1 failed/refused, 2 indeterminate, 3 usage or input error\n";
 
@@ -64,7 +68,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_SIGNER = 256, O_UNTRUSTED, O_AT, O_CRL, O_REVOCATION, O_PURPOSE, O_POLICY,
 	       O_EXPLICIT, O_INHIBIT_MAP, O_INHIBIT_ANY, O_ALG, O_LIST, O_ANCHORS, O_JSON, O_SCHEMA,
-	       O_NO_SCHEMA, O_CACHE, O_CA, O_POINTED };
+	       O_NO_SCHEMA, O_CACHE, O_CA, O_POINTED, O_LIST_AT };
 	static const struct option longopts[] = {
 		{ "signer", required_argument, NULL, O_SIGNER },
 		{ "untrusted", required_argument, NULL, O_UNTRUSTED },
@@ -85,6 +89,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "cache-dir", required_argument, NULL, O_CACHE },
 		{ "ca-file", required_argument, NULL, O_CA },
 		{ "pointed", required_argument, NULL, O_POINTED },
+		{ "list-at", required_argument, NULL, O_LIST_AT },
 		{ NULL, 0, NULL, 0 } };
 	int c, v, ok = 1;
 	optind = 2;
@@ -98,6 +103,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case O_ANCHORS: ok = push(&o->anchors, optarg); break;
 		case O_POINTED: ok = push(&o->pointed, optarg) && strchr(optarg, '='); break;
 		case O_AT: o->at_text = optarg; break;
+		case O_LIST_AT: o->list_at_text = optarg; break;
 		case O_SCHEMA: o->schema = optarg; break;
 		case O_CACHE: o->cache_dir = optarg; break;
 		case O_CA: o->ca_file = optarg; break;
@@ -126,6 +132,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (ok && o->at_text && !vv_parse_time(o->at_text, &o->req.at))
 		return usage("--at wants an RFC 3339 time such as 2026-01-31T12:00:00Z");
+	if (ok && o->list_at_text && !vv_parse_time(o->list_at_text, &o->list_at))
+		return usage("--list-at wants an RFC 3339 time such as 2026-01-31T12:00:00Z");
+	if (o->is_list)
+		o->list_at = o->req.at;
 	if (ok && optind != argc - 1)
 		return usage("exactly one FILE, URL or LEAF is expected");
 	return ok ? 0 : usage("bad option or value");
@@ -183,8 +193,8 @@ static int setup_ctx(const struct options *o, vntl_ctx **ctx, vntl_error *err)
 		st = vntl_ctx_set_cache_dir(*ctx, o->cache_dir, err);
 	if (st == VNTL_OK && o->ca_file)
 		st = vntl_ctx_set_tls_ca_file(*ctx, o->ca_file, err);
-	if (st == VNTL_OK && o->req.at)
-		vntl_ctx_set_list_time(*ctx, o->req.at);
+	if (st == VNTL_OK && o->list_at)
+		vntl_ctx_set_list_time(*ctx, o->list_at);
 	for (size_t i = 0; st == VNTL_OK && i < o->signers.n; i++)
 		st = vntl_ctx_add_signer_file(*ctx, o->signers.v[i], err);
 	return st;
@@ -295,11 +305,11 @@ int vv_cli_main(int argc, char **argv)
 		return usage(NULL);
 	struct options o;
 	memset(&o, 0, sizeof o);
-	int is_list = strcmp(argv[1], "list") == 0;
-	if (!is_list && strcmp(argv[1], "chain") != 0)
+	o.is_list = strcmp(argv[1], "list") == 0;
+	if (!o.is_list && strcmp(argv[1], "chain") != 0)
 		return usage("the command is list or chain");
 	int rc = parse_options(argc, argv, &o);
 	if (rc != 0)
 		return rc;
-	return is_list ? run_list(argc, argv, &o) : run_chain(argc, argv, &o);
+	return o.is_list ? run_list(argc, argv, &o) : run_chain(argc, argv, &o);
 }

@@ -20,8 +20,7 @@ vntl_status vntl_ctx_new(vntl_ctx **out, vntl_error *err)
 		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "allocating a context");
 	ctx->max_list_size = 128u << 20;
 	ctx->signers = sk_X509_new_null();
-	ctx->store = X509_STORE_new();
-	if (!ctx->signers || !ctx->store) {
+	if (!ctx->signers) {
 		vntl_ctx_free(ctx);
 		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "allocating a context");
 	}
@@ -45,7 +44,6 @@ void vntl_ctx_free(vntl_ctx *ctx)
 	for (size_t i = 0; i < ctx->n_pointers; i++)
 		vv_pointer_clear(&ctx->pointers[i]);
 	free(ctx->pointers);
-	X509_STORE_free(ctx->store);
 	free(ctx);
 }
 

@@ -137,3 +137,14 @@ void vv_cert_sha256_hex(X509 *cert, char out[65])
 	for (unsigned i = 0; i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
+
+void vv_name_text(const X509_NAME *name, char *out, size_t len)
+{
+	out[0] = 0;
+	BIO *bio = BIO_new(BIO_s_mem());
+	if (bio && X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+		int n = BIO_read(bio, out, (int)len - 1);
+		out[n > 0 ? n : 0] = 0;
+	}
+	BIO_free(bio);
+}

@@ -40,6 +40,7 @@ vntl_status vv_load_certs(const char *path, STACK_OF(X509) *into, vntl_error *er
 vntl_status vv_load_crls(const char *path, STACK_OF(X509_CRL) *into, vntl_error *err);
 void vv_sha256_hex(const unsigned char *data, size_t len, char out[65]);
 void vv_cert_sha256_hex(X509 *cert, char out[65]);
+void vv_name_text(const X509_NAME *name, char *out, size_t len); /* RFC 2253, UTF-8 */
 
 /* XML */
 vntl_status vv_parse_xml(const unsigned char *data, size_t len, xmlDocPtr *out, vntl_error *err);
@@ -116,7 +117,6 @@ struct vntl_ctx {
 	STACK_OF(X509) *signers;
 	vv_anchor *anchors; size_t n_anchors, cap_anchors;
 	vv_pointer *pointers; size_t n_pointers, cap_pointers;
-	X509_STORE *store; /* empty store: anchors are passed per check */
 };
 
 /* move an accepted list's anchors and pointers into the context */

@@ -119,8 +119,8 @@ static vntl_status verify_document(vntl_ctx *ctx, const unsigned char *data, siz
 	if (st == VNTL_OK)
 		st = vv_read_list(signed_doc, src, list, err);
 	if (st == VNTL_OK) {
-		X509_NAME_oneline(X509_get_subject_name(sig.signer), list->info.signer_subject,
-		                  sizeof list->info.signer_subject);
+		vv_name_text(X509_get_subject_name(sig.signer), list->info.signer_subject,
+		             sizeof list->info.signer_subject);
 	}
 	xmlFreeDoc(signed_doc);
 	vv_signature_clear(&sig);
