@@ -124,5 +124,6 @@ pki_sign_list() { # template.xml out.xml [signer name]
 	xmlsec1 --sign --privkey-pem "$PKI/$s.key,$PKI/$s.pem" \
 		--id-attr:Id 'http://uri.etsi.org/02231/v2#:TrustServiceStatusList' \
 		--id-attr:Id 'http://uri.etsi.org/01903/v1.3.2#:SignedProperties' \
+		--id-attr:Id 'http://uri.etsi.org/02231/v2#:SchemeInformation' \
 		--output "$2" "$1"
 }
