@@ -60,6 +60,11 @@ basicConstraints = CA:false
 keyUsage = critical,digitalSignature
 subjectAltName = DNS:evil.example.com
 authorityKeyIdentifier = keyid
+[v3_tls]
+basicConstraints = CA:false
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.1
 [v3_ocsp]
 basicConstraints = CA:false
 keyUsage = critical,digitalSignature
