@@ -305,7 +305,8 @@ static void free_inputs(struct inputs *in)
 	sk_X509_CRL_pop_free(in->crls, X509_CRL_free);
 }
 
-static vntl_status load_inputs(const vntl_chain_request *req, struct inputs *in, vntl_error *err)
+static vntl_status load_inputs(const vntl_ctx *ctx, const vntl_chain_request *req,
+                               struct inputs *in, vntl_error *err)
 {
 	memset(in, 0, sizeof *in);
 	STACK_OF(X509) *leafs = sk_X509_new_null();
@@ -320,9 +321,9 @@ static vntl_status load_inputs(const vntl_chain_request *req, struct inputs *in,
 		in->leaf = sk_X509_shift(leafs);
 	sk_X509_pop_free(leafs, X509_free);
 	for (size_t i = 0; st == VNTL_OK && req->untrusted && req->untrusted[i]; i++)
-		st = vv_load_certs(req->untrusted[i], in->untrusted, err);
+		st = vv_input_cache_load(ctx->inputs, req->untrusted[i], 0, in->untrusted, NULL, err);
 	for (size_t i = 0; st == VNTL_OK && req->crl_files && req->crl_files[i]; i++)
-		st = vv_load_crls(req->crl_files[i], in->crls, err);
+		st = vv_input_cache_load(ctx->inputs, req->crl_files[i], 1, NULL, in->crls, err);
 	return st;
 }
 
@@ -546,7 +547,7 @@ vntl_status vntl_check_chain(const vntl_ctx *ctx, const vntl_chain_request *req,
 		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_check_chain: NULL argument");
 	*out = NULL;
 	struct inputs in;
-	vntl_status st = load_inputs(req, &in, err);
+	vntl_status st = load_inputs(ctx, req, &in, err);
 	vntl_result *res = st == VNTL_OK ? calloc(1, sizeof *res) : NULL;
 	if (st == VNTL_OK && !res)
 		st = vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "allocating a result");

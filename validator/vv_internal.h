@@ -84,7 +84,7 @@ typedef struct {
 
 typedef struct {
 	vntl_list_info info;
-	vv_anchor *anchors; size_t n_anchors;
+	vv_anchor *anchors; size_t n_anchors, cap_anchors;
 	vv_pointer *pointers; size_t n_pointers;
 } vv_list;
 
@@ -95,6 +95,13 @@ void vv_pointer_clear(vv_pointer *p);
 /* status of an anchor at time at: the acceptable status URI, or NULL */
 const vv_status_period *vv_anchor_period_at(const vv_anchor *a, time_t at);
 int vv_status_anchors(const char *status_uri);
+
+/* parsed intermediates and CRLs, shared by threads */
+typedef struct vv_input_cache vv_input_cache;
+vv_input_cache *vv_input_cache_new(void);
+void vv_input_cache_free(vv_input_cache *c);
+vntl_status vv_input_cache_load(vv_input_cache *c, const char *path, int is_crl,
+                                STACK_OF(X509) *certs, STACK_OF(X509_CRL) *crls, vntl_error *err);
 
 /* sequence-number store in the cache directory */
 vntl_status vv_seq_check_and_store(const char *cache_dir, const vntl_list_info *info,
@@ -133,6 +140,7 @@ struct vntl_ctx {
 	STACK_OF(X509) *signers;
 	vv_anchor *anchors; size_t n_anchors, cap_anchors;
 	vv_pointer *pointers; size_t n_pointers, cap_pointers;
+	vv_input_cache *inputs;
 };
 
 /* move an accepted list's anchors and pointers into the context */
