@@ -55,6 +55,7 @@ typedef struct {
 	X509 *signer;                 /* the pinned certificate that verified (owned) */
 	unsigned char *signed_bytes;  /* canonical bytes of the whole-document reference */
 	size_t signed_len;
+	int signing_certificate_v2;   /* XAdES SigningCertificateV2 (not v1) was used */
 } vv_signature;
 vntl_status vv_check_signature_structure(xmlDocPtr doc, vntl_error *err);
 vntl_status vv_verify_signature(xmlDocPtr doc, STACK_OF(X509) *pins, vv_signature *out,

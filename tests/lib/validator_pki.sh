@@ -4,7 +4,8 @@
 #   pki_leaf NAME [options for the leaf]  issues a leaf from the intermediate
 #   pki_sign_list IN.xml OUT.xml          signs a list template with the list signer
 # Certificates: DIR/NAME.pem, keys DIR/NAME.key.  Validity is fixed in the past
-# and future (2020..2040) so tests can choose T freely.
+# and future (2020..2040) so tests can choose T freely.  Keys are ECDSA P-256
+# unless a size is given (the roots and the list signers are RSA 2048).
 set -eu
 
 pki_conf() { # dir
@@ -89,7 +90,7 @@ pki_key() { # out.key [rsa bits | ec curve]
 
 # pki_issue CADIR ISSUER NAME EXT [KEYSPEC] [MD] [START] [END]
 pki_issue() {
-	cadir=$1 issuer=$2 name=$3 ext=$4 keyspec=${5:-2048} md=${6:-sha256}
+	cadir=$1 issuer=$2 name=$3 ext=$4 keyspec=${5:-P-256} md=${6:-sha256}
 	start=${7:-20200101000000Z} end=${8:-20400101000000Z}
 	pki_key "$cadir/$name.key" "$keyspec"
 	openssl req -new -key "$cadir/$name.key" -subj "/C=VN/O=Test Org $issuer/CN=$name" \
@@ -108,9 +109,9 @@ pki_issue() {
 pki_init() { # dir
 	PKI=$1
 	pki_ca_dir "$PKI"
-	pki_issue "$PKI" self root v3_root 3072
+	pki_issue "$PKI" self root v3_root 2048
 	pki_issue "$PKI" root inter v3_ca
-	pki_issue "$PKI" self signer v3_sign
+	pki_issue "$PKI" self signer v3_sign 2048
 	pki_issue "$PKI" self root2 v3_root
 }
 

@@ -9,7 +9,8 @@ Env VNTL_TSL_ENTRIES=N adds N extra CA/PKC services repeating the first
 service (bench lists).  Hostile-list knobs (env): VNTL_TSL_DOC_URI (URI of the
 document reference, default ""), VNTL_TSL_DOC_DIGEST (its DigestMethod URI),
 VNTL_TSL_BAD_CERT_DIGEST=1 (SigningCertificateV2 names another certificate),
-VNTL_TSL_SCHEME_EXTRA (XML inserted into SchemeInformation)."""
+VNTL_TSL_SCHEME_EXTRA (XML inserted into SchemeInformation),
+VNTL_TSL_SIGCERT_V1=1 (XAdES v1 SigningCertificate, wrong for a version 6 list)."""
 import base64, hashlib, os, ssl, sys
 
 out, signer, seq, issued, next_update = sys.argv[1:6]
@@ -69,6 +70,19 @@ doc_uri = os.environ.get("VNTL_TSL_DOC_URI", "")
 doc_digest = os.environ.get("VNTL_TSL_DOC_DIGEST", "http://www.w3.org/2001/04/xmlenc#sha256")
 scheme_extra = os.environ.get("VNTL_TSL_SCHEME_EXTRA", "")
 si_attr = ' Id="scheme-info"' if doc_uri == "#scheme-info" else ""
+cert_id = ('<xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/>'
+           f'<ds:DigestValue>{cert_digest}</ds:DigestValue></xades:CertDigest>')
+if os.environ.get("VNTL_TSL_SIGCERT_V1"):
+    import subprocess
+    issuer = subprocess.run(["openssl", "x509", "-in", signer, "-noout", "-issuer", "-nameopt", "RFC2253"],
+                            capture_output=True, text=True, check=True).stdout.strip().split("=", 1)[1]
+    serial = int(subprocess.run(["openssl", "x509", "-in", signer, "-noout", "-serial"],
+                                capture_output=True, text=True, check=True).stdout.strip().split("=")[1], 16)
+    signing_cert = ("<xades:SigningCertificate>" + cert_id + "<xades:IssuerSerial><ds:X509IssuerName>"
+                    f"{issuer}</ds:X509IssuerName><ds:X509SerialNumber>{serial}</ds:X509SerialNumber>"
+                    "</xades:IssuerSerial></xades:Cert></xades:SigningCertificate>")
+else:
+    signing_cert = "<xades:SigningCertificateV2>" + cert_id + "</xades:Cert></xades:SigningCertificateV2>"
 doc = f"""<?xml version="1.0" encoding="UTF-8"?>
 <TrustServiceStatusList xmlns="http://uri.etsi.org/02231/v2#" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" xmlns:xades="http://uri.etsi.org/01903/v1.3.2#" Id="tsl-root" TSLTag="http://uri.etsi.org/19612/TSLTag">
 <SchemeInformation{si_attr}><TSLVersionIdentifier>6</TSLVersionIdentifier><TSLSequenceNumber>{seq}</TSLSequenceNumber>
@@ -91,7 +105,7 @@ doc = f"""<?xml version="1.0" encoding="UTF-8"?>
 <ds:KeyInfo><ds:X509Data><ds:X509Certificate>{base64.b64encode(signer_der).decode()}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>
 <ds:Object><xades:QualifyingProperties Target="#sig"><xades:SignedProperties Id="xades-sp"><xades:SignedSignatureProperties>
 <xades:SigningTime>{issued}</xades:SigningTime>
-<xades:SigningCertificateV2><xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>{cert_digest}</ds:DigestValue></xades:CertDigest></xades:Cert></xades:SigningCertificateV2>
+{signing_cert}
 </xades:SignedSignatureProperties></xades:SignedProperties></xades:QualifyingProperties></ds:Object>
 </ds:Signature></TrustServiceStatusList>
 """
