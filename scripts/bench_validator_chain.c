@@ -61,7 +61,7 @@ static double openssl_rate(char **argv, double seconds, time_t at)
 	return n / (now_seconds() - start);
 }
 
-static double vntl_rate(char **argv, double seconds, time_t at)
+static double vntl_rate(char **argv, double seconds, time_t at, int leaf_from_file)
 {
 	vntl_ctx *ctx;
 	vntl_error err;
@@ -70,8 +70,11 @@ static double vntl_rate(char **argv, double seconds, time_t at)
 		exit(1);
 	}
 	const char *untrusted[] = { argv[2], NULL }, *crls[] = { argv[4], argv[5], NULL };
-	vntl_chain_request req = { .leaf_file = argv[1], .untrusted = untrusted, .crl_files = crls,
-		.at = at };
+	/* Like the baseline, the caller holds the parsed leaf (signing software has
+	 * it from the signature); intermediates and CRLs come from files. */
+	X509 *leaf = read_cert(argv[1]);
+	vntl_chain_request req = { .leaf_cert = leaf_from_file ? NULL : leaf,
+		.leaf_file = argv[1], .untrusted = untrusted, .crl_files = crls, .at = at };
 	long n = 0;
 	double start = now_seconds();
 	while (now_seconds() - start < seconds) {
@@ -83,8 +86,10 @@ static double vntl_rate(char **argv, double seconds, time_t at)
 		vntl_result_free(res);
 		n++;
 	}
+	double rate = n / (now_seconds() - start);
+	X509_free(leaf);
 	vntl_ctx_free(ctx);
-	return n / (now_seconds() - start);
+	return rate;
 }
 
 int main(int argc, char **argv)
@@ -95,9 +100,17 @@ int main(int argc, char **argv)
 	}
 	double seconds = atof(argv[6]);
 	time_t at = time(NULL);
-	double base = openssl_rate(argv, seconds, at);
-	double ours = vntl_rate(argv, seconds, at);
-	printf("chain checks/s: vntl %.0f, X509_verify_cert %.0f, ratio %.2f (target >= 0.80)\n", ours,
-	       base, ours / base);
+	/* Alternate short rounds so that load from other processes hits both alike. */
+	double base = 0, ours = 0, ours_file = 0;
+	const int rounds = 6;
+	for (int r = 0; r < rounds; r++) {
+		base += openssl_rate(argv, seconds / rounds, at) / rounds;
+		ours += vntl_rate(argv, seconds / rounds, at, 0) / rounds;
+		ours_file += vntl_rate(argv, seconds / rounds, at, 1) / rounds;
+	}
+	printf("chain checks/s (RSA root, ECDSA below, 2 CRLs): vntl_check_chain %.0f, "
+	       "X509_verify_cert %.0f, ratio %.2f (target >= 0.80)\n", ours, base, ours / base);
+	printf("  with the leaf read from a file on every check: %.0f/s, ratio %.2f\n", ours_file,
+	       ours_file / base);
 	return 0;
 }

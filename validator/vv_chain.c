@@ -316,8 +316,12 @@ static vntl_status load_inputs(const vntl_ctx *ctx, const vntl_chain_request *re
 		sk_X509_free(leafs);
 		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "loading certificates");
 	}
-	vntl_status st = vv_load_certs(req->leaf_file, leafs, err);
-	if (st == VNTL_OK)
+	vntl_status st = VNTL_OK;
+	if (req->leaf_cert && X509_up_ref(req->leaf_cert))
+		in->leaf = req->leaf_cert;
+	else
+		st = vv_load_certs(req->leaf_file, leafs, err);
+	if (st == VNTL_OK && !in->leaf)
 		in->leaf = sk_X509_shift(leafs);
 	sk_X509_pop_free(leafs, X509_free);
 	for (size_t i = 0; st == VNTL_OK && req->untrusted && req->untrusted[i]; i++)
@@ -543,7 +547,7 @@ static void judge(const vntl_ctx *ctx, struct inputs *in, const vntl_chain_reque
 vntl_status vntl_check_chain(const vntl_ctx *ctx, const vntl_chain_request *req,
                              vntl_result **out, vntl_error *err)
 {
-	if (!ctx || !req || !req->leaf_file || !out)
+	if (!ctx || !req || !(req->leaf_file || req->leaf_cert) || !out)
 		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_check_chain: NULL argument");
 	*out = NULL;
 	struct inputs in;
