@@ -67,7 +67,7 @@ typedef struct {
 	size_t services;           /* number of TSPService entries */
 	size_t pointers;           /* number of OtherTSLPointer entries */
 	char signer_subject[256];  /* the pinned certificate that signed it */
-	int from_cache;            /* 1: the fetch failed and the cached copy was used */
+	int from_cache;            /* 1: the fetch failed and the cached (last accepted) copy was used */
 } vntl_list_info;
 
 /* Load a list from a file path or an https:// URL; it is kept in ctx only

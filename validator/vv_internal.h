@@ -127,8 +127,18 @@ int vv_fetch_crls(const vntl_ctx *ctx, X509 *cert, STACK_OF(X509_CRL) *into, cha
                   size_t why_len);
 
 /* fetch over https with a cache */
+typedef struct {
+	int from_cache;            /* the fetch failed; the cached copy is returned */
+	int downloaded;            /* a new body (200) that is not cached yet */
+	char etag[256];
+	char last_modified[128];
+} vv_fetch_state;
 vntl_status vv_fetch(const vntl_ctx *ctx, const char *url, unsigned char **data, size_t *len,
-                     int *from_cache, vntl_error *err);
+                     vv_fetch_state *fs, vntl_error *err);
+/* Keep a downloaded body in the cache: only once the list was accepted, so a
+ * refused download never replaces the last good copy. */
+vntl_status vv_fetch_keep(const vntl_ctx *ctx, const char *url, const unsigned char *data,
+                          size_t len, const vv_fetch_state *fs, vntl_error *err);
 
 struct vntl_ctx {
 	char *schema_path;

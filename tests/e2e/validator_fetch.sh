@@ -30,7 +30,13 @@ grep -q "status=304" "$VNTL_TMP/stderr" || { echo "FAIL: conditional GET did not
 grep -q '"GET /list.xml HTTP/1.1" 304' "$VNTL_TMP/www.log" || { echo "FAIL: server saw no 304"; failures=$((failures + 1)); }
 expect 3 "insecure-url" -- "$VV" list "http://127.0.0.1:$www_PORT/list.xml" $L $C
 
-# Server down: the cached copy is used while the list itself is fresh, and that is said.
+# A tampered list served later is refused and does not replace the cached good copy.
+cp "$P/www/list.xml" "$P/good.xml"
+python3 "$VNTL_SRC/tests/lib/validator_hostile.py" tamper "$P/good.xml" "$P/www/list.xml"
+touch -d "@$(( $(date +%s) + 10 ))" "$P/www/list.xml"
+expect 1 "signature-invalid" -- "$VV" list "$URL" $L $C --ca-file "$P/root.pem"
+
+# Server down: the cached (good) copy is used while the list itself is fresh, and that is said.
 kill "$www_PID"; wait "$www_PID" 2>/dev/null || true; www_PID=""
 expect 0 "the cached copy was used" -- "$VV" list "$URL" $L $C --ca-file "$P/root.pem"
 grep -q "fetch-failed-using-cache" "$VNTL_TMP/stderr" || { echo "FAIL: fallback not logged"; failures=$((failures + 1)); }
