@@ -214,17 +214,43 @@ static int check_algorithms(vntl_result *r, STACK_OF(X509) *chain)
 	return 1;
 }
 
+/* An extended key usage made only of other functions (TLS, OCSP, time
+ * stamping) dedicates the key to them; any other purpose (emailProtection,
+ * documentSigning, anyExtendedKeyUsage, vendor document signing) allows
+ * signatures, as does no EKU at all. */
+static int eku_allows_signatures(X509 *leaf)
+{
+	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(leaf, NID_ext_key_usage, NULL, NULL);
+	if (!eku)
+		return 1;
+	int allows = 0;
+	for (int i = 0; i < sk_ASN1_OBJECT_num(eku) && !allows; i++) {
+		int nid = OBJ_obj2nid(sk_ASN1_OBJECT_value(eku, i));
+		allows = nid != NID_server_auth && nid != NID_client_auth && nid != NID_OCSP_sign &&
+		         nid != NID_time_stamp;
+	}
+	EXTENDED_KEY_USAGE_free(eku);
+	return allows;
+}
+
 static int check_purpose(vntl_result *r, X509 *leaf, vntl_purpose purpose)
 {
 	if (purpose != VNTL_PURPOSE_SIGNATURE)
 		return 1;
 	uint32_t ku = X509_get_key_usage(leaf);
-	if (ku == UINT32_MAX || (ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
-		return 1;
-	set_result(r, VNTL_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE",
-	           "the certificate's key usage allows neither digitalSignature nor "
-	           "nonRepudiation, so it cannot be used for signatures");
-	return 0;
+	if (ku != UINT32_MAX && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) {
+		set_result(r, VNTL_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE",
+		           "the certificate's key usage allows neither digitalSignature nor "
+		           "nonRepudiation, so it cannot be used for signatures");
+		return 0;
+	}
+	if (!eku_allows_signatures(leaf)) {
+		set_result(r, VNTL_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE",
+		           "the certificate's extended key usage limits it to TLS, OCSP or time "
+		           "stamping, so it cannot be used for signatures");
+		return 0;
+	}
+	return 1;
 }
 
 static void describe(vntl_cert_info *ci, X509 *c)

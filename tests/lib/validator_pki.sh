@@ -56,6 +56,16 @@ authorityKeyIdentifier = keyid
 basicConstraints = CA:false
 keyUsage = critical,keyEncipherment
 authorityKeyIdentifier = keyid
+[v3_tls_only]
+basicConstraints = CA:false
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth,clientAuth
+authorityKeyIdentifier = keyid
+[v3_docsign]
+basicConstraints = CA:false
+keyUsage = critical,nonRepudiation
+extendedKeyUsage = emailProtection,1.3.6.1.5.5.7.3.36
+authorityKeyIdentifier = keyid
 [v3_evil_name]
 basicConstraints = CA:false
 keyUsage = critical,digitalSignature
