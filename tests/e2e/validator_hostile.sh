@@ -24,6 +24,18 @@ check() { # code rule file [more args]
 make_list "$P/good.xml" 7 "$now_minus" "$in_a_month"
 check 0 "accepted" "$P/good.xml"
 
+# What the standard allows must pass too: ECDSA (P-256, brainpoolP256r1) with SHA-512,
+# a version 5 list with the v1 SigningCertificate.
+pki_issue "$P" self ecsigner v3_sign P-256
+pki_issue "$P" self bpsigner v3_sign brainpoolP256r1
+for s in ecsigner bpsigner; do
+	VNTL_TSL_SIGALG="http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512" \
+		make_list "$P/$s.xml" 7 "$now_minus" "$in_a_month" "$s"
+	expect 0 "accepted" -- "$VV" list "$P/$s.xml" --signer "$P/$s.pem" --schema-dir "$XSD"
+done
+VNTL_TSL_VERSION=5 VNTL_TSL_SIGCERT_V1=1 make_list "$P/v5.xml" 7 "$now_minus" "$in_a_month"
+check 0 "version 5" "$P/v5.xml"
+
 for mode in tamper unsigned-object wrap-moved dup-id doctype-xxe billion-laughs deep-100 \
 	deep-5000 truncated empty; do
 	python3 "$H" "$mode" "$P/good.xml" "$P/$mode.xml"
