@@ -43,12 +43,15 @@ run_one() { # name, command...
 	fi
 }
 
-for t in "$build"/tests/test_*; do
-	[ -x "$t" ] || continue
+# Driven by the sources, so a binary left over from a deleted test never runs.
+for s in "$src"/tests/unit/test_*.c; do
+	[ -f "$s" ] || continue
+	t="$build/tests/$(basename "$s" .c)"
 	run_one "unit/$(basename "$t")" "$t"
 done
-for t in "$build"/tests/fuzz_*; do
-	[ -x "$t" ] || continue
+for s in "$src"/tests/fuzz/fuzz_*.c; do
+	[ -f "$s" ] || continue
+	t="$build/tests/$(basename "$s" .c)"
 	run_one "fuzz/$(basename "$t")" "$t"
 done
 for t in "$src"/tests/e2e/*.sh; do
