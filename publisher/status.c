@@ -46,18 +46,12 @@ int status_timeline_check(const struct db_service *svc, char *err, size_t errlen
 	return 0;
 }
 
-int status_change_due(const struct db_snapshot *snap, int64_t after, int64_t upto)
+int status_change_due(const struct db_service *svc, int64_t after, int64_t upto)
 {
-	for (size_t i = 0; i < snap->tsp_count; i++) {
-		const struct db_tsp *tsp = &snap->tsps[i];
-		for (size_t j = 0; j < tsp->service_count; j++) {
-			const struct db_service *svc = &tsp->services[j];
-			for (size_t k = 0; k < svc->timeline_count; k++) {
-				int64_t e = svc->timeline[k].effective;
-				if (e > after && e <= upto)
-					return 1;
-			}
-		}
+	for (size_t k = 0; k < svc->timeline_count; k++) {
+		int64_t e = svc->timeline[k].effective;
+		if (e > after && e <= upto)
+			return 1;
 	}
 	return 0;
 }

@@ -18,8 +18,8 @@ const char *status_uri(enum db_status status);
  * -1 with the service named in `err` otherwise. */
 int status_timeline_check(const struct db_service *svc, char *err, size_t errlen);
 
-/* 1 when some entry of some service takes effect in (after, upto]: a
- * future-dated change became effective, so the lists must be republished. */
-int status_change_due(const struct db_snapshot *snap, int64_t after, int64_t upto);
+/* 1 when an entry of the service takes effect in (after, upto]: a
+ * future-dated change became effective, so its list must be republished. */
+int status_change_due(const struct db_service *svc, int64_t after, int64_t upto);
 
 #endif

@@ -120,9 +120,9 @@ static void future_change_becomes_current_when_due(void **state)
 {
 	(void)state;
 	struct db_snapshot *snap = pf_snapshot(NOW);
-	assert_int_equal(status_change_due(snap, NOW, NOW + 4 * 86400), 0);
-	assert_int_equal(status_change_due(snap, NOW, NOW + 6 * 86400), 1);
 	struct db_service *b1 = pf_service(snap, 401);
+	assert_int_equal(status_change_due(b1, NOW, NOW + 4 * 86400), 0);
+	assert_int_equal(status_change_due(b1, NOW, NOW + 6 * 86400), 1);
 	assert_int_equal(status_index_at(b1, NOW), 0);
 	assert_int_equal(status_index_at(b1, NOW + 5 * 86400), 1);
 	assert_int_equal(status_index_at(b1, NOW - 101 * 86400), -1);
