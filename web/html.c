@@ -269,7 +269,7 @@ static void add_list(struct page *pg, const struct web_list_info *li)
 	const struct web_file *f = web_publication_find(pg->pub, name);
 	sbuf_printf(&pg->out, "<section id=\"%s\"><h2>", li->name);
 	xmlDocPtr doc = f ? xmlReadMemory((const char *)f->data, (int)f->len, name, NULL,
-					 XML_PARSE_NONET | XML_PARSE_NOBLANKS) : NULL;
+					 XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING) : NULL;
 	if (!doc || doc->intSubset || !xmlDocGetRootElement(doc)) {
 		sbuf_printf(&pg->out, "%s</h2><p>Không đọc được danh sách này / this list could not be read.</p></section>\n",
 			    li->name);

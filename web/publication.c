@@ -357,10 +357,10 @@ static int load_certs(struct loader *ld)
 			ld->pub->skipped_files++;
 			continue;
 		}
-		char rel[80];
+		char rel[300];
 		snprintf(rel, sizeof rel, "certs/%s", e->d_name);
 		if (!load_file(ld, rel, rel, hex, -1)) {
-			web_log("warn", "certificate-skipped", "file=\"%s\" reason=\"bytes do not hash to the name\"", rel);
+			web_log("warn", "certificate-skipped", "reason=\"%s\"", ld->err);
 			ld->pub->skipped_files++;
 		}
 	}

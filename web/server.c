@@ -298,6 +298,37 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		web_tls_setup_session((gnutls_session_t)info->tls_session, s->client_ca_pem != NULL);
 }
 
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decoding in place, except that %00 stays as it is: a NUL would
+ * cut the name short ("/index.json%00.txt" must not mean "/index.json"). */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *uri)
+{
+	(void)cls, (void)c;
+	char *out = uri;
+	for (const char *in = uri; *in; in++) {
+		int hi, lo;
+		if (in[0] == '%' && (hi = hex_value(in[1])) >= 0 && (lo = hex_value(in[2])) >= 0 &&
+		    (hi | lo) != 0) {
+			*out++ = (char)(hi * 16 + lo);
+			in += 2;
+		} else {
+			*out++ = *in;
+		}
+	}
+	*out = '\0';
+	return (size_t)(out - uri);
+}
+
 static void on_mhd_error(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
@@ -372,6 +403,7 @@ static struct MHD_Daemon *start_daemon(struct web_server *s)
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, s,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, s,
 		MHD_OPTION_ARRAY, trust,
 		MHD_OPTION_END);
 }
