@@ -80,6 +80,13 @@ struct db_snapshot {
 	int has_last[3];                /* 0 when that list was never published */
 };
 
+struct db;
+/* Take a snapshot of the registry in one read transaction: TSPs ordered by
+ * kind then id, services by id, each with its whole timeline (future-dated
+ * entries included), and the last publication of each list. 0, or -1 with
+ * a message in err. Free with db_snapshot_free. */
+int db_snapshot_load(struct db *db, struct db_snapshot **out, char *err, size_t errlen);
+
 void db_snapshot_free(struct db_snapshot *snap);
 
 #endif
