@@ -1,0 +1,304 @@
+/* The hash-chained audit log: append inside a write transaction, verify,
+ * list. */
+#include "db/audit.h"
+#include "db/db_internal.h"
+
+#include <inttypes.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char GENESIS[65] =
+	"0000000000000000000000000000000000000000000000000000000000000000";
+
+static void hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int digest_field(EVP_MD_CTX *ctx, const char *value)
+{
+	char len[24];
+	int n = snprintf(len, sizeof len, "%zu:", strlen(value));
+	return EVP_DigestUpdate(ctx, len, (size_t)n) && EVP_DigestUpdate(ctx, value, strlen(value)) &&
+	       EVP_DigestUpdate(ctx, "\n", 1);
+}
+
+/* Canonical content: a version tag, then every field as "<length>:<bytes>\n"
+ * (length-prefixed, so no two different entries hash the same bytes). */
+static int entry_hash(const char *prev_hash, int64_t at, const char *actor, const char *action,
+		      const char *object, const char *detail, char out[65])
+{
+	char when[24];
+	snprintf(when, sizeof when, "%" PRId64, at);
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
+		 EVP_DigestUpdate(ctx, "vntl-audit-v1\n", 14) && digest_field(ctx, prev_hash) &&
+		 digest_field(ctx, when) && digest_field(ctx, actor) && digest_field(ctx, action) &&
+		 digest_field(ctx, object) && digest_field(ctx, detail) &&
+		 EVP_DigestFinal_ex(ctx, md, &mdlen);
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		return -1;
+	hex(md, mdlen, out);
+	return 0;
+}
+
+static int read_head(struct db *db, int64_t *last_id, char last_hash[65], char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(db, "SELECT last_id, last_hash FROM audit_head WHERE one = 1", &st, err, errlen))
+		return -1;
+	int rc = sqlite3_step(st);
+	*last_id = 0;
+	memcpy(last_hash, GENESIS, 65);
+	if (rc == SQLITE_ROW) {
+		*last_id = sqlite3_column_int64(st, 0);
+		snprintf(last_hash, 65, "%s", (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_sql_error(db, "cannot read the audit head", err, errlen);
+}
+
+int db_audit_append(struct db *db, const char *actor, const char *action, const char *object,
+		    const char *detail, char *err, size_t errlen)
+{
+	int64_t last_id;
+	char prev[65], hash[65];
+	if (read_head(db, &last_id, prev, err, errlen))
+		return -1;
+	int64_t at = db_now();
+	if (entry_hash(prev, at, actor, action, object, detail, hash))
+		return db_msg(-1, err, errlen, "cannot hash the audit entry");
+	sqlite3_stmt *st;
+	if (db_prepare(db, "INSERT INTO audit (id, at, actor, action, object, detail, prev_hash, hash) "
+			   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, err, errlen))
+		return -1;
+	sqlite3_bind_int64(st, 1, last_id + 1);
+	sqlite3_bind_int64(st, 2, at);
+	sqlite3_bind_text(st, 3, actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, object, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, detail, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, prev, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, hash, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_sql_error(db, "cannot append to the audit log", err, errlen);
+	if (db_prepare(db, "INSERT INTO audit_head (one, last_id, last_hash) VALUES (1, ?, ?) "
+			   "ON CONFLICT (one) DO UPDATE SET last_id = excluded.last_id, "
+			   "last_hash = excluded.last_hash", &st, err, errlen))
+		return -1;
+	sqlite3_bind_int64(st, 1, last_id + 1);
+	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_sql_error(db, "cannot update the audit head", err, errlen);
+}
+
+const char *db_audit_break_name(enum db_audit_break kind)
+{
+	switch (kind) {
+	case DB_AUDIT_INTACT: return "intact";
+	case DB_AUDIT_MODIFIED: return "modified";
+	case DB_AUDIT_DELETED: return "deleted";
+	case DB_AUDIT_REORDERED: return "reordered";
+	}
+	return "unknown";
+}
+
+static void fill_entry(sqlite3_stmt *st, struct db_audit_entry *e)
+{
+	e->id = sqlite3_column_int64(st, 0);
+	e->at = sqlite3_column_int64(st, 1);
+	e->actor = db_column_strdup(st, 2);
+	e->action = db_column_strdup(st, 3);
+	e->object = db_column_strdup(st, 4);
+	e->detail = db_column_strdup(st, 5);
+	snprintf(e->prev_hash, sizeof e->prev_hash, "%s", (const char *)sqlite3_column_text(st, 6));
+	snprintf(e->hash, sizeof e->hash, "%s", (const char *)sqlite3_column_text(st, 7));
+}
+
+static void free_entry(struct db_audit_entry *e)
+{
+	free(e->actor);
+	free(e->action);
+	free(e->object);
+	free(e->detail);
+}
+
+static void verdict_set(struct db_audit_verdict *v, enum db_audit_break kind, int64_t id)
+{
+	v->kind = kind;
+	v->first_bad = id;
+}
+
+/* Does any entry (other than the one at `self`) carry hash `h`? Tells an
+ * entry that follows the wrong neighbour (reordered) from one whose
+ * predecessor vanished (deleted). */
+static int64_t entry_with_hash(struct db *db, const char *h, int64_t self)
+{
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	if (db_prepare(db, "SELECT id FROM audit WHERE hash = ? AND id <> ? ORDER BY id LIMIT 1", &st, NULL, 0))
+		return 0;
+	sqlite3_bind_text(st, 1, h, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, self);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
+/* Check one entry against its predecessor; 0 when it fits, else the verdict
+ * is filled in. */
+static int check_entry(struct db *db, const struct db_audit_entry *e, int64_t expected_id,
+		       const char *expected_prev, struct db_audit_verdict *v)
+{
+	char h[65];
+	if (entry_hash(e->prev_hash, e->at, e->actor, e->action, e->object, e->detail, h) ||
+	    strcmp(h, e->hash) != 0) {
+		verdict_set(v, DB_AUDIT_MODIFIED, e->id);
+		snprintf(v->message, sizeof v->message,
+			 "entry #%" PRId64 " was modified: its content does not match its hash", e->id);
+		return 1;
+	}
+	if (strcmp(e->prev_hash, expected_prev) == 0 && e->id == expected_id)
+		return 0;
+	int64_t linked = entry_with_hash(db, e->prev_hash, e->id);
+	if (linked > 0 && linked != expected_id - 1) {
+		verdict_set(v, DB_AUDIT_REORDERED, e->id);
+		snprintf(v->message, sizeof v->message,
+			 "entry #%" PRId64 " is out of order: it was chained after entry #%" PRId64,
+			 e->id, linked);
+		return 1;
+	}
+	if (e->id == expected_id) {
+		/* No gap, no other entry it links to: the predecessor (or, for
+		 * the first entry, its link) was rewritten and re-hashed. */
+		int64_t bad = expected_id > 1 ? expected_id - 1 : 1;
+		verdict_set(v, DB_AUDIT_MODIFIED, bad);
+		snprintf(v->message, sizeof v->message,
+			 "entry #%" PRId64 " was modified and re-hashed: entry #%" PRId64
+			 " no longer links to its predecessor", bad, e->id);
+		return 1;
+	}
+	verdict_set(v, DB_AUDIT_DELETED, expected_id);
+	snprintf(v->message, sizeof v->message,
+		 "entry #%" PRId64 " was deleted: entry #%" PRId64 " does not follow its predecessor",
+		 expected_id, e->id);
+	return 1;
+}
+
+static int check_head(struct db *db, int64_t last_id, const char *last_hash,
+		      struct db_audit_verdict *v, char *err, size_t errlen)
+{
+	int64_t head_id;
+	char head_hash[65];
+	if (read_head(db, &head_id, head_hash, err, errlen))
+		return -1;
+	if (head_id > last_id) {
+		verdict_set(v, DB_AUDIT_DELETED, last_id + 1);
+		snprintf(v->message, sizeof v->message,
+			 "entry #%" PRId64 " and later were deleted: the log ends at #%" PRId64
+			 " but its recorded head is #%" PRId64, last_id + 1, last_id, head_id);
+	} else if (head_id != last_id || strcmp(head_hash, last_hash) != 0) {
+		verdict_set(v, DB_AUDIT_MODIFIED, last_id);
+		snprintf(v->message, sizeof v->message,
+			 "entry #%" PRId64 " does not match the recorded head of the chain", last_id);
+	}
+	return 0;
+}
+
+int db_audit_verify(struct db *db, struct db_audit_verdict *v, char *err, size_t errlen)
+{
+	memset(v, 0, sizeof *v);
+	snprintf(v->head_hash, sizeof v->head_hash, "%s", GENESIS);
+	if (db_begin_read(db, err, errlen))
+		return -1;
+	sqlite3_stmt *st;
+	if (db_prepare(db, "SELECT id, at, actor, action, object, detail, prev_hash, hash "
+			   "FROM audit ORDER BY id", &st, err, errlen)) {
+		db_rollback(db);
+		return -1;
+	}
+	char prev[65];
+	memcpy(prev, GENESIS, sizeof prev);
+	int64_t expected_id = 1;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct db_audit_entry e;
+		fill_entry(st, &e);
+		int bad = check_entry(db, &e, expected_id, prev, v);
+		memcpy(prev, e.hash, sizeof prev);
+		free_entry(&e);
+		if (bad)
+			break;
+		v->entries++;
+		expected_id++;
+	}
+	sqlite3_finalize(st);
+	int result = 0;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		result = db_sql_error(db, "cannot read the audit log", err, errlen);
+	else if (v->kind == DB_AUDIT_INTACT)
+		result = check_head(db, expected_id - 1, prev, v, err, errlen);
+	if (result == 0 && v->kind == DB_AUDIT_INTACT) {
+		memcpy(v->head_hash, prev, sizeof prev);
+		snprintf(v->message, sizeof v->message, "audit chain intact: %" PRId64 " entries, head %s",
+			 v->entries, prev);
+	}
+	db_rollback(db);
+	return result;
+}
+
+int db_audit_list(struct db *db, int64_t after_id, size_t limit, struct db_audit_entry **out,
+		  size_t *count, char *err, size_t errlen)
+{
+	*out = NULL;
+	*count = 0;
+	sqlite3_stmt *st;
+	if (db_prepare(db, "SELECT id, at, actor, action, object, detail, prev_hash, hash "
+			   "FROM audit WHERE id > ? ORDER BY id LIMIT ?", &st, err, errlen))
+		return -1;
+	sqlite3_bind_int64(st, 1, after_id);
+	sqlite3_bind_int64(st, 2, limit ? (int64_t)limit : -1);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*count == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct db_audit_entry *n = realloc(*out, cap * sizeof **out);
+			if (!n) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			*out = n;
+		}
+		fill_entry(st, &(*out)[(*count)++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_audit_entries_free(*out, *count);
+		*out = NULL;
+		*count = 0;
+		return db_sql_error(db, "cannot list the audit log", err, errlen);
+	}
+	return 0;
+}
+
+void db_audit_entries_free(struct db_audit_entry *entries, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free_entry(&entries[i]);
+	free(entries);
+}

@@ -1,0 +1,407 @@
+/* Importing certificates into the registry, and listing them. */
+#include "db/certs.h"
+#include "db/changes.h"
+#include "db/db_internal.h"
+#include "db/tsp.h"
+#include "db/users.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int64_t service_of_cert(struct db *db, const char *sha256)
+{
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	if (db_prepare(db, "SELECT s.id FROM cert c JOIN service s ON s.cert_id = c.id WHERE c.sha256 = ?",
+		       &st, NULL, 0))
+		return -1;
+	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		id = -1;
+	sqlite3_finalize(st);
+	return id;
+}
+
+/* SHA-256 of a registered certificate with the same subject and another key. */
+static int find_lookalike(struct db *db, const struct db_cert_info *c, char out[65], char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	out[0] = '\0';
+	if (db_prepare(db, "SELECT sha256 FROM cert WHERE subject_norm = ? AND spki_sha256 <> ? ORDER BY id LIMIT 1",
+		       &st, err, errlen))
+		return -1;
+	sqlite3_bind_text(st, 1, c->subject_norm, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, c->spki_sha256, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(out, 65, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_sql_error(db, "cannot look for look-alikes", err, errlen);
+}
+
+static int insert_cert(struct db *db, const struct db_cert_info *c, int64_t user_id, int64_t *cert_id,
+		       char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(db, "INSERT INTO cert (sha256, der, subject, subject_norm, issuer, serial, not_before, "
+			   "not_after, key_type, key_bits, sig_alg, spki_sha256, self_signed, imported_at, imported_by) "
+			   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err, errlen))
+		return -1;
+	sqlite3_bind_text(st, 1, c->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, c->der, (int)c->der_len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, c->subject, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, c->subject_norm, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, c->issuer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, c->serial, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, c->not_before);
+	sqlite3_bind_int64(st, 8, c->not_after);
+	sqlite3_bind_text(st, 9, c->key_type, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 10, c->key_bits);
+	sqlite3_bind_text(st, 11, c->sig_alg, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, c->spki_sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 13, c->self_signed);
+	sqlite3_bind_int64(st, 14, db_now());
+	sqlite3_bind_int64(st, 15, user_id);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_sql_error(db, "cannot store the certificate", err, errlen);
+	*cert_id = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+static int insert_service(struct db *db, const struct db_import_options *o, const struct db_cert_info *c,
+			  int64_t cert_id, enum db_status status, int64_t effective, int64_t *service_id,
+			  char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(db, "INSERT INTO service (tsp_id, cert_id, type_uri, name_vi, name_en, status, status_since) "
+			   "VALUES (?, ?, ?, ?, ?, ?, ?)", &st, err, errlen))
+		return -1;
+	sqlite3_bind_int64(st, 1, o->tsp_id);
+	sqlite3_bind_int64(st, 2, cert_id);
+	sqlite3_bind_text(st, 3, o->service_type ? o->service_type : DB_SVCTYPE_CA_PKC, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, o->name_vi ? o->name_vi : c->common_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, o->name_en ? o->name_en : c->common_name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, status);
+	sqlite3_bind_int64(st, 7, effective);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_sql_error(db, "cannot store the service", err, errlen);
+	*service_id = sqlite3_last_insert_rowid(db->h);
+	if (db_prepare(db, "INSERT INTO status_history (service_id, status, effective, reason, decision_ref, "
+			   "recorded_at) VALUES (?, ?, ?, ?, ?, ?)", &st, err, errlen))
+		return -1;
+	sqlite3_bind_int64(st, 1, *service_id);
+	sqlite3_bind_int(st, 2, status);
+	sqlite3_bind_int64(st, 3, effective);
+	sqlite3_bind_text(st, 4, o->reason ? o->reason : "initial import", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, o->decision_ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, db_now());
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_sql_error(db, "cannot store the initial status", err, errlen);
+}
+
+static int audit_import(struct db *db, const struct db_import_options *o, const struct db_cert_info *c,
+			const struct db_import_item *item, enum db_status status, int64_t effective,
+			char *err, size_t errlen)
+{
+	json_t *d = json_pack("{ss ss sI sI ss ss sI ss ss}", "sha256", c->sha256, "subject", c->subject,
+			      "tsp", (json_int_t)o->tsp_id, "service", (json_int_t)item->service_id,
+			      "type", o->service_type ? o->service_type : DB_SVCTYPE_CA_PKC,
+			      "status", db_status_name(status), "effective", (json_int_t)effective,
+			      "decision_ref", o->decision_ref, "reason", o->reason ? o->reason : "initial import");
+	if (d && item->lookalike_of[0])
+		json_object_set_new(d, "lookalike_of_confirmed", json_string(item->lookalike_of));
+	char *detail = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(d);
+	if (!detail)
+		return db_msg(-1, err, errlen, "out of memory");
+	char object[80];
+	snprintf(object, sizeof object, "cert:%s", c->sha256);
+	int rc = db_audit_append(db, o->actor, "cert.import", object, detail, err, errlen);
+	free(detail);
+	return rc;
+}
+
+static int add_item(struct db_import_report *r, enum db_import_outcome outcome, const struct db_cert_info *c,
+		    int64_t service_id)
+{
+	struct db_import_item *n = realloc(r->items, (r->count + 1) * sizeof *n);
+	if (!n)
+		return -1;
+	r->items = n;
+	struct db_import_item *it = &r->items[r->count++];
+	memset(it, 0, sizeof *it);
+	it->outcome = outcome;
+	memcpy(it->sha256, c->sha256, sizeof it->sha256);
+	it->subject = strdup(c->subject);
+	it->service_id = service_id;
+	return it->subject ? 0 : -1;
+}
+
+static int import_one(struct db *db, const struct db_import_options *o, enum db_tsp_kind kind, int64_t user_id,
+		      const struct db_cert_info *c, size_t bundle_size, struct db_import_report *r,
+		      char *err, size_t errlen)
+{
+	int64_t existing = service_of_cert(db, c->sha256);
+	if (existing < 0)
+		return db_sql_error(db, "cannot look up the certificate", err, errlen);
+	if (existing > 0)
+		return add_item(r, DB_IMPORT_ALREADY_PRESENT, c, existing) ? db_msg(-1, err, errlen, "out of memory") : 0;
+	if (kind == DB_TSP_PUBLIC_CA && c->self_signed && bundle_size > 1)
+		return add_item(r, DB_IMPORT_SKIPPED_ROOT, c, 0) ? db_msg(-1, err, errlen, "out of memory") : 0;
+	int rc = db_cert_check_policy(c, o->service_type, err, errlen);
+	if (rc)
+		return rc;
+	char twin[65];
+	if (find_lookalike(db, c, twin, err, errlen))
+		return -1;
+	int confirmed = twin[0] && o->confirm_lookalike && strcasecmp(o->confirm_lookalike, c->sha256) == 0;
+	if (twin[0] && !confirmed)
+		return db_msg(1, err, errlen,
+			      "look-alike refused: certificate '%s' (SHA-256 %s) has the same subject as the "
+			      "registered certificate SHA-256 %s but a different key; if this is intended, "
+			      "confirm with --confirm-lookalike %s", c->common_name, c->sha256, twin, c->sha256);
+	enum db_status status = db_initial_status(kind);
+	int64_t effective = o->effective ? o->effective : db_now(), cert_id = 0, service_id = 0;
+	if (insert_cert(db, c, user_id, &cert_id, err, errlen) ||
+	    insert_service(db, o, c, cert_id, status, effective, &service_id, err, errlen))
+		return -1;
+	if (add_item(r, DB_IMPORT_ADDED, c, service_id))
+		return db_msg(-1, err, errlen, "out of memory");
+	if (confirmed)
+		memcpy(r->items[r->count - 1].lookalike_of, twin, 65);
+	return audit_import(db, o, c, &r->items[r->count - 1], status, effective, err, errlen);
+}
+
+static int check_options(const struct db_import_options *o, char *err, size_t errlen)
+{
+	if (!o->decision_ref || !*o->decision_ref)
+		return db_msg(1, err, errlen, "an import needs the reference of the decision it records (--decision REF)");
+	if (o->service_type && strncmp(o->service_type, DB_SVCTYPE_PREFIX, strlen(DB_SVCTYPE_PREFIX)) != 0)
+		return db_msg(1, err, errlen, "service type '%s' is not an ETSI service type URI (%s…)",
+			      o->service_type, DB_SVCTYPE_PREFIX);
+	return 0;
+}
+
+int db_cert_import(struct db *db, const unsigned char *data, size_t len, const char *source,
+		   const struct db_import_options *o, struct db_import_report *r, char *err, size_t errlen)
+{
+	memset(r, 0, sizeof *r);
+	int rc = check_options(o, err, errlen);
+	if (rc)
+		return rc;
+	struct db_cert_bundle b;
+	if ((rc = db_cert_parse(data, len, source, &b, err, errlen)))
+		return rc;
+	if (db_begin_write(db, err, errlen)) {
+		db_cert_bundle_free(&b);
+		return -1;
+	}
+	struct db_user u;
+	struct db_tsp t;
+	rc = db_user_require(db, o->actor, DB_ROLE_OFFICER, &u, err, errlen);
+	if (rc == 0 && (rc = db_tsp_get(db, o->tsp_id, &t, err, errlen)) == 0) {
+		for (size_t i = 0; i < b.count && rc == 0; i++)
+			rc = import_one(db, o, t.kind, u.id, &b.certs[i], b.count, r, err, errlen);
+		db_tsp_clear(&t);
+	}
+	db_cert_bundle_free(&b);
+	if (rc == 0)
+		rc = db_commit(db, err, errlen);
+	else
+		db_rollback(db);
+	if (rc)
+		db_import_report_free(r);
+	return rc;
+}
+
+void db_import_report_free(struct db_import_report *r)
+{
+	for (size_t i = 0; i < r->count; i++)
+		free(r->items[i].subject);
+	free(r->items);
+	r->items = NULL;
+	r->count = 0;
+}
+
+#define ROW_COLUMNS \
+	"s.id, s.tsp_id, t.kind, c.sha256, c.subject, c.issuer, c.serial, s.type_uri, s.name_en, " \
+	"c.not_before, c.not_after, c.key_type, c.key_bits, c.sig_alg, " \
+	"(SELECT h.status FROM status_history h WHERE h.service_id = s.id AND h.effective <= ?1 " \
+	"  ORDER BY h.effective DESC, h.id DESC LIMIT 1), " \
+	"(SELECT h.effective FROM status_history h WHERE h.service_id = s.id AND h.effective <= ?1 " \
+	"  ORDER BY h.effective DESC, h.id DESC LIMIT 1) " \
+	"FROM service s JOIN cert c ON c.id = s.cert_id JOIN tsp t ON t.id = s.tsp_id "
+
+static void fill_row(sqlite3_stmt *st, struct db_cert_row *r)
+{
+	memset(r, 0, sizeof *r);
+	r->service_id = sqlite3_column_int64(st, 0);
+	r->tsp_id = sqlite3_column_int64(st, 1);
+	r->tsp_kind = (enum db_tsp_kind)sqlite3_column_int(st, 2);
+	snprintf(r->sha256, sizeof r->sha256, "%s", (const char *)sqlite3_column_text(st, 3));
+	r->subject = db_column_strdup(st, 4);
+	r->issuer = db_column_strdup(st, 5);
+	r->serial = db_column_strdup(st, 6);
+	r->type_uri = db_column_strdup(st, 7);
+	r->name_en = db_column_strdup(st, 8);
+	r->not_before = sqlite3_column_int64(st, 9);
+	r->not_after = sqlite3_column_int64(st, 10);
+	snprintf(r->key_type, sizeof r->key_type, "%s", (const char *)sqlite3_column_text(st, 11));
+	r->key_bits = sqlite3_column_int(st, 12);
+	snprintf(r->sig_alg, sizeof r->sig_alg, "%s", (const char *)sqlite3_column_text(st, 13));
+	r->status_now = (enum db_status)sqlite3_column_int(st, 14);
+	r->status_since = sqlite3_column_int64(st, 15);
+}
+
+void db_cert_row_clear(struct db_cert_row *r)
+{
+	free(r->subject);
+	free(r->issuer);
+	free(r->serial);
+	free(r->type_uri);
+	free(r->name_en);
+	for (size_t i = 0; i < r->timeline_count; i++) {
+		free(r->timeline[i].reason);
+		free(r->timeline[i].decision_ref);
+	}
+	free(r->timeline);
+}
+
+void db_cert_rows_free(struct db_cert_row *rows, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		db_cert_row_clear(&rows[i]);
+	free(rows);
+}
+
+int db_cert_list(struct db *db, int64_t tsp_id, struct db_cert_row **out, size_t *count, char *err, size_t errlen)
+{
+	*out = NULL;
+	*count = 0;
+	sqlite3_stmt *st;
+	if (db_prepare(db, "SELECT " ROW_COLUMNS "WHERE ?2 = 0 OR s.tsp_id = ?2 ORDER BY s.id", &st, err, errlen))
+		return -1;
+	sqlite3_bind_int64(st, 1, db_now());
+	sqlite3_bind_int64(st, 2, tsp_id);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*count == cap) {
+			cap = cap ? 2 * cap : 16;
+			struct db_cert_row *n = realloc(*out, cap * sizeof *n);
+			if (!n) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			*out = n;
+		}
+		fill_row(st, &(*out)[(*count)++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_cert_rows_free(*out, *count);
+		*out = NULL;
+		*count = 0;
+		return db_sql_error(db, "cannot list certificates", err, errlen);
+	}
+	return 0;
+}
+
+int db_service_timeline(struct db *db, int64_t service_id, struct db_status_entry **out, size_t *count,
+			char *err, size_t errlen)
+{
+	*out = NULL;
+	*count = 0;
+	sqlite3_stmt *st;
+	if (db_prepare(db, "SELECT status, effective, reason, decision_ref FROM status_history "
+			   "WHERE service_id = ? ORDER BY effective, id", &st, err, errlen))
+		return -1;
+	sqlite3_bind_int64(st, 1, service_id);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*count == cap) {
+			cap = cap ? 2 * cap : 4;
+			struct db_status_entry *n = realloc(*out, cap * sizeof *n);
+			if (!n) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			*out = n;
+		}
+		struct db_status_entry *e = &(*out)[(*count)++];
+		e->status = (enum db_status)sqlite3_column_int(st, 0);
+		e->effective = sqlite3_column_int64(st, 1);
+		e->reason = db_column_strdup(st, 2);
+		e->decision_ref = db_column_strdup(st, 3);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		for (size_t i = 0; i < *count; i++) {
+			free((*out)[i].reason);
+			free((*out)[i].decision_ref);
+		}
+		free(*out);
+		*out = NULL;
+		*count = 0;
+		return db_sql_error(db, "cannot read a status timeline", err, errlen);
+	}
+	return 0;
+}
+
+int db_cert_show(struct db *db, const char *key, struct db_cert_row *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	size_t n = strlen(key);
+	int numeric = n > 0 && n < 8 && strspn(key, "0123456789") == n;
+	if (!numeric && (n < 8 || n > 64 || strspn(key, "0123456789abcdefABCDEF") != n))
+		return db_msg(1, err, errlen, "'%s' is neither a service id nor a SHA-256 prefix of 8+ hex digits", key);
+	char pattern[80];
+	snprintf(pattern, sizeof pattern, "%s%%", key);
+	for (char *p = pattern; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	sqlite3_stmt *st;
+	if (db_prepare(db, numeric ? "SELECT " ROW_COLUMNS "WHERE s.id = ?2"
+				   : "SELECT " ROW_COLUMNS "WHERE c.sha256 LIKE ?2 LIMIT 2", &st, err, errlen))
+		return -1;
+	sqlite3_bind_int64(st, 1, db_now());
+	if (numeric)
+		sqlite3_bind_int64(st, 2, strtoll(key, NULL, 10));
+	else
+		sqlite3_bind_text(st, 2, pattern, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st), found = 0;
+	if (rc == SQLITE_ROW) {
+		fill_row(st, out);
+		found = 1;
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (found && rc == SQLITE_ROW) {
+		db_cert_row_clear(out);
+		return db_msg(1, err, errlen, "SHA-256 prefix '%s' matches more than one certificate", key);
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		if (found)
+			db_cert_row_clear(out);
+		return db_sql_error(db, "cannot read the certificate", err, errlen);
+	}
+	if (!found)
+		return db_msg(1, err, errlen, "no certificate or service matches '%s'", key);
+	if (db_service_timeline(db, out->service_id, &out->timeline, &out->timeline_count, err, errlen)) {
+		db_cert_row_clear(out);
+		return -1;
+	}
+	return 0;
+}

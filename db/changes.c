@@ -1,0 +1,426 @@
+/* The four-eyes change flow: propose, approve (and apply), reject. */
+#include "db/changes.h"
+#include "db/certs.h"
+#include "db/db_internal.h"
+#include "db/users.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int apply_pause_ms;
+
+void db_test_set_apply_pause_ms(int ms)
+{
+	apply_pause_ms = ms > 0 ? ms : 0;
+}
+
+static void test_pause(void)
+{
+	if (apply_pause_ms) {
+		struct timespec ts = {apply_pause_ms / 1000, (long)(apply_pause_ms % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* The service a change is about: its TSP, kind and last timeline entry. */
+struct service_state {
+	int64_t tsp_id;
+	enum db_tsp_kind kind;
+	enum db_status last_status;
+	int64_t last_effective;
+};
+
+static int load_service(struct db *db, int64_t service_id, struct service_state *s, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(db, "SELECT s.tsp_id, t.kind, s.status, s.status_since FROM service s "
+			   "JOIN tsp t ON t.id = s.tsp_id WHERE s.id = ?", &st, err, errlen))
+		return -1;
+	sqlite3_bind_int64(st, 1, service_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		s->tsp_id = sqlite3_column_int64(st, 0);
+		s->kind = (enum db_tsp_kind)sqlite3_column_int(st, 1);
+		s->last_status = (enum db_status)sqlite3_column_int(st, 2);
+		s->last_effective = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return db_msg(1, err, errlen, "no service with id %" PRId64, service_id);
+	return db_sql_error(db, "cannot read the service", err, errlen);
+}
+
+/* Is `to` at `effective` a legal next entry of the service's timeline? */
+static int check_transition(const struct service_state *s, int64_t service_id, enum db_status to,
+			    int64_t effective, char *err, size_t errlen)
+{
+	if (!db_status_transition_allowed(s->kind, s->last_status, to)) {
+		if (s->last_status == DB_STATUS_WITHDRAWN)
+			return db_msg(1, err, errlen, "service %" PRId64 " is withdrawn: nothing may follow withdrawn",
+				      service_id);
+		return db_msg(1, err, errlen, "illegal transition for a %s certificate: %s -> %s (service %" PRId64 ")",
+			      db_tsp_kind_name(s->kind), db_status_name(s->last_status), db_status_name(to), service_id);
+	}
+	if (effective < s->last_effective)
+		return db_msg(1, err, errlen, "effective time %" PRId64 " precedes the service's last status entry "
+			      "(%" PRId64 "): the timeline only grows forward", effective, s->last_effective);
+	return 0;
+}
+
+static int audit_change(struct db *db, const char *actor, const char *action, int64_t id, json_t *detail,
+			char *err, size_t errlen)
+{
+	char *text = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(detail);
+	if (!text)
+		return db_msg(-1, err, errlen, "out of memory");
+	char object[40];
+	snprintf(object, sizeof object, "change:%" PRId64, id);
+	int rc = db_audit_append(db, actor, action, object, text, err, errlen);
+	free(text);
+	return rc;
+}
+
+static int insert_proposal(struct db *db, const struct db_change_input *in, int64_t effective, int64_t user_id,
+			   int64_t *id, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(db, "INSERT INTO change_request (service_id, new_status, effective, reason, decision_ref, "
+			   "proposed_by, proposed_at) VALUES (?, ?, ?, ?, ?, ?, ?)", &st, err, errlen))
+		return -1;
+	sqlite3_bind_int64(st, 1, in->service_id);
+	sqlite3_bind_int(st, 2, in->new_status);
+	sqlite3_bind_int64(st, 3, effective);
+	sqlite3_bind_text(st, 4, in->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, in->decision_ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, user_id);
+	sqlite3_bind_int64(st, 7, db_now());
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_sql_error(db, "cannot record the proposal", err, errlen);
+	*id = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+static int propose_in_tx(struct db *db, const char *actor, const struct db_change_input *in, int64_t effective,
+			 int64_t *id, char *err, size_t errlen)
+{
+	struct db_user u;
+	struct service_state s;
+	int rc = db_user_require(db, actor, DB_ROLE_OFFICER | DB_ROLE_PROVIDER, &u, err, errlen);
+	if (rc || (rc = load_service(db, in->service_id, &s, err, errlen)))
+		return rc;
+	if (!(u.roles & DB_ROLE_OFFICER) && s.tsp_id != u.tsp_id)
+		return db_msg(1, err, errlen, "provider '%s' may only propose changes for its own TSP's certificates "
+			      "(service %" PRId64 " belongs to TSP %" PRId64 ")", actor, in->service_id, s.tsp_id);
+	if ((rc = check_transition(&s, in->service_id, in->new_status, effective, err, errlen)) ||
+	    (rc = insert_proposal(db, in, effective, u.id, id, err, errlen)))
+		return rc;
+	return audit_change(db, actor, "change.propose", *id,
+			    json_pack("{sI ss ss sI ss ss}", "service", (json_int_t)in->service_id,
+				      "from", db_status_name(s.last_status), "to", db_status_name(in->new_status),
+				      "effective", (json_int_t)effective, "reason", in->reason,
+				      "decision_ref", in->decision_ref), err, errlen);
+}
+
+int db_change_propose(struct db *db, const char *actor, const struct db_change_input *in, int64_t *id,
+		      char *err, size_t errlen)
+{
+	if (!in->reason || !*in->reason)
+		return db_msg(1, err, errlen, "a change needs a reason (--reason TEXT)");
+	if (!in->decision_ref || !*in->decision_ref)
+		return db_msg(1, err, errlen, "a change needs the reference of the legal decision (--decision REF)");
+	if (in->new_status < DB_STATUS_GRANTED || in->new_status > DB_STATUS_SUSPENDED)
+		return db_msg(1, err, errlen, "unknown status");
+	int64_t effective = in->effective ? in->effective : db_now();
+	if (db_begin_write(db, err, errlen))
+		return -1;
+	int rc = propose_in_tx(db, actor, in, effective, id, err, errlen);
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, err, errlen);
+}
+
+struct pending {
+	int64_t service_id;
+	enum db_status new_status;
+	int64_t effective;
+	int64_t proposed_by;
+	char *reason, *decision_ref;
+};
+
+static int load_pending(struct db *db, int64_t id, struct pending *p, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	memset(p, 0, sizeof *p);
+	if (db_prepare(db, "SELECT service_id, new_status, effective, proposed_by, reason, decision_ref, state "
+			   "FROM change_request WHERE id = ?", &st, err, errlen))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st), result = 0;
+	if (rc == SQLITE_ROW) {
+		const char *state = (const char *)sqlite3_column_text(st, 6);
+		if (strcmp(state, "pending") != 0)
+			result = db_msg(1, err, errlen, "change %" PRId64 " is already %s", id, state);
+		p->service_id = sqlite3_column_int64(st, 0);
+		p->new_status = (enum db_status)sqlite3_column_int(st, 1);
+		p->effective = sqlite3_column_int64(st, 2);
+		p->proposed_by = sqlite3_column_int64(st, 3);
+		p->reason = db_column_strdup(st, 4);
+		p->decision_ref = db_column_strdup(st, 5);
+	} else if (rc == SQLITE_DONE) {
+		result = db_msg(1, err, errlen, "no change with id %" PRId64, id);
+	} else {
+		result = db_sql_error(db, "cannot read the change", err, errlen);
+	}
+	sqlite3_finalize(st);
+	return result;
+}
+
+static int decide(struct db *db, int64_t id, const char *state, int64_t user_id, const char *note,
+		  char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(db, "UPDATE change_request SET state = ?, decided_by = ?, decided_at = ?, decision_note = ? "
+			   "WHERE id = ? AND state = 'pending'", &st, err, errlen))
+		return -1;
+	sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, user_id);
+	sqlite3_bind_int64(st, 3, db_now());
+	sqlite3_bind_text(st, 4, note ? note : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, id);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_sql_error(db, "cannot record the decision", err, errlen);
+	return sqlite3_changes(db->h) == 1 ? 0 : db_msg(1, err, errlen, "change %" PRId64 " is no longer pending", id);
+}
+
+static int apply_status(struct db *db, int64_t id, const struct pending *p, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(db, "INSERT INTO status_history (service_id, status, effective, reason, decision_ref, "
+			   "change_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", &st, err, errlen))
+		return -1;
+	sqlite3_bind_int64(st, 1, p->service_id);
+	sqlite3_bind_int(st, 2, p->new_status);
+	sqlite3_bind_int64(st, 3, p->effective);
+	sqlite3_bind_text(st, 4, p->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, p->decision_ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, id);
+	sqlite3_bind_int64(st, 7, db_now());
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_sql_error(db, "cannot record the status", err, errlen);
+	test_pause();
+	if (db_prepare(db, "UPDATE service SET status = ?, status_since = ? WHERE id = ?", &st, err, errlen))
+		return -1;
+	sqlite3_bind_int(st, 1, p->new_status);
+	sqlite3_bind_int64(st, 2, p->effective);
+	sqlite3_bind_int64(st, 3, p->service_id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_sql_error(db, "cannot update the service", err, errlen);
+}
+
+static int four_eyes(struct db *db, const char *actor, int64_t id, struct db_user *u, struct pending *p,
+		     char *err, size_t errlen)
+{
+	int rc = db_user_require(db, actor, DB_ROLE_APPROVER, u, err, errlen);
+	if (rc || (rc = load_pending(db, id, p, err, errlen)))
+		return rc;
+	if (p->proposed_by == u->id)
+		return db_msg(1, err, errlen, "four eyes: '%s' proposed change %" PRId64 " and may not decide on it; "
+			      "another approver must", actor, id);
+	return 0;
+}
+
+static int approve_in_tx(struct db *db, const char *actor, int64_t id, const char *note, struct pending *p,
+			 char *err, size_t errlen)
+{
+	struct db_user u;
+	struct service_state s;
+	int rc = four_eyes(db, actor, id, &u, p, err, errlen);
+	if (rc || (rc = load_service(db, p->service_id, &s, err, errlen)) ||
+	    (rc = check_transition(&s, p->service_id, p->new_status, p->effective, err, errlen)))
+		return rc;
+	if ((rc = decide(db, id, "applied", u.id, note, err, errlen)))
+		return rc;
+	test_pause();
+	if ((rc = apply_status(db, id, p, err, errlen)))
+		return rc;
+	test_pause();
+	return audit_change(db, actor, "change.apply", id,
+			    json_pack("{sI ss ss sI ss ss ss}", "service", (json_int_t)p->service_id,
+				      "from", db_status_name(s.last_status), "to", db_status_name(p->new_status),
+				      "effective", (json_int_t)p->effective, "reason", p->reason,
+				      "decision_ref", p->decision_ref, "note", note ? note : ""), err, errlen);
+}
+
+int db_change_approve(struct db *db, const char *actor, int64_t id, const char *note, char *err, size_t errlen)
+{
+	struct pending p = {0};
+	if (db_begin_write(db, err, errlen))
+		return -1;
+	int rc = approve_in_tx(db, actor, id, note, &p, err, errlen);
+	free(p.reason);
+	free(p.decision_ref);
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, err, errlen);
+}
+
+int db_change_reject(struct db *db, const char *actor, int64_t id, const char *note, char *err, size_t errlen)
+{
+	if (!note || !*note)
+		return db_msg(1, err, errlen, "a rejection needs a reason (--reason TEXT)");
+	struct pending p = {0};
+	struct db_user u;
+	if (db_begin_write(db, err, errlen))
+		return -1;
+	int rc = four_eyes(db, actor, id, &u, &p, err, errlen);
+	if (rc == 0)
+		rc = decide(db, id, "rejected", u.id, note, err, errlen);
+	if (rc == 0)
+		rc = audit_change(db, actor, "change.reject", id,
+				  json_pack("{sI ss}", "service", (json_int_t)p.service_id, "note", note), err, errlen);
+	free(p.reason);
+	free(p.decision_ref);
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, err, errlen);
+}
+
+static const char *const state_names[] = {"pending", "applied", "rejected"};
+
+const char *db_change_state_name(enum db_change_state s)
+{
+	return s <= DB_CHANGE_REJECTED ? state_names[s] : "unknown";
+}
+
+int db_change_state_parse(const char *text, enum db_change_state *out)
+{
+	for (int i = 0; i <= DB_CHANGE_REJECTED; i++)
+		if (text && strcmp(text, state_names[i]) == 0) {
+			*out = (enum db_change_state)i;
+			return 0;
+		}
+	return 1;
+}
+
+#define CHANGE_COLUMNS \
+	"SELECT r.id, r.service_id, s.tsp_id, c.sha256, s.name_en, r.new_status, r.effective, r.reason, " \
+	"r.decision_ref, p.name, r.proposed_at, r.state, d.name, r.decided_at, r.decision_note " \
+	"FROM change_request r JOIN service s ON s.id = r.service_id JOIN cert c ON c.id = s.cert_id " \
+	"JOIN account p ON p.id = r.proposed_by LEFT JOIN account d ON d.id = r.decided_by "
+
+static char *nullable(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : db_column_strdup(st, col);
+}
+
+static void fill_change(sqlite3_stmt *st, struct db_change *c)
+{
+	memset(c, 0, sizeof *c);
+	c->id = sqlite3_column_int64(st, 0);
+	c->service_id = sqlite3_column_int64(st, 1);
+	c->tsp_id = sqlite3_column_int64(st, 2);
+	snprintf(c->cert_sha256, sizeof c->cert_sha256, "%s", (const char *)sqlite3_column_text(st, 3));
+	c->service_name = db_column_strdup(st, 4);
+	c->new_status = (enum db_status)sqlite3_column_int(st, 5);
+	c->effective = sqlite3_column_int64(st, 6);
+	c->reason = db_column_strdup(st, 7);
+	c->decision_ref = db_column_strdup(st, 8);
+	c->proposed_by = db_column_strdup(st, 9);
+	c->proposed_at = sqlite3_column_int64(st, 10);
+	db_change_state_parse((const char *)sqlite3_column_text(st, 11), &c->state);
+	c->decided_by = nullable(st, 12);
+	c->decided_at = sqlite3_column_int64(st, 13);
+	c->decision_note = nullable(st, 14);
+}
+
+void db_change_clear(struct db_change *c)
+{
+	free(c->service_name);
+	free(c->reason);
+	free(c->decision_ref);
+	free(c->proposed_by);
+	free(c->decided_by);
+	free(c->decision_note);
+	memset(c, 0, sizeof *c);
+}
+
+void db_changes_free(struct db_change *c, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		db_change_clear(&c[i]);
+	free(c);
+}
+
+int db_change_get(struct db *db, int64_t id, struct db_change *out, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	memset(out, 0, sizeof *out);
+	if (db_prepare(db, CHANGE_COLUMNS "WHERE r.id = ?", &st, err, errlen))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		fill_change(st, out);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return db_msg(1, err, errlen, "no change with id %" PRId64, id);
+	return db_sql_error(db, "cannot read the change", err, errlen);
+}
+
+int db_change_list(struct db *db, int state, int64_t provider_tsp, struct db_change **out, size_t *count,
+		   char *err, size_t errlen)
+{
+	*out = NULL;
+	*count = 0;
+	sqlite3_stmt *st;
+	if (db_prepare(db, CHANGE_COLUMNS "WHERE (?1 IS NULL OR r.state = ?1) AND (?2 = 0 OR s.tsp_id = ?2) "
+			   "ORDER BY r.id", &st, err, errlen))
+		return -1;
+	if (state >= 0)
+		sqlite3_bind_text(st, 1, db_change_state_name((enum db_change_state)state), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, provider_tsp);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*count == cap) {
+			cap = cap ? 2 * cap : 16;
+			struct db_change *n = realloc(*out, cap * sizeof *n);
+			if (!n) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			*out = n;
+		}
+		fill_change(st, &(*out)[(*count)++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_changes_free(*out, *count);
+		*out = NULL;
+		*count = 0;
+		return db_sql_error(db, "cannot list changes", err, errlen);
+	}
+	return 0;
+}

@@ -1,0 +1,204 @@
+/* Opening the registry: pragmas, schema migrations; transactions and
+ * statement helpers shared by the db/ modules. */
+#include "db/db_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define DB_BUSY_TIMEOUT_MS 30000
+
+int db_msg(int rc, char *err, size_t errlen, const char *fmt, ...)
+{
+	if (err && errlen) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+int db_sql_error(struct db *db, const char *what, char *err, size_t errlen)
+{
+	return db_msg(-1, err, errlen, "%s: %s", what, db && db->h ? sqlite3_errmsg(db->h) : "no database");
+}
+
+int64_t db_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static int exec(struct db *db, const char *sql, const char *what, char *err, size_t errlen)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		db_msg(-1, err, errlen, "%s: %s", what, msg ? msg : sqlite3_errmsg(db->h));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int db_begin_write(struct db *db, char *err, size_t errlen)
+{
+	return exec(db, "BEGIN IMMEDIATE", "cannot start a write transaction", err, errlen);
+}
+
+int db_begin_read(struct db *db, char *err, size_t errlen)
+{
+	/* A deferred transaction becomes a read snapshot at its first SELECT. */
+	return exec(db, "BEGIN", "cannot start a read transaction", err, errlen);
+}
+
+int db_commit(struct db *db, char *err, size_t errlen)
+{
+	if (exec(db, "COMMIT", "cannot commit", err, errlen) == 0)
+		return 0;
+	db_rollback(db);
+	return -1;
+}
+
+void db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db_prepare(struct db *db, const char *sql, sqlite3_stmt **st, char *err, size_t errlen)
+{
+	if (sqlite3_prepare_v2(db->h, sql, -1, st, NULL) != SQLITE_OK) {
+		*st = NULL;
+		return db_sql_error(db, "cannot prepare a statement", err, errlen);
+	}
+	return 0;
+}
+
+char *db_column_strdup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return strdup(t ? (const char *)t : "");
+}
+
+static int read_user_version(struct db *db, int *version, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(db, "PRAGMA user_version", &st, err, errlen))
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : db_sql_error(db, "cannot read the schema version", err, errlen);
+}
+
+int db_schema_version(struct db *db)
+{
+	int v = -1;
+	read_user_version(db, &v, NULL, 0);
+	return v;
+}
+
+static int refuse_newer(int version, const char *path, char *err, size_t errlen)
+{
+	return db_msg(1, err, errlen,
+		      "%s has schema version %d, newer than this vntl understands (%d): "
+		      "upgrade vntl; the database was not touched", path, version, DB_SCHEMA_VERSION);
+}
+
+/* Bring the schema to DB_SCHEMA_VERSION in one transaction (all migrations
+ * or none), re-reading the version under the write lock so two processes
+ * opening an old database at once migrate it once. */
+static int migrate(struct db *db, const char *path, char *err, size_t errlen)
+{
+	int version;
+	if (read_user_version(db, &version, err, errlen))
+		return -1;
+	if (version > DB_SCHEMA_VERSION)
+		return refuse_newer(version, path, err, errlen);
+	if (version == DB_SCHEMA_VERSION)
+		return 0;
+	if (db_begin_write(db, err, errlen))
+		return -1;
+	if (read_user_version(db, &version, err, errlen))
+		goto fail;
+	if (version > DB_SCHEMA_VERSION) {
+		db_rollback(db);
+		return refuse_newer(version, path, err, errlen);
+	}
+	for (int i = version; i < DB_SCHEMA_VERSION; i++) {
+		char what[64];
+		snprintf(what, sizeof what, "schema migration %d -> %d", i, i + 1);
+		if (exec(db, db_migration_sql(i), what, err, errlen))
+			goto fail;
+	}
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", DB_SCHEMA_VERSION);
+	if (exec(db, sql, "cannot set the schema version", err, errlen))
+		goto fail;
+	return db_commit(db, err, errlen);
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+static int configure(struct db *db, char *err, size_t errlen)
+{
+	sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(db->h, 1);
+	if (exec(db, "PRAGMA foreign_keys = ON", "cannot enable foreign keys", err, errlen))
+		return -1;
+	sqlite3_stmt *st;
+	if (db_prepare(db, "PRAGMA journal_mode = WAL", &st, err, errlen))
+		return -1;
+	int rc = sqlite3_step(st);
+	int wal = rc == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+		  strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+	sqlite3_finalize(st);
+	if (!wal)
+		return db_sql_error(db, "cannot switch to WAL journal mode", err, errlen);
+	/* FULL: a committed change survives power loss, not only a crash. */
+	return exec(db, "PRAGMA synchronous = FULL", "cannot set synchronous mode", err, errlen);
+}
+
+int db_open(const char *path, enum db_open_mode mode, struct db **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	if (!path || !*path)
+		return db_msg(1, err, errlen, "no registry database given (--db, config key db or $VNTL_DB)");
+	struct stat sb;
+	if (mode == DB_OPEN_EXISTING && stat(path, &sb) != 0)
+		return db_msg(-1, err, errlen, "%s: no such registry database (create it with vntl init)", path);
+	struct db *db = calloc(1, sizeof *db);
+	if (!db)
+		return db_msg(-1, err, errlen, "out of memory");
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX |
+		    (mode == DB_OPEN_CREATE ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
+		db_msg(-1, err, errlen, "%s: cannot open: %s", path,
+		       db->h ? sqlite3_errmsg(db->h) : "out of memory");
+		db_close(db);
+		return -1;
+	}
+	int rc = configure(db, err, errlen);
+	if (rc == 0)
+		rc = migrate(db, path, err, errlen);
+	if (rc) {
+		if (rc < 0 && err && strstr(err, "file is not a database"))
+			db_msg(-1, err, errlen, "%s: not an SQLite database", path);
+		db_close(db);
+		return rc;
+	}
+	*out = db;
+	return 0;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	sqlite3_close_v2(db->h);
+	free(db);
+}

@@ -1,0 +1,49 @@
+/* Shared by the db/ modules only: the handle, transactions, statements and
+ * the audit append that every write transaction ends with. */
+#ifndef VNTL_DB_INTERNAL_H
+#define VNTL_DB_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/db.h"
+
+struct db {
+	sqlite3 *h;
+};
+
+/* printf into err (if not NULL), returns `rc` for `return db_fail(...)`. */
+int db_msg(int rc, char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* -1 with "what: sqlite message". */
+int db_sql_error(struct db *db, const char *what, char *err, size_t errlen);
+
+/* BEGIN IMMEDIATE (a writer), BEGIN (a reader), COMMIT, ROLLBACK. */
+int db_begin_write(struct db *db, char *err, size_t errlen);
+int db_begin_read(struct db *db, char *err, size_t errlen);
+int db_commit(struct db *db, char *err, size_t errlen);
+void db_rollback(struct db *db);
+
+/* Prepare, or -1 with a message. */
+int db_prepare(struct db *db, const char *sql, sqlite3_stmt **st, char *err, size_t errlen);
+/* Malloc'd copy of a text column ("" for NULL); never returns NULL unless out of memory. */
+char *db_column_strdup(sqlite3_stmt *st, int col);
+
+/* Schema migrations: number of them and the SQL of migration i (0-based),
+ * which takes user_version i to i + 1. */
+int db_migration_count(void);
+const char *db_migration_sql(int i);
+
+/* Append one entry to the hash-chained audit log, inside the caller's write
+ * transaction. `detail` is canonical JSON text. */
+int db_audit_append(struct db *db, const char *actor, const char *action, const char *object,
+		    const char *detail, char *err, size_t errlen);
+
+struct db_status_entry;
+/* Status timeline of a service, oldest first (certs.c; used by the snapshot). */
+int db_service_timeline(struct db *db, int64_t service_id, struct db_status_entry **out, size_t *count,
+			char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,92 @@
+/* Publications of the lists: last one, and recording a new one. */
+#include "db/publication.h"
+#include "db/db_internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+static int list_known(const char *list)
+{
+	return list && (strcmp(list, "roots") == 0 || strcmp(list, "foreign") == 0 || strcmp(list, "pointer") == 0);
+}
+
+static int last_in(struct db *db, const char *list, struct db_publication *out)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(db, "SELECT sequence, issued, next_update, sha256 FROM publication WHERE list = ? "
+			   "ORDER BY sequence DESC LIMIT 1", &st, NULL, 0))
+		return -1;
+	sqlite3_bind_text(st, 1, list, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof *out);
+		snprintf(out->list, sizeof out->list, "%s", list);
+		out->sequence = sqlite3_column_int64(st, 0);
+		out->issued = sqlite3_column_int64(st, 1);
+		out->next_update = sqlite3_column_int64(st, 2);
+		snprintf(out->sha256, sizeof out->sha256, "%s", (const char *)sqlite3_column_text(st, 3));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int db_publication_last(struct db *db, const char *list, struct db_publication *out)
+{
+	if (!list_known(list))
+		return -1;
+	return last_in(db, list, out);
+}
+
+static int hex64(const char *s)
+{
+	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+
+static int record_in_tx(struct db *db, const struct db_publication *pub, char *err, size_t errlen)
+{
+	struct db_publication last;
+	int rc = last_in(db, pub->list, &last);
+	if (rc < 0)
+		return db_sql_error(db, "cannot read the last publication", err, errlen);
+	if (rc == 0 && pub->sequence <= last.sequence)
+		return db_msg(1, err, errlen, "list %s: sequence %" PRId64 " is not greater than the last published (%"
+			      PRId64 ")", pub->list, pub->sequence, last.sequence);
+	sqlite3_stmt *st;
+	if (db_prepare(db, "INSERT INTO publication (list, sequence, issued, next_update, sha256, recorded_at) "
+			   "VALUES (?, ?, ?, ?, ?, ?)", &st, err, errlen))
+		return -1;
+	sqlite3_bind_text(st, 1, pub->list, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, pub->sequence);
+	sqlite3_bind_int64(st, 3, pub->issued);
+	sqlite3_bind_int64(st, 4, pub->next_update);
+	sqlite3_bind_text(st, 5, pub->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, db_now());
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_sql_error(db, "cannot record the publication", err, errlen);
+	char object[40], detail[256];
+	snprintf(object, sizeof object, "list:%s", pub->list);
+	snprintf(detail, sizeof detail,
+		 "{\"issued\":%" PRId64 ",\"next_update\":%" PRId64 ",\"sequence\":%" PRId64 ",\"sha256\":\"%s\"}",
+		 pub->issued, pub->next_update, pub->sequence, pub->sha256);
+	return db_audit_append(db, "publisher", "list.publish", object, detail, err, errlen);
+}
+
+int db_publication_record(struct db *db, const struct db_publication *pub, char *err, size_t errlen)
+{
+	if (!list_known(pub->list))
+		return db_msg(1, err, errlen, "unknown list '%s' (roots, foreign, pointer)", pub->list);
+	if (pub->sequence <= 0 || !hex64(pub->sha256) || pub->next_update <= pub->issued)
+		return db_msg(1, err, errlen, "publication of %s: needs a positive sequence, a lowercase hex SHA-256 "
+			      "and a next update after the issue time", pub->list);
+	if (db_begin_write(db, err, errlen))
+		return -1;
+	int rc = record_in_tx(db, pub, err, errlen);
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, err, errlen);
+}

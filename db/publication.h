@@ -1,0 +1,21 @@
+/* Publications: what the publisher has published, per list. The sequence
+ * number of a list only grows. */
+#ifndef VNTL_DB_PUBLICATION_H
+#define VNTL_DB_PUBLICATION_H
+
+#include <stddef.h>
+
+#include "db/snapshot.h"
+
+struct db;
+
+/* Last publication of `list` ("roots", "foreign", "pointer"): 0 found,
+ * 1 never published, -1 error. */
+int db_publication_last(struct db *db, const char *list, struct db_publication *out);
+
+/* Record a publication in one transaction with an audit entry (actor
+ * "publisher"). 1 (refused) when the sequence is not greater than the last
+ * one of that list, or the record is malformed; -1 on error. */
+int db_publication_record(struct db *db, const struct db_publication *pub, char *err, size_t errlen);
+
+#endif

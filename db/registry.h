@@ -1,0 +1,15 @@
+/* The registry's public interface, for the CLI, the publisher and the
+ * server: one include for all of db/. */
+#ifndef VNTL_DB_REGISTRY_H
+#define VNTL_DB_REGISTRY_H
+
+#include "db/audit.h"
+#include "db/certs.h"
+#include "db/changes.h"
+#include "db/db.h"
+#include "db/publication.h"
+#include "db/snapshot.h"
+#include "db/tsp.h"
+#include "db/users.h"
+
+#endif

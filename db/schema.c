@@ -1,0 +1,135 @@
+/* The registry schema, as migrations keyed on PRAGMA user_version.
+ *
+ * Migration i takes a database from user_version i to i + 1. Never edit a
+ * migration that has shipped: add a new one.
+ */
+#include "db/db_internal.h"
+
+static const char *const migrations[] = {
+	/* 0 -> 1: the registry. */
+	"CREATE TABLE tsp ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind INTEGER NOT NULL CHECK (kind BETWEEN 1 AND 4),"
+	"  name_vi TEXT NOT NULL CHECK (name_vi <> ''),"
+	"  name_en TEXT NOT NULL UNIQUE CHECK (name_en <> ''),"
+	"  trade_name TEXT,"
+	"  street TEXT NOT NULL DEFAULT '',"
+	"  locality TEXT NOT NULL DEFAULT '',"
+	"  country TEXT NOT NULL CHECK (length(country) = 2),"
+	"  uri TEXT NOT NULL DEFAULT '',"
+	"  email TEXT,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE account ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE CHECK (name <> ''),"
+	"  roles INTEGER NOT NULL CHECK (roles > 0),"
+	"  tsp_id INTEGER REFERENCES tsp(id),"
+	"  cert_sha256 TEXT UNIQUE,"
+	"  secret_salt BLOB,"
+	"  secret_hash BLOB,"
+	"  secret_iterations INTEGER,"
+	"  created_at INTEGER NOT NULL,"
+	"  CHECK ((roles & 8) = 0 OR tsp_id IS NOT NULL));"
+	"CREATE TABLE cert ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sha256 TEXT NOT NULL UNIQUE,"
+	"  der BLOB NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  subject_norm TEXT NOT NULL,"
+	"  issuer TEXT NOT NULL,"
+	"  serial TEXT NOT NULL,"
+	"  not_before INTEGER NOT NULL,"
+	"  not_after INTEGER NOT NULL,"
+	"  key_type TEXT NOT NULL,"
+	"  key_bits INTEGER NOT NULL,"
+	"  sig_alg TEXT NOT NULL,"
+	"  spki_sha256 TEXT NOT NULL,"
+	"  self_signed INTEGER NOT NULL,"
+	"  imported_at INTEGER NOT NULL,"
+	"  imported_by INTEGER NOT NULL REFERENCES account(id));"
+	"CREATE INDEX cert_subject ON cert(subject_norm);"
+	"CREATE TABLE service ("
+	"  id INTEGER PRIMARY KEY,"
+	"  tsp_id INTEGER NOT NULL REFERENCES tsp(id),"
+	"  cert_id INTEGER NOT NULL UNIQUE REFERENCES cert(id),"
+	"  type_uri TEXT NOT NULL,"
+	"  name_vi TEXT NOT NULL,"
+	"  name_en TEXT NOT NULL,"
+	"  status INTEGER NOT NULL CHECK (status BETWEEN 1 AND 4),"
+	"  status_since INTEGER NOT NULL);"
+	"CREATE INDEX service_tsp ON service(tsp_id);"
+	"CREATE TABLE change_request ("
+	"  id INTEGER PRIMARY KEY,"
+	"  service_id INTEGER NOT NULL REFERENCES service(id),"
+	"  new_status INTEGER NOT NULL CHECK (new_status BETWEEN 1 AND 4),"
+	"  effective INTEGER NOT NULL,"
+	"  reason TEXT NOT NULL CHECK (reason <> ''),"
+	"  decision_ref TEXT NOT NULL CHECK (decision_ref <> ''),"
+	"  proposed_by INTEGER NOT NULL REFERENCES account(id),"
+	"  proposed_at INTEGER NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'applied', 'rejected')),"
+	"  decided_by INTEGER REFERENCES account(id),"
+	"  decided_at INTEGER,"
+	"  decision_note TEXT,"
+	"  CHECK (decided_by IS NULL OR decided_by <> proposed_by));"
+	"CREATE TABLE status_history ("
+	"  id INTEGER PRIMARY KEY,"
+	"  service_id INTEGER NOT NULL REFERENCES service(id),"
+	"  status INTEGER NOT NULL CHECK (status BETWEEN 1 AND 4),"
+	"  effective INTEGER NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  decision_ref TEXT NOT NULL,"
+	"  change_id INTEGER UNIQUE REFERENCES change_request(id),"
+	"  recorded_at INTEGER NOT NULL);"
+	"CREATE INDEX status_history_service ON status_history(service_id, effective, id);"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  object TEXT NOT NULL,"
+	"  detail TEXT NOT NULL,"
+	"  prev_hash TEXT NOT NULL,"
+	"  hash TEXT NOT NULL);"
+	"CREATE TABLE audit_head ("
+	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
+	"  last_id INTEGER NOT NULL,"
+	"  last_hash TEXT NOT NULL);"
+	/* Defence in depth: the chain detects tampering, these stop accidents
+	 * and careless scripts from making any. */
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TABLE publication ("
+	"  id INTEGER PRIMARY KEY,"
+	"  list TEXT NOT NULL CHECK (list IN ('roots', 'foreign', 'pointer')),"
+	"  sequence INTEGER NOT NULL CHECK (sequence > 0),"
+	"  issued INTEGER NOT NULL,"
+	"  next_update INTEGER NOT NULL,"
+	"  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
+	"  recorded_at INTEGER NOT NULL,"
+	"  UNIQUE (list, sequence));",
+
+	/* 1 -> 2: bearer tokens for the provider API (only their hash is kept). */
+	"CREATE TABLE token ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES account(id),"
+	"  hash TEXT NOT NULL UNIQUE,"
+	"  expires INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX token_account ON token(account_id);",
+};
+
+_Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
+	       "DB_SCHEMA_VERSION must equal the number of migrations");
+
+int db_migration_count(void)
+{
+	return (int)(sizeof migrations / sizeof migrations[0]);
+}
+
+const char *db_migration_sql(int i)
+{
+	return i >= 0 && i < db_migration_count() ? migrations[i] : NULL;
+}

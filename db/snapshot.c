@@ -1,0 +1,107 @@
+/* Loading the publisher's snapshot of the registry in one read transaction. */
+#include "db/publication.h"
+#include "db/snapshot.h"
+#include "db/db_internal.h"
+#include "db/tsp.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void fill_service(sqlite3_stmt *st, struct db_service *s)
+{
+	memset(s, 0, sizeof *s);
+	s->id = sqlite3_column_int64(st, 0);
+	s->type_uri = db_column_strdup(st, 1);
+	s->name_vi = db_column_strdup(st, 2);
+	s->name_en = db_column_strdup(st, 3);
+	int n = sqlite3_column_bytes(st, 4);
+	s->cert_der = malloc(n > 0 ? (size_t)n : 1);
+	if (s->cert_der && n > 0)
+		memcpy(s->cert_der, sqlite3_column_blob(st, 4), (size_t)n);
+	s->cert_der_len = (size_t)n;
+	snprintf(s->cert_sha256, sizeof s->cert_sha256, "%s", (const char *)sqlite3_column_text(st, 5));
+}
+
+static int load_services(struct db *db, struct db_tsp *t, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(db, "SELECT s.id, s.type_uri, s.name_vi, s.name_en, c.der, c.sha256 FROM service s "
+			   "JOIN cert c ON c.id = s.cert_id WHERE s.tsp_id = ? ORDER BY s.id", &st, err, errlen))
+		return -1;
+	sqlite3_bind_int64(st, 1, t->id);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (t->service_count == cap) {
+			cap = cap ? 2 * cap : 8;
+			struct db_service *n = realloc(t->services, cap * sizeof *n);
+			if (!n) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			t->services = n;
+		}
+		struct db_service *s = &t->services[t->service_count++];
+		fill_service(st, s);
+		if (!s->cert_der || !s->type_uri || !s->name_vi || !s->name_en) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_sql_error(db, "cannot read services", err, errlen);
+	for (size_t i = 0; i < t->service_count; i++)
+		if (db_service_timeline(db, t->services[i].id, &t->services[i].timeline,
+					&t->services[i].timeline_count, err, errlen))
+			return -1;
+	return 0;
+}
+
+static const char *const lists[3] = {"roots", "foreign", "pointer"};
+
+static int load_in_tx(struct db *db, struct db_snapshot *snap, char *err, size_t errlen)
+{
+	if (db_tsp_list(db, &snap->tsps, &snap->tsp_count, err, errlen))
+		return -1;
+	for (size_t i = 0; i < snap->tsp_count; i++)
+		if (load_services(db, &snap->tsps[i], err, errlen))
+			return -1;
+	for (int i = 0; i < 3; i++) {
+		int rc = db_publication_last(db, lists[i], &snap->last[i]);
+		if (rc < 0)
+			return db_sql_error(db, "cannot read publications", err, errlen);
+		snap->has_last[i] = rc == 0;
+	}
+	return 0;
+}
+
+int db_snapshot_load(struct db *db, struct db_snapshot **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	struct db_snapshot *snap = calloc(1, sizeof *snap);
+	if (!snap)
+		return db_msg(-1, err, errlen, "out of memory");
+	snap->taken_at = db_now();
+	if (db_begin_read(db, err, errlen)) {
+		free(snap);
+		return -1;
+	}
+	int rc = load_in_tx(db, snap, err, errlen);
+	db_rollback(db);
+	if (rc) {
+		db_snapshot_free(snap);
+		return -1;
+	}
+	*out = snap;
+	return 0;
+}
+
+void db_snapshot_free(struct db_snapshot *snap)
+{
+	if (!snap)
+		return;
+	db_tsps_free(snap->tsps, snap->tsp_count);
+	free(snap);
+}

@@ -1,0 +1,207 @@
+/* Trust service providers. */
+#include "db/tsp.h"
+#include "db/certs.h"
+#include "db/db_internal.h"
+#include "db/users.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int required(const char *v)
+{
+	return v && *v;
+}
+
+static int validate(const struct db_tsp_input *in, char *err, size_t errlen)
+{
+	if (in->kind < DB_TSP_NEAC || in->kind > DB_TSP_FOREIGN)
+		return db_msg(1, err, errlen, "TSP kind must be neac, gov-ca, public-ca or foreign");
+	if (!required(in->name_vi) || !required(in->name_en))
+		return db_msg(1, err, errlen, "a TSP needs a Vietnamese and an English name (--name-vi, --name-en)");
+	if (!in->country || strlen(in->country) != 2 || !isupper((unsigned char)in->country[0]) ||
+	    !isupper((unsigned char)in->country[1]))
+		return db_msg(1, err, errlen, "country must be an ISO 3166-1 alpha-2 code in capitals, e.g. VN");
+	if (in->kind != DB_TSP_FOREIGN && strcmp(in->country, "VN") != 0)
+		return db_msg(1, err, errlen, "a Vietnamese TSP (kind %s) must have country VN", db_tsp_kind_name(in->kind));
+	if (in->uri && *in->uri && strncmp(in->uri, "https://", 8) != 0 && strncmp(in->uri, "http://", 7) != 0)
+		return db_msg(1, err, errlen, "the information URI must start with https:// or http://");
+	if (in->email && *in->email && !strchr(in->email, '@'))
+		return db_msg(1, err, errlen, "'%s' is not an e-mail address", in->email);
+	return 0;
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v && *v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static char *detail_json(const struct db_tsp_input *in, int64_t id)
+{
+	json_t *o = json_pack("{sI ss ss ss ss}", "id", (json_int_t)id, "kind", db_tsp_kind_name(in->kind),
+			      "name_vi", in->name_vi, "name_en", in->name_en, "country", in->country);
+	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(o);
+	return s;
+}
+
+static int insert(struct db *db, const struct db_tsp_input *in, int64_t *id, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(db, "INSERT INTO tsp (kind, name_vi, name_en, trade_name, street, locality, country, "
+			   "uri, email, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err, errlen))
+		return -1;
+	sqlite3_bind_int(st, 1, in->kind);
+	sqlite3_bind_text(st, 2, in->name_vi, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, in->name_en, -1, SQLITE_STATIC);
+	bind_opt(st, 4, in->trade_name);
+	sqlite3_bind_text(st, 5, in->street ? in->street : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, in->locality ? in->locality : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, in->country, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, in->uri ? in->uri : "", -1, SQLITE_STATIC);
+	bind_opt(st, 9, in->email);
+	sqlite3_bind_int64(st, 10, db_now());
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return db_msg(1, err, errlen, "a TSP named '%s' already exists", in->name_en);
+	if (rc != SQLITE_DONE)
+		return db_sql_error(db, "cannot add the TSP", err, errlen);
+	*id = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+int db_tsp_add(struct db *db, const char *actor, const struct db_tsp_input *in, int64_t *id,
+	       char *err, size_t errlen)
+{
+	int rc = validate(in, err, errlen);
+	if (rc)
+		return rc;
+	if (db_begin_write(db, err, errlen))
+		return -1;
+	struct db_user u;
+	rc = db_user_require(db, actor, DB_ROLE_OFFICER, &u, err, errlen);
+	if (rc == 0)
+		rc = insert(db, in, id, err, errlen);
+	if (rc == 0) {
+		char object[32], *detail = detail_json(in, *id);
+		snprintf(object, sizeof object, "tsp:%" PRId64, *id);
+		rc = detail ? db_audit_append(db, actor, "tsp.add", object, detail, err, errlen)
+			    : db_msg(-1, err, errlen, "out of memory");
+		free(detail);
+	}
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, err, errlen);
+}
+
+static char *opt_strdup(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : db_column_strdup(st, col);
+}
+
+static void fill(sqlite3_stmt *st, struct db_tsp *t)
+{
+	memset(t, 0, sizeof *t);
+	t->id = sqlite3_column_int64(st, 0);
+	t->kind = (enum db_tsp_kind)sqlite3_column_int(st, 1);
+	t->name_vi = db_column_strdup(st, 2);
+	t->name_en = db_column_strdup(st, 3);
+	t->trade_name = opt_strdup(st, 4);
+	t->street = db_column_strdup(st, 5);
+	t->locality = db_column_strdup(st, 6);
+	snprintf(t->country, sizeof t->country, "%s", (const char *)sqlite3_column_text(st, 7));
+	t->uri = db_column_strdup(st, 8);
+	t->email = opt_strdup(st, 9);
+}
+
+#define TSP_COLUMNS "id, kind, name_vi, name_en, trade_name, street, locality, country, uri, email"
+
+int db_tsp_list(struct db *db, struct db_tsp **out, size_t *count, char *err, size_t errlen)
+{
+	*out = NULL;
+	*count = 0;
+	sqlite3_stmt *st;
+	if (db_prepare(db, "SELECT " TSP_COLUMNS " FROM tsp ORDER BY kind, id", &st, err, errlen))
+		return -1;
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*count == cap) {
+			cap = cap ? 2 * cap : 8;
+			struct db_tsp *n = realloc(*out, cap * sizeof *n);
+			if (!n) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			*out = n;
+		}
+		fill(st, &(*out)[(*count)++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_tsps_free(*out, *count);
+		*out = NULL;
+		*count = 0;
+		return db_sql_error(db, "cannot list TSPs", err, errlen);
+	}
+	return 0;
+}
+
+int db_tsp_get(struct db *db, int64_t id, struct db_tsp *out, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	memset(out, 0, sizeof *out);
+	if (db_prepare(db, "SELECT " TSP_COLUMNS " FROM tsp WHERE id = ?", &st, err, errlen))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		fill(st, out);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return db_msg(1, err, errlen, "no TSP with id %" PRId64, id);
+	return db_sql_error(db, "cannot read the TSP", err, errlen);
+}
+
+void db_tsp_clear(struct db_tsp *t)
+{
+	free(t->name_vi);
+	free(t->name_en);
+	free(t->trade_name);
+	free(t->street);
+	free(t->locality);
+	free(t->uri);
+	free(t->email);
+	for (size_t j = 0; j < t->service_count; j++) {
+		struct db_service *s = &t->services[j];
+		free(s->type_uri);
+		free(s->name_vi);
+		free(s->name_en);
+		free(s->cert_der);
+		for (size_t k = 0; k < s->timeline_count; k++) {
+			free(s->timeline[k].reason);
+			free(s->timeline[k].decision_ref);
+		}
+		free(s->timeline);
+	}
+	free(t->services);
+	memset(t, 0, sizeof *t);
+}
+
+void db_tsps_free(struct db_tsp *tsps, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		db_tsp_clear(&tsps[i]);
+	free(tsps);
+}

@@ -1,0 +1,427 @@
+/* Users, roles, provider secrets (PBKDF2) and bearer tokens. */
+#include "db/users.h"
+#include "db/db_internal.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SALT_LEN 16
+#define HASH_LEN 32
+
+static int pbkdf2_iterations = DB_PBKDF2_ITERATIONS;
+
+void db_test_set_pbkdf2_iterations(int iterations)
+{
+	pbkdf2_iterations = iterations > 0 ? iterations : DB_PBKDF2_ITERATIONS;
+}
+
+static const struct {
+	const char *name;
+	unsigned bit;
+} role_names[] = {
+	{"officer", DB_ROLE_OFFICER},
+	{"approver", DB_ROLE_APPROVER},
+	{"auditor", DB_ROLE_AUDITOR},
+	{"provider", DB_ROLE_PROVIDER},
+};
+#define ROLE_COUNT (sizeof role_names / sizeof role_names[0])
+
+int db_roles_parse(const char *text, unsigned *roles, char *err, size_t errlen)
+{
+	*roles = 0;
+	const char *p = text;
+	while (p && *p) {
+		size_t n = strcspn(p, ",");
+		size_t i;
+		for (i = 0; i < ROLE_COUNT; i++)
+			if (strlen(role_names[i].name) == n && strncmp(p, role_names[i].name, n) == 0)
+				break;
+		if (i == ROLE_COUNT)
+			return db_msg(1, err, errlen, "unknown role '%.*s' (roles: officer, approver, auditor, provider)",
+				      (int)n, p);
+		*roles |= role_names[i].bit;
+		p += n + (p[n] == ',');
+	}
+	if (!*roles)
+		return db_msg(1, err, errlen, "no role given (roles: officer, approver, auditor, provider)");
+	return 0;
+}
+
+void db_roles_format(unsigned roles, char *out, size_t outlen)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < ROLE_COUNT; i++)
+		if (roles & role_names[i].bit) {
+			int n = snprintf(out + used, outlen - used, "%s%s", used ? "," : "", role_names[i].name);
+			if (n < 0 || (size_t)n >= outlen - used)
+				return;
+			used += (size_t)n;
+		}
+}
+
+static void to_hex(const unsigned char *in, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", in[i]);
+}
+
+/* Lowercase hex without ':' separators; 0 when it is 64 hex digits. */
+static int normalise_fingerprint(const char *in, char out[65])
+{
+	size_t n = 0;
+	for (const char *p = in; *p; p++) {
+		if (*p == ':')
+			continue;
+		if (!isxdigit((unsigned char)*p) || n == 64)
+			return -1;
+		out[n++] = (char)tolower((unsigned char)*p);
+	}
+	out[n] = '\0';
+	return n == 64 ? 0 : -1;
+}
+
+static int pbkdf2(const char *secret, const unsigned char *salt, size_t saltlen, int iterations,
+		  unsigned char out[HASH_LEN])
+{
+	return PKCS5_PBKDF2_HMAC(secret, (int)strlen(secret), salt, (int)saltlen, iterations, EVP_sha256(),
+				 HASH_LEN, out) == 1 ? 0 : -1;
+}
+
+static int user_from_row(sqlite3_stmt *st, struct db_user *out)
+{
+	memset(out, 0, sizeof *out);
+	out->id = sqlite3_column_int64(st, 0);
+	snprintf(out->name, sizeof out->name, "%s", (const char *)sqlite3_column_text(st, 1));
+	out->roles = (unsigned)sqlite3_column_int(st, 2);
+	out->tsp_id = sqlite3_column_int64(st, 3);
+	return 0;
+}
+
+static int user_query(struct db *db, const char *where, const char *key, struct db_user *out,
+		      char *err, size_t errlen)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT id, name, roles, coalesce(tsp_id, 0) FROM account WHERE %s = ?", where);
+	sqlite3_stmt *st;
+	if (db_prepare(db, sql, &st, err, errlen))
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		user_from_row(st, out);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? 1 : db_sql_error(db, "cannot read users", err, errlen);
+}
+
+int db_user_get(struct db *db, const char *name, struct db_user *out, char *err, size_t errlen)
+{
+	int rc = user_query(db, "name", name, out, err, errlen);
+	if (rc == 1)
+		db_msg(1, err, errlen, "no user named '%s'", name);
+	return rc;
+}
+
+int db_user_by_cert(struct db *db, const char *fingerprint, struct db_user *out, char *err, size_t errlen)
+{
+	char fp[65];
+	if (normalise_fingerprint(fingerprint, fp))
+		return db_msg(1, err, errlen, "not a SHA-256 fingerprint");
+	int rc = user_query(db, "cert_sha256", fp, out, err, errlen);
+	if (rc == 1)
+		db_msg(1, err, errlen, "no user holds the client certificate %s", fp);
+	return rc;
+}
+
+int db_user_require(struct db *db, const char *name, unsigned roles, struct db_user *out,
+		    char *err, size_t errlen)
+{
+	if (!name || !*name)
+		return db_msg(1, err, errlen, "this command needs an acting user (--as USER)");
+	int rc = db_user_get(db, name, out, err, errlen);
+	if (rc)
+		return rc;
+	if (!(out->roles & roles)) {
+		char want[64], has[64];
+		db_roles_format(roles, want, sizeof want);
+		db_roles_format(out->roles, has, sizeof has);
+		return db_msg(1, err, errlen, "user '%s' (%s) lacks the role needed here: %s", name, has,
+			      want);
+	}
+	return 0;
+}
+
+int db_user_list(struct db *db, struct db_user **out, size_t *count, char *err, size_t errlen)
+{
+	*out = NULL;
+	*count = 0;
+	sqlite3_stmt *st;
+	if (db_prepare(db, "SELECT id, name, roles, coalesce(tsp_id, 0) FROM account ORDER BY id", &st, err, errlen))
+		return -1;
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*count == cap) {
+			cap = cap ? 2 * cap : 8;
+			struct db_user *n = realloc(*out, cap * sizeof *n);
+			if (!n) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			*out = n;
+		}
+		user_from_row(st, &(*out)[(*count)++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*count = 0;
+		return db_sql_error(db, "cannot list users", err, errlen);
+	}
+	return 0;
+}
+
+static int64_t user_count(struct db *db)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+	if (db_prepare(db, "SELECT count(*) FROM account", &st, NULL, 0))
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int validate_user_input(const struct db_user_input *in, char fp[65], char *err, size_t errlen)
+{
+	if (!in->name || !*in->name || strlen(in->name) >= 64)
+		return db_msg(1, err, errlen, "a user name is required (1 to 63 characters)");
+	for (const char *p = in->name; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._-@", *p))
+			return db_msg(1, err, errlen, "user name '%s': use letters, digits and . _ - @ only", in->name);
+	if (in->roles & DB_ROLE_PROVIDER) {
+		if (in->roles != DB_ROLE_PROVIDER)
+			return db_msg(1, err, errlen, "a provider cannot also hold a staff role");
+		if (in->tsp_id <= 0)
+			return db_msg(1, err, errlen, "a provider needs its TSP (--tsp ID)");
+		if (!in->secret || strlen(in->secret) < 16)
+			return db_msg(1, err, errlen, "a provider needs a secret of at least 16 characters");
+	} else if (in->secret) {
+		return db_msg(1, err, errlen, "only providers authenticate with a secret");
+	}
+	fp[0] = '\0';
+	if (in->cert_sha256 && normalise_fingerprint(in->cert_sha256, fp))
+		return db_msg(1, err, errlen, "client-certificate fingerprint must be 64 hex digits (SHA-256)");
+	return 0;
+}
+
+static int insert_user(struct db *db, const struct db_user_input *in, const char *fp, int64_t *id,
+		       char *err, size_t errlen)
+{
+	unsigned char salt[SALT_LEN], hash[HASH_LEN];
+	if (in->secret && (RAND_bytes(salt, sizeof salt) != 1 ||
+			   pbkdf2(in->secret, salt, sizeof salt, pbkdf2_iterations, hash)))
+		return db_msg(-1, err, errlen, "cannot derive the secret's hash");
+	sqlite3_stmt *st;
+	if (db_prepare(db, "INSERT INTO account (name, roles, tsp_id, cert_sha256, secret_salt, secret_hash, "
+			   "secret_iterations, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, err, errlen))
+		return -1;
+	sqlite3_bind_text(st, 1, in->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, (int)in->roles);
+	if (in->tsp_id > 0)
+		sqlite3_bind_int64(st, 3, in->tsp_id);
+	if (*fp)
+		sqlite3_bind_text(st, 4, fp, -1, SQLITE_STATIC);
+	if (in->secret) {
+		sqlite3_bind_blob(st, 5, salt, sizeof salt, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 6, hash, sizeof hash, SQLITE_STATIC);
+		sqlite3_bind_int(st, 7, pbkdf2_iterations);
+	}
+	sqlite3_bind_int64(st, 8, db_now());
+	int rc = sqlite3_step(st);
+	OPENSSL_cleanse(hash, sizeof hash);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return db_msg(1, err, errlen, "user '%s' or that client certificate already exists", in->name);
+	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return db_msg(1, err, errlen, "no TSP with id %" PRId64, in->tsp_id);
+	if (rc != SQLITE_DONE)
+		return db_sql_error(db, "cannot add the user", err, errlen);
+	*id = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+int db_user_add(struct db *db, const char *actor, const struct db_user_input *in, int64_t *id,
+		char *err, size_t errlen)
+{
+	char fp[65];
+	int rc = validate_user_input(in, fp, err, errlen);
+	if (rc)
+		return rc;
+	if (db_begin_write(db, err, errlen))
+		return -1;
+	int64_t users = user_count(db);
+	struct db_user acting;
+	if (users < 0)
+		rc = db_sql_error(db, "cannot count users", err, errlen);
+	else if (users == 0 && !(in->roles & DB_ROLE_OFFICER))
+		rc = db_msg(1, err, errlen, "the first user of a registry must hold the officer role");
+	else if (users > 0)
+		rc = db_user_require(db, actor, DB_ROLE_OFFICER, &acting, err, errlen);
+	if (rc == 0)
+		rc = insert_user(db, in, fp, id, err, errlen);
+	if (rc == 0) {
+		char roles[64], detail[512], object[96];
+		db_roles_format(in->roles, roles, sizeof roles);
+		snprintf(object, sizeof object, "user:%s", in->name);
+		snprintf(detail, sizeof detail,
+			 "{\"id\":%" PRId64 ",\"roles\":\"%s\",\"tsp\":%" PRId64 ",\"cert_sha256\":\"%s\"}",
+			 *id, roles, in->tsp_id, fp);
+		rc = db_audit_append(db, users == 0 ? "bootstrap" : actor, "user.add", object, detail, err, errlen);
+	}
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, err, errlen);
+}
+
+/* Record a failed login in its own transaction; the name given is kept only
+ * if it looks like a user name (never a secret pasted in the wrong field). */
+void db_auth_record_failure(struct db *db, const char *method, const char *who, const char *peer)
+{
+	char actor[64] = "unknown", detail[256];
+	if (who && strlen(who) < sizeof actor && strspn(who, "abcdefghijklmnopqrstuvwxyz"
+				  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@") == strlen(who) && *who)
+		snprintf(actor, sizeof actor, "%s", who);
+	char safe_peer[64] = "";
+	if (peer && strlen(peer) < sizeof safe_peer && strspn(peer, "0123456789abcdefABCDEF.:[]") == strlen(peer))
+		snprintf(safe_peer, sizeof safe_peer, "%s", peer);
+	snprintf(detail, sizeof detail, "{\"method\":\"%s\",\"peer\":\"%s\"}", method, safe_peer);
+	if (db_begin_write(db, NULL, 0))
+		return;
+	if (db_audit_append(db, actor, "auth.fail", "auth", detail, NULL, 0) || db_commit(db, NULL, 0))
+		db_rollback(db);
+}
+
+int db_provider_authenticate(struct db *db, const char *sp_id, const char *secret, const char *peer,
+			     struct db_user *out, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(db, "SELECT id, name, roles, coalesce(tsp_id, 0), secret_salt, secret_hash, "
+			   "secret_iterations FROM account WHERE name = ? AND secret_hash IS NOT NULL",
+			   &st, err, errlen))
+		return -1;
+	sqlite3_bind_text(st, 1, sp_id ? sp_id : "", -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	int ok = 0;
+	if (rc == SQLITE_ROW && secret) {
+		unsigned char hash[HASH_LEN];
+		const void *salt = sqlite3_column_blob(st, 4);
+		int saltlen = sqlite3_column_bytes(st, 4);
+		const void *stored = sqlite3_column_blob(st, 5);
+		int iterations = sqlite3_column_int(st, 6);
+		ok = stored && sqlite3_column_bytes(st, 5) == HASH_LEN && iterations > 0 &&
+		     pbkdf2(secret, salt, (size_t)saltlen, iterations, hash) == 0 &&
+		     CRYPTO_memcmp(hash, stored, HASH_LEN) == 0;
+		OPENSSL_cleanse(hash, sizeof hash);
+		if (ok)
+			user_from_row(st, out);
+	} else if (rc == SQLITE_DONE && secret) {
+		/* Same work for an unknown sp_id, so timing does not tell which names exist. */
+		unsigned char salt[SALT_LEN] = {0}, hash[HASH_LEN];
+		pbkdf2(secret, salt, sizeof salt, pbkdf2_iterations, hash);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_sql_error(db, "cannot read credentials", err, errlen);
+	if (ok && (out->roles & DB_ROLE_PROVIDER))
+		return 0;
+	db_auth_record_failure(db, "secret", sp_id, peer);
+	return db_msg(1, err, errlen, "authentication failed: unknown sp_id or wrong secret");
+}
+
+static void token_hash(const char *token, char out[65])
+{
+	unsigned char md[32];
+	EVP_Digest(token, strlen(token), md, NULL, EVP_sha256(), NULL);
+	to_hex(md, sizeof md, out);
+}
+
+int db_token_issue(struct db *db, int64_t user_id, int64_t ttl, char token[DB_TOKEN_HEX_LEN + 1],
+		   char *err, size_t errlen)
+{
+	unsigned char raw[DB_TOKEN_HEX_LEN / 2];
+	if (ttl <= 0)
+		return db_msg(1, err, errlen, "a token needs a positive lifetime");
+	if (RAND_bytes(raw, sizeof raw) != 1)
+		return db_msg(-1, err, errlen, "no random bytes for a token");
+	to_hex(raw, sizeof raw, token);
+	OPENSSL_cleanse(raw, sizeof raw);
+	char h[65], object[64], detail[128];
+	token_hash(token, h);
+	if (db_begin_write(db, err, errlen))
+		return -1;
+	sqlite3_stmt *st;
+	int rc = db_prepare(db, "INSERT INTO token (account_id, hash, expires, created_at) "
+				"SELECT id, ?, ?, ? FROM account WHERE id = ? AND (roles & 8) <> 0",
+			    &st, err, errlen);
+	int64_t now = db_now();
+	if (rc == 0) {
+		sqlite3_bind_text(st, 1, h, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, now + ttl);
+		sqlite3_bind_int64(st, 3, now);
+		sqlite3_bind_int64(st, 4, user_id);
+		int s = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (s != SQLITE_DONE)
+			rc = db_sql_error(db, "cannot store the token", err, errlen);
+		else if (sqlite3_changes(db->h) != 1)
+			rc = db_msg(1, err, errlen, "user %" PRId64 " is not a provider", user_id);
+	}
+	if (rc == 0) {
+		snprintf(object, sizeof object, "user:%" PRId64, user_id);
+		snprintf(detail, sizeof detail, "{\"expires\":%" PRId64 "}", now + ttl);
+		rc = db_audit_append(db, "system", "token.issue", object, detail, err, errlen);
+	}
+	if (rc) {
+		db_rollback(db);
+		memset(token, 0, DB_TOKEN_HEX_LEN + 1);
+		return rc;
+	}
+	return db_commit(db, err, errlen);
+}
+
+int db_token_authenticate(struct db *db, const char *token, const char *peer, struct db_user *out,
+			  char *err, size_t errlen)
+{
+	char h[65];
+	token_hash(token ? token : "", h);
+	sqlite3_stmt *st;
+	if (db_prepare(db, "SELECT a.id, a.name, a.roles, coalesce(a.tsp_id, 0) FROM token t "
+			   "JOIN account a ON a.id = t.account_id WHERE t.hash = ? AND t.expires > ?",
+			   &st, err, errlen))
+		return -1;
+	sqlite3_bind_text(st, 1, h, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, db_now());
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		user_from_row(st, out);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return db_sql_error(db, "cannot read tokens", err, errlen);
+	db_auth_record_failure(db, "token", NULL, peer);
+	return db_msg(1, err, errlen, "authentication failed: unknown or expired token");
+}

@@ -1,0 +1,381 @@
+/* Certificate parsing and the import rules, on Vietnam's real certificates. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "db/registry.h"
+#include "tests/lib/db_certgen.h"
+#include "tests/lib/db_fixture.h"
+
+static unsigned char *pki(const char *rel, size_t *len)
+{
+	char path[4096];
+	db_fixture_pki(rel, path, sizeof path);
+	return db_fixture_read(path, len);
+}
+
+static size_t parse_count(const char *rel)
+{
+	size_t len;
+	unsigned char *d = pki(rel, &len);
+	struct db_cert_bundle b;
+	char err[512];
+	int rc = db_cert_parse(d, len, rel, &b, err, sizeof err);
+	free(d);
+	if (rc)
+		fail_msg("%s: %s", rel, err);
+	size_t n = b.count;
+	db_cert_bundle_free(&b);
+	return n;
+}
+
+static int parse_bytes(const unsigned char *d, size_t len, char *err, size_t errlen)
+{
+	struct db_cert_bundle b;
+	int rc = db_cert_parse(d, len, "input", &b, err, errlen);
+	db_cert_bundle_free(&b);
+	return rc;
+}
+
+static void reads_every_format_neac_distributes(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_count("rootca-p7b/BkavCA_RS.p7b"), 2);       /* BER PKCS#7 */
+	assert_int_equal(parse_count("rootca-p7b/MISA-CA_RS2026.p7b"), 2);  /* PEM-armoured PKCS#7 */
+	assert_int_equal(parse_count("rootca-p7b/micnrca.crt"), 1);         /* bare DER */
+	assert_int_equal(parse_count("rootca-p7b/vnrca256.crt"), 1);
+	assert_int_equal(parse_count("pem/ca-misa-ca-rs-2026.pem"), 1);     /* PEM certificate */
+}
+
+static void every_real_p7b_parses(void **state)
+{
+	(void)state;
+	const char *files[] = {"CA2_RS.p7b", "CMC-CA.p7b", "E-CA.p7b", "FPT_SHA256_2025.p7b", "I-CA.p7b",
+			       "MKCARS.p7b", "MKCAUSBTOKEN.p7b", "ONE-CA_SHA-256-V2.p7b", "VNPT_SmartCA_RS2026.p7b",
+			       "Viettel-CA_RS_2026.p7b", "vnca-erd.p7b", "vnrca-g3.p7b", "vnrca-rs.p7b", "WINCA.p7b"};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		char rel[128];
+		snprintf(rel, sizeof rel, "rootca-p7b/%s", files[i]);
+		assert_true(parse_count(rel) >= 1);
+	}
+}
+
+static void pem_bundle_yields_each_certificate(void **state)
+{
+	(void)state;
+	size_t a, b, c;
+	unsigned char *x = pki("pem/ca-misa-ca-rs-2026.pem", &a), *y = pki("pem/ca-cmc-ca-2025.pem", &b),
+		      *z = pki("pem/root-neac-vnrca-rs-2025.pem", &c);
+	unsigned char *all = malloc(a + b + c);
+	memcpy(all, x, a);
+	memcpy(all + a, y, b);
+	memcpy(all + a + b, z, c);
+	struct db_cert_bundle bundle;
+	char err[512];
+	assert_int_equal(db_cert_parse(all, a + b + c, "bundle", &bundle, err, sizeof err), 0);
+	assert_int_equal(bundle.count, 3);
+	assert_string_equal(bundle.certs[0].sha256, "626bc107f65eb15bb1e456a1db71853e0bb36ca754a3273e84276f1987aeb010");
+	assert_string_equal(bundle.certs[1].common_name, "CMC-CA");
+	assert_true(bundle.certs[2].self_signed);
+	assert_string_equal(bundle.certs[2].key_type, "RSA");
+	assert_int_equal(bundle.certs[2].key_bits, 4096);
+	db_cert_bundle_free(&bundle);
+	free(x);
+	free(y);
+	free(z);
+	free(all);
+}
+
+static void truncated_garbage_and_non_certificates_are_named(void **state)
+{
+	(void)state;
+	char err[512];
+	size_t len;
+	unsigned char *p7 = pki("rootca-p7b/BkavCA_RS.p7b", &len);
+	assert_int_equal(parse_bytes(p7, len / 2, err, sizeof err), 1);
+	assert_non_null(strstr(err, "truncated"));
+	unsigned char *der = pki("rootca-p7b/micnrca.crt", &len);
+	assert_int_equal(parse_bytes(der, len - 10, err, sizeof err), 1);
+	assert_non_null(strstr(err, "truncated"));
+	unsigned char *more = malloc(len + 7);
+	memcpy(more, der, len);
+	memcpy(more + len, "garbage", 7);
+	assert_int_equal(parse_bytes(more, len + 7, err, sizeof err), 1);
+	assert_non_null(strstr(err, "trailing garbage"));
+	size_t plen;
+	unsigned char *pem = pki("pem/ca-cmc-ca-2025.pem", &plen);
+	unsigned char *pem_more = malloc(plen + 12);
+	memcpy(pem_more, pem, plen);
+	memcpy(pem_more + plen, "\nnot base64\n", 12);
+	assert_int_equal(parse_bytes(pem_more, plen + 12, err, sizeof err), 1);
+	assert_non_null(strstr(err, "trailing garbage"));
+	assert_int_equal(parse_bytes(pem, plen - 40, err, sizeof err), 1);
+	assert_non_null(strstr(err, "truncated"));
+	const char *text = "hello, this is a letter, not a certificate\n";
+	assert_int_equal(parse_bytes((const unsigned char *)text, strlen(text), err, sizeof err), 1);
+	assert_non_null(strstr(err, "not a certificate"));
+	const char *key = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+	assert_int_equal(parse_bytes((const unsigned char *)key, strlen(key), err, sizeof err), 1);
+	assert_non_null(strstr(err, "not a certificate"));
+	assert_int_equal(parse_bytes((const unsigned char *)"", 0, err, sizeof err), 1);
+	free(p7);
+	free(der);
+	free(more);
+	free(pem);
+	free(pem_more);
+}
+
+static int policy_of(const unsigned char *d, size_t len, const char *type, char *err, size_t errlen)
+{
+	struct db_cert_bundle b;
+	assert_int_equal(db_cert_parse(d, len, "t", &b, err, errlen), 0);
+	int rc = db_cert_check_policy(&b.certs[0], type, err, errlen);
+	db_cert_bundle_free(&b);
+	return rc;
+}
+
+static void algorithm_rules_of_annex_i(void **state)
+{
+	(void)state;
+	char err[512];
+	size_t len;
+	unsigned char *d = pki("rootca-p7b/micnrca.crt", &len);
+	assert_int_equal(policy_of(d, len, NULL, err, sizeof err), 1);
+	assert_non_null(strstr(err, "SHA-1"));
+	assert_non_null(strstr(err, "MIC National Root CA"));
+	free(d);
+	d = db_certgen(DB_CERTGEN_RSA1024, "SHA256", 1, "Weak RSA", NULL, 0, &len);
+	assert_int_equal(policy_of(d, len, NULL, err, sizeof err), 1);
+	assert_non_null(strstr(err, "1024 bits"));
+	free(d);
+	d = db_certgen(DB_CERTGEN_P224, "SHA256", 1, "Small EC", NULL, 0, &len);
+	assert_int_equal(policy_of(d, len, NULL, err, sizeof err), 1);
+	assert_non_null(strstr(err, "EC key of 224 bits"));
+	free(d);
+	d = db_certgen(DB_CERTGEN_P256, "SHA384", 1, "Good EC", NULL, 0, &len);
+	assert_int_equal(policy_of(d, len, NULL, err, sizeof err), 0);
+	free(d);
+	d = db_certgen(DB_CERTGEN_RSA2048, "SHA3-256", 1, "Good SHA3", NULL, 0, &len);
+	assert_int_equal(policy_of(d, len, NULL, err, sizeof err), 0);
+	free(d);
+	d = db_certgen(DB_CERTGEN_RSA2048, "MD5", 1, "MD5 signed", NULL, 0, &len);
+	assert_non_null(d);
+	assert_int_equal(policy_of(d, len, NULL, err, sizeof err), 1);
+	assert_non_null(strstr(err, "MD5"));
+	free(d);
+	d = db_certgen(DB_CERTGEN_RSA2048, "SHA256", 0, "Not a CA", NULL, 0, &len);
+	assert_int_equal(policy_of(d, len, NULL, err, sizeof err), 1);
+	assert_non_null(strstr(err, "basicConstraints CA:TRUE"));
+	free(d);
+}
+
+static void tsa_certificate_is_no_ca_but_may_be_a_tsa_service(void **state)
+{
+	(void)state;
+	char err[512];
+	size_t len;
+	unsigned char *d = pki("pem/ca-viettel-ca-timestamping-2024.pem", &len);
+	assert_int_equal(policy_of(d, len, DB_SVCTYPE_CA_PKC, err, sizeof err), 1);
+	assert_non_null(strstr(err, "Viettel-CA Timestamping"));
+	assert_non_null(strstr(err, "CA:TRUE"));
+	assert_int_equal(policy_of(d, len, "http://uri.etsi.org/TrstSvc/Svctype/TSA", err, sizeof err), 0);
+	free(d);
+}
+
+static long long count(const char *db_name, const char *sql)
+{
+	char path[4096];
+	const char *dir = getenv("VNTL_TMP");
+	snprintf(path, sizeof path, "%s/%s", dir ? dir : "/tmp", db_name);
+	return db_fixture_sql_int(path, sql);
+}
+
+static int import_bytes(struct db *db, int64_t tsp, const unsigned char *d, size_t len, const char *confirm,
+			struct db_import_report *r, char *err, size_t errlen)
+{
+	struct db_import_options o = {.tsp_id = tsp, .actor = "olga", .decision_ref = "QĐ 7/TEST",
+				      .confirm_lookalike = confirm};
+	return db_cert_import(db, d, len, "test", &o, r, err, errlen);
+}
+
+static void public_ca_p7b_adds_the_ca_and_skips_the_root(void **state)
+{
+	(void)state;
+	struct db *db = db_fixture_registry("p7b.db");
+	size_t len;
+	unsigned char *d = pki("rootca-p7b/MISA-CA_RS2026.p7b", &len);
+	struct db_import_report r;
+	char err[512];
+	assert_int_equal(import_bytes(db, 2, d, len, NULL, &r, err, sizeof err), 0);
+	assert_int_equal(r.count, 2);
+	int added = 0, skipped = 0;
+	for (size_t i = 0; i < r.count; i++) {
+		added += r.items[i].outcome == DB_IMPORT_ADDED;
+		skipped += r.items[i].outcome == DB_IMPORT_SKIPPED_ROOT;
+	}
+	assert_int_equal(added, 1);
+	assert_int_equal(skipped, 1);
+	db_import_report_free(&r);
+	long long audits = count("p7b.db", "SELECT count(*) FROM audit");
+	assert_int_equal(import_bytes(db, 2, d, len, NULL, &r, err, sizeof err), 0);
+	assert_int_equal(r.items[0].outcome == DB_IMPORT_ALREADY_PRESENT || r.items[1].outcome == DB_IMPORT_ALREADY_PRESENT, 1);
+	db_import_report_free(&r);
+	assert_int_equal(count("p7b.db", "SELECT count(*) FROM cert"), 1);
+	assert_int_equal(count("p7b.db", "SELECT count(*) FROM audit"), audits);
+	assert_int_equal(count("p7b.db", "SELECT status FROM service"), DB_STATUS_GRANTED);
+	assert_int_equal(count("p7b.db", "SELECT count(*) FROM status_history"), 1);
+	free(d);
+	db_close(db);
+}
+
+static void rejected_bundle_imports_nothing(void **state)
+{
+	(void)state;
+	struct db *db = db_fixture_registry("allornothing.db");
+	size_t a, b;
+	unsigned char *good = pki("pem/root-neac-vnrca-rs-2025.pem", &a), *sha1 = pki("pem/root-vgca-g1-2010.pem", &b);
+	unsigned char *all = malloc(a + b);
+	memcpy(all, good, a);
+	memcpy(all + a, sha1, b);
+	struct db_import_report r;
+	char err[512];
+	assert_int_equal(import_bytes(db, 1, all, a + b, NULL, &r, err, sizeof err), 1);
+	assert_non_null(strstr(err, "SHA-1"));
+	assert_int_equal(r.count, 0);
+	assert_int_equal(count("allornothing.db", "SELECT count(*) FROM cert"), 0);
+	assert_int_equal(count("allornothing.db", "SELECT count(*) FROM service"), 0);
+	assert_int_equal(count("allornothing.db", "SELECT count(*) FROM audit WHERE action = 'cert.import'"), 0);
+	free(good);
+	free(sha1);
+	free(all);
+	db_close(db);
+}
+
+static void subject_normalisation_sees_the_mic_lookalike(void **state)
+{
+	(void)state;
+	size_t a, b;
+	unsigned char *real = pki("pem/root-neac-mic-national-root-ca-2008-sha1.pem", &a);
+	unsigned char *fake = pki("pem/test-lookalike-fpt-uat-mic-national-root-ca-2019.pem", &b);
+	struct db_cert_bundle x, y;
+	char err[512];
+	assert_int_equal(db_cert_parse(real, a, "real", &x, err, sizeof err), 0);
+	assert_int_equal(db_cert_parse(fake, b, "fake", &y, err, sizeof err), 0);
+	assert_string_equal(x.certs[0].subject_norm, y.certs[0].subject_norm);
+	assert_string_not_equal(x.certs[0].spki_sha256, y.certs[0].spki_sha256);
+	assert_string_not_equal(x.certs[0].subject, y.certs[0].subject);
+	db_cert_bundle_free(&x);
+	db_cert_bundle_free(&y);
+	free(real);
+	free(fake);
+}
+
+static void lookalike_is_refused_unless_confirmed(void **state)
+{
+	(void)state;
+	struct db *db = db_fixture_registry("lookalike.db");
+	size_t len, flen;
+	unsigned char *root = pki("rootca-p7b/vnrca256.crt", &len);
+	struct db_import_report r;
+	char err[1024];
+	assert_int_equal(import_bytes(db, 1, root, len, NULL, &r, err, sizeof err), 0);
+	db_import_report_free(&r);
+	/* Same subject as "Vietnam National Root CA", reversed and UTF8String, another key. */
+	unsigned char *fake = db_certgen(DB_CERTGEN_RSA2048, "SHA256", 1, NULL, root, len, &flen);
+	struct db_cert_bundle b;
+	assert_int_equal(db_cert_parse(fake, flen, "fake", &b, err, sizeof err), 0);
+	char fake_sha[65];
+	memcpy(fake_sha, b.certs[0].sha256, 65);
+	db_cert_bundle_free(&b);
+	assert_int_equal(import_bytes(db, 1, fake, flen, NULL, &r, err, sizeof err), 1);
+	assert_non_null(strstr(err, "look-alike"));
+	assert_non_null(strstr(err, "bac8bf609ab420a8ee1780d74f4de5c7f7184959d2a7375b0a75e4c29f0908e7"));
+	assert_non_null(strstr(err, fake_sha));
+	assert_int_equal(count("lookalike.db", "SELECT count(*) FROM cert"), 1);
+	/* Confirming another fingerprint does not count. */
+	assert_int_equal(import_bytes(db, 1, fake, flen, "bac8bf609ab420a8ee1780d74f4de5c7f7184959d2a7375b0a75e4c29f0908e7",
+				      &r, err, sizeof err), 1);
+	assert_int_equal(import_bytes(db, 1, fake, flen, fake_sha, &r, err, sizeof err), 0);
+	assert_string_equal(r.items[0].lookalike_of, "bac8bf609ab420a8ee1780d74f4de5c7f7184959d2a7375b0a75e4c29f0908e7");
+	db_import_report_free(&r);
+	assert_int_equal(count("lookalike.db", "SELECT count(*) FROM cert"), 2);
+	assert_int_equal(count("lookalike.db", "SELECT count(*) FROM audit WHERE detail LIKE '%lookalike_of_confirmed%'"), 1);
+	free(root);
+	free(fake);
+	db_close(db);
+}
+
+static void import_needs_an_officer_and_a_decision(void **state)
+{
+	(void)state;
+	struct db *db = db_fixture_registry("import-rules.db");
+	size_t len;
+	unsigned char *d = pki("rootca-p7b/vnrca256.crt", &len);
+	struct db_import_report r;
+	char err[512];
+	struct db_import_options o = {.tsp_id = 1, .actor = "anh", .decision_ref = "QĐ 1"};
+	assert_int_equal(db_cert_import(db, d, len, "x", &o, &r, err, sizeof err), 1);
+	assert_non_null(strstr(err, "officer"));
+	o.actor = "olga";
+	o.decision_ref = NULL;
+	assert_int_equal(db_cert_import(db, d, len, "x", &o, &r, err, sizeof err), 1);
+	assert_non_null(strstr(err, "--decision"));
+	o.decision_ref = "QĐ 1";
+	o.tsp_id = 77;
+	assert_int_equal(db_cert_import(db, d, len, "x", &o, &r, err, sizeof err), 1);
+	assert_non_null(strstr(err, "no TSP"));
+	o.tsp_id = 1;
+	o.service_type = "urn:nonsense";
+	assert_int_equal(db_cert_import(db, d, len, "x", &o, &r, err, sizeof err), 1);
+	assert_int_equal(count("import-rules.db", "SELECT count(*) FROM cert"), 0);
+	free(d);
+	db_close(db);
+}
+
+static void foreign_import_starts_recognised_and_lists(void **state)
+{
+	(void)state;
+	struct db *db = db_fixture_registry("foreign.db");
+	int64_t sid = db_fixture_import(db, 3, "pem/ca-cmc-ca-2025.pem");
+	assert_true(sid > 0);
+	struct db_cert_row *rows;
+	size_t n;
+	char err[512];
+	assert_int_equal(db_cert_list(db, 3, &rows, &n, err, sizeof err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].status_now, DB_STATUS_RECOGNISED);
+	assert_string_equal(rows[0].type_uri, DB_SVCTYPE_CA_PKC);
+	db_cert_rows_free(rows, n);
+	struct db_cert_row row;
+	assert_int_equal(db_cert_show(db, "be9f0535", &row, err, sizeof err), 0);
+	assert_int_equal(row.service_id, sid);
+	assert_int_equal(row.timeline_count, 1);
+	assert_string_equal(row.timeline[0].decision_ref, "QĐ 1/TEST");
+	db_cert_row_clear(&row);
+	assert_int_equal(db_cert_show(db, "ffffffff", &row, err, sizeof err), 1);
+	db_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(reads_every_format_neac_distributes),
+		cmocka_unit_test(every_real_p7b_parses),
+		cmocka_unit_test(pem_bundle_yields_each_certificate),
+		cmocka_unit_test(truncated_garbage_and_non_certificates_are_named),
+		cmocka_unit_test(algorithm_rules_of_annex_i),
+		cmocka_unit_test(tsa_certificate_is_no_ca_but_may_be_a_tsa_service),
+		cmocka_unit_test(public_ca_p7b_adds_the_ca_and_skips_the_root),
+		cmocka_unit_test(rejected_bundle_imports_nothing),
+		cmocka_unit_test(subject_normalisation_sees_the_mic_lookalike),
+		cmocka_unit_test(lookalike_is_refused_unless_confirmed),
+		cmocka_unit_test(import_needs_an_officer_and_a_decision),
+		cmocka_unit_test(foreign_import_starts_recognised_and_lists),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

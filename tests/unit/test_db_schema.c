@@ -1,0 +1,117 @@
+/* Opening the registry: creation, pragmas, migrations, refusals. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "db/db_internal.h"
+#include "db/registry.h"
+#include "tests/lib/db_fixture.h"
+
+static void creates_schema_at_current_version_in_wal_mode(void **state)
+{
+	(void)state;
+	char path[4096], err[512];
+	db_fixture_path("new.db", path, sizeof path);
+	struct db *db;
+	assert_int_equal(db_open(path, DB_OPEN_CREATE, &db, err, sizeof err), 0);
+	assert_int_equal(db_schema_version(db), DB_SCHEMA_VERSION);
+	db_close(db);
+	assert_int_equal(db_fixture_sql_int(path, "PRAGMA user_version"), DB_SCHEMA_VERSION);
+	assert_int_equal(db_fixture_sql_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'token'"), 1);
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(h, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+}
+
+static void missing_file_is_not_created_without_init(void **state)
+{
+	(void)state;
+	char path[4096], err[512];
+	db_fixture_path("absent.db", path, sizeof path);
+	struct db *db;
+	assert_int_equal(db_open(path, DB_OPEN_EXISTING, &db, err, sizeof err), -1);
+	assert_non_null(strstr(err, "vntl init"));
+	assert_null(db);
+	FILE *f = fopen(path, "r");
+	assert_null(f);
+}
+
+static void old_version_is_migrated_forward(void **state)
+{
+	(void)state;
+	char path[4096], err[512];
+	db_fixture_path("v1.db", path, sizeof path);
+	assert_int_equal(db_fixture_sql(path, db_migration_sql(0)), 0);
+	assert_int_equal(db_fixture_sql(path, "PRAGMA user_version = 1"), 0);
+	assert_int_equal(db_fixture_sql_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'token'"), 0);
+	struct db *db;
+	assert_int_equal(db_open(path, DB_OPEN_EXISTING, &db, err, sizeof err), 0);
+	db_close(db);
+	assert_int_equal(db_fixture_sql_int(path, "PRAGMA user_version"), DB_SCHEMA_VERSION);
+	assert_int_equal(db_fixture_sql_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'token'"), 1);
+}
+
+static void newer_version_is_refused_untouched(void **state)
+{
+	(void)state;
+	char path[4096], err[512];
+	db_fixture_path("future.db", path, sizeof path);
+	assert_int_equal(db_fixture_sql(path, "CREATE TABLE x (y); PRAGMA user_version = 99"), 0);
+	struct db *db;
+	assert_int_equal(db_open(path, DB_OPEN_EXISTING, &db, err, sizeof err), 1);
+	assert_non_null(strstr(err, "newer"));
+	assert_non_null(strstr(err, "99"));
+	assert_int_equal(db_fixture_sql_int(path, "PRAGMA user_version"), 99);
+	assert_int_equal(db_fixture_sql_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'tsp'"), 0);
+}
+
+static void garbage_file_is_not_a_database(void **state)
+{
+	(void)state;
+	char path[4096], err[512];
+	db_fixture_path("garbage.db", path, sizeof path);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 200; i++)
+		fputs("this is not sqlite ", f);
+	fclose(f);
+	struct db *db;
+	assert_int_equal(db_open(path, DB_OPEN_EXISTING, &db, err, sizeof err), -1);
+	assert_non_null(strstr(err, "not an SQLite database"));
+}
+
+static void foreign_keys_are_enforced(void **state)
+{
+	(void)state;
+	struct db *db = db_fixture_registry("fk.db");
+	char *msg = NULL;
+	int rc = sqlite3_exec(db->h, "INSERT INTO service (tsp_id, cert_id, type_uri, name_vi, name_en, status, "
+				     "status_since) VALUES (999, 999, 'x', 'a', 'b', 1, 0)", NULL, NULL, &msg);
+	sqlite3_free(msg);
+	assert_int_not_equal(rc, SQLITE_OK);
+	db_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(creates_schema_at_current_version_in_wal_mode),
+		cmocka_unit_test(missing_file_is_not_created_without_init),
+		cmocka_unit_test(old_version_is_migrated_forward),
+		cmocka_unit_test(newer_version_is_refused_untouched),
+		cmocka_unit_test(garbage_file_is_not_a_database),
+		cmocka_unit_test(foreign_keys_are_enforced),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
