@@ -15,7 +15,7 @@ DESTDIR ?=
 BUILD   ?= build/release
 SAN     ?= 0
 
-PKGS := openssl libxml-2.0 xmlsec1-openssl sqlite3 libmicrohttpd libcurl jansson
+PKGS := openssl libxml-2.0 xmlsec1-openssl sqlite3 libmicrohttpd libcurl jansson gnutls
 # Missing pkg-config modules must not abort parsing: `make check` installs them first.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -94,6 +94,9 @@ $(eval $(call static_lib,$(LIBDB),$(DB_SRC)))
 $(eval $(call static_lib,$(LIBCLI),$(CLI_SRC)))
 $(eval $(call static_lib,$(LIBPUB),$(PUB_SRC)))
 $(eval $(call static_lib,$(LIBWEB),$(WEB_SRC)))
+
+# publisher/profile.c embeds schema/*.xsd with .incbin: rebuild it when they change.
+$(BUILD)/obj/publisher/profile.o: $(wildcard schema/*.xsd)
 
 $(LIBVNTL_SO): $(call obj,$(VAL_SRC))
 	$(CC) -shared -Wl,-soname,libvntl.so.$(VNTL_MAJOR) -Wl,--no-undefined $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)

@@ -1,0 +1,98 @@
+#!/bin/sh
+# Chain checks at a time T on a generated PKI: validity at T, CRL revocation
+# before/after T, algorithm policy, key usage, path length, name constraints,
+# and anchors from a signed list whose status changes over time.
+set -eu
+. "$VNTL_SRC/tests/lib/validator_e2e.sh"
+. "$VNTL_SRC/tests/lib/validator_pki.sh"
+P="$VNTL_TMP/pki"
+mkdir -p "$P"
+pki_init "$P"
+pki_issue "$P" inter good v3_sign
+pki_issue "$P" inter revoked v3_sign
+pki_issue "$P" inter shortlived v3_sign 2048 sha256 20210101000000Z 20220101000000Z
+pki_issue "$P" inter weak v3_sign 1024
+pki_issue "$P" inter sha1 v3_sign 2048 sha1
+pki_issue "$P" inter enc v3_enc
+pki_issue "$P" root inter0 v3_ca_pathlen0
+pki_issue "$P" inter0 sub v3_ca
+pki_issue "$P" sub deep v3_sign
+pki_issue "$P" root ncca v3_ca_nc
+pki_issue "$P" ncca evil v3_evil_name
+pki_issue "$P" root2 foreign v3_sign
+pki_revoke inter revoked
+pki_crl inter "$P/inter.crl"
+pki_crl root "$P/root.crl"
+pki_crl inter0 "$P/inter0.crl"
+pki_crl sub "$P/sub.crl"
+pki_crl ncca "$P/ncca.crl"
+pki_crl root2 "$P/root2.crl"
+
+A="--anchors $P/root.pem"
+CRLS="--crl $P/inter.crl --crl $P/root.crl"
+U="--untrusted $P/inter.pem"
+T=2023-01-01T00:00:00Z
+soon=$(iso_days_from_now 1)
+
+expect 0 "PASSED" -- "$VV" chain "$P/good.pem" $U $A $CRLS --at $T
+# validity at T
+expect 1 "FAILED/EXPIRED" -- "$VV" chain "$P/shortlived.pem" $U $A $CRLS --at $T
+expect 1 "FAILED/NOT_YET_VALID" -- "$VV" chain "$P/shortlived.pem" $U $A $CRLS --at 2020-06-01T00:00:00Z
+expect 0 "PASSED" -- "$VV" chain "$P/shortlived.pem" $U $A $CRLS --at 2021-06-01T00:00:00Z
+# revoked now: before T=tomorrow it counts, after T=2023 it does not
+expect 1 "FAILED/REVOKED" -- "$VV" chain "$P/revoked.pem" $U $A $CRLS --at "$soon"
+expect 0 "PASSED" -- "$VV" chain "$P/revoked.pem" $U $A $CRLS --at $T
+# no revocation information
+expect 2 "INDETERMINATE/TRY_LATER" -- "$VV" chain "$P/good.pem" $U $A --at $T
+expect 0 "revocation: none" -- "$VV" chain "$P/good.pem" $U $A --at $T --revocation prefer
+expect 0 "PASSED" -- "$VV" chain "$P/good.pem" $U $A --at $T --revocation none
+# annex I algorithms
+expect 2 "CRYPTO_CONSTRAINTS_FAILURE_NO_POE" -- "$VV" chain "$P/weak.pem" $U $A $CRLS --at $T
+expect 0 "PASSED" -- "$VV" chain "$P/weak.pem" $U $A $CRLS --at $T --alg-policy none
+expect 2 "MD5/SHA-1" -- "$VV" chain "$P/sha1.pem" $U $A $CRLS --at $T
+# purpose
+expect 2 "digitalSignature" -- "$VV" chain "$P/enc.pem" $U $A $CRLS --at $T
+expect 0 "PASSED" -- "$VV" chain "$P/enc.pem" $U $A $CRLS --at $T --purpose any
+# path length and name constraints
+expect 2 "path length" -- "$VV" chain "$P/deep.pem" --untrusted "$P/inter0.pem" \
+	--untrusted "$P/sub.pem" $A --crl "$P/root.crl" --crl "$P/inter0.crl" --crl "$P/sub.crl" --at $T
+expect 2 "CHAIN_CONSTRAINTS_FAILURE" -- "$VV" chain "$P/evil.pem" --untrusted "$P/ncca.pem" $A \
+	--crl "$P/root.crl" --crl "$P/ncca.crl" --at $T
+# no anchor at all
+expect 2 "NO_CERTIFICATE_CHAIN_FOUND" -- "$VV" chain "$P/foreign.pem" $A --crl "$P/root2.crl" --at $T
+# bad input
+expect 3 "certificate-unreadable" -- "$VV" chain "$P/root.crl" $A --at $T
+expect 3 "" -- "$VV" chain "$P/good.pem" --at $T
+
+# Anchors from a signed list: root granted 2021, withdrawn 2024;
+# root2 recognised 2021, suspended (deprecatedatnationallevel) 2024.
+python3 "$VNTL_SRC/tests/lib/validator_tsl.py" "$P/list.tpl" "$P/signer.pem" 7 \
+	"$(iso_days_from_now -1)" "$(iso_days_from_now 30)" \
+	"$P/root.pem|CA/PKC|withdrawn@2024-01-01T00:00:00Z|granted@2021-01-01T00:00:00Z" \
+	"$P/root2.pem|CA/PKC|deprecatedatnationallevel@2024-01-01T00:00:00Z|recognisedatnationallevel@2021-01-01T00:00:00Z"
+pki_sign_list "$P/list.tpl" "$P/list.xml" 2>/dev/null
+L="--list $P/list.xml --signer $P/signer.pem --schema-dir $XSD"
+expect 0 "Svcstatus/granted" -- "$VV" chain "$P/good.pem" $U $L $CRLS --at $T
+expect 2 "withdrawn since 2024-01-01" -- "$VV" chain "$P/good.pem" $U $L $CRLS --at 2025-01-01T00:00:00Z
+expect 0 "recognisedatnationallevel" -- "$VV" chain "$P/foreign.pem" $L --crl "$P/root2.crl" --at $T
+expect 2 "deprecatedatnationallevel" -- "$VV" chain "$P/foreign.pem" $L --crl "$P/root2.crl" \
+	--at 2025-01-01T00:00:00Z
+expect 2 "not yet listed" -- "$VV" chain "$P/good.pem" $U $L $CRLS --at 2020-06-01T00:00:00Z
+
+# JSON report: indication, chain, anchor, display fields of seed 001 §2.4
+"$VV" chain "$P/good.pem" $U $L $CRLS --at $T --json 2>/dev/null >"$VNTL_TMP/r.json"
+python3 - "$VNTL_TMP/r.json" "$P/list.xml" <<'PY' || { echo "FAIL: JSON report"; failures=$((failures + 1)); }
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["indication"] == "PASSED" and r["sub_indication"] == "", r
+assert len(r["chain"]) == 3 and r["chain"][0]["subject"].endswith(",CN=good"), r["chain"]
+assert all(len(c["sha256"]) == 64 for c in r["chain"])
+assert r["anchor"]["source"] == sys.argv[2] and r["anchor"]["status"].endswith("/granted"), r
+assert r["anchor"]["status_since"] == "2021-01-01T00:00:00Z"
+assert r["revocation"]["source"].startswith("crl:"), r["revocation"]
+d = r["display"]
+assert d["issuer_organisation"] == "Test Org root" and "CN=good" in d["subject"], d
+assert d["time"] == "2023-01-01T00:00:00Z" and d["valid_at_time"] is True, d
+print("ok: JSON report")
+PY
+finish

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Write an unsigned TS 119 612 list template (with the XAdES signature
+template) for the validator tests; sign it with xmlsec1 afterwards.
+
+usage: validator_tsl.py OUT.xml SIGNER_CERT.pem SEQ ISSUED NEXT_UPDATE [SERVICE...]
+SERVICE: CERT.pem|TYPE|STATUS@START[|STATUS@START...]  (newest first);
+TYPE and STATUS are the last URI segments (CA/PKC, granted, withdrawn, ...).
+Env VNTL_TSL_ENTRIES=N adds N extra CA/PKC services repeating the first
+service (bench lists).  Hostile-list knobs (env): VNTL_TSL_DOC_URI (URI of the
+document reference, default ""), VNTL_TSL_DOC_DIGEST (its DigestMethod URI),
+VNTL_TSL_BAD_CERT_DIGEST=1 (SigningCertificateV2 names another certificate),
+VNTL_TSL_SCHEME_EXTRA (XML inserted into SchemeInformation)."""
+import base64, hashlib, os, ssl, sys
+
+out, signer, seq, issued, next_update = sys.argv[1:6]
+services = sys.argv[6:]
+
+def der_of(pem_path):
+    return ssl.PEM_cert_to_DER_cert(open(pem_path).read())
+
+def b64(pem_path):
+    return base64.b64encode(der_of(pem_path)).decode()
+
+def address():
+    return ("<PostalAddresses><PostalAddress xml:lang=\"en\"><StreetAddress>15 Dinh Le"
+            "</StreetAddress><Locality>Ha Noi</Locality><CountryName>VN</CountryName>"
+            "</PostalAddress></PostalAddresses><ElectronicAddress><URI xml:lang=\"en\">"
+            "mailto:tl@example.vn</URI></ElectronicAddress>")
+
+SVC = "http://uri.etsi.org/TrstSvc/Svctype/"
+STATUS = "http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/"
+
+def service_xml(spec):
+    cert, stype, *periods = spec.split("|")
+    cert_b64 = b64(cert)
+    def info(tag, status, start, extra=""):
+        return (f"<{tag}><ServiceTypeIdentifier>{SVC}{stype}</ServiceTypeIdentifier>"
+                f"<ServiceName><Name xml:lang=\"en\">Test CA</Name></ServiceName>"
+                f"<ServiceDigitalIdentity><DigitalId><X509Certificate>{cert_b64}"
+                f"</X509Certificate></DigitalId></ServiceDigitalIdentity>"
+                f"<ServiceStatus>{STATUS}{status}</ServiceStatus>"
+                f"<StatusStartingTime>{start}</StatusStartingTime>{extra}</{tag}>")
+    status, start = periods[0].split("@")
+    xml = "<TSPService>" + info("ServiceInformation", status, start)
+    if len(periods) > 1:
+        xml += "<ServiceHistory>"
+        for p in periods[1:]:
+            s, t = p.split("@")
+            xml += info("ServiceHistoryInstance", s, t)
+        xml += "</ServiceHistory>"
+    return xml + "</TSPService>"
+
+extra = int(os.environ.get("VNTL_TSL_ENTRIES", "0"))
+svc_xml = "".join(service_xml(s) for s in services)
+if extra and services:
+    svc_xml += service_xml(services[0]) * extra
+tsp = ""
+if svc_xml:
+    tsp = ("<TrustServiceProviderList><TrustServiceProvider><TSPInformation><TSPName>"
+           "<Name xml:lang=\"en\">Test TSP</Name></TSPName><TSPAddress>" + address() +
+           "</TSPAddress><TSPInformationURI><URI xml:lang=\"en\">https://example.vn/</URI>"
+           "</TSPInformationURI></TSPInformation><TSPServices>" + svc_xml +
+           "</TSPServices></TrustServiceProvider></TrustServiceProviderList>")
+
+signer_der = der_of(signer)
+digested = signer_der + (b"x" if os.environ.get("VNTL_TSL_BAD_CERT_DIGEST") else b"")
+cert_digest = base64.b64encode(hashlib.sha256(digested).digest()).decode()
+doc_uri = os.environ.get("VNTL_TSL_DOC_URI", "")
+doc_digest = os.environ.get("VNTL_TSL_DOC_DIGEST", "http://www.w3.org/2001/04/xmlenc#sha256")
+scheme_extra = os.environ.get("VNTL_TSL_SCHEME_EXTRA", "")
+si_attr = ' Id="scheme-info"' if doc_uri == "#scheme-info" else ""
+doc = f"""<?xml version="1.0" encoding="UTF-8"?>
+<TrustServiceStatusList xmlns="http://uri.etsi.org/02231/v2#" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" xmlns:xades="http://uri.etsi.org/01903/v1.3.2#" Id="tsl-root" TSLTag="http://uri.etsi.org/19612/TSLTag">
+<SchemeInformation{si_attr}><TSLVersionIdentifier>6</TSLVersionIdentifier><TSLSequenceNumber>{seq}</TSLSequenceNumber>
+<TSLType>http://uri.etsi.org/TrstSvc/TrustedList/TSLType/VNlist</TSLType>
+<SchemeOperatorName><Name xml:lang="en">NEAC test</Name></SchemeOperatorName>
+<SchemeOperatorAddress>{address()}</SchemeOperatorAddress>
+<SchemeName><Name xml:lang="en">VN:test list</Name></SchemeName>
+<SchemeInformationURI><URI xml:lang="en">https://example.vn/tl</URI></SchemeInformationURI>
+<StatusDeterminationApproach>http://uri.etsi.org/TrstSvc/TrustedList/StatusDetn/VNappropriate</StatusDeterminationApproach>
+<SchemeTerritory>VN</SchemeTerritory>
+<HistoricalInformationPeriod>65535</HistoricalInformationPeriod>{scheme_extra}
+<ListIssueDateTime>{issued}</ListIssueDateTime>
+<NextUpdate><dateTime>{next_update}</dateTime></NextUpdate>
+</SchemeInformation>{tsp}<ds:Signature Id="sig">
+<ds:SignedInfo><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>
+<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>
+<ds:Reference Id="ref-doc" URI="{doc_uri}"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms><ds:DigestMethod Algorithm="{doc_digest}"/><ds:DigestValue/></ds:Reference>
+<ds:Reference Type="http://uri.etsi.org/01903#SignedProperties" URI="#xades-sp"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference>
+</ds:SignedInfo><ds:SignatureValue/>
+<ds:KeyInfo><ds:X509Data><ds:X509Certificate>{base64.b64encode(signer_der).decode()}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>
+<ds:Object><xades:QualifyingProperties Target="#sig"><xades:SignedProperties Id="xades-sp"><xades:SignedSignatureProperties>
+<xades:SigningTime>{issued}</xades:SigningTime>
+<xades:SigningCertificateV2><xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>{cert_digest}</ds:DigestValue></xades:CertDigest></xades:Cert></xades:SigningCertificateV2>
+</xades:SignedSignatureProperties></xades:SignedProperties></xades:QualifyingProperties></ds:Object>
+</ds:Signature></TrustServiceStatusList>
+"""
+open(out, "w").write(doc)

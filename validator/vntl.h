@@ -1,0 +1,149 @@
+/* libvntl — load ETSI TS 119 612 trust lists safely and check certificate
+ * chains against them at a time T (Vietnam, circular 001 §2.2, §2.4, annex I).
+ *
+ * Every function returns a vntl_status and, when it is not VNTL_OK, fills the
+ * caller's vntl_error with the name of the rule that refused the input and a
+ * reason a person can act on.  The library keeps no global state of its own;
+ * a vntl_ctx may be shared by threads for vntl_check_chain() once every list
+ * and anchor has been loaded (loading itself is not thread-safe on one ctx).
+ */
+#ifndef VNTL_H
+#define VNTL_H
+
+#include <stddef.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+	VNTL_OK = 0,
+	VNTL_ERR_USAGE,    /* a bad argument from the caller */
+	VNTL_ERR_INPUT,    /* the input could not be read (missing file, fetch failed) */
+	VNTL_ERR_REFUSED,  /* the input was read and refused by a rule */
+	VNTL_ERR_INTERNAL  /* out of memory or a library failure */
+} vntl_status;
+
+typedef struct {
+	char rule[64];     /* e.g. "signature-count", "signer-not-pinned" */
+	char reason[768];  /* what was found and what to do about it */
+} vntl_error;
+
+typedef struct vntl_ctx vntl_ctx;
+
+/* --- context ------------------------------------------------------------ */
+vntl_status vntl_ctx_new(vntl_ctx **out, vntl_error *err);
+void vntl_ctx_free(vntl_ctx *ctx);
+
+/* The TS 119 612 schema: an .xsd file, or a directory holding "tsl.xsd".
+ * Default: VNTL_SCHEMA_DIR (the installed $(PREFIX)/share/vntl/schema). */
+vntl_status vntl_ctx_set_schema(vntl_ctx *ctx, const char *xsd_file_or_dir, vntl_error *err);
+/* Skip XSD validation (for callers that validate elsewhere). */
+void vntl_ctx_disable_schema(vntl_ctx *ctx);
+/* Directory keeping the last accepted sequence number per list (rollback
+ * protection) and fetched copies of lists and CRLs.  Created if missing. */
+vntl_status vntl_ctx_set_cache_dir(vntl_ctx *ctx, const char *dir, vntl_error *err);
+/* CA certificates (PEM) trusted for https:// fetches instead of the system store. */
+vntl_status vntl_ctx_set_tls_ca_file(vntl_ctx *ctx, const char *pem_file, vntl_error *err);
+/* Judge list freshness (NextUpdate) at this time instead of now. */
+void vntl_ctx_set_list_time(vntl_ctx *ctx, time_t at);
+/* Largest list accepted, in bytes (default 128 MiB). */
+void vntl_ctx_set_max_list_size(vntl_ctx *ctx, size_t bytes);
+
+/* A certificate (PEM or DER file, possibly several PEM blocks) allowed to
+ * sign the lists loaded with vntl_ctx_load_list(). */
+vntl_status vntl_ctx_add_signer_file(vntl_ctx *ctx, const char *cert_file, vntl_error *err);
+
+/* --- lists --------------------------------------------------------------- */
+typedef struct {
+	int version;               /* TSLVersionIdentifier */
+	long long sequence;        /* TSLSequenceNumber */
+	char territory[8];         /* SchemeTerritory */
+	char type[160];            /* TSLType */
+	time_t issued;             /* ListIssueDateTime */
+	time_t next_update;        /* NextUpdate; 0 for a closed list */
+	size_t services;           /* number of TSPService entries */
+	size_t pointers;           /* number of OtherTSLPointer entries */
+	char signer_subject[256];  /* the pinned certificate that signed it */
+	int from_cache;            /* 1: the fetch failed and the cached copy was used */
+} vntl_list_info;
+
+/* Load a list from a file path or an https:// URL; it is kept in ctx only
+ * if every rule passes.  info may be NULL. */
+vntl_status vntl_ctx_load_list(vntl_ctx *ctx, const char *file_or_url,
+                               vntl_list_info *info, vntl_error *err);
+/* Load the list that an already loaded pointer list (e.g. the EU LOTL)
+ * points to for territory, from file_or_url (NULL: the pointer's
+ * TSLLocation).  Its signer must be one of the pointer's certificates. */
+vntl_status vntl_ctx_load_pointed_list(vntl_ctx *ctx, const char *territory,
+                                       const char *file_or_url,
+                                       vntl_list_info *info, vntl_error *err);
+
+/* Plain trust anchors instead of lists (test suites, private PKIs). */
+vntl_status vntl_ctx_add_anchor_file(vntl_ctx *ctx, const char *cert_file, vntl_error *err);
+
+/* --- chains -------------------------------------------------------------- */
+typedef enum { VNTL_REVOCATION_REQUIRE = 0, VNTL_REVOCATION_PREFER, VNTL_REVOCATION_NONE } vntl_revocation;
+typedef enum { VNTL_PURPOSE_SIGNATURE = 0, VNTL_PURPOSE_ANY } vntl_purpose;
+typedef enum { VNTL_ALG_POLICY_VN = 0, VNTL_ALG_POLICY_NONE } vntl_alg_policy;
+
+typedef struct {
+	const char *leaf_file;          /* PEM or DER */
+	const char *const *untrusted;   /* NULL-terminated list of files, or NULL */
+	const char *const *crl_files;   /* NULL-terminated list of CRL files (PEM/DER), or NULL */
+	const char *const *policies;    /* NULL-terminated OIDs (initial policy set), or NULL */
+	int explicit_policy;
+	int inhibit_policy_mapping;
+	int inhibit_any_policy;
+	time_t at;                      /* 0: now */
+	vntl_revocation revocation;
+	vntl_purpose purpose;
+	vntl_alg_policy alg_policy;
+	int online;                     /* ask OCSP responders (AIA) and fetch CRLs (CRL distribution
+	                                   points, cached in the cache dir) for certificates no given
+	                                   CRL covers */
+} vntl_chain_request;
+
+typedef enum { VNTL_PASSED = 0, VNTL_FAILED = 1, VNTL_INDETERMINATE = 2 } vntl_indication;
+
+typedef struct {
+	char subject[512];
+	char issuer[512];
+	char serial[80];          /* hex */
+	time_t not_before, not_after;
+	char sha256[65];          /* hex of the DER */
+} vntl_cert_info;
+
+#define VNTL_MAX_CHAIN 16
+typedef struct {
+	vntl_indication indication;
+	char sub_indication[64];       /* ETSI TS 119 102-1 sub-indication, "" when PASSED */
+	char reason[768];
+	time_t at;
+	size_t chain_len;              /* leaf first, anchor last */
+	vntl_cert_info chain[VNTL_MAX_CHAIN];
+	char anchor_source[512];       /* list (file/URL) or anchor file that made the anchor trusted */
+	char anchor_status[160];       /* ServiceStatus URI at T ("" for plain anchors) */
+	time_t anchor_status_since;
+	char revocation_source[512];   /* "crl:<issuer>", "none" */
+	time_t revocation_time;        /* thisUpdate of the CRL used for the leaf, 0 if none */
+	/* seed 001 §2.4 display fields */
+	char issuer_organisation[256];
+	char subject_display[512];
+	int valid_at_time;             /* 1 when indication is PASSED */
+} vntl_result;
+
+/* Check a chain; on VNTL_OK *out holds a result (free with vntl_result_free)
+ * whatever the indication; other statuses mean the request itself was bad. */
+vntl_status vntl_check_chain(const vntl_ctx *ctx, const vntl_chain_request *req,
+                             vntl_result **out, vntl_error *err);
+void vntl_result_free(vntl_result *res);
+const char *vntl_indication_name(vntl_indication ind);
+/* JSON text of a result (caller frees with free()), NULL on allocation failure. */
+char *vntl_result_to_json(const vntl_result *res);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,578 @@
+/* Chain validation at a time T: RFC 5280 path validation by OpenSSL
+ * against the anchors whose status at T anchors, with CRL revocation,
+ * then the annex I algorithm policy and key usage for the purpose.  The
+ * context is only read here, so checks may run in parallel. */
+#include "vv_internal.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+struct check_state {
+	const vntl_chain_request *req;
+	time_t at;
+	STACK_OF(X509_CRL) *crls;
+	int revocation_missing;
+	vv_revocation_status ocsp[VNTL_MAX_CHAIN]; /* online answers, cert up-ref'd */
+	size_t n_ocsp;
+};
+
+static const vv_revocation_status *ocsp_for(const struct check_state *s, X509 *cert)
+{
+	for (size_t i = 0; cert && i < s->n_ocsp; i++)
+		if (X509_cmp(s->ocsp[i].cert, cert) == 0)
+			return &s->ocsp[i];
+	return NULL;
+}
+
+static void free_state(struct check_state *s)
+{
+	for (size_t i = 0; i < s->n_ocsp; i++)
+		X509_free(s->ocsp[i].cert);
+	s->n_ocsp = 0;
+}
+
+/* OpenSSL reports a revocation whatever its date; at T only entries dated
+ * before T count.  (The current CRL is not exposed to the callback in
+ * OpenSSL 3.0, so the entry is looked up in the CRLs we were given.) */
+static int revoked_after_t(X509_STORE_CTX *xctx, const struct check_state *s)
+{
+	X509 *cert = X509_STORE_CTX_get_current_cert(xctx);
+	int found = 0;
+	for (int i = 0; cert && i < sk_X509_CRL_num(s->crls); i++) {
+		X509_CRL *crl = sk_X509_CRL_value(s->crls, i);
+		X509_REVOKED *rev = NULL;
+		if (X509_CRL_get0_by_cert(crl, &rev, cert) != 1 || !rev)
+			continue;
+		if (vv_asn1_time(X509_REVOKED_get0_revocationDate(rev)) <= s->at)
+			return 0;
+		found = 1;
+	}
+	return found;
+}
+
+/* Revocation is judged at T, not at the time the CRL was issued. */
+static int on_verify_error(int ok, X509_STORE_CTX *xctx)
+{
+	if (ok)
+		return 1;
+	struct check_state *s = X509_STORE_CTX_get_app_data(xctx);
+	X509_STORE_CTX *parent = X509_STORE_CTX_get0_parent_ctx(xctx);
+	if (!s && parent) /* OpenSSL validating a CRL issuer's own path */
+		s = X509_STORE_CTX_get_app_data(parent);
+	if (!s)
+		return 0;
+	switch (X509_STORE_CTX_get_error(xctx)) {
+	case X509_V_ERR_CRL_NOT_YET_VALID:
+		return 1; /* a CRL issued after T still tells the status at T */
+	case X509_V_ERR_CERT_REVOKED:
+		return revoked_after_t(xctx, s);
+	case X509_V_ERR_UNABLE_TO_GET_CRL: {
+		const vv_revocation_status *o = ocsp_for(s, X509_STORE_CTX_get_current_cert(xctx));
+		if (o && o->revoked && o->revocation_time <= s->at) {
+			X509_STORE_CTX_set_error(xctx, X509_V_ERR_CERT_REVOKED);
+			return 0;
+		}
+		if (o)
+			return 1; /* OCSP answered for this certificate */
+	}
+		if (s->req->revocation == VNTL_REVOCATION_PREFER) {
+			s->revocation_missing = 1;
+			return 1;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static void set_result(vntl_result *r, vntl_indication ind, const char *sub, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void set_result(vntl_result *r, vntl_indication ind, const char *sub, const char *fmt, ...)
+{
+	r->indication = ind;
+	snprintf(r->sub_indication, sizeof r->sub_indication, "%s", sub);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->reason, sizeof r->reason, fmt, ap);
+	va_end(ap);
+}
+
+static void map_x509_error(vntl_result *r, int e, int depth)
+{
+	const char *why = X509_verify_cert_error_string(e);
+	switch (e) {
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		if (depth == 0)
+			set_result(r, VNTL_FAILED, "EXPIRED", "the certificate had expired at T (%s)", why);
+		else
+			set_result(r, VNTL_INDETERMINATE, "OUT_OF_BOUNDS_NO_POE",
+			           "CA certificate at depth %d had expired at T", depth);
+		return;
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		if (depth == 0)
+			set_result(r, VNTL_FAILED, "NOT_YET_VALID", "the certificate was not yet valid at T");
+		else
+			set_result(r, VNTL_INDETERMINATE, "OUT_OF_BOUNDS_NO_POE",
+			           "CA certificate at depth %d was not yet valid at T", depth);
+		return;
+	case X509_V_ERR_CERT_REVOKED:
+		if (depth == 0)
+			set_result(r, VNTL_FAILED, "REVOKED", "the certificate was revoked before T");
+		else
+			set_result(r, VNTL_INDETERMINATE, "REVOKED_CA_NO_POE",
+			           "CA certificate at depth %d was revoked before T", depth);
+		return;
+	case X509_V_ERR_UNABLE_TO_GET_CRL:
+	case X509_V_ERR_CRL_HAS_EXPIRED:
+	case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
+	case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+	case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
+	case X509_V_ERR_DIFFERENT_CRL_SCOPE:
+	case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
+		set_result(r, VNTL_INDETERMINATE, "TRY_LATER",
+		           "no usable revocation information for the certificate at depth %d (%s)",
+		           depth, why);
+		return;
+	case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+	case X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE:
+	case X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY:
+		set_result(r, VNTL_FAILED, "SIG_CRYPTO_FAILURE",
+		           "the signature on the certificate at depth %d does not verify", depth);
+		return;
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_CERT_UNTRUSTED:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+		set_result(r, VNTL_INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND",
+		           "no chain to a certificate trusted at T (%s)", why);
+		return;
+	case X509_V_ERR_EE_KEY_TOO_SMALL:
+	case X509_V_ERR_CA_KEY_TOO_SMALL:
+	case X509_V_ERR_CA_MD_TOO_WEAK:
+		set_result(r, VNTL_INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE_NO_POE", "%s", why);
+		return;
+	default:
+		set_result(r, VNTL_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE",
+		           "the certificate at depth %d breaks a path constraint: %s", depth, why);
+	}
+}
+
+static const char *weak_key(X509 *cert)
+{
+	EVP_PKEY *key = X509_get0_pubkey(cert);
+	if (!key)
+		return "unreadable public key";
+	int bits = EVP_PKEY_get_bits(key);
+	switch (EVP_PKEY_get_base_id(key)) {
+	case EVP_PKEY_RSA:
+	case EVP_PKEY_RSA_PSS:
+		return bits >= 2048 ? NULL : "RSA key shorter than 2048 bits";
+	case EVP_PKEY_EC:
+		return bits >= 256 ? NULL : "EC key shorter than 256 bits";
+	case EVP_PKEY_ED25519:
+	case EVP_PKEY_ED448:
+		return NULL;
+	default:
+		return "key type not allowed by annex I (RSA or ECDSA)";
+	}
+}
+
+static const char *weak_signature(X509 *cert)
+{
+	int mdnid = NID_undef, pknid = NID_undef, secbits = 0;
+	uint32_t flags = 0;
+	if (!X509_get_signature_info(cert, &mdnid, &pknid, &secbits, &flags))
+		return "unknown signature algorithm";
+	if (mdnid == NID_sha1 || mdnid == NID_md5 || mdnid == NID_md4 || mdnid == NID_md2 ||
+	    mdnid == NID_ripemd160)
+		return "signed with MD5/SHA-1, which annex I forbids";
+	if (pknid == NID_dsa)
+		return "DSA signature, which annex I does not allow";
+	return NULL;
+}
+
+/* annex I on every certificate; the anchor's self-signature carries no trust. */
+static int check_algorithms(vntl_result *r, STACK_OF(X509) *chain)
+{
+	int n = sk_X509_num(chain);
+	for (int i = 0; i < n; i++) {
+		X509 *c = sk_X509_value(chain, i);
+		const char *why = weak_key(c);
+		if (!why && i < n - 1)
+			why = weak_signature(c);
+		if (why) {
+			set_result(r, VNTL_INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE_NO_POE",
+			           "certificate at depth %d: %s", i, why);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int check_purpose(vntl_result *r, X509 *leaf, vntl_purpose purpose)
+{
+	if (purpose != VNTL_PURPOSE_SIGNATURE)
+		return 1;
+	uint32_t ku = X509_get_key_usage(leaf);
+	if (ku == UINT32_MAX || (ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
+		return 1;
+	set_result(r, VNTL_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE",
+	           "the certificate's key usage allows neither digitalSignature nor "
+	           "nonRepudiation, so it cannot be used for signatures");
+	return 0;
+}
+
+static void describe(vntl_cert_info *ci, X509 *c)
+{
+	vv_name_text(X509_get_subject_name(c), ci->subject, sizeof ci->subject);
+	vv_name_text(X509_get_issuer_name(c), ci->issuer, sizeof ci->issuer);
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(c), NULL);
+	char *hex = bn ? BN_bn2hex(bn) : NULL;
+	snprintf(ci->serial, sizeof ci->serial, "%s", hex ? hex : "");
+	OPENSSL_free(hex);
+	BN_free(bn);
+	ci->not_before = vv_asn1_time(X509_get0_notBefore(c));
+	ci->not_after = vv_asn1_time(X509_get0_notAfter(c));
+	vv_cert_sha256_hex(c, ci->sha256);
+}
+
+static void describe_chain(vntl_result *r, STACK_OF(X509) *chain, X509 *leaf)
+{
+	int n = chain ? sk_X509_num(chain) : 0;
+	if (n == 0) {
+		describe(&r->chain[0], leaf);
+		r->chain_len = 1;
+	}
+	for (int i = 0; i < n && i < VNTL_MAX_CHAIN; i++)
+		describe(&r->chain[i], sk_X509_value(chain, i));
+	if (n > 0)
+		r->chain_len = (size_t)(n < VNTL_MAX_CHAIN ? n : VNTL_MAX_CHAIN);
+	X509_NAME *issuer = X509_get_issuer_name(leaf);
+	int idx = X509_NAME_get_index_by_NID(issuer, NID_organizationName, -1);
+	ASN1_STRING *o = idx >= 0 ? X509_NAME_ENTRY_get_data(X509_NAME_get_entry(issuer, idx)) : NULL;
+	unsigned char *utf8 = NULL;
+	if (o && ASN1_STRING_to_UTF8(&utf8, o) >= 0)
+		snprintf(r->issuer_organisation, sizeof r->issuer_organisation, "%s", utf8);
+	OPENSSL_free(utf8);
+	vv_name_text(X509_get_subject_name(leaf), r->subject_display, sizeof r->subject_display);
+}
+
+/* The anchors that anchor at T; with_any_status adds those that do not,
+ * to explain a failure. */
+static STACK_OF(X509) *anchors_at(const vntl_ctx *ctx, time_t at, int with_any_status)
+{
+	STACK_OF(X509) *sk = sk_X509_new_null();
+	for (size_t i = 0; sk && i < ctx->n_anchors; i++) {
+		const vv_anchor *a = &ctx->anchors[i];
+		const vv_status_period *p = a->periods ? vv_anchor_period_at(a, at) : NULL;
+		if (with_any_status || !a->periods || (p && vv_status_anchors(p->status)))
+			sk_X509_push(sk, a->cert);
+	}
+	return sk;
+}
+
+static const vv_anchor *find_anchor(const vntl_ctx *ctx, X509 *cert, time_t at, int trusted)
+{
+	const vv_anchor *fallback = NULL;
+	for (size_t i = 0; i < ctx->n_anchors; i++) {
+		const vv_anchor *a = &ctx->anchors[i];
+		if (X509_cmp(a->cert, cert) != 0)
+			continue;
+		const vv_status_period *p = a->periods ? vv_anchor_period_at(a, at) : NULL;
+		int anchors = !a->periods || (p && vv_status_anchors(p->status));
+		if (anchors == trusted)
+			return a;
+		fallback = a;
+	}
+	return fallback;
+}
+
+struct inputs {
+	X509 *leaf;
+	STACK_OF(X509) *untrusted;
+	STACK_OF(X509_CRL) *crls;
+};
+
+static void free_inputs(struct inputs *in)
+{
+	X509_free(in->leaf);
+	sk_X509_pop_free(in->untrusted, X509_free);
+	sk_X509_CRL_pop_free(in->crls, X509_CRL_free);
+}
+
+static vntl_status load_inputs(const vntl_chain_request *req, struct inputs *in, vntl_error *err)
+{
+	memset(in, 0, sizeof *in);
+	STACK_OF(X509) *leafs = sk_X509_new_null();
+	in->untrusted = sk_X509_new_null();
+	in->crls = sk_X509_CRL_new_null();
+	if (!leafs || !in->untrusted || !in->crls) {
+		sk_X509_free(leafs);
+		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "loading certificates");
+	}
+	vntl_status st = vv_load_certs(req->leaf_file, leafs, err);
+	if (st == VNTL_OK)
+		in->leaf = sk_X509_shift(leafs);
+	sk_X509_pop_free(leafs, X509_free);
+	for (size_t i = 0; st == VNTL_OK && req->untrusted && req->untrusted[i]; i++)
+		st = vv_load_certs(req->untrusted[i], in->untrusted, err);
+	for (size_t i = 0; st == VNTL_OK && req->crl_files && req->crl_files[i]; i++)
+		st = vv_load_crls(req->crl_files[i], in->crls, err);
+	return st;
+}
+
+static vntl_status configure(X509_STORE_CTX *xctx, const vntl_chain_request *req, time_t at,
+                             vntl_error *err)
+{
+	X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(xctx);
+	X509_VERIFY_PARAM_set_time(param, at);
+	unsigned long flags = X509_V_FLAG_PARTIAL_CHAIN;
+	if (req->revocation != VNTL_REVOCATION_NONE)
+		flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL |
+		         X509_V_FLAG_EXTENDED_CRL_SUPPORT | X509_V_FLAG_USE_DELTAS;
+	int policy = req->explicit_policy || req->inhibit_policy_mapping || req->inhibit_any_policy ||
+	             (req->policies && req->policies[0]);
+	if (policy)
+		flags |= X509_V_FLAG_POLICY_CHECK;
+	if (req->explicit_policy)
+		flags |= X509_V_FLAG_EXPLICIT_POLICY;
+	if (req->inhibit_policy_mapping)
+		flags |= X509_V_FLAG_INHIBIT_MAP;
+	if (req->inhibit_any_policy)
+		flags |= X509_V_FLAG_INHIBIT_ANY;
+	X509_VERIFY_PARAM_set_flags(param, flags);
+	/* OpenSSL reads an empty initial set as "no policy": default to anyPolicy. */
+	const char *any[] = { "2.5.29.32.0", NULL };
+	const char *const *oids = req->policies && req->policies[0] ? req->policies : any;
+	for (size_t i = 0; policy && oids[i]; i++) {
+		ASN1_OBJECT *obj = OBJ_txt2obj(oids[i], 1);
+		if (!obj || !X509_VERIFY_PARAM_add0_policy(param, obj)) {
+			ASN1_OBJECT_free(obj);
+			return vv_fail(err, VNTL_ERR_USAGE, "usage", "\"%s\" is not a policy OID", oids[i]);
+		}
+	}
+	return VNTL_OK;
+}
+
+/* A store per check: the anchors depend on T, and OpenSSL validates CRL
+ * issuers' paths against the store (not against a trusted stack). */
+static X509_STORE *store_of(STACK_OF(X509) *trusted)
+{
+	X509_STORE *store = X509_STORE_new();
+	for (int i = 0; store && i < sk_X509_num(trusted); i++)
+		if (!X509_STORE_add_cert(store, sk_X509_value(trusted, i))) {
+			X509_STORE_free(store);
+			return NULL;
+		}
+	return store;
+}
+
+/* One OpenSSL path validation; returns 1 when the path holds. */
+static int run_openssl(const struct inputs *in, STACK_OF(X509) *trusted,
+                       const vntl_chain_request *req, struct check_state *state,
+                       vntl_result *res, STACK_OF(X509) **chain_out, vntl_error *err,
+                       vntl_status *st)
+{
+	X509_STORE *store = store_of(trusted);
+	X509_STORE_CTX *xctx = X509_STORE_CTX_new();
+	int ok = 0;
+	*st = VNTL_OK;
+	if (!store || !xctx || !X509_STORE_CTX_init(xctx, store, in->leaf, in->untrusted)) {
+		*st = vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "path validation");
+		X509_STORE_CTX_free(xctx);
+		X509_STORE_free(store);
+		return 0;
+	}
+	X509_STORE_CTX_set0_crls(xctx, in->crls);
+	X509_STORE_CTX_set_app_data(xctx, state);
+	X509_STORE_CTX_set_verify_cb(xctx, on_verify_error);
+	*st = configure(xctx, req, state->at, err);
+	if (*st == VNTL_OK) {
+		ok = X509_verify_cert(xctx) == 1;
+		if (!ok && res)
+			map_x509_error(res, X509_STORE_CTX_get_error(xctx),
+			               X509_STORE_CTX_get_error_depth(xctx));
+		if (chain_out)
+			*chain_out = X509_STORE_CTX_get1_chain(xctx);
+	}
+	X509_STORE_CTX_free(xctx);
+	X509_STORE_free(store);
+	ERR_clear_error();
+	return ok;
+}
+
+/* A failed chain may be explained by an anchor that exists but whose
+ * status at T did not anchor (withdrawn before T, suspended). */
+static void explain_untrusted_anchor(const vntl_ctx *ctx, const struct inputs *in,
+                                     const vntl_chain_request *req, time_t at, vntl_result *res)
+{
+	STACK_OF(X509) *all = anchors_at(ctx, at, 1);
+	STACK_OF(X509) *chain = NULL;
+	struct check_state s = { .req = req, .at = at, .crls = in->crls };
+	vntl_error ignored;
+	vntl_status st;
+	if (all && run_openssl(in, all, req, &s, NULL, &chain, &ignored, &st)) {
+		const vv_anchor *a = find_anchor(ctx, sk_X509_value(chain, sk_X509_num(chain) - 1), at, 0);
+		const vv_status_period *p = a ? vv_anchor_period_at(a, at) : NULL;
+		char since[32] = "";
+		if (p)
+			vv_format_time(p->start, since, sizeof since);
+		if (a)
+			snprintf(res->reason, sizeof res->reason,
+			         "the chain ends at a service of %.200s whose status at T was %.120s%s%s, "
+			         "which does not anchor", a->source,
+			         p ? p->status : "not yet listed", p ? " since " : "", since);
+	}
+	sk_X509_pop_free(chain, X509_free);
+	sk_X509_free(all);
+}
+
+static int covered_by_crl(STACK_OF(X509_CRL) *crls, X509 *cert)
+{
+	for (int i = 0; i < sk_X509_CRL_num(crls); i++)
+		if (X509_NAME_cmp(X509_CRL_get_issuer(sk_X509_CRL_value(crls, i)),
+		                  X509_get_issuer_name(cert)) == 0)
+			return 1;
+	return 0;
+}
+
+/* For certificates no given CRL covers: OCSP first, then the CRL
+ * distribution points.  The chain is found once without revocation. */
+static void gather_online(const vntl_ctx *ctx, struct inputs *in, const vntl_chain_request *req,
+                          struct check_state *s, STACK_OF(X509) *trusted)
+{
+	vntl_chain_request probe = *req;
+	probe.revocation = VNTL_REVOCATION_NONE;
+	struct check_state ps = { .req = &probe, .at = s->at, .crls = in->crls };
+	STACK_OF(X509) *chain = NULL;
+	vntl_error ignored;
+	vntl_status st;
+	int ok = run_openssl(in, trusted, &probe, &ps, NULL, &chain, &ignored, &st);
+	for (int i = 0; ok && i + 1 < sk_X509_num(chain) && s->n_ocsp < VNTL_MAX_CHAIN; i++) {
+		X509 *cert = sk_X509_value(chain, i);
+		if (covered_by_crl(in->crls, cert))
+			continue;
+		char why[400] = "";
+		vv_revocation_status *o = &s->ocsp[s->n_ocsp];
+		memset(o, 0, sizeof *o);
+		if (vv_ocsp_status(ctx, cert, sk_X509_value(chain, i + 1), o, why, sizeof why)) {
+			X509_up_ref(cert);
+			o->cert = cert;
+			s->n_ocsp++;
+			vv_log("ocsp", "depth=%d revoked=%d source=%s", i, o->revoked, o->source);
+			continue;
+		}
+		if (why[0])
+			vv_log("ocsp-unusable", "depth=%d why=%s", i, why);
+		why[0] = 0;
+		if (!vv_fetch_crls(ctx, cert, in->crls, why, sizeof why) && why[0])
+			vv_log("crl-unavailable", "depth=%d why=%s", i, why);
+	}
+	sk_X509_pop_free(chain, X509_free);
+}
+
+static void record_revocation(vntl_result *res, const struct inputs *in,
+                              const vntl_chain_request *req, const struct check_state *s)
+{
+	if (req->revocation == VNTL_REVOCATION_NONE || s->revocation_missing) {
+		snprintf(res->revocation_source, sizeof res->revocation_source, "none");
+		return;
+	}
+	const vv_revocation_status *o = ocsp_for(s, in->leaf);
+	if (o) {
+		snprintf(res->revocation_source, sizeof res->revocation_source, "%s", o->source);
+		res->revocation_time = o->produced;
+		return;
+	}
+	for (int i = 0; i < sk_X509_CRL_num(in->crls); i++) {
+		X509_CRL *crl = sk_X509_CRL_value(in->crls, i);
+		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(in->leaf)) == 0) {
+			char name[400];
+			vv_name_text(X509_CRL_get_issuer(crl), name, sizeof name);
+			snprintf(res->revocation_source, sizeof res->revocation_source, "crl:%s", name);
+			res->revocation_time = vv_asn1_time(X509_CRL_get0_lastUpdate(crl));
+			return;
+		}
+	}
+	snprintf(res->revocation_source, sizeof res->revocation_source, "crl");
+}
+
+static void judge(const vntl_ctx *ctx, struct inputs *in, const vntl_chain_request *req,
+                  vntl_result *res, vntl_error *err, vntl_status *st)
+{
+	STACK_OF(X509) *trusted = anchors_at(ctx, res->at, 0);
+	STACK_OF(X509) *chain = NULL;
+	struct check_state s = { .req = req, .at = res->at, .crls = in->crls };
+	if (!trusted) {
+		*st = vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "collecting anchors");
+		return;
+	}
+	if (req->online && req->revocation != VNTL_REVOCATION_NONE)
+		gather_online(ctx, in, req, &s, trusted);
+	int ok = run_openssl(in, trusted, req, &s, res, &chain, err, st);
+	describe_chain(res, chain, in->leaf);
+	if (*st == VNTL_OK && !ok && strcmp(res->sub_indication, "NO_CERTIFICATE_CHAIN_FOUND") == 0)
+		explain_untrusted_anchor(ctx, in, req, res->at, res);
+	if (*st == VNTL_OK && ok && (req->alg_policy == VNTL_ALG_POLICY_NONE ||
+	                             check_algorithms(res, chain)) &&
+	    check_purpose(res, in->leaf, req->purpose)) {
+		const vv_anchor *a = find_anchor(ctx, sk_X509_value(chain, sk_X509_num(chain) - 1),
+		                                 res->at, 1);
+		const vv_status_period *p = a && a->periods ? vv_anchor_period_at(a, res->at) : NULL;
+		if (a)
+			snprintf(res->anchor_source, sizeof res->anchor_source, "%s", a->source);
+		if (p) {
+			snprintf(res->anchor_status, sizeof res->anchor_status, "%s", p->status);
+			res->anchor_status_since = p->start;
+		}
+		record_revocation(res, in, req, &s);
+		set_result(res, VNTL_PASSED, "", "the chain is valid at T");
+		res->valid_at_time = 1;
+	}
+	sk_X509_pop_free(chain, X509_free);
+	sk_X509_free(trusted);
+	free_state(&s);
+}
+
+vntl_status vntl_check_chain(const vntl_ctx *ctx, const vntl_chain_request *req,
+                             vntl_result **out, vntl_error *err)
+{
+	if (!ctx || !req || !req->leaf_file || !out)
+		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_check_chain: NULL argument");
+	*out = NULL;
+	struct inputs in;
+	vntl_status st = load_inputs(req, &in, err);
+	vntl_result *res = st == VNTL_OK ? calloc(1, sizeof *res) : NULL;
+	if (st == VNTL_OK && !res)
+		st = vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "allocating a result");
+	if (st == VNTL_OK) {
+		res->at = req->at ? req->at : time(NULL);
+		judge(ctx, &in, req, res, err, &st);
+	}
+	free_inputs(&in);
+	if (st != VNTL_OK) {
+		free(res);
+		return st;
+	}
+	*out = res;
+	return VNTL_OK;
+}
+
+void vntl_result_free(vntl_result *res)
+{
+	free(res);
+}
+
+const char *vntl_indication_name(vntl_indication ind)
+{
+	switch (ind) {
+	case VNTL_PASSED: return "PASSED";
+	case VNTL_FAILED: return "FAILED";
+	default: return "INDETERMINATE";
+	}
+}

@@ -1,0 +1,319 @@
+/* vntl-validate: the command line over libvntl.
+ *   vntl-validate list FILE|URL --signer PEM... [options]
+ *   vntl-validate chain LEAF (--list FILE|URL... | --anchors PEM...) [options]
+ * Exit: 0 passed/accepted, 1 failed/refused, 2 indeterminate, 3 usage or input error. */
+#include "vv_internal.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+
+enum { EXIT_PASSED = 0, EXIT_FAILED = 1, EXIT_INDETERMINATE = 2, EXIT_USAGE = 3 };
+#define MAX_MULTI 64
+
+struct multi {
+	const char *v[MAX_MULTI + 1];
+	size_t n;
+};
+
+struct options {
+	struct multi signers, untrusted, crls, policies, lists, anchors, pointed;
+	const char *at_text, *list_at_text, *schema, *cache_dir, *ca_file;
+	time_t list_at;
+	int is_list, no_schema, json, explicit_policy, inhibit_map, inhibit_any;
+	vntl_chain_request req;
+};
+
+static const char usage_text[] =
+    "usage: vntl-validate list FILE|URL --signer PEM... [--at RFC3339] [--pointed CC=FILE|URL]...\n"
+    "       vntl-validate chain LEAF [--untrusted PEM]... [--at RFC3339] [--crl FILE]...\n"
+    "           [--revocation require|prefer|none] [--purpose any|signature]\n"
+    "           [--policy OID]... [--explicit-policy] [--inhibit-policy-mapping]\n"
+    "           [--inhibit-any-policy] [--alg-policy vn|none] [--offline]\n"
+    "           (--list FILE|URL... --signer PEM... [--pointed CC=FILE|URL]... [--list-at RFC3339]\n"
+    "            | --anchors PEM...)\n"
+    "   list: --at judges the list's freshness; chain: --at is the time T of the chain\n"
+    "         (lists are judged now, or at --list-at); certificates no --crl covers are\n"
+    "         checked by OCSP (AIA) or a fetched CRL (CDP) unless --offline\n"
+    "   common: [--json] [--schema-dir DIR|XSD | --no-schema] [--cache-dir DIR] [--ca-file PEM]\n"
+    "exit: 0 passed, 1 failed/refused, 2 indeterminate, 3 usage or input error\n";
+
+static int usage(const char *problem)
+{
+	if (problem)
+		fprintf(stderr, "vntl-validate: %s\n", problem);
+	fputs(usage_text, stderr);
+	return EXIT_USAGE;
+}
+
+static int push(struct multi *m, const char *v)
+{
+	if (m->n >= MAX_MULTI)
+		return 0;
+	m->v[m->n++] = v;
+	m->v[m->n] = NULL;
+	return 1;
+}
+
+static int parse_choice(const char *v, const char *a, const char *b, const char *c)
+{
+	if (strcmp(v, a) == 0) return 0;
+	if (strcmp(v, b) == 0) return 1;
+	if (c && strcmp(v, c) == 0) return 2;
+	return -1;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	enum { O_SIGNER = 256, O_UNTRUSTED, O_AT, O_CRL, O_REVOCATION, O_PURPOSE, O_POLICY,
+	       O_EXPLICIT, O_INHIBIT_MAP, O_INHIBIT_ANY, O_ALG, O_LIST, O_ANCHORS, O_JSON, O_SCHEMA,
+	       O_NO_SCHEMA, O_CACHE, O_CA, O_POINTED, O_LIST_AT, O_OFFLINE };
+	static const struct option longopts[] = {
+		{ "signer", required_argument, NULL, O_SIGNER },
+		{ "untrusted", required_argument, NULL, O_UNTRUSTED },
+		{ "at", required_argument, NULL, O_AT },
+		{ "crl", required_argument, NULL, O_CRL },
+		{ "revocation", required_argument, NULL, O_REVOCATION },
+		{ "purpose", required_argument, NULL, O_PURPOSE },
+		{ "policy", required_argument, NULL, O_POLICY },
+		{ "explicit-policy", no_argument, NULL, O_EXPLICIT },
+		{ "inhibit-policy-mapping", no_argument, NULL, O_INHIBIT_MAP },
+		{ "inhibit-any-policy", no_argument, NULL, O_INHIBIT_ANY },
+		{ "alg-policy", required_argument, NULL, O_ALG },
+		{ "list", required_argument, NULL, O_LIST },
+		{ "anchors", required_argument, NULL, O_ANCHORS },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "schema-dir", required_argument, NULL, O_SCHEMA },
+		{ "no-schema", no_argument, NULL, O_NO_SCHEMA },
+		{ "cache-dir", required_argument, NULL, O_CACHE },
+		{ "ca-file", required_argument, NULL, O_CA },
+		{ "pointed", required_argument, NULL, O_POINTED },
+		{ "list-at", required_argument, NULL, O_LIST_AT },
+		{ "offline", no_argument, NULL, O_OFFLINE },
+		{ NULL, 0, NULL, 0 } };
+	int c, v, ok = 1;
+	optind = 2;
+	while (ok && (c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_SIGNER: ok = push(&o->signers, optarg); break;
+		case O_UNTRUSTED: ok = push(&o->untrusted, optarg); break;
+		case O_CRL: ok = push(&o->crls, optarg); break;
+		case O_POLICY: ok = push(&o->policies, optarg); break;
+		case O_LIST: ok = push(&o->lists, optarg); break;
+		case O_ANCHORS: ok = push(&o->anchors, optarg); break;
+		case O_POINTED: ok = push(&o->pointed, optarg) && strchr(optarg, '='); break;
+		case O_AT: o->at_text = optarg; break;
+		case O_LIST_AT: o->list_at_text = optarg; break;
+		case O_OFFLINE: o->req.online = 0; break;
+		case O_SCHEMA: o->schema = optarg; break;
+		case O_CACHE: o->cache_dir = optarg; break;
+		case O_CA: o->ca_file = optarg; break;
+		case O_NO_SCHEMA: o->no_schema = 1; break;
+		case O_JSON: o->json = 1; break;
+		case O_EXPLICIT: o->req.explicit_policy = 1; break;
+		case O_INHIBIT_MAP: o->req.inhibit_policy_mapping = 1; break;
+		case O_INHIBIT_ANY: o->req.inhibit_any_policy = 1; break;
+		case O_REVOCATION:
+			v = parse_choice(optarg, "require", "prefer", "none");
+			ok = v >= 0;
+			o->req.revocation = (vntl_revocation)v;
+			break;
+		case O_PURPOSE:
+			v = parse_choice(optarg, "signature", "any", NULL);
+			ok = v >= 0;
+			o->req.purpose = (vntl_purpose)v;
+			break;
+		case O_ALG:
+			v = parse_choice(optarg, "vn", "none", NULL);
+			ok = v >= 0;
+			o->req.alg_policy = (vntl_alg_policy)v;
+			break;
+		default: ok = 0;
+		}
+	}
+	if (ok && o->at_text && !vv_parse_time(o->at_text, &o->req.at))
+		return usage("--at wants an RFC 3339 time such as 2026-01-31T12:00:00Z");
+	if (ok && o->list_at_text && !vv_parse_time(o->list_at_text, &o->list_at))
+		return usage("--list-at wants an RFC 3339 time such as 2026-01-31T12:00:00Z");
+	if (o->is_list)
+		o->list_at = o->req.at;
+	if (ok && optind != argc - 1)
+		return usage("exactly one FILE, URL or LEAF is expected");
+	return ok ? 0 : usage("bad option or value");
+}
+
+static int report_error(const struct options *o, const vntl_error *err, vntl_status st)
+{
+	int code = st == VNTL_ERR_REFUSED ? EXIT_FAILED : EXIT_USAGE;
+	if (o->json) {
+		json_t *j = json_pack("{s:b, s:s, s:s}", "accepted", 0, "rule", err->rule, "reason",
+		                      err->reason);
+		char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+		if (text)
+			puts(text);
+		free(text);
+		json_decref(j);
+	} else {
+		printf("refused [%s]: %s\n", err->rule, err->reason);
+	}
+	return code;
+}
+
+static void print_list(const struct options *o, const char *src, const vntl_list_info *li)
+{
+	char issued[32], next[32];
+	vv_format_time(li->issued, issued, sizeof issued);
+	vv_format_time(li->next_update, next, sizeof next);
+	if (o->json) {
+		json_t *j = json_pack("{s:b, s:s, s:s, s:s, s:i, s:I, s:s, s:s, s:i, s:i, s:s, s:b}",
+		    "accepted", 1, "source", src, "territory", li->territory, "type", li->type,
+		    "version", li->version, "sequence", (json_int_t)li->sequence, "issued", issued,
+		    "next_update", next, "services", (int)li->services, "pointers", (int)li->pointers,
+		    "signer", li->signer_subject, "from_cache", li->from_cache);
+		char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+		if (text)
+			puts(text);
+		free(text);
+		json_decref(j);
+		return;
+	}
+	printf("accepted: %s\n  territory %s, sequence %lld, version %d, issued %s, next update %s\n"
+	       "  %zu services, %zu pointers, signed by %s%s\n", src, li->territory, li->sequence,
+	       li->version, issued, next, li->services, li->pointers, li->signer_subject,
+	       li->from_cache ? "\n  (fetch failed: the cached copy was used)" : "");
+}
+
+static int setup_ctx(const struct options *o, vntl_ctx **ctx, vntl_error *err)
+{
+	vntl_status st = vntl_ctx_new(ctx, err);
+	if (st == VNTL_OK && o->schema)
+		st = vntl_ctx_set_schema(*ctx, o->schema, err);
+	if (st == VNTL_OK && o->no_schema)
+		vntl_ctx_disable_schema(*ctx);
+	if (st == VNTL_OK && o->cache_dir)
+		st = vntl_ctx_set_cache_dir(*ctx, o->cache_dir, err);
+	if (st == VNTL_OK && o->ca_file)
+		st = vntl_ctx_set_tls_ca_file(*ctx, o->ca_file, err);
+	if (st == VNTL_OK && o->list_at)
+		vntl_ctx_set_list_time(*ctx, o->list_at);
+	for (size_t i = 0; st == VNTL_OK && i < o->signers.n; i++)
+		st = vntl_ctx_add_signer_file(*ctx, o->signers.v[i], err);
+	return st;
+}
+
+static vntl_status load_lists(const struct options *o, vntl_ctx *ctx, const struct multi *lists,
+                              int print, vntl_error *err)
+{
+	vntl_status st = VNTL_OK;
+	for (size_t i = 0; st == VNTL_OK && i < lists->n; i++) {
+		vntl_list_info li;
+		st = vntl_ctx_load_list(ctx, lists->v[i], &li, err);
+		if (st == VNTL_OK && print)
+			print_list(o, lists->v[i], &li);
+	}
+	for (size_t i = 0; st == VNTL_OK && i < o->pointed.n; i++) {
+		char terr[8];
+		const char *eq = strchr(o->pointed.v[i], '=');
+		snprintf(terr, sizeof terr, "%.*s", (int)(eq - o->pointed.v[i]), o->pointed.v[i]);
+		vntl_list_info li;
+		st = vntl_ctx_load_pointed_list(ctx, terr, eq[1] ? eq + 1 : NULL, &li, err);
+		if (st == VNTL_OK && print)
+			print_list(o, eq + 1, &li);
+	}
+	return st;
+}
+
+static int run_list(int argc, char **argv, struct options *o)
+{
+	vntl_ctx *ctx = NULL;
+	vntl_error err = { "", "" };
+	struct multi lists = { .n = 0 };
+	push(&lists, argv[argc - 1]);
+	vntl_status st = setup_ctx(o, &ctx, &err);
+	if (st == VNTL_OK)
+		st = load_lists(o, ctx, &lists, 1, &err);
+	vntl_ctx_free(ctx);
+	return st == VNTL_OK ? EXIT_PASSED : report_error(o, &err, st);
+}
+
+static void print_cert(const vntl_cert_info *c, size_t depth)
+{
+	char nb[32], na[32];
+	vv_format_time(c->not_before, nb, sizeof nb);
+	vv_format_time(c->not_after, na, sizeof na);
+	printf("  [%zu] subject %s\n      issuer  %s\n      serial  %s\n      valid   %s .. %s\n"
+	       "      sha256  %s\n", depth, c->subject, c->issuer, c->serial, nb, na, c->sha256);
+}
+
+static void print_result(const struct options *o, const vntl_result *r)
+{
+	if (o->json) {
+		char *text = vntl_result_to_json(r);
+		if (text)
+			puts(text);
+		free(text);
+		return;
+	}
+	char at[32];
+	vv_format_time(r->at, at, sizeof at);
+	printf("%s%s%s: %s\n", vntl_indication_name(r->indication), r->sub_indication[0] ? "/" : "",
+	       r->sub_indication, r->reason);
+	printf("  issuer organisation: %s\n  subject: %s\n  time: %s\n  valid at that time: %s\n",
+	       r->issuer_organisation, r->subject_display, at, r->valid_at_time ? "yes" : "no");
+	if (r->anchor_source[0])
+		printf("  anchor: %s%s%s\n", r->anchor_source, r->anchor_status[0] ? ", status " : "",
+		       r->anchor_status);
+	if (r->revocation_source[0])
+		printf("  revocation: %s\n", r->revocation_source);
+	printf("chain:\n");
+	for (size_t i = 0; i < r->chain_len; i++)
+		print_cert(&r->chain[i], i);
+}
+
+static int run_chain(int argc, char **argv, struct options *o)
+{
+	if ((o->lists.n == 0) == (o->anchors.n == 0))
+		return usage("chain wants either --list or --anchors");
+	vntl_ctx *ctx = NULL;
+	vntl_error err = { "", "" };
+	vntl_status st = setup_ctx(o, &ctx, &err);
+	if (st == VNTL_OK)
+		st = load_lists(o, ctx, &o->lists, 0, &err);
+	for (size_t i = 0; st == VNTL_OK && i < o->anchors.n; i++)
+		st = vntl_ctx_add_anchor_file(ctx, o->anchors.v[i], &err);
+	o->req.leaf_file = argv[argc - 1];
+	o->req.untrusted = o->untrusted.v;
+	o->req.crl_files = o->crls.v;
+	o->req.policies = o->policies.v;
+	vntl_result *res = NULL;
+	if (st == VNTL_OK)
+		st = vntl_check_chain(ctx, &o->req, &res, &err);
+	vntl_ctx_free(ctx);
+	if (st != VNTL_OK) {
+		report_error(o, &err, st);
+		return EXIT_USAGE;
+	}
+	print_result(o, res);
+	int code = res->indication == VNTL_PASSED ? EXIT_PASSED
+	         : res->indication == VNTL_FAILED ? EXIT_FAILED : EXIT_INDETERMINATE;
+	vntl_result_free(res);
+	return code;
+}
+
+int vv_cli_main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage(NULL);
+	struct options o;
+	memset(&o, 0, sizeof o);
+	o.req.online = 1;
+	o.is_list = strcmp(argv[1], "list") == 0;
+	if (!o.is_list && strcmp(argv[1], "chain") != 0)
+		return usage("the command is list or chain");
+	int rc = parse_options(argc, argv, &o);
+	if (rc != 0)
+		return rc;
+	return o.is_list ? run_list(argc, argv, &o) : run_chain(argc, argv, &o);
+}

@@ -1,0 +1,172 @@
+/* The validation context: configuration, pinned signers, and the anchors
+ * and pointers of every list accepted so far. */
+#include "vv_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+vntl_status vntl_ctx_new(vntl_ctx **out, vntl_error *err)
+{
+	if (!out)
+		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_ctx_new: out is NULL");
+	*out = NULL;
+	if (!vv_global_init())
+		return vv_fail(err, VNTL_ERR_INTERNAL, "library-init",
+		               "xmlsec could not be initialised with its OpenSSL backend");
+	vntl_ctx *ctx = calloc(1, sizeof *ctx);
+	if (!ctx)
+		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "allocating a context");
+	ctx->max_list_size = 128u << 20;
+	ctx->signers = sk_X509_new_null();
+	if (!ctx->signers) {
+		vntl_ctx_free(ctx);
+		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "allocating a context");
+	}
+	*out = ctx;
+	return VNTL_OK;
+}
+
+void vntl_ctx_free(vntl_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	free(ctx->schema_path);
+	if (ctx->schema)
+		xmlSchemaFree(ctx->schema);
+	free(ctx->cache_dir);
+	free(ctx->tls_ca_file);
+	sk_X509_pop_free(ctx->signers, X509_free);
+	for (size_t i = 0; i < ctx->n_anchors; i++)
+		vv_anchor_clear(&ctx->anchors[i]);
+	free(ctx->anchors);
+	for (size_t i = 0; i < ctx->n_pointers; i++)
+		vv_pointer_clear(&ctx->pointers[i]);
+	free(ctx->pointers);
+	free(ctx);
+}
+
+static vntl_status set_string(char **slot, const char *value, vntl_error *err)
+{
+	char *copy = value ? strdup(value) : NULL;
+	if (value && !copy)
+		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "copying an option");
+	free(*slot);
+	*slot = copy;
+	return VNTL_OK;
+}
+
+vntl_status vntl_ctx_set_schema(vntl_ctx *ctx, const char *path, vntl_error *err)
+{
+	if (!ctx || !path)
+		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_ctx_set_schema: NULL argument");
+	if (ctx->schema) {
+		xmlSchemaFree(ctx->schema);
+		ctx->schema = NULL;
+	}
+	ctx->schema_disabled = 0;
+	return set_string(&ctx->schema_path, path, err);
+}
+
+void vntl_ctx_disable_schema(vntl_ctx *ctx)
+{
+	if (ctx)
+		ctx->schema_disabled = 1;
+}
+
+vntl_status vntl_ctx_set_cache_dir(vntl_ctx *ctx, const char *dir, vntl_error *err)
+{
+	if (!ctx || !dir)
+		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_ctx_set_cache_dir: NULL argument");
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return vv_fail(err, VNTL_ERR_INPUT, "cache-unusable", "cannot create cache directory %s: %s",
+		               dir, strerror(errno));
+	return set_string(&ctx->cache_dir, dir, err);
+}
+
+vntl_status vntl_ctx_set_tls_ca_file(vntl_ctx *ctx, const char *pem_file, vntl_error *err)
+{
+	if (!ctx || !pem_file)
+		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_ctx_set_tls_ca_file: NULL argument");
+	return set_string(&ctx->tls_ca_file, pem_file, err);
+}
+
+void vntl_ctx_set_list_time(vntl_ctx *ctx, time_t at)
+{
+	if (ctx)
+		ctx->list_time = at;
+}
+
+void vntl_ctx_set_max_list_size(vntl_ctx *ctx, size_t bytes)
+{
+	if (ctx && bytes > 0)
+		ctx->max_list_size = bytes;
+}
+
+vntl_status vntl_ctx_add_signer_file(vntl_ctx *ctx, const char *cert_file, vntl_error *err)
+{
+	if (!ctx || !cert_file)
+		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_ctx_add_signer_file: NULL argument");
+	return vv_load_certs(cert_file, ctx->signers, err);
+}
+
+static vntl_status push_anchor(vntl_ctx *ctx, vv_anchor *a, vntl_error *err)
+{
+	if (ctx->n_anchors == ctx->cap_anchors) {
+		size_t cap = ctx->cap_anchors ? 2 * ctx->cap_anchors : 16;
+		vv_anchor *grown = realloc(ctx->anchors, cap * sizeof *grown);
+		if (!grown)
+			return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing anchors");
+		ctx->anchors = grown;
+		ctx->cap_anchors = cap;
+	}
+	ctx->anchors[ctx->n_anchors++] = *a;
+	memset(a, 0, sizeof *a);
+	return VNTL_OK;
+}
+
+static vntl_status push_pointer(vntl_ctx *ctx, vv_pointer *p, vntl_error *err)
+{
+	if (ctx->n_pointers == ctx->cap_pointers) {
+		size_t cap = ctx->cap_pointers ? 2 * ctx->cap_pointers : 16;
+		vv_pointer *grown = realloc(ctx->pointers, cap * sizeof *grown);
+		if (!grown)
+			return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing pointers");
+		ctx->pointers = grown;
+		ctx->cap_pointers = cap;
+	}
+	ctx->pointers[ctx->n_pointers++] = *p;
+	memset(p, 0, sizeof *p);
+	return VNTL_OK;
+}
+
+/* Move what an accepted list says into the context. */
+vntl_status vv_ctx_adopt_list(vntl_ctx *ctx, vv_list *list, vntl_error *err)
+{
+	vntl_status st = VNTL_OK;
+	for (size_t i = 0; i < list->n_anchors && st == VNTL_OK; i++)
+		st = push_anchor(ctx, &list->anchors[i], err);
+	for (size_t i = 0; i < list->n_pointers && st == VNTL_OK; i++)
+		st = push_pointer(ctx, &list->pointers[i], err);
+	return st;
+}
+
+vntl_status vntl_ctx_add_anchor_file(vntl_ctx *ctx, const char *cert_file, vntl_error *err)
+{
+	if (!ctx || !cert_file)
+		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_ctx_add_anchor_file: NULL argument");
+	STACK_OF(X509) *certs = sk_X509_new_null();
+	if (!certs)
+		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "loading anchors");
+	vntl_status st = vv_load_certs(cert_file, certs, err);
+	while (st == VNTL_OK && sk_X509_num(certs) > 0) {
+		vv_anchor a = { .cert = sk_X509_shift(certs) };
+		snprintf(a.source, sizeof a.source, "anchor file %s", cert_file);
+		st = push_anchor(ctx, &a, err);
+		if (st != VNTL_OK)
+			X509_free(a.cert);
+	}
+	sk_X509_pop_free(certs, X509_free);
+	return st;
+}

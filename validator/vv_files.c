@@ -1,0 +1,150 @@
+/* Reading inputs from disk: bounded file reads, certificates and CRLs in
+ * PEM (one or several blocks) or DER. */
+#include "vv_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+vntl_status vv_read_file(const char *path, size_t max, unsigned char **data, size_t *len,
+                         vntl_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return vv_fail(err, VNTL_ERR_INPUT, "input-unreadable", "cannot open %s: %s", path,
+		               strerror(errno));
+	struct stat st;
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return vv_fail(err, VNTL_ERR_INPUT, "input-unreadable", "%s is not a regular file", path);
+	}
+	if ((size_t)st.st_size > max) {
+		fclose(f);
+		return vv_fail(err, VNTL_ERR_REFUSED, "size-limit",
+		               "%s is %lld bytes, more than the limit of %zu", path,
+		               (long long)st.st_size, max);
+	}
+	unsigned char *buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		fclose(f);
+		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "reading %s", path);
+	}
+	size_t got = fread(buf, 1, (size_t)st.st_size, f);
+	fclose(f);
+	if (got != (size_t)st.st_size) {
+		free(buf);
+		return vv_fail(err, VNTL_ERR_INPUT, "input-unreadable", "short read on %s", path);
+	}
+	buf[got] = 0;
+	*data = buf;
+	*len = got;
+	return VNTL_OK;
+}
+
+static int looks_like_pem(const unsigned char *data, size_t len)
+{
+	return memmem(data, len, "-----BEGIN", 10) != NULL;
+}
+
+vntl_status vv_load_certs(const char *path, STACK_OF(X509) *into, vntl_error *err)
+{
+	unsigned char *data;
+	size_t len;
+	vntl_status st = vv_read_file(path, 16u << 20, &data, &len, err);
+	if (st != VNTL_OK)
+		return st;
+	int count = 0;
+	if (looks_like_pem(data, len)) {
+		BIO *bio = BIO_new_mem_buf(data, (int)len);
+		X509 *cert;
+		while (bio && (cert = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+			if (!sk_X509_push(into, cert)) {
+				X509_free(cert);
+				break;
+			}
+			count++;
+		}
+		BIO_free(bio);
+	} else {
+		const unsigned char *p = data;
+		X509 *cert = d2i_X509(NULL, &p, (long)len);
+		if (cert && sk_X509_push(into, cert))
+			count++;
+		else
+			X509_free(cert);
+	}
+	free(data);
+	ERR_clear_error();
+	if (count == 0)
+		return vv_fail(err, VNTL_ERR_INPUT, "certificate-unreadable",
+		               "%s holds no PEM or DER X.509 certificate", path);
+	return VNTL_OK;
+}
+
+vntl_status vv_load_crls(const char *path, STACK_OF(X509_CRL) *into, vntl_error *err)
+{
+	unsigned char *data;
+	size_t len;
+	vntl_status st = vv_read_file(path, 64u << 20, &data, &len, err);
+	if (st != VNTL_OK)
+		return st;
+	int count = 0;
+	if (looks_like_pem(data, len)) {
+		BIO *bio = BIO_new_mem_buf(data, (int)len);
+		X509_CRL *crl;
+		while (bio && (crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)) != NULL) {
+			if (!sk_X509_CRL_push(into, crl)) {
+				X509_CRL_free(crl);
+				break;
+			}
+			count++;
+		}
+		BIO_free(bio);
+	} else {
+		const unsigned char *p = data;
+		X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)len);
+		if (crl && sk_X509_CRL_push(into, crl))
+			count++;
+		else
+			X509_CRL_free(crl);
+	}
+	free(data);
+	ERR_clear_error();
+	if (count == 0)
+		return vv_fail(err, VNTL_ERR_INPUT, "crl-unreadable", "%s holds no PEM or DER CRL", path);
+	return VNTL_OK;
+}
+
+void vv_sha256_hex(const unsigned char *data, size_t len, char out[65])
+{
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+	for (unsigned i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+void vv_cert_sha256_hex(X509 *cert, char out[65])
+{
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+	X509_digest(cert, EVP_sha256(), md, &mdlen);
+	for (unsigned i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+void vv_name_text(const X509_NAME *name, char *out, size_t len)
+{
+	out[0] = 0;
+	BIO *bio = BIO_new(BIO_s_mem());
+	if (bio && X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+		int n = BIO_read(bio, out, (int)len - 1);
+		out[n > 0 ? n : 0] = 0;
+	}
+	BIO_free(bio);
+}

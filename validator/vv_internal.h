@@ -1,0 +1,144 @@
+/* Internal declarations shared by the validator's modules (not installed). */
+#ifndef VV_INTERNAL_H
+#define VV_INTERNAL_H
+
+#include "vntl.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+#include <openssl/x509.h>
+
+#define VV_NS_TSL   "http://uri.etsi.org/02231/v2#"
+#define VV_NS_DSIG  "http://www.w3.org/2000/09/xmldsig#"
+#define VV_NS_XADES "http://uri.etsi.org/01903/v1.3.2#"
+#define VV_STATUS_PREFIX "http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/"
+
+#ifndef VNTL_SCHEMA_DIR
+#define VNTL_SCHEMA_DIR "/usr/local/share/vntl/schema"
+#endif
+#define VV_SCHEMA_FILE "tsl.xsd"
+#define VV_MAX_DEPTH 64
+
+/* errors */
+vntl_status vv_fail(vntl_error *err, vntl_status st, const char *rule, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void vv_log(const char *event, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* one-time initialisation of libxml2 / xmlsec / OpenSSL */
+int vv_global_init(void);
+
+/* time */
+int vv_parse_time(const char *text, time_t *out);           /* RFC 3339 / xs:dateTime */
+void vv_format_time(time_t t, char *buf, size_t len);        /* 2026-01-02T03:04:05Z */
+time_t vv_asn1_time(const ASN1_TIME *t);
+
+/* files */
+vntl_status vv_read_file(const char *path, size_t max, unsigned char **data, size_t *len,
+                         vntl_error *err);
+vntl_status vv_load_certs(const char *path, STACK_OF(X509) *into, vntl_error *err);
+vntl_status vv_load_crls(const char *path, STACK_OF(X509_CRL) *into, vntl_error *err);
+void vv_sha256_hex(const unsigned char *data, size_t len, char out[65]);
+void vv_cert_sha256_hex(X509 *cert, char out[65]);
+void vv_name_text(const X509_NAME *name, char *out, size_t len); /* RFC 2253, UTF-8 */
+
+/* XML */
+vntl_status vv_parse_xml(const unsigned char *data, size_t len, xmlDocPtr *out, vntl_error *err);
+int vv_is(const xmlNode *node, const char *ns, const char *name);
+xmlNodePtr vv_child(const xmlNode *parent, const char *ns, const char *name);
+xmlNodePtr vv_next(const xmlNode *after, const char *ns, const char *name);
+char *vv_text(const xmlNode *node); /* trimmed content, malloc'd ("" if none) */
+X509 *vv_cert_from_base64(const xmlNode *node);
+
+/* signature of a list */
+typedef struct {
+	X509 *signer;                 /* the pinned certificate that verified (owned) */
+	unsigned char *signed_bytes;  /* canonical bytes of the whole-document reference */
+	size_t signed_len;
+} vv_signature;
+vntl_status vv_check_signature_structure(xmlDocPtr doc, vntl_error *err);
+vntl_status vv_verify_signature(xmlDocPtr doc, STACK_OF(X509) *pins, vv_signature *out,
+                                vntl_error *err);
+void vv_signature_clear(vv_signature *sig);
+
+/* the model read from the signed DOM */
+typedef struct {
+	time_t start;
+	char status[160];
+} vv_status_period;
+
+typedef struct {
+	X509 *cert;
+	char source[512];
+	char service_type[160];
+	vv_status_period *periods; /* newest first; NULL for a plain anchor */
+	size_t n_periods;
+} vv_anchor;
+
+typedef struct {
+	char territory[8];
+	char location[512];
+	char mime[80];
+	STACK_OF(X509) *certs;
+} vv_pointer;
+
+typedef struct {
+	vntl_list_info info;
+	vv_anchor *anchors; size_t n_anchors;
+	vv_pointer *pointers; size_t n_pointers;
+} vv_list;
+
+vntl_status vv_read_list(xmlDocPtr signed_doc, const char *source, vv_list *out, vntl_error *err);
+void vv_list_clear(vv_list *list);
+void vv_anchor_clear(vv_anchor *a);
+void vv_pointer_clear(vv_pointer *p);
+/* status of an anchor at time at: the acceptable status URI, or NULL */
+const vv_status_period *vv_anchor_period_at(const vv_anchor *a, time_t at);
+int vv_status_anchors(const char *status_uri);
+
+/* sequence-number store in the cache directory */
+vntl_status vv_seq_check_and_store(const char *cache_dir, const vntl_list_info *info,
+                                   vntl_error *err);
+
+vntl_status vv_cache_write(const char *path, const void *data, size_t len, vntl_error *err);
+
+/* online revocation data */
+typedef struct {
+	X509 *cert;               /* not owned */
+	int revoked;
+	time_t revocation_time;
+	time_t produced;
+	char source[512];
+} vv_revocation_status;
+int vv_http_exchange(const vntl_ctx *ctx, const char *url, const unsigned char *body,
+                     size_t body_len, const char *content_type, size_t max,
+                     unsigned char **data, size_t *len, char *why, size_t why_len);
+int vv_ocsp_status(const vntl_ctx *ctx, X509 *cert, X509 *issuer, vv_revocation_status *out,
+                   char *why, size_t why_len);
+int vv_fetch_crls(const vntl_ctx *ctx, X509 *cert, STACK_OF(X509_CRL) *into, char *why,
+                  size_t why_len);
+
+/* fetch over https with a cache */
+vntl_status vv_fetch(const vntl_ctx *ctx, const char *url, unsigned char **data, size_t *len,
+                     int *from_cache, vntl_error *err);
+
+struct vntl_ctx {
+	char *schema_path;
+	int schema_disabled;
+	xmlSchemaPtr schema;
+	char *cache_dir;
+	char *tls_ca_file;
+	time_t list_time;
+	size_t max_list_size;
+	STACK_OF(X509) *signers;
+	vv_anchor *anchors; size_t n_anchors, cap_anchors;
+	vv_pointer *pointers; size_t n_pointers, cap_pointers;
+};
+
+/* move an accepted list's anchors and pointers into the context */
+vntl_status vv_ctx_adopt_list(vntl_ctx *ctx, vv_list *list, vntl_error *err);
+
+/* CLI (vntl-validate) */
+int vv_cli_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,202 @@
+/* Loading one trust list: read or fetch, parse safely, check the signature
+ * structure, verify against the pinned signers, validate against the
+ * schema, then read the model only from the signed bytes, and check
+ * freshness and sequence. */
+#include "vv_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static vntl_status read_source(const vntl_ctx *ctx, const char *src, unsigned char **data,
+                               size_t *len, int *from_cache, vntl_error *err)
+{
+	*from_cache = 0;
+	if (strncmp(src, "https://", 8) == 0)
+		return vv_fetch(ctx, src, data, len, from_cache, err);
+	if (strstr(src, "://"))
+		return vv_fail(err, VNTL_ERR_USAGE, "insecure-url",
+		               "%s: only https:// URLs and file paths are accepted", src);
+	return vv_read_file(src, ctx->max_list_size, data, len, err);
+}
+
+static void keep_first_schema_error(void *user, xmlErrorPtr e)
+{
+	char *first = user;
+	if (first[0] == 0 && e && e->message) {
+		snprintf(first, 256, "line %d: %s", e->line, e->message);
+		size_t n = strlen(first);
+		if (n && first[n - 1] == '\n')
+			first[n - 1] = 0;
+	}
+}
+
+static vntl_status load_schema(vntl_ctx *ctx, vntl_error *err)
+{
+	const char *where = ctx->schema_path ? ctx->schema_path : VNTL_SCHEMA_DIR;
+	char path[4096];
+	struct stat st;
+	if (stat(where, &st) == 0 && S_ISDIR(st.st_mode))
+		snprintf(path, sizeof path, "%s/%s", where, VV_SCHEMA_FILE);
+	else
+		snprintf(path, sizeof path, "%s", where);
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return vv_fail(err, VNTL_ERR_USAGE, "schema-unavailable",
+		               "no TS 119 612 schema at %s: install vntl's schema, pass the schema "
+		               "(--schema-dir), or disable schema checking explicitly", path);
+	char first[256] = "";
+	xmlSchemaParserCtxtPtr pctx = xmlSchemaNewParserCtxt(path);
+	if (pctx)
+		xmlSchemaSetParserStructuredErrors(pctx, keep_first_schema_error, first);
+	ctx->schema = pctx ? xmlSchemaParse(pctx) : NULL;
+	xmlSchemaFreeParserCtxt(pctx);
+	if (!ctx->schema)
+		return vv_fail(err, VNTL_ERR_USAGE, "schema-unavailable", "the schema %s does not load (%s)",
+		               path, first);
+	return VNTL_OK;
+}
+
+static vntl_status validate_schema(vntl_ctx *ctx, xmlDocPtr doc, vntl_error *err)
+{
+	if (ctx->schema_disabled)
+		return VNTL_OK;
+	if (!ctx->schema) {
+		vntl_status st = load_schema(ctx, err);
+		if (st != VNTL_OK)
+			return st;
+	}
+	char first[256] = "";
+	xmlSchemaValidCtxtPtr vctx = xmlSchemaNewValidCtxt(ctx->schema);
+	if (!vctx)
+		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "schema validation");
+	xmlSchemaSetValidStructuredErrors(vctx, keep_first_schema_error, first);
+	int rc = xmlSchemaValidateDoc(vctx, doc);
+	xmlSchemaFreeValidCtxt(vctx);
+	if (rc != 0)
+		return vv_fail(err, VNTL_ERR_REFUSED, "schema-invalid",
+		               "the list is not valid against the TS 119 612 schema (%s)", first);
+	return VNTL_OK;
+}
+
+static vntl_status check_freshness(const vntl_ctx *ctx, const vntl_list_info *info,
+                                   vntl_error *err)
+{
+	time_t now = ctx->list_time ? ctx->list_time : time(NULL);
+	char when[32], next[32];
+	vv_format_time(now, when, sizeof when);
+	if (info->next_update == 0)
+		return vv_fail(err, VNTL_ERR_REFUSED, "list-closed",
+		               "the list has an empty NextUpdate: its operator has closed it");
+	vv_format_time(info->next_update, next, sizeof next);
+	if (info->next_update < now)
+		return vv_fail(err, VNTL_ERR_REFUSED, "list-expired",
+		               "NextUpdate %s has passed (judged at %s): fetch a current list, or judge "
+		               "an archived one as of its day", next, when);
+	if (info->issued > now)
+		return vv_fail(err, VNTL_ERR_REFUSED, "list-not-yet-issued",
+		               "the list is issued after %s, the time it is judged at", when);
+	return VNTL_OK;
+}
+
+/* Everything up to the model read from the signed bytes. */
+static vntl_status verify_document(vntl_ctx *ctx, const unsigned char *data, size_t len,
+                                   STACK_OF(X509) *pins, const char *src, vv_list *list,
+                                   vntl_error *err)
+{
+	xmlDocPtr doc = NULL, signed_doc = NULL;
+	vv_signature sig = { 0 };
+	vntl_status st = vv_parse_xml(data, len, &doc, err);
+	if (st == VNTL_OK)
+		st = vv_check_signature_structure(doc, err);
+	if (st == VNTL_OK)
+		st = vv_verify_signature(doc, pins, &sig, err);
+	if (st == VNTL_OK)
+		st = validate_schema(ctx, doc, err);
+	xmlFreeDoc(doc);
+	/* Only the bytes that were digested are read from here on. */
+	if (st == VNTL_OK)
+		st = vv_parse_xml(sig.signed_bytes, sig.signed_len, &signed_doc, err);
+	if (st == VNTL_OK)
+		st = vv_read_list(signed_doc, src, list, err);
+	if (st == VNTL_OK) {
+		vv_name_text(X509_get_subject_name(sig.signer), list->info.signer_subject,
+		             sizeof list->info.signer_subject);
+	}
+	xmlFreeDoc(signed_doc);
+	vv_signature_clear(&sig);
+	return st;
+}
+
+static vntl_status load_with_pins(vntl_ctx *ctx, const char *src, STACK_OF(X509) *pins,
+                                  const char *territory, vntl_list_info *info, vntl_error *err)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	vv_list list;
+	memset(&list, 0, sizeof list);
+	int from_cache = 0;
+	vntl_status st = read_source(ctx, src, &data, &len, &from_cache, err);
+	if (st == VNTL_OK)
+		st = verify_document(ctx, data, len, pins, src, &list, err);
+	list.info.from_cache = from_cache;
+	free(data);
+	if (st == VNTL_OK)
+		st = check_freshness(ctx, &list.info, err);
+	if (st == VNTL_OK && territory && strcmp(territory, list.info.territory) != 0)
+		st = vv_fail(err, VNTL_ERR_REFUSED, "pointer-territory-mismatch",
+		             "the pointer is for %s but the list is for %s", territory,
+		             list.info.territory);
+	if (st == VNTL_OK && ctx->cache_dir)
+		st = vv_seq_check_and_store(ctx->cache_dir, &list.info, err);
+	if (st == VNTL_OK && info)
+		*info = list.info;
+	if (st == VNTL_OK)
+		st = vv_ctx_adopt_list(ctx, &list, err);
+	if (st == VNTL_OK)
+		vv_log("list-accepted", "source=%s territory=%s sequence=%lld", src,
+		       list.info.territory, list.info.sequence);
+	else
+		vv_log("list-refused", "source=%s rule=%s", src, err ? err->rule : "");
+	vv_list_clear(&list);
+	return st;
+}
+
+vntl_status vntl_ctx_load_list(vntl_ctx *ctx, const char *src, vntl_list_info *info,
+                               vntl_error *err)
+{
+	if (!ctx || !src)
+		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_ctx_load_list: NULL argument");
+	return load_with_pins(ctx, src, ctx->signers, NULL, info, err);
+}
+
+static int is_xml_pointer(const vv_pointer *p)
+{
+	return p->mime[0] == 0 || strstr(p->mime, "xml") != NULL;
+}
+
+vntl_status vntl_ctx_load_pointed_list(vntl_ctx *ctx, const char *territory, const char *src,
+                                       vntl_list_info *info, vntl_error *err)
+{
+	if (!ctx || !territory)
+		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_ctx_load_pointed_list: NULL argument");
+	const vv_pointer *ptr = NULL;
+	for (size_t i = 0; i < ctx->n_pointers && !ptr; i++)
+		if (strcmp(ctx->pointers[i].territory, territory) == 0 && is_xml_pointer(&ctx->pointers[i]))
+			ptr = &ctx->pointers[i];
+	if (!ptr)
+		return vv_fail(err, VNTL_ERR_USAGE, "pointer-missing",
+		               "no loaded pointer list points to an XML list for territory %s; load "
+		               "the list of lists first", territory);
+	char location[sizeof ptr->location];
+	snprintf(location, sizeof location, "%s", src ? src : ptr->location);
+	STACK_OF(X509) *pins = sk_X509_dup(ptr->certs); /* ptr may move when ctx grows */
+	if (!pins)
+		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "copying pointer certificates");
+	for (int i = 0; i < sk_X509_num(pins); i++)
+		X509_up_ref(sk_X509_value(pins, i));
+	char terr[8];
+	snprintf(terr, sizeof terr, "%s", territory);
+	vntl_status st = load_with_pins(ctx, location, pins, terr, info, err);
+	sk_X509_pop_free(pins, X509_free);
+	return st;
+}

@@ -1,0 +1,254 @@
+/* The trust-list model, read only from the DOM re-parsed out of the signed
+ * bytes: scheme information, CA services with their status history (the
+ * anchors), and pointers to other lists. */
+#include "vv_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NS_TSLX "http://uri.etsi.org/02231/v2/additionaltypes#"
+#define SVC_PREFIX "http://uri.etsi.org/TrstSvc/Svctype/"
+
+/* Service types whose certificates can anchor a chain. */
+static int anchor_type(const char *type)
+{
+	static const char *const types[] = { "CA/PKC", "CA/QC", "NationalRootCA-QC", NULL };
+	if (strncmp(type, SVC_PREFIX, strlen(SVC_PREFIX)) != 0)
+		return 0;
+	for (const char *const *t = types; *t; t++)
+		if (strcmp(type + strlen(SVC_PREFIX), *t) == 0)
+			return 1;
+	return 0;
+}
+
+/* Statuses under which a service anchors: eIDAS granted / national
+ * recognition, and the pre-eIDAS "acceptable" ones. */
+int vv_status_anchors(const char *uri)
+{
+	static const char *const ok[] = { "granted", "recognisedatnationallevel", "setbynationallaw",
+		"undersupervision", "supervisionincessation", "accredited", NULL };
+	if (strncmp(uri, VV_STATUS_PREFIX, strlen(VV_STATUS_PREFIX)) != 0)
+		return 0;
+	for (const char *const *s = ok; *s; s++)
+		if (strcmp(uri + strlen(VV_STATUS_PREFIX), *s) == 0)
+			return 1;
+	return 0;
+}
+
+const vv_status_period *vv_anchor_period_at(const vv_anchor *a, time_t at)
+{
+	const vv_status_period *best = NULL;
+	for (size_t i = 0; i < a->n_periods; i++)
+		if (a->periods[i].start <= at && (!best || a->periods[i].start > best->start))
+			best = &a->periods[i];
+	return best;
+}
+
+static void copy_text(const xmlNode *node, char *dst, size_t len)
+{
+	char *t = vv_text(node);
+	snprintf(dst, len, "%s", t ? t : "");
+	free(t);
+}
+
+static int read_period(const xmlNode *info, vv_status_period *p)
+{
+	copy_text(vv_child(info, VV_NS_TSL, "ServiceStatus"), p->status, sizeof p->status);
+	char *start = vv_text(vv_child(info, VV_NS_TSL, "StatusStartingTime"));
+	int ok = start && vv_parse_time(start, &p->start);
+	free(start);
+	return ok;
+}
+
+static vntl_status collect_periods(const xmlNode *service, vv_status_period **out, size_t *n,
+                                   vntl_error *err)
+{
+	xmlNodePtr info = vv_child(service, VV_NS_TSL, "ServiceInformation");
+	xmlNodePtr hist = vv_child(service, VV_NS_TSL, "ServiceHistory");
+	size_t cap = 1;
+	for (xmlNodePtr h = vv_child(hist, VV_NS_TSL, "ServiceHistoryInstance"); h;
+	     h = vv_next(h, VV_NS_TSL, "ServiceHistoryInstance"))
+		cap++;
+	vv_status_period *p = calloc(cap, sizeof *p);
+	if (!p)
+		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "reading service history");
+	size_t k = 0;
+	if (read_period(info, &p[k]))
+		k++;
+	for (xmlNodePtr h = vv_child(hist, VV_NS_TSL, "ServiceHistoryInstance"); h;
+	     h = vv_next(h, VV_NS_TSL, "ServiceHistoryInstance"))
+		if (read_period(h, &p[k]))
+			k++;
+	*out = p;
+	*n = k;
+	return VNTL_OK;
+}
+
+static vntl_status add_anchor(vv_list *list, X509 *cert, const char *source, const char *type,
+                              const vv_status_period *periods, size_t n, vntl_error *err)
+{
+	vv_anchor *grown = realloc(list->anchors, (list->n_anchors + 1) * sizeof *grown);
+	vv_status_period *copy = n ? malloc(n * sizeof *copy) : NULL;
+	if (!grown || (n && !copy)) {
+		if (grown)
+			list->anchors = grown;
+		free(copy);
+		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing anchors");
+	}
+	list->anchors = grown;
+	if (n)
+		memcpy(copy, periods, n * sizeof *copy);
+	vv_anchor *a = &list->anchors[list->n_anchors++];
+	memset(a, 0, sizeof *a);
+	a->cert = cert;
+	snprintf(a->source, sizeof a->source, "%s", source);
+	snprintf(a->service_type, sizeof a->service_type, "%s", type);
+	a->periods = copy;
+	a->n_periods = n;
+	return VNTL_OK;
+}
+
+static vntl_status read_service(vv_list *list, const xmlNode *service, const char *source,
+                                vntl_error *err)
+{
+	xmlNodePtr info = vv_child(service, VV_NS_TSL, "ServiceInformation");
+	char type[160];
+	copy_text(vv_child(info, VV_NS_TSL, "ServiceTypeIdentifier"), type, sizeof type);
+	list->info.services++;
+	if (!anchor_type(type))
+		return VNTL_OK;
+	vv_status_period *periods = NULL;
+	size_t n = 0;
+	vntl_status st = collect_periods(service, &periods, &n, err);
+	if (st != VNTL_OK)
+		return st;
+	xmlNodePtr sdi = vv_child(info, VV_NS_TSL, "ServiceDigitalIdentity");
+	for (xmlNodePtr id = vv_child(sdi, VV_NS_TSL, "DigitalId"); id && st == VNTL_OK;
+	     id = vv_next(id, VV_NS_TSL, "DigitalId")) {
+		xmlNodePtr c = vv_child(id, VV_NS_TSL, "X509Certificate");
+		X509 *cert = c ? vv_cert_from_base64(c) : NULL;
+		if (cert) {
+			st = add_anchor(list, cert, source, type, periods, n, err);
+			if (st != VNTL_OK)
+				X509_free(cert);
+		}
+	}
+	free(periods);
+	return st;
+}
+
+static vntl_status read_pointer(vv_list *list, const xmlNode *ptr, vntl_error *err)
+{
+	vv_pointer *grown = realloc(list->pointers, (list->n_pointers + 1) * sizeof *grown);
+	if (!grown)
+		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing pointers");
+	list->pointers = grown;
+	vv_pointer *p = &list->pointers[list->n_pointers];
+	memset(p, 0, sizeof *p);
+	p->certs = sk_X509_new_null();
+	if (!p->certs)
+		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing pointers");
+	list->n_pointers++;
+	list->info.pointers++;
+	copy_text(vv_child(ptr, VV_NS_TSL, "TSLLocation"), p->location, sizeof p->location);
+	xmlNodePtr ids = vv_child(ptr, VV_NS_TSL, "ServiceDigitalIdentities");
+	for (xmlNodePtr sdi = vv_child(ids, VV_NS_TSL, "ServiceDigitalIdentity"); sdi;
+	     sdi = vv_next(sdi, VV_NS_TSL, "ServiceDigitalIdentity"))
+		for (xmlNodePtr id = vv_child(sdi, VV_NS_TSL, "DigitalId"); id;
+		     id = vv_next(id, VV_NS_TSL, "DigitalId")) {
+			X509 *cert = vv_cert_from_base64(vv_child(id, VV_NS_TSL, "X509Certificate"));
+			if (cert && !sk_X509_push(p->certs, cert))
+				X509_free(cert);
+		}
+	xmlNodePtr add = vv_child(ptr, VV_NS_TSL, "AdditionalInformation");
+	for (xmlNodePtr oi = vv_child(add, VV_NS_TSL, "OtherInformation"); oi;
+	     oi = vv_next(oi, VV_NS_TSL, "OtherInformation")) {
+		xmlNodePtr terr = vv_child(oi, VV_NS_TSL, "SchemeTerritory");
+		xmlNodePtr mime = vv_child(oi, NS_TSLX, "MimeType");
+		if (terr)
+			copy_text(terr, p->territory, sizeof p->territory);
+		if (mime)
+			copy_text(mime, p->mime, sizeof p->mime);
+	}
+	return VNTL_OK;
+}
+
+static vntl_status read_scheme_information(vv_list *list, const xmlNode *si, vntl_error *err)
+{
+	char buf[160];
+	copy_text(vv_child(si, VV_NS_TSL, "TSLVersionIdentifier"), buf, sizeof buf);
+	list->info.version = atoi(buf);
+	copy_text(vv_child(si, VV_NS_TSL, "TSLSequenceNumber"), buf, sizeof buf);
+	list->info.sequence = atoll(buf);
+	copy_text(vv_child(si, VV_NS_TSL, "TSLType"), list->info.type, sizeof list->info.type);
+	copy_text(vv_child(si, VV_NS_TSL, "SchemeTerritory"), list->info.territory,
+	          sizeof list->info.territory);
+	copy_text(vv_child(si, VV_NS_TSL, "ListIssueDateTime"), buf, sizeof buf);
+	if (!vv_parse_time(buf, &list->info.issued))
+		return vv_fail(err, VNTL_ERR_REFUSED, "list-malformed",
+		               "ListIssueDateTime \"%s\" is not a date-time", buf);
+	xmlNodePtr nu = vv_child(si, VV_NS_TSL, "NextUpdate");
+	copy_text(vv_child(nu, VV_NS_TSL, "dateTime"), buf, sizeof buf);
+	list->info.next_update = 0;
+	if (buf[0] && !vv_parse_time(buf, &list->info.next_update))
+		return vv_fail(err, VNTL_ERR_REFUSED, "list-malformed",
+		               "NextUpdate \"%s\" is not a date-time", buf);
+	if (list->info.version < 5 || list->info.sequence < 1)
+		return vv_fail(err, VNTL_ERR_REFUSED, "list-version",
+		               "TSLVersionIdentifier %d / TSLSequenceNumber %lld: only TS 119 612 "
+		               "version 5 and later lists are accepted", list->info.version,
+		               list->info.sequence);
+	xmlNodePtr ptrs = vv_child(si, VV_NS_TSL, "PointersToOtherTSL");
+	for (xmlNodePtr p = vv_child(ptrs, VV_NS_TSL, "OtherTSLPointer"); p;
+	     p = vv_next(p, VV_NS_TSL, "OtherTSLPointer")) {
+		vntl_status st = read_pointer(list, p, err);
+		if (st != VNTL_OK)
+			return st;
+	}
+	return VNTL_OK;
+}
+
+vntl_status vv_read_list(xmlDocPtr doc, const char *source, vv_list *list, vntl_error *err)
+{
+	memset(list, 0, sizeof *list);
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	if (!vv_is(root, VV_NS_TSL, "TrustServiceStatusList"))
+		return vv_fail(err, VNTL_ERR_REFUSED, "not-a-trust-list",
+		               "the signed content is not a TrustServiceStatusList");
+	vntl_status st = read_scheme_information(list, vv_child(root, VV_NS_TSL, "SchemeInformation"), err);
+	xmlNodePtr tsps = vv_child(root, VV_NS_TSL, "TrustServiceProviderList");
+	for (xmlNodePtr tsp = vv_child(tsps, VV_NS_TSL, "TrustServiceProvider"); tsp && st == VNTL_OK;
+	     tsp = vv_next(tsp, VV_NS_TSL, "TrustServiceProvider")) {
+		xmlNodePtr services = vv_child(tsp, VV_NS_TSL, "TSPServices");
+		for (xmlNodePtr s = vv_child(services, VV_NS_TSL, "TSPService"); s && st == VNTL_OK;
+		     s = vv_next(s, VV_NS_TSL, "TSPService"))
+			st = read_service(list, s, source, err);
+	}
+	if (st != VNTL_OK)
+		vv_list_clear(list);
+	return st;
+}
+
+void vv_anchor_clear(vv_anchor *a)
+{
+	X509_free(a->cert);
+	free(a->periods);
+	memset(a, 0, sizeof *a);
+}
+
+void vv_pointer_clear(vv_pointer *p)
+{
+	sk_X509_pop_free(p->certs, X509_free);
+	memset(p, 0, sizeof *p);
+}
+
+void vv_list_clear(vv_list *list)
+{
+	for (size_t i = 0; i < list->n_anchors; i++)
+		vv_anchor_clear(&list->anchors[i]);
+	for (size_t i = 0; i < list->n_pointers; i++)
+		vv_pointer_clear(&list->pointers[i]);
+	free(list->anchors);
+	free(list->pointers);
+	memset(list, 0, sizeof *list);
+}

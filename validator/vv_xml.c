@@ -1,0 +1,178 @@
+/* Safe XML loading: no network, no DTD, no entity substitution, a DOCTYPE
+ * refused outright (XXE, billion laughs), bounded depth. */
+#include "vv_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xmlerror.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+
+struct parse_state {
+	int saw_doctype;
+	int too_deep;
+	char first_error[256];
+};
+
+static void refuse_doctype(void *user, const xmlChar *name, const xmlChar *ext_id,
+                           const xmlChar *sys_id)
+{
+	(void)name; (void)ext_id; (void)sys_id;
+	xmlParserCtxtPtr pctx = user;
+	((struct parse_state *)pctx->_private)->saw_doctype = 1;
+	xmlStopParser(pctx);
+}
+
+static void keep_first_error(void *user, xmlErrorPtr error)
+{
+	xmlParserCtxtPtr pctx = user;
+	struct parse_state *ps = pctx->_private;
+	if (error && error->message && strstr(error->message, "Excessive depth"))
+		ps->too_deep = 1;
+	if (ps->first_error[0] == 0 && error && error->message) {
+		snprintf(ps->first_error, sizeof ps->first_error, "line %d: %s", error->line,
+		         error->message);
+		size_t n = strlen(ps->first_error);
+		if (n && ps->first_error[n - 1] == '\n')
+			ps->first_error[n - 1] = 0;
+	}
+}
+
+static int depth_within(const xmlNode *root, int limit)
+{
+	const xmlNode *node = root;
+	int depth = 1;
+	while (node) {
+		if (node->children && node->type == XML_ELEMENT_NODE) {
+			if (++depth > limit)
+				return 0;
+			node = node->children;
+			continue;
+		}
+		while (node && !node->next) {
+			node = node->parent;
+			depth--;
+			if (node == root || depth <= 0)
+				return 1;
+		}
+		if (node == root)
+			return 1;
+		if (node)
+			node = node->next;
+	}
+	return 1;
+}
+
+vntl_status vv_parse_xml(const unsigned char *data, size_t len, xmlDocPtr *out, vntl_error *err)
+{
+	*out = NULL;
+	if (len == 0)
+		return vv_fail(err, VNTL_ERR_REFUSED, "xml-malformed", "the document is empty");
+	if (len > (size_t)INT32_MAX)
+		return vv_fail(err, VNTL_ERR_REFUSED, "size-limit", "the document is larger than 2 GiB");
+	xmlParserCtxtPtr pctx = xmlNewParserCtxt();
+	if (!pctx)
+		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "creating an XML parser");
+	struct parse_state ps = { 0 };
+	pctx->_private = &ps;
+	pctx->sax->internalSubset = refuse_doctype;
+	pctx->sax->serror = keep_first_error;
+	pctx->sax->initialized = XML_SAX2_MAGIC;
+	xmlDocPtr doc = xmlCtxtReadMemory(pctx, (const char *)data, (int)len, "list.xml", NULL,
+	                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	int well_formed = pctx->wellFormed;
+	xmlFreeParserCtxt(pctx);
+	if (ps.saw_doctype) {
+		xmlFreeDoc(doc);
+		return vv_fail(err, VNTL_ERR_REFUSED, "doctype-forbidden",
+		               "the document has a DOCTYPE; trust lists never need one and it is how "
+		               "entity attacks (XXE, billion laughs) start");
+	}
+	if (ps.too_deep) {
+		xmlFreeDoc(doc);
+		return vv_fail(err, VNTL_ERR_REFUSED, "xml-too-deep",
+		               "elements are nested more than %d deep", VV_MAX_DEPTH);
+	}
+	if (!doc || !well_formed) {
+		xmlFreeDoc(doc);
+		return vv_fail(err, VNTL_ERR_REFUSED, "xml-malformed",
+		               "the document is not well-formed XML (%s)",
+		               ps.first_error[0] ? ps.first_error : "parse failed");
+	}
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	if (!root || !depth_within(root, VV_MAX_DEPTH)) {
+		xmlFreeDoc(doc);
+		return vv_fail(err, VNTL_ERR_REFUSED, "xml-too-deep",
+		               "elements are nested more than %d deep", VV_MAX_DEPTH);
+	}
+	*out = doc;
+	return VNTL_OK;
+}
+
+int vv_is(const xmlNode *node, const char *ns, const char *name)
+{
+	return node && node->type == XML_ELEMENT_NODE && node->ns &&
+	       strcmp((const char *)node->ns->href, ns) == 0 &&
+	       strcmp((const char *)node->name, name) == 0;
+}
+
+xmlNodePtr vv_next(const xmlNode *after, const char *ns, const char *name)
+{
+	for (xmlNodePtr n = after ? after->next : NULL; n; n = n->next)
+		if (vv_is(n, ns, name))
+			return n;
+	return NULL;
+}
+
+xmlNodePtr vv_child(const xmlNode *parent, const char *ns, const char *name)
+{
+	if (!parent)
+		return NULL;
+	for (xmlNodePtr n = parent->children; n; n = n->next)
+		if (vv_is(n, ns, name))
+			return n;
+	return NULL;
+}
+
+char *vv_text(const xmlNode *node)
+{
+	xmlChar *raw = node ? xmlNodeGetContent(node) : NULL;
+	const char *s = raw ? (const char *)raw : "";
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	char *copy = strndup(s, n);
+	xmlFree(raw);
+	return copy;
+}
+
+X509 *vv_cert_from_base64(const xmlNode *node)
+{
+	char *b64 = vv_text(node);
+	if (!b64)
+		return NULL;
+	size_t n = 0;
+	for (char *p = b64; *p; p++) /* drop line breaks and blanks inside base64 */
+		if (*p != ' ' && *p != '\n' && *p != '\r' && *p != '\t')
+			b64[n++] = *p;
+	b64[n] = 0;
+	X509 *cert = NULL;
+	unsigned char *der = malloc(n + 4);
+	if (der && n > 0) {
+		int dlen = EVP_DecodeBlock(der, (unsigned char *)b64, (int)n);
+		if (dlen > 0) {
+			while (n > 0 && b64[n - 1] == '=') { /* EVP_DecodeBlock counts padding */
+				dlen--;
+				n--;
+			}
+			const unsigned char *p = der;
+			cert = d2i_X509(NULL, &p, dlen);
+		}
+	}
+	free(der);
+	free(b64);
+	return cert;
+}
