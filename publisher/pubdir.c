@@ -94,6 +94,30 @@ int pubdir_write(const char *out, const char *rel, const void *data, size_t len,
 	return 0;
 }
 
+int pubdir_link_current(const char *out, const char *rel, const char *target, char *err,
+			size_t errlen)
+{
+	char path[PATH_MAX], from[PATH_MAX], tmp[PATH_MAX + 32];
+	snprintf(path, sizeof path, "%s/%s", out, rel);
+	snprintf(from, sizeof from, "%s/%s", out, target);
+	for (int attempt = 0; attempt < 100; attempt++) {
+		snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%d", path, (long)getpid(), attempt);
+		if (link(from, tmp) == 0)
+			break;
+		if (errno != EEXIST) {
+			snprintf(err, errlen, "cannot link %s to %s: %s", path, from, strerror(errno));
+			return -1;
+		}
+	}
+	if (rename(tmp, path) < 0 || fsync_dir_of(path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		snprintf(err, errlen, "cannot replace %s: %s", path, strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
 int pubdir_read(const char *out, const char *rel, unsigned char **data, size_t *len, char *err,
 		size_t errlen)
 {

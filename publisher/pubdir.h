@@ -21,6 +21,13 @@ int pubdir_write(const char *out, const char *rel, const void *data, size_t len,
 int pubdir_write_immutable(const char *out, const char *rel, const void *data, size_t len,
 			   char *err, size_t errlen);
 
+/* Make <out>/<rel> (replaced atomically) the same file as the already
+ * written and synced <out>/<target>: a hard link renamed into place, so the
+ * current copy of a list costs no second write of its bytes. Both names are
+ * only ever replaced, never modified in place, so sharing the inode is safe. */
+int pubdir_link_current(const char *out, const char *rel, const char *target, char *err,
+			size_t errlen);
+
 /* Write certs/<sha256>.cer for every certificate of the snapshot that is
  * not there yet, with one file-system sync for the batch. */
 int pubdir_write_certs(const char *out, const struct db_snapshot *snap, char *err, size_t errlen);

@@ -58,6 +58,8 @@ static enum publish_status build_one(const struct db_snapshot *snap,
 	    xades_sign(doc, cfg->signer, now, why, sizeof why) < 0)
 		goto done;
 	xmlDocDumpMemoryEnc(doc, &b->xml, &b->len, "UTF-8");
+	xmlFreeDoc(doc); /* the check reads the bytes; free the tree before it parses them */
+	doc = NULL;
 	if (!b->xml) {
 		snprintf(why, sizeof why, "cannot serialize the list");
 		goto done;
@@ -181,9 +183,11 @@ static enum publish_status write_current(const struct publish_config *cfg,
 	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++) {
 		if (!(lists & PUBLISH_MASK(l)))
 			continue;
-		char rel[64];
+		char rel[64], archive[64];
 		snprintf(rel, sizeof rel, "%s.xml", built[l].pub.list);
-		if (pubdir_write(cfg->out, rel, built[l].xml, (size_t)built[l].len, err, errlen) < 0)
+		snprintf(archive, sizeof archive, "%s/%lld.xml", built[l].pub.list,
+			 (long long)built[l].pub.sequence);
+		if (pubdir_link_current(cfg->out, rel, archive, err, errlen) < 0)
 			goto done;
 		index_set_list(index, cfg, &built[l]);
 	}
