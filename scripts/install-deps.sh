@@ -8,7 +8,7 @@ set -eu
 # pkg-config module -> Debian package providing it
 LIBS="openssl:libssl-dev libxml-2.0:libxml2-dev xmlsec1-openssl:libxmlsec1-dev
 sqlite3:libsqlite3-dev libmicrohttpd:libmicrohttpd-dev libcurl:libcurl4-openssl-dev
-cmocka:libcmocka-dev jansson:libjansson-dev"
+cmocka:libcmocka-dev jansson:libjansson-dev gnutls:libgnutls28-dev"
 
 # command -> Debian package (tools the build, tests, demo and benchmarks run)
 TOOLS="pkg-config:pkg-config cc:gcc make:make openssl:openssl xmllint:libxml2-utils

@@ -1,0 +1,128 @@
+/* vntld's human page: content from the published lists, escaping, and
+ * XML that tries entity or network tricks is not expanded. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tests/lib/web_fixture.h"
+#include "web/html.h"
+#include "web/publication.h"
+
+static char *render_dir(const char *dir)
+{
+	struct web_publication *pub;
+	char err[512];
+	assert_int_equal(web_publication_load(dir, &pub, err, sizeof err), 0);
+	size_t len = 0;
+	char *html = web_html_render(pub, &len);
+	assert_non_null(html);
+	assert_int_equal(strlen(html), len);
+	web_publication_free(pub);
+	return html;
+}
+
+static void assert_contains(const char *html, const char *needle)
+{
+	if (!strstr(html, needle))
+		fail_msg("page lacks: %s", needle);
+}
+
+static void shows_providers_statuses_history_and_links(void **state)
+{
+	(void)state;
+	char dir[4096];
+	web_fixture_dir("page", dir, sizeof dir);
+	assert_int_equal(web_fixture_python(dir, 1), 0);
+	char *html = render_dir(dir);
+	assert_contains(html, "<html lang=\"vi\">");
+	assert_contains(html, "Danh sách roots");
+	assert_contains(html, "(roots list)");
+	assert_contains(html, "Được cấp phép / granted");
+	assert_contains(html, "Được công nhận / recognised");
+	/* history of the foreign certificate */
+	assert_contains(html, "2021-06-01T00:00:00Z: Tạm dừng / suspended");
+	assert_contains(html, "2021-02-03T04:05:06Z");
+	assert_contains(html, "<a href=\"/roots.xml\">roots.xml</a>");
+	assert_contains(html, "<a href=\"/roots/1.xml\">1</a>");
+	assert_contains(html, "<a href=\"/certs/");
+	assert_contains(html, "https://trust.example.vn/foreign.xml");
+	/* names with markup characters arrive escaped, never as markup */
+	assert_contains(html, "NEAC &lt;Trung tâm&gt;");
+	assert_contains(html, "Public CA &amp; Co");
+	assert_contains(html, "O=Test &lt;&amp;&gt; Org");
+	assert_null(strstr(html, "<Trung"));
+	assert_null(strstr(html, "<script"));
+	free(html);
+}
+
+static void fingerprint_is_sha256_of_the_certificate(void **state)
+{
+	(void)state;
+	char dir[4096];
+	web_fixture_dir("fp", dir, sizeof dir);
+	assert_int_equal(web_fixture_python(dir, 1), 0);
+	struct web_publication *pub;
+	char err[512];
+	assert_int_equal(web_publication_load(dir, &pub, err, sizeof err), 0);
+	char *html = web_html_render(pub, NULL);
+	size_t certs = 0;
+	for (size_t i = 0; i < pub->file_count; i++) {
+		if (strncmp(pub->files[i].name, "certs/", 6) != 0)
+			continue;
+		char link[128];
+		snprintf(link, sizeof link, "<a href=\"/%s\">%.64s</a>", pub->files[i].name,
+			 pub->files[i].name + 6);
+		assert_contains(html, link);
+		certs++;
+	}
+	assert_int_equal(certs, 3);
+	free(html);
+	web_publication_free(pub);
+}
+
+static void does_not_expand_entities_or_load_dtds(void **state)
+{
+	(void)state;
+	char dir[4096];
+	web_fixture_dir("xxe", dir, sizeof dir);
+	const char *xml =
+		"<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">"
+		"<!ENTITY big \"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\">]>"
+		"<TrustServiceStatusList xmlns=\"http://uri.etsi.org/02231/v2#\"><SchemeInformation>"
+		"<SchemeName><Name xml:lang=\"en\">&e;&big;</Name></SchemeName></SchemeInformation>"
+		"</TrustServiceStatusList>";
+	web_fixture_publish(dir, "roots", 1, xml, NULL);
+	char *html = render_dir(dir);
+	assert_null(strstr(html, "root:"));
+	assert_null(strstr(html, "AAAAAAAA"));
+	assert_contains(html, "could not be read");
+	free(html);
+}
+
+static void reports_a_list_that_is_not_xml(void **state)
+{
+	(void)state;
+	char dir[4096];
+	web_fixture_dir("notxml", dir, sizeof dir);
+	web_fixture_publish(dir, "foreign", 3, "not <xml", NULL);
+	char *html = render_dir(dir);
+	assert_contains(html, "<section id=\"foreign\"><h2>foreign</h2>");
+	assert_contains(html, "could not be read");
+	free(html);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(shows_providers_statuses_history_and_links),
+		cmocka_unit_test(fingerprint_is_sha256_of_the_certificate),
+		cmocka_unit_test(does_not_expand_entities_or_load_dtds),
+		cmocka_unit_test(reports_a_list_that_is_not_xml),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

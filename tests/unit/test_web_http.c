@@ -1,0 +1,84 @@
+/* vntld's HTTP helpers: dates, entity tags, conditional requests, types. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "web/http.h"
+
+static void formats_and_parses_imf_fixdate(void **state)
+{
+	(void)state;
+	char date[WEB_HTTP_DATE_LEN];
+	web_http_format_date(784111777, date);
+	assert_string_equal(date, "Sun, 06 Nov 1994 08:49:37 GMT");
+	time_t t = 0;
+	assert_int_equal(web_http_parse_date(date, &t), 0);
+	assert_int_equal(t, 784111777);
+	web_http_format_date(1795435200, date); /* 2026-11-23T12:00:00Z, a Monday */
+	assert_string_equal(date, "Mon, 23 Nov 2026 12:00:00 GMT");
+}
+
+static void refuses_malformed_dates(void **state)
+{
+	(void)state;
+	time_t t;
+	assert_int_equal(web_http_parse_date("Sunday, 06-Nov-94 08:49:37 GMT", &t), -1);
+	assert_int_equal(web_http_parse_date("Sun, 31 Feb 1994 08:49:37 GMT", &t), -1);
+	assert_int_equal(web_http_parse_date("Sun, 06 Nov 1994 25:49:37 GMT", &t), -1);
+	assert_int_equal(web_http_parse_date("Sun, 06 Xyz 1994 08:49:37 GMT", &t), -1);
+	assert_int_equal(web_http_parse_date("Sun, 06 Nov 1994 08:49:37 UTC", &t), -1);
+	assert_int_equal(web_http_parse_date("", &t), -1);
+	assert_int_equal(web_http_parse_date(NULL, &t), -1);
+}
+
+static void matches_entity_tags(void **state)
+{
+	(void)state;
+	const char *etag = "\"abc\"";
+	assert_true(web_http_etag_matches("\"abc\"", etag));
+	assert_true(web_http_etag_matches("*", etag));
+	assert_true(web_http_etag_matches("\"x\", W/\"abc\" ,\"y\"", etag));
+	assert_false(web_http_etag_matches("\"abcd\"", etag));
+	assert_false(web_http_etag_matches("abc", etag));
+	assert_false(web_http_etag_matches("", etag));
+	assert_false(web_http_etag_matches(NULL, etag));
+}
+
+static void if_none_match_takes_precedence(void **state)
+{
+	(void)state;
+	const char *later = "Mon, 23 Nov 2026 12:00:00 GMT";
+	/* A wrong tag means modified, whatever the date says. */
+	assert_false(web_http_not_modified("\"other\"", later, "\"abc\"", 1000));
+	assert_true(web_http_not_modified("\"abc\"", NULL, "\"abc\"", 1000));
+	assert_true(web_http_not_modified(NULL, later, "\"abc\"", 1795435200));
+	assert_false(web_http_not_modified(NULL, later, "\"abc\"", 1795435201));
+	assert_false(web_http_not_modified(NULL, "garbage", "\"abc\"", 0));
+	assert_false(web_http_not_modified(NULL, NULL, "\"abc\"", 0));
+}
+
+static void content_types_follow_rfc2585_and_ts119612(void **state)
+{
+	(void)state;
+	assert_string_equal(web_http_content_type("roots/7.xml"), "application/vnd.etsi.tsl+xml");
+	assert_string_equal(web_http_content_type("certs/ab.cer"), "application/pkix-cert");
+	assert_string_equal(web_http_content_type("x.crl"), "application/pkix-crl");
+	assert_string_equal(web_http_content_type("index.json"), "application/json");
+	assert_string_equal(web_http_content_type("roots.pem"), "application/x-pem-file");
+	assert_string_equal(web_http_content_type("blob"), "application/octet-stream");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(formats_and_parses_imf_fixdate),
+		cmocka_unit_test(refuses_malformed_dates),
+		cmocka_unit_test(matches_entity_tags),
+		cmocka_unit_test(if_none_match_takes_precedence),
+		cmocka_unit_test(content_types_follow_rfc2585_and_ts119612),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

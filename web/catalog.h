@@ -1,0 +1,43 @@
+/* What the server answers for one publication: every file with its 200 and
+ * 304 responses built once, plus the rendered page. Immutable once built
+ * and reference-counted, so a download that started on one catalog
+ * finishes on it while new requests already get the next one. */
+#ifndef VNTL_WEB_CATALOG_H
+#define VNTL_WEB_CATALOG_H
+
+#include "web/metrics.h"
+#include "web/publication.h"
+
+#include <microhttpd.h>
+#include <stdatomic.h>
+
+struct web_entry {
+	const struct web_file *file;
+	enum web_path_class cls;
+	struct MHD_Response *ok;           /* 200 with the bytes */
+	struct MHD_Response *not_modified; /* 304 */
+	char etag[68];                     /* "\"<sha256>\"" */
+	time_t last_modified;
+};
+
+struct web_catalog {
+	atomic_int refs;
+	struct web_publication *pub;
+	struct web_entry *entries;  /* parallel to pub->files */
+	struct web_file page_file;  /* the HTML page */
+	struct web_entry page;
+};
+
+/* Builds the catalog of `pub`, taking ownership of it (also on failure).
+ * `max_age` is the Cache-Control max-age of files that change with each
+ * publication; archived versions and certificates are immutable. */
+struct web_catalog *web_catalog_build(struct web_publication *pub, long max_age);
+
+/* The entry answering `url` ("/" for the page), or NULL. Only names that
+ * are in the set match; nothing is looked up on disk. */
+const struct web_entry *web_catalog_lookup(const struct web_catalog *cat, const char *url);
+
+void web_catalog_hold(struct web_catalog *cat);
+void web_catalog_release(struct web_catalog *cat);
+
+#endif

@@ -1,0 +1,161 @@
+/* Dates, entity tags and conditional requests (see http.h). */
+#include "web/http.h"
+
+#include <string.h>
+#include <strings.h>
+
+static const char *const day_names[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+static const char *const month_names[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+/* Written by hand rather than with strftime so the locale can never change
+ * the day and month names. */
+void web_http_format_date(time_t t, char *out)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	static const char digits[] = "0123456789";
+	char *p = out;
+	memcpy(p, day_names[tm.tm_wday], 3);
+	p += 3;
+	*p++ = ',';
+	*p++ = ' ';
+	*p++ = digits[tm.tm_mday / 10];
+	*p++ = digits[tm.tm_mday % 10];
+	*p++ = ' ';
+	memcpy(p, month_names[tm.tm_mon], 3);
+	p += 3;
+	*p++ = ' ';
+	int year = tm.tm_year + 1900;
+	*p++ = digits[(year / 1000) % 10];
+	*p++ = digits[(year / 100) % 10];
+	*p++ = digits[(year / 10) % 10];
+	*p++ = digits[year % 10];
+	*p++ = ' ';
+	*p++ = digits[tm.tm_hour / 10];
+	*p++ = digits[tm.tm_hour % 10];
+	*p++ = ':';
+	*p++ = digits[tm.tm_min / 10];
+	*p++ = digits[tm.tm_min % 10];
+	*p++ = ':';
+	*p++ = digits[tm.tm_sec / 10];
+	*p++ = digits[tm.tm_sec % 10];
+	memcpy(p, " GMT", 5);
+}
+
+static int parse_digits(const char *s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static int days_in_month(int year, int month)
+{
+	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	return days[month] + (month == 1 && leap);
+}
+
+int web_http_parse_date(const char *text, time_t *out)
+{
+	/* "Sun, 06 Nov 1994 08:49:37 GMT" */
+	if (!text || strlen(text) != 29 || text[3] != ',' || text[4] != ' ' ||
+	    text[7] != ' ' || text[11] != ' ' || text[16] != ' ' || text[19] != ':' ||
+	    text[22] != ':' || strcmp(text + 25, " GMT") != 0)
+		return -1;
+	int wday = -1, month = -1;
+	for (int i = 0; i < 7; i++)
+		if (strncmp(text, day_names[i], 3) == 0)
+			wday = i;
+	for (int i = 0; i < 12; i++)
+		if (strncmp(text + 8, month_names[i], 3) == 0)
+			month = i;
+	struct tm tm = {0};
+	int day, year, hour, min, sec;
+	if (wday < 0 || month < 0 || parse_digits(text + 5, 2, &day) || parse_digits(text + 12, 4, &year) ||
+	    parse_digits(text + 17, 2, &hour) || parse_digits(text + 20, 2, &min) ||
+	    parse_digits(text + 23, 2, &sec))
+		return -1;
+	if (year < 1970 || day < 1 || day > days_in_month(year, month) || hour > 23 || min > 59 ||
+	    sec > 60)
+		return -1;
+	tm.tm_year = year - 1900;
+	tm.tm_mon = month;
+	tm.tm_mday = day;
+	tm.tm_hour = hour;
+	tm.tm_min = min;
+	tm.tm_sec = sec;
+	*out = timegm(&tm);
+	return 0;
+}
+
+/* Compares one list member, with optional W/ prefix and surrounding spaces. */
+static int member_matches(const char *start, const char *end, const char *etag)
+{
+	while (start < end && (*start == ' ' || *start == '\t'))
+		start++;
+	while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if (end - start == 1 && *start == '*')
+		return 1;
+	if (end - start >= 2 && start[0] == 'W' && start[1] == '/')
+		start += 2;
+	size_t len = (size_t)(end - start);
+	return len == strlen(etag) && memcmp(start, etag, len) == 0;
+}
+
+int web_http_etag_matches(const char *if_none_match, const char *etag)
+{
+	if (!if_none_match)
+		return 0;
+	const char *p = if_none_match;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		const char *end = comma ? comma : p + strlen(p);
+		if (member_matches(p, end, etag))
+			return 1;
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+int web_http_not_modified(const char *if_none_match, const char *if_modified_since,
+			  const char *etag, time_t last_modified)
+{
+	if (if_none_match)
+		return web_http_etag_matches(if_none_match, etag);
+	time_t since;
+	if (if_modified_since && web_http_parse_date(if_modified_since, &since) == 0)
+		return last_modified <= since;
+	return 0;
+}
+
+static int has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), s = strlen(suffix);
+	return n >= s && strcasecmp(name + n - s, suffix) == 0;
+}
+
+const char *web_http_content_type(const char *name)
+{
+	if (has_suffix(name, ".xml"))
+		return "application/vnd.etsi.tsl+xml";
+	if (has_suffix(name, ".cer") || has_suffix(name, ".der"))
+		return "application/pkix-cert";
+	if (has_suffix(name, ".crl"))
+		return "application/pkix-crl";
+	if (has_suffix(name, ".pem"))
+		return "application/x-pem-file";
+	if (has_suffix(name, ".json"))
+		return "application/json";
+	if (has_suffix(name, ".html"))
+		return "text/html; charset=utf-8";
+	return "application/octet-stream";
+}

@@ -1,0 +1,33 @@
+/* HTTP details vntld decides itself: dates, entity tags, conditional
+ * requests (RFC 9110 §13). Pure functions, no server state. */
+#ifndef VNTL_WEB_HTTP_H
+#define VNTL_WEB_HTTP_H
+
+#include <stddef.h>
+#include <time.h>
+
+#define WEB_HTTP_DATE_LEN 30 /* "Sun, 06 Nov 1994 08:49:37 GMT" + NUL */
+
+/* IMF-fixdate of `t` into `out` (at least WEB_HTTP_DATE_LEN bytes). */
+void web_http_format_date(time_t t, char *out);
+
+/* Parses an IMF-fixdate; returns 0 and sets *out, -1 if it is not one
+ * (the obsolete formats are refused, as a server may: the condition is
+ * then ignored and the full response sent). */
+int web_http_parse_date(const char *text, time_t *out);
+
+/* Whether an If-None-Match header value matches the strong entity tag
+ * `etag` (quoted, e.g. "\"ab12\""): "*" or a comma-separated list that
+ * contains it (weak comparison, as RFC 9110 asks for If-None-Match). */
+int web_http_etag_matches(const char *if_none_match, const char *etag);
+
+/* Whether the request's conditions say "not modified": If-None-Match when
+ * present (If-Modified-Since is then ignored), else If-Modified-Since
+ * against `last_modified`. Either header may be NULL. */
+int web_http_not_modified(const char *if_none_match, const char *if_modified_since,
+			  const char *etag, time_t last_modified);
+
+/* Content type to serve a published file with, from its name. */
+const char *web_http_content_type(const char *name);
+
+#endif

@@ -1,0 +1,105 @@
+/* Prometheus counters (see metrics.h). */
+#include "web/metrics.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+
+static const unsigned tracked_status[] = {200, 304, 400, 401, 403, 404, 405, 413, 429, 431, 500, 503};
+#define STATUS_COUNT (sizeof tracked_status / sizeof tracked_status[0])
+#define STATUS_OTHER STATUS_COUNT
+
+static const char *const class_names[WEB_PATH_CLASSES] = {
+	"list", "archive", "index", "file", "cert", "page", "healthz", "metrics",
+	"admin", "provider", "unknown"};
+
+struct web_metrics {
+	atomic_uint_fast64_t requests[WEB_PATH_CLASSES][STATUS_COUNT + 1];
+	atomic_uint_fast64_t bytes[WEB_PATH_CLASSES];
+	atomic_uint_fast64_t handshakes[2];
+	atomic_uint_fast64_t connections;
+	atomic_uint_fast64_t reloads[2];
+};
+
+struct web_metrics *web_metrics_new(void)
+{
+	return calloc(1, sizeof(struct web_metrics));
+}
+
+void web_metrics_free(struct web_metrics *m)
+{
+	free(m);
+}
+
+static size_t status_slot(unsigned status)
+{
+	for (size_t i = 0; i < STATUS_COUNT; i++)
+		if (tracked_status[i] == status)
+			return i;
+	return STATUS_OTHER;
+}
+
+void web_metrics_request(struct web_metrics *m, enum web_path_class cls, unsigned status,
+			 uint64_t body_bytes)
+{
+	if ((unsigned)cls >= WEB_PATH_CLASSES)
+		cls = WEB_PATH_UNKNOWN;
+	atomic_fetch_add_explicit(&m->requests[cls][status_slot(status)], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&m->bytes[cls], body_bytes, memory_order_relaxed);
+}
+
+void web_metrics_handshake(struct web_metrics *m, int resumed)
+{
+	atomic_fetch_add_explicit(&m->handshakes[resumed ? 1 : 0], 1, memory_order_relaxed);
+}
+
+void web_metrics_connection(struct web_metrics *m)
+{
+	atomic_fetch_add_explicit(&m->connections, 1, memory_order_relaxed);
+}
+
+void web_metrics_reload(struct web_metrics *m, int ok)
+{
+	atomic_fetch_add_explicit(&m->reloads[ok ? 1 : 0], 1, memory_order_relaxed);
+}
+
+static unsigned long long load(const atomic_uint_fast64_t *v)
+{
+	return (unsigned long long)atomic_load_explicit(v, memory_order_relaxed);
+}
+
+void web_metrics_render(const struct web_metrics *m, struct sbuf *out)
+{
+	sbuf_add(out, "# HELP vntld_requests_total HTTP requests answered, by path class and status.\n"
+		      "# TYPE vntld_requests_total counter\n");
+	for (size_t c = 0; c < WEB_PATH_CLASSES; c++)
+		for (size_t s = 0; s <= STATUS_COUNT; s++) {
+			unsigned long long n = load(&m->requests[c][s]);
+			if (n == 0)
+				continue;
+			if (s == STATUS_OTHER)
+				sbuf_printf(out, "vntld_requests_total{path=\"%s\",status=\"other\"} %llu\n",
+					    class_names[c], n);
+			else
+				sbuf_printf(out, "vntld_requests_total{path=\"%s\",status=\"%u\"} %llu\n",
+					    class_names[c], tracked_status[s], n);
+		}
+	sbuf_add(out, "# HELP vntld_response_bytes_total Response body bytes queued, by path class.\n"
+		      "# TYPE vntld_response_bytes_total counter\n");
+	for (size_t c = 0; c < WEB_PATH_CLASSES; c++)
+		sbuf_printf(out, "vntld_response_bytes_total{path=\"%s\"} %llu\n", class_names[c],
+			    load(&m->bytes[c]));
+	sbuf_printf(out,
+		    "# HELP vntld_tls_handshakes_total Completed TLS handshakes.\n"
+		    "# TYPE vntld_tls_handshakes_total counter\n"
+		    "vntld_tls_handshakes_total{resumed=\"false\"} %llu\n"
+		    "vntld_tls_handshakes_total{resumed=\"true\"} %llu\n"
+		    "# HELP vntld_connections_total Connections accepted.\n"
+		    "# TYPE vntld_connections_total counter\n"
+		    "vntld_connections_total %llu\n"
+		    "# HELP vntld_publication_loads_total Attempts to load a new publication.\n"
+		    "# TYPE vntld_publication_loads_total counter\n"
+		    "vntld_publication_loads_total{result=\"ok\"} %llu\n"
+		    "vntld_publication_loads_total{result=\"failed\"} %llu\n",
+		    load(&m->handshakes[0]), load(&m->handshakes[1]), load(&m->connections),
+		    load(&m->reloads[1]), load(&m->reloads[0]));
+}

@@ -1,0 +1,500 @@
+/* The HTTPS server over the current publication (see server.h). */
+#include "web/server.h"
+
+#include "web/catalog.h"
+#include "web/http.h"
+#include "web/log.h"
+#include "web/metrics.h"
+#include "web/status.h"
+#include "web/tls.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <gnutls/gnutls.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct web_server {
+	struct web_settings settings;
+	struct MHD_Daemon *daemon;
+	struct web_metrics *metrics;
+	unsigned port;
+	char *client_ca_pem;
+	pthread_mutex_t lock;          /* guards current and load_error */
+	struct web_catalog *current;
+	char load_error[512];          /* empty when the last load succeeded */
+	struct web_stamp stamp;
+	struct MHD_Response *not_found, *not_allowed, *unavailable;
+};
+
+/* One request's state, from the first call of the handler to completion. */
+struct request {
+	struct web_catalog *cat;       /* held while the response may be sent */
+	enum web_path_class cls;
+	unsigned status;
+	uint64_t bytes;
+};
+
+/* ---- the current catalog ---- */
+
+static struct web_catalog *acquire_current(struct web_server *s)
+{
+	pthread_mutex_lock(&s->lock);
+	struct web_catalog *cat = s->current;
+	if (cat)
+		web_catalog_hold(cat);
+	pthread_mutex_unlock(&s->lock);
+	return cat;
+}
+
+static void set_load_error(struct web_server *s, const char *msg)
+{
+	pthread_mutex_lock(&s->lock);
+	int changed = strcmp(s->load_error, msg) != 0;
+	snprintf(s->load_error, sizeof s->load_error, "%s", msg);
+	pthread_mutex_unlock(&s->lock);
+	/* Retried every poll interval: log a failure once, not every second. */
+	if (changed)
+		web_log("error", "publication-rejected", "dir=\"%s\" reason=\"%s\" action=\"keeping the last good publication\"",
+			s->settings.publication_dir, msg);
+}
+
+static void swap_in(struct web_server *s, struct web_catalog *cat)
+{
+	pthread_mutex_lock(&s->lock);
+	struct web_catalog *old = s->current;
+	s->current = cat;
+	s->load_error[0] = '\0';
+	pthread_mutex_unlock(&s->lock);
+	/* In-flight requests hold their own reference: the old set lives on
+	 * until the last of them completes. */
+	web_catalog_release(old);
+}
+
+static void log_loaded(const struct web_catalog *cat)
+{
+	char lists[256] = "";
+	size_t used = 0;
+	for (size_t i = 0; i < cat->pub->list_count && used < sizeof lists; i++)
+		used += (size_t)snprintf(lists + used, sizeof lists - used, "%s%s=%lld", i ? "," : "",
+					 cat->pub->lists[i].name, cat->pub->lists[i].sequence);
+	web_log("info", "publication-loaded", "lists=%s files=%zu skipped=%zu", lists,
+		cat->pub->file_count, cat->pub->skipped_files);
+}
+
+static void load_publication(struct web_server *s)
+{
+	char err[512];
+	struct web_publication *pub;
+	if (web_publication_load(s->settings.publication_dir, &pub, err, sizeof err) != 0) {
+		web_metrics_reload(s->metrics, 0);
+		set_load_error(s, err);
+		return;
+	}
+	struct web_catalog *cat = web_catalog_build(pub, s->settings.cache_max_age);
+	if (!cat) {
+		web_metrics_reload(s->metrics, 0);
+		set_load_error(s, "out of memory building the responses");
+		return;
+	}
+	web_metrics_reload(s->metrics, 1);
+	log_loaded(cat);
+	swap_in(s, cat);
+}
+
+void web_server_check_publication(struct web_server *s)
+{
+	struct web_stamp now;
+	web_publication_stamp(s->settings.publication_dir, &now);
+	pthread_mutex_lock(&s->lock);
+	int failing = s->load_error[0] != '\0';
+	pthread_mutex_unlock(&s->lock);
+	if (web_stamp_equal(&now, &s->stamp) && !failing)
+		return;
+	s->stamp = now;
+	load_publication(s);
+}
+
+/* ---- responses ---- */
+
+static enum MHD_Result queue(struct MHD_Connection *c, struct request *rq, unsigned status,
+			     struct MHD_Response *r)
+{
+	rq->status = status;
+	return MHD_queue_response(c, status, r);
+}
+
+/* A response built for this request only (health, metrics). */
+static enum MHD_Result queue_owned(struct MHD_Connection *c, struct request *rq, unsigned status,
+				   char *body, size_t len, const char *type)
+{
+	if (!body)
+		return MHD_NO;
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	rq->bytes = len;
+	enum MHD_Result ret = queue(c, rq, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static struct MHD_Response *static_json(const char *body)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body,
+								  MHD_RESPMEM_PERSISTENT);
+	if (r)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	return r;
+}
+
+static int build_static_responses(struct web_server *s)
+{
+	s->not_found = static_json("{\"error\":\"not-found\",\"message\":\"no published file has this name\"}\n");
+	s->not_allowed = static_json("{\"error\":\"method-not-allowed\",\"message\":\"only GET and HEAD are served here\"}\n");
+	s->unavailable = static_json("{\"error\":\"no-publication\",\"message\":\"no valid publication has been loaded yet\"}\n");
+	if (!s->not_found || !s->not_allowed || !s->unavailable)
+		return -1;
+	return MHD_add_response_header(s->not_allowed, MHD_HTTP_HEADER_ALLOW, "GET, HEAD") == MHD_YES ? 0 : -1;
+}
+
+static void status_input(struct web_server *s, struct web_catalog *cat, struct web_status_input *in,
+			 char *error_copy, size_t error_size)
+{
+	pthread_mutex_lock(&s->lock);
+	snprintf(error_copy, error_size, "%s", s->load_error);
+	pthread_mutex_unlock(&s->lock);
+	const union MHD_DaemonInfo *info =
+		MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	in->cat = cat;
+	in->load_error = error_copy[0] ? error_copy : NULL;
+	in->now = time(NULL);
+	in->connections = info ? info->num_connections : 0;
+}
+
+static enum MHD_Result serve_health(struct web_server *s, struct MHD_Connection *c, struct request *rq)
+{
+	char error_copy[512];
+	struct web_status_input in;
+	status_input(s, rq->cat, &in, error_copy, sizeof error_copy);
+	int healthy = 0;
+	size_t len = 0;
+	char *body = web_status_health(&in, &healthy, &len);
+	return queue_owned(c, rq, healthy ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, body, len,
+			   "application/json");
+}
+
+static enum MHD_Result serve_metrics(struct web_server *s, struct MHD_Connection *c, struct request *rq)
+{
+	char error_copy[512];
+	struct web_status_input in;
+	status_input(s, rq->cat, &in, error_copy, sizeof error_copy);
+	size_t len = 0;
+	char *body = web_status_metrics(&in, s->metrics, &len);
+	return queue_owned(c, rq, MHD_HTTP_OK, body, len, "text/plain; version=0.0.4; charset=utf-8");
+}
+
+static enum MHD_Result serve_file(struct web_server *s, struct MHD_Connection *c, struct request *rq,
+				  const char *url, int is_head)
+{
+	if (!rq->cat)
+		return queue(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, s->unavailable);
+	const struct web_entry *e = web_catalog_lookup(rq->cat, url);
+	if (!e)
+		return queue(c, rq, MHD_HTTP_NOT_FOUND, s->not_found);
+	rq->cls = e->cls;
+	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	const char *ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	if ((inm || ims) && web_http_not_modified(inm, ims, e->etag, e->last_modified))
+		return queue(c, rq, MHD_HTTP_NOT_MODIFIED, e->not_modified);
+	rq->bytes = is_head ? 0 : e->file->len;
+	return queue(c, rq, MHD_HTTP_OK, e->ok);
+}
+
+static enum web_path_class classify_url(const char *url)
+{
+	if (strcmp(url, "/healthz") == 0)
+		return WEB_PATH_HEALTH;
+	if (strcmp(url, "/metrics") == 0)
+		return WEB_PATH_METRICS;
+	if (strncmp(url, "/admin/", 7) == 0)
+		return WEB_PATH_ADMIN;
+	if (strncmp(url, "/api/", 5) == 0)
+		return WEB_PATH_PROVIDER;
+	return WEB_PATH_UNKNOWN;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **req_cls)
+{
+	(void)version, (void)upload_data;
+	struct web_server *s = cls;
+	struct request *rq = *req_cls;
+	if (!rq) {
+		/* Answering on the first call would make libmicrohttpd close
+		 * the connection after the response (no keep-alive). */
+		rq = calloc(1, sizeof *rq);
+		if (!rq)
+			return MHD_NO;
+		*req_cls = rq;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		/* No public route takes a body: drop it, answer once it is read. */
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	rq->cat = acquire_current(s);
+	rq->cls = classify_url(url);
+	int is_head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	if (!is_head && strcmp(method, MHD_HTTP_METHOD_GET) != 0)
+		return queue(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED, s->not_allowed);
+	if (rq->cls == WEB_PATH_HEALTH)
+		return serve_health(s, c, rq);
+	if (rq->cls == WEB_PATH_METRICS)
+		return serve_metrics(s, c, rq);
+	return serve_file(s, c, rq, url, is_head);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)c;
+	struct web_server *s = cls;
+	struct request *rq = *req_cls;
+	if (!rq)
+		return;
+	if (rq->status)
+		web_metrics_request(s->metrics, rq->cls, rq->status,
+				    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? rq->bytes : 0);
+	web_catalog_release(rq->cat);
+	free(rq);
+	*req_cls = NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	(void)socket_context;
+	struct web_server *s = cls;
+	if (toe != MHD_CONNECTION_NOTIFY_STARTED)
+		return;
+	web_metrics_connection(s->metrics);
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (info && info->tls_session)
+		web_tls_setup_session((gnutls_session_t)info->tls_session, s->client_ca_pem != NULL);
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decoding in place, except that %00 stays as it is: a NUL would
+ * cut the name short ("/index.json%00.txt" must not mean "/index.json"). */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *uri)
+{
+	(void)cls, (void)c;
+	char *out = uri;
+	for (const char *in = uri; *in; in++) {
+		int hi, lo;
+		if (in[0] == '%' && (hi = hex_value(in[1])) >= 0 && (lo = hex_value(in[2])) >= 0 &&
+		    (hi | lo) != 0) {
+			*out++ = (char)(hi * 16 + lo);
+			in += 2;
+		} else {
+			*out++ = *in;
+		}
+	}
+	*out = '\0';
+	return (size_t)(out - uri);
+}
+
+static void on_mhd_error(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char msg[512];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	size_t n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	for (char *p = msg; *p; p++)
+		if (*p == '"' || *p == '\n')
+			*p = '\'';
+	web_log("warn", "http", "detail=\"%s\"", msg);
+}
+
+/* ---- lifecycle ---- */
+
+static char *read_text_file(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	char *buf = malloc(1 << 20);
+	size_t n = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
+	int too_big = !feof(f);
+	fclose(f);
+	if (!buf || too_big) {
+		snprintf(err, errlen, "%s: larger than 1 MiB", path);
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static struct MHD_Daemon *start_daemon(struct web_server *s)
+{
+	const struct web_settings *st = &s->settings;
+	struct sockaddr_in6 a6 = {0};
+	struct sockaddr_in a4 = {0};
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS | MHD_USE_ITC |
+			 (st->use_epoll ? MHD_USE_EPOLL : MHD_USE_POLL);
+	const struct sockaddr *addr;
+	if (inet_pton(AF_INET6, st->listen, &a6.sin6_addr) == 1) {
+		a6.sin6_family = AF_INET6;
+		a6.sin6_port = htons((uint16_t)st->port);
+		addr = (const struct sockaddr *)&a6;
+		flags |= MHD_USE_IPv6;
+	} else {
+		inet_pton(AF_INET, st->listen, &a4.sin_addr);
+		a4.sin_family = AF_INET;
+		a4.sin_port = htons((uint16_t)st->port);
+		addr = (const struct sockaddr *)&a4;
+	}
+	struct MHD_OptionItem trust[] = {
+		{s->client_ca_pem ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0, s->client_ca_pem},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	return MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, s,
+		MHD_OPTION_SOCK_ADDR, addr,
+		MHD_OPTION_HTTPS_CERT_CALLBACK, web_tls_certificate_callback,
+		MHD_OPTION_HTTPS_PRIORITIES, web_tls_priorities(st->tls12),
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(st->threads > 1 ? st->threads : 0),
+		MHD_OPTION_CONNECTION_LIMIT, st->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, st->per_ip_connections,
+		MHD_OPTION_CONNECTION_TIMEOUT, st->connection_timeout,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, st->memory_limit,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, s,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, s,
+		MHD_OPTION_ARRAY, trust,
+		MHD_OPTION_END);
+}
+
+static void free_server(struct web_server *s)
+{
+	if (s->not_found)
+		MHD_destroy_response(s->not_found);
+	if (s->not_allowed)
+		MHD_destroy_response(s->not_allowed);
+	if (s->unavailable)
+		MHD_destroy_response(s->unavailable);
+	web_catalog_release(s->current);
+	web_metrics_free(s->metrics);
+	free(s->client_ca_pem);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+	web_tls_shutdown();
+}
+
+int web_server_start(const struct web_settings *settings, struct web_server **out, char *err,
+		     size_t errlen)
+{
+	*out = NULL;
+	struct web_server *s = calloc(1, sizeof *s);
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	s->settings = *settings;
+	pthread_mutex_init(&s->lock, NULL);
+	s->metrics = web_metrics_new();
+	if (!s->metrics || build_static_responses(s) != 0) {
+		snprintf(err, errlen, "out of memory");
+		free_server(s);
+		return -1;
+	}
+	if (web_tls_init(s->metrics, err, errlen) != 0 ||
+	    web_tls_load(settings->tls_cert, settings->tls_key, err, errlen) != 0 ||
+	    (settings->client_ca[0] &&
+	     !(s->client_ca_pem = read_text_file(settings->client_ca, err, errlen)))) {
+		free_server(s);
+		return -1;
+	}
+	web_publication_stamp(settings->publication_dir, &s->stamp);
+	load_publication(s);
+	s->daemon = start_daemon(s);
+	if (!s->daemon) {
+		snprintf(err, errlen, "cannot listen on %s port %u (address in use, or TLS setup failed)",
+			 settings->listen, settings->port);
+		free_server(s);
+		return -1;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = info ? info->port : settings->port;
+	web_log("info", "listening", "address=%s port=%u threads=%u poll=%s tls12=%d admin_mtls=%d",
+		settings->listen, s->port, settings->threads, settings->use_epoll ? "epoll" : "poll",
+		settings->tls12, s->client_ca_pem != NULL);
+	*out = s;
+	return 0;
+}
+
+unsigned web_server_port(const struct web_server *s)
+{
+	return s->port;
+}
+
+void web_server_reload_tls(struct web_server *s)
+{
+	char err[512];
+	if (web_tls_load(s->settings.tls_cert, s->settings.tls_key, err, sizeof err) != 0)
+		web_log("error", "tls-reload-failed", "reason=\"%s\" action=\"keeping the current certificate\"", err);
+	else
+		web_log("info", "tls-reloaded", "cert=\"%s\"", s->settings.tls_cert);
+}
+
+void web_server_drain(struct web_server *s)
+{
+	MHD_socket listen_fd = MHD_quiesce_daemon(s->daemon);
+	if (listen_fd != MHD_INVALID_SOCKET)
+		close(listen_fd);
+	web_log("info", "draining", "timeout=%u", s->settings.drain_timeout);
+	struct timespec tick = {0, 50 * 1000 * 1000};
+	for (unsigned waited = 0; waited < s->settings.drain_timeout * 20u; waited++) {
+		const union MHD_DaemonInfo *info =
+			MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (!info || info->num_connections == 0)
+			break;
+		nanosleep(&tick, NULL);
+	}
+	MHD_stop_daemon(s->daemon);
+	web_log("info", "stopped", "%s", "");
+	free_server(s);
+}

@@ -1,0 +1,41 @@
+/* vntld's settings: the `server.*` keys of the configuration file, with
+ * command-line flags applied on top (see README.md "Server: vntld"). */
+#ifndef VNTL_WEB_SETTINGS_H
+#define VNTL_WEB_SETTINGS_H
+
+#include "db/config.h"
+
+#include <stddef.h>
+
+struct web_settings {
+	char listen[64];
+	unsigned port;
+	char publication_dir[1024];
+	char tls_cert[1024];
+	char tls_key[1024];
+	char client_ca[1024];       /* empty: no admin API (no client certificates asked) */
+	int tls12;                  /* 1: TLS 1.2 accepted besides 1.3 */
+	unsigned threads;
+	unsigned max_connections;
+	unsigned per_ip_connections; /* 0: no per-address limit */
+	unsigned connection_timeout; /* seconds of inactivity before a connection is closed */
+	size_t memory_limit;        /* per-connection buffer: bounds the request head */
+	size_t max_body;            /* largest API request body */
+	long cache_max_age;         /* Cache-Control max-age of files that change */
+	int use_epoll;
+	unsigned drain_timeout;     /* seconds SIGTERM waits for open connections */
+	unsigned poll_interval_ms;  /* how often index.json is checked */
+};
+
+/* A flag given on the command line, as the configuration key it overrides. */
+struct web_override {
+	const char *key;
+	const char *value;
+};
+
+/* Fills `out` from defaults, then `cfg` (may be NULL), then `overrides`.
+ * Returns 0, or -1 with a message naming the key and what is wrong. */
+int web_settings_load(const struct vntl_config *cfg, const struct web_override *overrides,
+		      size_t override_count, struct web_settings *out, char *err, size_t errlen);
+
+#endif
