@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -218,6 +219,22 @@ done:
 	return rc;
 }
 
+/* Archives written in this run that the registry did not record were never
+ * published (index.json does not name them): remove them, so the newest
+ * archive stays the current version. */
+static void remove_unrecorded(const char *out, const struct built_list *built, unsigned lists,
+			      const int *recorded)
+{
+	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++) {
+		if (!(lists & PUBLISH_MASK(l)) || recorded[l] || !built[l].xml)
+			continue;
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s/%lld.xml", out, built[l].pub.list,
+			 (long long)built[l].pub.sequence);
+		unlink(path);
+	}
+}
+
 enum publish_status publisher_publish(const struct db_snapshot *snap,
 				      const struct publish_config *cfg, unsigned lists, int64_t now,
 				      publish_record_fn record, void *record_ctx,
@@ -242,17 +259,24 @@ enum publish_status publisher_publish(const struct db_snapshot *snap,
 			rc = build_one(snap, cfg, (enum publisher_list)l, now, &built[l], err, errlen);
 	if (rc == PUBLISH_OK)
 		rc = write_archives(cfg, snap, built, lists, err, errlen);
+	int recorded[PUBLISHER_LIST_COUNT] = {0, 0, 0};
 	for (int l = 0; l < PUBLISHER_LIST_COUNT && rc == PUBLISH_OK; l++) {
-		if (!(lists & PUBLISH_MASK(l)) || !record)
+		if (!(lists & PUBLISH_MASK(l)) || !record) {
+			recorded[l] = 1;
 			continue;
+		}
 		char why[512] = "";
 		int r = record(record_ctx, &built[l].pub, why, sizeof why);
 		if (r != 0) {
 			snprintf(err, errlen, "%s list: %s the publication: %s", built[l].pub.list,
 				 r > 0 ? "the registry refused" : "cannot record", why);
 			rc = r > 0 ? PUBLISH_REFUSED : PUBLISH_IO;
+		} else {
+			recorded[l] = 1;
 		}
 	}
+	if (rc != PUBLISH_OK)
+		remove_unrecorded(cfg->out, built, lists, recorded);
 	if (rc == PUBLISH_OK)
 		rc = write_current(cfg, snap, built, lists, now, err, errlen);
 	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++) {
