@@ -1,4 +1,5 @@
 /* One publication run (see publish.h). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,26 @@ struct built_list {
 	xmlChar *xml;
 	int len;
 	struct db_publication pub;
+	char staged[4200];        /* temp file holding xml, synced; "" when none */
 };
+
+/* Writing and syncing the archive's bytes runs while the self-check reads
+ * them: both take a few hundred ms for a large list. */
+struct stage_job {
+	const char *out;
+	struct built_list *b;
+	char rel[64];
+	int rc;
+	char err[512];
+};
+
+static void *stage_archive(void *arg)
+{
+	struct stage_job *job = arg;
+	job->rc = pubdir_stage(job->out, job->rel, job->b->xml, (size_t)job->b->len, job->b->staged,
+			       sizeof job->b->staged, job->err, sizeof job->err);
+	return NULL;
+}
 
 static void format_utc(int64_t t, char out[32])
 {
@@ -55,6 +75,7 @@ static enum publish_status build_one(const struct db_snapshot *snap,
 	xmlDocPtr doc = NULL;
 	char why[512] = "";
 	enum publish_status rc = PUBLISH_REFUSED;
+	b->staged[0] = '\0';
 	if (list_build(snap, &p, &doc, why, sizeof why) < 0 ||
 	    xades_sign(doc, cfg->signer, now, why, sizeof why) < 0)
 		goto done;
@@ -65,9 +86,24 @@ static enum publish_status build_one(const struct db_snapshot *snap,
 		snprintf(why, sizeof why, "cannot serialize the list");
 		goto done;
 	}
-	if (publisher_self_check(b->xml, (size_t)b->len, cfg->signer->cert, last, now, why,
-				 sizeof why) < 0)
+	struct stage_job job = {.out = cfg->out, .b = b, .rc = -1};
+	snprintf(job.rel, sizeof job.rel, "%s/%lld.xml", publisher_list_name(list),
+		 (long long)p.sequence);
+	pthread_t writer;
+	int threaded = pthread_create(&writer, NULL, stage_archive, &job) == 0;
+	if (!threaded)
+		stage_archive(&job);
+	int checked = publisher_self_check(b->xml, (size_t)b->len, cfg->signer->cert, last, now,
+					   why, sizeof why);
+	if (threaded)
+		pthread_join(writer, NULL);
+	if (checked < 0)
 		goto done;
+	if (job.rc < 0) {
+		snprintf(why, sizeof why, "%s", job.err);
+		rc = PUBLISH_IO;
+		goto done;
+	}
 	snprintf(b->pub.list, sizeof b->pub.list, "%s", publisher_list_name(list));
 	b->pub.sequence = p.sequence;
 	b->pub.issued = now;
@@ -167,7 +203,10 @@ static enum publish_status write_archives(const struct publish_config *cfg,
 			continue;
 		char rel[64];
 		snprintf(rel, sizeof rel, "%s/%lld.xml", built[l].pub.list, (long long)built[l].pub.sequence);
-		if (pubdir_write_immutable(cfg->out, rel, built[l].xml, (size_t)built[l].len, err, errlen) < 0)
+		int committed = pubdir_commit_immutable(cfg->out, rel, built[l].staged, built[l].xml,
+							(size_t)built[l].len, err, errlen);
+		built[l].staged[0] = '\0';
+		if (committed < 0)
 			return PUBLISH_IO;
 	}
 	return PUBLISH_OK;
@@ -284,6 +323,7 @@ enum publish_status publisher_publish(const struct db_snapshot *snap,
 			outcome->published[l] = 1;
 			outcome->pub[l] = built[l].pub;
 		}
+		pubdir_discard(built[l].staged); /* staged but not committed: refused */
 		xmlFree(built[l].xml);
 	}
 	pubdir_unlock(lock);
