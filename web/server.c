@@ -21,9 +21,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#define WEB_MAX_THREADS 256
+
 struct web_server {
 	struct web_settings settings;
-	struct MHD_Daemon *daemon;
+	/* One single-threaded daemon per core, each with its own listening
+	 * socket on the same port (SO_REUSEPORT): the kernel spreads new
+	 * connections evenly. A libmicrohttpd thread pool shares one socket
+	 * and let one thread take most connections (half the throughput). */
+	struct MHD_Daemon *daemons[WEB_MAX_THREADS];
+	unsigned daemon_count;
 	struct web_metrics *metrics;
 	unsigned port;
 	char *client_ca_pem;
@@ -169,18 +176,27 @@ static int build_static_responses(struct web_server *s)
 	return MHD_add_response_header(s->not_allowed, MHD_HTTP_HEADER_ALLOW, "GET, HEAD") == MHD_YES ? 0 : -1;
 }
 
+static unsigned open_connections(struct web_server *s)
+{
+	unsigned total = 0;
+	for (unsigned i = 0; i < s->daemon_count; i++) {
+		const union MHD_DaemonInfo *info =
+			MHD_get_daemon_info(s->daemons[i], MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		total += info ? info->num_connections : 0;
+	}
+	return total;
+}
+
 static void status_input(struct web_server *s, struct web_catalog *cat, struct web_status_input *in,
 			 char *error_copy, size_t error_size)
 {
 	pthread_mutex_lock(&s->lock);
 	snprintf(error_copy, error_size, "%s", s->load_error);
 	pthread_mutex_unlock(&s->lock);
-	const union MHD_DaemonInfo *info =
-		MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
 	in->cat = cat;
 	in->load_error = error_copy[0] ? error_copy : NULL;
 	in->now = time(NULL);
-	in->connections = info ? info->num_connections : 0;
+	in->connections = open_connections(s);
 }
 
 static enum MHD_Result serve_health(struct web_server *s, struct MHD_Connection *c, struct request *rq)
@@ -365,7 +381,8 @@ static char *read_text_file(const char *path, char *err, size_t errlen)
 	return buf;
 }
 
-static struct MHD_Daemon *start_daemon(struct web_server *s)
+static struct MHD_Daemon *start_daemon(struct web_server *s, unsigned port,
+				       unsigned connection_limit)
 {
 	const struct web_settings *st = &s->settings;
 	struct sockaddr_in6 a6 = {0};
@@ -375,13 +392,13 @@ static struct MHD_Daemon *start_daemon(struct web_server *s)
 	const struct sockaddr *addr;
 	if (inet_pton(AF_INET6, st->listen, &a6.sin6_addr) == 1) {
 		a6.sin6_family = AF_INET6;
-		a6.sin6_port = htons((uint16_t)st->port);
+		a6.sin6_port = htons((uint16_t)port);
 		addr = (const struct sockaddr *)&a6;
 		flags |= MHD_USE_IPv6;
 	} else {
 		inet_pton(AF_INET, st->listen, &a4.sin_addr);
 		a4.sin_family = AF_INET;
-		a4.sin_port = htons((uint16_t)st->port);
+		a4.sin_port = htons((uint16_t)port);
 		addr = (const struct sockaddr *)&a4;
 	}
 	struct MHD_OptionItem trust[] = {
@@ -393,8 +410,7 @@ static struct MHD_Daemon *start_daemon(struct web_server *s)
 		MHD_OPTION_SOCK_ADDR, addr,
 		MHD_OPTION_HTTPS_CERT_CALLBACK, web_tls_certificate_callback,
 		MHD_OPTION_HTTPS_PRIORITIES, web_tls_priorities(st->tls12),
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(st->threads > 1 ? st->threads : 0),
-		MHD_OPTION_CONNECTION_LIMIT, st->max_connections,
+		MHD_OPTION_CONNECTION_LIMIT, connection_limit,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, st->per_ip_connections,
 		MHD_OPTION_CONNECTION_TIMEOUT, st->connection_timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, st->memory_limit,
@@ -408,8 +424,32 @@ static struct MHD_Daemon *start_daemon(struct web_server *s)
 		MHD_OPTION_END);
 }
 
+/* The first daemon binds the configured port (0: any); the others join it. */
+static int start_daemons(struct web_server *s)
+{
+	const struct web_settings *st = &s->settings;
+	unsigned count = st->threads < WEB_MAX_THREADS ? st->threads : WEB_MAX_THREADS;
+	unsigned limit = (st->max_connections + count - 1) / count;
+	unsigned port = st->port;
+	for (unsigned i = 0; i < count; i++) {
+		s->daemons[i] = start_daemon(s, port, limit);
+		if (!s->daemons[i])
+			return -1;
+		s->daemon_count++;
+		if (i == 0) {
+			const union MHD_DaemonInfo *info =
+				MHD_get_daemon_info(s->daemons[0], MHD_DAEMON_INFO_BIND_PORT);
+			port = info && info->port ? info->port : st->port;
+			s->port = port;
+		}
+	}
+	return 0;
+}
+
 static void free_server(struct web_server *s)
 {
+	for (unsigned i = 0; i < s->daemon_count; i++)
+		MHD_stop_daemon(s->daemons[i]);
 	if (s->not_found)
 		MHD_destroy_response(s->not_found);
 	if (s->not_allowed)
@@ -450,15 +490,12 @@ int web_server_start(const struct web_settings *settings, struct web_server **ou
 	}
 	web_publication_stamp(settings->publication_dir, &s->stamp);
 	load_publication(s);
-	s->daemon = start_daemon(s);
-	if (!s->daemon) {
+	if (start_daemons(s) != 0) {
 		snprintf(err, errlen, "cannot listen on %s port %u (address in use, or TLS setup failed)",
 			 settings->listen, settings->port);
 		free_server(s);
 		return -1;
 	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	s->port = info ? info->port : settings->port;
 	web_log("info", "listening", "address=%s port=%u threads=%u poll=%s tls12=%d admin_mtls=%d",
 		settings->listen, s->port, settings->threads, settings->use_epoll ? "epoll" : "poll",
 		settings->tls12, s->client_ca_pem != NULL);
@@ -482,19 +519,20 @@ void web_server_reload_tls(struct web_server *s)
 
 void web_server_drain(struct web_server *s)
 {
-	MHD_socket listen_fd = MHD_quiesce_daemon(s->daemon);
-	if (listen_fd != MHD_INVALID_SOCKET)
-		close(listen_fd);
-	web_log("info", "draining", "timeout=%u", s->settings.drain_timeout);
+	for (unsigned i = 0; i < s->daemon_count; i++) {
+		MHD_socket listen_fd = MHD_quiesce_daemon(s->daemons[i]);
+		if (listen_fd != MHD_INVALID_SOCKET)
+			close(listen_fd);
+	}
+	web_log("info", "draining", "timeout=%u connections=%u", s->settings.drain_timeout,
+		open_connections(s));
 	struct timespec tick = {0, 50 * 1000 * 1000};
 	for (unsigned waited = 0; waited < s->settings.drain_timeout * 20u; waited++) {
-		const union MHD_DaemonInfo *info =
-			MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-		if (!info || info->num_connections == 0)
+		if (open_connections(s) == 0)
 			break;
 		nanosleep(&tick, NULL);
 	}
-	MHD_stop_daemon(s->daemon);
-	web_log("info", "stopped", "%s", "");
+	unsigned left = open_connections(s);
 	free_server(s);
+	web_log("info", "stopped", "connections_cut=%u", left);
 }
