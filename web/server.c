@@ -1,6 +1,7 @@
 /* The HTTPS server over the current publication (see server.h). */
 #include "web/server.h"
 
+#include "web/api.h"
 #include "web/catalog.h"
 #include "web/http.h"
 #include "web/log.h"
@@ -38,6 +39,7 @@ struct web_server {
 	struct web_catalog *current;
 	char load_error[512];          /* empty when the last load succeeded */
 	struct web_stamp stamp;
+	struct web_api *api;           /* NULL when no registry is configured */
 	struct MHD_Response *not_found, *not_allowed, *unavailable;
 };
 
@@ -47,6 +49,10 @@ struct request {
 	enum web_path_class cls;
 	unsigned status;
 	uint64_t bytes;
+	int is_api;
+	char *body;                    /* API request body, at most max_body */
+	size_t body_len;
+	int body_too_large;
 };
 
 /* ---- the current catalog ---- */
@@ -238,6 +244,63 @@ static enum MHD_Result serve_file(struct web_server *s, struct MHD_Connection *c
 	return queue(c, rq, MHD_HTTP_OK, e->ok);
 }
 
+static void keep_body(struct web_server *s, struct request *rq, const char *data, size_t len)
+{
+	if (rq->body_too_large || rq->body_len + len > s->settings.max_body) {
+		rq->body_too_large = 1;
+		return;
+	}
+	char *grown = realloc(rq->body, rq->body_len + len + 1);
+	if (!grown) {
+		rq->body_too_large = 1;
+		return;
+	}
+	memcpy(grown + rq->body_len, data, len);
+	rq->body = grown;
+	rq->body_len += len;
+	rq->body[rq->body_len] = '\0';
+}
+
+static void peer_address(struct MHD_Connection *c, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "unknown");
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!info || !info->client_addr)
+		return;
+	const struct sockaddr *sa = info->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)outlen);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)outlen);
+}
+
+static enum MHD_Result serve_api(struct web_server *s, struct MHD_Connection *c, struct request *rq,
+				 const char *url, const char *method)
+{
+	rq->cls = strncmp(url, "/admin/", 7) == 0 ? WEB_PATH_ADMIN : WEB_PATH_PROVIDER;
+	char peer[64], fingerprint[65];
+	peer_address(c, peer, sizeof peer);
+	int have_cert = 0;
+	if (rq->cls == WEB_PATH_ADMIN && s->client_ca_pem) {
+		const union MHD_ConnectionInfo *info =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+		have_cert = info && info->tls_session &&
+			    web_tls_client_fingerprint((gnutls_session_t)info->tls_session, fingerprint) == 0;
+	}
+	struct web_api_request req = {
+		.method = method, .path = url,
+		.query_state = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "state"),
+		.query_after = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after"),
+		.body = rq->body, .body_len = rq->body_len, .body_too_large = rq->body_too_large,
+		.client_cert_sha256 = have_cert ? fingerprint : NULL,
+		.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
+		.peer = peer,
+	};
+	struct web_api_response resp;
+	web_api_handle(s->api, &req, &resp);
+	return queue_owned(c, rq, resp.status, resp.body, resp.body_len, "application/json");
+}
+
 static enum web_path_class classify_url(const char *url)
 {
 	if (strcmp(url, "/healthz") == 0)
@@ -264,14 +327,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		rq = calloc(1, sizeof *rq);
 		if (!rq)
 			return MHD_NO;
+		rq->is_api = s->api && web_api_owns(url);
 		*req_cls = rq;
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		/* No public route takes a body: drop it, answer once it is read. */
+		/* Public routes take no body: it is dropped. API bodies are kept
+		 * up to max_body; past that the request is answered 400 once
+		 * the body has been read, and nothing is written. */
+		if (rq->is_api)
+			keep_body(s, rq, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (rq->is_api)
+		return serve_api(s, c, rq, url, method);
 	rq->cat = acquire_current(s);
 	rq->cls = classify_url(url);
 	int is_head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
@@ -296,6 +366,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		web_metrics_request(s->metrics, rq->cls, rq->status,
 				    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? rq->bytes : 0);
 	web_catalog_release(rq->cat);
+	free(rq->body);
 	free(rq);
 	*req_cls = NULL;
 }
@@ -457,6 +528,7 @@ static void free_server(struct web_server *s)
 	if (s->unavailable)
 		MHD_destroy_response(s->unavailable);
 	web_catalog_release(s->current);
+	web_api_free(s->api);
 	web_metrics_free(s->metrics);
 	free(s->client_ca_pem);
 	pthread_mutex_destroy(&s->lock);
@@ -488,6 +560,11 @@ int web_server_start(const struct web_settings *settings, struct web_server **ou
 		free_server(s);
 		return -1;
 	}
+	if (settings->registry[0] && !(s->api = web_api_new(settings->registry))) {
+		snprintf(err, errlen, "out of memory");
+		free_server(s);
+		return -1;
+	}
 	web_publication_stamp(settings->publication_dir, &s->stamp);
 	load_publication(s);
 	if (start_daemons(s) != 0) {
@@ -496,9 +573,9 @@ int web_server_start(const struct web_settings *settings, struct web_server **ou
 		free_server(s);
 		return -1;
 	}
-	web_log("info", "listening", "address=%s port=%u threads=%u poll=%s tls12=%d admin_mtls=%d",
+	web_log("info", "listening", "address=%s port=%u threads=%u poll=%s tls12=%d admin_mtls=%d api=%d",
 		settings->listen, s->port, settings->threads, settings->use_epoll ? "epoll" : "poll",
-		settings->tls12, s->client_ca_pem != NULL);
+		settings->tls12, s->client_ca_pem != NULL, s->api != NULL);
 	*out = s;
 	return 0;
 }
