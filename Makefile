@@ -95,6 +95,9 @@ $(eval $(call static_lib,$(LIBCLI),$(CLI_SRC)))
 $(eval $(call static_lib,$(LIBPUB),$(PUB_SRC)))
 $(eval $(call static_lib,$(LIBWEB),$(WEB_SRC)))
 
+# publisher/profile.c embeds schema/*.xsd with .incbin: rebuild it when they change.
+$(BUILD)/obj/publisher/profile.o: $(wildcard schema/*.xsd)
+
 $(LIBVNTL_SO): $(call obj,$(VAL_SRC))
 	$(CC) -shared -Wl,-soname,libvntl.so.$(VNTL_MAJOR) -Wl,--no-undefined $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 	ln -sf libvntl.so.$(VNTL_VERSION) $(BUILD)/libvntl.so.$(VNTL_MAJOR)

@@ -298,7 +298,7 @@ int db_user_add(struct db *db, const char *actor, const struct db_user_input *in
 
 /* Record a failed login in its own transaction; the name given is kept only
  * if it looks like a user name (never a secret pasted in the wrong field). */
-static void audit_login_failure(struct db *db, const char *method, const char *who, const char *peer)
+void db_auth_record_failure(struct db *db, const char *method, const char *who, const char *peer)
 {
 	char actor[64] = "unknown", detail[256];
 	if (who && strlen(who) < sizeof actor && strspn(who, "abcdefghijklmnopqrstuvwxyz"
@@ -347,7 +347,7 @@ int db_provider_authenticate(struct db *db, const char *sp_id, const char *secre
 		return db_sql_error(db, "cannot read credentials", err, errlen);
 	if (ok && (out->roles & DB_ROLE_PROVIDER))
 		return 0;
-	audit_login_failure(db, "secret", sp_id, peer);
+	db_auth_record_failure(db, "secret", sp_id, peer);
 	return db_msg(1, err, errlen, "authentication failed: unknown sp_id or wrong secret");
 }
 
@@ -422,6 +422,6 @@ int db_token_authenticate(struct db *db, const char *token, const char *peer, st
 		return 0;
 	if (rc != SQLITE_DONE)
 		return db_sql_error(db, "cannot read tokens", err, errlen);
-	audit_login_failure(db, "token", NULL, peer);
+	db_auth_record_failure(db, "token", NULL, peer);
 	return db_msg(1, err, errlen, "authentication failed: unknown or expired token");
 }

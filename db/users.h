@@ -68,6 +68,12 @@ int db_token_issue(struct db *db, int64_t user_id, int64_t ttl, char token[DB_TO
 int db_token_authenticate(struct db *db, const char *token, const char *peer, struct db_user *out,
 			  char *err, size_t errlen);
 
+/* Audit a failed login in its own transaction (e.g. an unknown client
+ * certificate at the admin API): method "cert", "secret" or "token"; `who`
+ * is kept only if it looks like a user name or fingerprint, `peer` only if
+ * it looks like an address. Never pass a secret. */
+void db_auth_record_failure(struct db *db, const char *method, const char *who, const char *peer);
+
 /* Test hook only: PBKDF2 iterations for secrets set from now on (fast
  * tests). Production code never calls it; 0 restores the default. */
 void db_test_set_pbkdf2_iterations(int iterations);

@@ -100,7 +100,9 @@ typedef struct {
 	vntl_revocation revocation;
 	vntl_purpose purpose;
 	vntl_alg_policy alg_policy;
-	int fetch_crls;                 /* fetch CRLs from CRL distribution points (needs a cache dir) */
+	int online;                     /* ask OCSP responders (AIA) and fetch CRLs (CRL distribution
+	                                   points, cached in the cache dir) for certificates no given
+	                                   CRL covers */
 } vntl_chain_request;
 
 typedef enum { VNTL_PASSED = 0, VNTL_FAILED = 1, VNTL_INDETERMINATE = 2 } vntl_indication;

@@ -15,7 +15,24 @@ struct check_state {
 	time_t at;
 	STACK_OF(X509_CRL) *crls;
 	int revocation_missing;
+	vv_revocation_status ocsp[VNTL_MAX_CHAIN]; /* online answers, cert up-ref'd */
+	size_t n_ocsp;
 };
+
+static const vv_revocation_status *ocsp_for(const struct check_state *s, X509 *cert)
+{
+	for (size_t i = 0; cert && i < s->n_ocsp; i++)
+		if (X509_cmp(s->ocsp[i].cert, cert) == 0)
+			return &s->ocsp[i];
+	return NULL;
+}
+
+static void free_state(struct check_state *s)
+{
+	for (size_t i = 0; i < s->n_ocsp; i++)
+		X509_free(s->ocsp[i].cert);
+	s->n_ocsp = 0;
+}
 
 /* OpenSSL reports a revocation whatever its date; at T only entries dated
  * before T count.  (The current CRL is not exposed to the callback in
@@ -52,7 +69,15 @@ static int on_verify_error(int ok, X509_STORE_CTX *xctx)
 		return 1; /* a CRL issued after T still tells the status at T */
 	case X509_V_ERR_CERT_REVOKED:
 		return revoked_after_t(xctx, s);
-	case X509_V_ERR_UNABLE_TO_GET_CRL:
+	case X509_V_ERR_UNABLE_TO_GET_CRL: {
+		const vv_revocation_status *o = ocsp_for(s, X509_STORE_CTX_get_current_cert(xctx));
+		if (o && o->revoked && o->revocation_time <= s->at) {
+			X509_STORE_CTX_set_error(xctx, X509_V_ERR_CERT_REVOKED);
+			return 0;
+		}
+		if (o)
+			return 1; /* OCSP answered for this certificate */
+	}
 		if (s->req->revocation == VNTL_REVOCATION_PREFER) {
 			s->revocation_missing = 1;
 			return 1;
@@ -407,11 +432,61 @@ static void explain_untrusted_anchor(const vntl_ctx *ctx, const struct inputs *i
 	sk_X509_free(all);
 }
 
+static int covered_by_crl(STACK_OF(X509_CRL) *crls, X509 *cert)
+{
+	for (int i = 0; i < sk_X509_CRL_num(crls); i++)
+		if (X509_NAME_cmp(X509_CRL_get_issuer(sk_X509_CRL_value(crls, i)),
+		                  X509_get_issuer_name(cert)) == 0)
+			return 1;
+	return 0;
+}
+
+/* For certificates no given CRL covers: OCSP first, then the CRL
+ * distribution points.  The chain is found once without revocation. */
+static void gather_online(const vntl_ctx *ctx, struct inputs *in, const vntl_chain_request *req,
+                          struct check_state *s, STACK_OF(X509) *trusted)
+{
+	vntl_chain_request probe = *req;
+	probe.revocation = VNTL_REVOCATION_NONE;
+	struct check_state ps = { .req = &probe, .at = s->at, .crls = in->crls };
+	STACK_OF(X509) *chain = NULL;
+	vntl_error ignored;
+	vntl_status st;
+	int ok = run_openssl(in, trusted, &probe, &ps, NULL, &chain, &ignored, &st);
+	for (int i = 0; ok && i + 1 < sk_X509_num(chain) && s->n_ocsp < VNTL_MAX_CHAIN; i++) {
+		X509 *cert = sk_X509_value(chain, i);
+		if (covered_by_crl(in->crls, cert))
+			continue;
+		char why[400] = "";
+		vv_revocation_status *o = &s->ocsp[s->n_ocsp];
+		memset(o, 0, sizeof *o);
+		if (vv_ocsp_status(ctx, cert, sk_X509_value(chain, i + 1), o, why, sizeof why)) {
+			X509_up_ref(cert);
+			o->cert = cert;
+			s->n_ocsp++;
+			vv_log("ocsp", "depth=%d revoked=%d source=%s", i, o->revoked, o->source);
+			continue;
+		}
+		if (why[0])
+			vv_log("ocsp-unusable", "depth=%d why=%s", i, why);
+		why[0] = 0;
+		if (!vv_fetch_crls(ctx, cert, in->crls, why, sizeof why) && why[0])
+			vv_log("crl-unavailable", "depth=%d why=%s", i, why);
+	}
+	sk_X509_pop_free(chain, X509_free);
+}
+
 static void record_revocation(vntl_result *res, const struct inputs *in,
                               const vntl_chain_request *req, const struct check_state *s)
 {
 	if (req->revocation == VNTL_REVOCATION_NONE || s->revocation_missing) {
 		snprintf(res->revocation_source, sizeof res->revocation_source, "none");
+		return;
+	}
+	const vv_revocation_status *o = ocsp_for(s, in->leaf);
+	if (o) {
+		snprintf(res->revocation_source, sizeof res->revocation_source, "%s", o->source);
+		res->revocation_time = o->produced;
 		return;
 	}
 	for (int i = 0; i < sk_X509_CRL_num(in->crls); i++) {
@@ -427,7 +502,7 @@ static void record_revocation(vntl_result *res, const struct inputs *in,
 	snprintf(res->revocation_source, sizeof res->revocation_source, "crl");
 }
 
-static void judge(const vntl_ctx *ctx, const struct inputs *in, const vntl_chain_request *req,
+static void judge(const vntl_ctx *ctx, struct inputs *in, const vntl_chain_request *req,
                   vntl_result *res, vntl_error *err, vntl_status *st)
 {
 	STACK_OF(X509) *trusted = anchors_at(ctx, res->at, 0);
@@ -437,6 +512,8 @@ static void judge(const vntl_ctx *ctx, const struct inputs *in, const vntl_chain
 		*st = vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "collecting anchors");
 		return;
 	}
+	if (req->online && req->revocation != VNTL_REVOCATION_NONE)
+		gather_online(ctx, in, req, &s, trusted);
 	int ok = run_openssl(in, trusted, req, &s, res, &chain, err, st);
 	describe_chain(res, chain, in->leaf);
 	if (*st == VNTL_OK && !ok && strcmp(res->sub_indication, "NO_CERTIFICATE_CHAIN_FOUND") == 0)
@@ -459,6 +536,7 @@ static void judge(const vntl_ctx *ctx, const struct inputs *in, const vntl_chain
 	}
 	sk_X509_pop_free(chain, X509_free);
 	sk_X509_free(trusted);
+	free_state(&s);
 }
 
 vntl_status vntl_check_chain(const vntl_ctx *ctx, const vntl_chain_request *req,

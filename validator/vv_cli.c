@@ -31,11 +31,12 @@ static const char usage_text[] =
     "       vntl-validate chain LEAF [--untrusted PEM]... [--at RFC3339] [--crl FILE]...\n"
     "           [--revocation require|prefer|none] [--purpose any|signature]\n"
     "           [--policy OID]... [--explicit-policy] [--inhibit-policy-mapping]\n"
-    "           [--inhibit-any-policy] [--alg-policy vn|none]\n"
+    "           [--inhibit-any-policy] [--alg-policy vn|none] [--offline]\n"
     "           (--list FILE|URL... --signer PEM... [--pointed CC=FILE|URL]... [--list-at RFC3339]\n"
     "            | --anchors PEM...)\n"
     "   list: --at judges the list's freshness; chain: --at is the time T of the chain\n"
-    "         (lists are judged now, or at --list-at)\n"
+    "         (lists are judged now, or at --list-at); certificates no --crl covers are\n"
+    "         checked by OCSP (AIA) or a fetched CRL (CDP) unless --offline\n"
     "   common: [--json] [--schema-dir DIR|XSD | --no-schema] [--cache-dir DIR] [--ca-file PEM]\n"
     "exit: 0 passed, 1 failed/refused, 2 indeterminate, 3 usage or input error\n";
 
@@ -68,7 +69,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_SIGNER = 256, O_UNTRUSTED, O_AT, O_CRL, O_REVOCATION, O_PURPOSE, O_POLICY,
 	       O_EXPLICIT, O_INHIBIT_MAP, O_INHIBIT_ANY, O_ALG, O_LIST, O_ANCHORS, O_JSON, O_SCHEMA,
-	       O_NO_SCHEMA, O_CACHE, O_CA, O_POINTED, O_LIST_AT };
+	       O_NO_SCHEMA, O_CACHE, O_CA, O_POINTED, O_LIST_AT, O_OFFLINE };
 	static const struct option longopts[] = {
 		{ "signer", required_argument, NULL, O_SIGNER },
 		{ "untrusted", required_argument, NULL, O_UNTRUSTED },
@@ -90,6 +91,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "ca-file", required_argument, NULL, O_CA },
 		{ "pointed", required_argument, NULL, O_POINTED },
 		{ "list-at", required_argument, NULL, O_LIST_AT },
+		{ "offline", no_argument, NULL, O_OFFLINE },
 		{ NULL, 0, NULL, 0 } };
 	int c, v, ok = 1;
 	optind = 2;
@@ -104,6 +106,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case O_POINTED: ok = push(&o->pointed, optarg) && strchr(optarg, '='); break;
 		case O_AT: o->at_text = optarg; break;
 		case O_LIST_AT: o->list_at_text = optarg; break;
+		case O_OFFLINE: o->req.online = 0; break;
 		case O_SCHEMA: o->schema = optarg; break;
 		case O_CACHE: o->cache_dir = optarg; break;
 		case O_CA: o->ca_file = optarg; break;
@@ -305,6 +308,7 @@ int vv_cli_main(int argc, char **argv)
 		return usage(NULL);
 	struct options o;
 	memset(&o, 0, sizeof o);
+	o.req.online = 1;
 	o.is_list = strcmp(argv[1], "list") == 0;
 	if (!o.is_list && strcmp(argv[1], "chain") != 0)
 		return usage("the command is list or chain");

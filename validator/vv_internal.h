@@ -102,6 +102,22 @@ vntl_status vv_seq_check_and_store(const char *cache_dir, const vntl_list_info *
 
 vntl_status vv_cache_write(const char *path, const void *data, size_t len, vntl_error *err);
 
+/* online revocation data */
+typedef struct {
+	X509 *cert;               /* not owned */
+	int revoked;
+	time_t revocation_time;
+	time_t produced;
+	char source[512];
+} vv_revocation_status;
+int vv_http_exchange(const vntl_ctx *ctx, const char *url, const unsigned char *body,
+                     size_t body_len, const char *content_type, size_t max,
+                     unsigned char **data, size_t *len, char *why, size_t why_len);
+int vv_ocsp_status(const vntl_ctx *ctx, X509 *cert, X509 *issuer, vv_revocation_status *out,
+                   char *why, size_t why_len);
+int vv_fetch_crls(const vntl_ctx *ctx, X509 *cert, STACK_OF(X509_CRL) *into, char *why,
+                  size_t why_len);
+
 /* fetch over https with a cache */
 vntl_status vv_fetch(const vntl_ctx *ctx, const char *url, unsigned char **data, size_t *len,
                      int *from_cache, vntl_error *err);

@@ -200,6 +200,51 @@ static vntl_status check_signed_info(xmlNodePtr signature, const char *root_id, 
 	return VNTL_OK;
 }
 
+/* Everything inside ds:Signature is outside the signed bytes (enveloped
+ * transform), so only what the profile needs may be there: no place for a
+ * second, unsigned copy of list content. */
+static int only_children(const xmlNode *parent, const char *ns, const char *const *names)
+{
+	for (const xmlNode *c = parent->children; c; c = c->next) {
+		if (c->type == XML_TEXT_NODE && xmlIsBlankNode((xmlNodePtr)c))
+			continue;
+		if (c->type == XML_COMMENT_NODE)
+			continue;
+		int known = 0;
+		for (const char *const *n = names; *n && !known; n++)
+			known = vv_is(c, ns, *n);
+		if (!known)
+			return 0;
+	}
+	return 1;
+}
+
+static vntl_status check_unsigned_content(xmlNodePtr sig, vntl_error *err)
+{
+	static const char *const sig_children[] = { "SignedInfo", "SignatureValue", "KeyInfo",
+		"Object", NULL };
+	static const char *const keyinfo_children[] = { "X509Data", "KeyName", "KeyValue", NULL };
+	static const char *const object_children[] = { "QualifyingProperties", NULL };
+	static const char *const qp_children[] = { "SignedProperties", "UnsignedProperties", NULL };
+	int ok = only_children(sig, VV_NS_DSIG, sig_children);
+	for (xmlNodePtr c = sig->children; ok && c; c = c->next) {
+		if (vv_is(c, VV_NS_DSIG, "KeyInfo"))
+			ok = only_children(c, VV_NS_DSIG, keyinfo_children);
+		else if (vv_is(c, VV_NS_DSIG, "Object")) {
+			ok = only_children(c, VV_NS_XADES, object_children);
+			for (xmlNodePtr q = c->children; ok && q; q = q->next)
+				if (q->type == XML_ELEMENT_NODE)
+					ok = only_children(q, VV_NS_XADES, qp_children);
+		}
+	}
+	if (!ok)
+		return vv_fail(err, VNTL_ERR_REFUSED, "unsigned-content",
+		               "ds:Signature holds content outside the signature profile (only "
+		               "SignedInfo, SignatureValue, KeyInfo and XAdES QualifyingProperties are "
+		               "allowed); nothing unsigned may travel with a list");
+	return VNTL_OK;
+}
+
 vntl_status vv_check_signature_structure(xmlDocPtr doc, vntl_error *err)
 {
 	xmlNodePtr root = xmlDocGetRootElement(doc);
@@ -219,6 +264,8 @@ vntl_status vv_check_signature_structure(xmlDocPtr doc, vntl_error *err)
 		return vv_fail(err, VNTL_ERR_REFUSED, "signature-placement",
 		               "the ds:Signature is not a child of the root element");
 	vntl_status st = register_ids(doc, root, err);
+	if (st == VNTL_OK)
+		st = check_unsigned_content(sig, err);
 	if (st != VNTL_OK)
 		return st;
 	return check_signed_info(sig, attr(root, "Id"), err);

@@ -19,11 +19,14 @@ static int same_cert(X509 *a, X509 *b)
 	return a && b && X509_cmp(a, b) == 0;
 }
 
-static X509 *keyinfo_cert(xmlNodePtr signature)
+/* The certificate KeyInfo claims; *present tells an absent one from an
+ * unreadable one (which is refused: KeyInfo is not signed). */
+static X509 *keyinfo_cert(xmlNodePtr signature, int *present)
 {
 	xmlNodePtr ki = vv_child(signature, VV_NS_DSIG, "KeyInfo");
 	xmlNodePtr x509data = vv_child(ki, VV_NS_DSIG, "X509Data");
 	xmlNodePtr certnode = vv_child(x509data, VV_NS_DSIG, "X509Certificate");
+	*present = certnode != NULL;
 	return certnode ? vv_cert_from_base64(certnode) : NULL;
 }
 
@@ -176,7 +179,8 @@ vntl_status vv_verify_signature(xmlDocPtr doc, STACK_OF(X509) *pins, vv_signatur
 		return vv_fail(err, VNTL_ERR_USAGE, "signer-not-configured",
 		               "no signer certificate is pinned: give the certificate(s) allowed to "
 		               "sign this list");
-	X509 *claimed = keyinfo_cert(signature);
+	int claimed_present;
+	X509 *claimed = keyinfo_cert(signature, &claimed_present);
 	X509 *signer = NULL;
 	/* The pin KeyInfo names is tried first; a document can only choose the
 	 * order, never the key. */
@@ -201,7 +205,7 @@ vntl_status vv_verify_signature(xmlDocPtr doc, STACK_OF(X509) *pins, vv_signatur
 		               "certificate(s): the list was altered or signed by an unpinned key",
 		               sk_X509_num(pins));
 	}
-	int keyinfo_ok = !claimed || same_cert(claimed, signer);
+	int keyinfo_ok = claimed_present ? same_cert(claimed, signer) : 1;
 	X509_free(claimed);
 	if (!keyinfo_ok) {
 		vv_signature_clear(out);

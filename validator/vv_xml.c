@@ -11,6 +11,7 @@
 
 struct parse_state {
 	int saw_doctype;
+	int too_deep;
 	char first_error[256];
 };
 
@@ -27,6 +28,8 @@ static void keep_first_error(void *user, xmlErrorPtr error)
 {
 	xmlParserCtxtPtr pctx = user;
 	struct parse_state *ps = pctx->_private;
+	if (error && error->message && strstr(error->message, "Excessive depth"))
+		ps->too_deep = 1;
 	if (ps->first_error[0] == 0 && error && error->message) {
 		snprintf(ps->first_error, sizeof ps->first_error, "line %d: %s", error->line,
 		         error->message);
@@ -85,6 +88,11 @@ vntl_status vv_parse_xml(const unsigned char *data, size_t len, xmlDocPtr *out, 
 		return vv_fail(err, VNTL_ERR_REFUSED, "doctype-forbidden",
 		               "the document has a DOCTYPE; trust lists never need one and it is how "
 		               "entity attacks (XXE, billion laughs) start");
+	}
+	if (ps.too_deep) {
+		xmlFreeDoc(doc);
+		return vv_fail(err, VNTL_ERR_REFUSED, "xml-too-deep",
+		               "elements are nested more than %d deep", VV_MAX_DEPTH);
 	}
 	if (!doc || !well_formed) {
 		xmlFreeDoc(doc);

@@ -34,3 +34,22 @@ finish() {
 iso_days_from_now() { # N (may be negative)
 	date -u -d "@$(( $(date +%s) + $1 * 86400 ))" +%Y-%m-%dT%H:%M:%SZ
 }
+
+# start_http_server DIR NAME [CERT KEY]: serves DIR on 127.0.0.1; sets
+# ${NAME}_PORT and ${NAME}_PID (the caller's trap stops it).
+start_http_server() {
+	dir=$1 name=$2; shift 2
+	pf="$VNTL_TMP/$name.port"
+	rm -f "$pf"
+	python3 "$VNTL_SRC/tests/lib/validator_http_server.py" "$dir" "$pf" "$@" \
+		2>>"$VNTL_TMP/$name.log" &
+	eval "${name}_PID=$!"
+	i=0
+	while [ ! -s "$pf" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -s "$pf" ] || { echo "server $name did not start"; exit 1; }
+	eval "${name}_PORT=$(cat "$pf")"
+}
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}

@@ -60,6 +60,11 @@ basicConstraints = CA:false
 keyUsage = critical,digitalSignature
 subjectAltName = DNS:evil.example.com
 authorityKeyIdentifier = keyid
+[v3_tls]
+basicConstraints = CA:false
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.1
 [v3_ocsp]
 basicConstraints = CA:false
 keyUsage = critical,digitalSignature
@@ -124,5 +129,6 @@ pki_sign_list() { # template.xml out.xml [signer name]
 	xmlsec1 --sign --privkey-pem "$PKI/$s.key,$PKI/$s.pem" \
 		--id-attr:Id 'http://uri.etsi.org/02231/v2#:TrustServiceStatusList' \
 		--id-attr:Id 'http://uri.etsi.org/01903/v1.3.2#:SignedProperties' \
+		--id-attr:Id 'http://uri.etsi.org/02231/v2#:SchemeInformation' \
 		--output "$2" "$1"
 }

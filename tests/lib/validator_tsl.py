@@ -6,7 +6,10 @@ usage: validator_tsl.py OUT.xml SIGNER_CERT.pem SEQ ISSUED NEXT_UPDATE [SERVICE.
 SERVICE: CERT.pem|TYPE|STATUS@START[|STATUS@START...]  (newest first);
 TYPE and STATUS are the last URI segments (CA/PKC, granted, withdrawn, ...).
 Env VNTL_TSL_ENTRIES=N adds N extra CA/PKC services repeating the first
-service (bench lists)."""
+service (bench lists).  Hostile-list knobs (env): VNTL_TSL_DOC_URI (URI of the
+document reference, default ""), VNTL_TSL_DOC_DIGEST (its DigestMethod URI),
+VNTL_TSL_BAD_CERT_DIGEST=1 (SigningCertificateV2 names another certificate),
+VNTL_TSL_SCHEME_EXTRA (XML inserted into SchemeInformation)."""
 import base64, hashlib, os, ssl, sys
 
 out, signer, seq, issued, next_update = sys.argv[1:6]
@@ -60,10 +63,15 @@ if svc_xml:
            "</TSPServices></TrustServiceProvider></TrustServiceProviderList>")
 
 signer_der = der_of(signer)
-cert_digest = base64.b64encode(hashlib.sha256(signer_der).digest()).decode()
+digested = signer_der + (b"x" if os.environ.get("VNTL_TSL_BAD_CERT_DIGEST") else b"")
+cert_digest = base64.b64encode(hashlib.sha256(digested).digest()).decode()
+doc_uri = os.environ.get("VNTL_TSL_DOC_URI", "")
+doc_digest = os.environ.get("VNTL_TSL_DOC_DIGEST", "http://www.w3.org/2001/04/xmlenc#sha256")
+scheme_extra = os.environ.get("VNTL_TSL_SCHEME_EXTRA", "")
+si_attr = ' Id="scheme-info"' if doc_uri == "#scheme-info" else ""
 doc = f"""<?xml version="1.0" encoding="UTF-8"?>
 <TrustServiceStatusList xmlns="http://uri.etsi.org/02231/v2#" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" xmlns:xades="http://uri.etsi.org/01903/v1.3.2#" Id="tsl-root" TSLTag="http://uri.etsi.org/19612/TSLTag">
-<SchemeInformation><TSLVersionIdentifier>6</TSLVersionIdentifier><TSLSequenceNumber>{seq}</TSLSequenceNumber>
+<SchemeInformation{si_attr}><TSLVersionIdentifier>6</TSLVersionIdentifier><TSLSequenceNumber>{seq}</TSLSequenceNumber>
 <TSLType>http://uri.etsi.org/TrstSvc/TrustedList/TSLType/VNlist</TSLType>
 <SchemeOperatorName><Name xml:lang="en">NEAC test</Name></SchemeOperatorName>
 <SchemeOperatorAddress>{address()}</SchemeOperatorAddress>
@@ -71,13 +79,13 @@ doc = f"""<?xml version="1.0" encoding="UTF-8"?>
 <SchemeInformationURI><URI xml:lang="en">https://example.vn/tl</URI></SchemeInformationURI>
 <StatusDeterminationApproach>http://uri.etsi.org/TrstSvc/TrustedList/StatusDetn/VNappropriate</StatusDeterminationApproach>
 <SchemeTerritory>VN</SchemeTerritory>
-<HistoricalInformationPeriod>65535</HistoricalInformationPeriod>
+<HistoricalInformationPeriod>65535</HistoricalInformationPeriod>{scheme_extra}
 <ListIssueDateTime>{issued}</ListIssueDateTime>
 <NextUpdate><dateTime>{next_update}</dateTime></NextUpdate>
 </SchemeInformation>{tsp}<ds:Signature Id="sig">
 <ds:SignedInfo><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>
 <ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>
-<ds:Reference Id="ref-doc" URI=""><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference>
+<ds:Reference Id="ref-doc" URI="{doc_uri}"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms><ds:DigestMethod Algorithm="{doc_digest}"/><ds:DigestValue/></ds:Reference>
 <ds:Reference Type="http://uri.etsi.org/01903#SignedProperties" URI="#xades-sp"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference>
 </ds:SignedInfo><ds:SignatureValue/>
 <ds:KeyInfo><ds:X509Data><ds:X509Certificate>{base64.b64encode(signer_der).decode()}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>

@@ -1,0 +1,74 @@
+/* The vntl operator commands. publisher/vntl_main.c holds the dispatch
+ * table, one line per command; each command parses its own options and
+ * calls db/ (no SQL here).
+ *
+ * Exit codes: 0 ok, 1 refused by a rule, 2 usage, 3 I/O or database error.
+ */
+#ifndef VNTL_DB_CLI_H
+#define VNTL_DB_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct vntl_config;
+struct db;
+
+struct cli_env {
+	struct vntl_config *config;
+	const char *db_path;   /* --db, else $VNTL_DB, else config key "db" */
+	const char *as_user;   /* --as USER: the acting user, checked against its role */
+	int json;              /* --json: machine-readable output of read commands */
+};
+
+enum cli_exit { CLI_OK = 0, CLI_REFUSED = 1, CLI_USAGE = 2, CLI_ERROR = 3 };
+
+/* argv[0] is the command's own name ("tsp"), argv[1] its subcommand. */
+int cmd_init(struct cli_env *env, int argc, char **argv);
+int cmd_user(struct cli_env *env, int argc, char **argv);
+int cmd_tsp(struct cli_env *env, int argc, char **argv);
+int cmd_cert(struct cli_env *env, int argc, char **argv);
+int cmd_change(struct cli_env *env, int argc, char **argv);
+int cmd_audit(struct cli_env *env, int argc, char **argv);
+
+/* One line of vntl's dispatch table (publisher/vntl_main.c). */
+struct cli_command {
+	const char *name;
+	int (*fn)(struct cli_env *env, int argc, char **argv);
+	const char *summary;
+};
+
+/* The whole program around the table: global options (before or after the
+ * command), configuration, database path, dispatch. Returns the exit code. */
+int cli_main(int argc, char **argv, const struct cli_command *commands, size_t count);
+
+/* --- helpers shared by the commands (cli_common.c) --- */
+
+/* Open the registry named by env (messages on stderr); returns a CLI exit code. */
+int cli_open(struct cli_env *env, int create, struct db **db);
+/* Open and check that env->as_user holds one of `roles` (enum db_role
+ * bits); `me` (may be NULL) receives the user. Returns an exit code. */
+struct db_user;
+#define CLI_ANY_ROLE 15u
+int cli_open_as(struct cli_env *env, unsigned roles, struct db **db, struct db_user *me);
+/* Map a db/ result (0, 1, -1) to an exit code, printing `err` when not 0. */
+int cli_result(int rc, const char *err);
+/* One line on stderr: "vntl: <level>: <message>". */
+void cli_log(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print usage (to stdout for --help, exit 0; else to stderr, exit 2). */
+int cli_usage(const char *text, int asked);
+/* "-h"/"--help" anywhere in argv. */
+int cli_wants_help(int argc, char **argv);
+/* Strict integer parse; 0 ok. */
+int cli_parse_id(const char *text, int64_t *out);
+/* "2026-12-01", "2026-12-01T10:00:00Z", or "@<epoch>"; 0 ok. */
+int cli_parse_time(const char *text, int64_t *out);
+/* UTC ISO 8601 into buf. */
+const char *cli_format_time(int64_t t, char *buf, unsigned len);
+/* Subcommand dispatch within a command. */
+struct cli_sub {
+	const char *name;
+	int (*fn)(struct cli_env *env, int argc, char **argv);
+};
+int cli_dispatch(struct cli_env *env, int argc, char **argv, const struct cli_sub *subs, const char *usage);
+
+#endif

@@ -1,0 +1,248 @@
+/* vntl cert import|list|show */
+#include "db/cli/cli.h"
+#include "db/registry.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char CERT_USAGE[] =
+	"usage: vntl --as OFFICER cert import --tsp ID --decision REF [options] FILE\n"
+	"       vntl --as USER [--json] cert list [--tsp ID]\n"
+	"       vntl --as USER [--json] cert show SERVICE_ID|SHA256_PREFIX\n"
+	"  FILE: PEM or DER certificate, PEM bundle, or PKCS#7 .p7b (DER or PEM); all or nothing.\n"
+	"  import options:\n"
+	"    --decision REF            legal basis of the initial status (required)\n"
+	"    --reason TEXT             default \"initial import\"\n"
+	"    --effective TIME          2026-12-01, 2026-12-01T08:00:00Z or @EPOCH (default now)\n"
+	"    --service-type URI        default http://uri.etsi.org/TrstSvc/Svctype/CA/PKC\n"
+	"    --confirm-lookalike SHA   accept this certificate although another registered one has its subject\n"
+	"    --name-vi NAME --name-en NAME   service names (default: the subject CN)\n";
+
+#define MAX_IMPORT (16 * 1024 * 1024)
+
+static unsigned char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	unsigned char *buf = malloc(MAX_IMPORT + 1);
+	size_t n = buf ? fread(buf, 1, MAX_IMPORT + 1, f) : 0;
+	int bad = ferror(f);
+	fclose(f);
+	if (!buf || bad) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+static const char *outcome_name(enum db_import_outcome o)
+{
+	return o == DB_IMPORT_ADDED ? "added" : o == DB_IMPORT_ALREADY_PRESENT ? "already-present" : "skipped-root";
+}
+
+static void print_report(const struct cli_env *env, const char *file, const struct db_import_report *r)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < r->count; i++) {
+		const struct db_import_item *it = &r->items[i];
+		if (env->json) {
+			json_t *o = json_pack("{ss ss ss sI}", "outcome", outcome_name(it->outcome), "sha256", it->sha256,
+					      "subject", it->subject, "service", (json_int_t)it->service_id);
+			if (it->lookalike_of[0])
+				json_object_set_new(o, "lookalike_of", json_string(it->lookalike_of));
+			json_array_append_new(arr, o);
+			continue;
+		}
+		if (it->outcome == DB_IMPORT_ADDED)
+			printf("added: service %" PRId64 " %s %s\n", it->service_id, it->sha256, it->subject);
+		else if (it->outcome == DB_IMPORT_ALREADY_PRESENT)
+			printf("already present (not an error): service %" PRId64 " %s %s\n", it->service_id, it->sha256,
+			       it->subject);
+		else
+			printf("skipped: %s %s is the root bundled with the CA certificate; import roots under the "
+			       "NEAC or government CA TSP\n", it->sha256, it->subject);
+		if (it->lookalike_of[0])
+			cli_log("warning", "%s: look-alike of %s imported on explicit confirmation", it->sha256,
+				it->lookalike_of);
+	}
+	if (env->json) {
+		json_t *o = json_pack("{ss so}", "file", file, "certificates", arr);
+		json_dumpf(o, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(o);
+	} else {
+		json_decref(arr);
+	}
+}
+
+static int cert_import(struct cli_env *env, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"tsp", required_argument, NULL, 't'}, {"decision", required_argument, NULL, 'd'},
+		{"reason", required_argument, NULL, 'r'}, {"effective", required_argument, NULL, 'e'},
+		{"service-type", required_argument, NULL, 's'}, {"confirm-lookalike", required_argument, NULL, 'c'},
+		{"name-vi", required_argument, NULL, 'v'}, {"name-en", required_argument, NULL, 'n'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	struct db_import_options o = {0};
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (cli_parse_id(optarg, &o.tsp_id))
+				return cli_usage(CERT_USAGE, 0);
+			break;
+		case 'd': o.decision_ref = optarg; break;
+		case 'r': o.reason = optarg; break;
+		case 'e':
+			if (cli_parse_time(optarg, &o.effective)) {
+				cli_log("usage", "--effective '%s' is not a time (2026-12-01, 2026-12-01T08:00:00Z, @EPOCH)", optarg);
+				return CLI_USAGE;
+			}
+			break;
+		case 's': o.service_type = optarg; break;
+		case 'c': o.confirm_lookalike = optarg; break;
+		case 'v': o.name_vi = optarg; break;
+		case 'n': o.name_en = optarg; break;
+		case 'h': return cli_usage(CERT_USAGE, 1);
+		default: return cli_usage(CERT_USAGE, 0);
+		}
+	}
+	if (optind != argc - 1 || !o.tsp_id)
+		return cli_usage(CERT_USAGE, 0);
+	const char *file = argv[optind];
+	size_t len;
+	unsigned char *data = read_file(file, &len);
+	if (!data) {
+		cli_log("error", "%s: cannot read the file", file);
+		return CLI_ERROR;
+	}
+	struct db *db;
+	int rc = cli_open(env, 0, &db);
+	if (rc) {
+		free(data);
+		return rc;
+	}
+	o.actor = env->as_user;
+	struct db_import_report r;
+	char err[2048];
+	rc = len > MAX_IMPORT ? (snprintf(err, sizeof err, "%s: larger than 16 MiB", file), 1)
+			      : db_cert_import(db, data, len, file, &o, &r, err, sizeof err);
+	free(data);
+	db_close(db);
+	if (rc)
+		return cli_result(rc, err);
+	print_report(env, file, &r);
+	db_import_report_free(&r);
+	return CLI_OK;
+}
+
+static json_t *row_json(const struct db_cert_row *r)
+{
+	char nb[32], na[32];
+	return json_pack("{sI sI ss ss ss ss ss ss ss ss si ss ss sI}", "service", (json_int_t)r->service_id, "tsp",
+			 (json_int_t)r->tsp_id, "sha256", r->sha256, "subject", r->subject, "issuer", r->issuer,
+			 "serial", r->serial, "type", r->type_uri, "name", r->name_en, "not_before",
+			 cli_format_time(r->not_before, nb, sizeof nb), "not_after",
+			 cli_format_time(r->not_after, na, sizeof na), "key_bits", r->key_bits, "key_type", r->key_type,
+			 "status", db_status_name(r->status_now), "status_since", (json_int_t)r->status_since);
+}
+
+static int cert_list(struct cli_env *env, int argc, char **argv)
+{
+	static const struct option opts[] = {{"tsp", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	int64_t tsp = 0;
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			return cli_usage(CERT_USAGE, 1);
+		if (c != 't' || cli_parse_id(optarg, &tsp))
+			return cli_usage(CERT_USAGE, 0);
+	}
+	if (optind != argc)
+		return cli_usage(CERT_USAGE, 0);
+	struct db *db;
+	int rc = cli_open_as(env, CLI_ANY_ROLE, &db, NULL);
+	if (rc)
+		return rc;
+	struct db_cert_row *rows;
+	size_t n;
+	char err[1024];
+	rc = db_cert_list(db, tsp, &rows, &n, err, sizeof err);
+	db_close(db);
+	if (rc)
+		return cli_result(rc, err);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		char na[32];
+		if (env->json)
+			json_array_append_new(arr, row_json(&rows[i]));
+		else
+			printf("%" PRId64 "\ttsp %" PRId64 "\t%s\t%.16s…\tuntil %s\t%s\n", rows[i].service_id, rows[i].tsp_id,
+			       db_status_name(rows[i].status_now), rows[i].sha256,
+			       cli_format_time(rows[i].not_after, na, sizeof na), rows[i].name_en);
+	}
+	if (env->json)
+		json_dumpf(arr, stdout, JSON_INDENT(2)), putchar('\n');
+	json_decref(arr);
+	db_cert_rows_free(rows, n);
+	return CLI_OK;
+}
+
+static int cert_show(struct cli_env *env, int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv))
+		return cli_usage(CERT_USAGE, 1);
+	if (argc != 2)
+		return cli_usage(CERT_USAGE, 0);
+	struct db *db;
+	int rc = cli_open_as(env, CLI_ANY_ROLE, &db, NULL);
+	if (rc)
+		return rc;
+	struct db_cert_row r;
+	char err[1024];
+	rc = db_cert_show(db, argv[1], &r, err, sizeof err);
+	db_close(db);
+	if (rc)
+		return cli_result(rc, err);
+	char t1[32], t2[32];
+	if (env->json) {
+		json_t *o = row_json(&r), *tl = json_array();
+		for (size_t i = 0; i < r.timeline_count; i++)
+			json_array_append_new(tl, json_pack("{ss ss ss ss}", "status", db_status_name(r.timeline[i].status),
+							    "effective", cli_format_time(r.timeline[i].effective, t1, sizeof t1),
+							    "reason", r.timeline[i].reason, "decision_ref",
+							    r.timeline[i].decision_ref));
+		json_object_set_new(o, "timeline", tl);
+		json_dumpf(o, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(o);
+	} else {
+		printf("service %" PRId64 " of TSP %" PRId64 ": %s\n  sha256: %s\n  subject: %s\n  issuer: %s\n"
+		       "  serial: %s\n  valid: %s .. %s\n  key: %s %d bits, signature %s\n  type: %s\n"
+		       "  status now: %s\n  timeline:\n", r.service_id, r.tsp_id, r.name_en, r.sha256, r.subject,
+		       r.issuer, r.serial, cli_format_time(r.not_before, t1, sizeof t1),
+		       cli_format_time(r.not_after, t2, sizeof t2), r.key_type, r.key_bits, r.sig_alg, r.type_uri,
+		       db_status_name(r.status_now));
+		for (size_t i = 0; i < r.timeline_count; i++)
+			printf("    %s  %-10s  %s  (%s)\n", cli_format_time(r.timeline[i].effective, t1, sizeof t1),
+			       db_status_name(r.timeline[i].status), r.timeline[i].decision_ref, r.timeline[i].reason);
+	}
+	db_cert_row_clear(&r);
+	return CLI_OK;
+}
+
+int cmd_cert(struct cli_env *env, int argc, char **argv)
+{
+	static const struct cli_sub subs[] = {{"import", cert_import}, {"list", cert_list}, {"show", cert_show},
+					      {NULL, NULL}};
+	return cli_dispatch(env, argc, argv, subs, CERT_USAGE);
+}

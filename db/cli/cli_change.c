@@ -1,0 +1,223 @@
+/* vntl change propose|approve|reject|list|show */
+#include "db/cli/cli.h"
+#include "db/registry.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char CHANGE_USAGE[] =
+	"usage: vntl --as OFFICER|PROVIDER change propose --service ID --status STATUS --reason TEXT\n"
+	"                                   --decision REF [--effective TIME]\n"
+	"       vntl --as APPROVER change approve ID [--note TEXT]\n"
+	"       vntl --as APPROVER change reject ID --reason TEXT\n"
+	"       vntl --as USER [--json] change list [--state pending|applied|rejected]\n"
+	"       vntl --as USER [--json] change show ID\n"
+	"  STATUS: granted, withdrawn (roots, public CAs); recognised, suspended, withdrawn (foreign).\n"
+	"  Approve applies the change at once (status, history, audit in one transaction).\n"
+	"  The approver must be another person than the proposer.\n"
+	"  TIME: 2026-12-01, 2026-12-01T08:00:00Z or @EPOCH; past or future (default now).\n";
+
+static int change_propose(struct cli_env *env, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"service", required_argument, NULL, 's'}, {"status", required_argument, NULL, 't'},
+		{"reason", required_argument, NULL, 'r'}, {"decision", required_argument, NULL, 'd'},
+		{"effective", required_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	struct db_change_input in = {0};
+	const char *status = NULL;
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (cli_parse_id(optarg, &in.service_id))
+				return cli_usage(CHANGE_USAGE, 0);
+			break;
+		case 't': status = optarg; break;
+		case 'r': in.reason = optarg; break;
+		case 'd': in.decision_ref = optarg; break;
+		case 'e':
+			if (cli_parse_time(optarg, &in.effective)) {
+				cli_log("usage", "--effective '%s' is not a time (2026-12-01, 2026-12-01T08:00:00Z, @EPOCH)", optarg);
+				return CLI_USAGE;
+			}
+			break;
+		case 'h': return cli_usage(CHANGE_USAGE, 1);
+		default: return cli_usage(CHANGE_USAGE, 0);
+		}
+	}
+	if (optind != argc || !in.service_id || !status)
+		return cli_usage(CHANGE_USAGE, 0);
+	if (db_status_parse(status, &in.new_status)) {
+		cli_log("usage", "unknown status '%s' (granted, withdrawn, recognised, suspended)", status);
+		return CLI_USAGE;
+	}
+	struct db *db;
+	int rc = cli_open(env, 0, &db);
+	if (rc)
+		return rc;
+	char err[1024];
+	int64_t id;
+	rc = db_change_propose(db, env->as_user, &in, &id, err, sizeof err);
+	db_close(db);
+	if (rc == 0)
+		printf("change %" PRId64 " proposed: service %" PRId64 " -> %s; awaiting another approver\n", id,
+		       in.service_id, status);
+	return cli_result(rc, err);
+}
+
+static int change_decide(struct cli_env *env, int argc, char **argv, int approve)
+{
+	static const struct option opts[] = {{"note", required_argument, NULL, 'n'},
+					     {"reason", required_argument, NULL, 'n'},
+					     {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	const char *note = NULL;
+	int64_t id;
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			return cli_usage(CHANGE_USAGE, 1);
+		if (c != 'n')
+			return cli_usage(CHANGE_USAGE, 0);
+		note = optarg;
+	}
+	if (optind != argc - 1 || cli_parse_id(argv[optind], &id))
+		return cli_usage(CHANGE_USAGE, 0);
+	struct db *db;
+	int rc = cli_open(env, 0, &db);
+	if (rc)
+		return rc;
+	char err[1024];
+	rc = approve ? db_change_approve(db, env->as_user, id, note, err, sizeof err)
+		     : db_change_reject(db, env->as_user, id, note, err, sizeof err);
+	db_close(db);
+	if (rc == 0)
+		printf("change %" PRId64 " %s\n", id, approve ? "approved and applied" : "rejected");
+	return cli_result(rc, err);
+}
+
+static int change_approve(struct cli_env *env, int argc, char **argv)
+{
+	return change_decide(env, argc, argv, 1);
+}
+
+static int change_reject(struct cli_env *env, int argc, char **argv)
+{
+	return change_decide(env, argc, argv, 0);
+}
+
+static json_t *change_json(const struct db_change *c)
+{
+	char eff[32], at[32], dec[32];
+	return json_pack("{sI sI sI ss ss ss ss ss ss ss ss ss s:s* s:s* s:s*}", "id", (json_int_t)c->id, "service",
+			 (json_int_t)c->service_id, "tsp", (json_int_t)c->tsp_id, "sha256", c->cert_sha256, "name",
+			 c->service_name, "status", db_status_name(c->new_status), "effective",
+			 cli_format_time(c->effective, eff, sizeof eff), "reason", c->reason, "decision_ref",
+			 c->decision_ref, "proposed_by", c->proposed_by, "proposed_at",
+			 cli_format_time(c->proposed_at, at, sizeof at), "state", db_change_state_name(c->state),
+			 "decided_by", c->decided_by, "decided_at",
+			 c->decided_by ? cli_format_time(c->decided_at, dec, sizeof dec) : NULL, "note", c->decision_note);
+}
+
+static int change_list(struct cli_env *env, int argc, char **argv)
+{
+	static const struct option opts[] = {{"state", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	int state = -1, c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		enum db_change_state s;
+		if (c == 'h')
+			return cli_usage(CHANGE_USAGE, 1);
+		if (c != 's' || db_change_state_parse(optarg, &s))
+			return cli_usage(CHANGE_USAGE, 0);
+		state = (int)s;
+	}
+	if (optind != argc)
+		return cli_usage(CHANGE_USAGE, 0);
+	struct db *db;
+	struct db_user me;
+	int rc = cli_open_as(env, CLI_ANY_ROLE, &db, &me);
+	if (rc)
+		return rc;
+	struct db_change *list;
+	size_t n;
+	char err[1024];
+	/* A provider sees its own TSP's changes only. */
+	rc = db_change_list(db, state, (me.roles & DB_ROLE_PROVIDER) ? me.tsp_id : 0, &list, &n, err, sizeof err);
+	db_close(db);
+	if (rc)
+		return cli_result(rc, err);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		char eff[32];
+		if (env->json)
+			json_array_append_new(arr, change_json(&list[i]));
+		else
+			printf("%" PRId64 "\t%s\tservice %" PRId64 " -> %s\tfrom %s\tby %s\t%s\n", list[i].id,
+			       db_change_state_name(list[i].state), list[i].service_id, db_status_name(list[i].new_status),
+			       cli_format_time(list[i].effective, eff, sizeof eff), list[i].proposed_by,
+			       list[i].decision_ref);
+	}
+	if (env->json)
+		json_dumpf(arr, stdout, JSON_INDENT(2)), putchar('\n');
+	json_decref(arr);
+	db_changes_free(list, n);
+	return CLI_OK;
+}
+
+static int change_show(struct cli_env *env, int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv))
+		return cli_usage(CHANGE_USAGE, 1);
+	int64_t id;
+	if (argc != 2 || cli_parse_id(argv[1], &id))
+		return cli_usage(CHANGE_USAGE, 0);
+	struct db *db;
+	struct db_user me;
+	int rc = cli_open_as(env, CLI_ANY_ROLE, &db, &me);
+	if (rc)
+		return rc;
+	struct db_change c;
+	char err[1024];
+	rc = db_change_get(db, id, &c, err, sizeof err);
+	db_close(db);
+	if (rc == 0 && (me.roles & DB_ROLE_PROVIDER) && c.tsp_id != me.tsp_id) {
+		db_change_clear(&c);
+		snprintf(err, sizeof err, "no change with id %" PRId64, id);
+		rc = 1;
+	}
+	if (rc)
+		return cli_result(rc, err);
+	json_t *o = change_json(&c);
+	if (env->json) {
+		json_dumpf(o, stdout, JSON_INDENT(2));
+		putchar('\n');
+	} else {
+		const char *key;
+		json_t *v;
+		printf("change %" PRId64 "\n", c.id);
+		json_object_foreach(o, key, v) {
+			if (json_is_string(v))
+				printf("  %s: %s\n", key, json_string_value(v));
+			else if (json_is_integer(v))
+				printf("  %s: %" JSON_INTEGER_FORMAT "\n", key, json_integer_value(v));
+		}
+	}
+	json_decref(o);
+	db_change_clear(&c);
+	return CLI_OK;
+}
+
+int cmd_change(struct cli_env *env, int argc, char **argv)
+{
+	static const struct cli_sub subs[] = {{"propose", change_propose}, {"approve", change_approve},
+					      {"reject", change_reject}, {"list", change_list},
+					      {"show", change_show}, {NULL, NULL}};
+	return cli_dispatch(env, argc, argv, subs, CHANGE_USAGE);
+}

@@ -1,0 +1,153 @@
+/* vntl tsp add|list|show */
+#include "db/cli/cli.h"
+#include "db/registry.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char TSP_USAGE[] =
+	"usage: vntl --as OFFICER tsp add --kind KIND --name-vi NAME --name-en NAME --country CC [options]\n"
+	"       vntl --as USER [--json] tsp list\n"
+	"       vntl --as USER [--json] tsp show ID\n"
+	"  KIND: neac, gov-ca, public-ca, foreign (Vietnamese kinds need --country VN).\n"
+	"  add options: --trade-name T --street S --locality L --uri https://... --email E\n";
+
+static int tsp_add(struct cli_env *env, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"kind", required_argument, NULL, 'k'}, {"name-vi", required_argument, NULL, 'v'},
+		{"name-en", required_argument, NULL, 'e'}, {"country", required_argument, NULL, 'c'},
+		{"trade-name", required_argument, NULL, 't'}, {"street", required_argument, NULL, 's'},
+		{"locality", required_argument, NULL, 'l'}, {"uri", required_argument, NULL, 'u'},
+		{"email", required_argument, NULL, 'm'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	struct db_tsp_input in = {0};
+	const char *kind = NULL;
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': kind = optarg; break;
+		case 'v': in.name_vi = optarg; break;
+		case 'e': in.name_en = optarg; break;
+		case 'c': in.country = optarg; break;
+		case 't': in.trade_name = optarg; break;
+		case 's': in.street = optarg; break;
+		case 'l': in.locality = optarg; break;
+		case 'u': in.uri = optarg; break;
+		case 'm': in.email = optarg; break;
+		case 'h': return cli_usage(TSP_USAGE, 1);
+		default: return cli_usage(TSP_USAGE, 0);
+		}
+	}
+	if (optind != argc || !kind)
+		return cli_usage(TSP_USAGE, 0);
+	if (db_tsp_kind_parse(kind, &in.kind)) {
+		cli_log("usage", "unknown TSP kind '%s' (neac, gov-ca, public-ca, foreign)", kind);
+		return CLI_USAGE;
+	}
+	struct db *db;
+	int rc = cli_open(env, 0, &db);
+	if (rc)
+		return rc;
+	char err[1024];
+	int64_t id;
+	rc = db_tsp_add(db, env->as_user, &in, &id, err, sizeof err);
+	db_close(db);
+	if (rc == 0)
+		printf("TSP %" PRId64 " added: %s\n", id, in.name_en);
+	return cli_result(rc, err);
+}
+
+static json_t *tsp_json(const struct db_tsp *t)
+{
+	return json_pack("{sI ss ss ss s:s* ss ss ss ss s:s*}", "id", (json_int_t)t->id, "kind",
+			 db_tsp_kind_name(t->kind), "name_vi", t->name_vi, "name_en", t->name_en, "trade_name",
+			 t->trade_name, "street", t->street, "locality", t->locality, "country", t->country, "uri",
+			 t->uri, "email", t->email);
+}
+
+static int tsp_list(struct cli_env *env, int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv))
+		return cli_usage(TSP_USAGE, 1);
+	if (argc != 1)
+		return cli_usage(TSP_USAGE, 0);
+	struct db *db;
+	int rc = cli_open_as(env, CLI_ANY_ROLE, &db, NULL);
+	if (rc)
+		return rc;
+	struct db_tsp *t;
+	size_t n;
+	char err[1024];
+	rc = db_tsp_list(db, &t, &n, err, sizeof err);
+	db_close(db);
+	if (rc)
+		return cli_result(rc, err);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		if (env->json)
+			json_array_append_new(arr, tsp_json(&t[i]));
+		else
+			printf("%" PRId64 "\t%s\t%s\t%s\t%s\n", t[i].id, db_tsp_kind_name(t[i].kind), t[i].country,
+			       t[i].name_en, t[i].name_vi);
+	}
+	if (env->json)
+		json_dumpf(arr, stdout, JSON_INDENT(2)), putchar('\n');
+	json_decref(arr);
+	db_tsps_free(t, n);
+	return CLI_OK;
+}
+
+static int tsp_show(struct cli_env *env, int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv))
+		return cli_usage(TSP_USAGE, 1);
+	int64_t id;
+	if (argc != 2 || cli_parse_id(argv[1], &id))
+		return cli_usage(TSP_USAGE, 0);
+	struct db *db;
+	int rc = cli_open_as(env, CLI_ANY_ROLE, &db, NULL);
+	if (rc)
+		return rc;
+	struct db_tsp t;
+	struct db_cert_row *rows = NULL;
+	size_t n = 0;
+	char err[1024];
+	rc = db_tsp_get(db, id, &t, err, sizeof err);
+	if (rc == 0 && (rc = db_cert_list(db, id, &rows, &n, err, sizeof err)))
+		db_tsp_clear(&t);
+	db_close(db);
+	if (rc)
+		return cli_result(rc, err);
+	if (env->json) {
+		json_t *o = tsp_json(&t), *svc = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(svc, json_pack("{sI ss ss ss}", "service", (json_int_t)rows[i].service_id,
+							     "sha256", rows[i].sha256, "name", rows[i].name_en, "status",
+							     db_status_name(rows[i].status_now)));
+		json_object_set_new(o, "services", svc);
+		json_dumpf(o, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(o);
+	} else {
+		printf("TSP %" PRId64 " (%s)\n  name (vi): %s\n  name (en): %s\n  country: %s\n  uri: %s\n", t.id,
+		       db_tsp_kind_name(t.kind), t.name_vi, t.name_en, t.country, t.uri);
+		printf("  services: %zu\n", n);
+		for (size_t i = 0; i < n; i++)
+			printf("    %" PRId64 "\t%s\t%.16s…\t%s\n", rows[i].service_id, db_status_name(rows[i].status_now),
+			       rows[i].sha256, rows[i].name_en);
+	}
+	db_tsp_clear(&t);
+	db_cert_rows_free(rows, n);
+	return CLI_OK;
+}
+
+int cmd_tsp(struct cli_env *env, int argc, char **argv)
+{
+	static const struct cli_sub subs[] = {{"add", tsp_add}, {"list", tsp_list}, {"show", tsp_show}, {NULL, NULL}};
+	return cli_dispatch(env, argc, argv, subs, TSP_USAGE);
+}

@@ -1,0 +1,45 @@
+/* The publication directory: every file written as temp file + fsync +
+ * rename + fsync of the directory; archives never rewritten. Layout and
+ * index.json: README.md, "Publication directory". */
+#ifndef VNTL_PUBLISHER_PUBDIR_H
+#define VNTL_PUBLISHER_PUBDIR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/snapshot.h"
+
+/* Create <out>, <out>/roots, foreign, pointer and certs when missing. */
+int pubdir_prepare(const char *out, char *err, size_t errlen);
+
+/* Replace <out>/<rel> atomically. */
+int pubdir_write(const char *out, const char *rel, const void *data, size_t len, char *err,
+		 size_t errlen);
+
+/* Create <out>/<rel> atomically, never replacing: fine when it already holds
+ * exactly these bytes, refused (-1) when it holds others. */
+int pubdir_write_immutable(const char *out, const char *rel, const void *data, size_t len,
+			   char *err, size_t errlen);
+
+/* Write certs/<sha256>.cer for every certificate of the snapshot that is
+ * not there yet, with one file-system sync for the batch. */
+int pubdir_write_certs(const char *out, const struct db_snapshot *snap, char *err, size_t errlen);
+
+/* Highest <seq> of <out>/<list>/<seq>.xml, 0 when none. */
+int64_t pubdir_highest_sequence(const char *out, const char *list);
+
+/* Read <out>/<rel> into malloc'd memory; 0, 1 when absent, -1 on error. */
+int pubdir_read(const char *out, const char *rel, unsigned char **data, size_t *len, char *err,
+		size_t errlen);
+
+
+/* Take the publication directory's lock (<out>/.lock, flock): one publisher
+ * at a time. Returns the descriptor to pass to pubdir_unlock, -1 with a
+ * message when another publisher holds it. */
+int pubdir_lock(const char *out, char *err, size_t errlen);
+void pubdir_unlock(int fd);
+
+/* Remove temp files a killed publisher left behind (called under the lock). */
+void pubdir_remove_stale_temps(const char *out);
+
+#endif

@@ -1,0 +1,282 @@
+/* One publication run (see publish.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <jansson.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "publisher/certinfo.h"
+#include "publisher/publish.h"
+#include "publisher/pubdir.h"
+#include "publisher/self_check.h"
+#include "publisher/status.h"
+#include "publisher/xades.h"
+
+struct built_list {
+	xmlChar *xml;
+	int len;
+	struct db_publication pub;
+};
+
+static void format_utc(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int64_t last_sequence(const struct db_snapshot *snap, const char *out,
+			     enum publisher_list list)
+{
+	/* The directory may be ahead of the registry after a crash between
+	 * writing an archive and recording it: never reuse its number. */
+	int64_t from_db = snap->has_last[list] ? snap->last[list].sequence : 0;
+	int64_t from_dir = pubdir_highest_sequence(out, publisher_list_name(list));
+	return from_db > from_dir ? from_db : from_dir;
+}
+
+static enum publish_status build_one(const struct db_snapshot *snap,
+				     const struct publish_config *cfg, enum publisher_list list,
+				     int64_t now, struct built_list *b, char *err, size_t errlen)
+{
+	unsigned char *signer_der = NULL;
+	int signer_len = i2d_X509(cfg->signer->cert, &signer_der);
+	int64_t last = last_sequence(snap, cfg->out, list);
+	struct list_params p = {
+		.list = list, .sequence = last + 1, .issued = now,
+		.next_update = now + (int64_t)cfg->next_update_days * 86400,
+		.base_url = cfg->base_url, .signer_der = signer_der,
+		.signer_der_len = signer_len > 0 ? (size_t)signer_len : 0,
+	};
+	xmlDocPtr doc = NULL;
+	char why[512] = "";
+	enum publish_status rc = PUBLISH_REFUSED;
+	if (list_build(snap, &p, &doc, why, sizeof why) < 0 ||
+	    xades_sign(doc, cfg->signer, now, why, sizeof why) < 0)
+		goto done;
+	xmlDocDumpMemoryEnc(doc, &b->xml, &b->len, "UTF-8");
+	if (!b->xml) {
+		snprintf(why, sizeof why, "cannot serialize the list");
+		goto done;
+	}
+	if (publisher_self_check(b->xml, (size_t)b->len, cfg->signer->cert, last, now, why,
+				 sizeof why) < 0)
+		goto done;
+	snprintf(b->pub.list, sizeof b->pub.list, "%s", publisher_list_name(list));
+	b->pub.sequence = p.sequence;
+	b->pub.issued = now;
+	b->pub.next_update = p.next_update;
+	certinfo_sha256_hex(b->xml, (size_t)b->len, b->pub.sha256);
+	rc = PUBLISH_OK;
+done:
+	if (rc != PUBLISH_OK)
+		snprintf(err, errlen, "%s list: %s", publisher_list_name(list), why);
+	xmlFreeDoc(doc);
+	OPENSSL_free(signer_der);
+	return rc;
+}
+
+char *publisher_roots_pem(const struct db_snapshot *snap, int64_t now, size_t *len)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	if (!bio)
+		return NULL;
+	for (size_t i = 0; i < snap->tsp_count; i++) {
+		const struct db_tsp *tsp = &snap->tsps[i];
+		if (!list_includes_tsp(PUBLISHER_ROOTS, tsp->kind))
+			continue;
+		for (size_t j = 0; j < tsp->service_count; j++) {
+			const struct db_service *s = &tsp->services[j];
+			long k = status_index_at(s, now);
+			if (k < 0 || s->timeline[k].status != DB_STATUS_GRANTED)
+				continue;
+			const unsigned char *p = s->cert_der;
+			X509 *cert = d2i_X509(NULL, &p, (long)s->cert_der_len);
+			if (cert) {
+				PEM_write_bio_X509(bio, cert);
+				X509_free(cert);
+			}
+		}
+	}
+	char *data;
+	long n = BIO_get_mem_data(bio, &data);
+	char *out = malloc((size_t)n + 1);
+	if (out) {
+		memcpy(out, data, (size_t)n);
+		out[n] = '\0';
+		*len = (size_t)n;
+	}
+	BIO_free(bio);
+	return out;
+}
+
+static json_t *load_index(const char *out, char *err, size_t errlen)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int r = pubdir_read(out, "index.json", &data, &len, err, errlen);
+	if (r < 0)
+		return NULL;
+	json_t *index = NULL;
+	if (r == 0) {
+		json_error_t jerr;
+		index = json_loadb((const char *)data, len, 0, &jerr);
+		free(data);
+		if (!index || !json_is_object(json_object_get(index, "lists"))) {
+			json_decref(index);
+			snprintf(err, errlen, "%s/index.json is not a vntl index (%s)", out, jerr.text);
+			return NULL;
+		}
+		return index;
+	}
+	index = json_pack("{s:i, s:{}, s:{}}", "format", 1, "lists", "files");
+	return index;
+}
+
+static void index_set_list(json_t *index, const struct publish_config *cfg,
+			   const struct built_list *b)
+{
+	char issued[32], next[32], path[64], url[1024];
+	format_utc(b->pub.issued, issued);
+	format_utc(b->pub.next_update, next);
+	snprintf(path, sizeof path, "%s/%lld.xml", b->pub.list, (long long)b->pub.sequence);
+	size_t n = strlen(cfg->base_url);
+	snprintf(url, sizeof url, "%s%s%s.xml", cfg->base_url,
+		 n && cfg->base_url[n - 1] == '/' ? "" : "/", b->pub.list);
+	json_object_set_new(json_object_get(index, "lists"), b->pub.list,
+			    json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s}", "sequence",
+				      (json_int_t)b->pub.sequence, "sha256", b->pub.sha256, "size",
+				      (json_int_t)b->len, "issued", issued, "next_update", next,
+				      "path", path, "url", url));
+}
+
+static enum publish_status write_archives(const struct publish_config *cfg,
+					  const struct db_snapshot *snap, struct built_list *built,
+					  unsigned lists, char *err, size_t errlen)
+{
+	if (pubdir_write_certs(cfg->out, snap, err, errlen) < 0)
+		return PUBLISH_IO;
+	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++) {
+		if (!(lists & PUBLISH_MASK(l)))
+			continue;
+		char rel[64];
+		snprintf(rel, sizeof rel, "%s/%lld.xml", built[l].pub.list, (long long)built[l].pub.sequence);
+		if (pubdir_write_immutable(cfg->out, rel, built[l].xml, (size_t)built[l].len, err, errlen) < 0)
+			return PUBLISH_IO;
+	}
+	return PUBLISH_OK;
+}
+
+static enum publish_status write_current(const struct publish_config *cfg,
+					 const struct db_snapshot *snap, struct built_list *built,
+					 unsigned lists, int64_t now, char *err, size_t errlen)
+{
+	json_t *index = load_index(cfg->out, err, errlen);
+	if (!index)
+		return PUBLISH_IO;
+	enum publish_status rc = PUBLISH_IO;
+	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++) {
+		if (!(lists & PUBLISH_MASK(l)))
+			continue;
+		char rel[64];
+		snprintf(rel, sizeof rel, "%s.xml", built[l].pub.list);
+		if (pubdir_write(cfg->out, rel, built[l].xml, (size_t)built[l].len, err, errlen) < 0)
+			goto done;
+		index_set_list(index, cfg, &built[l]);
+	}
+	if (lists & PUBLISH_MASK(PUBLISHER_ROOTS)) {
+		size_t pem_len = 0;
+		char *pem = publisher_roots_pem(snap, now, &pem_len);
+		char sha[65];
+		if (!pem || pubdir_write(cfg->out, "roots.pem", pem, pem_len, err, errlen) < 0) {
+			free(pem);
+			goto done;
+		}
+		certinfo_sha256_hex((unsigned char *)pem, pem_len, sha);
+		free(pem);
+		json_t *files = json_object_get(index, "files");
+		if (!json_is_object(files)) {
+			files = json_object();
+			json_object_set_new(index, "files", files);
+		}
+		json_object_set_new(files, "roots.pem",
+				    json_pack("{s:s, s:I}", "sha256", sha, "size", (json_int_t)pem_len));
+	}
+	char *text = json_dumps(index, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (text && pubdir_write(cfg->out, "index.json", text, strlen(text), err, errlen) == 0)
+		rc = PUBLISH_OK;
+	free(text);
+done:
+	json_decref(index);
+	return rc;
+}
+
+enum publish_status publisher_publish(const struct db_snapshot *snap,
+				      const struct publish_config *cfg, unsigned lists, int64_t now,
+				      publish_record_fn record, void *record_ctx,
+				      struct publish_outcome *outcome, char *err, size_t errlen)
+{
+	struct built_list built[PUBLISHER_LIST_COUNT];
+	memset(built, 0, sizeof built);
+	memset(outcome, 0, sizeof *outcome);
+	if (cfg->next_update_days < 1 || cfg->next_update_days > 183) {
+		snprintf(err, errlen, "publish.next_update_days must be 1..183 (TS 119 612: at most 6 months)");
+		return PUBLISH_REFUSED;
+	}
+	if (pubdir_prepare(cfg->out, err, errlen) < 0)
+		return PUBLISH_IO;
+	int lock = pubdir_lock(cfg->out, err, errlen);
+	if (lock < 0)
+		return PUBLISH_IO;
+	pubdir_remove_stale_temps(cfg->out);
+	enum publish_status rc = PUBLISH_OK;
+	for (int l = 0; l < PUBLISHER_LIST_COUNT && rc == PUBLISH_OK; l++)
+		if (lists & PUBLISH_MASK(l))
+			rc = build_one(snap, cfg, (enum publisher_list)l, now, &built[l], err, errlen);
+	if (rc == PUBLISH_OK)
+		rc = write_archives(cfg, snap, built, lists, err, errlen);
+	for (int l = 0; l < PUBLISHER_LIST_COUNT && rc == PUBLISH_OK; l++) {
+		if (!(lists & PUBLISH_MASK(l)) || !record)
+			continue;
+		char why[512] = "";
+		int r = record(record_ctx, &built[l].pub, why, sizeof why);
+		if (r != 0) {
+			snprintf(err, errlen, "%s list: %s the publication: %s", built[l].pub.list,
+				 r > 0 ? "the registry refused" : "cannot record", why);
+			rc = r > 0 ? PUBLISH_REFUSED : PUBLISH_IO;
+		}
+	}
+	if (rc == PUBLISH_OK)
+		rc = write_current(cfg, snap, built, lists, now, err, errlen);
+	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++) {
+		if (rc == PUBLISH_OK && (lists & PUBLISH_MASK(l))) {
+			outcome->published[l] = 1;
+			outcome->pub[l] = built[l].pub;
+		}
+		xmlFree(built[l].xml);
+	}
+	pubdir_unlock(lock);
+	return rc;
+}
+
+int publisher_list_due(const struct db_snapshot *snap, enum publisher_list list, int64_t now,
+		       int64_t margin)
+{
+	if (!snap->has_last[list])
+		return 1;
+	const struct db_publication *last = &snap->last[list];
+	if (last->next_update - now <= margin)
+		return 1;
+	for (size_t i = 0; i < snap->tsp_count; i++) {
+		const struct db_tsp *tsp = &snap->tsps[i];
+		if (!list_includes_tsp(list, tsp->kind))
+			continue;
+		for (size_t j = 0; j < tsp->service_count; j++)
+			if (status_change_due(&tsp->services[j], last->issued, now))
+				return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,173 @@
+/* `vntl publish` (see publish_cmd.h and README.md, "Publisher"). */
+#include <stdio.h>
+#include <string.h>
+
+#include "db/config.h"
+#include "db/publication.h"
+#include "db/snapshot.h"
+#include "publisher/publish.h"
+#include "publisher/publish_cmd.h"
+#include "publisher/signer.h"
+#include "publisher/xades.h"
+
+static const char USAGE[] =
+	"usage: vntl publish [--list roots|foreign|pointer|all] [--if-due]\n"
+	"  Build, sign, self-check and publish the trust lists into publish.out.\n"
+	"  --list    which list (default all)\n"
+	"  --if-due  only the lists whose NextUpdate is within publish.due_days or\n"
+	"            that a dated status change made out of date (for cron)\n";
+
+struct options {
+	unsigned lists;
+	int if_due;
+};
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	o->lists = PUBLISH_ALL;
+	o->if_due = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--if-due") == 0) {
+			o->if_due = 1;
+		} else if (strcmp(argv[i], "--list") == 0 && i + 1 < argc) {
+			enum publisher_list l;
+			const char *name = argv[++i];
+			if (strcmp(name, "all") == 0)
+				o->lists = PUBLISH_ALL;
+			else if (publisher_list_from_name(name, &l) == 0)
+				o->lists = PUBLISH_MASK(l);
+			else {
+				fprintf(stderr, "vntl: error: unknown list '%s' (roots, foreign, pointer, all)\n", name);
+				return -1;
+			}
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			fputs(USAGE, stdout);
+			return 1;
+		} else {
+			fprintf(stderr, "vntl: error: unknown option '%s'\n%s", argv[i], USAGE);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int record_publication(void *ctx, const struct db_publication *pub, char *err, size_t errlen)
+{
+	return db_publication_record(ctx, pub, err, errlen);
+}
+
+struct settings {
+	const char *out, *base_url, *key, *cert, *pass_file, *digest;
+	long next_update_days, due_days;
+};
+
+static int read_settings(const struct vntl_config *cfg, struct settings *s, char *err, size_t errlen)
+{
+	s->out = vntl_config_get(cfg, "publish.out", "/var/lib/vntl/public");
+	s->base_url = vntl_config_get(cfg, "publish.base_url", "https://localhost:8443");
+	s->key = vntl_config_get(cfg, "publish.key", NULL);
+	s->cert = vntl_config_get(cfg, "publish.cert", NULL);
+	s->pass_file = vntl_config_get(cfg, "publish.key_pass_file", NULL);
+	s->digest = vntl_config_get(cfg, "publish.digest", "sha256");
+	if (vntl_config_get_long(cfg, "publish.next_update_days", 30, 1, 183, &s->next_update_days,
+				 err, errlen) < 0 ||
+	    vntl_config_get_long(cfg, "publish.due_days", 7, 0, 183, &s->due_days, err, errlen) < 0)
+		return -1;
+	if (s->due_days >= s->next_update_days) {
+		snprintf(err, errlen, "publish.due_days (%ld) must be less than publish.next_update_days (%ld)",
+			 s->due_days, s->next_update_days);
+		return -1;
+	}
+	return 0;
+}
+
+static struct publisher_signer *open_signer(const struct settings *s, int *exit_code)
+{
+	char err[512] = "";
+	char *pass = NULL;
+	struct publisher_signer *signer = NULL;
+	if (publisher_read_passphrase(s->pass_file, PUBLISH_PASS_ENV, &pass, err, sizeof err) < 0) {
+		*exit_code = PUBLISH_IO;
+	} else if (publisher_signer_open_pem(s->key, s->cert, pass, s->digest, &signer, err,
+					     sizeof err) < 0) {
+		*exit_code = PUBLISH_REFUSED;
+	}
+	publisher_passphrase_free(pass);
+	if (!signer)
+		fprintf(stderr, "vntl: error: event=publish-refused reason=\"%s\"\n", err);
+	else if (signer->warning)
+		fprintf(stderr, "vntl: warning: event=weak-signing-key key=%s reason=\"%s\"\n",
+			signer->key_desc, signer->warning);
+	return signer;
+}
+
+static unsigned due_lists(const struct db_snapshot *snap, unsigned wanted, int64_t now, long due_days)
+{
+	unsigned due = 0;
+	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++)
+		if ((wanted & PUBLISH_MASK(l)) &&
+		    publisher_list_due(snap, (enum publisher_list)l, now, (int64_t)due_days * 86400))
+			due |= PUBLISH_MASK(l);
+	return due;
+}
+
+static void report(const struct publish_outcome *o)
+{
+	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++) {
+		if (!o->published[l])
+			continue;
+		const struct db_publication *p = &o->pub[l];
+		printf("published %s sequence %lld sha256 %s\n", p->list, (long long)p->sequence, p->sha256);
+		fprintf(stderr, "vntl: info: event=published list=%s sequence=%lld sha256=%s\n", p->list,
+			(long long)p->sequence, p->sha256);
+	}
+}
+
+int publisher_command_run(const struct vntl_config *config, struct db *db, int argc, char **argv)
+{
+	struct options o;
+	int parsed = parse_options(argc, argv, &o);
+	if (parsed != 0)
+		return parsed > 0 ? 0 : 2;
+	struct settings s;
+	char err[1024] = "";
+	if (read_settings(config, &s, err, sizeof err) < 0) {
+		fprintf(stderr, "vntl: error: event=publish-refused reason=\"%s\"\n", err);
+		return 2;
+	}
+	if (publisher_crypto_init() < 0) {
+		fprintf(stderr, "vntl: error: cannot start xmlsec\n");
+		return 3;
+	}
+	int code = PUBLISH_OK;
+	struct db_snapshot *snap = NULL;
+	struct publisher_signer *signer = open_signer(&s, &code);
+	if (!signer)
+		goto done;
+	if (db_snapshot_load(db, &snap, err, sizeof err) != 0) {
+		fprintf(stderr, "vntl: error: event=publish-failed reason=\"%s\"\n", err);
+		code = PUBLISH_IO;
+		goto done;
+	}
+	int64_t now = snap->taken_at;
+	unsigned lists = o.if_due ? due_lists(snap, o.lists, now, s.due_days) : o.lists;
+	if (lists == 0) {
+		printf("nothing due\n");
+		goto done;
+	}
+	struct publish_config pc = {.out = s.out, .base_url = s.base_url,
+				    .next_update_days = (int)s.next_update_days, .signer = signer};
+	struct publish_outcome outcome;
+	code = (int)publisher_publish(snap, &pc, lists, now, record_publication, db, &outcome, err,
+				      sizeof err);
+	if (code != PUBLISH_OK)
+		fprintf(stderr, "vntl: error: event=publish-%s reason=\"%s\"\n",
+			code == PUBLISH_REFUSED ? "refused" : "failed", err);
+	else
+		report(&outcome);
+done:
+	db_snapshot_free(snap);
+	publisher_signer_free(signer);
+	publisher_crypto_shutdown();
+	return code;
+}

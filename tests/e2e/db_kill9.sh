@@ -1,0 +1,67 @@
+#!/bin/sh
+# kill -9 at random moments while a change is being applied. After every
+# kill the registry must open, pass PRAGMA integrity_check and
+# `vntl audit verify`, and hold the change wholly (applied + history +
+# service status + audit entry) or not at all (still pending, none of them).
+#   VNTL_KILL9_ITERATIONS overrides the count (scripts/soak-db.sh uses it).
+. "$VNTL_SRC/tests/lib/db_e2e.sh"
+
+iterations=${VNTL_KILL9_ITERATIONS:-200}
+[ "${VNTL_SAN:-0}" = 1 ] && [ -z "${VNTL_KILL9_ITERATIONS:-}" ] && iterations=60
+make_registry
+expect 0 "$V" --as olga cert import --tsp 3 --decision "QĐ 1" "$PKI/pem/ca-cmc-ca-2025.pem"
+
+rnd() { echo $(( $(od -An -N2 -tu2 /dev/urandom) % $1 )); }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# Calibrate: how long does one whole approve take on this machine and build
+# (a sanitizer build starts much slower)? Kills are spread over 0..1.3x that.
+expect 0 "$V" --as olga change propose --service 1 --status suspended --reason calibrate --decision "QĐ 0"
+t0=$(now_ms)
+VNTL_TEST_APPLY_PAUSE_MS=3 "$V" --as anh change approve 1 >/dev/null || fail "calibration approve"
+span=$(( ($(now_ms) - t0) * 13 / 10 ))
+[ $span -ge 5 ] || span=5
+
+# Every way a change could be half-applied, counted; 0 means consistent.
+CONSISTENCY="
+SELECT
+ (SELECT count(*) FROM change_request r WHERE r.state = 'applied' AND
+    (NOT EXISTS (SELECT 1 FROM status_history h WHERE h.change_id = r.id) OR
+     NOT EXISTS (SELECT 1 FROM audit a WHERE a.action = 'change.apply' AND a.object = 'change:' || r.id)))
+ + (SELECT count(*) FROM change_request r WHERE r.state = 'pending' AND
+    (EXISTS (SELECT 1 FROM status_history h WHERE h.change_id = r.id) OR
+     EXISTS (SELECT 1 FROM audit a WHERE a.action = 'change.apply' AND a.object = 'change:' || r.id)))
+ + (SELECT count(*) FROM service s WHERE s.status <>
+    (SELECT h.status FROM status_history h WHERE h.service_id = s.id ORDER BY h.effective DESC, h.id DESC LIMIT 1))
+ + (SELECT count(*) FROM audit_head WHERE last_id <> (SELECT max(id) FROM audit));"
+
+i=0; applied=0; survived=0; pending=""; status=suspended
+while [ $i -lt $iterations ]; do
+	if [ -z "$pending" ]; then
+		if [ $status = recognised ]; then next=suspended; else next=recognised; fi
+		expect 0 "$V" --as olga change propose --service 1 --status $next --reason "kill test $i" --decision "QĐ $i"
+		pending=$(echo "$OUT" | sed -n 's/^change \([0-9]*\) proposed.*/\1/p')
+	fi
+	VNTL_TEST_APPLY_PAUSE_MS=$(rnd 6) "$V" --as anh change approve "$pending" >/dev/null 2>&1 &
+	pid=$!
+	delay=$(rnd $span)
+	sleep "$((delay / 1000)).$(printf %03d $((delay % 1000)))"
+	kill -9 $pid 2>/dev/null
+	wait $pid 2>/dev/null
+
+	[ "$(sqlite3 "$VNTL_DB" "PRAGMA integrity_check")" = ok ] || fail "iteration $i: integrity_check"
+	bad=$(sqlite3 "$VNTL_DB" "$CONSISTENCY") || fail "iteration $i: cannot query"
+	[ "$bad" = 0 ] || fail "iteration $i: $bad half-applied records"
+	expect 0 "$V" --as an audit verify
+	state=$(sqlite3 "$VNTL_DB" "SELECT state FROM change_request WHERE id = $pending")
+	if [ "$state" = applied ]; then
+		applied=$((applied + 1)); status=$next; pending=""
+	else
+		[ "$state" = pending ] || fail "iteration $i: change $pending is $state"
+		survived=$((survived + 1))
+	fi
+	i=$((i + 1))
+done
+echo "db_kill9: kills spread over 0..${span} ms; $iterations kills: $applied landed after commit, $survived before (change left pending)"
+# Both outcomes must have happened, or the kills did not hit the window.
+[ $applied -gt 0 ] && [ $survived -gt 0 ] || fail "kills never landed on both sides of the commit"

@@ -1,0 +1,55 @@
+/* Test helpers for the publisher: an in-memory demo PKI, hand-built registry
+ * snapshots (until and besides db_snapshot_load), signing keys on disk. */
+#ifndef VNTL_TESTS_PUBLISHER_FIXTURE_H
+#define VNTL_TESTS_PUBLISHER_FIXTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "db/snapshot.h"
+
+/* A key pair: EC "P-256"/"P-384" or RSA of `bits` (curve NULL). */
+EVP_PKEY *pf_key(const char *curve, int bits);
+
+/* A certificate for `key`, issued by (issuer, issuer_key) or self-signed when
+ * issuer is NULL; CA or end-entity (digitalSignature+nonRepudiation). */
+X509 *pf_cert(EVP_PKEY *key, const char *cn, long serial, X509 *issuer, EVP_PKEY *issuer_key,
+	      int is_ca, int64_t not_before, int64_t not_after);
+
+/* DER of a certificate into malloc'd memory. */
+unsigned char *pf_der(X509 *cert, size_t *len);
+
+/* The snapshot of a small registry at time `now`:
+ *  NEAC (1 root, granted), government CA (1 root, granted),
+ *  public CA "Demo Public CA A" (2 certificates: one granted, one granted then
+ *  withdrawn 10 days ago), public CA "B" (1 granted, withdrawn in 5 days),
+ *  foreign provider (1 recognised, 1 recognised -> suspended -> recognised).
+ * Every service has a certificate signed by one CA. */
+struct db_snapshot *pf_snapshot(int64_t now);
+
+/* A snapshot with one foreign provider and `n` recognised certificates
+ * (bench and scale tests). */
+struct db_snapshot *pf_snapshot_foreign(int64_t now, size_t n);
+
+/* Free a snapshot built by these helpers (field by field, like the
+ * registry's db_snapshot_free will). */
+void pf_snapshot_free(struct db_snapshot *snap);
+
+/* Find a service by id in a snapshot (NULL if none). */
+struct db_service *pf_service(struct db_snapshot *snap, int64_t id);
+
+/* Append a status to a service's timeline (must be the newest). */
+void pf_add_status(struct db_service *svc, enum db_status status, int64_t effective,
+		   const char *decision);
+
+/* Write `key` (PKCS#8 PEM, encrypted with `pass` when not NULL) and `cert`
+ * (PEM) to dir/name.key and dir/name.pem. Returns 0 or -1. */
+int pf_write_signer(const char *dir, const char *name, EVP_PKEY *key, X509 *cert,
+		    const char *pass);
+
+/* $VNTL_TMP or /tmp. */
+const char *pf_tmpdir(void);
+
+#endif

@@ -1,0 +1,382 @@
+/* Publication: the directory layout and index.json of the README contract,
+ * sequence numbers, immutable archives, refusals that touch nothing.
+ *
+ * With arguments it is also the driver of the e2e tests until and besides
+ * `vntl publish`: publishes a hand-built snapshot into a directory.
+ *   test_publisher_publish publish OUT KEY.pem CERT.pem   (exit 0/1/3) */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "publisher/certinfo.h"
+#include "publisher/pubdir.h"
+#include "publisher/publish.h"
+#include "publisher/signer.h"
+#include "publisher/xades.h"
+#include "tests/lib/publisher_fixture.h"
+
+static int64_t now;
+
+struct fixture {
+	struct db_snapshot *snap;
+	struct publisher_signer *signer;
+	struct publish_config cfg;
+	char out[4200];
+	char dir[4000];
+};
+
+static struct publisher_signer *make_signer(const char *dir, const char *name, int64_t not_after)
+{
+	EVP_PKEY *key = pf_key("P-256", 0);
+	X509 *cert = pf_cert(key, "DEMO NEAC list signer", 3, NULL, NULL, 0, now - 86400 * 30, not_after);
+	assert_int_equal(pf_write_signer(dir, name, key, cert, NULL), 0);
+	EVP_PKEY_free(key);
+	X509_free(cert);
+	char kp[4200], cp[4200], err[512] = "";
+	snprintf(kp, sizeof kp, "%s/%s.key", dir, name);
+	snprintf(cp, sizeof cp, "%s/%s.pem", dir, name);
+	struct publisher_signer *s = NULL;
+	if (publisher_signer_open_pem(kp, cp, NULL, NULL, &s, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	return s;
+}
+
+static int setup(void **state)
+{
+	static int counter;
+	assert_int_equal(publisher_crypto_init(), 0);
+	now = (int64_t)time(NULL);
+	struct fixture *f = calloc(1, sizeof *f);
+	snprintf(f->dir, sizeof f->dir, "%s", pf_tmpdir());
+	snprintf(f->out, sizeof f->out, "%s/pub%d", f->dir, ++counter);
+	f->snap = pf_snapshot(now);
+	f->signer = make_signer(f->dir, "signer", now + 86400 * 365);
+	f->cfg = (struct publish_config){.out = f->out, .base_url = "https://tl.example.vn",
+					 .next_update_days = 30, .signer = f->signer};
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	publisher_signer_free(f->signer);
+	pf_snapshot_free(f->snap);
+	free(f);
+	publisher_crypto_shutdown();
+	return 0;
+}
+
+static enum publish_status publish(struct fixture *f, unsigned lists, int64_t t, char *err)
+{
+	struct publish_outcome outcome;
+	return publisher_publish(f->snap, &f->cfg, lists, t, NULL, NULL, &outcome, err, 512);
+}
+
+static char *slurp(const char *out, const char *rel, size_t *len)
+{
+	unsigned char *data = NULL;
+	char err[512];
+	if (pubdir_read(out, rel, &data, len, err, sizeof err) != 0)
+		return NULL;
+	char *s = realloc(data, *len + 1);
+	s[*len] = '\0';
+	return s;
+}
+
+static json_t *index_json(struct fixture *f)
+{
+	size_t len;
+	char *text = slurp(f->out, "index.json", &len);
+	assert_non_null(text);
+	json_t *j = json_loads(text, 0, NULL);
+	free(text);
+	assert_non_null(j);
+	return j;
+}
+
+static void assert_list_consistent(struct fixture *f, json_t *index, const char *list, long long seq)
+{
+	json_t *entry = json_object_get(json_object_get(index, "lists"), list);
+	assert_non_null(entry);
+	assert_int_equal(json_integer_value(json_object_get(entry, "sequence")), seq);
+	const char *path = json_string_value(json_object_get(entry, "path"));
+	char expected_path[64];
+	snprintf(expected_path, sizeof expected_path, "%s/%lld.xml", list, seq);
+	assert_string_equal(path, expected_path);
+	size_t len, cur_len;
+	char *archived = slurp(f->out, path, &len);
+	char cur[64];
+	snprintf(cur, sizeof cur, "%s.xml", list);
+	char *current = slurp(f->out, cur, &cur_len);
+	assert_non_null(archived);
+	assert_non_null(current);
+	assert_int_equal(len, cur_len);
+	assert_memory_equal(archived, current, len);
+	char sha[65];
+	certinfo_sha256_hex((unsigned char *)archived, len, sha);
+	assert_string_equal(json_string_value(json_object_get(entry, "sha256")), sha);
+	assert_int_equal(json_integer_value(json_object_get(entry, "size")), len);
+	char url[128];
+	snprintf(url, sizeof url, "https://tl.example.vn/%s.xml", list);
+	assert_string_equal(json_string_value(json_object_get(entry, "url")), url);
+	free(archived);
+	free(current);
+}
+
+static int count_pem(const char *pem)
+{
+	int n = 0;
+	for (const char *p = pem; (p = strstr(p, "BEGIN CERTIFICATE")); p++)
+		n++;
+	return n;
+}
+
+static void publishes_the_layout_of_the_contract(void **state)
+{
+	struct fixture *f = *state;
+	char err[512] = "";
+	if (publish(f, PUBLISH_ALL, now, err) != PUBLISH_OK)
+		fail_msg("%s", err);
+	json_t *index = index_json(f);
+	assert_int_equal(json_integer_value(json_object_get(index, "format")), 1);
+	assert_list_consistent(f, index, "roots", 1);
+	assert_list_consistent(f, index, "foreign", 1);
+	assert_list_consistent(f, index, "pointer", 1);
+	size_t pem_len;
+	char *pem = slurp(f->out, "roots.pem", &pem_len);
+	assert_non_null(pem);
+	/* NEAC root, government root, A1, B1 granted; A2 withdrawn */
+	assert_int_equal(count_pem(pem), 4);
+	char sha[65];
+	certinfo_sha256_hex((unsigned char *)pem, pem_len, sha);
+	json_t *file = json_object_get(json_object_get(index, "files"), "roots.pem");
+	assert_string_equal(json_string_value(json_object_get(file, "sha256")), sha);
+	free(pem);
+	/* every certificate of the registry as DER, named by its SHA-256 */
+	for (size_t i = 0; i < f->snap->tsp_count; i++) {
+		for (size_t j = 0; j < f->snap->tsps[i].service_count; j++) {
+			const struct db_service *s = &f->snap->tsps[i].services[j];
+			char rel[128];
+			snprintf(rel, sizeof rel, "certs/%s.cer", s->cert_sha256);
+			size_t len;
+			char *der = slurp(f->out, rel, &len);
+			assert_non_null(der);
+			assert_int_equal(len, s->cert_der_len);
+			assert_memory_equal(der, s->cert_der, len);
+			free(der);
+		}
+	}
+	json_decref(index);
+}
+
+static void republishing_increments_and_keeps_the_archive(void **state)
+{
+	struct fixture *f = *state;
+	char err[512] = "";
+	assert_int_equal(publish(f, PUBLISH_ALL, now, err), PUBLISH_OK);
+	size_t len1;
+	char *first = slurp(f->out, "roots/1.xml", &len1);
+	/* withdrawal of B1 takes effect in 5 days: publish then */
+	assert_int_equal(publish(f, PUBLISH_MASK(PUBLISHER_ROOTS), now + 6 * 86400, err), PUBLISH_OK);
+	json_t *index = index_json(f);
+	assert_list_consistent(f, index, "roots", 2);
+	assert_list_consistent(f, index, "foreign", 1); /* untouched entry kept */
+	size_t len1b;
+	char *again = slurp(f->out, "roots/1.xml", &len1b);
+	assert_int_equal(len1, len1b);
+	assert_memory_equal(first, again, len1);
+	size_t pem_len;
+	char *pem = slurp(f->out, "roots.pem", &pem_len);
+	assert_int_equal(count_pem(pem), 3);
+	free(pem);
+	free(first);
+	free(again);
+	json_decref(index);
+}
+
+static void snapshot_files(const char *out, char *buf, size_t n)
+{
+	char cmd[4400];
+	snprintf(cmd, sizeof cmd, "cd '%s' && find . -type f ! -name .lock -exec sha256sum {} + | sort", out);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t got = fread(buf, 1, n - 1, p);
+	buf[got] = '\0';
+	pclose(p);
+}
+
+static void refused_publication_touches_nothing(void **state)
+{
+	struct fixture *f = *state;
+	char err[512] = "";
+	assert_int_equal(publish(f, PUBLISH_ALL, now, err), PUBLISH_OK);
+	static char before[1 << 16], after[1 << 16];
+	snapshot_files(f->out, before, sizeof before);
+
+	/* signer certificate expired at signing time: the self-check refuses */
+	struct publisher_signer *expired = make_signer(f->dir, "expired", now - 3600);
+	f->cfg.signer = expired;
+	assert_int_equal(publish(f, PUBLISH_ALL, now, err), PUBLISH_REFUSED);
+	assert_non_null(strstr(err, "outside the signer certificate's validity"));
+	f->cfg.signer = f->signer;
+	publisher_signer_free(expired);
+
+	/* NextUpdate beyond six months */
+	f->cfg.next_update_days = 200;
+	assert_int_equal(publish(f, PUBLISH_ALL, now, err), PUBLISH_REFUSED);
+	assert_non_null(strstr(err, "next_update_days"));
+	f->cfg.next_update_days = 30;
+
+	/* bad registry data */
+	pf_service(f->snap, 502)->timeline[0].effective = now + 86400 * 400;
+	assert_int_equal(publish(f, PUBLISH_ALL, now, err), PUBLISH_REFUSED);
+	assert_non_null(strstr(err, "foreign list: service 502"));
+
+	snapshot_files(f->out, after, sizeof after);
+	assert_string_equal(before, after);
+}
+
+static int refuse_record(void *ctx, const struct db_publication *pub, char *err, size_t errlen)
+{
+	(void)ctx;
+	snprintf(err, errlen, "sequence %lld is not greater than the last", (long long)pub->sequence);
+	return 1;
+}
+
+static void registry_refusal_leaves_index_and_current_files(void **state)
+{
+	struct fixture *f = *state;
+	char err[512] = "";
+	assert_int_equal(publish(f, PUBLISH_ALL, now, err), PUBLISH_OK);
+	size_t a, b;
+	char *index_before = slurp(f->out, "index.json", &a);
+	struct publish_outcome outcome;
+	assert_int_equal(publisher_publish(f->snap, &f->cfg, PUBLISH_ALL, now, refuse_record, NULL,
+					   &outcome, err, sizeof err), PUBLISH_REFUSED);
+	assert_non_null(strstr(err, "the registry refused"));
+	char *index_after = slurp(f->out, "index.json", &b);
+	assert_string_equal(index_before, index_after);
+	json_t *index = index_json(f);
+	assert_list_consistent(f, index, "roots", 1);
+	json_decref(index);
+	/* the unrecorded archive is never reused: the next number is 3 */
+	assert_int_equal(publish(f, PUBLISH_ALL, now, err), PUBLISH_OK);
+	index = index_json(f);
+	assert_list_consistent(f, index, "roots", 3);
+	json_decref(index);
+	free(index_before);
+	free(index_after);
+}
+
+static void archives_are_never_rewritten(void **state)
+{
+	struct fixture *f = *state;
+	char err[512] = "";
+	assert_int_equal(pubdir_prepare(f->out, err, sizeof err), 0);
+	assert_int_equal(pubdir_write_immutable(f->out, "roots/9.xml", "abc", 3, err, sizeof err), 0);
+	assert_int_equal(pubdir_write_immutable(f->out, "roots/9.xml", "abc", 3, err, sizeof err), 0);
+	assert_int_equal(pubdir_write_immutable(f->out, "roots/9.xml", "abd", 3, err, sizeof err), -1);
+	assert_non_null(strstr(err, "never rewritten"));
+	size_t len;
+	char *s = slurp(f->out, "roots/9.xml", &len);
+	assert_string_equal(s, "abc");
+	free(s);
+	assert_int_equal(pubdir_highest_sequence(f->out, "roots"), 9);
+}
+
+static void one_publisher_at_a_time(void **state)
+{
+	struct fixture *f = *state;
+	char err[512] = "";
+	assert_int_equal(pubdir_prepare(f->out, err, sizeof err), 0);
+	int held = pubdir_lock(f->out, err, sizeof err);
+	assert_true(held >= 0);
+	pid_t pid = fork();
+	if (pid == 0) /* flock is per open file description: try from another process */
+		_exit(pubdir_lock(f->out, err, sizeof err) < 0 ? 0 : 1);
+	int status;
+	waitpid(pid, &status, 0);
+	assert_int_equal(WEXITSTATUS(status), 0);
+	pubdir_unlock(held);
+}
+
+static void due_when_near_next_update_or_a_change_took_effect(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(publisher_list_due(f->snap, PUBLISHER_ROOTS, now, 86400), 1); /* never published */
+	for (int l = 0; l < 3; l++) {
+		f->snap->has_last[l] = 1;
+		f->snap->last[l].issued = now;
+		f->snap->last[l].next_update = now + 30 * 86400;
+	}
+	assert_int_equal(publisher_list_due(f->snap, PUBLISHER_ROOTS, now + 86400, 7 * 86400), 0);
+	assert_int_equal(publisher_list_due(f->snap, PUBLISHER_ROOTS, now + 24 * 86400, 7 * 86400), 1);
+	/* B1's withdrawal (in 5 days) makes roots due, not foreign */
+	assert_int_equal(publisher_list_due(f->snap, PUBLISHER_ROOTS, now + 5 * 86400, 7 * 86400), 1);
+	assert_int_equal(publisher_list_due(f->snap, PUBLISHER_FOREIGN, now + 5 * 86400, 7 * 86400), 0);
+}
+
+static int run_unit_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(publishes_the_layout_of_the_contract, setup, teardown),
+		cmocka_unit_test_setup_teardown(republishing_increments_and_keeps_the_archive, setup, teardown),
+		cmocka_unit_test_setup_teardown(refused_publication_touches_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(registry_refusal_leaves_index_and_current_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(archives_are_never_rewritten, setup, teardown),
+		cmocka_unit_test_setup_teardown(one_publisher_at_a_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(due_when_near_next_update_or_a_change_took_effect, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
+
+/* Driver mode for e2e tests. */
+static int run_publish(const char *out, const char *key, const char *cert)
+{
+	char err[512] = "";
+	if (publisher_crypto_init() < 0)
+		return 3;
+	struct publisher_signer *signer = NULL;
+	if (publisher_signer_open_pem(key, cert, NULL, NULL, &signer, err, sizeof err) < 0) {
+		fprintf(stderr, "level=error event=publish-refused reason=\"%s\"\n", err);
+		return 1;
+	}
+	int64_t t = (int64_t)time(NULL);
+	struct db_snapshot *snap = pf_snapshot(t);
+	struct publish_config cfg = {.out = out, .base_url = "https://tl.example.vn",
+				     .next_update_days = 30, .signer = signer};
+	struct publish_outcome outcome;
+	enum publish_status rc = publisher_publish(snap, &cfg, PUBLISH_ALL, t, NULL, NULL, &outcome,
+						   err, sizeof err);
+	if (rc != PUBLISH_OK)
+		fprintf(stderr, "level=error event=publish-failed reason=\"%s\"\n", err);
+	else
+		for (int l = 0; l < PUBLISHER_LIST_COUNT; l++)
+			printf("published %s %lld\n", outcome.pub[l].list, (long long)outcome.pub[l].sequence);
+	pf_snapshot_free(snap);
+	publisher_signer_free(signer);
+	publisher_crypto_shutdown();
+	return (int)rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 5 && strcmp(argv[1], "publish") == 0)
+		return run_publish(argv[2], argv[3], argv[4]);
+	if (argc != 1) {
+		fprintf(stderr, "usage: %s [publish OUT KEY.pem CERT.pem]\n", argv[0]);
+		return 2;
+	}
+	return run_unit_tests();
+}

@@ -1,0 +1,165 @@
+/* libvntl's public API: argument checking, errors that name a rule, loading
+ * a real list, chain checks from several threads on one context. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "vntl.h"
+
+static const char *shared(void)
+{
+	const char *s = getenv("VNTL_SHARED");
+	return s ? s : "../shared";
+}
+
+static void path(char *out, size_t len, const char *rel)
+{
+	snprintf(out, len, "%s/%s", shared(), rel);
+}
+
+static void null_arguments_are_usage_errors(void **state)
+{
+	(void)state;
+	vntl_error err;
+	assert_int_equal(vntl_ctx_new(NULL, &err), VNTL_ERR_USAGE);
+	assert_string_equal(err.rule, "usage");
+	vntl_ctx *ctx;
+	assert_int_equal(vntl_ctx_new(&ctx, &err), VNTL_OK);
+	assert_int_equal(vntl_ctx_load_list(ctx, NULL, NULL, &err), VNTL_ERR_USAGE);
+	assert_int_equal(vntl_ctx_add_signer_file(ctx, NULL, &err), VNTL_ERR_USAGE);
+	vntl_result *res = NULL;
+	assert_int_equal(vntl_check_chain(ctx, NULL, &res, &err), VNTL_ERR_USAGE);
+	assert_null(res);
+	vntl_ctx_free(ctx);
+	vntl_ctx_free(NULL);
+}
+
+static void missing_file_names_the_file(void **state)
+{
+	(void)state;
+	vntl_ctx *ctx;
+	vntl_error err;
+	assert_int_equal(vntl_ctx_new(&ctx, &err), VNTL_OK);
+	assert_int_equal(vntl_ctx_add_signer_file(ctx, "/nonexistent/signer.pem", &err), VNTL_ERR_INPUT);
+	assert_string_equal(err.rule, "input-unreadable");
+	assert_non_null(strstr(err.reason, "/nonexistent/signer.pem"));
+	vntl_ctx_free(ctx);
+}
+
+static void real_list_loads_with_its_facts(void **state)
+{
+	(void)state;
+	char list[4096], pin[4096], xsd[4096];
+	path(list, sizeof list, "tl/samples/tl-se-2026.xml");
+	path(pin, sizeof pin, "tl/samples/pins/tl-se-2026-signer.pem");
+	path(xsd, sizeof xsd, "tl/xsd/19612-libxml2.xsd");
+	vntl_ctx *ctx;
+	vntl_error err;
+	assert_int_equal(vntl_ctx_new(&ctx, &err), VNTL_OK);
+	assert_int_equal(vntl_ctx_set_schema(ctx, xsd, &err), VNTL_OK);
+	assert_int_equal(vntl_ctx_add_signer_file(ctx, pin, &err), VNTL_OK);
+	vntl_ctx_set_list_time(ctx, 1787000000); /* 2026-08-17, before issue: refused */
+	vntl_list_info info;
+	assert_int_equal(vntl_ctx_load_list(ctx, list, &info, &err), VNTL_ERR_REFUSED);
+	assert_string_equal(err.rule, "list-not-yet-issued");
+	vntl_ctx_set_list_time(ctx, 1789000000); /* 2026-09-10 */
+	assert_int_equal(vntl_ctx_load_list(ctx, list, &info, &err), VNTL_OK);
+	assert_string_equal(info.territory, "SE");
+	assert_int_equal(info.sequence, 62);
+	assert_int_equal(info.version, 6);
+	assert_int_equal(info.services, 18);
+	assert_non_null(strstr(info.signer_subject, "PTS"));
+	vntl_ctx_free(ctx);
+}
+
+/* PKITS 4.1.1 (valid) and 4.1.2 (invalid CA signature) as a shared fixture. */
+struct chain_job {
+	const vntl_ctx *ctx;
+	const vntl_chain_request *good, *bad;
+	int wrong;
+};
+
+static void *check_many(void *arg)
+{
+	struct chain_job *job = arg;
+	for (int i = 0; i < 20; i++) {
+		vntl_result *res = NULL;
+		vntl_error err;
+		const vntl_chain_request *req = (i % 2) ? job->bad : job->good;
+		if (vntl_check_chain(job->ctx, req, &res, &err) != VNTL_OK) {
+			job->wrong++;
+			continue;
+		}
+		vntl_indication want = (i % 2) ? VNTL_FAILED : VNTL_PASSED;
+		if (res->indication != want)
+			job->wrong++;
+		vntl_result_free(res);
+	}
+	return NULL;
+}
+
+static void chains_check_in_parallel_on_one_context(void **state)
+{
+	(void)state;
+	char anchor[4096], ca[4096], ee[4096], bad_ca[4096], bad_ee[4096], crl1[4096], crl2[4096],
+	    crl3[4096];
+	path(anchor, sizeof anchor, "pkits/certs/TrustAnchorRootCertificate.crt");
+	path(ca, sizeof ca, "pkits/certs/GoodCACert.crt");
+	path(ee, sizeof ee, "pkits/certs/ValidCertificatePathTest1EE.crt");
+	path(bad_ca, sizeof bad_ca, "pkits/certs/BadSignedCACert.crt");
+	path(bad_ee, sizeof bad_ee, "pkits/certs/InvalidCASignatureTest2EE.crt");
+	path(crl1, sizeof crl1, "pkits/crls/TrustAnchorRootCRL.crl");
+	path(crl2, sizeof crl2, "pkits/crls/GoodCACRL.crl");
+	path(crl3, sizeof crl3, "pkits/crls/BadSignedCACRL.crl");
+	vntl_ctx *ctx;
+	vntl_error err;
+	assert_int_equal(vntl_ctx_new(&ctx, &err), VNTL_OK);
+	assert_int_equal(vntl_ctx_add_anchor_file(ctx, anchor, &err), VNTL_OK);
+	const char *good_untrusted[] = { ca, NULL }, *bad_untrusted[] = { bad_ca, NULL };
+	const char *crls[] = { crl1, crl2, crl3, NULL };
+	vntl_chain_request good = { .leaf_file = ee, .untrusted = good_untrusted, .crl_files = crls,
+		.at = 1302825600 /* 2011-04-15 */, .purpose = VNTL_PURPOSE_ANY,
+		.alg_policy = VNTL_ALG_POLICY_NONE };
+	vntl_chain_request bad = good;
+	bad.leaf_file = bad_ee;
+	bad.untrusted = bad_untrusted;
+
+	vntl_result *res = NULL;
+	assert_int_equal(vntl_check_chain(ctx, &good, &res, &err), VNTL_OK);
+	assert_int_equal(res->indication, VNTL_PASSED);
+	assert_int_equal(res->chain_len, 3);
+	char *json = vntl_result_to_json(res);
+	assert_non_null(json);
+	assert_non_null(strstr(json, "\"indication\": \"PASSED\""));
+	free(json);
+	vntl_result_free(res);
+
+	pthread_t threads[4];
+	struct chain_job jobs[4];
+	for (int i = 0; i < 4; i++) {
+		jobs[i] = (struct chain_job){ .ctx = ctx, .good = &good, .bad = &bad };
+		assert_int_equal(pthread_create(&threads[i], NULL, check_many, &jobs[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(threads[i], NULL);
+		assert_int_equal(jobs[i].wrong, 0);
+	}
+	vntl_ctx_free(ctx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(null_arguments_are_usage_errors),
+		cmocka_unit_test(missing_file_names_the_file),
+		cmocka_unit_test(real_list_loads_with_its_facts),
+		cmocka_unit_test(chains_check_in_parallel_on_one_context),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

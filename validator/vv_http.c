@@ -1,0 +1,82 @@
+/* Plain HTTP(S) exchanges for revocation data (OCSP requests, CRL
+ * downloads): bounded size, timeouts, TLS verification on.  Plain http is
+ * allowed here only because OCSP responses and CRLs are signed objects. */
+#include "vv_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <curl/curl.h>
+
+struct sink {
+	unsigned char *data;
+	size_t len, max;
+};
+
+static size_t on_data(char *ptr, size_t size, size_t n, void *user)
+{
+	struct sink *s = user;
+	size_t add = size * n;
+	if (s->len + add > s->max)
+		return 0;
+	unsigned char *grown = realloc(s->data, s->len + add + 1);
+	if (!grown)
+		return 0;
+	memcpy(grown + s->len, ptr, add);
+	s->data = grown;
+	s->len += add;
+	return add;
+}
+
+int vv_http_exchange(const vntl_ctx *ctx, const char *url, const unsigned char *body,
+                     size_t body_len, const char *content_type, size_t max,
+                     unsigned char **data, size_t *len, char *why, size_t why_len)
+{
+	*data = NULL;
+	*len = 0;
+	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
+		snprintf(why, why_len, "unsupported URL scheme in %.200s", url);
+		return 0;
+	}
+	CURL *curl = curl_easy_init();
+	if (!curl) {
+		snprintf(why, why_len, "curl_easy_init failed");
+		return 0;
+	}
+	struct sink s = { .max = max };
+	struct curl_slist *headers = NULL;
+	char errbuf[CURL_ERROR_SIZE] = "", ctype[128];
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (ctx->tls_ca_file)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, ctx->tls_ca_file);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 15L);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &s);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	if (body) {
+		snprintf(ctype, sizeof ctype, "Content-Type: %s", content_type);
+		headers = curl_slist_append(headers, ctype);
+		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, (const char *)body);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)body_len);
+	}
+	long code = 0;
+	CURLcode rc = curl_easy_perform(curl);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+	curl_slist_free_all(headers);
+	curl_easy_cleanup(curl);
+	if (rc != CURLE_OK || code != 200) {
+		snprintf(why, why_len, "%.200s: %s", url,
+		         rc != CURLE_OK ? (errbuf[0] ? errbuf : curl_easy_strerror(rc)) : "HTTP status not 200");
+		free(s.data);
+		return 0;
+	}
+	*data = s.data;
+	*len = s.len;
+	return 1;
+}
