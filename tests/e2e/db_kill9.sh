@@ -7,7 +7,7 @@
 . "$VNTL_SRC/tests/lib/db_e2e.sh"
 
 iterations=${VNTL_KILL9_ITERATIONS:-200}
-[ "${VNTL_SAN:-0}" = 1 ] && [ -z "${VNTL_KILL9_ITERATIONS:-}" ] && iterations=60
+[ "${VNTL_SAN:-0}" = 1 ] && [ -z "${VNTL_KILL9_ITERATIONS:-}" ] && iterations=40
 make_registry
 expect 0 "$V" --as olga cert import --tsp 3 --decision "QĐ 1" "$PKI/pem/ca-cmc-ca-2025.pem"
 
