@@ -4,7 +4,7 @@
 . "$VNTL_SRC/tests/lib/db_e2e.sh"
 
 rounds=12
-[ "${VNTL_SAN:-0}" = 1 ] && rounds=6
+[ "${VNTL_SAN:-0}" = 1 ] && rounds=4
 make_registry
 set -- ca-cmc-ca-2025 ca-e-ca-2023 ca-i-ca-2022 ca-ca2-2024 ca-matbao-ca-2022 ca-nc-ca-sha256-2024 \
 	ca-smartsign-2023 ca-winca-2022
