@@ -31,7 +31,10 @@ else
 OPT     := -O2 -g
 LDSAN   :=
 endif
-CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) -fPIC -I. -Ivalidator $(PKG_CFLAGS) $(CFLAGS)
+# Where `make install` puts vntl's XSD profile: the validator's default schema.
+SCHEMA_DIR := $(PREFIX)/share/vntl/schema
+CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) -fPIC -I. -Ivalidator $(PKG_CFLAGS) \
+              -DVNTL_SCHEMA_DIR='"$(SCHEMA_DIR)"' $(CFLAGS)
 LDFLAGS_ALL := $(LDSAN) $(LDFLAGS)
 
 # --- version of the public library (validator/vntl.h) ---
@@ -145,12 +148,16 @@ install: all
 	ln -sf libvntl.so.$(VNTL_MAJOR) $(DESTDIR)$(PREFIX)/lib/libvntl.so
 	install -m 644 validator/vntl.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(BUILD)/vntl.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -d $(DESTDIR)$(SCHEMA_DIR)
+	install -m 644 schema/vntl-tsl-profile.xsd $(DESTDIR)$(SCHEMA_DIR)/tsl.xsd
+	install -m 644 schema/vntl-xml.xsd $(DESTDIR)$(SCHEMA_DIR)/
 	@if [ -z "$(DESTDIR)" ] && command -v ldconfig >/dev/null; then ldconfig; fi
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,vntl vntl-validate vntld)
 	rm -f $(DESTDIR)$(PREFIX)/lib/libvntl.* $(DESTDIR)$(PREFIX)/include/vntl.h
 	rm -f $(DESTDIR)$(PREFIX)/lib/pkgconfig/vntl.pc
+	rm -rf $(DESTDIR)$(SCHEMA_DIR)
 
 clean:
 	rm -rf build

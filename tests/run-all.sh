@@ -2,13 +2,14 @@
 # Run every test against one build: the cmocka unit tests, the fuzz drivers
 # (a bounded number of iterations) and the end-to-end scripts.
 #   tests/run-all.sh BUILD_DIR SANITIZED(0|1) [NAME_FILTER]
-# Each test gets a fresh scratch directory in $VNTL_TMP and these variables:
+# Tests run $VNTL_TEST_JOBS at a time (default: the number of cores); each
+# gets a fresh scratch directory in $VNTL_TMP and these variables:
 #   VNTL_BUILD   absolute path of the build directory (programs, tests)
 #   VNTL_SRC     absolute path of the source tree
 #   VNTL_SHARED  absolute path of ../shared (test data; never read at run time)
 #   VNTL_SAN     1 under ASan+UBSan (tests may lower iteration counts)
-# Exit status is non-zero if any test failed; a skipped test is reported as
-# SKIP and counted as a failure unless VNTL_ALLOW_SKIP=1.
+# Exit status is non-zero if any test failed; a skipped test (exit 77) is
+# reported as SKIP and counted as a failure unless VNTL_ALLOW_SKIP=1.
 set -u
 build=$(cd "$1" && pwd)
 san=${2:-0}
@@ -20,45 +21,72 @@ export VNTL_BUILD="$build" VNTL_SRC="$src" VNTL_SHARED="$shared" VNTL_SAN="$san"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export LSAN_OPTIONS="suppressions=$src/tests/lsan.supp:print_suppressions=0"
+jobs=${VNTL_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
 
-pass=0; fail=0; skip=0; failed=""
-run_one() { # name, command...
+if [ "${RUN_ALL_ONE:-}" = 1 ]; then
+	results=$RUN_ALL_RESULTS
+else
+	results=$(mktemp -d "${TMPDIR:-/tmp}/vntl-results.XXXXXX")
+	export RUN_ALL_RESULTS="$results"
+	trap 'rm -rf "$results"' EXIT
+fi
+
+# One test: NAME COMMAND... ; prints its verdict, leaves NAME's result in $results.
+run_one() {
 	name=$1; shift
-	case "$name" in *"$filter"*) ;; *) return ;; esac
 	scratch=$(mktemp -d "${TMPDIR:-/tmp}/vntl-test.XXXXXX")
 	start=$(date +%s)
-	VNTL_TMP="$scratch" "$@" >"$scratch.log" 2>&1
+	VNTL_TMP="$scratch" "$@" >"$scratch.log" 2>&1 </dev/null
 	rc=$?
 	secs=$(( $(date +%s) - start ))
+	key=$(echo "$name" | tr / _)
 	if [ $rc -eq 0 ]; then
-		pass=$((pass + 1)); echo "PASS $name (${secs}s)"
+		echo "PASS $name (${secs}s)"; echo pass > "$results/$key"
 		rm -rf "$scratch" "$scratch.log"
 	elif [ $rc -eq 77 ]; then
-		skip=$((skip + 1)); echo "SKIP $name: $(tail -n 1 "$scratch.log")"
-		[ "${VNTL_ALLOW_SKIP:-0}" = 1 ] || failed="$failed $name"
+		echo "SKIP $name: $(tail -n 1 "$scratch.log")"; echo skip > "$results/$key"
 	else
-		fail=$((fail + 1)); failed="$failed $name"
-		echo "FAIL $name (exit $rc, ${secs}s); last lines of $scratch.log:"
-		tail -n 40 "$scratch.log" | sed 's/^/    /'
+		out="FAIL $name (exit $rc, ${secs}s); last lines of $scratch.log:
+$(tail -n 40 "$scratch.log" | sed 's/^/    /')"
+		echo "$out"; echo fail > "$results/$key"
 	fi
 }
 
-# Driven by the sources, so a binary left over from a deleted test never runs.
-for s in "$src"/tests/unit/test_*.c; do
-	[ -f "$s" ] || continue
-	t="$build/tests/$(basename "$s" .c)"
-	run_one "unit/$(basename "$t")" "$t"
-done
-for s in "$src"/tests/fuzz/fuzz_*.c; do
-	[ -f "$s" ] || continue
-	t="$build/tests/$(basename "$s" .c)"
-	run_one "fuzz/$(basename "$t")" "$t"
-done
-for t in "$src"/tests/e2e/*.sh; do
-	[ -f "$t" ] || continue
-	run_one "e2e/$(basename "$t" .sh)" sh "$t"
-done
+# The list of tests, one "NAME<TAB>COMMAND ARG" per line, driven by the
+# sources so a binary left over from a deleted test never runs.
+list_tests() {
+	for s in "$src"/tests/unit/test_*.c; do
+		[ -f "$s" ] && printf 'unit/%s\t%s\n' "$(basename "$s" .c)" "$build/tests/$(basename "$s" .c)"
+	done
+	for s in "$src"/tests/fuzz/fuzz_*.c; do
+		[ -f "$s" ] && printf 'fuzz/%s\t%s\n' "$(basename "$s" .c)" "$build/tests/$(basename "$s" .c)"
+	done
+	for s in "$src"/tests/e2e/*.sh; do
+		[ -f "$s" ] && printf 'e2e/%s\tsh %s\n' "$(basename "$s" .sh)" "$s"
+	done
+}
 
+if [ "${RUN_ALL_ONE:-}" = 1 ]; then   # re-entry from xargs: run one test
+	# shellcheck disable=SC2086
+	run_one "$4" $5
+	exit 0
+fi
+
+list_tests | while IFS="$(printf '\t')" read -r name cmd; do
+	case "$name" in *"$filter"*) printf '%s\t%s\n' "$name" "$cmd" ;; esac
+done | tr '\t' '\n' | RUN_ALL_ONE=1 xargs -r -d '\n' -n 2 -P "$jobs" "$0" "$1" "$san" "$filter"
+
+total=0; pass=0; fail=0; skip=0; failed=""
+for f in "$results"/*; do
+	[ -f "$f" ] || continue
+	total=$((total + 1))
+	case $(cat "$f") in
+	pass) pass=$((pass + 1)) ;;
+	skip) skip=$((skip + 1)); [ "${VNTL_ALLOW_SKIP:-0}" = 1 ] || failed="$failed $(basename "$f")" ;;
+	*) fail=$((fail + 1)); failed="$failed $(basename "$f")" ;;
+	esac
+done
 echo "tests ($build): $pass passed, $fail failed, $skip skipped"
+[ "$total" -gt 0 ] || { echo "no tests ran"; exit 1; }
 [ -z "$failed" ] || { echo "not passing:$failed"; exit 1; }
 exit 0

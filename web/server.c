@@ -1,6 +1,7 @@
 /* The HTTPS server over the current publication (see server.h). */
 #include "web/server.h"
 
+#include "web/api.h"
 #include "web/catalog.h"
 #include "web/http.h"
 #include "web/log.h"
@@ -21,9 +22,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#define WEB_MAX_THREADS 256
+
 struct web_server {
 	struct web_settings settings;
-	struct MHD_Daemon *daemon;
+	/* One single-threaded daemon per core, each with its own listening
+	 * socket on the same port (SO_REUSEPORT): the kernel spreads new
+	 * connections evenly. A libmicrohttpd thread pool shares one socket
+	 * and let one thread take most connections (half the throughput). */
+	struct MHD_Daemon *daemons[WEB_MAX_THREADS];
+	unsigned daemon_count;
 	struct web_metrics *metrics;
 	unsigned port;
 	char *client_ca_pem;
@@ -31,6 +39,7 @@ struct web_server {
 	struct web_catalog *current;
 	char load_error[512];          /* empty when the last load succeeded */
 	struct web_stamp stamp;
+	struct web_api *api;           /* NULL when no registry is configured */
 	struct MHD_Response *not_found, *not_allowed, *unavailable;
 };
 
@@ -40,6 +49,10 @@ struct request {
 	enum web_path_class cls;
 	unsigned status;
 	uint64_t bytes;
+	int is_api;
+	char *body;                    /* API request body, at most max_body */
+	size_t body_len;
+	int body_too_large;
 };
 
 /* ---- the current catalog ---- */
@@ -169,18 +182,27 @@ static int build_static_responses(struct web_server *s)
 	return MHD_add_response_header(s->not_allowed, MHD_HTTP_HEADER_ALLOW, "GET, HEAD") == MHD_YES ? 0 : -1;
 }
 
+static unsigned open_connections(struct web_server *s)
+{
+	unsigned total = 0;
+	for (unsigned i = 0; i < s->daemon_count; i++) {
+		const union MHD_DaemonInfo *info =
+			MHD_get_daemon_info(s->daemons[i], MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		total += info ? info->num_connections : 0;
+	}
+	return total;
+}
+
 static void status_input(struct web_server *s, struct web_catalog *cat, struct web_status_input *in,
 			 char *error_copy, size_t error_size)
 {
 	pthread_mutex_lock(&s->lock);
 	snprintf(error_copy, error_size, "%s", s->load_error);
 	pthread_mutex_unlock(&s->lock);
-	const union MHD_DaemonInfo *info =
-		MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
 	in->cat = cat;
 	in->load_error = error_copy[0] ? error_copy : NULL;
 	in->now = time(NULL);
-	in->connections = info ? info->num_connections : 0;
+	in->connections = open_connections(s);
 }
 
 static enum MHD_Result serve_health(struct web_server *s, struct MHD_Connection *c, struct request *rq)
@@ -222,6 +244,63 @@ static enum MHD_Result serve_file(struct web_server *s, struct MHD_Connection *c
 	return queue(c, rq, MHD_HTTP_OK, e->ok);
 }
 
+static void keep_body(struct web_server *s, struct request *rq, const char *data, size_t len)
+{
+	if (rq->body_too_large || rq->body_len + len > s->settings.max_body) {
+		rq->body_too_large = 1;
+		return;
+	}
+	char *grown = realloc(rq->body, rq->body_len + len + 1);
+	if (!grown) {
+		rq->body_too_large = 1;
+		return;
+	}
+	memcpy(grown + rq->body_len, data, len);
+	rq->body = grown;
+	rq->body_len += len;
+	rq->body[rq->body_len] = '\0';
+}
+
+static void peer_address(struct MHD_Connection *c, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "unknown");
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!info || !info->client_addr)
+		return;
+	const struct sockaddr *sa = info->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)outlen);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)outlen);
+}
+
+static enum MHD_Result serve_api(struct web_server *s, struct MHD_Connection *c, struct request *rq,
+				 const char *url, const char *method)
+{
+	rq->cls = strncmp(url, "/admin/", 7) == 0 ? WEB_PATH_ADMIN : WEB_PATH_PROVIDER;
+	char peer[64], fingerprint[65];
+	peer_address(c, peer, sizeof peer);
+	int have_cert = 0;
+	if (rq->cls == WEB_PATH_ADMIN && s->client_ca_pem) {
+		const union MHD_ConnectionInfo *info =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+		have_cert = info && info->tls_session &&
+			    web_tls_client_fingerprint((gnutls_session_t)info->tls_session, fingerprint) == 0;
+	}
+	struct web_api_request req = {
+		.method = method, .path = url,
+		.query_state = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "state"),
+		.query_after = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after"),
+		.body = rq->body, .body_len = rq->body_len, .body_too_large = rq->body_too_large,
+		.client_cert_sha256 = have_cert ? fingerprint : NULL,
+		.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
+		.peer = peer,
+	};
+	struct web_api_response resp;
+	web_api_handle(s->api, &req, &resp);
+	return queue_owned(c, rq, resp.status, resp.body, resp.body_len, "application/json");
+}
+
 static enum web_path_class classify_url(const char *url)
 {
 	if (strcmp(url, "/healthz") == 0)
@@ -248,14 +327,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		rq = calloc(1, sizeof *rq);
 		if (!rq)
 			return MHD_NO;
+		rq->is_api = s->api && web_api_owns(url);
 		*req_cls = rq;
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		/* No public route takes a body: drop it, answer once it is read. */
+		/* Public routes take no body: it is dropped. API bodies are kept
+		 * up to max_body; past that the request is answered 400 once
+		 * the body has been read, and nothing is written. */
+		if (rq->is_api)
+			keep_body(s, rq, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (rq->is_api)
+		return serve_api(s, c, rq, url, method);
 	rq->cat = acquire_current(s);
 	rq->cls = classify_url(url);
 	int is_head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
@@ -280,6 +366,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		web_metrics_request(s->metrics, rq->cls, rq->status,
 				    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? rq->bytes : 0);
 	web_catalog_release(rq->cat);
+	free(rq->body);
 	free(rq);
 	*req_cls = NULL;
 }
@@ -365,7 +452,8 @@ static char *read_text_file(const char *path, char *err, size_t errlen)
 	return buf;
 }
 
-static struct MHD_Daemon *start_daemon(struct web_server *s)
+static struct MHD_Daemon *start_daemon(struct web_server *s, unsigned port,
+				       unsigned connection_limit)
 {
 	const struct web_settings *st = &s->settings;
 	struct sockaddr_in6 a6 = {0};
@@ -375,13 +463,13 @@ static struct MHD_Daemon *start_daemon(struct web_server *s)
 	const struct sockaddr *addr;
 	if (inet_pton(AF_INET6, st->listen, &a6.sin6_addr) == 1) {
 		a6.sin6_family = AF_INET6;
-		a6.sin6_port = htons((uint16_t)st->port);
+		a6.sin6_port = htons((uint16_t)port);
 		addr = (const struct sockaddr *)&a6;
 		flags |= MHD_USE_IPv6;
 	} else {
 		inet_pton(AF_INET, st->listen, &a4.sin_addr);
 		a4.sin_family = AF_INET;
-		a4.sin_port = htons((uint16_t)st->port);
+		a4.sin_port = htons((uint16_t)port);
 		addr = (const struct sockaddr *)&a4;
 	}
 	struct MHD_OptionItem trust[] = {
@@ -393,8 +481,7 @@ static struct MHD_Daemon *start_daemon(struct web_server *s)
 		MHD_OPTION_SOCK_ADDR, addr,
 		MHD_OPTION_HTTPS_CERT_CALLBACK, web_tls_certificate_callback,
 		MHD_OPTION_HTTPS_PRIORITIES, web_tls_priorities(st->tls12),
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(st->threads > 1 ? st->threads : 0),
-		MHD_OPTION_CONNECTION_LIMIT, st->max_connections,
+		MHD_OPTION_CONNECTION_LIMIT, connection_limit,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, st->per_ip_connections,
 		MHD_OPTION_CONNECTION_TIMEOUT, st->connection_timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, st->memory_limit,
@@ -408,8 +495,32 @@ static struct MHD_Daemon *start_daemon(struct web_server *s)
 		MHD_OPTION_END);
 }
 
+/* The first daemon binds the configured port (0: any); the others join it. */
+static int start_daemons(struct web_server *s)
+{
+	const struct web_settings *st = &s->settings;
+	unsigned count = st->threads < WEB_MAX_THREADS ? st->threads : WEB_MAX_THREADS;
+	unsigned limit = (st->max_connections + count - 1) / count;
+	unsigned port = st->port;
+	for (unsigned i = 0; i < count; i++) {
+		s->daemons[i] = start_daemon(s, port, limit);
+		if (!s->daemons[i])
+			return -1;
+		s->daemon_count++;
+		if (i == 0) {
+			const union MHD_DaemonInfo *info =
+				MHD_get_daemon_info(s->daemons[0], MHD_DAEMON_INFO_BIND_PORT);
+			port = info && info->port ? info->port : st->port;
+			s->port = port;
+		}
+	}
+	return 0;
+}
+
 static void free_server(struct web_server *s)
 {
+	for (unsigned i = 0; i < s->daemon_count; i++)
+		MHD_stop_daemon(s->daemons[i]);
 	if (s->not_found)
 		MHD_destroy_response(s->not_found);
 	if (s->not_allowed)
@@ -417,6 +528,7 @@ static void free_server(struct web_server *s)
 	if (s->unavailable)
 		MHD_destroy_response(s->unavailable);
 	web_catalog_release(s->current);
+	web_api_free(s->api);
 	web_metrics_free(s->metrics);
 	free(s->client_ca_pem);
 	pthread_mutex_destroy(&s->lock);
@@ -448,20 +560,22 @@ int web_server_start(const struct web_settings *settings, struct web_server **ou
 		free_server(s);
 		return -1;
 	}
+	if (settings->registry[0] && !(s->api = web_api_new(settings->registry))) {
+		snprintf(err, errlen, "out of memory");
+		free_server(s);
+		return -1;
+	}
 	web_publication_stamp(settings->publication_dir, &s->stamp);
 	load_publication(s);
-	s->daemon = start_daemon(s);
-	if (!s->daemon) {
+	if (start_daemons(s) != 0) {
 		snprintf(err, errlen, "cannot listen on %s port %u (address in use, or TLS setup failed)",
 			 settings->listen, settings->port);
 		free_server(s);
 		return -1;
 	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	s->port = info ? info->port : settings->port;
-	web_log("info", "listening", "address=%s port=%u threads=%u poll=%s tls12=%d admin_mtls=%d",
+	web_log("info", "listening", "address=%s port=%u threads=%u poll=%s tls12=%d admin_mtls=%d api=%d",
 		settings->listen, s->port, settings->threads, settings->use_epoll ? "epoll" : "poll",
-		settings->tls12, s->client_ca_pem != NULL);
+		settings->tls12, s->client_ca_pem != NULL, s->api != NULL);
 	*out = s;
 	return 0;
 }
@@ -482,19 +596,20 @@ void web_server_reload_tls(struct web_server *s)
 
 void web_server_drain(struct web_server *s)
 {
-	MHD_socket listen_fd = MHD_quiesce_daemon(s->daemon);
-	if (listen_fd != MHD_INVALID_SOCKET)
-		close(listen_fd);
-	web_log("info", "draining", "timeout=%u", s->settings.drain_timeout);
+	for (unsigned i = 0; i < s->daemon_count; i++) {
+		MHD_socket listen_fd = MHD_quiesce_daemon(s->daemons[i]);
+		if (listen_fd != MHD_INVALID_SOCKET)
+			close(listen_fd);
+	}
+	web_log("info", "draining", "timeout=%u connections=%u", s->settings.drain_timeout,
+		open_connections(s));
 	struct timespec tick = {0, 50 * 1000 * 1000};
 	for (unsigned waited = 0; waited < s->settings.drain_timeout * 20u; waited++) {
-		const union MHD_DaemonInfo *info =
-			MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-		if (!info || info->num_connections == 0)
+		if (open_connections(s) == 0)
 			break;
 		nanosleep(&tick, NULL);
 	}
-	MHD_stop_daemon(s->daemon);
-	web_log("info", "stopped", "%s", "");
+	unsigned left = open_connections(s);
 	free_server(s);
+	web_log("info", "stopped", "connections_cut=%u", left);
 }

@@ -98,6 +98,7 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	    get_text(&src, "server.tls_cert", "", out->tls_cert, sizeof out->tls_cert) ||
 	    get_text(&src, "server.tls_key", "", out->tls_key, sizeof out->tls_key) ||
 	    get_text(&src, "server.client_ca", "", out->client_ca, sizeof out->client_ca) ||
+	    get_text(&src, "db", "", out->registry, sizeof out->registry) ||
 	    get_choice(&src, "server.tls12", "0", "0", "1", &tls12_on) ||
 	    get_number(&src, "server.threads", cores, 1, 256, &threads) ||
 	    get_number(&src, "server.max_connections", 20000, 1, 1000000, &maxconn) ||

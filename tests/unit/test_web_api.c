@@ -1,0 +1,231 @@
+/* vntld's admin and provider APIs, called directly (no HTTP): client
+ * certificates mapped to staff, four eyes through the registry, strict
+ * JSON, provider scoping, failed-login limits. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "db/registry.h"
+#include "tests/lib/db_fixture.h"
+#include "web/api.h"
+
+#define CERT_TAM "aa00000000000000000000000000000000000000000000000000000000000001"
+#define CERT_LAN "aa00000000000000000000000000000000000000000000000000000000000002"
+#define CERT_KIET "aa00000000000000000000000000000000000000000000000000000000000003"
+#define CERT_STRANGER "bb00000000000000000000000000000000000000000000000000000000000009"
+
+static char db_path[4096];
+static int64_t own_service, other_service;
+static struct web_api *api;
+
+static int setup(void **state)
+{
+	(void)state;
+	struct db *db = db_fixture_registry("api.db");
+	const char *tmp = getenv("VNTL_TMP");
+	snprintf(db_path, sizeof db_path, "%s/api.db", tmp ? tmp : "/tmp");
+	char err[512];
+	int64_t id;
+	struct db_user_input tam = {"tam", DB_ROLE_OFFICER, 0, CERT_TAM, NULL};
+	struct db_user_input lan = {"lan", DB_ROLE_APPROVER, 0, CERT_LAN, NULL};
+	struct db_user_input kiet = {"kiet", DB_ROLE_AUDITOR, 0, CERT_KIET, NULL};
+	assert_int_equal(db_user_add(db, "olga", &tam, &id, err, sizeof err), 0);
+	assert_int_equal(db_user_add(db, "olga", &lan, &id, err, sizeof err), 0);
+	assert_int_equal(db_user_add(db, "olga", &kiet, &id, err, sizeof err), 0);
+	own_service = db_fixture_import(db, 3, "pem/ca-cmc-ca-2025.pem");
+	other_service = db_fixture_import(db, 4, "pem/root-neac-vnrca-rs-2025.pem");
+	db_close(db);
+	api = web_api_new(db_path);
+	assert_non_null(api);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	web_api_free(api);
+	return 0;
+}
+
+struct result {
+	unsigned status;
+	char body[8192];
+};
+
+static struct result call(const char *method, const char *path, const char *body,
+			  const char *cert, const char *auth, const char *peer)
+{
+	char bare[256];
+	snprintf(bare, sizeof bare, "%s", path);
+	char *query = strchr(bare, '?');
+	if (query)
+		*query++ = '\0';
+	struct web_api_request req = {.method = method, .path = bare, .body = body,
+				      .query_state = query && strncmp(query, "state=", 6) == 0 ? query + 6 : NULL,
+				      .body_len = body ? strlen(body) : 0,
+				      .client_cert_sha256 = cert, .authorization = auth,
+				      .peer = peer ? peer : "192.0.2.1"};
+	struct web_api_response resp;
+	web_api_handle(api, &req, &resp);
+	struct result r = {.status = resp.status};
+	snprintf(r.body, sizeof r.body, "%s", resp.body ? resp.body : "");
+	free(resp.body);
+	return r;
+}
+
+static void expect(struct result r, unsigned status, const char *needle)
+{
+	if (r.status != status || (needle && !strstr(r.body, needle)))
+		fail_msg("expected %u with '%s', got %u: %s", status, needle ? needle : "", r.status, r.body);
+}
+
+static long long pending_changes(void)
+{
+	long long n = db_fixture_sql_int(db_path, "SELECT count(*) FROM change_request");
+	assert_true(n >= 0);
+	return n;
+}
+
+static void admin_needs_a_known_client_certificate(void **state)
+{
+	(void)state;
+	expect(call("GET", "/admin/api/changes", NULL, NULL, NULL, NULL), 401, "client-certificate-required");
+	expect(call("GET", "/admin/api/changes", NULL, CERT_STRANGER, NULL, NULL), 403, "unknown-certificate");
+	expect(call("GET", "/admin/api/providers", NULL, CERT_TAM, NULL, NULL), 200, "Foreign One");
+	expect(call("GET", "/admin/api/certificates", NULL, CERT_LAN, NULL, NULL), 200, "\"status\":\"recognised\"");
+	expect(call("GET", "/admin/api/nothing", NULL, CERT_TAM, NULL, NULL), 404, "not-found");
+}
+
+static void four_eyes_through_the_registry(void **state)
+{
+	(void)state;
+	char body[512];
+	snprintf(body, sizeof body,
+		 "{\"service_id\":%lld,\"status\":\"suspended\",\"reason\":\"test\",\"decision_ref\":\"QĐ 9/TEST\"}",
+		 (long long)own_service);
+	struct result r = call("POST", "/admin/api/changes", body, CERT_TAM, NULL, NULL);
+	expect(r, 201, "\"state\":\"pending\"");
+	long long id = atoll(strstr(r.body, "\"change_id\":") + 12);
+	char path[128];
+	/* the officer has no approver role */
+	snprintf(path, sizeof path, "/admin/api/changes/%lld/approve", id);
+	expect(call("POST", path, "{}", CERT_TAM, NULL, NULL), 409, "refused");
+	/* an approver cannot propose */
+	expect(call("POST", "/admin/api/changes", body, CERT_LAN, NULL, NULL), 409, "refused");
+	expect(call("POST", path, "{\"note\":\"ok\"}", CERT_LAN, NULL, NULL), 200, "\"state\":\"applied\"");
+	expect(call("POST", path, "{}", CERT_LAN, NULL, NULL), 409, "refused");
+	char show[128];
+	snprintf(show, sizeof show, "/admin/api/certificates/%lld", (long long)own_service);
+	expect(call("GET", show, NULL, CERT_TAM, NULL, NULL), 200, "\"status\":\"suspended\"");
+	expect(call("GET", "/admin/api/changes?state=applied", NULL, CERT_TAM, NULL, NULL), 200, "QĐ 9/TEST");
+}
+
+static void bad_bodies_are_400_and_write_nothing(void **state)
+{
+	(void)state;
+	long long before = pending_changes();
+	char ok[256];
+	snprintf(ok, sizeof ok, "{\"service_id\":%lld,\"status\":\"withdrawn\",\"reason\":\"r\",\"decision_ref\":\"d\"",
+		 (long long)own_service);
+	char body[512];
+	expect(call("POST", "/admin/api/changes", "{\"service_id\":", CERT_TAM, NULL, NULL), 400, "malformed-json");
+	expect(call("POST", "/admin/api/changes", "[1,2]", CERT_TAM, NULL, NULL), 400, "malformed-json");
+	snprintf(body, sizeof body, "%s,\"colour\":\"red\"}", ok);
+	expect(call("POST", "/admin/api/changes", body, CERT_TAM, NULL, NULL), 400, "\"field\":\"colour\"");
+	expect(call("POST", "/admin/api/changes",
+		    "{\"service_id\":\"7\",\"status\":\"withdrawn\",\"reason\":\"r\",\"decision_ref\":\"d\"}",
+		    CERT_TAM, NULL, NULL), 400, "\"error\":\"wrong-type\",\"field\":\"service_id\"");
+	expect(call("POST", "/admin/api/changes", "{\"service_id\":1,\"status\":\"withdrawn\",\"reason\":\"r\"}",
+		    CERT_TAM, NULL, NULL), 400, "\"field\":\"decision_ref\"");
+	snprintf(body, sizeof body, "%s,\"service_id\":1}", ok);
+	expect(call("POST", "/admin/api/changes", body, CERT_TAM, NULL, NULL), 400, "malformed-json");
+	snprintf(body, sizeof body, "%s,\"effective\":\"tomorrow\"}", ok);
+	expect(call("POST", "/admin/api/changes", body, CERT_TAM, NULL, NULL), 400, "\"field\":\"effective\"");
+	struct web_api_request big = {.method = "POST", .path = "/admin/api/changes", .body = "{}",
+				      .body_len = 2, .body_too_large = 1, .client_cert_sha256 = CERT_TAM,
+				      .peer = "192.0.2.1"};
+	struct web_api_response resp;
+	web_api_handle(api, &big, &resp);
+	assert_int_equal(resp.status, 400);
+	assert_non_null(strstr(resp.body, "body-too-large"));
+	free(resp.body);
+	assert_int_equal(pending_changes(), before);
+}
+
+static void provider_proposes_only_for_itself_and_waits_for_staff(void **state)
+{
+	(void)state;
+	struct result r = call("POST", "/api/v1/provider/token",
+			       "{\"sp_id\":\"sp-one\",\"sp_password\":\"correct horse battery\"}", NULL, NULL, "198.51.100.7");
+	expect(r, 200, "\"token_type\":\"Bearer\"");
+	char auth[128];
+	const char *t = strstr(r.body, "\"token\":\"") + 9;
+	snprintf(auth, sizeof auth, "Bearer %.64s", t);
+	char body[512];
+	snprintf(body, sizeof body,
+		 "{\"service_id\":%lld,\"status\":\"withdrawn\",\"reason\":\"key lost\",\"decision_ref\":\"SP-1\"}",
+		 (long long)own_service);
+	expect(call("POST", "/api/v1/provider/status-changes", body, NULL, auth, "198.51.100.7"), 201, "pending");
+	snprintf(body, sizeof body,
+		 "{\"service_id\":%lld,\"status\":\"withdrawn\",\"reason\":\"x\",\"decision_ref\":\"SP-2\"}",
+		 (long long)other_service);
+	expect(call("POST", "/api/v1/provider/status-changes", body, NULL, auth, "198.51.100.7"), 409, "refused");
+	r = call("GET", "/api/v1/provider/status-changes", NULL, NULL, auth, "198.51.100.7");
+	expect(r, 200, "SP-1");
+	assert_null(strstr(r.body, "SP-2"));
+	/* sp_id + secret in the body works too, and still only proposes */
+	snprintf(body, sizeof body,
+		 "{\"sp_id\":\"sp-one\",\"sp_password\":\"correct horse battery\",\"service_id\":%lld,"
+		 "\"status\":\"withdrawn\",\"reason\":\"again\",\"decision_ref\":\"SP-3\"}", (long long)own_service);
+	expect(call("POST", "/api/v1/provider/status-changes", body, NULL, NULL, "198.51.100.7"), 201, "pending");
+	snprintf(body, sizeof body,
+		 "{\"service_id\":%lld,\"status\":\"withdrawn\",\"reason\":\"x\",\"decision_ref\":\"SP-4\"}",
+		 (long long)own_service);
+	expect(call("POST", "/api/v1/provider/status-changes", body, NULL, "Bearer 00", "198.51.100.7"), 401,
+	       "authentication-failed");
+	expect(call("GET", "/admin/api/changes", NULL, NULL, auth, "198.51.100.7"), 401, "client-certificate");
+}
+
+static void failed_logins_are_limited_per_sp_id_and_address(void **state)
+{
+	(void)state;
+	const char *wrong = "{\"sp_id\":\"sp-one\",\"sp_password\":\"wrong\"}";
+	const char *right = "{\"sp_id\":\"sp-one\",\"sp_password\":\"correct horse battery\"}";
+	for (int i = 0; i < 5; i++)
+		expect(call("POST", "/api/v1/provider/token", wrong, NULL, NULL, "203.0.113.5"), 401, "authentication-failed");
+	/* the right secret is refused too while the limit holds: per sp_id ... */
+	expect(call("POST", "/api/v1/provider/token", right, NULL, NULL, "203.0.113.99"), 429, "too-many-failed-logins");
+	/* ... and per address, whatever the sp_id */
+	expect(call("POST", "/api/v1/provider/token", "{\"sp_id\":\"other\",\"sp_password\":\"x\"}", NULL, NULL,
+		    "203.0.113.5"), 429, "too-many-failed-logins");
+	expect(call("POST", "/api/v1/provider/token", "{\"sp_id\":\"sp-one\"}", NULL, NULL, "203.0.113.77"), 400,
+	       "missing-field");
+}
+
+static void audit_is_for_auditors(void **state)
+{
+	(void)state;
+	expect(call("GET", "/admin/api/audit", NULL, CERT_TAM, NULL, NULL), 403, "forbidden");
+	expect(call("GET", "/admin/api/audit", NULL, CERT_KIET, NULL, NULL), 200, "change.propose");
+	expect(call("GET", "/admin/api/audit/verify", NULL, CERT_KIET, NULL, NULL), 200, "\"entries\":");
+	/* failed provider logins were audited by the registry */
+	expect(call("GET", "/admin/api/audit", NULL, CERT_KIET, NULL, NULL), 200, "auth.fail");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(admin_needs_a_known_client_certificate),
+		cmocka_unit_test(four_eyes_through_the_registry),
+		cmocka_unit_test(bad_bodies_are_400_and_write_nothing),
+		cmocka_unit_test(provider_proposes_only_for_itself_and_waits_for_staff),
+		cmocka_unit_test(failed_logins_are_limited_per_sp_id_and_address),
+		cmocka_unit_test(audit_is_for_auditors),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,187 @@
+/* vntld in-process over HTTPS: the admin API's mutual TLS (no certificate,
+ * an untrusted one, a trusted but unknown one, a staff member's), request
+ * bodies over the wire (malformed, oversized), and public files beside. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <curl/curl.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "db/registry.h"
+#include "tests/lib/db_fixture.h"
+#include "tests/lib/web_fixture.h"
+#include "web/publication.h"
+#include "web/server.h"
+
+static char tmp[2048], certs[2300];
+static struct web_server *server;
+static unsigned port;
+
+static void run(const char *cmd)
+{
+	if (system(cmd) != 0)
+		fail_msg("command failed: %s", cmd);
+}
+
+static void cert_fingerprint(const char *pem_path, char hex[65])
+{
+	FILE *f = fopen(pem_path, "r");
+	assert_non_null(f);
+	X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	assert_non_null(x);
+	unsigned char *der = NULL;
+	int len = i2d_X509(x, &der);
+	assert_true(len > 0);
+	web_sha256_hex(der, (size_t)len, hex);
+	OPENSSL_free(der);
+	X509_free(x);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	const char *t = getenv("VNTL_TMP"), *src = getenv("VNTL_SRC");
+	snprintf(tmp, sizeof tmp, "%s", t && *t ? t : "/tmp");
+	src = src && *src ? src : ".";
+	char cmd[8192], pub[2300], reg[2300];
+	snprintf(pub, sizeof pub, "%s/pub", tmp);
+	snprintf(certs, sizeof certs, "%s/certs", tmp);
+	assert_int_equal(web_fixture_python(pub, 1), 0);
+	snprintf(cmd, sizeof cmd, "sh '%s/tests/lib/web_make_tls.sh' '%s/tls' server && sh '%s/tests/lib/web_make_client_certs.sh' '%s'",
+		 src, tmp, src, certs);
+	run(cmd);
+	struct db *db = db_fixture_registry("server.db");
+	snprintf(reg, sizeof reg, "%s/server.db", tmp);
+	char staff_pem[2400], fp[65], err[512];
+	snprintf(staff_pem, sizeof staff_pem, "%s/staff.pem", certs);
+	cert_fingerprint(staff_pem, fp);
+	struct db_user_input tam = {"tam", DB_ROLE_OFFICER, 0, fp, NULL};
+	int64_t id;
+	assert_int_equal(db_user_add(db, "olga", &tam, &id, err, sizeof err), 0);
+	db_close(db);
+
+	char cert[2400], key[2400], ca[2400];
+	snprintf(cert, sizeof cert, "%s/tls/server.pem", tmp);
+	snprintf(key, sizeof key, "%s/tls/server.key", tmp);
+	snprintf(ca, sizeof ca, "%s/ca.pem", certs);
+	const struct web_override ov[] = {
+		{"server.listen", "127.0.0.1"}, {"server.port", "0"}, {"server.publication_dir", pub},
+		{"server.tls_cert", cert}, {"server.tls_key", key}, {"server.client_ca", ca},
+		{"db", reg}, {"server.max_body", "1024"}, {"server.threads", "2"},
+	};
+	struct web_settings settings;
+	assert_int_equal(web_settings_load(NULL, ov, sizeof ov / sizeof ov[0], &settings, err, sizeof err), 0);
+	if (web_server_start(&settings, &server, err, sizeof err) != 0)
+		fail_msg("start: %s", err);
+	port = web_server_port(server);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	web_server_drain(server);
+	curl_global_cleanup();
+	return 0;
+}
+
+struct reply {
+	long status;
+	char body[8192];
+	size_t len;
+};
+
+static size_t collect(char *data, size_t size, size_t n, void *userp)
+{
+	struct reply *r = userp;
+	size_t take = size * n;
+	if (take > sizeof r->body - 1 - r->len)
+		take = sizeof r->body - 1 - r->len;
+	memcpy(r->body + r->len, data, take);
+	r->len += take;
+	r->body[r->len] = '\0';
+	return size * n;
+}
+
+/* `who`: NULL (no client certificate) or the base name of a cert in certs/. */
+static struct reply request(const char *path, const char *who, const char *post)
+{
+	struct reply r = {0};
+	char url[512], cert[2400], key[2400];
+	snprintf(url, sizeof url, "https://127.0.0.1:%u%s", port, path);
+	CURL *h = curl_easy_init();
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &r);
+	struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+	if (who) {
+		snprintf(cert, sizeof cert, "%s/%s.pem", certs, who);
+		snprintf(key, sizeof key, "%s/%s.key", certs, who);
+		curl_easy_setopt(h, CURLOPT_SSLCERT, cert);
+		curl_easy_setopt(h, CURLOPT_SSLKEY, key);
+	}
+	if (post)
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, post);
+	CURLcode rc = curl_easy_perform(h);
+	if (rc != CURLE_OK)
+		fail_msg("%s: %s", path, curl_easy_strerror(rc));
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.status);
+	curl_slist_free_all(headers);
+	curl_easy_cleanup(h);
+	return r;
+}
+
+static void expect(struct reply r, long status, const char *needle)
+{
+	if (r.status != status || (needle && !strstr(r.body, needle)))
+		fail_msg("expected %ld with '%s', got %ld: %s", status, needle ? needle : "", r.status, r.body);
+}
+
+static void admin_api_maps_client_certificates_to_staff(void **state)
+{
+	(void)state;
+	expect(request("/admin/api/providers", NULL, NULL), 401, "client-certificate-required");
+	expect(request("/admin/api/providers", "stranger", NULL), 401, "client-certificate-required");
+	expect(request("/admin/api/providers", "unknown", NULL), 403, "unknown-certificate");
+	expect(request("/admin/api/providers", "staff", NULL), 200, "Foreign One");
+	/* public files are served on the same port, with or without certificates */
+	expect(request("/index.json", NULL, NULL), 200, "\"format\"");
+	expect(request("/index.json", "staff", NULL), 200, "\"format\"");
+}
+
+static void bodies_over_the_wire(void **state)
+{
+	(void)state;
+	expect(request("/admin/api/changes", "staff", "{\"service_id\":"), 400, "malformed-json");
+	char big[4096];
+	memset(big, ' ', sizeof big - 1);
+	big[0] = '{';
+	big[sizeof big - 2] = '}';
+	big[sizeof big - 1] = '\0';
+	expect(request("/admin/api/changes", "staff", big), 400, "body-too-large");
+	expect(request("/api/v1/provider/token", NULL, "{\"sp_id\":\"sp-one\",\"sp_password\":\"correct horse battery\"}"),
+	       200, "Bearer");
+	expect(request("/api/v1/provider/token", NULL, "{\"sp_id\":1}"), 400, "wrong-type");
+	expect(request("/api/v1/provider/nothing", NULL, NULL), 404, "not-found");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(admin_api_maps_client_certificates_to_staff),
+		cmocka_unit_test(bodies_over_the_wire),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

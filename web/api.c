@@ -1,0 +1,533 @@
+/* Admin and provider APIs over the registry (see api.h). */
+#include "web/api.h"
+
+#include "db/registry.h"
+#include "web/log.h"
+#include "web/publication.h"
+#include "web/ratelimit.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define ADMIN_PREFIX "/admin/api/"
+#define PROVIDER_PREFIX "/api/v1/provider/"
+#define TOKEN_TTL 3600
+
+struct web_api {
+	char *db_path;
+	struct web_ratelimit *failures;
+};
+
+struct call {
+	struct web_api *api;
+	const struct web_api_request *req;
+	struct web_api_response *resp;
+	struct db *db;
+	json_t *body;           /* parsed request body (POST) */
+	struct db_user user;
+	char err[512];
+};
+
+struct web_api *web_api_new(const char *db_path)
+{
+	struct web_api *api = calloc(1, sizeof *api);
+	if (!api || !(api->db_path = strdup(db_path)) || !(api->failures = web_ratelimit_new())) {
+		web_api_free(api);
+		return NULL;
+	}
+	return api;
+}
+
+void web_api_free(struct web_api *api)
+{
+	if (!api)
+		return;
+	web_ratelimit_free(api->failures);
+	free(api->db_path);
+	free(api);
+}
+
+int web_api_owns(const char *path)
+{
+	return strncmp(path, ADMIN_PREFIX, strlen(ADMIN_PREFIX)) == 0 ||
+	       strncmp(path, PROVIDER_PREFIX, strlen(PROVIDER_PREFIX)) == 0;
+}
+
+/* ---- responses ---- */
+
+static void respond(struct call *c, unsigned status, json_t *body)
+{
+	c->resp->status = status;
+	c->resp->body = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	c->resp->body_len = c->resp->body ? strlen(c->resp->body) : 0;
+	json_decref(body);
+}
+
+static void fail(struct call *c, unsigned status, const char *code, const char *message)
+{
+	respond(c, status, json_pack("{s:s, s:s}", "error", code, "message", message));
+}
+
+static void fail_field(struct call *c, const char *code, const char *field, const char *message)
+{
+	respond(c, 400, json_pack("{s:s, s:s, s:s}", "error", code, "field", field, "message", message));
+}
+
+/* db/ convention: 0 ok, 1 refused by a rule, -1 error. */
+static void fail_db(struct call *c, int rc)
+{
+	if (rc == 1)
+		fail(c, 409, "refused", c->err);
+	else
+		fail(c, 500, "registry-error", c->err);
+}
+
+/* ---- request bodies ---- */
+
+struct field {
+	const char *name;
+	json_type type;
+	int required;
+};
+
+static const char *type_name(json_type t)
+{
+	return t == JSON_STRING ? "a string" : t == JSON_INTEGER ? "an integer" : "an object";
+}
+
+/* Parses the body and checks every member against `fields`: unknown
+ * members, wrong types and missing required ones are 400s that name the
+ * field. Returns 0 when the body may be used. */
+static int parse_body(struct call *c, const struct field *fields, size_t n)
+{
+	if (c->req->body_too_large) {
+		fail(c, 400, "body-too-large", "the request body is larger than server.max_body");
+		return -1;
+	}
+	json_error_t jerr;
+	c->body = json_loadb(c->req->body ? c->req->body : "", c->req->body_len,
+			     JSON_REJECT_DUPLICATES, &jerr);
+	if (!c->body) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "malformed JSON at line %d column %d: %s", jerr.line,
+			 jerr.column, jerr.text);
+		fail(c, 400, "malformed-json", msg);
+		return -1;
+	}
+	if (!json_is_object(c->body)) {
+		fail(c, 400, "malformed-json", "the body must be a JSON object");
+		return -1;
+	}
+	const char *key;
+	json_t *value;
+	json_object_foreach(c->body, key, value) {
+		size_t i = 0;
+		while (i < n && strcmp(fields[i].name, key) != 0)
+			i++;
+		if (i == n) {
+			fail_field(c, "unknown-field", key, "this endpoint does not take this field");
+			return -1;
+		}
+		if (json_typeof(value) != fields[i].type) {
+			char msg[64];
+			snprintf(msg, sizeof msg, "must be %s", type_name(fields[i].type));
+			fail_field(c, "wrong-type", key, msg);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (fields[i].required && !json_object_get(c->body, fields[i].name)) {
+			fail_field(c, "missing-field", fields[i].name, "this field is required");
+			return -1;
+		}
+	return 0;
+}
+
+static const char *body_string(struct call *c, const char *name)
+{
+	return json_string_value(json_object_get(c->body, name));
+}
+
+/* ---- shared actions ---- */
+
+static json_t *change_json(const struct db_change *ch)
+{
+	return json_pack("{s:I, s:I, s:I, s:s, s:s?, s:s, s:I, s:s?, s:s?, s:s?, s:I, s:s, s:s?, s:s?}",
+			 "id", (json_int_t)ch->id, "service_id", (json_int_t)ch->service_id,
+			 "tsp_id", (json_int_t)ch->tsp_id, "cert_sha256", ch->cert_sha256,
+			 "service_name", ch->service_name, "new_status", db_status_name(ch->new_status),
+			 "effective", (json_int_t)ch->effective, "reason", ch->reason,
+			 "decision_ref", ch->decision_ref, "proposed_by", ch->proposed_by,
+			 "proposed_at", (json_int_t)ch->proposed_at,
+			 "state", db_change_state_name(ch->state), "decided_by", ch->decided_by,
+			 "decision_note", ch->decision_note);
+}
+
+static void list_changes(struct call *c, int64_t provider_tsp)
+{
+	int state = -1;
+	if (c->req->query_state) {
+		enum db_change_state s;
+		if (db_change_state_parse(c->req->query_state, &s) != 0) {
+			fail(c, 400, "bad-query", "state must be pending, applied or rejected");
+			return;
+		}
+		state = (int)s;
+	}
+	struct db_change *list = NULL;
+	size_t count = 0;
+	int rc = db_change_list(c->db, state, provider_tsp, &list, &count, c->err, sizeof c->err);
+	if (rc != 0) {
+		fail_db(c, rc);
+		return;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < count; i++)
+		json_array_append_new(arr, change_json(&list[i]));
+	db_changes_free(list, count);
+	respond(c, 200, json_pack("{s:o}", "changes", arr));
+}
+
+static const struct field propose_fields[] = {
+	{"service_id", JSON_INTEGER, 1}, {"status", JSON_STRING, 1},
+	{"effective", JSON_STRING, 0},   {"reason", JSON_STRING, 1},
+	{"decision_ref", JSON_STRING, 1}, {"sp_id", JSON_STRING, 0},
+	{"sp_password", JSON_STRING, 0},
+};
+
+/* After parse_body with propose_fields. */
+static void propose(struct call *c)
+{
+	struct db_change_input in = {0};
+	in.service_id = json_integer_value(json_object_get(c->body, "service_id"));
+	in.reason = body_string(c, "reason");
+	in.decision_ref = body_string(c, "decision_ref");
+	if (db_status_parse(body_string(c, "status"), &in.new_status) != 0) {
+		fail_field(c, "bad-value", "status", "must be recognised, suspended, withdrawn or granted");
+		return;
+	}
+	const char *effective = body_string(c, "effective");
+	time_t t = 0;
+	if (effective && web_parse_utc(effective, &t) != 0) {
+		fail_field(c, "bad-value", "effective", "must be YYYY-MM-DDTHH:MM:SSZ");
+		return;
+	}
+	in.effective = t;
+	int64_t id = 0;
+	int rc = db_change_propose(c->db, c->user.name, &in, &id, c->err, sizeof c->err);
+	if (rc != 0) {
+		fail_db(c, rc);
+		return;
+	}
+	web_log("info", "change-proposed", "change=%lld by=\"%s\" service=%lld", (long long)id,
+		c->user.name, (long long)in.service_id);
+	respond(c, 201, json_pack("{s:I, s:s}", "change_id", (json_int_t)id, "state", "pending"));
+}
+
+/* ---- admin API ---- */
+
+static void admin_providers(struct call *c)
+{
+	struct db_tsp *tsps = NULL;
+	size_t count = 0;
+	int rc = db_tsp_list(c->db, &tsps, &count, c->err, sizeof c->err);
+	if (rc != 0) {
+		fail_db(c, rc);
+		return;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < count; i++)
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s?, s:s?, s:s}", "id",
+						     (json_int_t)tsps[i].id, "kind",
+						     db_tsp_kind_name(tsps[i].kind), "name_vi",
+						     tsps[i].name_vi, "name_en", tsps[i].name_en,
+						     "country", tsps[i].country));
+	db_tsps_free(tsps, count);
+	respond(c, 200, json_pack("{s:o}", "providers", arr));
+}
+
+static json_t *cert_json(const struct db_cert_row *r)
+{
+	json_t *o = json_pack("{s:I, s:I, s:s, s:s?, s:s?, s:s, s:I, s:I, s:I}", "service_id",
+			      (json_int_t)r->service_id, "tsp_id", (json_int_t)r->tsp_id, "sha256",
+			      r->sha256, "subject", r->subject, "issuer", r->issuer, "status",
+			      db_status_name(r->status_now), "status_since", (json_int_t)r->status_since,
+			      "not_before", (json_int_t)r->not_before, "not_after", (json_int_t)r->not_after);
+	if (o && r->timeline_count) {
+		json_t *tl = json_array();
+		for (size_t i = 0; i < r->timeline_count; i++)
+			json_array_append_new(tl, json_pack("{s:s, s:I, s:s?, s:s?}", "status",
+				db_status_name(r->timeline[i].status), "effective",
+				(json_int_t)r->timeline[i].effective, "reason", r->timeline[i].reason,
+				"decision_ref", r->timeline[i].decision_ref));
+		json_object_set_new(o, "timeline", tl);
+	}
+	return o;
+}
+
+static void admin_certificates(struct call *c, const char *key)
+{
+	if (key) {
+		struct db_cert_row row;
+		memset(&row, 0, sizeof row);
+		int rc = db_cert_show(c->db, key, &row, c->err, sizeof c->err);
+		if (rc == 1) {
+			fail(c, 404, "not-found", c->err);
+			return;
+		}
+		if (rc != 0) {
+			fail_db(c, rc);
+			return;
+		}
+		respond(c, 200, cert_json(&row));
+		db_cert_row_clear(&row);
+		return;
+	}
+	struct db_cert_row *rows = NULL;
+	size_t count = 0;
+	int rc = db_cert_list(c->db, 0, &rows, &count, c->err, sizeof c->err);
+	if (rc != 0) {
+		fail_db(c, rc);
+		return;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < count; i++)
+		json_array_append_new(arr, cert_json(&rows[i]));
+	db_cert_rows_free(rows, count);
+	respond(c, 200, json_pack("{s:o}", "certificates", arr));
+}
+
+static void admin_decide(struct call *c, long long id, int approve)
+{
+	static const struct field fields[] = {{"note", JSON_STRING, 0}};
+	if (parse_body(c, fields, 1) != 0)
+		return;
+	const char *note = body_string(c, "note");
+	int rc = approve ? db_change_approve(c->db, c->user.name, id, note, c->err, sizeof c->err)
+			 : db_change_reject(c->db, c->user.name, id, note, c->err, sizeof c->err);
+	if (rc != 0) {
+		fail_db(c, rc);
+		return;
+	}
+	web_log("info", approve ? "change-approved" : "change-rejected", "change=%lld by=\"%s\"", id,
+		c->user.name);
+	respond(c, 200, json_pack("{s:I, s:s}", "change_id", (json_int_t)id, "state",
+				  approve ? "applied" : "rejected"));
+}
+
+static void admin_audit(struct call *c, int verify)
+{
+	struct db_user u;
+	int rc = db_user_require(c->db, c->user.name, DB_ROLE_AUDITOR, &u, c->err, sizeof c->err);
+	if (rc != 0) {
+		fail(c, 403, "forbidden", c->err);
+		return;
+	}
+	if (verify) {
+		struct db_audit_verdict v;
+		if ((rc = db_audit_verify(c->db, &v, c->err, sizeof c->err)) != 0) {
+			fail_db(c, rc);
+			return;
+		}
+		respond(c, 200, json_pack("{s:s, s:I, s:I, s:s, s:s}", "result", db_audit_break_name(v.kind),
+					  "entries", (json_int_t)v.entries, "first_bad", (json_int_t)v.first_bad,
+					  "head_hash", v.head_hash, "message", v.message));
+		return;
+	}
+	long long after = c->req->query_after ? atoll(c->req->query_after) : 0;
+	struct db_audit_entry *entries = NULL;
+	size_t count = 0;
+	if ((rc = db_audit_list(c->db, after, 1000, &entries, &count, c->err, sizeof c->err)) != 0) {
+		fail_db(c, rc);
+		return;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < count; i++)
+		json_array_append_new(arr, json_pack("{s:I, s:I, s:s?, s:s?, s:s?, s:s?, s:s}", "id",
+			(json_int_t)entries[i].id, "at", (json_int_t)entries[i].at, "actor",
+			entries[i].actor, "action", entries[i].action, "object", entries[i].object,
+			"detail", entries[i].detail, "hash", entries[i].hash));
+	db_audit_entries_free(entries, count);
+	respond(c, 200, json_pack("{s:o}", "entries", arr));
+}
+
+static int staff_login(struct call *c)
+{
+	if (!c->req->client_cert_sha256) {
+		fail(c, 401, "client-certificate-required",
+		     "the admin API needs a client certificate issued by the staff CA");
+		web_log("warn", "admin-refused", "peer=%s reason=\"no client certificate\"", c->req->peer);
+		return -1;
+	}
+	int rc = db_user_by_cert(c->db, c->req->client_cert_sha256, &c->user, c->err, sizeof c->err);
+	if (rc == 1) {
+		fail(c, 403, "unknown-certificate", "this client certificate belongs to no staff member");
+		web_log("warn", "admin-refused", "peer=%s cert=%s reason=\"unknown certificate\"",
+			c->req->peer, c->req->client_cert_sha256);
+		return -1;
+	}
+	if (rc != 0) {
+		fail_db(c, rc);
+		return -1;
+	}
+	if (c->user.roles & DB_ROLE_PROVIDER) {
+		fail(c, 403, "forbidden", "providers use the provider API");
+		return -1;
+	}
+	return 0;
+}
+
+static void admin(struct call *c, const char *route)
+{
+	if (staff_login(c) != 0)
+		return;
+	int get = strcmp(c->req->method, "GET") == 0, post = strcmp(c->req->method, "POST") == 0;
+	long long id = 0;
+	char action[16] = "", tail;
+	if (get && strcmp(route, "providers") == 0)
+		admin_providers(c);
+	else if (get && strcmp(route, "certificates") == 0)
+		admin_certificates(c, NULL);
+	else if (get && strncmp(route, "certificates/", 13) == 0 && route[13])
+		admin_certificates(c, route + 13);
+	else if (get && strcmp(route, "changes") == 0)
+		list_changes(c, 0);
+	else if (post && strcmp(route, "changes") == 0) {
+		if (parse_body(c, propose_fields, 5) == 0)
+			propose(c);
+	} else if (post && sscanf(route, "changes/%lld/%15[a-z]%c", &id, action, &tail) == 2 &&
+		   (strcmp(action, "approve") == 0 || strcmp(action, "reject") == 0))
+		admin_decide(c, id, strcmp(action, "approve") == 0);
+	else if (get && strcmp(route, "audit") == 0)
+		admin_audit(c, 0);
+	else if (get && strcmp(route, "audit/verify") == 0)
+		admin_audit(c, 1);
+	else
+		fail(c, 404, "not-found", "no such admin endpoint (or wrong method)");
+}
+
+/* ---- provider API ---- */
+
+static int limited(struct call *c, const char *sp_id)
+{
+	char key[160];
+	time_t now = time(NULL);
+	snprintf(key, sizeof key, "ip:%s", c->req->peer);
+	int blocked = web_ratelimit_blocked(c->api->failures, key, now);
+	if (sp_id) {
+		snprintf(key, sizeof key, "sp:%s", sp_id);
+		blocked |= web_ratelimit_blocked(c->api->failures, key, now);
+	}
+	if (blocked)
+		fail(c, 429, "too-many-failed-logins", "too many failed logins; try again later");
+	return blocked;
+}
+
+static void count_failure(struct call *c, const char *sp_id)
+{
+	char key[160];
+	time_t now = time(NULL);
+	snprintf(key, sizeof key, "ip:%s", c->req->peer);
+	web_ratelimit_failed(c->api->failures, key, now);
+	if (sp_id) {
+		snprintf(key, sizeof key, "sp:%s", sp_id);
+		web_ratelimit_failed(c->api->failures, key, now);
+	}
+}
+
+/* Bearer token from the header, else sp_id + sp_password from the body
+ * (already parsed). The registry compares secrets (PBKDF2) and token
+ * hashes, and audits failures. */
+static int provider_login(struct call *c)
+{
+	const char *auth = c->req->authorization;
+	const char *sp_id = c->body ? body_string(c, "sp_id") : NULL;
+	if (limited(c, sp_id))
+		return -1;
+	int rc;
+	if (auth && strncmp(auth, "Bearer ", 7) == 0) {
+		rc = db_token_authenticate(c->db, auth + 7, c->req->peer, &c->user, c->err, sizeof c->err);
+	} else {
+		const char *secret = c->body ? body_string(c, "sp_password") : NULL;
+		if (!sp_id || !secret) {
+			fail(c, 401, "authentication-required",
+			     "give sp_id and sp_password, or an Authorization: Bearer token");
+			return -1;
+		}
+		rc = db_provider_authenticate(c->db, sp_id, secret, c->req->peer, &c->user, c->err,
+					      sizeof c->err);
+	}
+	if (rc == 1) {
+		count_failure(c, sp_id);
+		fail(c, 401, "authentication-failed", "wrong sp_id, secret or token");
+		web_log("warn", "provider-login-failed", "peer=%s", c->req->peer);
+		return -1;
+	}
+	if (rc != 0) {
+		fail_db(c, rc);
+		return -1;
+	}
+	if (!(c->user.roles & DB_ROLE_PROVIDER)) {
+		fail(c, 403, "forbidden", "this account is not a provider");
+		return -1;
+	}
+	return 0;
+}
+
+static void provider_token(struct call *c)
+{
+	static const struct field fields[] = {{"sp_id", JSON_STRING, 1}, {"sp_password", JSON_STRING, 1}};
+	if (parse_body(c, fields, 2) != 0 || provider_login(c) != 0)
+		return;
+	char token[DB_TOKEN_HEX_LEN + 1];
+	int rc = db_token_issue(c->db, c->user.id, TOKEN_TTL, token, c->err, sizeof c->err);
+	if (rc != 0) {
+		fail_db(c, rc);
+		return;
+	}
+	respond(c, 200, json_pack("{s:s, s:s, s:i}", "token", token, "token_type", "Bearer",
+				  "expires_in", TOKEN_TTL));
+	memset(token, 0, sizeof token);
+}
+
+static void provider(struct call *c, const char *route)
+{
+	int get = strcmp(c->req->method, "GET") == 0, post = strcmp(c->req->method, "POST") == 0;
+	if (post && strcmp(route, "token") == 0) {
+		provider_token(c);
+	} else if (post && strcmp(route, "status-changes") == 0) {
+		if (parse_body(c, propose_fields, 7) == 0 && provider_login(c) == 0)
+			propose(c);
+	} else if (get && strcmp(route, "status-changes") == 0) {
+		if (provider_login(c) == 0)
+			list_changes(c, c->user.tsp_id);
+	} else {
+		fail(c, 404, "not-found", "no such provider endpoint (or wrong method)");
+	}
+}
+
+void web_api_handle(struct web_api *api, const struct web_api_request *req,
+		    struct web_api_response *resp)
+{
+	struct call c = {.api = api, .req = req, .resp = resp};
+	memset(resp, 0, sizeof *resp);
+	int rc = db_open(api->db_path, DB_OPEN_EXISTING, &c.db, c.err, sizeof c.err);
+	if (rc != 0) {
+		web_log("error", "registry-unavailable", "reason=\"%s\"", c.err);
+		fail(&c, 503, "registry-unavailable", "the registry cannot be opened");
+	} else if (strncmp(req->path, ADMIN_PREFIX, strlen(ADMIN_PREFIX)) == 0) {
+		admin(&c, req->path + strlen(ADMIN_PREFIX));
+	} else {
+		provider(&c, req->path + strlen(PROVIDER_PREFIX));
+	}
+	json_decref(c.body);
+	db_close(c.db);
+	if (!resp->body) {
+		resp->status = 500;
+		resp->body = strdup("{\"error\":\"out-of-memory\"}");
+		resp->body_len = resp->body ? strlen(resp->body) : 0;
+	}
+}

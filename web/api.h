@@ -1,0 +1,42 @@
+/* The staff admin API (/admin/api/..., mutual TLS) and the provider API
+ * (/api/v1/provider/..., sp_id + sp_password or a bearer token), JSON in
+ * and out. Every action goes through the registry's functions (db/), the
+ * same ones the CLI uses: four eyes, roles and provider scoping are
+ * enforced there. Independent of HTTP so that it can be tested directly. */
+#ifndef VNTL_WEB_API_H
+#define VNTL_WEB_API_H
+
+#include <stddef.h>
+
+struct web_api_request {
+	const char *method;              /* "GET", "POST" */
+	const char *path;                /* decoded URL path */
+	const char *query_state;         /* ?state= (changes lists), may be NULL */
+	const char *query_after;         /* ?after= (audit list), may be NULL */
+	const char *body;
+	size_t body_len;
+	int body_too_large;              /* the body went past server.max_body */
+	const char *client_cert_sha256;  /* verified client certificate, or NULL */
+	const char *authorization;       /* Authorization header, or NULL */
+	const char *peer;                /* client address */
+};
+
+struct web_api_response {
+	unsigned status;
+	char *body;                      /* JSON, malloc'ed */
+	size_t body_len;
+};
+
+struct web_api;
+
+/* `db_path`: the registry. */
+struct web_api *web_api_new(const char *db_path);
+void web_api_free(struct web_api *api);
+
+/* Whether `path` belongs to the admin or provider API. */
+int web_api_owns(const char *path);
+
+void web_api_handle(struct web_api *api, const struct web_api_request *req,
+		    struct web_api_response *resp);
+
+#endif
