@@ -111,6 +111,9 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	    get_number(&src, "server.drain_timeout", 10, 0, 3600, &drain) ||
 	    get_number(&src, "server.poll_interval_ms", 1000, 10, 60000, &interval))
 		return -1;
+	const char *cfg_path = vntl_config_path(cfg);
+	if (cfg_path && strlen(cfg_path) < sizeof out->config_path)
+		strcpy(out->config_path, cfg_path);
 	out->port = (unsigned)port;
 	out->tls12 = tls12_on;
 	out->threads = (unsigned)threads;
