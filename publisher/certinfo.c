@@ -99,3 +99,143 @@ void certinfo_sha256_hex(const unsigned char *data, size_t len, char out[65])
 	}
 	out[64] = '\0';
 }
+
+/* One DER element at *p (bounded by end): its tag, class, content; *p moves
+ * past the header. -1 on a malformed or indefinite-length element. */
+static int der_next(const unsigned char **p, const unsigned char *end, int *tag, int *cls,
+		    long *len)
+{
+	if (*p >= end)
+		return -1;
+	int ret = ASN1_get_object(p, len, tag, cls, end - *p);
+	if ((ret & 0x80) || ret == 0x21)
+		return -1;
+	return 0;
+}
+
+/* Step over one element; 0 or -1. */
+static int der_skip(const unsigned char **p, const unsigned char *end)
+{
+	int tag, cls;
+	long len;
+	if (der_next(p, end, &tag, &cls, &len) < 0)
+		return -1;
+	*p += len;
+	return 0;
+}
+
+static int find_ski(const unsigned char *p, const unsigned char *end, struct cert_fields *out)
+{
+	static const unsigned char SKI_OID[] = {0x06, 0x03, 0x55, 0x1d, 0x0e};
+	int tag, cls;
+	long len;
+	if (der_next(&p, end, &tag, &cls, &len) < 0 || tag != V_ASN1_SEQUENCE)
+		return -1;
+	while (p < end) {
+		const unsigned char *ext_end;
+		if (der_next(&p, end, &tag, &cls, &len) < 0 || tag != V_ASN1_SEQUENCE)
+			return -1;
+		ext_end = p + len;
+		int is_ski = ext_end - p > (long)sizeof SKI_OID && memcmp(p, SKI_OID, sizeof SKI_OID) == 0;
+		if (der_skip(&p, ext_end) < 0) /* extnID */
+			return -1;
+		while (p < ext_end) {
+			if (der_next(&p, ext_end, &tag, &cls, &len) < 0)
+				return -1;
+			if (tag == V_ASN1_OCTET_STRING && is_ski) {
+				/* extnValue holds a DER OCTET STRING: the identifier */
+				const unsigned char *q = p;
+				long inner;
+				if (der_next(&q, p + len, &tag, &cls, &inner) < 0 || tag != V_ASN1_OCTET_STRING)
+					return -1;
+				out->ski = q;
+				out->ski_len = inner;
+			}
+			p += len;
+		}
+	}
+	return 0;
+}
+
+int certinfo_fields(const unsigned char *der, size_t der_len, struct cert_fields *out)
+{
+	memset(out, 0, sizeof *out);
+	const unsigned char *p = der, *end = der + der_len;
+	int tag, cls;
+	long len;
+	if (der_next(&p, end, &tag, &cls, &len) < 0 || tag != V_ASN1_SEQUENCE || p + len != end)
+		return -1;
+	if (der_next(&p, end, &tag, &cls, &len) < 0 || tag != V_ASN1_SEQUENCE) /* tbsCertificate */
+		return -1;
+	const unsigned char *tbs_end = p + len;
+	const unsigned char *peek = p;
+	if (der_next(&peek, tbs_end, &tag, &cls, &len) < 0)
+		return -1;
+	if (cls == V_ASN1_CONTEXT_SPECIFIC && tag == 0 && der_skip(&p, tbs_end) < 0) /* version */
+		return -1;
+	for (int i = 0; i < 4; i++) /* serial, signature, issuer, validity */
+		if (der_skip(&p, tbs_end) < 0)
+			return -1;
+	out->subject = p;
+	if (der_next(&p, tbs_end, &tag, &cls, &len) < 0 || tag != V_ASN1_SEQUENCE)
+		return -1;
+	p += len;
+	out->subject_len = p - out->subject;
+	if (der_next(&p, tbs_end, &tag, &cls, &len) < 0 || tag != V_ASN1_SEQUENCE) /* spki */
+		return -1;
+	const unsigned char *spki_end = p + len;
+	if (der_skip(&p, spki_end) < 0 || der_next(&p, spki_end, &tag, &cls, &len) < 0 ||
+	    tag != V_ASN1_BIT_STRING || len < 2)
+		return -1;
+	out->key = p + 1;
+	out->key_len = len - 1;
+	p = spki_end;
+	while (p < tbs_end) {
+		const unsigned char *elem = p;
+		if (der_next(&p, tbs_end, &tag, &cls, &len) < 0)
+			return -1;
+		if (cls == V_ASN1_CONTEXT_SPECIFIC && tag == 3 && find_ski(p, p + len, out) < 0)
+			return -1;
+		p += len;
+		(void)elem;
+	}
+	return p == tbs_end ? 0 : -1;
+}
+
+int certinfo_subject_and_ski(const struct cert_fields *f, char **subject, unsigned char *ski,
+			     size_t *ski_len)
+{
+	*subject = NULL;
+	const unsigned char *p = f->subject;
+	X509_NAME *name = d2i_X509_NAME(NULL, &p, f->subject_len);
+	if (!name)
+		return -1;
+	BIO *bio = BIO_new(BIO_s_mem());
+	unsigned long flags = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
+	if (bio && X509_NAME_print_ex(bio, name, 0, flags) >= 0) {
+		char *data;
+		long n = BIO_get_mem_data(bio, &data);
+		*subject = OPENSSL_malloc((size_t)n + 1);
+		if (*subject) {
+			memcpy(*subject, data, (size_t)n);
+			(*subject)[n] = '\0';
+		}
+	}
+	BIO_free(bio);
+	X509_NAME_free(name);
+	if (!*subject)
+		return -1;
+	if (f->ski && f->ski_len > 0 && (size_t)f->ski_len <= *ski_len) {
+		memcpy(ski, f->ski, (size_t)f->ski_len);
+		*ski_len = (size_t)f->ski_len;
+		return 0;
+	}
+	unsigned int n = 0;
+	if (*ski_len < 20 || !EVP_Digest(f->key, (size_t)f->key_len, ski, &n, EVP_sha1(), NULL)) {
+		OPENSSL_free(*subject);
+		*subject = NULL;
+		return -1;
+	}
+	*ski_len = n;
+	return 0;
+}

@@ -3,7 +3,6 @@
 #include <string.h>
 #include <time.h>
 #include <openssl/crypto.h>
-#include <openssl/x509.h>
 
 #include "publisher/certinfo.h"
 #include "publisher/lists.h"
@@ -233,24 +232,24 @@ static int service_ids_load(const struct db_service *svc, struct service_ids *id
 			    size_t errlen)
 {
 	memset(ids, 0, sizeof *ids);
-	const unsigned char *p = svc->cert_der;
-	X509 *cert = d2i_X509(NULL, &p, (long)svc->cert_der_len);
-	if (!cert || p != svc->cert_der + svc->cert_der_len) {
-		X509_free(cert);
+	struct cert_fields f;
+	unsigned char ski[64];
+	size_t ski_len = sizeof ski;
+	if (certinfo_fields(svc->cert_der, svc->cert_der_len, &f) < 0) {
 		snprintf(err, errlen, "service %lld: certificate is not one DER X.509 certificate",
 			 (long long)svc->id);
 		return -1;
 	}
-	unsigned char ski[64];
-	size_t ski_len = certinfo_ski(cert, ski, sizeof ski);
-	ids->cert_b64 = certinfo_base64(svc->cert_der, svc->cert_der_len);
-	ids->subject = certinfo_subject(cert);
-	ids->ski_b64 = ski_len ? certinfo_base64(ski, ski_len) : NULL;
-	X509_free(cert);
-	if (!ids->cert_b64 || !ids->subject || !ids->ski_b64) {
-		service_ids_free(ids);
+	if (certinfo_subject_and_ski(&f, &ids->subject, ski, &ski_len) < 0) {
 		snprintf(err, errlen, "service %lld: cannot read subject or key identifier",
 			 (long long)svc->id);
+		return -1;
+	}
+	ids->cert_b64 = certinfo_base64(svc->cert_der, svc->cert_der_len);
+	ids->ski_b64 = certinfo_base64(ski, ski_len);
+	if (!ids->cert_b64 || !ids->ski_b64) {
+		service_ids_free(ids);
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	return 0;

@@ -94,6 +94,30 @@ int pubdir_write(const char *out, const char *rel, const void *data, size_t len,
 	return 0;
 }
 
+int pubdir_link_current(const char *out, const char *rel, const char *target, char *err,
+			size_t errlen)
+{
+	char path[PATH_MAX], from[PATH_MAX], tmp[PATH_MAX + 32];
+	snprintf(path, sizeof path, "%s/%s", out, rel);
+	snprintf(from, sizeof from, "%s/%s", out, target);
+	for (int attempt = 0; attempt < 100; attempt++) {
+		snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%d", path, (long)getpid(), attempt);
+		if (link(from, tmp) == 0)
+			break;
+		if (errno != EEXIST) {
+			snprintf(err, errlen, "cannot link %s to %s: %s", path, from, strerror(errno));
+			return -1;
+		}
+	}
+	if (rename(tmp, path) < 0 || fsync_dir_of(path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		snprintf(err, errlen, "cannot replace %s: %s", path, strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
 int pubdir_read(const char *out, const char *rel, unsigned char **data, size_t *len, char *err,
 		size_t errlen)
 {
@@ -148,15 +172,30 @@ static int same_content(const char *out, const char *rel, const void *data, size
 	return same;
 }
 
-int pubdir_write_immutable(const char *out, const char *rel, const void *data, size_t len,
-			   char *err, size_t errlen)
+int pubdir_stage(const char *out, const char *rel, const void *data, size_t len, char *tmp,
+		 size_t tmplen, char *err, size_t errlen)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 16];
+	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/%s", out, rel);
-	if (write_temp(path, data, len, 1, tmp, sizeof tmp) < 0) {
+	if (write_temp(path, data, len, 1, tmp, tmplen) < 0) {
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		tmp[0] = '\0';
 		return -1;
 	}
+	return 0;
+}
+
+void pubdir_discard(const char *tmp)
+{
+	if (tmp && tmp[0])
+		unlink(tmp);
+}
+
+int pubdir_commit_immutable(const char *out, const char *rel, const char *tmp, const void *data,
+			    size_t len, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", out, rel);
 	/* link() never replaces an existing file, unlike rename(). */
 	int rc = link(tmp, path);
 	int e = errno;
@@ -174,6 +213,15 @@ int pubdir_write_immutable(const char *out, const char *rel, const void *data, s
 		return -1;
 	}
 	return 0;
+}
+
+int pubdir_write_immutable(const char *out, const char *rel, const void *data, size_t len,
+			   char *err, size_t errlen)
+{
+	char tmp[PATH_MAX + 16];
+	if (pubdir_stage(out, rel, data, len, tmp, sizeof tmp, err, errlen) < 0)
+		return -1;
+	return pubdir_commit_immutable(out, rel, tmp, data, len, err, errlen);
 }
 
 struct pending {

@@ -21,6 +21,24 @@ int pubdir_write(const char *out, const char *rel, const void *data, size_t len,
 int pubdir_write_immutable(const char *out, const char *rel, const void *data, size_t len,
 			   char *err, size_t errlen);
 
+/* The two halves of pubdir_write_immutable, so the slow half (writing and
+ * syncing the bytes) can run while the list is being checked:
+ * stage writes and fsyncs a temp file beside <out>/<rel> (its path in tmp);
+ * commit links it to <out>/<rel> (never replacing; same bytes already there
+ * is fine, other bytes refused) and removes the temp; discard removes it. */
+int pubdir_stage(const char *out, const char *rel, const void *data, size_t len, char *tmp,
+		 size_t tmplen, char *err, size_t errlen);
+int pubdir_commit_immutable(const char *out, const char *rel, const char *tmp, const void *data,
+			    size_t len, char *err, size_t errlen);
+void pubdir_discard(const char *tmp);
+
+/* Make <out>/<rel> (replaced atomically) the same file as the already
+ * written and synced <out>/<target>: a hard link renamed into place, so the
+ * current copy of a list costs no second write of its bytes. Both names are
+ * only ever replaced, never modified in place, so sharing the inode is safe. */
+int pubdir_link_current(const char *out, const char *rel, const char *target, char *err,
+			size_t errlen);
+
 /* Write certs/<sha256>.cer for every certificate of the snapshot that is
  * not there yet, with one file-system sync for the batch. */
 int pubdir_write_certs(const char *out, const struct db_snapshot *snap, char *err, size_t errlen);

@@ -1,8 +1,10 @@
 /* One publication run (see publish.h). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -18,7 +20,26 @@ struct built_list {
 	xmlChar *xml;
 	int len;
 	struct db_publication pub;
+	char staged[4200];        /* temp file holding xml, synced; "" when none */
 };
+
+/* Writing and syncing the archive's bytes runs while the self-check reads
+ * them: both take a few hundred ms for a large list. */
+struct stage_job {
+	const char *out;
+	struct built_list *b;
+	char rel[64];
+	int rc;
+	char err[512];
+};
+
+static void *stage_archive(void *arg)
+{
+	struct stage_job *job = arg;
+	job->rc = pubdir_stage(job->out, job->rel, job->b->xml, (size_t)job->b->len, job->b->staged,
+			       sizeof job->b->staged, job->err, sizeof job->err);
+	return NULL;
+}
 
 static void format_utc(int64_t t, char out[32])
 {
@@ -54,17 +75,35 @@ static enum publish_status build_one(const struct db_snapshot *snap,
 	xmlDocPtr doc = NULL;
 	char why[512] = "";
 	enum publish_status rc = PUBLISH_REFUSED;
+	b->staged[0] = '\0';
 	if (list_build(snap, &p, &doc, why, sizeof why) < 0 ||
 	    xades_sign(doc, cfg->signer, now, why, sizeof why) < 0)
 		goto done;
 	xmlDocDumpMemoryEnc(doc, &b->xml, &b->len, "UTF-8");
+	xmlFreeDoc(doc); /* the check reads the bytes; free the tree before it parses them */
+	doc = NULL;
 	if (!b->xml) {
 		snprintf(why, sizeof why, "cannot serialize the list");
 		goto done;
 	}
-	if (publisher_self_check(b->xml, (size_t)b->len, cfg->signer->cert, last, now, why,
-				 sizeof why) < 0)
+	struct stage_job job = {.out = cfg->out, .b = b, .rc = -1};
+	snprintf(job.rel, sizeof job.rel, "%s/%lld.xml", publisher_list_name(list),
+		 (long long)p.sequence);
+	pthread_t writer;
+	int threaded = pthread_create(&writer, NULL, stage_archive, &job) == 0;
+	if (!threaded)
+		stage_archive(&job);
+	int checked = publisher_self_check(b->xml, (size_t)b->len, cfg->signer->cert, last, now,
+					   why, sizeof why);
+	if (threaded)
+		pthread_join(writer, NULL);
+	if (checked < 0)
 		goto done;
+	if (job.rc < 0) {
+		snprintf(why, sizeof why, "%s", job.err);
+		rc = PUBLISH_IO;
+		goto done;
+	}
 	snprintf(b->pub.list, sizeof b->pub.list, "%s", publisher_list_name(list));
 	b->pub.sequence = p.sequence;
 	b->pub.issued = now;
@@ -164,7 +203,10 @@ static enum publish_status write_archives(const struct publish_config *cfg,
 			continue;
 		char rel[64];
 		snprintf(rel, sizeof rel, "%s/%lld.xml", built[l].pub.list, (long long)built[l].pub.sequence);
-		if (pubdir_write_immutable(cfg->out, rel, built[l].xml, (size_t)built[l].len, err, errlen) < 0)
+		int committed = pubdir_commit_immutable(cfg->out, rel, built[l].staged, built[l].xml,
+							(size_t)built[l].len, err, errlen);
+		built[l].staged[0] = '\0';
+		if (committed < 0)
 			return PUBLISH_IO;
 	}
 	return PUBLISH_OK;
@@ -181,9 +223,11 @@ static enum publish_status write_current(const struct publish_config *cfg,
 	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++) {
 		if (!(lists & PUBLISH_MASK(l)))
 			continue;
-		char rel[64];
+		char rel[64], archive[64];
 		snprintf(rel, sizeof rel, "%s.xml", built[l].pub.list);
-		if (pubdir_write(cfg->out, rel, built[l].xml, (size_t)built[l].len, err, errlen) < 0)
+		snprintf(archive, sizeof archive, "%s/%lld.xml", built[l].pub.list,
+			 (long long)built[l].pub.sequence);
+		if (pubdir_link_current(cfg->out, rel, archive, err, errlen) < 0)
 			goto done;
 		index_set_list(index, cfg, &built[l]);
 	}
@@ -214,6 +258,22 @@ done:
 	return rc;
 }
 
+/* Archives written in this run that the registry did not record were never
+ * published (index.json does not name them): remove them, so the newest
+ * archive stays the current version. */
+static void remove_unrecorded(const char *out, const struct built_list *built, unsigned lists,
+			      const int *recorded)
+{
+	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++) {
+		if (!(lists & PUBLISH_MASK(l)) || recorded[l] || !built[l].xml)
+			continue;
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s/%lld.xml", out, built[l].pub.list,
+			 (long long)built[l].pub.sequence);
+		unlink(path);
+	}
+}
+
 enum publish_status publisher_publish(const struct db_snapshot *snap,
 				      const struct publish_config *cfg, unsigned lists, int64_t now,
 				      publish_record_fn record, void *record_ctx,
@@ -238,17 +298,24 @@ enum publish_status publisher_publish(const struct db_snapshot *snap,
 			rc = build_one(snap, cfg, (enum publisher_list)l, now, &built[l], err, errlen);
 	if (rc == PUBLISH_OK)
 		rc = write_archives(cfg, snap, built, lists, err, errlen);
+	int recorded[PUBLISHER_LIST_COUNT] = {0, 0, 0};
 	for (int l = 0; l < PUBLISHER_LIST_COUNT && rc == PUBLISH_OK; l++) {
-		if (!(lists & PUBLISH_MASK(l)) || !record)
+		if (!(lists & PUBLISH_MASK(l)) || !record) {
+			recorded[l] = 1;
 			continue;
+		}
 		char why[512] = "";
 		int r = record(record_ctx, &built[l].pub, why, sizeof why);
 		if (r != 0) {
 			snprintf(err, errlen, "%s list: %s the publication: %s", built[l].pub.list,
 				 r > 0 ? "the registry refused" : "cannot record", why);
 			rc = r > 0 ? PUBLISH_REFUSED : PUBLISH_IO;
+		} else {
+			recorded[l] = 1;
 		}
 	}
+	if (rc != PUBLISH_OK)
+		remove_unrecorded(cfg->out, built, lists, recorded);
 	if (rc == PUBLISH_OK)
 		rc = write_current(cfg, snap, built, lists, now, err, errlen);
 	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++) {
@@ -256,6 +323,7 @@ enum publish_status publisher_publish(const struct db_snapshot *snap,
 			outcome->published[l] = 1;
 			outcome->pub[l] = built[l].pub;
 		}
+		pubdir_discard(built[l].staged); /* staged but not committed: refused */
 		xmlFree(built[l].xml);
 	}
 	pubdir_unlock(lock);

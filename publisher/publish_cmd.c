@@ -37,14 +37,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 			else if (publisher_list_from_name(name, &l) == 0)
 				o->lists = PUBLISH_MASK(l);
 			else {
-				fprintf(stderr, "vntl: error: unknown list '%s' (roots, foreign, pointer, all)\n", name);
+				fprintf(stderr, "vntl: usage: unknown list '%s' (roots, foreign, pointer, all)\n", name);
 				return -1;
 			}
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			fputs(USAGE, stdout);
 			return 1;
 		} else {
-			fprintf(stderr, "vntl: error: unknown option '%s'\n%s", argv[i], USAGE);
+			fprintf(stderr, "vntl: usage: unknown option '%s'\n%s", argv[i], USAGE);
 			return -1;
 		}
 	}
@@ -94,10 +94,9 @@ static struct publisher_signer *open_signer(const struct settings *s, int *exit_
 	}
 	publisher_passphrase_free(pass);
 	if (!signer)
-		fprintf(stderr, "vntl: error: event=publish-refused reason=\"%s\"\n", err);
+		fprintf(stderr, "vntl: %s: %s\n", *exit_code == PUBLISH_REFUSED ? "refused" : "error", err);
 	else if (signer->warning)
-		fprintf(stderr, "vntl: warning: event=weak-signing-key key=%s reason=\"%s\"\n",
-			signer->key_desc, signer->warning);
+		fprintf(stderr, "vntl: warning: signing key %s: %s\n", signer->key_desc, signer->warning);
 	return signer;
 }
 
@@ -118,8 +117,8 @@ static void report(const struct publish_outcome *o)
 			continue;
 		const struct db_publication *p = &o->pub[l];
 		printf("published %s sequence %lld sha256 %s\n", p->list, (long long)p->sequence, p->sha256);
-		fprintf(stderr, "vntl: info: event=published list=%s sequence=%lld sha256=%s\n", p->list,
-			(long long)p->sequence, p->sha256);
+		fprintf(stderr, "vntl: info: published list=%s sequence=%lld sha256=%s next_update=%lld\n",
+			p->list, (long long)p->sequence, p->sha256, (long long)p->next_update);
 	}
 }
 
@@ -132,7 +131,7 @@ int publisher_command_run(const struct vntl_config *config, struct db *db, int a
 	struct settings s;
 	char err[1024] = "";
 	if (read_settings(config, &s, err, sizeof err) < 0) {
-		fprintf(stderr, "vntl: error: event=publish-refused reason=\"%s\"\n", err);
+		fprintf(stderr, "vntl: usage: %s\n", err);
 		return 2;
 	}
 	if (publisher_crypto_init() < 0) {
@@ -145,7 +144,7 @@ int publisher_command_run(const struct vntl_config *config, struct db *db, int a
 	if (!signer)
 		goto done;
 	if (db_snapshot_load(db, &snap, err, sizeof err) != 0) {
-		fprintf(stderr, "vntl: error: event=publish-failed reason=\"%s\"\n", err);
+		fprintf(stderr, "vntl: error: %s\n", err);
 		code = PUBLISH_IO;
 		goto done;
 	}
@@ -161,8 +160,7 @@ int publisher_command_run(const struct vntl_config *config, struct db *db, int a
 	code = (int)publisher_publish(snap, &pc, lists, now, record_publication, db, &outcome, err,
 				      sizeof err);
 	if (code != PUBLISH_OK)
-		fprintf(stderr, "vntl: error: event=publish-%s reason=\"%s\"\n",
-			code == PUBLISH_REFUSED ? "refused" : "failed", err);
+		fprintf(stderr, "vntl: %s: %s\n", code == PUBLISH_REFUSED ? "refused" : "error", err);
 	else
 		report(&outcome);
 done:

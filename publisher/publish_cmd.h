@@ -12,4 +12,8 @@ struct db;
  * (or nothing due), 1 refused by a rule, 2 usage, 3 I/O or database error. */
 int publisher_command_run(const struct vntl_config *config, struct db *db, int argc, char **argv);
 
+/* The `publish` entry of vntl's command table (publisher/vntl_main.c). */
+struct cli_env;
+int cmd_publish(struct cli_env *env, int argc, char **argv);
+
 #endif

@@ -1,5 +1,6 @@
 /* vntl: the operator command. One line per command; each lives in its module. */
 #include "db/cli/cli.h"
+#include "publisher/publish_cmd.h"
 
 static const struct cli_command commands[] = {
 	{"init", cmd_init, "create the registry database, or migrate it to this version"},
@@ -8,6 +9,7 @@ static const struct cli_command commands[] = {
 	{"cert", cmd_cert, "import, list and show certificates (each one a service)"},
 	{"change", cmd_change, "propose, approve, reject, list and show status changes (four eyes)"},
 	{"audit", cmd_audit, "verify and list the hash-chained audit log"},
+	{"publish", cmd_publish, "build, sign, self-check and publish the trust lists"},
 };
 
 int main(int argc, char **argv)

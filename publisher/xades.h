@@ -25,4 +25,9 @@ void publisher_crypto_shutdown(void);
 int xades_sign(xmlDocPtr doc, struct publisher_signer *signer, int64_t signing_time, char *err,
 	       size_t errlen);
 
+/* The same signature template with its qualifying properties, unsigned:
+ * what xades_sign signs (the benchmark hands it to `xmlsec1 --sign`). */
+xmlNodePtr xades_prepare(xmlDocPtr doc, struct publisher_signer *signer, int64_t signing_time,
+			 char *err, size_t errlen);
+
 #endif

@@ -165,15 +165,24 @@ static xmlNodePtr build_template(xmlDocPtr doc, struct publisher_signer *signer)
 	return sig;
 }
 
-int xades_sign(xmlDocPtr doc, struct publisher_signer *signer, int64_t signing_time, char *err,
-	       size_t errlen)
+xmlNodePtr xades_prepare(xmlDocPtr doc, struct publisher_signer *signer, int64_t signing_time,
+			 char *err, size_t errlen)
 {
 	xmlNodePtr sig = build_template(doc, signer);
 	if (!sig) {
 		snprintf(err, errlen, "cannot build the signature template");
-		return -1;
+		return NULL;
 	}
 	if (add_qualifying_properties(doc, sig, signer, signing_time, err, errlen) < 0)
+		return NULL;
+	return sig;
+}
+
+int xades_sign(xmlDocPtr doc, struct publisher_signer *signer, int64_t signing_time, char *err,
+	       size_t errlen)
+{
+	xmlNodePtr sig = xades_prepare(doc, signer, signing_time, err, errlen);
+	if (!sig)
 		return -1;
 	xmlSecDSigCtxPtr ctx = xmlSecDSigCtxCreate(NULL);
 	if (!ctx) {

@@ -31,6 +31,7 @@ typedef struct {
 } vntl_error;
 
 typedef struct vntl_ctx vntl_ctx;
+struct x509_st; /* OpenSSL's X509, for callers that already hold one */
 
 /* --- context ------------------------------------------------------------ */
 vntl_status vntl_ctx_new(vntl_ctx **out, vntl_error *err);
@@ -66,7 +67,7 @@ typedef struct {
 	size_t services;           /* number of TSPService entries */
 	size_t pointers;           /* number of OtherTSLPointer entries */
 	char signer_subject[256];  /* the pinned certificate that signed it */
-	int from_cache;            /* 1: the fetch failed and the cached copy was used */
+	int from_cache;            /* 1: the fetch failed and the cached (last accepted) copy was used */
 } vntl_list_info;
 
 /* Load a list from a file path or an https:// URL; it is kept in ctx only
@@ -89,7 +90,8 @@ typedef enum { VNTL_PURPOSE_SIGNATURE = 0, VNTL_PURPOSE_ANY } vntl_purpose;
 typedef enum { VNTL_ALG_POLICY_VN = 0, VNTL_ALG_POLICY_NONE } vntl_alg_policy;
 
 typedef struct {
-	const char *leaf_file;          /* PEM or DER */
+	const char *leaf_file;          /* PEM or DER; or, instead: */
+	struct x509_st *leaf_cert;      /* a parsed OpenSSL X509 (not taken over) */
 	const char *const *untrusted;   /* NULL-terminated list of files, or NULL */
 	const char *const *crl_files;   /* NULL-terminated list of CRL files (PEM/DER), or NULL */
 	const char *const *policies;    /* NULL-terminated OIDs (initial policy set), or NULL */

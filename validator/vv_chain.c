@@ -214,17 +214,43 @@ static int check_algorithms(vntl_result *r, STACK_OF(X509) *chain)
 	return 1;
 }
 
+/* An extended key usage made only of other functions (TLS, OCSP, time
+ * stamping) dedicates the key to them; any other purpose (emailProtection,
+ * documentSigning, anyExtendedKeyUsage, vendor document signing) allows
+ * signatures, as does no EKU at all. */
+static int eku_allows_signatures(X509 *leaf)
+{
+	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(leaf, NID_ext_key_usage, NULL, NULL);
+	if (!eku)
+		return 1;
+	int allows = 0;
+	for (int i = 0; i < sk_ASN1_OBJECT_num(eku) && !allows; i++) {
+		int nid = OBJ_obj2nid(sk_ASN1_OBJECT_value(eku, i));
+		allows = nid != NID_server_auth && nid != NID_client_auth && nid != NID_OCSP_sign &&
+		         nid != NID_time_stamp;
+	}
+	EXTENDED_KEY_USAGE_free(eku);
+	return allows;
+}
+
 static int check_purpose(vntl_result *r, X509 *leaf, vntl_purpose purpose)
 {
 	if (purpose != VNTL_PURPOSE_SIGNATURE)
 		return 1;
 	uint32_t ku = X509_get_key_usage(leaf);
-	if (ku == UINT32_MAX || (ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
-		return 1;
-	set_result(r, VNTL_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE",
-	           "the certificate's key usage allows neither digitalSignature nor "
-	           "nonRepudiation, so it cannot be used for signatures");
-	return 0;
+	if (ku != UINT32_MAX && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) {
+		set_result(r, VNTL_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE",
+		           "the certificate's key usage allows neither digitalSignature nor "
+		           "nonRepudiation, so it cannot be used for signatures");
+		return 0;
+	}
+	if (!eku_allows_signatures(leaf)) {
+		set_result(r, VNTL_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE",
+		           "the certificate's extended key usage limits it to TLS, OCSP or time "
+		           "stamping, so it cannot be used for signatures");
+		return 0;
+	}
+	return 1;
 }
 
 static void describe(vntl_cert_info *ci, X509 *c)
@@ -305,7 +331,8 @@ static void free_inputs(struct inputs *in)
 	sk_X509_CRL_pop_free(in->crls, X509_CRL_free);
 }
 
-static vntl_status load_inputs(const vntl_chain_request *req, struct inputs *in, vntl_error *err)
+static vntl_status load_inputs(const vntl_ctx *ctx, const vntl_chain_request *req,
+                               struct inputs *in, vntl_error *err)
 {
 	memset(in, 0, sizeof *in);
 	STACK_OF(X509) *leafs = sk_X509_new_null();
@@ -315,14 +342,18 @@ static vntl_status load_inputs(const vntl_chain_request *req, struct inputs *in,
 		sk_X509_free(leafs);
 		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "loading certificates");
 	}
-	vntl_status st = vv_load_certs(req->leaf_file, leafs, err);
-	if (st == VNTL_OK)
+	vntl_status st = VNTL_OK;
+	if (req->leaf_cert && X509_up_ref(req->leaf_cert))
+		in->leaf = req->leaf_cert;
+	else
+		st = vv_load_certs(req->leaf_file, leafs, err);
+	if (st == VNTL_OK && !in->leaf)
 		in->leaf = sk_X509_shift(leafs);
 	sk_X509_pop_free(leafs, X509_free);
 	for (size_t i = 0; st == VNTL_OK && req->untrusted && req->untrusted[i]; i++)
-		st = vv_load_certs(req->untrusted[i], in->untrusted, err);
+		st = vv_input_cache_load(ctx->inputs, req->untrusted[i], 0, in->untrusted, NULL, err);
 	for (size_t i = 0; st == VNTL_OK && req->crl_files && req->crl_files[i]; i++)
-		st = vv_load_crls(req->crl_files[i], in->crls, err);
+		st = vv_input_cache_load(ctx->inputs, req->crl_files[i], 1, NULL, in->crls, err);
 	return st;
 }
 
@@ -542,11 +573,11 @@ static void judge(const vntl_ctx *ctx, struct inputs *in, const vntl_chain_reque
 vntl_status vntl_check_chain(const vntl_ctx *ctx, const vntl_chain_request *req,
                              vntl_result **out, vntl_error *err)
 {
-	if (!ctx || !req || !req->leaf_file || !out)
+	if (!ctx || !req || !(req->leaf_file || req->leaf_cert) || !out)
 		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_check_chain: NULL argument");
 	*out = NULL;
 	struct inputs in;
-	vntl_status st = load_inputs(req, &in, err);
+	vntl_status st = load_inputs(ctx, req, &in, err);
 	vntl_result *res = st == VNTL_OK ? calloc(1, sizeof *res) : NULL;
 	if (st == VNTL_OK && !res)
 		st = vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "allocating a result");

@@ -20,7 +20,8 @@ vntl_status vntl_ctx_new(vntl_ctx **out, vntl_error *err)
 		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "allocating a context");
 	ctx->max_list_size = 128u << 20;
 	ctx->signers = sk_X509_new_null();
-	if (!ctx->signers) {
+	ctx->inputs = vv_input_cache_new();
+	if (!ctx->signers || !ctx->inputs) {
 		vntl_ctx_free(ctx);
 		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "allocating a context");
 	}
@@ -44,6 +45,7 @@ void vntl_ctx_free(vntl_ctx *ctx)
 	for (size_t i = 0; i < ctx->n_pointers; i++)
 		vv_pointer_clear(&ctx->pointers[i]);
 	free(ctx->pointers);
+	vv_input_cache_free(ctx->inputs);
 	free(ctx);
 }
 

@@ -130,19 +130,22 @@ static long perform(const vntl_ctx *ctx, const char *url, const struct validator
 	return code;
 }
 
-static vntl_status store(const char *body_path, const char *meta_path, const struct body *b,
-                         const struct validators *v, vntl_error *err)
+vntl_status vv_fetch_keep(const vntl_ctx *ctx, const char *url, const unsigned char *data,
+                          size_t len, const vv_fetch_state *fs, vntl_error *err)
 {
-	char meta[512];
-	int n = snprintf(meta, sizeof meta, "etag %s\nlast-modified %s\n", v->etag, v->last_modified);
-	vntl_status st = vv_cache_write(body_path, b->data, b->len, err);
+	if (!ctx->cache_dir || !fs->downloaded)
+		return VNTL_OK;
+	char body_path[4200], meta_path[4200], meta[512];
+	cache_paths(ctx->cache_dir, url, body_path, meta_path, sizeof body_path);
+	int n = snprintf(meta, sizeof meta, "etag %s\nlast-modified %s\n", fs->etag, fs->last_modified);
+	vntl_status st = vv_cache_write(body_path, data, len, err);
 	return st == VNTL_OK ? vv_cache_write(meta_path, meta, (size_t)n, err) : st;
 }
 
 vntl_status vv_fetch(const vntl_ctx *ctx, const char *url, unsigned char **data, size_t *len,
-                     int *from_cache, vntl_error *err)
+                     vv_fetch_state *fs, vntl_error *err)
 {
-	*from_cache = 0;
+	memset(fs, 0, sizeof *fs);
 	char body_path[4200] = "", meta_path[4200] = "";
 	struct validators cached = { 0 }, fresh = { 0 };
 	if (ctx->cache_dir) {
@@ -153,12 +156,10 @@ vntl_status vv_fetch(const vntl_ctx *ctx, const char *url, unsigned char **data,
 	char errbuf[CURL_ERROR_SIZE] = "";
 	long code = perform(ctx, url, &cached, &b, &fresh, errbuf);
 	if (code == 200) {
-		vntl_status st = ctx->cache_dir ? store(body_path, meta_path, &b, &fresh, err) : VNTL_OK;
-		if (st != VNTL_OK) {
-			free(b.data);
-			return st;
-		}
 		vv_log("fetch", "url=%s status=200 bytes=%zu", url, b.len);
+		fs->downloaded = 1;
+		snprintf(fs->etag, sizeof fs->etag, "%s", fresh.etag);
+		snprintf(fs->last_modified, sizeof fs->last_modified, "%s", fresh.last_modified);
 		*data = b.data;
 		*len = b.len;
 		return VNTL_OK;
@@ -177,7 +178,7 @@ vntl_status vv_fetch(const vntl_ctx *ctx, const char *url, unsigned char **data,
 	if (code == 304)
 		vv_log("fetch", "url=%s status=304 cached copy used", url);
 	else {
-		*from_cache = 1;
+		fs->from_cache = 1;
 		vv_log("fetch-failed-using-cache", "url=%s http=%ld error=%s", url, code, errbuf);
 	}
 	return VNTL_OK;

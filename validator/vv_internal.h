@@ -55,6 +55,7 @@ typedef struct {
 	X509 *signer;                 /* the pinned certificate that verified (owned) */
 	unsigned char *signed_bytes;  /* canonical bytes of the whole-document reference */
 	size_t signed_len;
+	int signing_certificate_v2;   /* XAdES SigningCertificateV2 (not v1) was used */
 } vv_signature;
 vntl_status vv_check_signature_structure(xmlDocPtr doc, vntl_error *err);
 vntl_status vv_verify_signature(xmlDocPtr doc, STACK_OF(X509) *pins, vv_signature *out,
@@ -84,7 +85,7 @@ typedef struct {
 
 typedef struct {
 	vntl_list_info info;
-	vv_anchor *anchors; size_t n_anchors;
+	vv_anchor *anchors; size_t n_anchors, cap_anchors;
 	vv_pointer *pointers; size_t n_pointers;
 } vv_list;
 
@@ -95,6 +96,13 @@ void vv_pointer_clear(vv_pointer *p);
 /* status of an anchor at time at: the acceptable status URI, or NULL */
 const vv_status_period *vv_anchor_period_at(const vv_anchor *a, time_t at);
 int vv_status_anchors(const char *status_uri);
+
+/* parsed intermediates and CRLs, shared by threads */
+typedef struct vv_input_cache vv_input_cache;
+vv_input_cache *vv_input_cache_new(void);
+void vv_input_cache_free(vv_input_cache *c);
+vntl_status vv_input_cache_load(vv_input_cache *c, const char *path, int is_crl,
+                                STACK_OF(X509) *certs, STACK_OF(X509_CRL) *crls, vntl_error *err);
 
 /* sequence-number store in the cache directory */
 vntl_status vv_seq_check_and_store(const char *cache_dir, const vntl_list_info *info,
@@ -119,8 +127,18 @@ int vv_fetch_crls(const vntl_ctx *ctx, X509 *cert, STACK_OF(X509_CRL) *into, cha
                   size_t why_len);
 
 /* fetch over https with a cache */
+typedef struct {
+	int from_cache;            /* the fetch failed; the cached copy is returned */
+	int downloaded;            /* a new body (200) that is not cached yet */
+	char etag[256];
+	char last_modified[128];
+} vv_fetch_state;
 vntl_status vv_fetch(const vntl_ctx *ctx, const char *url, unsigned char **data, size_t *len,
-                     int *from_cache, vntl_error *err);
+                     vv_fetch_state *fs, vntl_error *err);
+/* Keep a downloaded body in the cache: only once the list was accepted, so a
+ * refused download never replaces the last good copy. */
+vntl_status vv_fetch_keep(const vntl_ctx *ctx, const char *url, const unsigned char *data,
+                          size_t len, const vv_fetch_state *fs, vntl_error *err);
 
 struct vntl_ctx {
 	char *schema_path;
@@ -133,6 +151,7 @@ struct vntl_ctx {
 	STACK_OF(X509) *signers;
 	vv_anchor *anchors; size_t n_anchors, cap_anchors;
 	vv_pointer *pointers; size_t n_pointers, cap_pointers;
+	vv_input_cache *inputs;
 };
 
 /* move an accepted list's anchors and pointers into the context */

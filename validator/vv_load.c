@@ -9,11 +9,11 @@
 #include <sys/stat.h>
 
 static vntl_status read_source(const vntl_ctx *ctx, const char *src, unsigned char **data,
-                               size_t *len, int *from_cache, vntl_error *err)
+                               size_t *len, vv_fetch_state *fs, vntl_error *err)
 {
-	*from_cache = 0;
+	memset(fs, 0, sizeof *fs);
 	if (strncmp(src, "https://", 8) == 0)
-		return vv_fetch(ctx, src, data, len, from_cache, err);
+		return vv_fetch(ctx, src, data, len, fs, err);
 	if (strstr(src, "://"))
 		return vv_fail(err, VNTL_ERR_USAGE, "insecure-url",
 		               "%s: only https:// URLs and file paths are accepted", src);
@@ -98,6 +98,12 @@ static vntl_status check_freshness(const vntl_ctx *ctx, const vntl_list_info *in
 	return VNTL_OK;
 }
 
+static void mute_generic_errors(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 /* Everything up to the model read from the signed bytes. */
 static vntl_status verify_document(vntl_ctx *ctx, const unsigned char *data, size_t len,
                                    STACK_OF(X509) *pins, const char *src, vv_list *list,
@@ -108,8 +114,14 @@ static vntl_status verify_document(vntl_ctx *ctx, const unsigned char *data, siz
 	vntl_status st = vv_parse_xml(data, len, &doc, err);
 	if (st == VNTL_OK)
 		st = vv_check_signature_structure(doc, err);
+	/* libxml2's canonicalizer prints to the generic error handler; our
+	 * refusals say what went wrong, so its output is muted meanwhile. */
+	xmlGenericErrorFunc saved_handler = xmlGenericError;
+	void *saved_context = xmlGenericErrorContext;
+	xmlSetGenericErrorFunc(NULL, mute_generic_errors);
 	if (st == VNTL_OK)
 		st = vv_verify_signature(doc, pins, &sig, err);
+	xmlSetGenericErrorFunc(saved_context, saved_handler);
 	if (st == VNTL_OK)
 		st = validate_schema(ctx, doc, err);
 	xmlFreeDoc(doc);
@@ -118,12 +130,28 @@ static vntl_status verify_document(vntl_ctx *ctx, const unsigned char *data, siz
 		st = vv_parse_xml(sig.signed_bytes, sig.signed_len, &signed_doc, err);
 	if (st == VNTL_OK)
 		st = vv_read_list(signed_doc, src, list, err);
+	/* TS 119 612 v2.3.1 (TSL version 6) signs with EN 319 132-1 forms only. */
+	if (st == VNTL_OK && list->info.version >= 6 && !sig.signing_certificate_v2)
+		st = vv_fail(err, VNTL_ERR_REFUSED, "xades-signing-certificate",
+		             "a version %d list must use SigningCertificateV2, not SigningCertificate",
+		             list->info.version);
 	if (st == VNTL_OK) {
 		vv_name_text(X509_get_subject_name(sig.signer), list->info.signer_subject,
 		             sizeof list->info.signer_subject);
 	}
 	xmlFreeDoc(signed_doc);
 	vv_signature_clear(&sig);
+	return st;
+}
+
+static vntl_status check_list(const vntl_ctx *ctx, const vv_list *list, const char *territory,
+                              vntl_error *err)
+{
+	vntl_status st = check_freshness(ctx, &list->info, err);
+	if (st == VNTL_OK && territory && strcmp(territory, list->info.territory) != 0)
+		st = vv_fail(err, VNTL_ERR_REFUSED, "pointer-territory-mismatch",
+		             "the pointer is for %s but the list is for %s", territory,
+		             list->info.territory);
 	return st;
 }
 
@@ -134,27 +162,26 @@ static vntl_status load_with_pins(vntl_ctx *ctx, const char *src, STACK_OF(X509)
 	size_t len = 0;
 	vv_list list;
 	memset(&list, 0, sizeof list);
-	int from_cache = 0;
-	vntl_status st = read_source(ctx, src, &data, &len, &from_cache, err);
+	vv_fetch_state fs;
+	vntl_status st = read_source(ctx, src, &data, &len, &fs, err);
 	if (st == VNTL_OK)
 		st = verify_document(ctx, data, len, pins, src, &list, err);
-	list.info.from_cache = from_cache;
-	free(data);
+	list.info.from_cache = fs.from_cache;
 	if (st == VNTL_OK)
-		st = check_freshness(ctx, &list.info, err);
-	if (st == VNTL_OK && territory && strcmp(territory, list.info.territory) != 0)
-		st = vv_fail(err, VNTL_ERR_REFUSED, "pointer-territory-mismatch",
-		             "the pointer is for %s but the list is for %s", territory,
-		             list.info.territory);
+		st = check_list(ctx, &list, territory, err);
 	if (st == VNTL_OK && ctx->cache_dir)
 		st = vv_seq_check_and_store(ctx->cache_dir, &list.info, err);
+	if (st == VNTL_OK) /* only an accepted download replaces the cached copy */
+		st = vv_fetch_keep(ctx, src, data, len, &fs, err);
+	free(data);
 	if (st == VNTL_OK && info)
 		*info = list.info;
 	if (st == VNTL_OK)
 		st = vv_ctx_adopt_list(ctx, &list, err);
 	if (st == VNTL_OK)
-		vv_log("list-accepted", "source=%s territory=%s sequence=%lld", src,
-		       list.info.territory, list.info.sequence);
+		vv_log("list-accepted", "source=%s territory=%s sequence=%lld%s", src,
+		       list.info.territory, list.info.sequence,
+		       fs.from_cache ? " from=cache-after-failed-fetch" : "");
 	else
 		vv_log("list-refused", "source=%s rule=%s", src, err ? err->rule : "");
 	vv_list_clear(&list);

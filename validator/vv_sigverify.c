@@ -129,7 +129,8 @@ static int cert_digest_matches(xmlNodePtr cert_node, X509 *signer)
 	return (unsigned)want_len == got_len && memcmp(want, got, got_len) == 0;
 }
 
-static vntl_status check_xades_binding(xmlNodePtr signature, X509 *signer, vntl_error *err)
+static vntl_status check_xades_binding(xmlNodePtr signature, X509 *signer, int *v2,
+                                       vntl_error *err)
 {
 	xmlNodePtr sp = NULL;
 	for (xmlNodePtr obj = vv_child(signature, VV_NS_DSIG, "Object"); obj && !sp;
@@ -138,6 +139,7 @@ static vntl_status check_xades_binding(xmlNodePtr signature, X509 *signer, vntl_
 		              "SignedProperties");
 	xmlNodePtr ssp = vv_child(sp, VV_NS_XADES, "SignedSignatureProperties");
 	xmlNodePtr sc = vv_child(ssp, VV_NS_XADES, "SigningCertificateV2");
+	*v2 = sc != NULL;
 	if (!sc)
 		sc = vv_child(ssp, VV_NS_XADES, "SigningCertificate");
 	if (!sc)
@@ -213,7 +215,7 @@ vntl_status vv_verify_signature(xmlDocPtr doc, STACK_OF(X509) *pins, vv_signatur
 		               "the KeyInfo certificate is not the pinned certificate whose key "
 		               "verified the signature");
 	}
-	vntl_status st = check_xades_binding(signature, signer, err);
+	vntl_status st = check_xades_binding(signature, signer, &out->signing_certificate_v2, err);
 	if (st != VNTL_OK) {
 		vv_signature_clear(out);
 		return st;

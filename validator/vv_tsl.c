@@ -87,15 +87,17 @@ static vntl_status collect_periods(const xmlNode *service, vv_status_period **ou
 static vntl_status add_anchor(vv_list *list, X509 *cert, const char *source, const char *type,
                               const vv_status_period *periods, size_t n, vntl_error *err)
 {
-	vv_anchor *grown = realloc(list->anchors, (list->n_anchors + 1) * sizeof *grown);
-	vv_status_period *copy = n ? malloc(n * sizeof *copy) : NULL;
-	if (!grown || (n && !copy)) {
-		if (grown)
-			list->anchors = grown;
-		free(copy);
-		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing anchors");
+	if (list->n_anchors == list->cap_anchors) {
+		size_t cap = list->cap_anchors ? 2 * list->cap_anchors : 16;
+		vv_anchor *grown = realloc(list->anchors, cap * sizeof *grown);
+		if (!grown)
+			return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing anchors");
+		list->anchors = grown;
+		list->cap_anchors = cap;
 	}
-	list->anchors = grown;
+	vv_status_period *copy = n ? malloc(n * sizeof *copy) : NULL;
+	if (n && !copy)
+		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing anchors");
 	if (n)
 		memcpy(copy, periods, n * sizeof *copy);
 	vv_anchor *a = &list->anchors[list->n_anchors++];

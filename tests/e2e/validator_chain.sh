@@ -14,6 +14,8 @@ pki_issue "$P" inter shortlived v3_sign 2048 sha256 20210101000000Z 202201010000
 pki_issue "$P" inter weak v3_sign 1024
 pki_issue "$P" inter sha1 v3_sign 2048 sha1
 pki_issue "$P" inter enc v3_enc
+pki_issue "$P" inter tlsonly v3_tls_only
+pki_issue "$P" inter docsign v3_docsign
 pki_issue "$P" root inter0 v3_ca_pathlen0
 pki_issue "$P" inter0 sub v3_ca
 pki_issue "$P" sub deep v3_sign
@@ -53,6 +55,8 @@ expect 2 "MD5/SHA-1" -- "$VV" chain "$P/sha1.pem" $U $A $CRLS --at $T
 # purpose
 expect 2 "digitalSignature" -- "$VV" chain "$P/enc.pem" $U $A $CRLS --at $T
 expect 0 "PASSED" -- "$VV" chain "$P/enc.pem" $U $A $CRLS --at $T --purpose any
+expect 2 "extended key usage" -- "$VV" chain "$P/tlsonly.pem" $U $A $CRLS --at $T
+expect 0 "PASSED" -- "$VV" chain "$P/docsign.pem" $U $A $CRLS --at $T
 # path length and name constraints
 expect 2 "path length" -- "$VV" chain "$P/deep.pem" --untrusted "$P/inter0.pem" \
 	--untrusted "$P/sub.pem" $A --crl "$P/root.crl" --crl "$P/inter0.crl" --crl "$P/sub.crl" --at $T

@@ -6,7 +6,7 @@ set -eu
 P="$VNTL_TMP/pki"
 mkdir -p "$P"
 pki_init "$P"
-pki_issue "$P" self signer2 v3_sign
+pki_issue "$P" self signer2 v3_sign 2048
 H="$VNTL_SRC/tests/lib/validator_hostile.py"
 now_minus=$(iso_days_from_now -1)
 in_a_month=$(iso_days_from_now 30)
@@ -23,6 +23,18 @@ check() { # code rule file [more args]
 
 make_list "$P/good.xml" 7 "$now_minus" "$in_a_month"
 check 0 "accepted" "$P/good.xml"
+
+# What the standard allows must pass too: ECDSA (P-256, brainpoolP256r1) with SHA-512,
+# a version 5 list with the v1 SigningCertificate.
+pki_issue "$P" self ecsigner v3_sign P-256
+pki_issue "$P" self bpsigner v3_sign brainpoolP256r1
+for s in ecsigner bpsigner; do
+	VNTL_TSL_SIGALG="http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512" \
+		make_list "$P/$s.xml" 7 "$now_minus" "$in_a_month" "$s"
+	expect 0 "accepted" -- "$VV" list "$P/$s.xml" --signer "$P/$s.pem" --schema-dir "$XSD"
+done
+VNTL_TSL_VERSION=5 VNTL_TSL_SIGCERT_V1=1 make_list "$P/v5.xml" 7 "$now_minus" "$in_a_month"
+check 0 "version 5" "$P/v5.xml"
 
 for mode in tamper unsigned-object wrap-moved dup-id doctype-xxe billion-laughs deep-100 \
 	deep-5000 truncated empty; do
@@ -50,6 +62,8 @@ VNTL_TSL_DOC_DIGEST="http://www.w3.org/2000/09/xmldsig#sha1" make_list "$P/sha1.
 check 1 "algorithm-forbidden" "$P/sha1.xml"
 VNTL_TSL_BAD_CERT_DIGEST=1 make_list "$P/certdigest.xml" 7 "$now_minus" "$in_a_month"
 check 1 "xades-signing-certificate" "$P/certdigest.xml"
+VNTL_TSL_SIGCERT_V1=1 make_list "$P/v1cert.xml" 7 "$now_minus" "$in_a_month"
+check 1 "must use SigningCertificateV2" "$P/v1cert.xml"
 VNTL_TSL_SCHEME_EXTRA="<Bogus>1</Bogus>" make_list "$P/schema.xml" 7 "$now_minus" "$in_a_month"
 check 1 "schema-invalid" "$P/schema.xml"
 make_list "$P/unpinned.xml" 7 "$now_minus" "$in_a_month" signer2

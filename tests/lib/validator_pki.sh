@@ -4,7 +4,8 @@
 #   pki_leaf NAME [options for the leaf]  issues a leaf from the intermediate
 #   pki_sign_list IN.xml OUT.xml          signs a list template with the list signer
 # Certificates: DIR/NAME.pem, keys DIR/NAME.key.  Validity is fixed in the past
-# and future (2020..2040) so tests can choose T freely.
+# and future (2020..2040) so tests can choose T freely.  Keys are ECDSA P-256
+# unless a size is given (the roots and the list signers are RSA 2048).
 set -eu
 
 pki_conf() { # dir
@@ -55,6 +56,16 @@ authorityKeyIdentifier = keyid
 basicConstraints = CA:false
 keyUsage = critical,keyEncipherment
 authorityKeyIdentifier = keyid
+[v3_tls_only]
+basicConstraints = CA:false
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth,clientAuth
+authorityKeyIdentifier = keyid
+[v3_docsign]
+basicConstraints = CA:false
+keyUsage = critical,nonRepudiation
+extendedKeyUsage = emailProtection,1.3.6.1.5.5.7.3.36
+authorityKeyIdentifier = keyid
 [v3_evil_name]
 basicConstraints = CA:false
 keyUsage = critical,digitalSignature
@@ -83,13 +94,15 @@ pki_ca_dir() { # dir: an openssl ca working directory
 pki_key() { # out.key [rsa bits | ec curve]
 	case "${2:-2048}" in
 	P-256|prime256v1) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null ;;
+	brainpoolP256r1|secp384r1) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:"$2" \
+		-pkeyopt ec_param_enc:named_curve -out "$1" 2>/dev/null ;;
 	*) openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:"${2:-2048}" -out "$1" 2>/dev/null ;;
 	esac
 }
 
 # pki_issue CADIR ISSUER NAME EXT [KEYSPEC] [MD] [START] [END]
 pki_issue() {
-	cadir=$1 issuer=$2 name=$3 ext=$4 keyspec=${5:-2048} md=${6:-sha256}
+	cadir=$1 issuer=$2 name=$3 ext=$4 keyspec=${5:-P-256} md=${6:-sha256}
 	start=${7:-20200101000000Z} end=${8:-20400101000000Z}
 	pki_key "$cadir/$name.key" "$keyspec"
 	openssl req -new -key "$cadir/$name.key" -subj "/C=VN/O=Test Org $issuer/CN=$name" \
@@ -108,9 +121,9 @@ pki_issue() {
 pki_init() { # dir
 	PKI=$1
 	pki_ca_dir "$PKI"
-	pki_issue "$PKI" self root v3_root 3072
+	pki_issue "$PKI" self root v3_root 2048
 	pki_issue "$PKI" root inter v3_ca
-	pki_issue "$PKI" self signer v3_sign
+	pki_issue "$PKI" self signer v3_sign 2048
 	pki_issue "$PKI" self root2 v3_root
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run NIST PKITS (pkits.json) through `vntl-validate chain --anchors`.
 
-usage: validator_pkits.py VNTL_VALIDATE PKITS_DIR SCRATCH EXPECTED_MISSES
+usage: validator_pkits.py VNTL_VALIDATE PKITS_DIR SCRATCH EXPECTED_MISSES [EVERY]
 EXPECTED_MISSES: comma-separated case ids where vntl is known to disagree
 with PKITS.  Prints the score; exits 1 if any case outside that set
 disagrees, or a case inside it starts agreeing (so the list stays honest).
@@ -12,6 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 tool, pkits, scratch, expected_misses = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 expected_misses = set(x for x in expected_misses.split(",") if x)
 cases = json.load(open(os.path.join(pkits, "pkits.json")))["testcases"]
+# Under sanitizers (slow process start) every EVERY-th case plus the expected misses.
+every = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+cases = [c for i, c in enumerate(cases) if i % every == 0 or c["id"] in expected_misses]
 
 def run(case):
     certs = [os.path.join(pkits, "certs", c + ".crt") for c in case["certs"]]

@@ -9,7 +9,9 @@ Env VNTL_TSL_ENTRIES=N adds N extra CA/PKC services repeating the first
 service (bench lists).  Hostile-list knobs (env): VNTL_TSL_DOC_URI (URI of the
 document reference, default ""), VNTL_TSL_DOC_DIGEST (its DigestMethod URI),
 VNTL_TSL_BAD_CERT_DIGEST=1 (SigningCertificateV2 names another certificate),
-VNTL_TSL_SCHEME_EXTRA (XML inserted into SchemeInformation)."""
+VNTL_TSL_SCHEME_EXTRA (XML inserted into SchemeInformation),
+VNTL_TSL_SIGCERT_V1=1 (XAdES v1 SigningCertificate, wrong for a version 6 list).
+Variety knobs: VNTL_TSL_VERSION (default 6), VNTL_TSL_SIGALG (SignatureMethod URI)."""
 import base64, hashlib, os, ssl, sys
 
 out, signer, seq, issued, next_update = sys.argv[1:6]
@@ -68,10 +70,25 @@ cert_digest = base64.b64encode(hashlib.sha256(digested).digest()).decode()
 doc_uri = os.environ.get("VNTL_TSL_DOC_URI", "")
 doc_digest = os.environ.get("VNTL_TSL_DOC_DIGEST", "http://www.w3.org/2001/04/xmlenc#sha256")
 scheme_extra = os.environ.get("VNTL_TSL_SCHEME_EXTRA", "")
+version = os.environ.get("VNTL_TSL_VERSION", "6")
+sigalg = os.environ.get("VNTL_TSL_SIGALG", "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256")
 si_attr = ' Id="scheme-info"' if doc_uri == "#scheme-info" else ""
+cert_id = ('<xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/>'
+           f'<ds:DigestValue>{cert_digest}</ds:DigestValue></xades:CertDigest>')
+if os.environ.get("VNTL_TSL_SIGCERT_V1"):
+    import subprocess
+    issuer = subprocess.run(["openssl", "x509", "-in", signer, "-noout", "-issuer", "-nameopt", "RFC2253"],
+                            capture_output=True, text=True, check=True).stdout.strip().split("=", 1)[1]
+    serial = int(subprocess.run(["openssl", "x509", "-in", signer, "-noout", "-serial"],
+                                capture_output=True, text=True, check=True).stdout.strip().split("=")[1], 16)
+    signing_cert = ("<xades:SigningCertificate>" + cert_id + "<xades:IssuerSerial><ds:X509IssuerName>"
+                    f"{issuer}</ds:X509IssuerName><ds:X509SerialNumber>{serial}</ds:X509SerialNumber>"
+                    "</xades:IssuerSerial></xades:Cert></xades:SigningCertificate>")
+else:
+    signing_cert = "<xades:SigningCertificateV2>" + cert_id + "</xades:Cert></xades:SigningCertificateV2>"
 doc = f"""<?xml version="1.0" encoding="UTF-8"?>
 <TrustServiceStatusList xmlns="http://uri.etsi.org/02231/v2#" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" xmlns:xades="http://uri.etsi.org/01903/v1.3.2#" Id="tsl-root" TSLTag="http://uri.etsi.org/19612/TSLTag">
-<SchemeInformation{si_attr}><TSLVersionIdentifier>6</TSLVersionIdentifier><TSLSequenceNumber>{seq}</TSLSequenceNumber>
+<SchemeInformation{si_attr}><TSLVersionIdentifier>{version}</TSLVersionIdentifier><TSLSequenceNumber>{seq}</TSLSequenceNumber>
 <TSLType>http://uri.etsi.org/TrstSvc/TrustedList/TSLType/VNlist</TSLType>
 <SchemeOperatorName><Name xml:lang="en">NEAC test</Name></SchemeOperatorName>
 <SchemeOperatorAddress>{address()}</SchemeOperatorAddress>
@@ -84,14 +101,14 @@ doc = f"""<?xml version="1.0" encoding="UTF-8"?>
 <NextUpdate><dateTime>{next_update}</dateTime></NextUpdate>
 </SchemeInformation>{tsp}<ds:Signature Id="sig">
 <ds:SignedInfo><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>
-<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>
+<ds:SignatureMethod Algorithm="{sigalg}"/>
 <ds:Reference Id="ref-doc" URI="{doc_uri}"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms><ds:DigestMethod Algorithm="{doc_digest}"/><ds:DigestValue/></ds:Reference>
 <ds:Reference Type="http://uri.etsi.org/01903#SignedProperties" URI="#xades-sp"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference>
 </ds:SignedInfo><ds:SignatureValue/>
 <ds:KeyInfo><ds:X509Data><ds:X509Certificate>{base64.b64encode(signer_der).decode()}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>
 <ds:Object><xades:QualifyingProperties Target="#sig"><xades:SignedProperties Id="xades-sp"><xades:SignedSignatureProperties>
 <xades:SigningTime>{issued}</xades:SigningTime>
-<xades:SigningCertificateV2><xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>{cert_digest}</ds:DigestValue></xades:CertDigest></xades:Cert></xades:SigningCertificateV2>
+{signing_cert}
 </xades:SignedSignatureProperties></xades:SignedProperties></xades:QualifyingProperties></ds:Object>
 </ds:Signature></TrustServiceStatusList>
 """

@@ -129,6 +129,23 @@ static void tokens_store_only_a_hash_and_expire(void **state)
 	db_close(db);
 }
 
+static void failed_certificate_login_is_audited_without_junk(void **state)
+{
+	(void)state;
+	struct db *db = db_fixture_registry("certfail.db");
+	long long before = q("certfail.db", "SELECT count(*) FROM audit WHERE action = 'auth.fail'");
+	db_auth_record_failure(db, "cert", "ab12cd34", "192.0.2.7");
+	db_auth_record_failure(db, "secret", "pasted secret; DROP TABLE", "not an address");
+	assert_int_equal(q("certfail.db", "SELECT count(*) FROM audit WHERE action = 'auth.fail'"), before + 2);
+	assert_int_equal(q("certfail.db", "SELECT count(*) FROM audit WHERE actor = 'ab12cd34' AND detail LIKE '%192.0.2.7%'"), 1);
+	assert_int_equal(q("certfail.db", "SELECT count(*) FROM audit WHERE actor LIKE '%pasted%' OR detail LIKE '%not an%'"), 0);
+	struct db_audit_verdict v;
+	char err[256];
+	assert_int_equal(db_audit_verify(db, &v, err, sizeof err), 0);
+	assert_int_equal(v.kind, DB_AUDIT_INTACT);
+	db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +154,7 @@ int main(void)
 		cmocka_unit_test(provider_secret_is_hashed_and_checked),
 		cmocka_unit_test(default_iterations_meet_the_minimum),
 		cmocka_unit_test(tokens_store_only_a_hash_and_expire),
+		cmocka_unit_test(failed_certificate_login_is_audited_without_junk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

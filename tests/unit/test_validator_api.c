@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <openssl/x509.h>
+
 #include "vntl.h"
 
 static const char *shared(void)
@@ -139,6 +141,20 @@ static void chains_check_in_parallel_on_one_context(void **state)
 	assert_non_null(strstr(json, "\"indication\": \"PASSED\""));
 	free(json);
 	vntl_result_free(res);
+
+	/* The same chain with the leaf given as a parsed X509 the caller keeps. */
+	FILE *f = fopen(ee, "rb");
+	assert_non_null(f);
+	X509 *leaf = d2i_X509_fp(f, NULL);
+	fclose(f);
+	assert_non_null(leaf);
+	vntl_chain_request held = good;
+	held.leaf_file = NULL;
+	held.leaf_cert = leaf;
+	assert_int_equal(vntl_check_chain(ctx, &held, &res, &err), VNTL_OK);
+	assert_int_equal(res->indication, VNTL_PASSED);
+	vntl_result_free(res);
+	X509_free(leaf); /* still ours: the library took its own reference */
 
 	pthread_t threads[4];
 	struct chain_job jobs[4];

@@ -1,0 +1,125 @@
+#!/bin/sh
+# vntl publish end to end, on a registry filled with the vntl CLI from the
+# demo PKI: publish; withdraw a public CA through the four-eyes flow; publish
+# again: new sequence, ServiceHistory entry, changed roots.pem, the old
+# version still archived byte for byte, publications recorded; --if-due
+# publishes nothing when nothing is due and the foreign list once a
+# future-dated suspension takes effect; refusals change nothing.
+set -eu
+. "$VNTL_SRC/tests/lib/publisher_e2e.sh"
+cd "$VNTL_TMP"
+V="$VNTL_BUILD/vntl"
+export VNTL_DB="$VNTL_TMP/registry.db"
+fail() { echo "FAIL: $*"; exit 1; }
+seq_of() { python3 -c "import json,sys;print(json.load(open('out/index.json'))['lists'][sys.argv[1]]['sequence'])" "$1"; }
+xp() { xmllint --xpath "$1" "$2" 2>/dev/null; }
+
+sh "$VNTL_SRC/scripts/demo-pki.sh" pki >/dev/null
+# the list-signing key encrypted; its passphrase comes from the environment
+openssl pkcs8 -topk8 -v2 aes-256-cbc -in pki/list-signer.key -out signer-enc.key -passout pass:demo-pass
+cat > vntl.conf <<CONF
+publish.out = $VNTL_TMP/out
+publish.key = $VNTL_TMP/signer-enc.key
+publish.cert = $VNTL_TMP/pki/list-signer.pem
+publish.base_url = https://tl.demo.example.vn
+publish.next_update_days = 30
+CONF
+export VNTL_CONFIG="$VNTL_TMP/vntl.conf"
+
+$V init >/dev/null
+$V user add olga --role officer >/dev/null
+$V --as olga user add anh --role approver >/dev/null
+$V --as olga user add an --role auditor >/dev/null
+tsp_add() { $V --as olga tsp add "$@" --street "1 Demo Street" --locality "Ha Noi" >/dev/null; }
+tsp_add --kind neac --name-vi "Trung tâm Chứng thực điện tử quốc gia" --name-en "DEMO NEAC" \
+	--country VN --uri https://rootca.gov.vn
+tsp_add --kind gov-ca --name-vi "Ban Cơ yếu Chính phủ" --name-en "DEMO Government CA" \
+	--country VN --uri https://ca.gov.vn
+for i in 1 2 3; do
+	tsp_add --kind public-ca --name-vi "DEMO CA công cộng $i" --name-en "DEMO Public CA $i" \
+		--country VN --uri "https://ca$i.demo.example.vn"
+done
+tsp_add --kind foreign --name-vi "DEMO Nhà cung cấp nước ngoài SG" --name-en "DEMO Foreign Provider SG" \
+	--country SG --uri https://sg.demo.example
+import() { # TSP FILE -> service id
+	$V --as olga cert import --tsp "$1" --decision "QĐ $1/QĐ-DEMO" "$2" | sed -n 's/^added: service \([0-9]*\) .*/\1/p'
+}
+import 1 pki/neac-root.pem >/dev/null
+import 2 pki/gov-root.pem >/dev/null
+pubca1=$(import 3 pki/public-ca-1.pem)
+import 4 pki/public-ca-2.pem >/dev/null
+import 5 pki/public-ca-3.pem >/dev/null
+foreign1=$(import 6 pki/foreign-1.pem)
+import 6 pki/foreign-2.pem >/dev/null
+[ -n "$pubca1" ] && [ -n "$foreign1" ] || fail "import did not report service ids"
+
+# without the passphrase the key cannot be read: refused, nothing written
+if $V publish 2>err.txt; then fail "published without the key's passphrase"; fi
+grep -q "passphrase" err.txt || fail "no passphrase message: $(cat err.txt)"
+[ ! -e out/index.json ] || fail "a refused publish wrote index.json"
+export VNTL_PUBLISH_KEY_PASS=demo-pass
+
+# 1. first publication
+$V publish > pub1.txt 2>/dev/null || fail "first publish"
+[ "$(seq_of roots)" = 1 ] && [ "$(seq_of foreign)" = 1 ] && [ "$(seq_of pointer)" = 1 ] || fail "first sequences"
+cp out/roots/1.xml roots-1.copy
+cp out/roots.pem roots-1.pem
+[ "$(grep -c 'BEGIN CERTIFICATE' roots-1.pem)" = 5 ] || fail "roots.pem should hold 5 anchors"
+for f in out/roots/1.xml out/foreign/1.xml out/pointer/1.xml; do
+	xmllint --noout --nonet --schema "$VNTL_SHARED/tl/xsd/19612-libxml2.xsd" "$f" 2>/dev/null || fail "XSD: $f"
+	xmlsec_verify pki/list-signer.pem "$f" || fail "signature: $f"
+done
+
+# 2. withdraw public CA 1 through the four-eyes flow
+change=$($V --as olga change propose --service "$pubca1" --status withdrawn --reason "licence revoked" \
+	--decision "QĐ 99/QĐ-DEMO" | sed -n 's/^change \([0-9]*\) .*/\1/p')
+[ -n "$change" ] || fail "no change id"
+if $V --as olga change approve "$change" 2>/dev/null; then fail "the proposer approved her own change"; fi
+$V --as anh change approve "$change" >/dev/null
+
+# 3. publish again
+$V publish > pub2.txt 2>/dev/null || fail "second publish"
+[ "$(seq_of roots)" = 2 ] && [ "$(seq_of foreign)" = 2 ] && [ "$(seq_of pointer)" = 2 ] || fail "second sequences"
+cmp -s roots-1.copy out/roots/1.xml || fail "archived roots/1.xml changed"
+svc="//*[local-name()='TSPService'][*[local-name()='ServiceInformation']/*[local-name()='ServiceName']/*[local-name()='Name' and contains(., 'VNPT-like')]]"
+[ "$(xp "string($svc/*[local-name()='ServiceInformation']/*[local-name()='ServiceStatus'])" out/roots/2.xml)" = \
+	"http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/withdrawn" ] || fail "current status is not withdrawn"
+[ "$(xp "string($svc/*[local-name()='ServiceHistory']/*[local-name()='ServiceHistoryInstance'][1]/*[local-name()='ServiceStatus'])" out/roots/2.xml)" = \
+	"http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/granted" ] || fail "no ServiceHistory entry with the grant"
+xp "string($svc//*[local-name()='InformationValue'])" out/roots/2.xml | grep -q "QĐ 99/QĐ-DEMO" || fail "decision not listed"
+[ "$(grep -c 'BEGIN CERTIFICATE' out/roots.pem)" = 4 ] || fail "roots.pem should hold 4 anchors now"
+grep -q "$(sed -n 2p pki/public-ca-1.pem)" out/roots.pem && fail "withdrawn CA still in roots.pem"
+python3 "$VNTL_SRC/tests/lib/publisher_checkdir.py" out >/dev/null || fail "inconsistent directory"
+xmlsec_verify pki/list-signer.pem out/roots.xml || fail "signature of roots.xml"
+[ "$($V --as an --json audit list | grep -c "list.publish")" -ge 6 ] || fail "publications are not in the registry's audit log"
+
+# 4. --if-due: nothing due now
+$V publish --if-due > due.txt 2>/dev/null || fail "--if-due"
+grep -q "nothing due" due.txt || fail "--if-due published: $(cat due.txt)"
+[ "$(seq_of roots)" = 2 ] || fail "--if-due changed a sequence"
+
+# 5. a suspension effective in a few seconds: due for the foreign list only once effective
+when=$(( $(date +%s) + 3 ))
+change=$($V --as olga change propose --service "$foreign1" --status suspended --reason "audit finding" \
+	--decision "QĐ 100/QĐ-DEMO" --effective "@$when" | sed -n 's/^change \([0-9]*\) .*/\1/p')
+$V --as anh change approve "$change" >/dev/null
+$V publish --if-due > due.txt 2>/dev/null
+grep -q "nothing due" due.txt || fail "published before the change took effect"
+while [ "$(date +%s)" -le "$when" ]; do sleep 1; done
+$V publish --if-due > due.txt 2>/dev/null || fail "--if-due after the change"
+grep -q "published foreign sequence 3" due.txt || fail "foreign list not republished: $(cat due.txt)"
+grep -q "published roots" due.txt && fail "roots list republished without a reason"
+grep -q "deprecatedatnationallevel" out/foreign/3.xml || fail "suspension not in foreign/3.xml"
+[ "$(seq_of roots)" = 2 ] || fail "roots sequence moved"
+
+# 6. a publication the self-check refuses (signer certificate of another key) changes nothing
+find out -type f | sort | xargs sha256sum > before.txt
+sed "s|^publish.cert = .*|publish.cert = $VNTL_TMP/pki/neac-root.pem|" vntl.conf > bad.conf
+rc=0; VNTL_CONFIG="$VNTL_TMP/bad.conf" $V publish 2>err.txt || rc=$?
+[ "$rc" = 1 ] || fail "wrong certificate: exit $rc, expected 1"
+grep -q "does not match" err.txt || fail "no reason: $(cat err.txt)"
+find out -type f | sort | xargs sha256sum > after.txt
+cmp -s before.txt after.txt || fail "a refused publish changed the directory"
+rc=0; $V publish --list nonsense 2>/dev/null || rc=$?
+[ "$rc" = 2 ] || fail "bad --list: exit $rc, expected 2"
+echo "ok"
