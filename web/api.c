@@ -1,12 +1,15 @@
 /* Admin and provider APIs over the registry (see api.h). */
 #include "web/api.h"
 
+#include "db/config.h"
 #include "db/registry.h"
+#include "publisher/publish_cmd.h"
 #include "web/log.h"
 #include "web/publication.h"
 #include "web/ratelimit.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +19,13 @@
 #define PROVIDER_PREFIX "/api/v1/provider/"
 #define TOKEN_TTL 3600
 
+/* The publisher's signing setup is process-global (xmlsec): one
+ * publication at a time. */
+static pthread_mutex_t publish_lock = PTHREAD_MUTEX_INITIALIZER;
+
 struct web_api {
 	char *db_path;
+	char *config_path;
 	struct web_ratelimit *failures;
 };
 
@@ -31,10 +39,11 @@ struct call {
 	char err[512];
 };
 
-struct web_api *web_api_new(const char *db_path)
+struct web_api *web_api_new(const char *db_path, const char *config_path)
 {
 	struct web_api *api = calloc(1, sizeof *api);
-	if (!api || !(api->db_path = strdup(db_path)) || !(api->failures = web_ratelimit_new())) {
+	if (!api || !(api->db_path = strdup(db_path)) || !(api->failures = web_ratelimit_new()) ||
+	    (config_path && !(api->config_path = strdup(config_path)))) {
 		web_api_free(api);
 		return NULL;
 	}
@@ -46,6 +55,7 @@ void web_api_free(struct web_api *api)
 	if (!api)
 		return;
 	web_ratelimit_free(api->failures);
+	free(api->config_path);
 	free(api->db_path);
 	free(api);
 }
@@ -354,6 +364,46 @@ static void admin_audit(struct call *c, int verify)
 	respond(c, 200, json_pack("{s:o}", "entries", arr));
 }
 
+/* The same flow as `vntl publish` (publisher_command_run): snapshot, build,
+ * sign, self-check, write, record. Officers only. */
+static void admin_publish(struct call *c)
+{
+	static const struct field fields[] = {{"list", JSON_STRING, 0}};
+	if (parse_body(c, fields, 1) != 0)
+		return;
+	struct db_user u;
+	int rc = db_user_require(c->db, c->user.name, DB_ROLE_OFFICER, &u, c->err, sizeof c->err);
+	if (rc != 0) {
+		fail(c, 403, "forbidden", c->err);
+		return;
+	}
+	if (!c->api->config_path) {
+		fail(c, 409, "refused", "vntld was started without a configuration file holding publish.* keys");
+		return;
+	}
+	const char *list = body_string(c, "list");
+	char list_arg[16];
+	snprintf(list_arg, sizeof list_arg, "%s", list ? list : "all");
+	char *argv[] = {"publish", "--list", list_arg, NULL};
+	struct vntl_config *cfg = NULL;
+	if (vntl_config_load(c->api->config_path, &cfg, c->err, sizeof c->err) != 0) {
+		fail(c, 500, "registry-error", c->err);
+		return;
+	}
+	pthread_mutex_lock(&publish_lock);
+	rc = publisher_command_run(cfg, c->db, 3, argv);
+	pthread_mutex_unlock(&publish_lock);
+	vntl_config_free(cfg);
+	web_log(rc == 0 ? "info" : "error", "publish-requested", "by=\"%s\" list=%s result=%d",
+		c->user.name, list_arg, rc);
+	if (rc == 0)
+		respond(c, 200, json_pack("{s:s, s:s}", "result", "published", "list", list_arg));
+	else if (rc == 1 || rc == 2)
+		fail(c, 409, "refused", "the publisher refused (the server log says why)");
+	else
+		fail(c, 500, "publish-failed", "the publication failed (the server log says why)");
+}
+
 static int staff_login(struct call *c)
 {
 	if (!c->req->client_cert_sha256) {
@@ -401,6 +451,8 @@ static void admin(struct call *c, const char *route)
 	} else if (post && sscanf(route, "changes/%lld/%15[a-z]%c", &id, action, &tail) == 2 &&
 		   (strcmp(action, "approve") == 0 || strcmp(action, "reject") == 0))
 		admin_decide(c, id, strcmp(action, "approve") == 0);
+	else if (post && strcmp(route, "publish") == 0)
+		admin_publish(c);
 	else if (get && strcmp(route, "audit") == 0)
 		admin_audit(c, 0);
 	else if (get && strcmp(route, "audit/verify") == 0)

@@ -29,8 +29,10 @@ struct web_api_response {
 
 struct web_api;
 
-/* `db_path`: the registry. */
-struct web_api *web_api_new(const char *db_path);
+/* `db_path`: the registry. `config_path`: the configuration file whose
+ * publish.* keys POST /admin/api/publish uses (NULL: publishing through the
+ * API is refused). */
+struct web_api *web_api_new(const char *db_path, const char *config_path);
 void web_api_free(struct web_api *api);
 
 /* Whether `path` belongs to the admin or provider API. */

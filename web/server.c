@@ -560,7 +560,8 @@ int web_server_start(const struct web_settings *settings, struct web_server **ou
 		free_server(s);
 		return -1;
 	}
-	if (settings->registry[0] && !(s->api = web_api_new(settings->registry))) {
+	if (settings->registry[0] && !(s->api = web_api_new(settings->registry,
+						      settings->config_path[0] ? settings->config_path : NULL))) {
 		snprintf(err, errlen, "out of memory");
 		free_server(s);
 		return -1;

@@ -104,13 +104,16 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	    get_number(&src, "server.max_connections", 20000, 1, 1000000, &maxconn) ||
 	    get_number(&src, "server.per_ip_connections", 1000, 0, 1000000, &perip) ||
 	    get_number(&src, "server.connection_timeout", 60, 1, 86400, &timeout) ||
-	    get_number(&src, "server.memory_limit", 32768, 4096, 1048576, &memlimit) ||
+	    get_number(&src, "server.memory_limit", 16384, 4096, 1048576, &memlimit) ||
 	    get_number(&src, "server.max_body", 65536, 256, 16777216, &maxbody) ||
 	    get_number(&src, "server.cache_max_age", 60, 0, 86400, &maxage) ||
 	    get_choice(&src, "server.poll", "poll", "poll", "epoll", &epoll_on) ||
 	    get_number(&src, "server.drain_timeout", 10, 0, 3600, &drain) ||
 	    get_number(&src, "server.poll_interval_ms", 1000, 10, 60000, &interval))
 		return -1;
+	const char *cfg_path = vntl_config_path(cfg);
+	if (cfg_path && strlen(cfg_path) < sizeof out->config_path)
+		strcpy(out->config_path, cfg_path);
 	out->port = (unsigned)port;
 	out->tls12 = tls12_on;
 	out->threads = (unsigned)threads;

@@ -14,7 +14,8 @@ struct web_settings {
 	char tls_cert[1024];
 	char tls_key[1024];
 	char client_ca[1024];       /* empty: no admin API (no client certificates asked) */
-	char registry[1024];        /* key "db": the registry; empty: no admin or provider API */
+	char registry[1024];
+	char config_path[1024];     /* the file read (for the publisher's keys); empty: none */        /* key "db": the registry; empty: no admin or provider API */
 	int tls12;                  /* 1: TLS 1.2 accepted besides 1.3 */
 	unsigned threads;
 	unsigned max_connections;

@@ -6,15 +6,14 @@ set -eu
 . "$VNTL_SRC/tests/lib/web_server.sh"
 pub="$VNTL_TMP/pub"
 gen() { python3 "$VNTL_SRC/tests/lib/web_make_publication.py" "$pub" "$@"; }
-# 12 MB list: far more than the socket buffers hold, so the server is
-# still sending the old bytes when the new publication lands (1 MB/s: about
-# 12 s, so a loaded machine generating publication 2 still overlaps it).
-gen 1 --pad 12000000
+# 24 MB list sent at 2 MB/s (12 s): far more than the socket buffers hold, so the server is
+# still sending the old bytes when the new publication lands.
+gen 1 --pad 24000000
 old_sha=$(sha256sum "$pub/roots/1.xml" | cut -c1-64)
 sh "$VNTL_SRC/tests/lib/web_make_tls.sh" "$VNTL_TMP/tls" server
 web_start --publication-dir "$pub" --tls-cert "$VNTL_TMP/tls/server.pem" --tls-key "$VNTL_TMP/tls/server.key"
 
-curl -sk --limit-rate 1M -o "$VNTL_TMP/slow.xml" "$URL/roots.xml" &
+curl -sk --limit-rate 2M -o "$VNTL_TMP/slow.xml" "$URL/roots.xml" &
 slow=$!
 sleep 1
 gen 2

@@ -40,7 +40,7 @@ static int setup(void **state)
 	own_service = db_fixture_import(db, 3, "pem/ca-cmc-ca-2025.pem");
 	other_service = db_fixture_import(db, 4, "pem/root-neac-vnrca-rs-2025.pem");
 	db_close(db);
-	api = web_api_new(db_path);
+	api = web_api_new(db_path, NULL);
 	assert_non_null(api);
 	return 0;
 }
@@ -99,6 +99,10 @@ static void admin_needs_a_known_client_certificate(void **state)
 	expect(call("GET", "/admin/api/providers", NULL, CERT_TAM, NULL, NULL), 200, "Foreign One");
 	expect(call("GET", "/admin/api/certificates", NULL, CERT_LAN, NULL, NULL), 200, "\"status\":\"recognised\"");
 	expect(call("GET", "/admin/api/nothing", NULL, CERT_TAM, NULL, NULL), 404, "not-found");
+	/* publishing: officers only, and only with a configuration to sign with */
+	expect(call("POST", "/admin/api/publish", "{}", CERT_LAN, NULL, NULL), 403, "forbidden");
+	expect(call("POST", "/admin/api/publish", "{}", CERT_TAM, NULL, NULL), 409, "publish.*");
+	expect(call("POST", "/admin/api/publish", "{\"list\":7}", CERT_TAM, NULL, NULL), 400, "wrong-type");
 }
 
 static void four_eyes_through_the_registry(void **state)
