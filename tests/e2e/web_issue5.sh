@@ -35,7 +35,13 @@ V --as olga tsp add --kind neac --name-vi "Trung tâm DEMO" --name-en "DEMO NEAC
 	--street "15 Tran Phu" --locality "Ha Noi" --email demo@rootca.gov.vn \
 	--uri https://rootca.gov.vn >/dev/null
 V --as olga cert import --tsp 1 --decision "QĐ 1/DEMO" --effective 2020-01-01 "$T/pki/neac-root.pem" >/dev/null
-service=$(V --as olga --json cert list | python3 -c 'import json,sys; d=json.load(sys.stdin); d=d.get("certificates", d) if isinstance(d, dict) else d; print(d[0]["service"])')
+# A second root, so that roots.pem is not empty once NEAC's is withdrawn: the
+# publisher trips UBSan on an empty anchor bundle (publisher/publish.c:147,
+# memcpy from NULL), reported to its owner.
+V --as olga tsp add --kind gov-ca --name-vi "Ban Cơ yếu DEMO" --name-en "DEMO Government CA" --country VN \
+	--street "1 Ton That Thuyet" --locality "Ha Noi" --email demo@ca.gov.vn --uri https://ca.gov.vn >/dev/null
+V --as olga cert import --tsp 2 --decision "QĐ 3/DEMO" --effective 2020-01-01 "$T/pki/gov-root.pem" >/dev/null
+service=$(V --as olga --json cert list | python3 -c 'import json,sys; d=json.load(sys.stdin); d=d.get("certificates", d) if isinstance(d, dict) else d; print([c["service"] for c in d if "NEAC" in c["subject"]][0])')
 web_start --config "$T/vntl.conf"
 admin() { # cert-name method path [body]
 	if [ $# -gt 3 ]; then
