@@ -300,7 +300,7 @@ int db_user_add(struct db *db, const char *actor, const struct db_user_input *in
  * if it looks like a user name (never a secret pasted in the wrong field). */
 void db_auth_record_failure(struct db *db, const char *method, const char *who, const char *peer)
 {
-	char actor[64] = "unknown", detail[256];
+	char actor[80] = "unknown", detail[256];   /* room for a SHA-256 fingerprint */
 	if (who && strlen(who) < sizeof actor && strspn(who, "abcdefghijklmnopqrstuvwxyz"
 				  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@") == strlen(who) && *who)
 		snprintf(actor, sizeof actor, "%s", who);

@@ -144,7 +144,9 @@ char *publisher_roots_pem(const struct db_snapshot *snap, int64_t now, size_t *l
 	long n = BIO_get_mem_data(bio, &data);
 	char *out = malloc((size_t)n + 1);
 	if (out) {
-		memcpy(out, data, (size_t)n);
+		/* an empty BIO (no granted root left) hands back no buffer at all */
+		if (n > 0)
+			memcpy(out, data, (size_t)n);
 		out[n] = '\0';
 		*len = (size_t)n;
 	}

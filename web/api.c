@@ -410,6 +410,7 @@ static int staff_login(struct call *c)
 		fail(c, 401, "client-certificate-required",
 		     "the admin API needs a client certificate issued by the staff CA");
 		web_log("warn", "admin-refused", "peer=%s reason=\"no client certificate\"", c->req->peer);
+		db_auth_record_failure(c->db, "cert", "none", c->req->peer);
 		return -1;
 	}
 	int rc = db_user_by_cert(c->db, c->req->client_cert_sha256, &c->user, c->err, sizeof c->err);
@@ -417,6 +418,7 @@ static int staff_login(struct call *c)
 		fail(c, 403, "unknown-certificate", "this client certificate belongs to no staff member");
 		web_log("warn", "admin-refused", "peer=%s cert=%s reason=\"unknown certificate\"",
 			c->req->peer, c->req->client_cert_sha256);
+		db_auth_record_failure(c->db, "cert", c->req->client_cert_sha256, c->req->peer);
 		return -1;
 	}
 	if (rc != 0) {

@@ -94,8 +94,14 @@ static long long pending_changes(void)
 static void admin_needs_a_known_client_certificate(void **state)
 {
 	(void)state;
+	long long before = db_fixture_sql_int(db_path, "SELECT count(*) FROM audit WHERE action = 'auth.fail'");
 	expect(call("GET", "/admin/api/changes", NULL, NULL, NULL, NULL), 401, "client-certificate-required");
 	expect(call("GET", "/admin/api/changes", NULL, CERT_STRANGER, NULL, NULL), 403, "unknown-certificate");
+	/* both refusals are in the audit log, the unknown certificate by its fingerprint */
+	assert_int_equal(db_fixture_sql_int(db_path, "SELECT count(*) FROM audit WHERE action = 'auth.fail'"),
+			 before + 2);
+	assert_int_equal(db_fixture_sql_int(db_path, "SELECT count(*) FROM audit WHERE action = 'auth.fail' "
+					    "AND actor = '" CERT_STRANGER "'"), 1);
 	expect(call("GET", "/admin/api/providers", NULL, CERT_TAM, NULL, NULL), 200, "Foreign One");
 	expect(call("GET", "/admin/api/certificates", NULL, CERT_LAN, NULL, NULL), 200, "\"status\":\"recognised\"");
 	expect(call("GET", "/admin/api/nothing", NULL, CERT_TAM, NULL, NULL), 404, "not-found");
