@@ -101,6 +101,14 @@ $(eval $(call static_lib,$(LIBWEB),$(WEB_SRC)))
 # publisher/profile.c embeds schema/*.xsd with .incbin: rebuild it when they change.
 $(BUILD)/obj/publisher/profile.o: $(wildcard schema/*.xsd)
 
+# The validator compiles PREFIX in (its default schema directory): rebuild it
+# when PREFIX changes, e.g. `make install PREFIX=/usr` after a plain `make`.
+$(BUILD)/prefix: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+$(call obj,$(VAL_SRC)): $(BUILD)/prefix
+.PHONY: FORCE
+
 $(LIBVNTL_SO): $(call obj,$(VAL_SRC))
 	$(CC) -shared -Wl,-soname,libvntl.so.$(VNTL_MAJOR) -Wl,--no-undefined $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 	ln -sf libvntl.so.$(VNTL_VERSION) $(BUILD)/libvntl.so.$(VNTL_MAJOR)
@@ -147,7 +155,8 @@ install: all
 	ln -sf libvntl.so.$(VNTL_VERSION) $(DESTDIR)$(PREFIX)/lib/libvntl.so.$(VNTL_MAJOR)
 	ln -sf libvntl.so.$(VNTL_MAJOR) $(DESTDIR)$(PREFIX)/lib/libvntl.so
 	install -m 644 validator/vntl.h $(DESTDIR)$(PREFIX)/include/
-	install -m 644 $(BUILD)/vntl.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VNTL_VERSION)|g' validator/vntl.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/vntl.pc
 	install -d $(DESTDIR)$(SCHEMA_DIR)
 	install -m 644 schema/vntl-tsl-profile.xsd $(DESTDIR)$(SCHEMA_DIR)/tsl.xsd
 	install -m 644 schema/vntl-xml.xsd $(DESTDIR)$(SCHEMA_DIR)/

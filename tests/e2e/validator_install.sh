@@ -6,11 +6,12 @@ set -eu
 . "$VNTL_SRC/tests/lib/validator_e2e.sh"
 . "$VNTL_SRC/tests/lib/validator_pki.sh"
 root="$VNTL_TMP/root"
-# The default PREFIX: vntl.pc is generated with it when the build is made.
+# The default PREFIX (vntl.pc is written at install time with the PREFIX given).
 make -s -C "$VNTL_SRC" install BUILD="$VNTL_BUILD" SAN="$VNTL_SAN" DESTDIR="$root" >"$VNTL_TMP/install.log" 2>&1 || {
 	echo "make install failed"; cat "$VNTL_TMP/install.log"; exit 1; }
 prefix=/usr/local
-for f in include/vntl.h lib/libvntl.a lib/libvntl.so.1.0.0 lib/libvntl.so.1 lib/libvntl.so lib/pkgconfig/vntl.pc; do
+for f in include/vntl.h lib/libvntl.a lib/libvntl.so.1.0.0 lib/libvntl.so.1 lib/libvntl.so lib/pkgconfig/vntl.pc \
+	share/vntl/schema/tsl.xsd share/vntl/schema/vntl-xml.xsd bin/vntl bin/vntl-validate bin/vntld; do
 	[ -e "$root$prefix/$f" ] || { echo "FAIL: $prefix/$f not installed"; exit 1; }
 done
 [ "$(readlink "$root$prefix/lib/libvntl.so.1")" = libvntl.so.1.0.0 ] || { echo "FAIL: soname link"; exit 1; }
