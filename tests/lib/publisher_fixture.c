@@ -219,33 +219,7 @@ struct db_snapshot *pf_snapshot_foreign(int64_t now, size_t n)
 
 void pf_snapshot_free(struct db_snapshot *snap)
 {
-	if (!snap)
-		return;
-	for (size_t i = 0; i < snap->tsp_count; i++) {
-		struct db_tsp *t = &snap->tsps[i];
-		for (size_t j = 0; j < t->service_count; j++) {
-			struct db_service *s = &t->services[j];
-			for (size_t k = 0; k < s->timeline_count; k++) {
-				free(s->timeline[k].reason);
-				free(s->timeline[k].decision_ref);
-			}
-			free(s->timeline);
-			free(s->type_uri);
-			free(s->name_vi);
-			free(s->name_en);
-			free(s->cert_der);
-		}
-		free(t->services);
-		free(t->name_vi);
-		free(t->name_en);
-		free(t->trade_name);
-		free(t->street);
-		free(t->locality);
-		free(t->uri);
-		free(t->email);
-	}
-	free(snap->tsps);
-	free(snap);
+	db_snapshot_free(snap);
 }
 
 int pf_write_signer(const char *dir, const char *name, EVP_PKEY *key, X509 *cert,

@@ -33,8 +33,8 @@ struct db_snapshot *pf_snapshot(int64_t now);
  * (bench and scale tests). */
 struct db_snapshot *pf_snapshot_foreign(int64_t now, size_t n);
 
-/* Free a snapshot built by these helpers (field by field, like the
- * registry's db_snapshot_free will). */
+/* Free a snapshot built by these helpers: the registry's own
+ * db_snapshot_free, since they allocate field by field as it does. */
 void pf_snapshot_free(struct db_snapshot *snap);
 
 /* Find a service by id in a snapshot (NULL if none). */
