@@ -296,6 +296,8 @@ static STACK_OF(X509) *anchors_at(const vntl_ctx *ctx, time_t at, int with_any_s
 	for (size_t i = 0; sk && i < ctx->n_anchors; i++) {
 		const vv_anchor *a = &ctx->anchors[i];
 		const vv_status_period *p = a->periods ? vv_anchor_period_at(a, at) : NULL;
+		if (!a->cert)
+			continue;
 		if (with_any_status || !a->periods || (p && vv_status_anchors(p->status)))
 			sk_X509_push(sk, a->cert);
 	}
@@ -307,7 +309,7 @@ static const vv_anchor *find_anchor(const vntl_ctx *ctx, X509 *cert, time_t at, 
 	const vv_anchor *fallback = NULL;
 	for (size_t i = 0; i < ctx->n_anchors; i++) {
 		const vv_anchor *a = &ctx->anchors[i];
-		if (X509_cmp(a->cert, cert) != 0)
+		if (!a->cert || X509_cmp(a->cert, cert) != 0)
 			continue;
 		const vv_status_period *p = a->periods ? vv_anchor_period_at(a, at) : NULL;
 		int anchors = !a->periods || (p && vv_status_anchors(p->status));
@@ -576,6 +578,7 @@ vntl_status vntl_check_chain(const vntl_ctx *ctx, const vntl_chain_request *req,
 	if (!ctx || !req || !(req->leaf_file || req->leaf_cert) || !out)
 		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_check_chain: NULL argument");
 	*out = NULL;
+	vv_ctx_decode_anchors(ctx);
 	struct inputs in;
 	vntl_status st = load_inputs(ctx, req, &in, err);
 	vntl_result *res = st == VNTL_OK ? calloc(1, sizeof *res) : NULL;

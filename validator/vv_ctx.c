@@ -19,6 +19,10 @@ vntl_status vntl_ctx_new(vntl_ctx **out, vntl_error *err)
 	if (!ctx)
 		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "allocating a context");
 	ctx->max_list_size = 128u << 20;
+	if (pthread_mutex_init(&ctx->anchors_lock, NULL) != 0) {
+		free(ctx);
+		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "allocating a context");
+	}
 	ctx->signers = sk_X509_new_null();
 	ctx->inputs = vv_input_cache_new();
 	if (!ctx->signers || !ctx->inputs) {
@@ -46,6 +50,7 @@ void vntl_ctx_free(vntl_ctx *ctx)
 		vv_pointer_clear(&ctx->pointers[i]);
 	free(ctx->pointers);
 	vv_input_cache_free(ctx->inputs);
+	pthread_mutex_destroy(&ctx->anchors_lock);
 	free(ctx);
 }
 
@@ -152,6 +157,26 @@ vntl_status vv_ctx_adopt_list(vntl_ctx *ctx, vv_list *list, vntl_error *err)
 	for (size_t i = 0; i < list->n_pointers && st == VNTL_OK; i++)
 		st = push_pointer(ctx, &list->pointers[i], err);
 	return st;
+}
+
+void vv_ctx_decode_anchors(const vntl_ctx *ctx)
+{
+	/* The context is const to its readers but owns its lock and the lazily
+	 * filled certificates; it is always heap-allocated, never const. */
+	vntl_ctx *mut = (vntl_ctx *)ctx;
+	pthread_mutex_lock(&mut->anchors_lock);
+	for (size_t i = mut->n_decoded; i < mut->n_anchors; i++) {
+		vv_anchor *a = &mut->anchors[i];
+		if (!a->cert && a->der) {
+			const unsigned char *p = a->der;
+			a->cert = d2i_X509(NULL, &p, (long)a->der_len);
+			free(a->der);
+			a->der = NULL;
+			a->der_len = 0;
+		}
+	}
+	mut->n_decoded = mut->n_anchors;
+	pthread_mutex_unlock(&mut->anchors_lock);
 }
 
 vntl_status vntl_ctx_add_anchor_file(vntl_ctx *ctx, const char *cert_file, vntl_error *err)

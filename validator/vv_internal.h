@@ -8,6 +8,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
 #include <openssl/x509.h>
+#include <pthread.h>
 
 #define VV_NS_TSL   "http://uri.etsi.org/02231/v2#"
 #define VV_NS_DSIG  "http://www.w3.org/2000/09/xmldsig#"
@@ -49,6 +50,8 @@ xmlNodePtr vv_child(const xmlNode *parent, const char *ns, const char *name);
 xmlNodePtr vv_next(const xmlNode *after, const char *ns, const char *name);
 char *vv_text(const xmlNode *node); /* trimmed content, malloc'd ("" if none) */
 X509 *vv_cert_from_base64(const xmlNode *node);
+/* the DER bytes of a base64 element, malloc'd; NULL if empty or not base64 */
+unsigned char *vv_der_from_base64(const xmlNode *node, size_t *len);
 
 /* signature of a list */
 typedef struct {
@@ -69,7 +72,12 @@ typedef struct {
 } vv_status_period;
 
 typedef struct {
+	/* A list's anchors keep their DER and are decoded on the first chain
+	 * check (vv_ctx_decode_anchors): decoding 10,000 certificates costs
+	 * OpenSSL 3.0 more than verifying the list. An anchor whose DER does
+	 * not decode stays NULL and is never used, as if it were not listed. */
 	X509 *cert;
+	unsigned char *der; size_t der_len;
 	char source[512];
 	char service_type[160];
 	vv_status_period *periods; /* newest first; NULL for a plain anchor */
@@ -150,12 +158,16 @@ struct vntl_ctx {
 	size_t max_list_size;
 	STACK_OF(X509) *signers;
 	vv_anchor *anchors; size_t n_anchors, cap_anchors;
+	pthread_mutex_t anchors_lock; /* guards the lazy decoding of anchors */
+	size_t n_decoded;             /* anchors [0, n_decoded) are decoded */
 	vv_pointer *pointers; size_t n_pointers, cap_pointers;
 	vv_input_cache *inputs;
 };
 
 /* move an accepted list's anchors and pointers into the context */
 vntl_status vv_ctx_adopt_list(vntl_ctx *ctx, vv_list *list, vntl_error *err);
+/* decode the anchors added since the last call; safe to call from threads */
+void vv_ctx_decode_anchors(const vntl_ctx *ctx);
 
 /* CLI (vntl-validate) */
 int vv_cli_main(int argc, char **argv);

@@ -84,7 +84,8 @@ static vntl_status collect_periods(const xmlNode *service, vv_status_period **ou
 	return VNTL_OK;
 }
 
-static vntl_status add_anchor(vv_list *list, X509 *cert, const char *source, const char *type,
+static vntl_status add_anchor(vv_list *list, unsigned char *der, size_t der_len,
+                              const char *source, const char *type,
                               const vv_status_period *periods, size_t n, vntl_error *err)
 {
 	if (list->n_anchors == list->cap_anchors) {
@@ -102,7 +103,8 @@ static vntl_status add_anchor(vv_list *list, X509 *cert, const char *source, con
 		memcpy(copy, periods, n * sizeof *copy);
 	vv_anchor *a = &list->anchors[list->n_anchors++];
 	memset(a, 0, sizeof *a);
-	a->cert = cert;
+	a->der = der;
+	a->der_len = der_len;
 	snprintf(a->source, sizeof a->source, "%s", source);
 	snprintf(a->service_type, sizeof a->service_type, "%s", type);
 	a->periods = copy;
@@ -128,11 +130,12 @@ static vntl_status read_service(vv_list *list, const xmlNode *service, const cha
 	for (xmlNodePtr id = vv_child(sdi, VV_NS_TSL, "DigitalId"); id && st == VNTL_OK;
 	     id = vv_next(id, VV_NS_TSL, "DigitalId")) {
 		xmlNodePtr c = vv_child(id, VV_NS_TSL, "X509Certificate");
-		X509 *cert = c ? vv_cert_from_base64(c) : NULL;
-		if (cert) {
-			st = add_anchor(list, cert, source, type, periods, n, err);
+		size_t der_len = 0;
+		unsigned char *der = vv_der_from_base64(c, &der_len);
+		if (der) {
+			st = add_anchor(list, der, der_len, source, type, periods, n, err);
 			if (st != VNTL_OK)
-				X509_free(cert);
+				free(der);
 		}
 	}
 	free(periods);
@@ -234,6 +237,7 @@ vntl_status vv_read_list(xmlDocPtr doc, const char *source, vv_list *list, vntl_
 void vv_anchor_clear(vv_anchor *a)
 {
 	X509_free(a->cert);
+	free(a->der);
 	free(a->periods);
 	memset(a, 0, sizeof *a);
 }

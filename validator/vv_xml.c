@@ -149,9 +149,9 @@ char *vv_text(const xmlNode *node)
 	return copy;
 }
 
-X509 *vv_cert_from_base64(const xmlNode *node)
+unsigned char *vv_der_from_base64(const xmlNode *node, size_t *len)
 {
-	char *b64 = vv_text(node);
+	char *b64 = node ? vv_text(node) : NULL;
 	if (!b64)
 		return NULL;
 	size_t n = 0;
@@ -159,20 +159,27 @@ X509 *vv_cert_from_base64(const xmlNode *node)
 		if (*p != ' ' && *p != '\n' && *p != '\r' && *p != '\t')
 			b64[n++] = *p;
 	b64[n] = 0;
-	X509 *cert = NULL;
-	unsigned char *der = malloc(n + 4);
-	if (der && n > 0) {
-		int dlen = EVP_DecodeBlock(der, (unsigned char *)b64, (int)n);
-		if (dlen > 0) {
-			while (n > 0 && b64[n - 1] == '=') { /* EVP_DecodeBlock counts padding */
-				dlen--;
-				n--;
-			}
-			const unsigned char *p = der;
-			cert = d2i_X509(NULL, &p, dlen);
-		}
+	unsigned char *der = n > 0 ? malloc(n + 4) : NULL;
+	int dlen = der ? EVP_DecodeBlock(der, (unsigned char *)b64, (int)n) : -1;
+	while (dlen > 0 && n > 0 && b64[n - 1] == '=') { /* EVP_DecodeBlock counts padding */
+		dlen--;
+		n--;
 	}
-	free(der);
 	free(b64);
+	if (dlen <= 0) {
+		free(der);
+		return NULL;
+	}
+	*len = (size_t)dlen;
+	return der;
+}
+
+X509 *vv_cert_from_base64(const xmlNode *node)
+{
+	size_t len = 0;
+	unsigned char *der = vv_der_from_base64(node, &len);
+	const unsigned char *p = der;
+	X509 *cert = der ? d2i_X509(NULL, &p, (long)len) : NULL;
+	free(der);
 	return cert;
 }

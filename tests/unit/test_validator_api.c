@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include "vntl.h"
@@ -169,6 +170,92 @@ static void chains_check_in_parallel_on_one_context(void **state)
 	vntl_ctx_free(ctx);
 }
 
+/* The certificate in the list file whose subject CN is cn, decoded from the
+ * base64 of its X509Certificate element. */
+static X509 *listed_cert(const char *file, const char *cn)
+{
+	FILE *f = fopen(file, "rb");
+	assert_non_null(f);
+	static char xml[1 << 20];
+	size_t n = fread(xml, 1, sizeof xml - 1, f);
+	fclose(f);
+	xml[n] = 0;
+	X509 *found = NULL;
+	for (char *p = strstr(xml, "X509Certificate>"); p && !found;
+	     p = strstr(p + 1, "X509Certificate>")) {
+		static unsigned char b64[65536], der[65536];
+		size_t k = 0;
+		for (char *q = p + strlen("X509Certificate>"); *q && *q != '<' && k < sizeof b64 - 1; q++)
+			if (*q != ' ' && *q != '\n' && *q != '\r' && *q != '\t')
+				b64[k++] = (unsigned char)*q;
+		int len = k ? EVP_DecodeBlock(der, b64, (int)k) : -1;
+		const unsigned char *d = der;
+		X509 *c = len > 0 ? d2i_X509(NULL, &d, len) : NULL;
+		char name[256] = "";
+		if (c)
+			X509_NAME_get_text_by_NID(X509_get_subject_name(c), NID_commonName, name, sizeof name);
+		if (c && strcmp(name, cn) == 0)
+			found = c;
+		else
+			X509_free(c);
+	}
+	assert_non_null(found);
+	return found;
+}
+
+/* A list's anchors are decoded on the first chain check; four threads that
+ * all make that first check at once must all find the same anchor. */
+struct first_check {
+	const vntl_ctx *ctx;
+	const vntl_chain_request *req;
+	int wrong;
+};
+
+static void *check_once(void *arg)
+{
+	struct first_check *job = arg;
+	vntl_result *res = NULL;
+	vntl_error err;
+	if (vntl_check_chain(job->ctx, job->req, &res, &err) != VNTL_OK)
+		job->wrong++;
+	else if (res->indication != VNTL_PASSED || res->chain_len != 2 ||
+	         strstr(res->chain[1].subject, "IDnow TS Root CA 01") == NULL)
+		job->wrong++;
+	vntl_result_free(res);
+	return NULL;
+}
+
+static void list_anchors_decode_once_under_parallel_first_checks(void **state)
+{
+	(void)state;
+	char list[4096], pin[4096];
+	path(list, sizeof list, "tl/samples/tl-se-2026.xml");
+	path(pin, sizeof pin, "tl/samples/pins/tl-se-2026-signer.pem");
+	/* an intermediate the SE list also lists, issued by a listed root */
+	X509 *leaf = listed_cert(list, "IDnow TS Qualified Electronic Signature CA 01");
+	vntl_ctx *ctx;
+	vntl_error err;
+	assert_int_equal(vntl_ctx_new(&ctx, &err), VNTL_OK);
+	vntl_ctx_disable_schema(ctx);
+	assert_int_equal(vntl_ctx_add_signer_file(ctx, pin, &err), VNTL_OK);
+	vntl_ctx_set_list_time(ctx, 1789000000); /* 2026-09-10 */
+	assert_int_equal(vntl_ctx_load_list(ctx, list, NULL, &err), VNTL_OK);
+	vntl_chain_request req = { .leaf_cert = leaf, .at = 1789000000, .purpose = VNTL_PURPOSE_ANY,
+		.alg_policy = VNTL_ALG_POLICY_NONE, .revocation = VNTL_REVOCATION_NONE };
+	pthread_t threads[4];
+	struct first_check jobs[4];
+	for (int i = 0; i < 4; i++) {
+		jobs[i] = (struct first_check){ .ctx = ctx, .req = &req };
+		assert_int_equal(pthread_create(&threads[i], NULL, check_once, &jobs[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(threads[i], NULL);
+		assert_int_equal(jobs[i].wrong, 0);
+	}
+	vntl_ctx_free(ctx);
+	X509_free(leaf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +263,7 @@ int main(void)
 		cmocka_unit_test(missing_file_names_the_file),
 		cmocka_unit_test(real_list_loads_with_its_facts),
 		cmocka_unit_test(chains_check_in_parallel_on_one_context),
+		cmocka_unit_test(list_anchors_decode_once_under_parallel_first_checks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
