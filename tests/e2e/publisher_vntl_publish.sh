@@ -14,7 +14,8 @@ fail() { echo "FAIL: $*"; exit 1; }
 seq_of() { python3 -c "import json,sys;print(json.load(open('out/index.json'))['lists'][sys.argv[1]]['sequence'])" "$1"; }
 xp() { xmllint --xpath "$1" "$2" 2>/dev/null; }
 
-sh "$VNTL_SRC/scripts/demo-pki.sh" pki >/dev/null
+demo_registry "$VNTL_TMP" || fail "import did not report service ids"
+pubca1=$PUBCA1 foreign1=$FOREIGN1
 # the list-signing key encrypted; its passphrase comes from the environment
 openssl pkcs8 -topk8 -v2 aes-256-cbc -in pki/list-signer.key -out signer-enc.key -passout pass:demo-pass
 cat > vntl.conf <<CONF
@@ -25,33 +26,6 @@ publish.base_url = https://tl.demo.example.vn
 publish.next_update_days = 30
 CONF
 export VNTL_CONFIG="$VNTL_TMP/vntl.conf"
-
-$V init >/dev/null
-$V user add olga --role officer >/dev/null
-$V --as olga user add anh --role approver >/dev/null
-$V --as olga user add an --role auditor >/dev/null
-tsp_add() { $V --as olga tsp add "$@" --street "1 Demo Street" --locality "Ha Noi" >/dev/null; }
-tsp_add --kind neac --name-vi "Trung tâm Chứng thực điện tử quốc gia" --name-en "DEMO NEAC" \
-	--country VN --uri https://rootca.gov.vn
-tsp_add --kind gov-ca --name-vi "Ban Cơ yếu Chính phủ" --name-en "DEMO Government CA" \
-	--country VN --uri https://ca.gov.vn
-for i in 1 2 3; do
-	tsp_add --kind public-ca --name-vi "DEMO CA công cộng $i" --name-en "DEMO Public CA $i" \
-		--country VN --uri "https://ca$i.demo.example.vn"
-done
-tsp_add --kind foreign --name-vi "DEMO Nhà cung cấp nước ngoài SG" --name-en "DEMO Foreign Provider SG" \
-	--country SG --uri https://sg.demo.example
-import() { # TSP FILE -> service id
-	$V --as olga cert import --tsp "$1" --decision "QĐ $1/QĐ-DEMO" "$2" | sed -n 's/^added: service \([0-9]*\) .*/\1/p'
-}
-import 1 pki/neac-root.pem >/dev/null
-import 2 pki/gov-root.pem >/dev/null
-pubca1=$(import 3 pki/public-ca-1.pem)
-import 4 pki/public-ca-2.pem >/dev/null
-import 5 pki/public-ca-3.pem >/dev/null
-foreign1=$(import 6 pki/foreign-1.pem)
-import 6 pki/foreign-2.pem >/dev/null
-[ -n "$pubca1" ] && [ -n "$foreign1" ] || fail "import did not report service ids"
 
 # without the passphrase the key cannot be read: refused, nothing written
 if $V publish 2>err.txt; then fail "published without the key's passphrase"; fi
