@@ -298,15 +298,12 @@ int db_cert_list(struct db *db, int64_t tsp_id, struct db_cert_row **out, size_t
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*count == cap) {
-			cap = cap ? 2 * cap : 16;
-			struct db_cert_row *n = realloc(*out, cap * sizeof *n);
-			if (!n) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			*out = n;
+		struct db_cert_row *n = db_array_grow(*out, &cap, *count, sizeof *n);
+		if (!n) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
+		*out = n;
 		fill_row(st, &(*out)[(*count)++]);
 	}
 	sqlite3_finalize(st);
@@ -332,15 +329,12 @@ int db_service_timeline(struct db *db, int64_t service_id, struct db_status_entr
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*count == cap) {
-			cap = cap ? 2 * cap : 4;
-			struct db_status_entry *n = realloc(*out, cap * sizeof *n);
-			if (!n) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			*out = n;
+		struct db_status_entry *n = db_array_grow(*out, &cap, *count, sizeof *n);
+		if (!n) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
+		*out = n;
 		struct db_status_entry *e = &(*out)[(*count)++];
 		e->status = (enum db_status)sqlite3_column_int(st, 0);
 		e->effective = sqlite3_column_int64(st, 1);

@@ -404,15 +404,12 @@ int db_change_list(struct db *db, int state, int64_t provider_tsp, struct db_cha
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*count == cap) {
-			cap = cap ? 2 * cap : 16;
-			struct db_change *n = realloc(*out, cap * sizeof *n);
-			if (!n) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			*out = n;
+		struct db_change *n = db_array_grow(*out, &cap, *count, sizeof *n);
+		if (!n) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
+		*out = n;
 		fill_change(st, &(*out)[(*count)++]);
 	}
 	sqlite3_finalize(st);

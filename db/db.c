@@ -21,6 +21,19 @@ int db_msg(int rc, char *err, size_t errlen, const char *fmt, ...)
 	return rc;
 }
 
+void *db_array_grow(void *array, size_t *cap, size_t count, size_t size)
+{
+	if (count < *cap)
+		return array;
+	size_t grown = *cap ? 2 * *cap : 8;
+	if (grown < *cap || grown > SIZE_MAX / size)
+		return NULL;
+	void *bigger = realloc(array, grown * size);
+	if (bigger)
+		*cap = grown;
+	return bigger;
+}
+
 int db_sql_error(struct db *db, const char *what, char *err, size_t errlen)
 {
 	return db_msg(-1, err, errlen, "%s: %s", what, db && db->h ? sqlite3_errmsg(db->h) : "no database");

@@ -28,6 +28,12 @@ void db_rollback(struct db *db);
 
 /* Prepare, or -1 with a message. */
 int db_prepare(struct db *db, const char *sql, sqlite3_stmt **st, char *err, size_t errlen);
+
+/* Room for element `count` of a growing array of `size`-byte elements with
+ * capacity *cap: returns the array (reallocated when full, *cap updated) or
+ * NULL when out of memory, the array then left as it was. For the loops
+ * that read query rows into arrays. */
+void *db_array_grow(void *array, size_t *cap, size_t count, size_t size);
 /* Malloc'd copy of a text column ("" for NULL); never returns NULL unless out of memory. */
 char *db_column_strdup(sqlite3_stmt *st, int col);
 

@@ -33,15 +33,12 @@ static int load_services(struct db *db, struct db_tsp *t, char *err, size_t errl
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (t->service_count == cap) {
-			cap = cap ? 2 * cap : 8;
-			struct db_service *n = realloc(t->services, cap * sizeof *n);
-			if (!n) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			t->services = n;
+		struct db_service *n = db_array_grow(t->services, &cap, t->service_count, sizeof *n);
+		if (!n) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
+		t->services = n;
 		struct db_service *s = &t->services[t->service_count++];
 		fill_service(st, s);
 		if (!s->cert_der || !s->type_uri || !s->name_vi || !s->name_en) {

@@ -135,15 +135,12 @@ int db_tsp_list(struct db *db, struct db_tsp **out, size_t *count, char *err, si
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*count == cap) {
-			cap = cap ? 2 * cap : 8;
-			struct db_tsp *n = realloc(*out, cap * sizeof *n);
-			if (!n) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			*out = n;
+		struct db_tsp *n = db_array_grow(*out, &cap, *count, sizeof *n);
+		if (!n) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
+		*out = n;
 		fill(st, &(*out)[(*count)++]);
 	}
 	sqlite3_finalize(st);

@@ -169,15 +169,12 @@ int db_user_list(struct db *db, struct db_user **out, size_t *count, char *err, 
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*count == cap) {
-			cap = cap ? 2 * cap : 8;
-			struct db_user *n = realloc(*out, cap * sizeof *n);
-			if (!n) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			*out = n;
+		struct db_user *n = db_array_grow(*out, &cap, *count, sizeof *n);
+		if (!n) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
+		*out = n;
 		user_from_row(st, &(*out)[(*count)++]);
 	}
 	sqlite3_finalize(st);
