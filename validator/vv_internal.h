@@ -56,8 +56,6 @@ unsigned char *vv_der_from_base64(const xmlNode *node, size_t *len);
 /* signature of a list */
 typedef struct {
 	X509 *signer;                 /* the pinned certificate that verified (owned) */
-	unsigned char *signed_bytes;  /* canonical bytes of the whole-document reference */
-	size_t signed_len;
 	int signing_certificate_v2;   /* XAdES SigningCertificateV2 (not v1) was used */
 } vv_signature;
 vntl_status vv_check_signature_structure(xmlDocPtr doc, vntl_error *err);

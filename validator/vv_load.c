@@ -1,6 +1,6 @@
 /* Loading one trust list: read or fetch, parse safely, check the signature
  * structure, verify against the pinned signers, validate against the
- * schema, then read the model only from the signed bytes, and check
+ * schema, then read the model from the verified tree, and check
  * freshness and sequence. */
 #include "vv_internal.h"
 
@@ -104,12 +104,18 @@ static void mute_generic_errors(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
-/* Everything up to the model read from the signed bytes. */
+/* Parse, check the signature's structure, verify it, validate the schema,
+ * then read the model.  The model is read from the verified tree: the
+ * structure rules leave a single signature, a child of the root, whose one
+ * document Reference covers the whole list with only the enveloped and
+ * canonicalization transforms, so every node read outside ds:Signature is
+ * a node that was digested (parsing the canonical bytes again would read
+ * the same tree at twice the cost). */
 static vntl_status verify_document(vntl_ctx *ctx, const unsigned char *data, size_t len,
                                    STACK_OF(X509) *pins, const char *src, vv_list *list,
                                    vntl_error *err)
 {
-	xmlDocPtr doc = NULL, signed_doc = NULL;
+	xmlDocPtr doc = NULL;
 	vv_signature sig = { 0 };
 	vntl_status st = vv_parse_xml(data, len, &doc, err);
 	if (st == VNTL_OK)
@@ -124,12 +130,8 @@ static vntl_status verify_document(vntl_ctx *ctx, const unsigned char *data, siz
 	xmlSetGenericErrorFunc(saved_context, saved_handler);
 	if (st == VNTL_OK)
 		st = validate_schema(ctx, doc, err);
-	xmlFreeDoc(doc);
-	/* Only the bytes that were digested are read from here on. */
 	if (st == VNTL_OK)
-		st = vv_parse_xml(sig.signed_bytes, sig.signed_len, &signed_doc, err);
-	if (st == VNTL_OK)
-		st = vv_read_list(signed_doc, src, list, err);
+		st = vv_read_list(doc, src, list, err);
 	/* TS 119 612 v2.3.1 (TSL version 6) signs with EN 319 132-1 forms only. */
 	if (st == VNTL_OK && list->info.version >= 6 && !sig.signing_certificate_v2)
 		st = vv_fail(err, VNTL_ERR_REFUSED, "xades-signing-certificate",
@@ -139,7 +141,7 @@ static vntl_status verify_document(vntl_ctx *ctx, const unsigned char *data, siz
 		vv_name_text(X509_get_subject_name(sig.signer), list->info.signer_subject,
 		             sizeof list->info.signer_subject);
 	}
-	xmlFreeDoc(signed_doc);
+	xmlFreeDoc(doc);
 	vv_signature_clear(&sig);
 	return st;
 }

@@ -10,7 +10,6 @@
 #include <xmlsec/xmlsec.h>
 #include <xmlsec/xmldsig.h>
 #include <xmlsec/keys.h>
-#include <xmlsec/membuf.h>
 #include <xmlsec/transforms.h>
 #include <xmlsec/openssl/evp.h>
 
@@ -30,15 +29,14 @@ static X509 *keyinfo_cert(xmlNodePtr signature, int *present)
 	return certnode ? vv_cert_from_base64(certnode) : NULL;
 }
 
-/* Verify with one pinned key; 1 when the signature and every reference hold.
- * On success the canonical bytes of the whole-document reference are kept. */
-static int verify_with_pin(xmlNodePtr signature, X509 *pin, vv_signature *out)
+/* Verify with one pinned key; 1 when the signature and every reference hold
+ * (xmlsec marks the whole signature invalid when one reference fails). */
+static int verify_with_pin(xmlNodePtr signature, X509 *pin)
 {
 	xmlSecDSigCtxPtr dctx = xmlSecDSigCtxCreate(NULL);
 	if (!dctx)
 		return 0;
-	dctx->flags |= XMLSEC_DSIG_FLAGS_STORE_SIGNEDINFO_REFERENCES |
-	               XMLSEC_DSIG_FLAGS_IGNORE_MANIFESTS;
+	dctx->flags |= XMLSEC_DSIG_FLAGS_IGNORE_MANIFESTS;
 	dctx->enabledReferenceUris = xmlSecTransformUriTypeEmpty | xmlSecTransformUriTypeSameDocument;
 	dctx->keyInfoReadCtx.flags |= XMLSEC_KEYINFO_FLAGS_X509DATA_DONT_VERIFY_CERTS;
 	int ok = 0;
@@ -58,38 +56,6 @@ static int verify_with_pin(xmlNodePtr signature, X509 *pin, vv_signature *out)
 		xmlSecKeyDataDestroy(data);
 	if (key)
 		xmlSecKeyDestroy(key);
-	xmlSecSize n = xmlSecPtrListGetSize(&dctx->signedInfoReferences);
-	for (xmlSecSize i = 0; ok && i < n; i++) {
-		xmlSecDSigReferenceCtxPtr ref = xmlSecPtrListGetItem(&dctx->signedInfoReferences, i);
-		if (!ref || ref->status != xmlSecDSigStatusSucceeded) {
-			ok = 0;
-			break;
-		}
-		const char *type = (const char *)ref->type;
-		if (type && strstr(type, "SignedProperties"))
-			continue;
-		xmlSecBufferPtr buf = ref->preDigestMemBufMethod
-		    ? xmlSecTransformMemBufGetBuffer(ref->preDigestMemBufMethod) : NULL;
-		if (!buf || out->signed_bytes) {
-			ok = 0;
-			break;
-		}
-		size_t len = xmlSecBufferGetSize(buf);
-		out->signed_bytes = malloc(len + 1);
-		if (!out->signed_bytes) {
-			ok = 0;
-			break;
-		}
-		memcpy(out->signed_bytes, xmlSecBufferGetData(buf), len);
-		out->signed_len = len;
-	}
-	if (ok && !out->signed_bytes)
-		ok = 0;
-	if (!ok) {
-		free(out->signed_bytes);
-		out->signed_bytes = NULL;
-		out->signed_len = 0;
-	}
 	xmlSecDSigCtxDestroy(dctx);
 	ERR_clear_error();
 	return ok;
@@ -191,11 +157,11 @@ vntl_status vv_verify_signature(xmlDocPtr doc, STACK_OF(X509) *pins, vv_signatur
 			X509 *pin = sk_X509_value(pins, i);
 			if ((pass == 0) != same_cert(pin, claimed))
 				continue;
-			if (verify_with_pin(signature, pin, out))
+			if (verify_with_pin(signature, pin))
 				signer = pin;
 		}
 	if (!signer) {
-		int unpinned = claimed && verify_with_pin(signature, claimed, out);
+		int unpinned = claimed && verify_with_pin(signature, claimed);
 		vv_signature_clear(out);
 		X509_free(claimed);
 		if (unpinned)
@@ -228,6 +194,5 @@ vntl_status vv_verify_signature(xmlDocPtr doc, STACK_OF(X509) *pins, vv_signatur
 void vv_signature_clear(vv_signature *sig)
 {
 	X509_free(sig->signer);
-	free(sig->signed_bytes);
 	memset(sig, 0, sizeof *sig);
 }
