@@ -45,6 +45,8 @@ void vv_name_text(const X509_NAME *name, char *out, size_t len); /* RFC 2253, UT
 
 /* XML */
 vntl_status vv_parse_xml(const unsigned char *data, size_t len, xmlDocPtr *out, vntl_error *err);
+/* the file read in chunks, never held whole; refused past max bytes */
+vntl_status vv_parse_xml_file(const char *path, size_t max, xmlDocPtr *out, vntl_error *err);
 int vv_is(const xmlNode *node, const char *ns, const char *name);
 xmlNodePtr vv_child(const xmlNode *parent, const char *ns, const char *name);
 xmlNodePtr vv_next(const xmlNode *after, const char *ns, const char *name);
@@ -78,7 +80,9 @@ typedef struct {
 	unsigned char *der; size_t der_len;
 	char source[512];
 	char service_type[160];
-	vv_status_period *periods; /* newest first; NULL for a plain anchor */
+	/* newest first, at least one for a list's anchor; NULL only for a
+	 * plain anchor (an anchor file), which anchors at any time */
+	vv_status_period *periods;
 	size_t n_periods;
 } vv_anchor;
 

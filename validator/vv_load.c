@@ -8,16 +8,22 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static vntl_status read_source(const vntl_ctx *ctx, const char *src, unsigned char **data,
-                               size_t *len, vv_fetch_state *fs, vntl_error *err)
+/* A URL is fetched into memory (the bytes may go to the cache); a file is
+ * parsed as it is read. */
+static vntl_status parse_source(const vntl_ctx *ctx, const char *src, xmlDocPtr *doc,
+                                unsigned char **data, size_t *len, vv_fetch_state *fs,
+                                vntl_error *err)
 {
 	memset(fs, 0, sizeof *fs);
-	if (strncmp(src, "https://", 8) == 0)
-		return vv_fetch(ctx, src, data, len, fs, err);
+	*doc = NULL;
+	if (strncmp(src, "https://", 8) == 0) {
+		vntl_status st = vv_fetch(ctx, src, data, len, fs, err);
+		return st == VNTL_OK ? vv_parse_xml(*data, *len, doc, err) : st;
+	}
 	if (strstr(src, "://"))
 		return vv_fail(err, VNTL_ERR_USAGE, "insecure-url",
 		               "%s: only https:// URLs and file paths are accepted", src);
-	return vv_read_file(src, ctx->max_list_size, data, len, err);
+	return vv_parse_xml_file(src, ctx->max_list_size, doc, err);
 }
 
 static void keep_first_schema_error(void *user, xmlErrorPtr e)
@@ -104,22 +110,18 @@ static void mute_generic_errors(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
-/* Parse, check the signature's structure, verify it, validate the schema,
- * then read the model.  The model is read from the verified tree: the
+/* Check the signature's structure, verify it, validate the schema, then
+ * read the model.  The model is read from the verified tree: the
  * structure rules leave a single signature, a child of the root, whose one
  * document Reference covers the whole list with only the enveloped and
  * canonicalization transforms, so every node read outside ds:Signature is
  * a node that was digested (parsing the canonical bytes again would read
  * the same tree at twice the cost). */
-static vntl_status verify_document(vntl_ctx *ctx, const unsigned char *data, size_t len,
-                                   STACK_OF(X509) *pins, const char *src, vv_list *list,
-                                   vntl_error *err)
+static vntl_status verify_document(vntl_ctx *ctx, xmlDocPtr doc, STACK_OF(X509) *pins,
+                                   const char *src, vv_list *list, vntl_error *err)
 {
-	xmlDocPtr doc = NULL;
 	vv_signature sig = { 0 };
-	vntl_status st = vv_parse_xml(data, len, &doc, err);
-	if (st == VNTL_OK)
-		st = vv_check_signature_structure(doc, err);
+	vntl_status st = vv_check_signature_structure(doc, err);
 	/* libxml2's canonicalizer prints to the generic error handler; our
 	 * refusals say what went wrong, so its output is muted meanwhile. */
 	xmlGenericErrorFunc saved_handler = xmlGenericError;
@@ -141,7 +143,6 @@ static vntl_status verify_document(vntl_ctx *ctx, const unsigned char *data, siz
 		vv_name_text(X509_get_subject_name(sig.signer), list->info.signer_subject,
 		             sizeof list->info.signer_subject);
 	}
-	xmlFreeDoc(doc);
 	vv_signature_clear(&sig);
 	return st;
 }
@@ -165,9 +166,11 @@ static vntl_status load_with_pins(vntl_ctx *ctx, const char *src, STACK_OF(X509)
 	vv_list list;
 	memset(&list, 0, sizeof list);
 	vv_fetch_state fs;
-	vntl_status st = read_source(ctx, src, &data, &len, &fs, err);
+	xmlDocPtr doc;
+	vntl_status st = parse_source(ctx, src, &doc, &data, &len, &fs, err);
 	if (st == VNTL_OK)
-		st = verify_document(ctx, data, len, pins, src, &list, err);
+		st = verify_document(ctx, doc, pins, src, &list, err);
+	xmlFreeDoc(doc);
 	list.info.from_cache = fs.from_cache;
 	if (st == VNTL_OK)
 		st = check_list(ctx, &list, territory, err);
