@@ -51,13 +51,20 @@ static void copy_text(const xmlNode *node, char *dst, size_t len)
 	free(t);
 }
 
-static int read_period(const xmlNode *info, vv_status_period *p)
+/* A status whose start cannot be read would silently drop out of the
+ * history (a withdrawal ignored, or a service anchoring at any time), so
+ * it refuses the list. */
+static vntl_status read_period(const xmlNode *info, vv_status_period *p, vntl_error *err)
 {
 	copy_text(vv_child(info, VV_NS_TSL, "ServiceStatus"), p->status, sizeof p->status);
 	char *start = vv_text(vv_child(info, VV_NS_TSL, "StatusStartingTime"));
 	int ok = start && vv_parse_time(start, &p->start);
+	vntl_status st = ok ? VNTL_OK
+	                    : vv_fail(err, VNTL_ERR_REFUSED, "list-malformed",
+	                              "StatusStartingTime \"%.60s\" of a service is not a date-time "
+	                              "with a time zone", start ? start : "");
 	free(start);
-	return ok;
+	return st;
 }
 
 static vntl_status collect_periods(const xmlNode *service, vv_status_period **out, size_t *n,
@@ -73,43 +80,51 @@ static vntl_status collect_periods(const xmlNode *service, vv_status_period **ou
 	if (!p)
 		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "reading service history");
 	size_t k = 0;
-	if (read_period(info, &p[k]))
-		k++;
-	for (xmlNodePtr h = vv_child(hist, VV_NS_TSL, "ServiceHistoryInstance"); h;
+	vntl_status st = read_period(info, &p[k++], err);
+	for (xmlNodePtr h = vv_child(hist, VV_NS_TSL, "ServiceHistoryInstance"); h && st == VNTL_OK;
 	     h = vv_next(h, VV_NS_TSL, "ServiceHistoryInstance"))
-		if (read_period(h, &p[k]))
-			k++;
+		st = read_period(h, &p[k++], err);
+	if (st != VNTL_OK) {
+		free(p);
+		return st;
+	}
 	*out = p;
 	*n = k;
 	return VNTL_OK;
 }
 
+/* Takes periods (newest first, n of them) whatever happens. */
 static vntl_status add_anchor(vv_list *list, unsigned char *der, size_t der_len,
                               const char *source, const char *type,
-                              const vv_status_period *periods, size_t n, vntl_error *err)
+                              vv_status_period *periods, size_t n, vntl_error *err)
 {
 	if (list->n_anchors == list->cap_anchors) {
 		size_t cap = list->cap_anchors ? 2 * list->cap_anchors : 16;
 		vv_anchor *grown = realloc(list->anchors, cap * sizeof *grown);
-		if (!grown)
+		if (!grown) {
+			free(periods);
 			return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing anchors");
+		}
 		list->anchors = grown;
 		list->cap_anchors = cap;
 	}
-	vv_status_period *copy = n ? malloc(n * sizeof *copy) : NULL;
-	if (n && !copy)
-		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing anchors");
-	if (n)
-		memcpy(copy, periods, n * sizeof *copy);
 	vv_anchor *a = &list->anchors[list->n_anchors++];
 	memset(a, 0, sizeof *a);
 	a->der = der;
 	a->der_len = der_len;
 	snprintf(a->source, sizeof a->source, "%s", source);
 	snprintf(a->service_type, sizeof a->service_type, "%s", type);
-	a->periods = copy;
+	a->periods = periods;
 	a->n_periods = n;
 	return VNTL_OK;
+}
+
+static vv_status_period *copy_periods(const vv_status_period *p, size_t n)
+{
+	vv_status_period *copy = n ? malloc(n * sizeof *copy) : NULL;
+	if (copy)
+		memcpy(copy, p, n * sizeof *copy);
+	return copy;
 }
 
 static vntl_status read_service(vv_list *list, const xmlNode *service, const char *source,
@@ -126,17 +141,27 @@ static vntl_status read_service(vv_list *list, const xmlNode *service, const cha
 	vntl_status st = collect_periods(service, &periods, &n, err);
 	if (st != VNTL_OK)
 		return st;
+	/* The first certificate of the service takes the periods, the others
+	 * (rare) a copy. */
 	xmlNodePtr sdi = vv_child(info, VV_NS_TSL, "ServiceDigitalIdentity");
 	for (xmlNodePtr id = vv_child(sdi, VV_NS_TSL, "DigitalId"); id && st == VNTL_OK;
 	     id = vv_next(id, VV_NS_TSL, "DigitalId")) {
 		xmlNodePtr c = vv_child(id, VV_NS_TSL, "X509Certificate");
 		size_t der_len = 0;
 		unsigned char *der = vv_der_from_base64(c, &der_len);
-		if (der) {
-			st = add_anchor(list, der, der_len, source, type, periods, n, err);
-			if (st != VNTL_OK)
-				free(der);
+		if (!der)
+			continue;
+		vv_status_period *mine = periods ? periods
+		                                 : copy_periods(list->anchors[list->n_anchors - 1].periods, n);
+		if (!mine) {
+			free(der);
+			st = vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing anchors");
+			break;
 		}
+		periods = NULL;
+		st = add_anchor(list, der, der_len, source, type, mine, n, err);
+		if (st != VNTL_OK)
+			free(der);
 	}
 	free(periods);
 	return st;

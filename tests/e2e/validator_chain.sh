@@ -83,6 +83,15 @@ expect 2 "deprecatedatnationallevel" -- "$VV" chain "$P/foreign.pem" $L --crl "$
 	--at 2025-01-01T00:00:00Z
 expect 2 "not yet listed" -- "$VV" chain "$P/good.pem" $U $L $CRLS --at 2020-06-01T00:00:00Z
 
+# A status time without a zone cannot be placed on the timeline: dropping it
+# would ignore the withdrawal, so the list is refused instead.
+python3 "$VNTL_SRC/tests/lib/validator_tsl.py" "$P/nozone.tpl" "$P/signer.pem" 8 \
+	"$(iso_days_from_now -1)" "$(iso_days_from_now 30)" \
+	"$P/root.pem|CA/PKC|withdrawn@2024-01-01T00:00:00|granted@2021-01-01T00:00:00Z"
+pki_sign_list "$P/nozone.tpl" "$P/nozone.xml" 2>/dev/null
+expect 3 "list-malformed" -- "$VV" chain "$P/good.pem" $U --list "$P/nozone.xml" \
+	--signer "$P/signer.pem" --schema-dir "$XSD" $CRLS --at 2025-01-01T00:00:00Z
+
 # JSON report: indication, chain, anchor, display fields of seed 001 §2.4
 "$VV" chain "$P/good.pem" $U $L $CRLS --at $T --json 2>/dev/null >"$VNTL_TMP/r.json"
 python3 - "$VNTL_TMP/r.json" "$P/list.xml" <<'PY' || { echo "FAIL: JSON report"; failures=$((failures + 1)); }
