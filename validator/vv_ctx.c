@@ -152,6 +152,14 @@ static vntl_status push_pointer(vntl_ctx *ctx, vv_pointer *p, vntl_error *err)
 vntl_status vv_ctx_adopt_list(vntl_ctx *ctx, vv_list *list, vntl_error *err)
 {
 	vntl_status st = VNTL_OK;
+	if (ctx->n_anchors == 0) { /* the first list's anchors move in whole */
+		free(ctx->anchors);
+		ctx->anchors = list->anchors;
+		ctx->n_anchors = list->n_anchors;
+		ctx->cap_anchors = list->cap_anchors;
+		list->anchors = NULL;
+		list->n_anchors = list->cap_anchors = 0;
+	}
 	for (size_t i = 0; i < list->n_anchors && st == VNTL_OK; i++)
 		st = push_anchor(ctx, &list->anchors[i], err);
 	for (size_t i = 0; i < list->n_pointers && st == VNTL_OK; i++)

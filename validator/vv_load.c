@@ -4,6 +4,7 @@
  * freshness and sequence. */
 #include "vv_internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -110,39 +111,78 @@ static void mute_generic_errors(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
-/* Check the signature's structure, verify it, validate the schema, then
+/* The model is read on a second thread while the signature is verified:
+ * both only read the tree (the structure check, which registers the Ids,
+ * is done before), and the model is dropped unless the signature holds. */
+struct model_job {
+	xmlDocPtr doc;
+	const char *src;
+	vv_list *list;
+	vntl_error err;
+	vntl_status st;
+};
+
+static void *read_model(void *arg)
+{
+	struct model_job *job = arg;
+	job->st = vv_read_list(job->doc, job->src, job->list, &job->err);
+	return NULL;
+}
+
+static vntl_status verify_signature_quietly(xmlDocPtr doc, STACK_OF(X509) *pins,
+                                            vv_signature *sig, vntl_error *err)
+{
+	/* libxml2's canonicalizer prints to the generic error handler (a
+	 * per-thread setting); our refusals say what went wrong, so its output
+	 * is muted meanwhile. */
+	xmlGenericErrorFunc saved_handler = xmlGenericError;
+	void *saved_context = xmlGenericErrorContext;
+	xmlSetGenericErrorFunc(NULL, mute_generic_errors);
+	vntl_status st = vv_verify_signature(doc, pins, sig, err);
+	xmlSetGenericErrorFunc(saved_context, saved_handler);
+	return st;
+}
+
+/* Check the signature's structure, verify it, validate the schema, and
  * read the model.  The model is read from the verified tree: the
  * structure rules leave a single signature, a child of the root, whose one
  * document Reference covers the whole list with only the enveloped and
  * canonicalization transforms, so every node read outside ds:Signature is
  * a node that was digested (parsing the canonical bytes again would read
- * the same tree at twice the cost). */
+ * the same tree at twice the cost).  Refusals keep their order: signature,
+ * then schema, then the model's own rules. */
 static vntl_status verify_document(vntl_ctx *ctx, xmlDocPtr doc, STACK_OF(X509) *pins,
                                    const char *src, vv_list *list, vntl_error *err)
 {
 	vv_signature sig = { 0 };
 	vntl_status st = vv_check_signature_structure(doc, err);
-	/* libxml2's canonicalizer prints to the generic error handler; our
-	 * refusals say what went wrong, so its output is muted meanwhile. */
-	xmlGenericErrorFunc saved_handler = xmlGenericError;
-	void *saved_context = xmlGenericErrorContext;
-	xmlSetGenericErrorFunc(NULL, mute_generic_errors);
-	if (st == VNTL_OK)
-		st = vv_verify_signature(doc, pins, &sig, err);
-	xmlSetGenericErrorFunc(saved_context, saved_handler);
+	if (st != VNTL_OK)
+		return st;
+	struct model_job job = { .doc = doc, .src = src, .list = list };
+	pthread_t reader;
+	int threaded = pthread_create(&reader, NULL, read_model, &job) == 0;
+	st = verify_signature_quietly(doc, pins, &sig, err);
+	if (threaded)
+		pthread_join(reader, NULL);
+	else if (st == VNTL_OK)
+		read_model(&job);
 	if (st == VNTL_OK)
 		st = validate_schema(ctx, doc, err);
-	if (st == VNTL_OK)
-		st = vv_read_list(doc, src, list, err);
+	if (st == VNTL_OK && job.st != VNTL_OK) {
+		st = job.st;
+		if (err)
+			*err = job.err;
+	}
 	/* TS 119 612 v2.3.1 (TSL version 6) signs with EN 319 132-1 forms only. */
 	if (st == VNTL_OK && list->info.version >= 6 && !sig.signing_certificate_v2)
 		st = vv_fail(err, VNTL_ERR_REFUSED, "xades-signing-certificate",
 		             "a version %d list must use SigningCertificateV2, not SigningCertificate",
 		             list->info.version);
-	if (st == VNTL_OK) {
+	if (st == VNTL_OK)
 		vv_name_text(X509_get_subject_name(sig.signer), list->info.signer_subject,
 		             sizeof list->info.signer_subject);
-	}
+	else
+		vv_list_clear(list);
 	vv_signature_clear(&sig);
 	return st;
 }
