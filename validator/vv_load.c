@@ -111,22 +111,36 @@ static void mute_generic_errors(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
-/* The model is read on a second thread while the signature is verified:
- * both only read the tree (the structure check, which registers the Ids,
- * is done before), and the model is dropped unless the signature holds. */
-struct model_job {
+/* The schema is validated and the model read on a second thread while the
+ * signature is verified.  All three only read the tree once the structure
+ * check has registered every Id (libxml2's schema validator adds an xs:ID
+ * to the document's table only when it is not registered yet), and nothing
+ * they find is used unless the signature holds. */
+struct content_job {
+	vntl_ctx *ctx;
 	xmlDocPtr doc;
 	const char *src;
 	vv_list *list;
-	vntl_error err;
-	vntl_status st;
+	vntl_error schema_err, model_err;
+	vntl_status schema_st, model_st;
 };
 
-static void *read_model(void *arg)
+static void *check_content(void *arg)
 {
-	struct model_job *job = arg;
-	job->st = vv_read_list(job->doc, job->src, job->list, &job->err);
+	struct content_job *job = arg;
+	job->schema_st = validate_schema(job->ctx, job->doc, &job->schema_err);
+	job->model_st = job->schema_st == VNTL_OK
+	                ? vv_read_list(job->doc, job->src, job->list, &job->model_err)
+	                : VNTL_OK;
 	return NULL;
+}
+
+static vntl_status content_verdict(struct content_job *job, vntl_error *err)
+{
+	vntl_status st = job->schema_st != VNTL_OK ? job->schema_st : job->model_st;
+	if (st != VNTL_OK && err)
+		*err = job->schema_st != VNTL_OK ? job->schema_err : job->model_err;
+	return st;
 }
 
 static vntl_status verify_signature_quietly(xmlDocPtr doc, STACK_OF(X509) *pins,
@@ -158,21 +172,16 @@ static vntl_status verify_document(vntl_ctx *ctx, xmlDocPtr doc, STACK_OF(X509) 
 	vntl_status st = vv_check_signature_structure(doc, err);
 	if (st != VNTL_OK)
 		return st;
-	struct model_job job = { .doc = doc, .src = src, .list = list };
-	pthread_t reader;
-	int threaded = pthread_create(&reader, NULL, read_model, &job) == 0;
+	struct content_job job = { .ctx = ctx, .doc = doc, .src = src, .list = list };
+	pthread_t checker;
+	int threaded = pthread_create(&checker, NULL, check_content, &job) == 0;
 	st = verify_signature_quietly(doc, pins, &sig, err);
 	if (threaded)
-		pthread_join(reader, NULL);
+		pthread_join(checker, NULL);
 	else if (st == VNTL_OK)
-		read_model(&job);
+		check_content(&job);
 	if (st == VNTL_OK)
-		st = validate_schema(ctx, doc, err);
-	if (st == VNTL_OK && job.st != VNTL_OK) {
-		st = job.st;
-		if (err)
-			*err = job.err;
-	}
+		st = content_verdict(&job, err);
 	/* TS 119 612 v2.3.1 (TSL version 6) signs with EN 319 132-1 forms only. */
 	if (st == VNTL_OK && list->info.version >= 6 && !sig.signing_certificate_v2)
 		st = vv_fail(err, VNTL_ERR_REFUSED, "xades-signing-certificate",
