@@ -1,7 +1,40 @@
 /* vntl-validate: check trust lists and certificate chains (see vv_cli.c). */
 #include "vv_internal.h"
 
+#include <malloc.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define HEAP_RESERVE  (256u << 20)
+#define HUGE_PAGE     (2u << 20)
+
+/* Loading a 10,000-entry list builds a ~50 MB tree out of small
+ * allocations, and on virtual machines each first touch of a 4 KB page is
+ * a page fault costing ~12 us: a third of the load time.  This program (the
+ * library never touches the allocator) therefore lets its heap grow in one
+ * large step, kept rather than trimmed, and asks for transparent huge
+ * pages on it, as glibc's glibc.malloc.hugetlb=1 tunable would.  Only
+ * address space is reserved: memory is still used as it is touched, in
+ * 2 MB steps.  Where the kernel offers no huge pages nothing changes. */
+static void prepare_heap(void)
+{
+	const size_t probe_size = 16u << 20; /* below the mmap threshold set here */
+	if (mallopt(M_MMAP_THRESHOLD, (int)(2 * probe_size)) != 1 ||
+	    mallopt(M_TOP_PAD, (int)HEAP_RESERVE) != 1 ||
+	    mallopt(M_TRIM_THRESHOLD, (int)(2 * HEAP_RESERVE)) != 1)
+		return;
+	uintptr_t start = (uintptr_t)sbrk(0);
+	void *probe = malloc(probe_size); /* grows the heap by itself + the reserve */
+	uintptr_t end = (uintptr_t)sbrk(0);
+	free(probe);
+	start = (start + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+	if (probe && end > start)
+		madvise((void *)start, end - start, MADV_HUGEPAGE);
+}
+
 int main(int argc, char **argv)
 {
+	prepare_heap();
 	return vv_cli_main(argc, argv);
 }
