@@ -49,6 +49,9 @@ void vntl_ctx_free(vntl_ctx *ctx)
 	for (size_t i = 0; i < ctx->n_pointers; i++)
 		vv_pointer_clear(&ctx->pointers[i]);
 	free(ctx->pointers);
+	for (size_t i = 0; i < ctx->n_sources; i++)
+		free(ctx->sources[i]);
+	free(ctx->sources);
 	vv_input_cache_free(ctx->inputs);
 	pthread_mutex_destroy(&ctx->anchors_lock);
 	free(ctx);
@@ -148,10 +151,24 @@ static vntl_status push_pointer(vntl_ctx *ctx, vv_pointer *p, vntl_error *err)
 	return VNTL_OK;
 }
 
+/* The context keeps the string anchors name their source with. */
+static vntl_status keep_source(vntl_ctx *ctx, char *source, vntl_error *err)
+{
+	char **grown = realloc(ctx->sources, (ctx->n_sources + 1) * sizeof *grown);
+	if (!grown)
+		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing anchors");
+	ctx->sources = grown;
+	ctx->sources[ctx->n_sources++] = source;
+	return VNTL_OK;
+}
+
 /* Move what an accepted list says into the context. */
 vntl_status vv_ctx_adopt_list(vntl_ctx *ctx, vv_list *list, vntl_error *err)
 {
-	vntl_status st = VNTL_OK;
+	vntl_status st = list->source ? keep_source(ctx, list->source, err) : VNTL_OK;
+	if (st != VNTL_OK)
+		return st;
+	list->source = NULL;
 	if (ctx->n_anchors == 0) { /* the first list's anchors move in whole */
 		free(ctx->anchors);
 		ctx->anchors = list->anchors;
@@ -195,9 +212,16 @@ vntl_status vntl_ctx_add_anchor_file(vntl_ctx *ctx, const char *cert_file, vntl_
 	if (!certs)
 		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "loading anchors");
 	vntl_status st = vv_load_certs(cert_file, certs, err);
+	char *label = NULL;
+	if (st == VNTL_OK && (asprintf(&label, "anchor file %s", cert_file) < 0 ||
+	                      (st = keep_source(ctx, label, err)) != VNTL_OK)) {
+		if (st == VNTL_OK)
+			st = vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "loading anchors");
+		else
+			free(label);
+	}
 	while (st == VNTL_OK && sk_X509_num(certs) > 0) {
-		vv_anchor a = { .cert = sk_X509_shift(certs) };
-		snprintf(a.source, sizeof a.source, "anchor file %s", cert_file);
+		vv_anchor a = { .cert = sk_X509_shift(certs), .source = label };
 		st = push_anchor(ctx, &a, err);
 		if (st != VNTL_OK)
 			X509_free(a.cert);

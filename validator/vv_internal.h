@@ -78,8 +78,8 @@ typedef struct {
 	 * not decode stays NULL and is never used, as if it were not listed. */
 	X509 *cert;
 	unsigned char *der; size_t der_len;
-	char source[512];
-	char service_type[160];
+	const char *source;         /* the list's (or anchor file's) name: one string kept
+	                             * by the list, then by the context, for all its anchors */
 	/* newest first, at least one for a list's anchor; NULL only for a
 	 * plain anchor (an anchor file), which anchors at any time */
 	vv_status_period *periods;
@@ -95,6 +95,7 @@ typedef struct {
 
 typedef struct {
 	vntl_list_info info;
+	char *source;                /* what its anchors' source points to */
 	vv_anchor *anchors; size_t n_anchors, cap_anchors;
 	vv_pointer *pointers; size_t n_pointers;
 } vv_list;
@@ -163,6 +164,7 @@ struct vntl_ctx {
 	pthread_mutex_t anchors_lock; /* guards the lazy decoding of anchors */
 	size_t n_decoded;             /* anchors [0, n_decoded) are decoded */
 	vv_pointer *pointers; size_t n_pointers, cap_pointers;
+	char **sources; size_t n_sources; /* the strings anchors' source point to */
 	vv_input_cache *inputs;
 };
 

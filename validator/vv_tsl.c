@@ -1,6 +1,6 @@
-/* The trust-list model, read only from the DOM re-parsed out of the signed
- * bytes: scheme information, CA services with their status history (the
- * anchors), and pointers to other lists. */
+/* The trust-list model, read from a list's verified tree (see vv_load.c):
+ * scheme information, CA services with their status history (the anchors),
+ * and pointers to other lists. */
 #include "vv_internal.h"
 
 #include <stdlib.h>
@@ -95,7 +95,6 @@ static vntl_status collect_periods(const xmlNode *service, vv_status_period **ou
 
 /* Takes periods (newest first, n of them) whatever happens. */
 static vntl_status add_anchor(vv_list *list, unsigned char *der, size_t der_len,
-                              const char *source, const char *type,
                               vv_status_period *periods, size_t n, vntl_error *err)
 {
 	if (list->n_anchors == list->cap_anchors) {
@@ -112,8 +111,7 @@ static vntl_status add_anchor(vv_list *list, unsigned char *der, size_t der_len,
 	memset(a, 0, sizeof *a);
 	a->der = der;
 	a->der_len = der_len;
-	snprintf(a->source, sizeof a->source, "%s", source);
-	snprintf(a->service_type, sizeof a->service_type, "%s", type);
+	a->source = list->source;
 	a->periods = periods;
 	a->n_periods = n;
 	return VNTL_OK;
@@ -127,8 +125,7 @@ static vv_status_period *copy_periods(const vv_status_period *p, size_t n)
 	return copy;
 }
 
-static vntl_status read_service(vv_list *list, const xmlNode *service, const char *source,
-                                vntl_error *err)
+static vntl_status read_service(vv_list *list, const xmlNode *service, vntl_error *err)
 {
 	xmlNodePtr info = vv_child(service, VV_NS_TSL, "ServiceInformation");
 	char type[160];
@@ -159,7 +156,7 @@ static vntl_status read_service(vv_list *list, const xmlNode *service, const cha
 			break;
 		}
 		periods = NULL;
-		st = add_anchor(list, der, der_len, source, type, mine, n, err);
+		st = add_anchor(list, der, der_len, mine, n, err);
 		if (st != VNTL_OK)
 			free(der);
 	}
@@ -238,6 +235,23 @@ static vntl_status read_scheme_information(vv_list *list, const xmlNode *si, vnt
 	return VNTL_OK;
 }
 
+/* Room for one anchor per service, so the array is not copied as it grows
+ * (a service with several certificates still grows it). */
+static int reserve_anchors(vv_list *list, const xmlNode *tsps)
+{
+	size_t n = 0;
+	for (xmlNodePtr tsp = vv_child(tsps, VV_NS_TSL, "TrustServiceProvider"); tsp;
+	     tsp = vv_next(tsp, VV_NS_TSL, "TrustServiceProvider"))
+		for (xmlNodePtr s = vv_child(vv_child(tsp, VV_NS_TSL, "TSPServices"), VV_NS_TSL, "TSPService");
+		     s; s = vv_next(s, VV_NS_TSL, "TSPService"))
+			n++;
+	if (n == 0)
+		return 0;
+	list->anchors = malloc(n * sizeof *list->anchors);
+	list->cap_anchors = list->anchors ? n : 0;
+	return list->anchors ? 0 : -1;
+}
+
 vntl_status vv_read_list(xmlDocPtr doc, const char *source, vv_list *list, vntl_error *err)
 {
 	memset(list, 0, sizeof *list);
@@ -245,14 +259,18 @@ vntl_status vv_read_list(xmlDocPtr doc, const char *source, vv_list *list, vntl_
 	if (!vv_is(root, VV_NS_TSL, "TrustServiceStatusList"))
 		return vv_fail(err, VNTL_ERR_REFUSED, "not-a-trust-list",
 		               "the signed content is not a TrustServiceStatusList");
-	vntl_status st = read_scheme_information(list, vv_child(root, VV_NS_TSL, "SchemeInformation"), err);
 	xmlNodePtr tsps = vv_child(root, VV_NS_TSL, "TrustServiceProviderList");
+	list->source = strdup(source);
+	vntl_status st = list->source && reserve_anchors(list, tsps) == 0
+	                 ? VNTL_OK : vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "reading a list");
+	if (st == VNTL_OK)
+		st = read_scheme_information(list, vv_child(root, VV_NS_TSL, "SchemeInformation"), err);
 	for (xmlNodePtr tsp = vv_child(tsps, VV_NS_TSL, "TrustServiceProvider"); tsp && st == VNTL_OK;
 	     tsp = vv_next(tsp, VV_NS_TSL, "TrustServiceProvider")) {
 		xmlNodePtr services = vv_child(tsp, VV_NS_TSL, "TSPServices");
 		for (xmlNodePtr s = vv_child(services, VV_NS_TSL, "TSPService"); s && st == VNTL_OK;
 		     s = vv_next(s, VV_NS_TSL, "TSPService"))
-			st = read_service(list, s, source, err);
+			st = read_service(list, s, err);
 	}
 	if (st != VNTL_OK)
 		vv_list_clear(list);
@@ -281,5 +299,6 @@ void vv_list_clear(vv_list *list)
 		vv_pointer_clear(&list->pointers[i]);
 	free(list->anchors);
 	free(list->pointers);
+	free(list->source);
 	memset(list, 0, sizeof *list);
 }
