@@ -68,6 +68,8 @@ typedef struct {
 	size_t pointers;           /* number of OtherTSLPointer entries */
 	char signer_subject[256];  /* the pinned certificate that signed it */
 	int from_cache;            /* 1: the fetch failed and the cached (last accepted) copy was used */
+	size_t ignored_services;   /* services that anchor nothing: they (or their provider)
+	                            * carry an extension marked critical that libvntl does not know */
 } vntl_list_info;
 
 /* Load a list from a file path or an https:// URL; it is kept in ctx only

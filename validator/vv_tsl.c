@@ -21,6 +21,51 @@ static int anchor_type(const char *type)
 	return 0;
 }
 
+/* Extensions whose meaning libvntl knows (TS 119 612 5.5.9, 5.8; ETSI TS
+ * 119 612 additional types); none of them widens what a service anchors. */
+static const struct {
+	const char *ns, *name;
+} known_extensions[] = {
+	{ VV_NS_TSL, "AdditionalServiceInformation" },
+	{ VV_NS_TSL, "ExpiredCertsRevocationInfo" },
+	{ "http://uri.etsi.org/TrstSvc/SvcInfoExt/eSigDir-1999-93-EC-TrustedList/#", "Qualifications" },
+	{ NS_TSLX, "TakenOverBy" },
+};
+
+static int known_extension(const xmlNode *content)
+{
+	for (size_t i = 0; i < sizeof known_extensions / sizeof known_extensions[0]; i++)
+		if (vv_is(content, known_extensions[i].ns, known_extensions[i].name))
+			return 1;
+	return 0;
+}
+
+static const xmlNode *first_element(const xmlNode *parent)
+{
+	for (const xmlNode *c = parent->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			return c;
+	return NULL;
+}
+
+/* The name of the first extension marked critical that libvntl does not
+ * know, or NULL: what such an extension says cannot be honoured, so what
+ * it qualifies must not be relied on. */
+static const char *unknown_critical(const xmlNode *extensions)
+{
+	for (xmlNodePtr e = vv_child(extensions, VV_NS_TSL, "Extension"); e;
+	     e = vv_next(e, VV_NS_TSL, "Extension")) {
+		xmlChar *flag = xmlGetProp(e, (const xmlChar *)"Critical");
+		int critical = flag && (xmlStrEqual(flag, (const xmlChar *)"true") ||
+		                        xmlStrEqual(flag, (const xmlChar *)"1"));
+		xmlFree(flag);
+		const xmlNode *content = first_element(e);
+		if (critical && !known_extension(content))
+			return content ? (const char *)content->name : "(empty)";
+	}
+	return NULL;
+}
+
 /* Statuses under which a service anchors: eIDAS granted / national
  * recognition, and the pre-eIDAS "acceptable" ones. */
 int vv_status_anchors(const char *uri)
@@ -133,6 +178,13 @@ static vntl_status read_service(vv_list *list, const xmlNode *service, vntl_erro
 	list->info.services++;
 	if (!anchor_type(type))
 		return VNTL_OK;
+	const char *unknown = unknown_critical(vv_child(info, VV_NS_TSL, "ServiceInformationExtensions"));
+	if (unknown) {
+		list->info.ignored_services++;
+		vv_log("service-ignored", "source=%s reason=\"critical extension %s is not known\"",
+		       list->source, unknown);
+		return VNTL_OK;
+	}
 	vv_status_period *periods = NULL;
 	size_t n = 0;
 	vntl_status st = collect_periods(service, &periods, &n, err);
@@ -225,6 +277,11 @@ static vntl_status read_scheme_information(vv_list *list, const xmlNode *si, vnt
 		               "TSLVersionIdentifier %d / TSLSequenceNumber %lld: only TS 119 612 "
 		               "version 5 and later lists are accepted", list->info.version,
 		               list->info.sequence);
+	const char *unknown = unknown_critical(vv_child(si, VV_NS_TSL, "SchemeExtensions"));
+	if (unknown)
+		return vv_fail(err, VNTL_ERR_REFUSED, "extension-unknown-critical",
+		               "the scheme has an extension marked critical that libvntl does not "
+		               "know (%.100s): the list cannot be read as its operator requires", unknown);
 	xmlNodePtr ptrs = vv_child(si, VV_NS_TSL, "PointersToOtherTSL");
 	for (xmlNodePtr p = vv_child(ptrs, VV_NS_TSL, "OtherTSLPointer"); p;
 	     p = vv_next(p, VV_NS_TSL, "OtherTSLPointer")) {
@@ -233,6 +290,27 @@ static vntl_status read_scheme_information(vv_list *list, const xmlNode *si, vnt
 			return st;
 	}
 	return VNTL_OK;
+}
+
+static vntl_status read_provider(vv_list *list, const xmlNode *tsp, vntl_error *err)
+{
+	xmlNodePtr services = vv_child(tsp, VV_NS_TSL, "TSPServices");
+	const char *unknown = unknown_critical(vv_child(vv_child(tsp, VV_NS_TSL, "TSPInformation"),
+	                                                VV_NS_TSL, "TSPInformationExtensions"));
+	vntl_status st = VNTL_OK;
+	for (xmlNodePtr s = vv_child(services, VV_NS_TSL, "TSPService"); s && st == VNTL_OK;
+	     s = vv_next(s, VV_NS_TSL, "TSPService")) {
+		if (!unknown) {
+			st = read_service(list, s, err);
+			continue;
+		}
+		list->info.services++;
+		list->info.ignored_services++;
+	}
+	if (unknown)
+		vv_log("provider-ignored", "source=%s reason=\"critical extension %s is not known\"",
+		       list->source, unknown);
+	return st;
 }
 
 /* Room for one anchor per service, so the array is not copied as it grows
@@ -266,12 +344,8 @@ vntl_status vv_read_list(xmlDocPtr doc, const char *source, vv_list *list, vntl_
 	if (st == VNTL_OK)
 		st = read_scheme_information(list, vv_child(root, VV_NS_TSL, "SchemeInformation"), err);
 	for (xmlNodePtr tsp = vv_child(tsps, VV_NS_TSL, "TrustServiceProvider"); tsp && st == VNTL_OK;
-	     tsp = vv_next(tsp, VV_NS_TSL, "TrustServiceProvider")) {
-		xmlNodePtr services = vv_child(tsp, VV_NS_TSL, "TSPServices");
-		for (xmlNodePtr s = vv_child(services, VV_NS_TSL, "TSPService"); s && st == VNTL_OK;
-		     s = vv_next(s, VV_NS_TSL, "TSPService"))
-			st = read_service(list, s, err);
-	}
+	     tsp = vv_next(tsp, VV_NS_TSL, "TrustServiceProvider"))
+		st = read_provider(list, tsp, err);
 	if (st != VNTL_OK)
 		vv_list_clear(list);
 	return st;

@@ -92,6 +92,34 @@ pki_sign_list "$P/nozone.tpl" "$P/nozone.xml" 2>/dev/null
 expect 3 "list-malformed" -- "$VV" chain "$P/good.pem" $U --list "$P/nozone.xml" \
 	--signer "$P/signer.pem" --schema-dir "$XSD" $CRLS --at 2025-01-01T00:00:00Z
 
+# Extensions marked critical: a known one changes nothing, an unknown one
+# keeps the service from anchoring (the list still loads and says so), and
+# on the scheme it refuses the list.
+ext_list() { # name critical content
+	VNTL_TSL_SERVICE_EXT="<ServiceInformationExtensions><Extension Critical=\"$2\">$3</Extension></ServiceInformationExtensions>" \
+		python3 "$VNTL_SRC/tests/lib/validator_tsl.py" "$P/$1.tpl" "$P/signer.pem" 9 \
+		"$(iso_days_from_now -1)" "$(iso_days_from_now 30)" "$P/root.pem|CA/PKC|granted@2021-01-01T00:00:00Z"
+	pki_sign_list "$P/$1.tpl" "$P/$1.xml" 2>/dev/null
+}
+unknown='<x:Restriction xmlns:x="urn:example:ext">only on Tuesdays</x:Restriction>'
+known='<AdditionalServiceInformation><URI xml:lang="en">http://uri.etsi.org/TrstSvc/TrustedList/SvcInfoExt/ForeSignatures</URI></AdditionalServiceInformation>'
+ext_list crit_unknown true "$unknown"
+ext_list noncrit_unknown false "$unknown"
+ext_list crit_known true "$known"
+expect 0 "1 services ignored" -- "$VV" list "$P/crit_unknown.xml" --signer "$P/signer.pem" --schema-dir "$XSD"
+expect 2 "NO_CERTIFICATE_CHAIN_FOUND" -- "$VV" chain "$P/good.pem" $U --list "$P/crit_unknown.xml" \
+	--signer "$P/signer.pem" --schema-dir "$XSD" $CRLS --at $T
+expect 0 "PASSED" -- "$VV" chain "$P/good.pem" $U --list "$P/noncrit_unknown.xml" \
+	--signer "$P/signer.pem" --schema-dir "$XSD" $CRLS --at $T
+expect 0 "PASSED" -- "$VV" chain "$P/good.pem" $U --list "$P/crit_known.xml" \
+	--signer "$P/signer.pem" --schema-dir "$XSD" $CRLS --at $T
+VNTL_TSL_SCHEME_EXTRA="<SchemeExtensions><Extension Critical=\"true\">$unknown</Extension></SchemeExtensions>" \
+	python3 "$VNTL_SRC/tests/lib/validator_tsl.py" "$P/scheme_ext.tpl" "$P/signer.pem" 9 \
+	"$(iso_days_from_now -1)" "$(iso_days_from_now 30)" "$P/root.pem|CA/PKC|granted@2021-01-01T00:00:00Z"
+pki_sign_list "$P/scheme_ext.tpl" "$P/scheme_ext.xml" 2>/dev/null
+# (placed where the official schema does not allow it: judged without the schema)
+expect 1 "extension-unknown-critical" -- "$VV" list "$P/scheme_ext.xml" --signer "$P/signer.pem" --no-schema
+
 # JSON report: indication, chain, anchor, display fields of seed 001 §2.4
 "$VV" chain "$P/good.pem" $U $L $CRLS --at $T --json 2>/dev/null >"$VNTL_TMP/r.json"
 python3 - "$VNTL_TMP/r.json" "$P/list.xml" <<'PY' || { echo "FAIL: JSON report"; failures=$((failures + 1)); }

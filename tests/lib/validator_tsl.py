@@ -10,6 +10,7 @@ service (bench lists).  Hostile-list knobs (env): VNTL_TSL_DOC_URI (URI of the
 document reference, default ""), VNTL_TSL_DOC_DIGEST (its DigestMethod URI),
 VNTL_TSL_BAD_CERT_DIGEST=1 (SigningCertificateV2 names another certificate),
 VNTL_TSL_SCHEME_EXTRA (XML inserted into SchemeInformation),
+VNTL_TSL_SERVICE_EXT (XML closing every ServiceInformation: extensions),
 VNTL_TSL_SIGCERT_V1=1 (XAdES v1 SigningCertificate, wrong for a version 6 list).
 Variety knobs: VNTL_TSL_VERSION (default 6), VNTL_TSL_SIGALG (SignatureMethod URI)."""
 import base64, hashlib, os, ssl, sys
@@ -43,7 +44,7 @@ def service_xml(spec):
                 f"<ServiceStatus>{STATUS}{status}</ServiceStatus>"
                 f"<StatusStartingTime>{start}</StatusStartingTime>{extra}</{tag}>")
     status, start = periods[0].split("@")
-    xml = "<TSPService>" + info("ServiceInformation", status, start)
+    xml = "<TSPService>" + info("ServiceInformation", status, start, service_ext)
     if len(periods) > 1:
         xml += "<ServiceHistory>"
         for p in periods[1:]:
@@ -52,6 +53,7 @@ def service_xml(spec):
         xml += "</ServiceHistory>"
     return xml + "</TSPService>"
 
+service_ext = os.environ.get("VNTL_TSL_SERVICE_EXT", "")
 extra = int(os.environ.get("VNTL_TSL_ENTRIES", "0"))
 svc_xml = "".join(service_xml(s) for s in services)
 if extra and services:
