@@ -288,18 +288,95 @@ static void describe_chain(vntl_result *r, STACK_OF(X509) *chain, X509 *leaf)
 	vv_name_text(X509_get_subject_name(leaf), r->subject_display, sizeof r->subject_display);
 }
 
-/* The anchors that anchor at T; with_any_status adds those that do not,
- * to explain a failure. */
-static STACK_OF(X509) *anchors_at(const vntl_ctx *ctx, time_t at, int with_any_status)
+/* Names an anchor can bear and still take part in a path from these inputs:
+ * OpenSSL takes a trusted certificate only as the issuer of a certificate
+ * that names it, or as that certificate itself. With thousands of anchors
+ * loaded the few that can matter are picked by name hash first, through
+ * the context's index (a collision only lets an extra anchor through). An
+ * anchor may be issued by another anchor, so the set is grown until it
+ * holds; past MAX_PATH_NAMES names every anchor is kept. */
+#define MAX_PATH_NAMES 64
+
+struct path_names {
+	unsigned long hash[MAX_PATH_NAMES];
+	size_t n;
+	int overflow; /* too many: every anchor is kept */
+};
+
+static int has_name(const struct path_names *ns, unsigned long h)
 {
+	for (size_t i = 0; i < ns->n; i++)
+		if (ns->hash[i] == h)
+			return 1;
+	return 0;
+}
+
+static void add_name(struct path_names *ns, unsigned long h)
+{
+	if (has_name(ns, h))
+		return;
+	if (ns->n == MAX_PATH_NAMES)
+		ns->overflow = 1;
+	else
+		ns->hash[ns->n++] = h;
+}
+
+static void add_cert_names(struct path_names *ns, X509 *cert)
+{
+	add_name(ns, X509_subject_name_hash(cert));
+	add_name(ns, X509_issuer_name_hash(cert));
+}
+
+struct inputs {
+	X509 *leaf;
+	STACK_OF(X509) *untrusted;
+	STACK_OF(X509_CRL) *crls;
+};
+
+static void collect_path_names(const vntl_ctx *ctx, const struct inputs *in,
+                               struct path_names *ns)
+{
+	memset(ns, 0, sizeof *ns);
+	add_cert_names(ns, in->leaf);
+	for (int i = 0; i < sk_X509_num(in->untrusted); i++)
+		add_cert_names(ns, sk_X509_value(in->untrusted, i));
+	for (int i = 0; i < sk_X509_CRL_num(in->crls); i++)
+		add_name(ns, X509_NAME_hash_ex(X509_CRL_get_issuer(sk_X509_CRL_value(in->crls, i)),
+		                               NULL, NULL, NULL));
+	for (size_t k = 0; k < ns->n && !ns->overflow; k++) {
+		const struct vv_name_index *named;
+		size_t count = vv_ctx_anchors_named(ctx, ns->hash[k], &named);
+		for (size_t j = 0; j < count; j++)
+			add_name(ns, ctx->anchors[named[j].anchor].issuer_hash);
+	}
+}
+
+static void push_if_anchoring(STACK_OF(X509) *sk, const vv_anchor *a, time_t at,
+                              int with_any_status)
+{
+	const vv_status_period *p = a->periods ? vv_anchor_period_at(a, at) : NULL;
+	if (a->cert && (with_any_status || !a->periods || (p && vv_status_anchors(p->status))))
+		sk_X509_push(sk, a->cert);
+}
+
+/* The anchors that can take part in a path from these inputs and anchor at
+ * T; with_any_status adds those that do not anchor, to explain a failure. */
+static STACK_OF(X509) *anchors_at(const vntl_ctx *ctx, const struct inputs *in, time_t at,
+                                  int with_any_status)
+{
+	struct path_names ns;
+	collect_path_names(ctx, in, &ns);
 	STACK_OF(X509) *sk = sk_X509_new_null();
-	for (size_t i = 0; sk && i < ctx->n_anchors; i++) {
-		const vv_anchor *a = &ctx->anchors[i];
-		const vv_status_period *p = a->periods ? vv_anchor_period_at(a, at) : NULL;
-		if (!a->cert)
-			continue;
-		if (with_any_status || !a->periods || (p && vv_status_anchors(p->status)))
-			sk_X509_push(sk, a->cert);
+	if (sk && (ns.overflow || ctx->n_by_subject == 0)) {
+		for (size_t i = 0; i < ctx->n_anchors; i++)
+			push_if_anchoring(sk, &ctx->anchors[i], at, with_any_status);
+		return sk;
+	}
+	for (size_t k = 0; sk && k < ns.n; k++) {
+		const struct vv_name_index *named;
+		size_t count = vv_ctx_anchors_named(ctx, ns.hash[k], &named);
+		for (size_t j = 0; j < count; j++)
+			push_if_anchoring(sk, &ctx->anchors[named[j].anchor], at, with_any_status);
 	}
 	return sk;
 }
@@ -319,12 +396,6 @@ static const vv_anchor *find_anchor(const vntl_ctx *ctx, X509 *cert, time_t at, 
 	}
 	return fallback;
 }
-
-struct inputs {
-	X509 *leaf;
-	STACK_OF(X509) *untrusted;
-	STACK_OF(X509_CRL) *crls;
-};
 
 static void free_inputs(struct inputs *in)
 {
@@ -394,28 +465,17 @@ static vntl_status configure(X509_STORE_CTX *xctx, const vntl_chain_request *req
 
 /* A store per check: the anchors depend on T, and OpenSSL validates CRL
  * issuers' paths against the store (not against a trusted stack). */
-static X509_STORE *store_of(STACK_OF(X509) *trusted)
-{
-	X509_STORE *store = X509_STORE_new();
-	for (int i = 0; store && i < sk_X509_num(trusted); i++)
-		if (!X509_STORE_add_cert(store, sk_X509_value(trusted, i))) {
-			X509_STORE_free(store);
-			return NULL;
-		}
-	return store;
-}
-
 /* One OpenSSL path validation; returns 1 when the path holds. */
 static int run_openssl(const struct inputs *in, STACK_OF(X509) *trusted,
                        const vntl_chain_request *req, struct check_state *state,
                        vntl_result *res, STACK_OF(X509) **chain_out, vntl_error *err,
                        vntl_status *st)
 {
-	X509_STORE *store = store_of(trusted);
+	X509_STORE *store = vv_trust_store_new(trusted);
 	X509_STORE_CTX *xctx = X509_STORE_CTX_new();
 	int ok = 0;
 	*st = VNTL_OK;
-	if (!store || !xctx || !X509_STORE_CTX_init(xctx, store, in->leaf, in->untrusted)) {
+	if (!store || !xctx || !vv_trust_ctx_init(xctx, store, in->leaf, in->untrusted)) {
 		*st = vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "path validation");
 		X509_STORE_CTX_free(xctx);
 		X509_STORE_free(store);
@@ -444,7 +504,7 @@ static int run_openssl(const struct inputs *in, STACK_OF(X509) *trusted,
 static void explain_untrusted_anchor(const vntl_ctx *ctx, const struct inputs *in,
                                      const vntl_chain_request *req, time_t at, vntl_result *res)
 {
-	STACK_OF(X509) *all = anchors_at(ctx, at, 1);
+	STACK_OF(X509) *all = anchors_at(ctx, in, at, 1);
 	STACK_OF(X509) *chain = NULL;
 	struct check_state s = { .req = req, .at = at, .crls = in->crls };
 	vntl_error ignored;
@@ -538,15 +598,19 @@ static void record_revocation(vntl_result *res, const struct inputs *in,
 static void judge(const vntl_ctx *ctx, struct inputs *in, const vntl_chain_request *req,
                   vntl_result *res, vntl_error *err, vntl_status *st)
 {
-	STACK_OF(X509) *trusted = anchors_at(ctx, res->at, 0);
+	STACK_OF(X509) *trusted = anchors_at(ctx, in, res->at, 0);
 	STACK_OF(X509) *chain = NULL;
 	struct check_state s = { .req = req, .at = res->at, .crls = in->crls };
+	if (trusted && req->online && req->revocation != VNTL_REVOCATION_NONE) {
+		gather_online(ctx, in, req, &s, trusted);
+		/* CRLs fetched meanwhile may name other issuers */
+		sk_X509_free(trusted);
+		trusted = anchors_at(ctx, in, res->at, 0);
+	}
 	if (!trusted) {
 		*st = vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "collecting anchors");
 		return;
 	}
-	if (req->online && req->revocation != VNTL_REVOCATION_NONE)
-		gather_online(ctx, in, req, &s, trusted);
 	int ok = run_openssl(in, trusted, req, &s, res, &chain, err, st);
 	describe_chain(res, chain, in->leaf);
 	if (*st == VNTL_OK && !ok && strcmp(res->sub_indication, "NO_CERTIFICATE_CHAIN_FOUND") == 0)

@@ -52,6 +52,7 @@ void vntl_ctx_free(vntl_ctx *ctx)
 	for (size_t i = 0; i < ctx->n_sources; i++)
 		free(ctx->sources[i]);
 	free(ctx->sources);
+	free(ctx->by_subject);
 	vv_input_cache_free(ctx->inputs);
 	pthread_mutex_destroy(&ctx->anchors_lock);
 	free(ctx);
@@ -184,6 +185,55 @@ vntl_status vv_ctx_adopt_list(vntl_ctx *ctx, vv_list *list, vntl_error *err)
 	return st;
 }
 
+void vv_anchor_set_cert(vv_anchor *a, X509 *cert)
+{
+	a->cert = cert;
+	a->subject_hash = cert ? X509_subject_name_hash(cert) : 0;
+	a->issuer_hash = cert ? X509_issuer_name_hash(cert) : 0;
+}
+
+static int by_hash(const void *a, const void *b)
+{
+	const struct vv_name_index *x = a, *y = b;
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->anchor < y->anchor ? -1 : x->anchor > y->anchor;
+}
+
+/* Without memory for the index every chain check finds nothing by name and
+ * falls back to scanning all anchors (see vv_chain.c). */
+static void index_anchors(vntl_ctx *ctx)
+{
+	struct vv_name_index *idx = realloc(ctx->by_subject,
+	                                    (ctx->n_anchors ? ctx->n_anchors : 1) * sizeof *idx);
+	ctx->n_by_subject = 0;
+	if (!idx)
+		return;
+	ctx->by_subject = idx;
+	for (size_t i = 0; i < ctx->n_anchors; i++)
+		if (ctx->anchors[i].cert)
+			idx[ctx->n_by_subject++] = (struct vv_name_index){ ctx->anchors[i].subject_hash, i };
+	qsort(idx, ctx->n_by_subject, sizeof *idx, by_hash);
+}
+
+size_t vv_ctx_anchors_named(const vntl_ctx *ctx, unsigned long h,
+                            const struct vv_name_index **first)
+{
+	size_t lo = 0, hi = ctx->n_by_subject;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ctx->by_subject[mid].hash < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < ctx->n_by_subject && ctx->by_subject[end].hash == h)
+		end++;
+	*first = ctx->by_subject ? &ctx->by_subject[lo] : NULL;
+	return end - lo;
+}
+
 void vv_ctx_decode_anchors(const vntl_ctx *ctx)
 {
 	/* The context is const to its readers but owns its lock and the lazily
@@ -194,12 +244,14 @@ void vv_ctx_decode_anchors(const vntl_ctx *ctx)
 		vv_anchor *a = &mut->anchors[i];
 		if (!a->cert && a->der) {
 			const unsigned char *p = a->der;
-			a->cert = d2i_X509(NULL, &p, (long)a->der_len);
+			vv_anchor_set_cert(a, d2i_X509(NULL, &p, (long)a->der_len));
 			free(a->der);
 			a->der = NULL;
 			a->der_len = 0;
 		}
 	}
+	if (mut->n_decoded != mut->n_anchors || (mut->n_anchors && !mut->by_subject))
+		index_anchors(mut);
 	mut->n_decoded = mut->n_anchors;
 	pthread_mutex_unlock(&mut->anchors_lock);
 }
@@ -221,7 +273,8 @@ vntl_status vntl_ctx_add_anchor_file(vntl_ctx *ctx, const char *cert_file, vntl_
 			free(label);
 	}
 	while (st == VNTL_OK && sk_X509_num(certs) > 0) {
-		vv_anchor a = { .cert = sk_X509_shift(certs), .source = label };
+		vv_anchor a = { .source = label };
+		vv_anchor_set_cert(&a, sk_X509_shift(certs));
 		st = push_anchor(ctx, &a, err);
 		if (st != VNTL_OK)
 			X509_free(a.cert);

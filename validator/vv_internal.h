@@ -77,6 +77,7 @@ typedef struct {
 	 * OpenSSL 3.0 more than verifying the list. An anchor whose DER does
 	 * not decode stays NULL and is never used, as if it were not listed. */
 	X509 *cert;
+	unsigned long subject_hash, issuer_hash; /* of cert's names, set with cert */
 	unsigned char *der; size_t der_len;
 	const char *source;         /* the list's (or anchor file's) name: one string kept
 	                             * by the list, then by the context, for all its anchors */
@@ -165,13 +166,27 @@ struct vntl_ctx {
 	size_t n_decoded;             /* anchors [0, n_decoded) are decoded */
 	vv_pointer *pointers; size_t n_pointers, cap_pointers;
 	char **sources; size_t n_sources; /* the strings anchors' source point to */
+	/* decoded anchors sorted by subject name hash, rebuilt with decoding */
+	struct vv_name_index { unsigned long hash; size_t anchor; } *by_subject;
+	size_t n_by_subject;
 	vv_input_cache *inputs;
 };
+
+/* a trust store over a stack of anchors (kept by the caller until the store
+ * and every context on it are freed), and a context on it */
+X509_STORE *vv_trust_store_new(STACK_OF(X509) *anchors);
+int vv_trust_ctx_init(X509_STORE_CTX *ctx, X509_STORE *store, X509 *leaf,
+                      STACK_OF(X509) *untrusted);
 
 /* move an accepted list's anchors and pointers into the context */
 vntl_status vv_ctx_adopt_list(vntl_ctx *ctx, vv_list *list, vntl_error *err);
 /* decode the anchors added since the last call; safe to call from threads */
 void vv_ctx_decode_anchors(const vntl_ctx *ctx);
+/* the decoded anchors whose subject name hash is h: *first and the count */
+size_t vv_ctx_anchors_named(const vntl_ctx *ctx, unsigned long h,
+                            const struct vv_name_index **first);
+/* an anchor's certificate, with the name hashes chain checks select by */
+void vv_anchor_set_cert(vv_anchor *a, X509 *cert);
 
 /* CLI (vntl-validate) */
 int vv_cli_main(int argc, char **argv);

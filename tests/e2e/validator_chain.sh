@@ -37,6 +37,20 @@ T=2023-01-01T00:00:00Z
 soon=$(iso_days_from_now 1)
 
 expect 0 "PASSED" -- "$VV" chain "$P/good.pem" $U $A $CRLS --at $T
+# Among many anchors, two of them bearing the root's name (a twin with
+# another key first): anchors are picked by name, every namesake is kept.
+subject=$(openssl x509 -in "$P/root.pem" -noout -subject -nameopt compat | sed 's/^subject=//')
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$P/twin.key" \
+	-subj "$subject" -days 3650 -out "$P/twin.pem" 2>/dev/null
+: >"$P/many.pem"
+for i in 1 2 3 4 5 6; do
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$P/other$i.key" \
+		-subj "/CN=Other CA $i" -days 3650 -out "$P/other$i.pem" 2>/dev/null
+	cat "$P/other$i.pem" >>"$P/many.pem"
+done
+cat "$P/twin.pem" "$P/root.pem" >>"$P/many.pem"
+expect 0 "PASSED" -- "$VV" chain "$P/good.pem" $U --anchors "$P/many.pem" $CRLS --at $T
+expect 2 "NO_CERTIFICATE_CHAIN_FOUND" -- "$VV" chain "$P/good.pem" $U --anchors "$P/twin.pem" $CRLS --at $T
 # validity at T
 expect 1 "FAILED/EXPIRED" -- "$VV" chain "$P/shortlived.pem" $U $A $CRLS --at $T
 expect 1 "FAILED/NOT_YET_VALID" -- "$VV" chain "$P/shortlived.pem" $U $A $CRLS --at 2020-06-01T00:00:00Z
