@@ -27,7 +27,13 @@ static int validate(const struct db_tsp_input *in, char *err, size_t errlen)
 		return db_msg(1, err, errlen, "country must be an ISO 3166-1 alpha-2 code in capitals, e.g. VN");
 	if (in->kind != DB_TSP_FOREIGN && strcmp(in->country, "VN") != 0)
 		return db_msg(1, err, errlen, "a Vietnamese TSP (kind %s) must have country VN", db_tsp_kind_name(in->kind));
-	if (in->uri && *in->uri && strncmp(in->uri, "https://", 8) != 0 && strncmp(in->uri, "http://", 7) != 0)
+	/* The published lists carry them for every provider (TS 119 612
+	 * TSPAddress, TSPInformationURI), and a provider is never edited. */
+	if (!required(in->street) || !required(in->locality))
+		return db_msg(1, err, errlen, "a TSP needs a postal address (--street, --locality): the trust lists publish it");
+	if (!required(in->uri))
+		return db_msg(1, err, errlen, "a TSP needs an information URI (--uri): the trust lists publish it");
+	if (strncmp(in->uri, "https://", 8) != 0 && strncmp(in->uri, "http://", 7) != 0)
 		return db_msg(1, err, errlen, "the information URI must start with https:// or http://");
 	if (in->email && *in->email && !strchr(in->email, '@'))
 		return db_msg(1, err, errlen, "'%s' is not an e-mail address", in->email);

@@ -10,11 +10,12 @@
 #include <string.h>
 
 static const char TSP_USAGE[] =
-	"usage: vntl --as OFFICER tsp add --kind KIND --name-vi NAME --name-en NAME --country CC [options]\n"
+	"usage: vntl --as OFFICER tsp add --kind KIND --name-vi NAME --name-en NAME --country CC\n"
+	"                                 --street S --locality L --uri https://... [options]\n"
 	"       vntl --as USER [--json] tsp list\n"
 	"       vntl --as USER [--json] tsp show ID\n"
 	"  KIND: neac, gov-ca, public-ca, foreign (Vietnamese kinds need --country VN).\n"
-	"  add options: --trade-name T --street S --locality L --uri https://... --email E\n";
+	"  add options: --trade-name T --email E\n";
 
 static int tsp_add(struct cli_env *env, int argc, char **argv)
 {

@@ -26,9 +26,12 @@ expect 2 env -u VNTL_DB "$V" --as olga tsp list
 # roles
 expect 1 "$V" tsp list; contains "$ERR" "--as USER" "no acting user"
 expect 1 "$V" --as nobody tsp list; contains "$ERR" "no user named" "unknown user"
-expect 1 "$V" --as anh tsp add --kind foreign --name-vi a --name-en b --country FR; contains "$ERR" "officer" "approver adds tsp"
+expect 1 "$V" --as anh tsp add --kind foreign --name-vi a --name-en b --country FR --street s --locality l \
+	--uri https://b.example; contains "$ERR" "officer" "approver adds tsp"
 expect 1 "$V" --as olga tsp add --kind public-ca --name-vi a --name-en b --country FR; contains "$ERR" "VN" "public CA abroad"
 expect 2 "$V" --as olga tsp add --kind emperor --name-vi a --name-en b --country FR
+expect 1 "$V" --as olga tsp add --kind foreign --name-vi a --name-en b --country FR --uri https://b.example; contains "$ERR" "postal address" "tsp without an address"
+expect 1 "$V" --as olga tsp add --kind foreign --name-vi a --name-en b --country FR --street s --locality l; contains "$ERR" "information URI" "tsp without a URI"
 expect 1 "$V" --as olga user add eve --role officer,king
 expect 1 "$V" --as anh user add eve --role officer
 

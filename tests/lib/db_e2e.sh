@@ -31,9 +31,12 @@ make_registry() {
 	expect 0 "$V" --as olga user add bao --role approver
 	expect 0 "$V" --as olga user add an --role auditor
 	expect 0 "$V" --as olga tsp add --kind neac --name-vi "Trung tâm Chứng thực điện tử quốc gia" \
-		--name-en "National Electronic Authentication Centre" --country VN --uri https://rootca.gov.vn
-	expect 0 "$V" --as olga tsp add --kind public-ca --name-vi "Công ty Cổ phần MISA" --name-en MISA --country VN
-	expect 0 "$V" --as olga tsp add --kind foreign --name-vi "Nhà cung cấp nước ngoài" --name-en "Foreign One" --country DE
+		--name-en "National Electronic Authentication Centre" --country VN --uri https://rootca.gov.vn \
+		--street "15 Trần Phú" --locality "Hà Nội"
+	expect 0 "$V" --as olga tsp add --kind public-ca --name-vi "Công ty Cổ phần MISA" --name-en MISA --country VN \
+		--street "Tòa nhà Technosoft" --locality "Hà Nội" --uri https://misa.vn
+	expect 0 "$V" --as olga tsp add --kind foreign --name-vi "Nhà cung cấp nước ngoài" --name-en "Foreign One" --country DE \
+		--street "1 Hauptstraße" --locality Berlin --uri https://one.example
 }
 
 # json_get FILE PYTHON_EXPR: evaluate an expression on the parsed JSON `j`.

@@ -72,14 +72,17 @@ struct db *db_fixture_registry(const char *name)
 	struct db_user_input an = {"an", DB_ROLE_AUDITOR, 0, NULL, NULL};
 	must(db_user_add(db, "olga", &an, &id, err, sizeof err), "user an", err);
 	struct db_tsp_input neac = {DB_TSP_NEAC, "Trung tâm Chứng thực điện tử quốc gia",
-				    "National Electronic Authentication Centre", NULL, "", "Hà Nội", "VN",
+				    "National Electronic Authentication Centre", NULL, "15 Trần Phú", "Hà Nội", "VN",
 				    "https://rootca.gov.vn", NULL};
 	must(db_tsp_add(db, "olga", &neac, &id, err, sizeof err), "tsp neac", err);
-	struct db_tsp_input misa = {DB_TSP_PUBLIC_CA, "Công ty MISA", "MISA", NULL, "", "", "VN", "", NULL};
+	struct db_tsp_input misa = {DB_TSP_PUBLIC_CA, "Công ty MISA", "MISA", NULL, "Tầng 9, Tòa nhà Technosoft",
+				    "Hà Nội", "VN", "https://misa.vn", NULL};
 	must(db_tsp_add(db, "olga", &misa, &id, err, sizeof err), "tsp misa", err);
-	struct db_tsp_input f1 = {DB_TSP_FOREIGN, "Nước ngoài Một", "Foreign One", NULL, "", "", "DE", "", NULL};
+	struct db_tsp_input f1 = {DB_TSP_FOREIGN, "Nước ngoài Một", "Foreign One", NULL, "1 Hauptstraße",
+				  "Berlin", "DE", "https://one.example", NULL};
 	must(db_tsp_add(db, "olga", &f1, &id, err, sizeof err), "tsp f1", err);
-	struct db_tsp_input f2 = {DB_TSP_FOREIGN, "Nước ngoài Hai", "Foreign Two", NULL, "", "", "FR", "", NULL};
+	struct db_tsp_input f2 = {DB_TSP_FOREIGN, "Nước ngoài Hai", "Foreign Two", NULL, "2 rue de Rivoli",
+				  "Paris", "FR", "https://two.example", NULL};
 	must(db_tsp_add(db, "olga", &f2, &id, err, sizeof err), "tsp f2", err);
 	struct db_user_input sp = {"sp-one", DB_ROLE_PROVIDER, 3, NULL, "correct horse battery"};
 	must(db_user_add(db, "olga", &sp, &id, err, sizeof err), "user sp-one", err);
