@@ -51,6 +51,7 @@ int vv_is(const xmlNode *node, const char *ns, const char *name);
 xmlNodePtr vv_child(const xmlNode *parent, const char *ns, const char *name);
 xmlNodePtr vv_next(const xmlNode *after, const char *ns, const char *name);
 char *vv_text(const xmlNode *node); /* trimmed content, malloc'd ("" if none) */
+void vv_copy_text(const xmlNode *node, char *dst, size_t len); /* trimmed, truncated */
 X509 *vv_cert_from_base64(const xmlNode *node);
 /* the DER bytes of a base64 element, malloc'd; NULL if empty or not base64 */
 unsigned char *vv_der_from_base64(const xmlNode *node, size_t *len);
@@ -102,6 +103,9 @@ typedef struct {
 } vv_list;
 
 vntl_status vv_read_list(xmlDocPtr signed_doc, const char *source, vv_list *out, vntl_error *err);
+/* the anchors one CA service adds to list: each certificate that was its
+ * identity, with the service's status timeline */
+vntl_status vv_read_service_anchors(vv_list *list, const xmlNode *service, vntl_error *err);
 void vv_list_clear(vv_list *list);
 void vv_anchor_clear(vv_anchor *a);
 void vv_pointer_clear(vv_pointer *p);

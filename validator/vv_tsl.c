@@ -89,92 +89,11 @@ const vv_status_period *vv_anchor_period_at(const vv_anchor *a, time_t at)
 	return best;
 }
 
-static void copy_text(const xmlNode *node, char *dst, size_t len)
-{
-	char *t = vv_text(node);
-	snprintf(dst, len, "%s", t ? t : "");
-	free(t);
-}
-
-/* A status whose start cannot be read would silently drop out of the
- * history (a withdrawal ignored, or a service anchoring at any time), so
- * it refuses the list. */
-static vntl_status read_period(const xmlNode *info, vv_status_period *p, vntl_error *err)
-{
-	copy_text(vv_child(info, VV_NS_TSL, "ServiceStatus"), p->status, sizeof p->status);
-	char *start = vv_text(vv_child(info, VV_NS_TSL, "StatusStartingTime"));
-	int ok = start && vv_parse_time(start, &p->start);
-	vntl_status st = ok ? VNTL_OK
-	                    : vv_fail(err, VNTL_ERR_REFUSED, "list-malformed",
-	                              "StatusStartingTime \"%.60s\" of a service is not a date-time "
-	                              "with a time zone", start ? start : "");
-	free(start);
-	return st;
-}
-
-static vntl_status collect_periods(const xmlNode *service, vv_status_period **out, size_t *n,
-                                   vntl_error *err)
-{
-	xmlNodePtr info = vv_child(service, VV_NS_TSL, "ServiceInformation");
-	xmlNodePtr hist = vv_child(service, VV_NS_TSL, "ServiceHistory");
-	size_t cap = 1;
-	for (xmlNodePtr h = vv_child(hist, VV_NS_TSL, "ServiceHistoryInstance"); h;
-	     h = vv_next(h, VV_NS_TSL, "ServiceHistoryInstance"))
-		cap++;
-	vv_status_period *p = calloc(cap, sizeof *p);
-	if (!p)
-		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "reading service history");
-	size_t k = 0;
-	vntl_status st = read_period(info, &p[k++], err);
-	for (xmlNodePtr h = vv_child(hist, VV_NS_TSL, "ServiceHistoryInstance"); h && st == VNTL_OK;
-	     h = vv_next(h, VV_NS_TSL, "ServiceHistoryInstance"))
-		st = read_period(h, &p[k++], err);
-	if (st != VNTL_OK) {
-		free(p);
-		return st;
-	}
-	*out = p;
-	*n = k;
-	return VNTL_OK;
-}
-
-/* Takes periods (newest first, n of them) whatever happens. */
-static vntl_status add_anchor(vv_list *list, unsigned char *der, size_t der_len,
-                              vv_status_period *periods, size_t n, vntl_error *err)
-{
-	if (list->n_anchors == list->cap_anchors) {
-		size_t cap = list->cap_anchors ? 2 * list->cap_anchors : 16;
-		vv_anchor *grown = realloc(list->anchors, cap * sizeof *grown);
-		if (!grown) {
-			free(periods);
-			return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing anchors");
-		}
-		list->anchors = grown;
-		list->cap_anchors = cap;
-	}
-	vv_anchor *a = &list->anchors[list->n_anchors++];
-	memset(a, 0, sizeof *a);
-	a->der = der;
-	a->der_len = der_len;
-	a->source = list->source;
-	a->periods = periods;
-	a->n_periods = n;
-	return VNTL_OK;
-}
-
-static vv_status_period *copy_periods(const vv_status_period *p, size_t n)
-{
-	vv_status_period *copy = n ? malloc(n * sizeof *copy) : NULL;
-	if (copy)
-		memcpy(copy, p, n * sizeof *copy);
-	return copy;
-}
-
 static vntl_status read_service(vv_list *list, const xmlNode *service, vntl_error *err)
 {
 	xmlNodePtr info = vv_child(service, VV_NS_TSL, "ServiceInformation");
 	char type[160];
-	copy_text(vv_child(info, VV_NS_TSL, "ServiceTypeIdentifier"), type, sizeof type);
+	vv_copy_text(vv_child(info, VV_NS_TSL, "ServiceTypeIdentifier"), type, sizeof type);
 	list->info.services++;
 	if (!anchor_type(type))
 		return VNTL_OK;
@@ -185,35 +104,7 @@ static vntl_status read_service(vv_list *list, const xmlNode *service, vntl_erro
 		       list->source, unknown);
 		return VNTL_OK;
 	}
-	vv_status_period *periods = NULL;
-	size_t n = 0;
-	vntl_status st = collect_periods(service, &periods, &n, err);
-	if (st != VNTL_OK)
-		return st;
-	/* The first certificate of the service takes the periods, the others
-	 * (rare) a copy. */
-	xmlNodePtr sdi = vv_child(info, VV_NS_TSL, "ServiceDigitalIdentity");
-	for (xmlNodePtr id = vv_child(sdi, VV_NS_TSL, "DigitalId"); id && st == VNTL_OK;
-	     id = vv_next(id, VV_NS_TSL, "DigitalId")) {
-		xmlNodePtr c = vv_child(id, VV_NS_TSL, "X509Certificate");
-		size_t der_len = 0;
-		unsigned char *der = vv_der_from_base64(c, &der_len);
-		if (!der)
-			continue;
-		vv_status_period *mine = periods ? periods
-		                                 : copy_periods(list->anchors[list->n_anchors - 1].periods, n);
-		if (!mine) {
-			free(der);
-			st = vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing anchors");
-			break;
-		}
-		periods = NULL;
-		st = add_anchor(list, der, der_len, mine, n, err);
-		if (st != VNTL_OK)
-			free(der);
-	}
-	free(periods);
-	return st;
+	return vv_read_service_anchors(list, service, err);
 }
 
 static vntl_status read_pointer(vv_list *list, const xmlNode *ptr, vntl_error *err)
@@ -229,7 +120,7 @@ static vntl_status read_pointer(vv_list *list, const xmlNode *ptr, vntl_error *e
 		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing pointers");
 	list->n_pointers++;
 	list->info.pointers++;
-	copy_text(vv_child(ptr, VV_NS_TSL, "TSLLocation"), p->location, sizeof p->location);
+	vv_copy_text(vv_child(ptr, VV_NS_TSL, "TSLLocation"), p->location, sizeof p->location);
 	xmlNodePtr ids = vv_child(ptr, VV_NS_TSL, "ServiceDigitalIdentities");
 	for (xmlNodePtr sdi = vv_child(ids, VV_NS_TSL, "ServiceDigitalIdentity"); sdi;
 	     sdi = vv_next(sdi, VV_NS_TSL, "ServiceDigitalIdentity"))
@@ -245,9 +136,9 @@ static vntl_status read_pointer(vv_list *list, const xmlNode *ptr, vntl_error *e
 		xmlNodePtr terr = vv_child(oi, VV_NS_TSL, "SchemeTerritory");
 		xmlNodePtr mime = vv_child(oi, NS_TSLX, "MimeType");
 		if (terr)
-			copy_text(terr, p->territory, sizeof p->territory);
+			vv_copy_text(terr, p->territory, sizeof p->territory);
 		if (mime)
-			copy_text(mime, p->mime, sizeof p->mime);
+			vv_copy_text(mime, p->mime, sizeof p->mime);
 	}
 	return VNTL_OK;
 }
@@ -255,19 +146,19 @@ static vntl_status read_pointer(vv_list *list, const xmlNode *ptr, vntl_error *e
 static vntl_status read_scheme_information(vv_list *list, const xmlNode *si, vntl_error *err)
 {
 	char buf[160];
-	copy_text(vv_child(si, VV_NS_TSL, "TSLVersionIdentifier"), buf, sizeof buf);
+	vv_copy_text(vv_child(si, VV_NS_TSL, "TSLVersionIdentifier"), buf, sizeof buf);
 	list->info.version = atoi(buf);
-	copy_text(vv_child(si, VV_NS_TSL, "TSLSequenceNumber"), buf, sizeof buf);
+	vv_copy_text(vv_child(si, VV_NS_TSL, "TSLSequenceNumber"), buf, sizeof buf);
 	list->info.sequence = atoll(buf);
-	copy_text(vv_child(si, VV_NS_TSL, "TSLType"), list->info.type, sizeof list->info.type);
-	copy_text(vv_child(si, VV_NS_TSL, "SchemeTerritory"), list->info.territory,
+	vv_copy_text(vv_child(si, VV_NS_TSL, "TSLType"), list->info.type, sizeof list->info.type);
+	vv_copy_text(vv_child(si, VV_NS_TSL, "SchemeTerritory"), list->info.territory,
 	          sizeof list->info.territory);
-	copy_text(vv_child(si, VV_NS_TSL, "ListIssueDateTime"), buf, sizeof buf);
+	vv_copy_text(vv_child(si, VV_NS_TSL, "ListIssueDateTime"), buf, sizeof buf);
 	if (!vv_parse_time(buf, &list->info.issued))
 		return vv_fail(err, VNTL_ERR_REFUSED, "list-malformed",
 		               "ListIssueDateTime \"%s\" is not a date-time", buf);
 	xmlNodePtr nu = vv_child(si, VV_NS_TSL, "NextUpdate");
-	copy_text(vv_child(nu, VV_NS_TSL, "dateTime"), buf, sizeof buf);
+	vv_copy_text(vv_child(nu, VV_NS_TSL, "dateTime"), buf, sizeof buf);
 	list->info.next_update = 0;
 	if (buf[0] && !vv_parse_time(buf, &list->info.next_update))
 		return vv_fail(err, VNTL_ERR_REFUSED, "list-malformed",

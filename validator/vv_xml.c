@@ -243,6 +243,13 @@ char *vv_text(const xmlNode *node)
 	return copy;
 }
 
+void vv_copy_text(const xmlNode *node, char *dst, size_t len)
+{
+	char *t = vv_text(node);
+	snprintf(dst, len, "%s", t ? t : "");
+	free(t);
+}
+
 /* The element's text without copying it when, as almost always, it is a
  * single text node; *owned is set when a copy had to be made. */
 static const char *element_text(const xmlNode *node, xmlChar **owned)

@@ -106,6 +106,19 @@ pki_sign_list "$P/nozone.tpl" "$P/nozone.xml" 2>/dev/null
 expect 3 "list-malformed" -- "$VV" chain "$P/good.pem" $U --list "$P/nozone.xml" \
 	--signer "$P/signer.pem" --schema-dir "$XSD" $CRLS --at 2025-01-01T00:00:00Z
 
+# A service whose key was replaced in 2024: root2 was its identity from 2021,
+# root from 2024. Each anchors only while it was the identity.
+python3 "$VNTL_SRC/tests/lib/validator_tsl.py" "$P/rekey.tpl" "$P/signer.pem" 9 \
+	"$(iso_days_from_now -1)" "$(iso_days_from_now 30)" \
+	"$P/root.pem|CA/PKC|granted@2024-01-01T00:00:00Z|granted@2021-01-01T00:00:00Z@$P/root2.pem"
+pki_sign_list "$P/rekey.tpl" "$P/rekey.xml" 2>/dev/null
+R="--list $P/rekey.xml --signer $P/signer.pem --schema-dir $XSD"
+expect 0 "PASSED" -- "$VV" chain "$P/foreign.pem" $R --crl "$P/root2.crl" --at $T
+expect 2 "another certificate" -- "$VV" chain "$P/foreign.pem" $R --crl "$P/root2.crl" \
+	--at 2025-01-01T00:00:00Z
+expect 0 "PASSED" -- "$VV" chain "$P/good.pem" $U $R $CRLS --at 2025-01-01T00:00:00Z
+expect 2 "another certificate" -- "$VV" chain "$P/good.pem" $U $R $CRLS --at $T
+
 # Extensions marked critical: a known one changes nothing, an unknown one
 # keeps the service from anchoring (the list still loads and says so), and
 # on the scheme it refuses the list.

@@ -3,7 +3,8 @@
 template) for the validator tests; sign it with xmlsec1 afterwards.
 
 usage: validator_tsl.py OUT.xml SIGNER_CERT.pem SEQ ISSUED NEXT_UPDATE [SERVICE...]
-SERVICE: CERT.pem|TYPE|STATUS@START[|STATUS@START...]  (newest first);
+SERVICE: CERT.pem|TYPE|STATUS@START[|STATUS@START[@OLD_CERT.pem]...]  (newest
+first; a history entry may name the certificate that was the identity then);
 TYPE and STATUS are the last URI segments (CA/PKC, granted, withdrawn, ...).
 Env VNTL_TSL_ENTRIES=N adds N extra CA/PKC services repeating the first
 service (bench lists).  Hostile-list knobs (env): VNTL_TSL_DOC_URI (URI of the
@@ -35,11 +36,10 @@ STATUS = "http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/"
 
 def service_xml(spec):
     cert, stype, *periods = spec.split("|")
-    cert_b64 = b64(cert)
-    def info(tag, status, start, extra=""):
+    def info(tag, status, start, extra="", identity=cert):
         return (f"<{tag}><ServiceTypeIdentifier>{SVC}{stype}</ServiceTypeIdentifier>"
                 f"<ServiceName><Name xml:lang=\"en\">Test CA</Name></ServiceName>"
-                f"<ServiceDigitalIdentity><DigitalId><X509Certificate>{cert_b64}"
+                f"<ServiceDigitalIdentity><DigitalId><X509Certificate>{b64(identity)}"
                 f"</X509Certificate></DigitalId></ServiceDigitalIdentity>"
                 f"<ServiceStatus>{STATUS}{status}</ServiceStatus>"
                 f"<StatusStartingTime>{start}</StatusStartingTime>{extra}</{tag}>")
@@ -48,8 +48,8 @@ def service_xml(spec):
     if len(periods) > 1:
         xml += "<ServiceHistory>"
         for p in periods[1:]:
-            s, t = p.split("@")
-            xml += info("ServiceHistoryInstance", s, t)
+            s, t, *other = p.split("@")  # STATUS@START[@CERT]: the identity then
+            xml += info("ServiceHistoryInstance", s, t, "", other[0] if other else cert)
         xml += "</ServiceHistory>"
     return xml + "</TSPService>"
 
