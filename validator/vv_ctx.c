@@ -122,17 +122,27 @@ vntl_status vntl_ctx_add_signer_file(vntl_ctx *ctx, const char *cert_file, vntl_
 	return vv_load_certs(cert_file, ctx->signers, err);
 }
 
+vv_anchor *vv_anchor_append(vv_anchor **anchors, size_t *n, size_t *cap)
+{
+	if (*n == *cap) {
+		size_t grown_cap = *cap ? 2 * *cap : 16;
+		vv_anchor *grown = realloc(*anchors, grown_cap * sizeof *grown);
+		if (!grown)
+			return NULL;
+		*anchors = grown;
+		*cap = grown_cap;
+	}
+	vv_anchor *a = &(*anchors)[(*n)++];
+	memset(a, 0, sizeof *a);
+	return a;
+}
+
 static vntl_status push_anchor(vntl_ctx *ctx, vv_anchor *a, vntl_error *err)
 {
-	if (ctx->n_anchors == ctx->cap_anchors) {
-		size_t cap = ctx->cap_anchors ? 2 * ctx->cap_anchors : 16;
-		vv_anchor *grown = realloc(ctx->anchors, cap * sizeof *grown);
-		if (!grown)
-			return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing anchors");
-		ctx->anchors = grown;
-		ctx->cap_anchors = cap;
-	}
-	ctx->anchors[ctx->n_anchors++] = *a;
+	vv_anchor *slot = vv_anchor_append(&ctx->anchors, &ctx->n_anchors, &ctx->cap_anchors);
+	if (!slot)
+		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing anchors");
+	*slot = *a;
 	memset(a, 0, sizeof *a);
 	return VNTL_OK;
 }

@@ -189,6 +189,8 @@ void vv_ctx_decode_anchors(const vntl_ctx *ctx);
 /* the decoded anchors whose subject name hash is h: *first and the count */
 size_t vv_ctx_anchors_named(const vntl_ctx *ctx, unsigned long h,
                             const struct vv_name_index **first);
+/* a zeroed slot at the end of an anchor array, grown as needed; NULL if out of memory */
+vv_anchor *vv_anchor_append(vv_anchor **anchors, size_t *n, size_t *cap);
 /* an anchor's certificate, with the name hashes chain checks select by */
 void vv_anchor_set_cert(vv_anchor *a, X509 *cert);
 

@@ -117,16 +117,9 @@ static vntl_status read_timeline(const xmlNode *service, struct entry **out, siz
 static vntl_status push_anchor(vv_list *list, unsigned char *der, size_t der_len,
                                vv_status_period *periods, size_t n, vntl_error *err)
 {
-	if (list->n_anchors == list->cap_anchors) {
-		size_t cap = list->cap_anchors ? 2 * list->cap_anchors : 16;
-		vv_anchor *grown = realloc(list->anchors, cap * sizeof *grown);
-		if (!grown)
-			return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing anchors");
-		list->anchors = grown;
-		list->cap_anchors = cap;
-	}
-	vv_anchor *a = &list->anchors[list->n_anchors++];
-	memset(a, 0, sizeof *a);
+	vv_anchor *a = vv_anchor_append(&list->anchors, &list->n_anchors, &list->cap_anchors);
+	if (!a)
+		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing anchors");
 	a->der = der;
 	a->der_len = der_len;
 	a->source = list->source;
