@@ -207,15 +207,20 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	phase("self-verify", start);
-	start = now_ms();
 	snprintf(path, sizeof path, "%s/phases", dir);
-	if (pubdir_prepare(path, err, sizeof err) < 0 || pubdir_write_certs(path, snap, err, sizeof err) < 0 ||
-	    pubdir_write_immutable(path, "foreign/1.xml", xml, (size_t)len, err, sizeof err) < 0 ||
+	start = now_ms();
+	if (pubdir_prepare(path, err, sizeof err) < 0 || pubdir_write_certs(path, snap, err, sizeof err) < 0) {
+		fprintf(stderr, "bench: %s\n", err);
+		return 1;
+	}
+	phase("certificates", start); /* a publish does this on a thread, beside the phases above */
+	start = now_ms();
+	if (pubdir_write_immutable(path, "foreign/1.xml", xml, (size_t)len, err, sizeof err) < 0 ||
 	    pubdir_link_current(path, "foreign.xml", "foreign/1.xml", err, sizeof err) < 0) {
 		fprintf(stderr, "bench: %s\n", err);
 		return 1;
 	}
-	phase("write", start);
+	phase("write list", start);
 	printf("list size: %d bytes\n", len);
 	xmlFree(xml);
 	xmlFreeDoc(doc);
