@@ -20,12 +20,16 @@
 #define CERTS "certs"
 #define STAGING PUBDIR_CERTS_STAGING
 
-/* Remove a directory holding plain files only (the staging directory). */
+/* Remove a directory holding plain files only (the staging directory), or
+ * whatever else took its name. */
 static void remove_flat_dir_at(int parent, const char *name)
 {
 	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		if (errno == ENOTDIR || errno == ELOOP)
+			unlinkat(parent, name, 0);
 		return;
+	}
 	DIR *d = fdopendir(fd);
 	if (!d) {
 		close(fd);
