@@ -290,6 +290,5 @@ void pubdir_remove_stale_temps(const char *out)
 		snprintf(path, sizeof path, "%s%s", out, subdirs[i]);
 		remove_temps_in(path);
 	}
-	struct pubdir_certs certs;
-	pubdir_discard_certs(out, &certs);
+	pubdir_remove_stale_certs_stagings(out);
 }

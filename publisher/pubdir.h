@@ -44,9 +44,9 @@ int pubdir_link_current(const char *out, const char *rel, const char *target, ch
  * like archives, so the slow half (creating and syncing thousands of files
  * on a first publication) runs while the lists are built and checked:
  * - stage writes each certificate certs/ lacks, under its final name, into
- *   the staging directory <out>/.tmp.certs (created afresh: a killed run's
- *   is removed, never trusted), then syncs the file system once (syncfs);
- *   when certs/ does not exist yet every certificate is staged;
+ *   a staging directory <out>/.tmp.certs.<pid> (created afresh), then syncs
+ *   the file system once (syncfs); when certs/ does not exist yet every
+ *   certificate is staged;
  * - commit makes them visible: the staging directory renamed to certs/ when
  *   certs/ is absent or empty (one rename), else each file renamed into
  *   certs/; then the directory is fsynced;
@@ -55,13 +55,16 @@ int pubdir_link_current(const char *out, const char *rel, const char *target, ch
  * synced file, which is why an existing one is trusted without reading it. */
 #define PUBDIR_CERTS_STAGING ".tmp.certs"
 struct pubdir_certs {
-	int staged;      /* the staging directory exists and is not committed */
+	char name[32];   /* the staging directory, relative to out */
+	int staged;      /* it exists and is not committed */
 	size_t written;  /* certificates written into it */
 };
 int pubdir_stage_certs(const char *out, const struct db_snapshot *snap, struct pubdir_certs *st,
 		       char *err, size_t errlen);
 int pubdir_commit_certs(const char *out, struct pubdir_certs *st, char *err, size_t errlen);
 void pubdir_discard_certs(const char *out, struct pubdir_certs *st);
+/* Remove every staging directory killed runs left (under the lock). */
+void pubdir_remove_stale_certs_stagings(const char *out);
 /* Both halves at once (benchmark, tests). */
 int pubdir_write_certs(const char *out, const struct db_snapshot *snap, char *err, size_t errlen);
 

@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <linux/fs.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -119,6 +122,20 @@ static int count_entries(const struct fixture *f, const char *rel)
 	return n;
 }
 
+/* Is any certificate staging directory left in <out>? */
+static int staging_left(const struct fixture *f)
+{
+	DIR *d = opendir(f->out);
+	assert_non_null(d);
+	int found = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (strncmp(e->d_name, PUBDIR_CERTS_STAGING, strlen(PUBDIR_CERTS_STAGING)) == 0)
+			found = 1;
+	closedir(d);
+	return found;
+}
+
 static void cert_rel(const struct db_service *s, const char *dir, char *rel, size_t n)
 {
 	snprintf(rel, n, "%s/%s.cer", dir, s->cert_sha256);
@@ -130,7 +147,7 @@ static void assert_all_certs_published(const struct fixture *f)
 	for (size_t i = 0; i < f->snap->tsp_count; i++) {
 		for (size_t j = 0; j < f->snap->tsps[i].service_count; j++) {
 			const struct db_service *s = &f->snap->tsps[i].services[j];
-			char rel[128], err[512];
+			char rel[160], err[512];
 			cert_rel(s, "certs", rel, sizeof rel);
 			unsigned char *der = NULL;
 			size_t len = 0;
@@ -141,7 +158,19 @@ static void assert_all_certs_published(const struct fixture *f)
 		}
 	}
 	assert_int_equal(count_entries(f, "certs"), CERT_COUNT);
-	assert_false(exists(f, PUBDIR_CERTS_STAGING));
+	assert_false(staging_left(f));
+}
+
+/* The inode flags of <out> (chattr), -1 where the file system has none. */
+static int dir_flags(const struct fixture *f)
+{
+	int fd = open(f->out, O_RDONLY | O_DIRECTORY);
+	assert_true(fd >= 0);
+	int flags = 0;
+	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0)
+		flags = -1;
+	close(fd);
+	return flags;
 }
 
 static void fresh_directory_is_staged_then_renamed_whole(void **state)
@@ -149,17 +178,22 @@ static void fresh_directory_is_staged_then_renamed_whole(void **state)
 	struct fixture *f = *state;
 	char err[512] = "";
 	struct pubdir_certs st;
+	int flags = dir_flags(f);
 	assert_false(exists(f, "certs")); /* pubdir_prepare leaves it to the commit */
 	assert_int_equal(pubdir_stage_certs(f->out, f->snap, &st, err, sizeof err), 0);
 	assert_true(st.staged);
 	assert_int_equal(st.written, CERT_COUNT);
 	/* staged under final names, nothing visible yet */
 	assert_false(exists(f, "certs"));
-	assert_int_equal(count_entries(f, PUBDIR_CERTS_STAGING), CERT_COUNT);
-	char rel[128];
-	cert_rel(pf_service(f->snap, 501), PUBDIR_CERTS_STAGING, rel, sizeof rel);
+	assert_int_equal(count_entries(f, st.name), CERT_COUNT);
+	char rel[160];
+	cert_rel(pf_service(f->snap, 501), st.name, rel, sizeof rel);
 	assert_true(exists(f, rel));
-	ino_t staged = inode_of(f, PUBDIR_CERTS_STAGING);
+	ino_t staged = inode_of(f, st.name);
+	/* the placement hint (FS_TOPDIR_FL) was set only for the mkdir */
+	assert_int_equal(dir_flags(f), flags);
+	if (flags >= 0)
+		assert_false(flags & FS_TOPDIR_FL);
 	assert_int_equal(pubdir_commit_certs(f->out, &st, err, sizeof err), 0);
 	assert_false(st.staged);
 	/* the staging directory itself became certs/: one rename */
@@ -176,7 +210,7 @@ static void empty_certs_directory_is_replaced_whole(void **state)
 	struct pubdir_certs st;
 	assert_int_equal(pubdir_stage_certs(f->out, f->snap, &st, err, sizeof err), 0);
 	assert_int_equal(st.written, CERT_COUNT);
-	ino_t staged = inode_of(f, PUBDIR_CERTS_STAGING);
+	ino_t staged = inode_of(f, st.name);
 	assert_int_equal(pubdir_commit_certs(f->out, &st, err, sizeof err), 0);
 	assert_int_equal(inode_of(f, "certs"), staged);
 	assert_all_certs_published(f);
@@ -185,7 +219,7 @@ static void empty_certs_directory_is_replaced_whole(void **state)
 static void existing_certs_gets_only_the_missing_files(void **state)
 {
 	struct fixture *f = *state;
-	char err[512] = "", rel[128], path[4400];
+	char err[512] = "", rel[160], path[4400];
 	assert_int_equal(pubdir_write_certs(f->out, f->snap, err, sizeof err), 0);
 	ino_t certs_dir = inode_of(f, "certs");
 	cert_rel(pf_service(f->snap, 101), "certs", rel, sizeof rel);
@@ -199,8 +233,8 @@ static void existing_certs_gets_only_the_missing_files(void **state)
 	struct pubdir_certs st;
 	assert_int_equal(pubdir_stage_certs(f->out, f->snap, &st, err, sizeof err), 0);
 	assert_int_equal(st.written, 2);
-	assert_int_equal(count_entries(f, PUBDIR_CERTS_STAGING), 2);
-	cert_rel(pf_service(f->snap, 502), PUBDIR_CERTS_STAGING, rel, sizeof rel);
+	assert_int_equal(count_entries(f, st.name), 2);
+	cert_rel(pf_service(f->snap, 502), st.name, rel, sizeof rel);
 	assert_true(exists(f, rel));
 	assert_int_equal(count_entries(f, "certs"), CERT_COUNT - 2); /* not visible yet */
 	assert_int_equal(pubdir_commit_certs(f->out, &st, err, sizeof err), 0);
@@ -214,7 +248,7 @@ static void existing_certs_gets_only_the_missing_files(void **state)
 	assert_int_equal(pubdir_stage_certs(f->out, f->snap, &st, err, sizeof err), 0);
 	assert_false(st.staged);
 	assert_int_equal(st.written, 0);
-	assert_false(exists(f, PUBDIR_CERTS_STAGING));
+	assert_false(staging_left(f));
 	assert_int_equal(pubdir_commit_certs(f->out, &st, err, sizeof err), 0);
 	assert_all_certs_published(f);
 }
@@ -237,15 +271,16 @@ static void the_same_certificate_twice_is_written_once(void **state)
 	assert_int_equal(count_entries(f, "certs"), CERT_COUNT - 1);
 }
 
-/* A killed run's staging directory (or anything under its name) is
+/* A killed run's staging directory (or anything under such a name) is
  * removed, never trusted: its files are not moved into certs/. */
 static void a_killed_runs_staging_is_never_trusted(void **state)
 {
 	struct fixture *f = *state;
-	char err[512] = "", rel[128], path[4400];
-	path_of(f, PUBDIR_CERTS_STAGING, path, sizeof path);
+	char err[512] = "", rel[160], path[4400], killed[64];
+	snprintf(killed, sizeof killed, "%s.%d", PUBDIR_CERTS_STAGING, 99999);
+	path_of(f, killed, path, sizeof path);
 	assert_int_equal(mkdir(path, 0755), 0);
-	cert_rel(pf_service(f->snap, 301), PUBDIR_CERTS_STAGING, rel, sizeof rel);
+	cert_rel(pf_service(f->snap, 301), killed, rel, sizeof rel);
 	path_of(f, rel, path, sizeof path);
 	FILE *half = fopen(path, "w");
 	assert_non_null(half);
@@ -256,8 +291,9 @@ static void a_killed_runs_staging_is_never_trusted(void **state)
 					   err, sizeof err), PUBLISH_OK);
 	assert_all_certs_published(f);
 
-	/* a plain file in its place does not block staging either */
-	path_of(f, PUBDIR_CERTS_STAGING, path, sizeof path);
+	/* a plain file under this process's staging name does not block it */
+	snprintf(killed, sizeof killed, "%s.%ld", PUBDIR_CERTS_STAGING, (long)getpid());
+	path_of(f, killed, path, sizeof path);
 	FILE *in_the_way = fopen(path, "w");
 	assert_non_null(in_the_way);
 	fclose(in_the_way);
@@ -266,6 +302,7 @@ static void a_killed_runs_staging_is_never_trusted(void **state)
 	assert_int_equal(unlink(path), 0);
 	struct pubdir_certs st;
 	assert_int_equal(pubdir_stage_certs(f->out, f->snap, &st, err, sizeof err), 0);
+	assert_string_equal(st.name, killed);
 	assert_int_equal(st.written, 1);
 	assert_int_equal(pubdir_commit_certs(f->out, &st, err, sizeof err), 0);
 	assert_all_certs_published(f);
@@ -279,7 +316,7 @@ static int count_archives(const struct fixture *f)
 static void refused_publication_leaves_no_new_certificate(void **state)
 {
 	struct fixture *f = *state;
-	char err[512] = "", rel[128], path[4400];
+	char err[512] = "", rel[160], path[4400];
 	struct publish_outcome outcome;
 	struct publisher_signer *expired = make_signer(f->dir, "certs-expired", now - 3600);
 	f->cfg.signer = expired;
@@ -289,7 +326,7 @@ static void refused_publication_leaves_no_new_certificate(void **state)
 					   err, sizeof err), PUBLISH_REFUSED);
 	assert_non_null(strstr(err, "outside the signer certificate's validity"));
 	assert_false(exists(f, "certs"));
-	assert_false(exists(f, PUBDIR_CERTS_STAGING));
+	assert_false(staging_left(f));
 	assert_false(exists(f, "index.json"));
 	assert_int_equal(count_archives(f), 0);
 
@@ -304,7 +341,7 @@ static void refused_publication_leaves_no_new_certificate(void **state)
 	assert_int_equal(publisher_publish(f->snap, &f->cfg, PUBLISH_ALL, now + 60, NULL, NULL,
 					   &outcome, err, sizeof err), PUBLISH_REFUSED);
 	assert_false(exists(f, rel));
-	assert_false(exists(f, PUBDIR_CERTS_STAGING));
+	assert_false(staging_left(f));
 	assert_int_equal(count_entries(f, "certs"), CERT_COUNT - 1);
 
 	/* and the next good one publishes it */
@@ -331,7 +368,7 @@ static void failure_while_staging_leaves_nothing_visible(void **state)
 					   err, sizeof err), PUBLISH_IO);
 	assert_non_null(strstr(err, "no-such-dir/x.cer"));
 	assert_false(exists(f, "certs"));
-	assert_false(exists(f, PUBDIR_CERTS_STAGING));
+	assert_false(staging_left(f));
 	assert_false(exists(f, "index.json"));
 	assert_int_equal(count_archives(f), 0);
 	assert_int_equal(count_entries(f, ""), 4); /* roots, foreign, pointer, .lock: nothing else */
