@@ -1,8 +1,10 @@
 /* Benchmark of publishing a foreign list of N synthetic certificates
  * (compiled and run by scripts/bench-publisher.sh).
  *   bench-publisher DIR [N]
- * Prints wall time and peak RSS of each phase (build, sign, self-verify,
- * write) and of one whole publish into a fresh directory; leaves in DIR the
+ * Prints wall time and peak RSS of each phase (build, sign, serialize,
+ * self-verify, certificate files, list files) run one after the other, and
+ * of the whole publish into a fresh directory (where the certificate files
+ * are staged on a thread beside the other phases) and again; leaves in DIR the
  * unsigned document with its signature template (template.xml) and the
  * signer's key and certificate for the xmlsec1 baseline. */
 #include <stdio.h>
