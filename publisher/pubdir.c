@@ -29,7 +29,7 @@ static int fsync_dir_of(const char *path)
 	return rc;
 }
 
-static int write_all(int fd, const void *data, size_t len)
+int pubdir_write_all(int fd, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 	while (len > 0) {
@@ -45,15 +45,14 @@ static int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-/* Write a temp file beside `path`; its name in tmp. fsync unless batched. */
-static int write_temp(const char *path, const void *data, size_t len, int sync, char *tmp,
-		      size_t tmplen)
+/* Write and fsync a temp file beside `path`; its name in tmp. */
+static int write_temp(const char *path, const void *data, size_t len, char *tmp, size_t tmplen)
 {
 	snprintf(tmp, tmplen, "%s.tmp.XXXXXX", path);
 	int fd = mkstemp(tmp);
 	if (fd < 0)
 		return -1;
-	if (write_all(fd, data, len) < 0 || fchmod(fd, 0644) < 0 || (sync && fsync(fd) < 0)) {
+	if (pubdir_write_all(fd, data, len) < 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
 		close(fd);
 		unlink(tmp);
 		return -1;
@@ -67,7 +66,8 @@ static int write_temp(const char *path, const void *data, size_t len, int sync, 
 
 int pubdir_prepare(const char *out, char *err, size_t errlen)
 {
-	static const char *const subdirs[] = {"", "/roots", "/foreign", "/pointer", "/certs"};
+	/* not certs/: it appears whole, by rename of its staging directory */
+	static const char *const subdirs[] = {"", "/roots", "/foreign", "/pointer"};
 	for (size_t i = 0; i < sizeof subdirs / sizeof subdirs[0]; i++) {
 		char path[PATH_MAX];
 		snprintf(path, sizeof path, "%s%s", out, subdirs[i]);
@@ -84,7 +84,7 @@ int pubdir_write(const char *out, const char *rel, const void *data, size_t len,
 {
 	char path[PATH_MAX], tmp[PATH_MAX + 16];
 	snprintf(path, sizeof path, "%s/%s", out, rel);
-	if (write_temp(path, data, len, 1, tmp, sizeof tmp) < 0 || rename(tmp, path) < 0 ||
+	if (write_temp(path, data, len, tmp, sizeof tmp) < 0 || rename(tmp, path) < 0 ||
 	    fsync_dir_of(path) < 0) {
 		int e = errno;
 		unlink(tmp);
@@ -177,7 +177,7 @@ int pubdir_stage(const char *out, const char *rel, const void *data, size_t len,
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/%s", out, rel);
-	if (write_temp(path, data, len, 1, tmp, tmplen) < 0) {
+	if (write_temp(path, data, len, tmp, tmplen) < 0) {
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 		tmp[0] = '\0';
 		return -1;
@@ -222,61 +222,6 @@ int pubdir_write_immutable(const char *out, const char *rel, const void *data, s
 	if (pubdir_stage(out, rel, data, len, tmp, sizeof tmp, err, errlen) < 0)
 		return -1;
 	return pubdir_commit_immutable(out, rel, tmp, data, len, err, errlen);
-}
-
-struct pending {
-	char tmp[PATH_MAX + 16];
-	char path[PATH_MAX];
-};
-
-int pubdir_write_certs(const char *out, const struct db_snapshot *snap, char *err, size_t errlen)
-{
-	size_t total = 0;
-	for (size_t i = 0; i < snap->tsp_count; i++)
-		total += snap->tsps[i].service_count;
-	struct pending *todo = calloc(total ? total : 1, sizeof *todo);
-	if (!todo) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	size_t n = 0;
-	int rc = 0;
-	for (size_t i = 0; i < snap->tsp_count && rc == 0; i++) {
-		for (size_t j = 0; j < snap->tsps[i].service_count && rc == 0; j++) {
-			const struct db_service *s = &snap->tsps[i].services[j];
-			struct pending *p = &todo[n];
-			snprintf(p->path, sizeof p->path, "%s/certs/%s.cer", out, s->cert_sha256);
-			/* Named by their hash and only ever renamed into place:
-			 * an existing file is complete and right. */
-			if (access(p->path, F_OK) == 0)
-				continue;
-			if (write_temp(p->path, s->cert_der, s->cert_der_len, 0, p->tmp, sizeof p->tmp) < 0) {
-				snprintf(err, errlen, "cannot write %s: %s", p->path, strerror(errno));
-				rc = -1;
-				break;
-			}
-			n++;
-		}
-	}
-	if (rc == 0 && n > 0) {
-		/* One sync for the batch instead of one fsync per certificate. */
-		int fd = open(todo[0].tmp, O_RDONLY);
-		if (fd < 0 || syncfs(fd) < 0)
-			rc = -1;
-		if (fd >= 0)
-			close(fd);
-		for (size_t k = 0; k < n && rc == 0; k++)
-			if (rename(todo[k].tmp, todo[k].path) < 0)
-				rc = -1;
-		if (rc == 0 && fsync_dir_of(todo[0].path) < 0)
-			rc = -1;
-		if (rc < 0)
-			snprintf(err, errlen, "cannot write certificates in %s/certs: %s", out, strerror(errno));
-	}
-	for (size_t k = 0; k < n; k++)
-		unlink(todo[k].tmp); /* no-op once renamed */
-	free(todo);
-	return rc;
 }
 
 int64_t pubdir_highest_sequence(const char *out, const char *list)
@@ -345,4 +290,5 @@ void pubdir_remove_stale_temps(const char *out)
 		snprintf(path, sizeof path, "%s%s", out, subdirs[i]);
 		remove_temps_in(path);
 	}
+	pubdir_remove_stale_certs_stagings(out);
 }

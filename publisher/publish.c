@@ -41,6 +41,41 @@ static void *stage_archive(void *arg)
 	return NULL;
 }
 
+/* The certificate files depend only on the snapshot: on a first publication
+ * (thousands of new files) creating and syncing them takes as long as
+ * building, signing and checking the lists, so they are staged on a thread
+ * from the start and committed only after every list passed its check. */
+struct certs_job {
+	const char *out;
+	const struct db_snapshot *snap;
+	struct pubdir_certs staged;
+	pthread_t thread;
+	int threaded;
+	int rc;
+	char err[512];
+};
+
+static void *stage_certs(void *arg)
+{
+	struct certs_job *job = arg;
+	job->rc = pubdir_stage_certs(job->out, job->snap, &job->staged, job->err, sizeof job->err);
+	return NULL;
+}
+
+static void certs_start(struct certs_job *job)
+{
+	job->threaded = pthread_create(&job->thread, NULL, stage_certs, job) == 0;
+	if (!job->threaded)
+		stage_certs(job);
+}
+
+static void certs_wait(struct certs_job *job)
+{
+	if (job->threaded)
+		pthread_join(job->thread, NULL);
+	job->threaded = 0;
+}
+
 static void format_utc(int64_t t, char out[32])
 {
 	time_t tt = (time_t)t;
@@ -195,10 +230,14 @@ static void index_set_list(json_t *index, const struct publish_config *cfg,
 }
 
 static enum publish_status write_archives(const struct publish_config *cfg,
-					  const struct db_snapshot *snap, struct built_list *built,
+					  struct certs_job *certs, struct built_list *built,
 					  unsigned lists, char *err, size_t errlen)
 {
-	if (pubdir_write_certs(cfg->out, snap, err, errlen) < 0)
+	if (certs->rc < 0) {
+		snprintf(err, errlen, "%s", certs->err);
+		return PUBLISH_IO;
+	}
+	if (pubdir_commit_certs(cfg->out, &certs->staged, err, errlen) < 0)
 		return PUBLISH_IO;
 	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++) {
 		if (!(lists & PUBLISH_MASK(l)))
@@ -294,12 +333,15 @@ enum publish_status publisher_publish(const struct db_snapshot *snap,
 	if (lock < 0)
 		return PUBLISH_IO;
 	pubdir_remove_stale_temps(cfg->out);
+	struct certs_job certs = {.out = cfg->out, .snap = snap};
+	certs_start(&certs);
 	enum publish_status rc = PUBLISH_OK;
 	for (int l = 0; l < PUBLISHER_LIST_COUNT && rc == PUBLISH_OK; l++)
 		if (lists & PUBLISH_MASK(l))
 			rc = build_one(snap, cfg, (enum publisher_list)l, now, &built[l], err, errlen);
+	certs_wait(&certs);
 	if (rc == PUBLISH_OK)
-		rc = write_archives(cfg, snap, built, lists, err, errlen);
+		rc = write_archives(cfg, &certs, built, lists, err, errlen);
 	int recorded[PUBLISHER_LIST_COUNT] = {0, 0, 0};
 	for (int l = 0; l < PUBLISHER_LIST_COUNT && rc == PUBLISH_OK; l++) {
 		if (!(lists & PUBLISH_MASK(l)) || !record) {
@@ -328,6 +370,8 @@ enum publish_status publisher_publish(const struct db_snapshot *snap,
 		pubdir_discard(built[l].staged); /* staged but not committed: refused */
 		xmlFree(built[l].xml);
 	}
+	if (certs.staged.staged)
+		pubdir_discard_certs(cfg->out, &certs.staged);
 	pubdir_unlock(lock);
 	return rc;
 }

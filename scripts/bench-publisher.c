@@ -1,8 +1,10 @@
 /* Benchmark of publishing a foreign list of N synthetic certificates
  * (compiled and run by scripts/bench-publisher.sh).
  *   bench-publisher DIR [N]
- * Prints wall time and peak RSS of each phase (build, sign, self-verify,
- * write) and of one whole publish into a fresh directory; leaves in DIR the
+ * Prints wall time and peak RSS of each phase (build, sign, serialize,
+ * self-verify, certificate files, list files) run one after the other, and
+ * of the whole publish into a fresh directory (where the certificate files
+ * are staged on a thread beside the other phases) and again; leaves in DIR the
  * unsigned document with its signature template (template.xml) and the
  * signer's key and certificate for the xmlsec1 baseline. */
 #include <stdio.h>
@@ -207,15 +209,20 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	phase("self-verify", start);
-	start = now_ms();
 	snprintf(path, sizeof path, "%s/phases", dir);
-	if (pubdir_prepare(path, err, sizeof err) < 0 || pubdir_write_certs(path, snap, err, sizeof err) < 0 ||
-	    pubdir_write_immutable(path, "foreign/1.xml", xml, (size_t)len, err, sizeof err) < 0 ||
+	start = now_ms();
+	if (pubdir_prepare(path, err, sizeof err) < 0 || pubdir_write_certs(path, snap, err, sizeof err) < 0) {
+		fprintf(stderr, "bench: %s\n", err);
+		return 1;
+	}
+	phase("certificates", start); /* a publish does this on a thread, beside the phases above */
+	start = now_ms();
+	if (pubdir_write_immutable(path, "foreign/1.xml", xml, (size_t)len, err, sizeof err) < 0 ||
 	    pubdir_link_current(path, "foreign.xml", "foreign/1.xml", err, sizeof err) < 0) {
 		fprintf(stderr, "bench: %s\n", err);
 		return 1;
 	}
-	phase("write", start);
+	phase("write list", start);
 	printf("list size: %d bytes\n", len);
 	xmlFree(xml);
 	xmlFreeDoc(doc);

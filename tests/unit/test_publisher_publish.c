@@ -3,7 +3,9 @@
  *
  * With arguments it is also the driver of the e2e tests until and besides
  * `vntl publish`: publishes a hand-built snapshot into a directory.
- *   test_publisher_publish publish OUT KEY.pem CERT.pem   (exit 0/1/3) */
+ *   test_publisher_publish publish OUT KEY.pem CERT.pem   (exit 0/1/3)
+ *   test_publisher_publish publish-foreign OUT KEY.pem CERT.pem N
+ *     a foreign list of N new certificates (exit 4: one missing in certs/) */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -345,8 +347,32 @@ static int run_unit_tests(void)
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
 
-/* Driver mode for e2e tests. */
-static int run_publish(const char *out, const char *key, const char *cert)
+/* After a publish: is every certificate of the snapshot in certs/, whole? */
+static int certs_all_published(const char *out, const struct db_snapshot *snap)
+{
+	for (size_t i = 0; i < snap->tsp_count; i++) {
+		for (size_t j = 0; j < snap->tsps[i].service_count; j++) {
+			const struct db_service *s = &snap->tsps[i].services[j];
+			char rel[128], err[512];
+			snprintf(rel, sizeof rel, "certs/%s.cer", s->cert_sha256);
+			unsigned char *der = NULL;
+			size_t len = 0;
+			int same = pubdir_read(out, rel, &der, &len, err, sizeof err) == 0 &&
+				   len == s->cert_der_len && memcmp(der, s->cert_der, len) == 0;
+			free(der);
+			if (!same) {
+				fprintf(stderr, "level=error event=cert-missing path=%s/%s\n", out, rel);
+				return 0;
+			}
+		}
+	}
+	return 1;
+}
+
+/* Driver mode for e2e tests: the small registry of pf_snapshot, all lists;
+ * with foreign_n > 0, a foreign list of that many new certificates (exit 4
+ * when a certificate is missing from certs/ after publishing). */
+static int run_publish(const char *out, const char *key, const char *cert, size_t foreign_n)
 {
 	char err[512] = "";
 	if (publisher_crypto_init() < 0)
@@ -357,29 +383,44 @@ static int run_publish(const char *out, const char *key, const char *cert)
 		return 1;
 	}
 	int64_t t = (int64_t)time(NULL);
-	struct db_snapshot *snap = pf_snapshot(t);
+	struct db_snapshot *snap = foreign_n ? pf_snapshot_foreign(t, foreign_n) : pf_snapshot(t);
+	unsigned lists = foreign_n ? PUBLISH_MASK(PUBLISHER_FOREIGN) : PUBLISH_ALL;
 	struct publish_config cfg = {.out = out, .base_url = "https://tl.example.vn",
 				     .next_update_days = 30, .signer = signer};
 	struct publish_outcome outcome;
-	enum publish_status rc = publisher_publish(snap, &cfg, PUBLISH_ALL, t, NULL, NULL, &outcome,
-						   err, sizeof err);
+	/* tells a kill test when publishing starts and how long it takes */
+	printf("publishing\n");
+	fflush(stdout);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	enum publish_status rc = publisher_publish(snap, &cfg, lists, t, NULL, NULL, &outcome, err,
+						   sizeof err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("publish_ms=%ld\n", (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
 	if (rc != PUBLISH_OK)
 		fprintf(stderr, "level=error event=publish-failed reason=\"%s\"\n", err);
 	else
 		for (int l = 0; l < PUBLISHER_LIST_COUNT; l++)
-			printf("published %s %lld\n", outcome.pub[l].list, (long long)outcome.pub[l].sequence);
+			if (outcome.published[l])
+				printf("published %s %lld\n", outcome.pub[l].list,
+				       (long long)outcome.pub[l].sequence);
+	int code = (int)rc;
+	if (rc == PUBLISH_OK && !certs_all_published(out, snap))
+		code = 4;
 	pf_snapshot_free(snap);
 	publisher_signer_free(signer);
 	publisher_crypto_shutdown();
-	return (int)rc;
+	return code;
 }
 
 int main(int argc, char **argv)
 {
 	if (argc == 5 && strcmp(argv[1], "publish") == 0)
-		return run_publish(argv[2], argv[3], argv[4]);
+		return run_publish(argv[2], argv[3], argv[4], 0);
+	if (argc == 6 && strcmp(argv[1], "publish-foreign") == 0 && atoi(argv[5]) > 0)
+		return run_publish(argv[2], argv[3], argv[4], (size_t)atoi(argv[5]));
 	if (argc != 1) {
-		fprintf(stderr, "usage: %s [publish OUT KEY.pem CERT.pem]\n", argv[0]);
+		fprintf(stderr, "usage: %s [publish OUT KEY.pem CERT.pem | publish-foreign OUT KEY.pem CERT.pem N]\n", argv[0]);
 		return 2;
 	}
 	return run_unit_tests();
