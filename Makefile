@@ -98,8 +98,8 @@ $(eval $(call static_lib,$(LIBCLI),$(CLI_SRC)))
 $(eval $(call static_lib,$(LIBPUB),$(PUB_SRC)))
 $(eval $(call static_lib,$(LIBWEB),$(WEB_SRC)))
 
-# publisher/profile.c embeds schema/*.xsd with .incbin: rebuild it when they change.
-$(BUILD)/obj/publisher/profile.o: $(wildcard schema/*.xsd)
+# validator/vv_profile.c embeds schema/*.xsd with .incbin: rebuild it when they change.
+$(BUILD)/obj/validator/vv_profile.o: $(wildcard schema/*.xsd)
 
 # The validator compiles PREFIX in (its default schema directory): rebuild it
 # when PREFIX changes, e.g. `make install PREFIX=/usr` after a plain `make`.

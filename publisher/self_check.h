@@ -1,6 +1,4 @@
-/* The publisher's check of its own output before anything is published.
- * One function, so the validator library (validator/) can take its place
- * with one change. */
+/* The publisher's check of its own output before anything is published. */
 #ifndef VNTL_PUBLISHER_SELF_CHECK_H
 #define VNTL_PUBLISHER_SELF_CHECK_H
 
@@ -9,12 +7,11 @@
 #include <openssl/x509.h>
 
 /* Check the serialized list exactly as it will be published:
- *  - well-formed, no DTD, root tsl:TrustServiceStatusList;
- *  - valid against vntl's XSD profile;
- *  - exactly one ds:Signature, child of the root; its first Reference is
- *    URI="" with enveloped-signature + exc-c14n only, its second the XAdES
- *    SignedProperties; no SHA-1; xmlsec verifies it with the public key of
- *    `signer` (pinned, the KeyInfo is not trusted); CertDigest matches `signer`;
+ *  - accepted by the validator library (validator/, what relying parties
+ *    run) against vntl's XSD profile, with `signer` as the only pinned
+ *    signer and judged at `now`: well-formed, no DTD, one signature
+ *    covering the whole list, XAdES binding to the signer, annex I
+ *    algorithms, NextUpdate not passed;
  *  - TSLSequenceNumber > last_sequence (0: nothing published yet);
  *  - NextUpdate after `now`.
  * Returns 0, or -1 with the first failure in `err`. */

@@ -16,6 +16,7 @@
 #include "publisher/certinfo.h"
 #include "publisher/tsl_uris.h"
 #include "publisher/xades.h"
+#include "vntl.h"
 
 static int crypto_started;
 
@@ -32,13 +33,14 @@ static void xmlsec_log(const char *file, int line, const char *func, const char 
 			msg ? msg : "");
 }
 
+/* xmlsec is set up once per process by the validator library, which the
+ * self-check uses too; it is never shut down while the process may still
+ * verify a list. */
 int publisher_crypto_init(void)
 {
 	if (crypto_started)
 		return 0;
-	xmlInitParser();
-	if (xmlSecInit() < 0 || xmlSecCheckVersion() != 1 || xmlSecCryptoAppInit(NULL) < 0 ||
-	    xmlSecCryptoInit() < 0)
+	if (vntl_init(NULL) != VNTL_OK)
 		return -1;
 	xmlSecErrorsSetCallback(xmlsec_log);
 	crypto_started = 1;
@@ -49,9 +51,6 @@ void publisher_crypto_shutdown(void)
 {
 	if (!crypto_started)
 		return;
-	xmlSecCryptoShutdown();
-	xmlSecCryptoAppShutdown();
-	xmlSecShutdown();
 	crypto_started = 0;
 }
 

@@ -34,12 +34,20 @@ typedef struct vntl_ctx vntl_ctx;
 struct x509_st; /* OpenSSL's X509, for callers that already hold one */
 
 /* --- context ------------------------------------------------------------ */
+/* Set up the libraries libvntl drives (libxml2, xmlsec with its OpenSSL
+ * backend) once per process; vntl_ctx_new() calls it. A program that also
+ * uses xmlsec itself calls it before its own xmlsec calls, and never shuts
+ * xmlsec down while libvntl may run. */
+vntl_status vntl_init(vntl_error *err);
 vntl_status vntl_ctx_new(vntl_ctx **out, vntl_error *err);
 void vntl_ctx_free(vntl_ctx *ctx);
 
 /* The TS 119 612 schema: an .xsd file, or a directory holding "tsl.xsd".
  * Default: VNTL_SCHEMA_DIR (the installed $(PREFIX)/share/vntl/schema). */
 vntl_status vntl_ctx_set_schema(vntl_ctx *ctx, const char *xsd_file_or_dir, vntl_error *err);
+/* Validate against vntl's own profile of TS 119 612 (VN territory, the
+ * elements vntl publishes), built into libvntl: for lists vntl publishes. */
+vntl_status vntl_ctx_use_vntl_profile(vntl_ctx *ctx, vntl_error *err);
 /* Skip XSD validation (for callers that validate elsewhere). */
 void vntl_ctx_disable_schema(vntl_ctx *ctx);
 /* Directory keeping the last accepted sequence number per list (rollback
@@ -55,6 +63,9 @@ void vntl_ctx_set_max_list_size(vntl_ctx *ctx, size_t bytes);
 /* A certificate (PEM or DER file, possibly several PEM blocks) allowed to
  * sign the lists loaded with vntl_ctx_load_list(). */
 vntl_status vntl_ctx_add_signer_file(vntl_ctx *ctx, const char *cert_file, vntl_error *err);
+/* The same, for one certificate held as DER bytes. */
+vntl_status vntl_ctx_add_signer_der(vntl_ctx *ctx, const unsigned char *der, size_t len,
+                                    vntl_error *err);
 
 /* --- lists --------------------------------------------------------------- */
 typedef struct {
@@ -76,6 +87,10 @@ typedef struct {
  * if every rule passes.  info may be NULL. */
 vntl_status vntl_ctx_load_list(vntl_ctx *ctx, const char *file_or_url,
                                vntl_list_info *info, vntl_error *err);
+/* The same rules for a list held in memory (e.g. one about to be published);
+ * name labels it in results and logs. */
+vntl_status vntl_ctx_load_list_memory(vntl_ctx *ctx, const void *data, size_t len,
+                                      const char *name, vntl_list_info *info, vntl_error *err);
 /* Load the list that an already loaded pointer list (e.g. the EU LOTL)
  * points to for territory, from file_or_url (NULL: the pointer's
  * TSLLocation).  Its signer must be one of the pointer's certificates. */

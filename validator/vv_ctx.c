@@ -7,14 +7,22 @@
 #include <string.h>
 #include <sys/stat.h>
 
+vntl_status vntl_init(vntl_error *err)
+{
+	if (!vv_global_init())
+		return vv_fail(err, VNTL_ERR_INTERNAL, "library-init",
+		               "xmlsec could not be initialised with its OpenSSL backend");
+	return VNTL_OK;
+}
+
 vntl_status vntl_ctx_new(vntl_ctx **out, vntl_error *err)
 {
 	if (!out)
 		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_ctx_new: out is NULL");
 	*out = NULL;
-	if (!vv_global_init())
-		return vv_fail(err, VNTL_ERR_INTERNAL, "library-init",
-		               "xmlsec could not be initialised with its OpenSSL backend");
+	vntl_status st = vntl_init(err);
+	if (st != VNTL_OK)
+		return st;
 	vntl_ctx *ctx = calloc(1, sizeof *ctx);
 	if (!ctx)
 		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "allocating a context");
@@ -135,6 +143,40 @@ vv_anchor *vv_anchor_append(vv_anchor **anchors, size_t *n, size_t *cap)
 	vv_anchor *a = &(*anchors)[(*n)++];
 	memset(a, 0, sizeof *a);
 	return a;
+}
+
+vntl_status vntl_ctx_use_vntl_profile(vntl_ctx *ctx, vntl_error *err)
+{
+	if (!ctx)
+		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_ctx_use_vntl_profile: NULL argument");
+	xmlSchemaPtr profile = vv_profile_compile();
+	if (!profile)
+		return vv_fail(err, VNTL_ERR_INTERNAL, "schema-unavailable",
+		               "vntl's built-in profile does not compile");
+	if (ctx->schema)
+		xmlSchemaFree(ctx->schema);
+	ctx->schema = profile;
+	ctx->schema_disabled = 0;
+	return VNTL_OK;
+}
+
+vntl_status vntl_ctx_add_signer_der(vntl_ctx *ctx, const unsigned char *der, size_t len,
+                                    vntl_error *err)
+{
+	if (!ctx || !der)
+		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_ctx_add_signer_der: NULL argument");
+	const unsigned char *p = der;
+	X509 *cert = d2i_X509(NULL, &p, (long)len);
+	if (!cert || p != der + len) {
+		X509_free(cert);
+		return vv_fail(err, VNTL_ERR_INPUT, "certificate-unreadable",
+		               "the signer certificate is not one DER certificate");
+	}
+	if (!sk_X509_push(ctx->signers, cert)) {
+		X509_free(cert);
+		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing a signer");
+	}
+	return VNTL_OK;
 }
 
 static vntl_status push_anchor(vntl_ctx *ctx, vv_anchor *a, vntl_error *err)

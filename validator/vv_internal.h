@@ -43,6 +43,9 @@ void vv_sha256_hex(const unsigned char *data, size_t len, char out[65]);
 void vv_cert_sha256_hex(X509 *cert, char out[65]);
 void vv_name_text(const X509_NAME *name, char *out, size_t len); /* RFC 2253, UTF-8 */
 
+/* vntl's own TS 119 612 profile (schema/), built in; NULL if it does not compile */
+xmlSchemaPtr vv_profile_compile(void);
+
 /* XML */
 vntl_status vv_parse_xml(const unsigned char *data, size_t len, xmlDocPtr *out, vntl_error *err);
 /* the file read in chunks, never held whole; refused past max bytes */

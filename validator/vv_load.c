@@ -9,14 +9,30 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* Where a list comes from: a file path or an https:// URL (name), or bytes
+ * the caller holds (data, with name as its label). */
+struct source {
+	const char *name;
+	const unsigned char *data;
+	size_t len;
+};
+
 /* A URL is fetched into memory (the bytes may go to the cache); a file is
- * parsed as it is read. */
-static vntl_status parse_source(const vntl_ctx *ctx, const char *src, xmlDocPtr *doc,
+ * parsed as it is read; bytes in memory are parsed where they are. */
+static vntl_status parse_source(const vntl_ctx *ctx, const struct source *from, xmlDocPtr *doc,
                                 unsigned char **data, size_t *len, vv_fetch_state *fs,
                                 vntl_error *err)
 {
 	memset(fs, 0, sizeof *fs);
 	*doc = NULL;
+	const char *src = from->name;
+	if (from->data) {
+		if (from->len > ctx->max_list_size)
+			return vv_fail(err, VNTL_ERR_REFUSED, "size-limit",
+			               "%s is %zu bytes, more than the limit of %zu", src, from->len,
+			               ctx->max_list_size);
+		return vv_parse_xml(from->data, from->len, doc, err);
+	}
 	if (strncmp(src, "https://", 8) == 0) {
 		vntl_status st = vv_fetch(ctx, src, data, len, fs, err);
 		return st == VNTL_OK ? vv_parse_xml(*data, *len, doc, err) : st;
@@ -207,16 +223,17 @@ static vntl_status check_list(const vntl_ctx *ctx, const vv_list *list, const ch
 	return st;
 }
 
-static vntl_status load_with_pins(vntl_ctx *ctx, const char *src, STACK_OF(X509) *pins,
+static vntl_status load_with_pins(vntl_ctx *ctx, const struct source *from, STACK_OF(X509) *pins,
                                   const char *territory, vntl_list_info *info, vntl_error *err)
 {
+	const char *src = from->name;
 	unsigned char *data = NULL;
 	size_t len = 0;
 	vv_list list;
 	memset(&list, 0, sizeof list);
 	vv_fetch_state fs;
 	xmlDocPtr doc;
-	vntl_status st = parse_source(ctx, src, &doc, &data, &len, &fs, err);
+	vntl_status st = parse_source(ctx, from, &doc, &data, &len, &fs, err);
 	if (st == VNTL_OK)
 		st = verify_document(ctx, doc, pins, src, &list, err);
 	xmlFreeDoc(doc);
@@ -247,7 +264,19 @@ vntl_status vntl_ctx_load_list(vntl_ctx *ctx, const char *src, vntl_list_info *i
 {
 	if (!ctx || !src)
 		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_ctx_load_list: NULL argument");
-	return load_with_pins(ctx, src, ctx->signers, NULL, info, err);
+	struct source from = { .name = src };
+	return load_with_pins(ctx, &from, ctx->signers, NULL, info, err);
+}
+
+vntl_status vntl_ctx_load_list_memory(vntl_ctx *ctx, const void *data, size_t len,
+                                      const char *name, vntl_list_info *info, vntl_error *err)
+{
+	if (!ctx || !data || !name)
+		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_ctx_load_list_memory: NULL argument");
+	if (len == 0)
+		return vv_fail(err, VNTL_ERR_REFUSED, "xml-malformed", "the document is empty");
+	struct source from = { .name = name, .data = data, .len = len };
+	return load_with_pins(ctx, &from, ctx->signers, NULL, info, err);
 }
 
 static int is_xml_pointer(const vv_pointer *p)
@@ -277,7 +306,8 @@ vntl_status vntl_ctx_load_pointed_list(vntl_ctx *ctx, const char *territory, con
 		X509_up_ref(sk_X509_value(pins, i));
 	char terr[8];
 	snprintf(terr, sizeof terr, "%s", territory);
-	vntl_status st = load_with_pins(ctx, location, pins, terr, info, err);
+	struct source from = { .name = location };
+	vntl_status st = load_with_pins(ctx, &from, pins, terr, info, err);
 	sk_X509_pop_free(pins, X509_free);
 	return st;
 }

@@ -13,7 +13,6 @@
 #include <libxml/xpathInternals.h>
 
 #include "publisher/lists.h"
-#include "publisher/profile.h"
 #include "publisher/status.h"
 #include "publisher/tsl_uris.h"
 #include "tests/lib/publisher_fixture.h"
@@ -197,9 +196,12 @@ static void official_schema_accepts_every_list(void **state)
 			 path);
 		assert_int_equal(system(cmd), 0);
 		/* vntl's profile insists on the signature the official XSD leaves optional */
-		char err[512] = "";
-		assert_int_equal(profile_validate(doc, err, sizeof err), -1);
-		assert_non_null(strstr(err, "profile"));
+		const char *src = getenv("VNTL_SRC");
+		assert_non_null(src);
+		snprintf(cmd, sizeof cmd,
+			 "xmllint --noout --nonet --schema '%s/schema/vntl-tsl-profile.xsd' '%s' 2>/dev/null",
+			 src, path);
+		assert_int_not_equal(system(cmd), 0);
 		xmlFreeDoc(doc);
 	}
 	pf_snapshot_free(snap);

@@ -11,8 +11,10 @@
 #include <cmocka.h>
 
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "tests/lib/test_files.h"
 #include "vntl.h"
 
 static const char *shared(void)
@@ -55,13 +57,19 @@ static void missing_file_names_the_file(void **state)
 	vntl_ctx_free(ctx);
 }
 
+/* Sweden's 2026 list, its pinned signer and the official schema. */
+static void swedish_sample(char list[4096], char pin[4096], char xsd[4096])
+{
+	path(list, 4096, "tl/samples/tl-se-2026.xml");
+	path(pin, 4096, "tl/samples/pins/tl-se-2026-signer.pem");
+	path(xsd, 4096, "tl/xsd/19612-libxml2.xsd");
+}
+
 static void real_list_loads_with_its_facts(void **state)
 {
 	(void)state;
 	char list[4096], pin[4096], xsd[4096];
-	path(list, sizeof list, "tl/samples/tl-se-2026.xml");
-	path(pin, sizeof pin, "tl/samples/pins/tl-se-2026-signer.pem");
-	path(xsd, sizeof xsd, "tl/xsd/19612-libxml2.xsd");
+	swedish_sample(list, pin, xsd);
 	vntl_ctx *ctx;
 	vntl_error err;
 	assert_int_equal(vntl_ctx_new(&ctx, &err), VNTL_OK);
@@ -79,6 +87,45 @@ static void real_list_loads_with_its_facts(void **state)
 	assert_int_equal(info.services, 18);
 	assert_non_null(strstr(info.signer_subject, "PTS"));
 	vntl_ctx_free(ctx);
+}
+
+/* The same list from memory with the signer as DER: same facts; one byte
+ * changed is refused; vntl's own profile (VN territory) refuses a Swedish
+ * list that the official schema accepts. */
+static void list_in_memory_loads_like_its_file(void **state)
+{
+	(void)state;
+	char list[4096], pin[4096], xsd[4096];
+	swedish_sample(list, pin, xsd);
+	size_t len, der_len;
+	unsigned char *data = tf_read_file(list, &len), *der = tf_pem_cert_der(pin, &der_len);
+	vntl_ctx *ctx;
+	vntl_error err;
+	vntl_list_info info;
+	assert_int_equal(vntl_ctx_new(&ctx, &err), VNTL_OK);
+	assert_int_equal(vntl_ctx_set_schema(ctx, xsd, &err), VNTL_OK);
+	assert_int_equal(vntl_ctx_add_signer_der(ctx, der, der_len, &err), VNTL_OK);
+	assert_int_equal(vntl_ctx_add_signer_der(ctx, der, der_len - 1, &err), VNTL_ERR_INPUT);
+	vntl_ctx_set_list_time(ctx, 1789000000);
+	assert_int_equal(vntl_ctx_load_list_memory(ctx, data, len, "se", &info, &err), VNTL_OK);
+	assert_string_equal(info.territory, "SE");
+	assert_int_equal(info.sequence, 62);
+	char *value = strstr((char *)data, "<tsl:TSLSequenceNumber>");
+	if (!value)
+		value = strstr((char *)data, "<TSLSequenceNumber>");
+	assert_non_null(value);
+	value = strchr(value, '>') + 1;
+	*value = *value == '6' ? '7' : '6';
+	assert_int_equal(vntl_ctx_load_list_memory(ctx, data, len, "se", &info, &err), VNTL_ERR_REFUSED);
+	assert_string_equal(err.rule, "signature-invalid");
+	*value = *value == '7' ? '6' : '7';
+	assert_int_equal(vntl_ctx_use_vntl_profile(ctx, &err), VNTL_OK);
+	assert_int_equal(vntl_ctx_load_list_memory(ctx, data, len, "se", &info, &err), VNTL_ERR_REFUSED);
+	assert_string_equal(err.rule, "schema-invalid");
+	assert_int_equal(vntl_ctx_load_list_memory(ctx, data, 0, "se", &info, &err), VNTL_ERR_REFUSED);
+	vntl_ctx_free(ctx);
+	free(data);
+	OPENSSL_free(der);
 }
 
 /* PKITS 4.1.1 (valid) and 4.1.2 (invalid CA signature) as a shared fixture. */
@@ -262,6 +309,7 @@ int main(void)
 		cmocka_unit_test(null_arguments_are_usage_errors),
 		cmocka_unit_test(missing_file_names_the_file),
 		cmocka_unit_test(real_list_loads_with_its_facts),
+		cmocka_unit_test(list_in_memory_loads_like_its_file),
 		cmocka_unit_test(chains_check_in_parallel_on_one_context),
 		cmocka_unit_test(list_anchors_decode_once_under_parallel_first_checks),
 	};

@@ -17,6 +17,7 @@
 #include "db/registry.h"
 #include "tests/lib/db_fixture.h"
 #include "tests/lib/web_fixture.h"
+#include "tests/lib/test_files.h"
 #include "web/publication.h"
 #include "web/server.h"
 
@@ -32,17 +33,10 @@ static void run(const char *cmd)
 
 static void cert_fingerprint(const char *pem_path, char hex[65])
 {
-	FILE *f = fopen(pem_path, "r");
-	assert_non_null(f);
-	X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
-	fclose(f);
-	assert_non_null(x);
-	unsigned char *der = NULL;
-	int len = i2d_X509(x, &der);
-	assert_true(len > 0);
-	web_sha256_hex(der, (size_t)len, hex);
+	size_t len;
+	unsigned char *der = tf_pem_cert_der(pem_path, &len);
+	web_sha256_hex(der, len, hex);
 	OPENSSL_free(der);
-	X509_free(x);
 }
 
 static int setup(void **state)
