@@ -8,6 +8,7 @@
 #include <openssl/x509v3.h>
 
 #include "publisher/certinfo.h"
+#include "publisher/signer.h"
 #include "tests/lib/publisher_fixture.h"
 
 EVP_PKEY *pf_key(const char *curve, int bits)
@@ -246,4 +247,24 @@ const char *pf_tmpdir(void)
 {
 	const char *d = getenv("VNTL_TMP");
 	return d && *d ? d : "/tmp";
+}
+
+struct publisher_signer *pf_signer(const char *dir, const char *name, int64_t not_before,
+				   int64_t not_after)
+{
+	EVP_PKEY *key = pf_key("P-256", 0);
+	X509 *cert = key ? pf_cert(key, "DEMO NEAC list signer", 3, NULL, NULL, 0, not_before, not_after)
+			 : NULL;
+	int written = cert ? pf_write_signer(dir, name, key, cert, NULL) : -1;
+	EVP_PKEY_free(key);
+	X509_free(cert);
+	char kp[4200], cp[4200], err[512] = "";
+	snprintf(kp, sizeof kp, "%s/%s.key", dir, name);
+	snprintf(cp, sizeof cp, "%s/%s.pem", dir, name);
+	struct publisher_signer *s = NULL;
+	if (written != 0 || publisher_signer_open_pem(kp, cp, NULL, NULL, &s, err, sizeof err) != 0) {
+		fprintf(stderr, "pf_signer %s: %s\n", name, err[0] ? err : "cannot write the key");
+		return NULL;
+	}
+	return s;
 }

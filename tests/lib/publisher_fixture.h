@@ -10,6 +10,8 @@
 
 #include "db/snapshot.h"
 
+struct publisher_signer;
+
 /* A key pair: EC "P-256"/"P-384" or RSA of `bits` (curve NULL). */
 EVP_PKEY *pf_key(const char *curve, int bits);
 
@@ -48,6 +50,12 @@ void pf_add_status(struct db_service *svc, enum db_status status, int64_t effect
  * (PEM) to dir/name.key and dir/name.pem. Returns 0 or -1. */
 int pf_write_signer(const char *dir, const char *name, EVP_PKEY *key, X509 *cert,
 		    const char *pass);
+
+/* A P-256 list signer "DEMO NEAC list signer" valid from not_before to
+ * not_after, written to dir/name.{key,pem} and opened as the publisher
+ * opens it; NULL (with a message on stderr) on failure. */
+struct publisher_signer *pf_signer(const char *dir, const char *name, int64_t not_before,
+				   int64_t not_after);
 
 /* $VNTL_TMP or /tmp. */
 const char *pf_tmpdir(void);

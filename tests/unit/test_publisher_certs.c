@@ -38,17 +38,8 @@ struct fixture {
 
 static struct publisher_signer *make_signer(const char *dir, const char *name, int64_t not_after)
 {
-	EVP_PKEY *key = pf_key("P-256", 0);
-	X509 *cert = pf_cert(key, "DEMO NEAC list signer", 3, NULL, NULL, 0, now - 86400 * 30, not_after);
-	assert_int_equal(pf_write_signer(dir, name, key, cert, NULL), 0);
-	EVP_PKEY_free(key);
-	X509_free(cert);
-	char kp[4200], cp[4200], err[512] = "";
-	snprintf(kp, sizeof kp, "%s/%s.key", dir, name);
-	snprintf(cp, sizeof cp, "%s/%s.pem", dir, name);
-	struct publisher_signer *s = NULL;
-	if (publisher_signer_open_pem(kp, cp, NULL, NULL, &s, err, sizeof err) != 0)
-		fail_msg("%s", err);
+	struct publisher_signer *s = pf_signer(dir, name, now - 86400 * 30, not_after);
+	assert_non_null(s);
 	return s;
 }
 
