@@ -12,12 +12,14 @@
 /* The scheme operator: NEAC. */
 static const char OPERATOR_NAME_VI[] = "Trung tâm Chứng thực điện tử quốc gia";
 static const char OPERATOR_NAME_EN[] = "National Electronic Authentication Centre (NEAC)";
-static const char OPERATOR_STREET_VI[] = "113 Trần Duy Hưng, phường Yên Hòa";
-static const char OPERATOR_STREET_EN[] = "113 Tran Duy Hung, Yen Hoa ward";
-static const char OPERATOR_LOCALITY_VI[] = "Hà Nội";
-static const char OPERATOR_LOCALITY_EN[] = "Hanoi";
-static const char OPERATOR_EMAIL[] = "mailto:info@rootca.gov.vn";
-static const char OPERATOR_WEB[] = "https://rootca.gov.vn";
+const struct scheme_operator publisher_default_operator = {
+	.street_vi = "113 Trần Duy Hưng, phường Yên Hòa",
+	.street_en = "113 Tran Duy Hung, Yen Hoa ward",
+	.locality_vi = "Hà Nội",
+	.locality_en = "Hanoi",
+	.email = "info@rootca.gov.vn",
+	.uri = "https://rootca.gov.vn",
+};
 static const char LEGAL_NOTICE_VI[] =
 	"Danh sách này được Trung tâm Chứng thực điện tử quốc gia công bố theo Thông tư "
 	"của Bộ trưởng Bộ Khoa học và Công nghệ ngày 05/9/2025 quy định yêu cầu kỹ thuật "
@@ -123,16 +125,23 @@ static void add_postal(xmlNodePtr postal_addresses, const char *lang, const char
 	add(pa, "CountryName", country);
 }
 
-static void add_scheme_operator(xmlNodePtr si)
+static const struct scheme_operator *operator_of(const struct list_params *p)
+{
+	return p->operator ? p->operator : &publisher_default_operator;
+}
+
+static void add_scheme_operator(xmlNodePtr si, const struct scheme_operator *op)
 {
 	add_names(add(si, "SchemeOperatorName", NULL), OPERATOR_NAME_VI, OPERATOR_NAME_EN);
 	xmlNodePtr addr = add(si, "SchemeOperatorAddress", NULL);
 	xmlNodePtr postal = add(addr, "PostalAddresses", NULL);
-	add_postal(postal, "vi", OPERATOR_STREET_VI, OPERATOR_LOCALITY_VI, TSL_TERRITORY);
-	add_postal(postal, "en", OPERATOR_STREET_EN, OPERATOR_LOCALITY_EN, TSL_TERRITORY);
+	add_postal(postal, "vi", op->street_vi, op->locality_vi, TSL_TERRITORY);
+	add_postal(postal, "en", op->street_en, op->locality_en, TSL_TERRITORY);
 	xmlNodePtr el = add(addr, "ElectronicAddress", NULL);
-	add_lang(el, "URI", OPERATOR_EMAIL, "en");
-	add_lang(el, "URI", OPERATOR_WEB, "en");
+	char mail[512];
+	snprintf(mail, sizeof mail, "mailto:%s", op->email);
+	add_lang(el, "URI", mail, "en");
+	add_lang(el, "URI", op->uri, "en");
 }
 
 static void list_url(const struct list_params *p, enum publisher_list list, char *out, size_t n)
@@ -175,12 +184,12 @@ static int add_scheme_information(xmlNodePtr root, const struct list_params *p, 
 	snprintf(buf, sizeof buf, "%lld", (long long)p->sequence);
 	add(si, "TSLSequenceNumber", buf);
 	add(si, "TSLType", p->list == PUBLISHER_POINTER ? TSL_TYPE_LOTL : TSL_TYPE_LIST);
-	add_scheme_operator(si);
+	add_scheme_operator(si, operator_of(p));
 	add_names(add(si, "SchemeName", NULL), SCHEME_NAMES[p->list].name_vi,
 		  SCHEME_NAMES[p->list].name_en);
 	xmlNodePtr info_uri = add(si, "SchemeInformationURI", NULL);
-	add_lang(info_uri, "URI", OPERATOR_WEB, "vi");
-	add_lang(info_uri, "URI", OPERATOR_WEB, "en");
+	add_lang(info_uri, "URI", operator_of(p)->uri, "vi");
+	add_lang(info_uri, "URI", operator_of(p)->uri, "en");
 	add(si, "StatusDeterminationApproach", TSL_STATUS_DETN);
 	add_lang(add(si, "SchemeTypeCommunityRules", NULL), "URI", TSL_SCHEME_RULES, "en");
 	add(si, "SchemeTerritory", TSL_TERRITORY);

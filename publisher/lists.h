@@ -21,6 +21,17 @@ const char *publisher_list_name(enum publisher_list list);
 /* 0 and the list for a name, -1 for an unknown name. */
 int publisher_list_from_name(const char *name, enum publisher_list *out);
 
+/* How the lists reach NEAC, the scheme operator (SchemeOperatorAddress,
+ * SchemeInformationURI): configuration (publish.operator_*), defaulting to
+ * publisher_default_operator. The operator's name is fixed by law. */
+struct scheme_operator {
+	const char *street_vi, *street_en;
+	const char *locality_vi, *locality_en;
+	const char *email;     /* without "mailto:" */
+	const char *uri;       /* http(s):// */
+};
+extern const struct scheme_operator publisher_default_operator;
+
 struct list_params {
 	enum publisher_list list;
 	int64_t sequence;
@@ -30,6 +41,7 @@ struct list_params {
 	/* The certificate that signs the lists (named in the pointer list). */
 	const unsigned char *signer_der;
 	size_t signer_der_len;
+	const struct scheme_operator *operator; /* NULL: publisher_default_operator */
 };
 
 /* Build the unsigned document. Returns 0, or -1 with a reason in `err` (a

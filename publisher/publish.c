@@ -106,6 +106,7 @@ static enum publish_status build_one(const struct db_snapshot *snap,
 		.next_update = now + (int64_t)cfg->next_update_days * 86400,
 		.base_url = cfg->base_url, .signer_der = signer_der,
 		.signer_der_len = signer_len > 0 ? (size_t)signer_len : 0,
+		.operator = cfg->operator,
 	};
 	xmlDocPtr doc = NULL;
 	char why[512] = "";

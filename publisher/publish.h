@@ -22,6 +22,7 @@ struct publish_config {
 	const char *base_url;     /* lists are served at <base_url>/<list>.xml */
 	int next_update_days;     /* NextUpdate = issue time + this (1..183) */
 	struct publisher_signer *signer;
+	const struct scheme_operator *operator; /* NULL: publisher_default_operator */
 };
 
 #define PUBLISH_MASK(list) (1u << (list))

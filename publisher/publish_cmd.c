@@ -59,7 +59,34 @@ static int record_publication(void *ctx, const struct db_publication *pub, char 
 struct settings {
 	const char *out, *base_url, *key, *cert, *pass_file, *digest;
 	long next_update_days, due_days;
+	struct scheme_operator operator;
 };
+
+static int read_operator(const struct vntl_config *cfg, struct scheme_operator *op, char *err,
+			 size_t errlen)
+{
+	const struct scheme_operator *d = &publisher_default_operator;
+	op->street_vi = vntl_config_get(cfg, "publish.operator_street_vi", d->street_vi);
+	op->street_en = vntl_config_get(cfg, "publish.operator_street_en", d->street_en);
+	op->locality_vi = vntl_config_get(cfg, "publish.operator_locality_vi", d->locality_vi);
+	op->locality_en = vntl_config_get(cfg, "publish.operator_locality_en", d->locality_en);
+	op->email = vntl_config_get(cfg, "publish.operator_email", d->email);
+	op->uri = vntl_config_get(cfg, "publish.operator_uri", d->uri);
+	const char *empty = !*op->street_vi ? "publish.operator_street_vi"
+			    : !*op->street_en ? "publish.operator_street_en"
+			    : !*op->locality_vi ? "publish.operator_locality_vi"
+			    : !*op->locality_en ? "publish.operator_locality_en" : NULL;
+	if (empty)
+		snprintf(err, errlen, "%s is empty: the lists publish NEAC's postal address", empty);
+	else if (!strchr(op->email, '@') || strncmp(op->email, "mailto:", 7) == 0)
+		snprintf(err, errlen, "publish.operator_email '%s' is not an e-mail address (without mailto:)",
+			 op->email);
+	else if (strncmp(op->uri, "https://", 8) != 0 && strncmp(op->uri, "http://", 7) != 0)
+		snprintf(err, errlen, "publish.operator_uri '%s' must start with https:// or http://", op->uri);
+	else
+		return 0;
+	return -1;
+}
 
 static int read_settings(const struct vntl_config *cfg, struct settings *s, char *err, size_t errlen)
 {
@@ -78,7 +105,7 @@ static int read_settings(const struct vntl_config *cfg, struct settings *s, char
 			 s->due_days, s->next_update_days);
 		return -1;
 	}
-	return 0;
+	return read_operator(cfg, &s->operator, err, errlen);
 }
 
 static struct publisher_signer *open_signer(const struct settings *s, int *exit_code)
@@ -155,7 +182,8 @@ int publisher_command_run(const struct vntl_config *config, struct db *db, int a
 		goto done;
 	}
 	struct publish_config pc = {.out = s.out, .base_url = s.base_url,
-				    .next_update_days = (int)s.next_update_days, .signer = signer};
+				    .next_update_days = (int)s.next_update_days, .signer = signer,
+				    .operator = &s.operator};
 	struct publish_outcome outcome;
 	code = (int)publisher_publish(snap, &pc, lists, now, record_publication, db, &outcome, err,
 				      sizeof err);

@@ -96,4 +96,12 @@ find out -type f | sort | xargs sha256sum > after.txt
 cmp -s before.txt after.txt || fail "a refused publish changed the directory"
 rc=0; $V publish --list nonsense 2>/dev/null || rc=$?
 [ "$rc" = 2 ] || fail "bad --list: exit $rc, expected 2"
+# 7. NEAC's contact details come from the configuration, and bad ones are named
+{ cat vntl.conf; echo "publish.operator_uri = ftp://neac.example"; } > badop.conf
+rc=0; VNTL_CONFIG="$VNTL_TMP/badop.conf" $V publish 2>err.txt || rc=$?
+[ "$rc" = 2 ] || fail "bad operator URI: exit $rc, expected 2"
+grep -q "publish.operator_uri" err.txt || fail "bad operator URI not named: $(cat err.txt)"
+{ cat vntl.conf; echo "publish.operator_street_en = 18 Nguyen Du (DEMO)"; } > op.conf
+VNTL_CONFIG="$VNTL_TMP/op.conf" $V publish --list roots >/dev/null 2>err.txt || fail "publish with operator: $(cat err.txt)"
+grep -q "18 Nguyen Du (DEMO)" out/roots.xml || fail "the configured operator street is not in roots.xml"
 echo "ok"

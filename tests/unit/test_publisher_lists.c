@@ -207,6 +207,34 @@ static void official_schema_accepts_every_list(void **state)
 	pf_snapshot_free(snap);
 }
 
+/* NEAC's address comes from the configuration when given, else the default. */
+static void scheme_operator_address_is_configurable(void **state)
+{
+	(void)state;
+	struct db_snapshot *snap = pf_snapshot(NOW);
+	xmlDocPtr doc = build(snap, PUBLISHER_ROOTS, 1);
+	const char *street_en = "//tsl:SchemeOperatorAddress/tsl:PostalAddresses/"
+				"tsl:PostalAddress[@xml:lang='en']/tsl:StreetAddress";
+	assert_xp(doc, street_en, publisher_default_operator.street_en);
+	xmlFreeDoc(doc);
+	struct scheme_operator op = {"18 Nguyễn Du", "18 Nguyen Du", "Hà Nội", "Hanoi",
+				     "tl@example.vn", "https://neac.example.vn"};
+	struct list_params p = {.list = PUBLISHER_ROOTS, .sequence = 1, .issued = NOW,
+				.next_update = NOW + 30 * 86400, .base_url = "https://tl.example.vn",
+				.operator = &op};
+	unsigned char der[] = {0x30, 0x03, 0x02, 0x01, 0x01};
+	p.signer_der = der;
+	p.signer_der_len = sizeof der;
+	char err[512] = "";
+	assert_int_equal(list_build(snap, &p, &doc, err, sizeof err), 0);
+	assert_xp(doc, street_en, "18 Nguyen Du");
+	assert_xp(doc, "//tsl:SchemeOperatorAddress/tsl:ElectronicAddress/tsl:URI[1]",
+		  "mailto:tl@example.vn");
+	assert_xp(doc, "//tsl:SchemeInformationURI/tsl:URI[@xml:lang='en']", "https://neac.example.vn");
+	xmlFreeDoc(doc);
+	pf_snapshot_free(snap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +244,7 @@ int main(void)
 		cmocka_unit_test(pointer_list_points_at_both_lists),
 		cmocka_unit_test(bad_registry_data_is_refused_with_reason),
 		cmocka_unit_test(official_schema_accepts_every_list),
+		cmocka_unit_test(scheme_operator_address_is_configurable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
