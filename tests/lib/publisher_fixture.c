@@ -268,3 +268,31 @@ struct publisher_signer *pf_signer(const char *dir, const char *name, int64_t no
 	}
 	return s;
 }
+
+struct pf_publish_fixture *pf_publish_fixture_new(const char *out_name, const char *signer_name,
+						  int64_t now)
+{
+	struct pf_publish_fixture *f = calloc(1, sizeof *f);
+	if (!f)
+		return NULL;
+	snprintf(f->dir, sizeof f->dir, "%s", pf_tmpdir());
+	snprintf(f->out, sizeof f->out, "%s/%s", f->dir, out_name);
+	f->snap = pf_snapshot(now);
+	f->signer = pf_signer(f->dir, signer_name, now - 86400 * 30, now + 86400 * 365);
+	if (!f->snap || !f->signer) {
+		pf_publish_fixture_free(f);
+		return NULL;
+	}
+	f->cfg = (struct publish_config){.out = f->out, .base_url = "https://tl.example.vn",
+					 .next_update_days = 30, .signer = f->signer};
+	return f;
+}
+
+void pf_publish_fixture_free(struct pf_publish_fixture *f)
+{
+	if (!f)
+		return;
+	publisher_signer_free(f->signer);
+	pf_snapshot_free(f->snap);
+	free(f);
+}

@@ -9,6 +9,7 @@
 #include <openssl/x509.h>
 
 #include "db/snapshot.h"
+#include "publisher/publish.h"
 
 struct publisher_signer;
 
@@ -56,6 +57,20 @@ int pf_write_signer(const char *dir, const char *name, EVP_PKEY *key, X509 *cert
  * opens it; NULL (with a message on stderr) on failure. */
 struct publisher_signer *pf_signer(const char *dir, const char *name, int64_t not_before,
 				   int64_t not_after);
+
+/* What the publish tests start from: the pf_snapshot registry at `now`, a
+ * signer valid for a year, and a publish configuration writing to
+ * <tmp>/<out_name> (not created). NULL on failure (message on stderr). */
+struct pf_publish_fixture {
+	struct db_snapshot *snap;
+	struct publisher_signer *signer;
+	struct publish_config cfg;
+	char out[4200];
+	char dir[4000];
+};
+struct pf_publish_fixture *pf_publish_fixture_new(const char *out_name, const char *signer_name,
+						  int64_t now);
+void pf_publish_fixture_free(struct pf_publish_fixture *f);
 
 /* $VNTL_TMP or /tmp. */
 const char *pf_tmpdir(void);

@@ -28,14 +28,6 @@
 
 static int64_t now;
 
-struct fixture {
-	struct db_snapshot *snap;
-	struct publisher_signer *signer;
-	struct publish_config cfg;
-	char out[4200];
-	char dir[4000];
-};
-
 static struct publisher_signer *make_signer(const char *dir, const char *name, int64_t not_after)
 {
 	struct publisher_signer *s = pf_signer(dir, name, now - 86400 * 30, not_after);
@@ -48,13 +40,10 @@ static int setup(void **state)
 	static int counter;
 	assert_int_equal(publisher_crypto_init(), 0);
 	now = (int64_t)time(NULL);
-	struct fixture *f = calloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "%s", pf_tmpdir());
-	snprintf(f->out, sizeof f->out, "%s/certs-pub%d.%ld", f->dir, ++counter, (long)getpid());
-	f->snap = pf_snapshot(now);
-	f->signer = make_signer(f->dir, "certs-signer", now + 86400 * 365);
-	f->cfg = (struct publish_config){.out = f->out, .base_url = "https://tl.example.vn",
-					 .next_update_days = 30, .signer = f->signer};
+	char out[64];
+	snprintf(out, sizeof out, "certs-pub%d.%ld", ++counter, (long)getpid());
+	struct pf_publish_fixture *f = pf_publish_fixture_new(out, "certs-signer", now);
+	assert_non_null(f);
 	char err[512] = "";
 	assert_int_equal(pubdir_prepare(f->out, err, sizeof err), 0);
 	*state = f;
@@ -63,23 +52,21 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
+	struct pf_publish_fixture *f = *state;
 	char cmd[4400];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->out);
 	assert_int_equal(system(cmd), 0);
-	publisher_signer_free(f->signer);
-	pf_snapshot_free(f->snap);
-	free(f);
+	pf_publish_fixture_free(f);
 	publisher_crypto_shutdown();
 	return 0;
 }
 
-static void path_of(const struct fixture *f, const char *rel, char *path, size_t n)
+static void path_of(const struct pf_publish_fixture *f, const char *rel, char *path, size_t n)
 {
 	snprintf(path, n, "%s/%s", f->out, rel);
 }
 
-static int exists(const struct fixture *f, const char *rel)
+static int exists(const struct pf_publish_fixture *f, const char *rel)
 {
 	char path[4400];
 	path_of(f, rel, path, sizeof path);
@@ -87,7 +74,7 @@ static int exists(const struct fixture *f, const char *rel)
 	return lstat(path, &sb) == 0;
 }
 
-static ino_t inode_of(const struct fixture *f, const char *rel)
+static ino_t inode_of(const struct pf_publish_fixture *f, const char *rel)
 {
 	char path[4400];
 	path_of(f, rel, path, sizeof path);
@@ -97,7 +84,7 @@ static ino_t inode_of(const struct fixture *f, const char *rel)
 }
 
 /* Entries of <out>/<rel> (not . and ..), -1 when it is not a directory. */
-static int count_entries(const struct fixture *f, const char *rel)
+static int count_entries(const struct pf_publish_fixture *f, const char *rel)
 {
 	char path[4400];
 	path_of(f, rel, path, sizeof path);
@@ -114,7 +101,7 @@ static int count_entries(const struct fixture *f, const char *rel)
 }
 
 /* Is any certificate staging directory left in <out>? */
-static int staging_left(const struct fixture *f)
+static int staging_left(const struct pf_publish_fixture *f)
 {
 	DIR *d = opendir(f->out);
 	assert_non_null(d);
@@ -133,7 +120,7 @@ static void cert_rel(const struct db_service *s, const char *dir, char *rel, siz
 }
 
 /* Every certificate of the snapshot is in certs/ with its exact bytes. */
-static void assert_all_certs_published(const struct fixture *f)
+static void assert_all_certs_published(const struct pf_publish_fixture *f)
 {
 	for (size_t i = 0; i < f->snap->tsp_count; i++) {
 		for (size_t j = 0; j < f->snap->tsps[i].service_count; j++) {
@@ -153,7 +140,7 @@ static void assert_all_certs_published(const struct fixture *f)
 }
 
 /* The inode flags of <out> (chattr), -1 where the file system has none. */
-static int dir_flags(const struct fixture *f)
+static int dir_flags(const struct pf_publish_fixture *f)
 {
 	int fd = open(f->out, O_RDONLY | O_DIRECTORY);
 	assert_true(fd >= 0);
@@ -166,7 +153,7 @@ static int dir_flags(const struct fixture *f)
 
 static void fresh_directory_is_staged_then_renamed_whole(void **state)
 {
-	struct fixture *f = *state;
+	struct pf_publish_fixture *f = *state;
 	char err[512] = "";
 	struct pubdir_certs st;
 	int flags = dir_flags(f);
@@ -194,7 +181,7 @@ static void fresh_directory_is_staged_then_renamed_whole(void **state)
 
 static void empty_certs_directory_is_replaced_whole(void **state)
 {
-	struct fixture *f = *state;
+	struct pf_publish_fixture *f = *state;
 	char err[512] = "", path[4400];
 	path_of(f, "certs", path, sizeof path);
 	assert_int_equal(mkdir(path, 0755), 0);
@@ -209,7 +196,7 @@ static void empty_certs_directory_is_replaced_whole(void **state)
 
 static void existing_certs_gets_only_the_missing_files(void **state)
 {
-	struct fixture *f = *state;
+	struct pf_publish_fixture *f = *state;
 	char err[512] = "", rel[160], path[4400];
 	assert_int_equal(pubdir_write_certs(f->out, f->snap, err, sizeof err), 0);
 	ino_t certs_dir = inode_of(f, "certs");
@@ -246,7 +233,7 @@ static void existing_certs_gets_only_the_missing_files(void **state)
 
 static void the_same_certificate_twice_is_written_once(void **state)
 {
-	struct fixture *f = *state;
+	struct pf_publish_fixture *f = *state;
 	char err[512] = "";
 	struct db_service *a = pf_service(f->snap, 101), *b = pf_service(f->snap, 201);
 	unsigned char *copy = malloc(a->cert_der_len);
@@ -266,7 +253,7 @@ static void the_same_certificate_twice_is_written_once(void **state)
  * removed, never trusted: its files are not moved into certs/. */
 static void a_killed_runs_staging_is_never_trusted(void **state)
 {
-	struct fixture *f = *state;
+	struct pf_publish_fixture *f = *state;
 	char err[512] = "", rel[160], path[4400], killed[64];
 	snprintf(killed, sizeof killed, "%s.%d", PUBDIR_CERTS_STAGING, 99999);
 	path_of(f, killed, path, sizeof path);
@@ -299,14 +286,14 @@ static void a_killed_runs_staging_is_never_trusted(void **state)
 	assert_all_certs_published(f);
 }
 
-static int count_archives(const struct fixture *f)
+static int count_archives(const struct pf_publish_fixture *f)
 {
 	return count_entries(f, "roots") + count_entries(f, "foreign") + count_entries(f, "pointer");
 }
 
 static void refused_publication_leaves_no_new_certificate(void **state)
 {
-	struct fixture *f = *state;
+	struct pf_publish_fixture *f = *state;
 	char err[512] = "", rel[160], path[4400];
 	struct publish_outcome outcome;
 	struct publisher_signer *expired = make_signer(f->dir, "certs-expired", now - 3600);
@@ -348,7 +335,7 @@ static void refused_publication_leaves_no_new_certificate(void **state)
  * no certificate, archive or index behind, and the next one succeeds. */
 static void failure_while_staging_leaves_nothing_visible(void **state)
 {
-	struct fixture *f = *state;
+	struct pf_publish_fixture *f = *state;
 	char err[512] = "";
 	struct publish_outcome outcome;
 	struct db_service *bad = pf_service(f->snap, 401); /* the 5th of 7 */

@@ -29,14 +29,6 @@
 
 static int64_t now;
 
-struct fixture {
-	struct db_snapshot *snap;
-	struct publisher_signer *signer;
-	struct publish_config cfg;
-	char out[4200];
-	char dir[4000];
-};
-
 static struct publisher_signer *make_signer(const char *dir, const char *name, int64_t not_after)
 {
 	struct publisher_signer *s = pf_signer(dir, name, now - 86400 * 30, not_after);
@@ -49,28 +41,22 @@ static int setup(void **state)
 	static int counter;
 	assert_int_equal(publisher_crypto_init(), 0);
 	now = (int64_t)time(NULL);
-	struct fixture *f = calloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "%s", pf_tmpdir());
-	snprintf(f->out, sizeof f->out, "%s/pub%d", f->dir, ++counter);
-	f->snap = pf_snapshot(now);
-	f->signer = make_signer(f->dir, "signer", now + 86400 * 365);
-	f->cfg = (struct publish_config){.out = f->out, .base_url = "https://tl.example.vn",
-					 .next_update_days = 30, .signer = f->signer};
+	char out[64];
+	snprintf(out, sizeof out, "pub%d", ++counter);
+	struct pf_publish_fixture *f = pf_publish_fixture_new(out, "signer", now);
+	assert_non_null(f);
 	*state = f;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	publisher_signer_free(f->signer);
-	pf_snapshot_free(f->snap);
-	free(f);
+	pf_publish_fixture_free(*state);
 	publisher_crypto_shutdown();
 	return 0;
 }
 
-static enum publish_status publish(struct fixture *f, unsigned lists, int64_t t, char *err)
+static enum publish_status publish(struct pf_publish_fixture *f, unsigned lists, int64_t t, char *err)
 {
 	struct publish_outcome outcome;
 	return publisher_publish(f->snap, &f->cfg, lists, t, NULL, NULL, &outcome, err, 512);
@@ -87,7 +73,7 @@ static char *slurp(const char *out, const char *rel, size_t *len)
 	return s;
 }
 
-static json_t *index_json(struct fixture *f)
+static json_t *index_json(struct pf_publish_fixture *f)
 {
 	size_t len;
 	char *text = slurp(f->out, "index.json", &len);
@@ -98,7 +84,7 @@ static json_t *index_json(struct fixture *f)
 	return j;
 }
 
-static void assert_list_consistent(struct fixture *f, json_t *index, const char *list, long long seq)
+static void assert_list_consistent(struct pf_publish_fixture *f, json_t *index, const char *list, long long seq)
 {
 	json_t *entry = json_object_get(json_object_get(index, "lists"), list);
 	assert_non_null(entry);
@@ -137,7 +123,7 @@ static int count_pem(const char *pem)
 
 static void publishes_the_layout_of_the_contract(void **state)
 {
-	struct fixture *f = *state;
+	struct pf_publish_fixture *f = *state;
 	char err[512] = "";
 	if (publish(f, PUBLISH_ALL, now, err) != PUBLISH_OK)
 		fail_msg("%s", err);
@@ -175,7 +161,7 @@ static void publishes_the_layout_of_the_contract(void **state)
 
 static void republishing_increments_and_keeps_the_archive(void **state)
 {
-	struct fixture *f = *state;
+	struct pf_publish_fixture *f = *state;
 	char err[512] = "";
 	assert_int_equal(publish(f, PUBLISH_ALL, now, err), PUBLISH_OK);
 	size_t len1;
@@ -211,7 +197,7 @@ static void snapshot_files(const char *out, char *buf, size_t n)
 
 static void refused_publication_touches_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct pf_publish_fixture *f = *state;
 	char err[512] = "";
 	assert_int_equal(publish(f, PUBLISH_ALL, now, err), PUBLISH_OK);
 	static char before[1 << 16], after[1 << 16];
@@ -249,7 +235,7 @@ static int refuse_record(void *ctx, const struct db_publication *pub, char *err,
 
 static void registry_refusal_leaves_index_and_current_files(void **state)
 {
-	struct fixture *f = *state;
+	struct pf_publish_fixture *f = *state;
 	char err[512] = "";
 	assert_int_equal(publish(f, PUBLISH_ALL, now, err), PUBLISH_OK);
 	size_t a, b;
@@ -278,7 +264,7 @@ static void registry_refusal_leaves_index_and_current_files(void **state)
 
 static void archives_are_never_rewritten(void **state)
 {
-	struct fixture *f = *state;
+	struct pf_publish_fixture *f = *state;
 	char err[512] = "";
 	assert_int_equal(pubdir_prepare(f->out, err, sizeof err), 0);
 	assert_int_equal(pubdir_write_immutable(f->out, "roots/9.xml", "abc", 3, err, sizeof err), 0);
@@ -294,7 +280,7 @@ static void archives_are_never_rewritten(void **state)
 
 static void one_publisher_at_a_time(void **state)
 {
-	struct fixture *f = *state;
+	struct pf_publish_fixture *f = *state;
 	char err[512] = "";
 	assert_int_equal(pubdir_prepare(f->out, err, sizeof err), 0);
 	int held = pubdir_lock(f->out, err, sizeof err);
@@ -310,7 +296,7 @@ static void one_publisher_at_a_time(void **state)
 
 static void due_when_near_next_update_or_a_change_took_effect(void **state)
 {
-	struct fixture *f = *state;
+	struct pf_publish_fixture *f = *state;
 	assert_int_equal(publisher_list_due(f->snap, PUBLISHER_ROOTS, now, 86400), 1); /* never published */
 	for (int l = 0; l < 3; l++) {
 		f->snap->has_last[l] = 1;
