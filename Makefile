@@ -38,8 +38,9 @@ CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) -fPIC -I. -Ivalidator $(PKG_CFLAGS) \
 LDFLAGS_ALL := $(LDSAN) $(LDFLAGS)
 
 # --- version of the public library (validator/vntl.h) ---
-VNTL_MAJOR := 1
-VNTL_VERSION := 1.0.0
+# 2: vntl_list_info grew (ignored_services), which callers allocate.
+VNTL_MAJOR := 2
+VNTL_VERSION := 2.0.0
 
 # --- modules ---
 VAL_MAIN := validator/vntl_validate_main.c
