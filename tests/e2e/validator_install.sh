@@ -10,12 +10,15 @@ root="$VNTL_TMP/root"
 make -s -C "$VNTL_SRC" install BUILD="$VNTL_BUILD" SAN="$VNTL_SAN" DESTDIR="$root" >"$VNTL_TMP/install.log" 2>&1 || {
 	echo "make install failed"; cat "$VNTL_TMP/install.log"; exit 1; }
 prefix=/usr/local
-for f in include/vntl.h lib/libvntl.a lib/libvntl.so.1.0.0 lib/libvntl.so.1 lib/libvntl.so lib/pkgconfig/vntl.pc \
+major=$(sed -n 's/^VNTL_MAJOR := //p' "$VNTL_SRC/Makefile")
+version=$(sed -n 's/^VNTL_VERSION := //p' "$VNTL_SRC/Makefile")
+[ -n "$major" ] && [ -n "$version" ] || { echo "FAIL: no library version in the Makefile"; exit 1; }
+for f in include/vntl.h lib/libvntl.a lib/libvntl.so.$version lib/libvntl.so.$major lib/libvntl.so lib/pkgconfig/vntl.pc \
 	share/vntl/schema/tsl.xsd share/vntl/schema/vntl-xml.xsd bin/vntl bin/vntl-validate bin/vntld; do
 	[ -e "$root$prefix/$f" ] || { echo "FAIL: $prefix/$f not installed"; exit 1; }
 done
-[ "$(readlink "$root$prefix/lib/libvntl.so.1")" = libvntl.so.1.0.0 ] || { echo "FAIL: soname link"; exit 1; }
-objdump -p "$root$prefix/lib/libvntl.so.1.0.0" | grep -q 'SONAME *libvntl.so.1$' || { echo "FAIL: SONAME"; exit 1; }
+[ "$(readlink "$root$prefix/lib/libvntl.so.$major")" = "libvntl.so.$version" ] || { echo "FAIL: soname link"; exit 1; }
+objdump -p "$root$prefix/lib/libvntl.so.$version" | grep -q "SONAME *libvntl.so.$major\$" || { echo "FAIL: SONAME"; exit 1; }
 
 # The example, exactly as README.md shows it.
 awk '/^```c$/ { grab = 1; next } /^```$/ { if (grab) exit } grab' "$VNTL_SRC/README.md" >"$VNTL_TMP/example.c"
@@ -36,7 +39,7 @@ python3 "$VNTL_SRC/tests/lib/validator_tsl.py" "$P/list.tpl" "$P/signer.pem" 3 \
 	"$(iso_days_from_now -1)" "$(iso_days_from_now 30)" "$P/root.pem|CA/PKC|granted@2021-01-01T00:00:00Z"
 pki_sign_list "$P/list.tpl" "$P/list.xml" 2>/dev/null
 export LD_LIBRARY_PATH="$root$prefix/lib"
-ldd "$VNTL_TMP/example" | grep -q "$root$prefix/lib/libvntl.so.1" || { echo "FAIL: not linked to the installed library"; exit 1; }
+ldd "$VNTL_TMP/example" | grep -q "$root$prefix/lib/libvntl.so.$major" || { echo "FAIL: not linked to the installed library"; exit 1; }
 expect 0 "PASSED" -- "$VNTL_TMP/example" "$P/list.xml" "$P/signer.pem" "$XSD" "$P/leaf.pem" "$P/inter.pem"
 expect 1 "list refused" -- sh -c "'$VNTL_TMP/example' '$P/list.xml' '$P/inter.pem' '$XSD' '$P/leaf.pem' 2>&1"
 finish
