@@ -28,13 +28,6 @@
 
 static int64_t now;
 
-static struct publisher_signer *make_signer(const char *dir, const char *name, int64_t not_after)
-{
-	struct publisher_signer *s = pf_signer(dir, name, now - 86400 * 30, not_after);
-	assert_non_null(s);
-	return s;
-}
-
 static int setup(void **state)
 {
 	static int counter;
@@ -296,7 +289,8 @@ static void refused_publication_leaves_no_new_certificate(void **state)
 	struct pf_publish_fixture *f = *state;
 	char err[512] = "", rel[160], path[4400];
 	struct publish_outcome outcome;
-	struct publisher_signer *expired = make_signer(f->dir, "certs-expired", now - 3600);
+	struct publisher_signer *expired = pf_signer(f->dir, "certs-expired", now - 86400 * 30, now - 3600);
+	assert_non_null(expired);
 	f->cfg.signer = expired;
 
 	/* first publication refused by the self-check: no certs/ at all */

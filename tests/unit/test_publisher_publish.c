@@ -29,13 +29,6 @@
 
 static int64_t now;
 
-static struct publisher_signer *make_signer(const char *dir, const char *name, int64_t not_after)
-{
-	struct publisher_signer *s = pf_signer(dir, name, now - 86400 * 30, not_after);
-	assert_non_null(s);
-	return s;
-}
-
 static int setup(void **state)
 {
 	static int counter;
@@ -204,7 +197,8 @@ static void refused_publication_touches_nothing(void **state)
 	snapshot_files(f->out, before, sizeof before);
 
 	/* signer certificate expired at signing time: the self-check refuses */
-	struct publisher_signer *expired = make_signer(f->dir, "expired", now - 3600);
+	struct publisher_signer *expired = pf_signer(f->dir, "expired", now - 86400 * 30, now - 3600);
+	assert_non_null(expired);
 	f->cfg.signer = expired;
 	assert_int_equal(publish(f, PUBLISH_ALL, now, err), PUBLISH_REFUSED);
 	assert_non_null(strstr(err, "outside the signer certificate's validity"));
