@@ -273,8 +273,6 @@ vntl_status vntl_ctx_load_list_memory(vntl_ctx *ctx, const void *data, size_t le
 {
 	if (!ctx || !data || !name)
 		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_ctx_load_list_memory: NULL argument");
-	if (len == 0)
-		return vv_fail(err, VNTL_ERR_REFUSED, "xml-malformed", "the document is empty");
 	struct source from = { .name = name, .data = data, .len = len };
 	return load_with_pins(ctx, &from, ctx->signers, NULL, info, err);
 }
