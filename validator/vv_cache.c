@@ -38,20 +38,24 @@ vntl_status vv_cache_write(const char *path, const void *data, size_t len, vntl_
 	return VNTL_OK;
 }
 
-/* A list's identity is its territory and type, not the URL it came from,
- * so that a rollback cannot hide behind another address. */
-static void seq_path(const char *dir, const vntl_list_info *info, char *out, size_t len)
+/* A list's identity is what it says of itself under its signature
+ * (territory, type and scheme name), never the URL it came from: a
+ * rollback cannot hide behind another address, and two lists of one
+ * territory and type (VN roots and foreign) keep a record each. */
+static void seq_path(const char *dir, const vv_list *list, char *out, size_t len)
 {
 	char key[256], hex[65];
-	snprintf(key, sizeof key, "%s|%s", info->territory, info->type);
+	snprintf(key, sizeof key, "%s|%s|%s", list->info.territory, list->info.type,
+	         list->scheme_name_hash);
 	vv_sha256_hex((const unsigned char *)key, strlen(key), hex);
 	snprintf(out, len, "%s/seq-%.32s", dir, hex);
 }
 
-vntl_status vv_seq_check_and_store(const char *dir, const vntl_list_info *info, vntl_error *err)
+vntl_status vv_seq_check_and_store(const char *dir, const vv_list *list, vntl_error *err)
 {
+	const vntl_list_info *info = &list->info;
 	char path[4096];
-	seq_path(dir, info, path, sizeof path);
+	seq_path(dir, list, path, sizeof path);
 	FILE *f = fopen(path, "r");
 	long long last = 0;
 	if (f) {

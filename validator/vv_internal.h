@@ -100,6 +100,10 @@ typedef struct {
 
 typedef struct {
 	vntl_list_info info;
+	/* SHA-256 (hex) of the signed SchemeName: with territory and type it
+	 * tells apart lists of one operator (VN roots and foreign) for the
+	 * rollback record, whatever URL a copy comes from. */
+	char scheme_name_hash[65];
 	char *source;                /* what its anchors' source points to */
 	vv_anchor *anchors; size_t n_anchors, cap_anchors;
 	vv_pointer *pointers; size_t n_pointers;
@@ -123,9 +127,8 @@ void vv_input_cache_free(vv_input_cache *c);
 vntl_status vv_input_cache_load(vv_input_cache *c, const char *path, int is_crl,
                                 STACK_OF(X509) *certs, STACK_OF(X509_CRL) *crls, vntl_error *err);
 
-/* sequence-number store in the cache directory */
-vntl_status vv_seq_check_and_store(const char *cache_dir, const vntl_list_info *info,
-                                   vntl_error *err);
+/* sequence-number store in the cache directory, one record per list */
+vntl_status vv_seq_check_and_store(const char *cache_dir, const vv_list *list, vntl_error *err);
 
 vntl_status vv_cache_write(const char *path, const void *data, size_t len, vntl_error *err);
 

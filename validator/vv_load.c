@@ -241,7 +241,7 @@ static vntl_status load_with_pins(vntl_ctx *ctx, const struct source *from, STAC
 	if (st == VNTL_OK)
 		st = check_list(ctx, &list, territory, err);
 	if (st == VNTL_OK && ctx->cache_dir)
-		st = vv_seq_check_and_store(ctx->cache_dir, &list.info, err);
+		st = vv_seq_check_and_store(ctx->cache_dir, &list, err);
 	if (st == VNTL_OK) /* only an accepted download replaces the cached copy */
 		st = vv_fetch_keep(ctx, src, data, len, &fs, err);
 	free(data);

@@ -3,6 +3,8 @@
  * and pointers to other lists. */
 #include "vv_internal.h"
 
+#include <openssl/evp.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,8 +145,40 @@ static vntl_status read_pointer(vv_list *list, const xmlNode *ptr, vntl_error *e
 	return VNTL_OK;
 }
 
+/* Every SchemeName/Name with its language, in document order, hashed: a
+ * stable identity of the list among those of one territory and type. */
+static void hash_scheme_name(const xmlNode *si, char out[65])
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char digest[32];
+	unsigned int dlen = 0;
+	out[0] = '\0';
+	if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL))
+		goto done;
+	xmlNodePtr names = vv_child(si, VV_NS_TSL, "SchemeName");
+	for (xmlNodePtr n = vv_child(names, VV_NS_TSL, "Name"); n; n = vv_next(n, VV_NS_TSL, "Name")) {
+		xmlChar *lang = xmlNodeGetLang(n);
+		char *text = vv_text(n);
+		/* Length-prefixed, so that no two name sets hash alike. */
+		const char *parts[2] = {lang ? (const char *)lang : "", text ? text : ""};
+		for (int i = 0; i < 2; i++) {
+			unsigned long long plen = strlen(parts[i]);
+			EVP_DigestUpdate(md, &plen, sizeof plen);
+			EVP_DigestUpdate(md, parts[i], plen);
+		}
+		xmlFree(lang);
+		free(text);
+	}
+	if (EVP_DigestFinal_ex(md, digest, &dlen) && dlen == sizeof digest)
+		for (unsigned i = 0; i < dlen; i++)
+			snprintf(out + 2 * i, 3, "%02x", digest[i]);
+done:
+	EVP_MD_CTX_free(md);
+}
+
 static vntl_status read_scheme_information(vv_list *list, const xmlNode *si, vntl_error *err)
 {
+	hash_scheme_name(si, list->scheme_name_hash);
 	char buf[160];
 	vv_copy_text(vv_child(si, VV_NS_TSL, "TSLVersionIdentifier"), buf, sizeof buf);
 	list->info.version = atoi(buf);

@@ -79,4 +79,14 @@ check 0 "sequence 7" "$P/good.xml" $C
 check 0 "sequence 7" "$P/good.xml" $C
 check 1 "sequence-rollback" "$P/seq6.xml" $C
 check 0 "sequence 6" "$P/seq6.xml" --cache-dir "$VNTL_TMP/other-cache"
+# A second list of the same territory and type (VN roots and foreign) keeps its
+# own record: its lower sequence is no replay of the first, but its own
+# rollback is caught, even from another path.
+VNTL_TSL_SCHEME_NAME="VN:other list" make_list "$P/other3.xml" 3 "$now_minus" "$in_a_month"
+VNTL_TSL_SCHEME_NAME="VN:other list" make_list "$P/other2.xml" 2 "$now_minus" "$in_a_month"
+check 0 "sequence 3" "$P/other3.xml" $C
+check 0 "sequence 7" "$P/good.xml" $C
+mkdir -p "$VNTL_TMP/elsewhere" && cp "$P/other2.xml" "$VNTL_TMP/elsewhere/roots.xml"
+check 1 "sequence-rollback" "$VNTL_TMP/elsewhere/roots.xml" $C
+check 1 "sequence-rollback" "$P/seq6.xml" $C
 finish

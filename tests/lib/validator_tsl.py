@@ -13,7 +13,8 @@ VNTL_TSL_BAD_CERT_DIGEST=1 (SigningCertificateV2 names another certificate),
 VNTL_TSL_SCHEME_EXTRA (XML inserted into SchemeInformation),
 VNTL_TSL_SERVICE_EXT (XML closing every ServiceInformation: extensions),
 VNTL_TSL_SIGCERT_V1=1 (XAdES v1 SigningCertificate, wrong for a version 6 list).
-Variety knobs: VNTL_TSL_VERSION (default 6), VNTL_TSL_SIGALG (SignatureMethod URI)."""
+Variety knobs: VNTL_TSL_VERSION (default 6), VNTL_TSL_SIGALG (SignatureMethod URI),
+VNTL_TSL_SCHEME_NAME (default "VN:test list": lists of one territory and type)."""
 import base64, hashlib, os, ssl, sys
 
 out, signer, seq, issued, next_update = sys.argv[1:6]
@@ -73,6 +74,7 @@ doc_uri = os.environ.get("VNTL_TSL_DOC_URI", "")
 doc_digest = os.environ.get("VNTL_TSL_DOC_DIGEST", "http://www.w3.org/2001/04/xmlenc#sha256")
 scheme_extra = os.environ.get("VNTL_TSL_SCHEME_EXTRA", "")
 version = os.environ.get("VNTL_TSL_VERSION", "6")
+scheme_name = os.environ.get("VNTL_TSL_SCHEME_NAME", "VN:test list")
 sigalg = os.environ.get("VNTL_TSL_SIGALG", "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256")
 si_attr = ' Id="scheme-info"' if doc_uri == "#scheme-info" else ""
 cert_id = ('<xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/>'
@@ -94,7 +96,7 @@ doc = f"""<?xml version="1.0" encoding="UTF-8"?>
 <TSLType>http://uri.etsi.org/TrstSvc/TrustedList/TSLType/VNlist</TSLType>
 <SchemeOperatorName><Name xml:lang="en">NEAC test</Name></SchemeOperatorName>
 <SchemeOperatorAddress>{address()}</SchemeOperatorAddress>
-<SchemeName><Name xml:lang="en">VN:test list</Name></SchemeName>
+<SchemeName><Name xml:lang="en">{scheme_name}</Name></SchemeName>
 <SchemeInformationURI><URI xml:lang="en">https://example.vn/tl</URI></SchemeInformationURI>
 <StatusDeterminationApproach>http://uri.etsi.org/TrstSvc/TrustedList/StatusDetn/VNappropriate</StatusDeterminationApproach>
 <SchemeTerritory>VN</SchemeTerritory>
