@@ -2,6 +2,7 @@
 #include "db/certs.h"
 #include "db/changes.h"
 #include "db/db_internal.h"
+#include "db/text.h"
 #include "db/tsp.h"
 #include "db/users.h"
 
@@ -184,10 +185,24 @@ static int import_one(struct db *db, const struct db_import_options *o, enum db_
 	return audit_import(db, o, c, &r->items[r->count - 1], status, effective, err, errlen);
 }
 
+static int check_option_texts(const struct db_import_options *o, char *err, size_t errlen)
+{
+	int rc;
+	if ((rc = db_text_check("decision_ref (--decision)", o->decision_ref, DB_TEXT_REF_MAX, 0, err, errlen)) ||
+	    (rc = db_text_check("reason (--reason)", o->reason, DB_TEXT_REASON_MAX, DB_TEXT_MULTILINE,
+				err, errlen)) ||
+	    (rc = db_text_check("name_vi (--name-vi)", o->name_vi, DB_TEXT_NAME_MAX, 0, err, errlen)) ||
+	    (rc = db_text_check("name_en (--name-en)", o->name_en, DB_TEXT_NAME_MAX, 0, err, errlen)))
+		return rc;
+	return 0;
+}
+
 static int check_options(const struct db_import_options *o, char *err, size_t errlen)
 {
 	if (!o->decision_ref || !*o->decision_ref)
 		return db_msg(1, err, errlen, "an import needs the reference of the decision it records (--decision REF)");
+	if (check_option_texts(o, err, errlen))
+		return 1;
 	if (o->service_type && strncmp(o->service_type, DB_SVCTYPE_PREFIX, strlen(DB_SVCTYPE_PREFIX)) != 0)
 		return db_msg(1, err, errlen, "service type '%s' is not an ETSI service type URI (%s…)",
 			      o->service_type, DB_SVCTYPE_PREFIX);

@@ -2,6 +2,7 @@
 #include "db/changes.h"
 #include "db/certs.h"
 #include "db/db_internal.h"
+#include "db/text.h"
 #include "db/users.h"
 
 #include <inttypes.h>
@@ -137,6 +138,9 @@ int db_change_propose(struct db *db, const char *actor, const struct db_change_i
 		return db_msg(1, err, errlen, "a change needs a reason (--reason TEXT)");
 	if (!in->decision_ref || !*in->decision_ref)
 		return db_msg(1, err, errlen, "a change needs the reference of the legal decision (--decision REF)");
+	if (db_text_check("reason (--reason)", in->reason, DB_TEXT_REASON_MAX, DB_TEXT_MULTILINE, err, errlen) ||
+	    db_text_check("decision_ref (--decision)", in->decision_ref, DB_TEXT_REF_MAX, 0, err, errlen))
+		return 1;
 	if (in->new_status < DB_STATUS_GRANTED || in->new_status > DB_STATUS_SUSPENDED)
 		return db_msg(1, err, errlen, "unknown status");
 	int64_t effective = in->effective ? in->effective : db_now();
@@ -269,6 +273,8 @@ static int approve_in_tx(struct db *db, const char *actor, int64_t id, const cha
 
 int db_change_approve(struct db *db, const char *actor, int64_t id, const char *note, char *err, size_t errlen)
 {
+	if (db_text_check("note (--note)", note, DB_TEXT_REASON_MAX, DB_TEXT_MULTILINE, err, errlen))
+		return 1;
 	struct pending p = {0};
 	if (db_begin_write(db, err, errlen))
 		return -1;
@@ -286,6 +292,8 @@ int db_change_reject(struct db *db, const char *actor, int64_t id, const char *n
 {
 	if (!note || !*note)
 		return db_msg(1, err, errlen, "a rejection needs a reason (--reason TEXT)");
+	if (db_text_check("note (--reason)", note, DB_TEXT_REASON_MAX, DB_TEXT_MULTILINE, err, errlen))
+		return 1;
 	struct pending p = {0};
 	struct db_user u;
 	if (db_begin_write(db, err, errlen))

@@ -2,6 +2,7 @@
 #include "db/tsp.h"
 #include "db/certs.h"
 #include "db/db_internal.h"
+#include "db/text.h"
 #include "db/users.h"
 
 #include <ctype.h>
@@ -16,12 +17,31 @@ static int required(const char *v)
 	return v && *v;
 }
 
+static int check_texts(const struct db_tsp_input *in, char *err, size_t errlen)
+{
+	const struct { const char *field, *value; unsigned flags; } texts[] = {
+		{"name_vi (--name-vi)", in->name_vi, DB_TEXT_REQUIRED},
+		{"name_en (--name-en)", in->name_en, DB_TEXT_REQUIRED},
+		{"trade_name (--trade-name)", in->trade_name, 0},
+		{"street (--street)", in->street, 0},
+		{"locality (--locality)", in->locality, 0},
+		{"uri (--uri)", in->uri, 0},
+		{"email (--email)", in->email, 0},
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (db_text_check(texts[i].field, texts[i].value, DB_TEXT_NAME_MAX, texts[i].flags, err, errlen))
+			return 1;
+	return 0;
+}
+
 static int validate(const struct db_tsp_input *in, char *err, size_t errlen)
 {
 	if (in->kind < DB_TSP_NEAC || in->kind > DB_TSP_FOREIGN)
 		return db_msg(1, err, errlen, "TSP kind must be neac, gov-ca, public-ca or foreign");
 	if (!required(in->name_vi) || !required(in->name_en))
 		return db_msg(1, err, errlen, "a TSP needs a Vietnamese and an English name (--name-vi, --name-en)");
+	if (check_texts(in, err, errlen))
+		return 1;
 	if (!in->country || strlen(in->country) != 2 || !isupper((unsigned char)in->country[0]) ||
 	    !isupper((unsigned char)in->country[1]))
 		return db_msg(1, err, errlen, "country must be an ISO 3166-1 alpha-2 code in capitals, e.g. VN");
