@@ -112,6 +112,8 @@ const char *db_audit_break_name(enum db_audit_break kind)
 	case DB_AUDIT_MODIFIED: return "modified";
 	case DB_AUDIT_DELETED: return "deleted";
 	case DB_AUDIT_REORDERED: return "reordered";
+	case DB_AUDIT_UNPROTECTED: return "unprotected";
+	case DB_AUDIT_NOT_EXTENDED: return "rewritten";
 	}
 	return "unknown";
 }
@@ -219,7 +221,60 @@ static int check_head(struct db *db, int64_t last_id, const char *last_hash,
 	return 0;
 }
 
+/* The triggers are defence in depth, not proof; but a registry whose
+ * triggers were dropped was edited with tools other than vntl. */
+static int check_triggers(struct db *db, struct db_audit_verdict *v, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < db_audit_trigger_count(); i++) {
+		const char *name, *sql;
+		db_audit_trigger(i, &name, &sql);
+		sqlite3_stmt *st;
+		if (db_prepare(db, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ? "
+				   "AND tbl_name = 'audit'", &st, err, errlen))
+			return -1;
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(st);
+		const char *found = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+		int intact = found && strcmp(found, sql) == 0;
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return db_sql_error(db, "cannot read the audit log's triggers", err, errlen);
+		if (!intact) {
+			verdict_set(v, DB_AUDIT_UNPROTECTED, 0);
+			snprintf(v->message, sizeof v->message,
+				 "the append-only trigger %s of the audit log was %s: the registry was edited "
+				 "outside vntl", name, found ? "altered" : "dropped");
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* After an intact walk: is the recorded head one of the chain's entries? */
+static int check_expected_head(struct db *db, const char *expected, int64_t entries,
+			       struct db_audit_verdict *v)
+{
+	int64_t id = entry_with_hash(db, expected, 0);
+	if (id > 0 && strlen(expected) == 64) {
+		snprintf(v->message, sizeof v->message,
+			 "audit chain intact: %" PRId64 " entries; the recorded head is entry #%" PRId64
+			 ", %" PRId64 " entries since", entries, id, entries - id);
+		return 1;
+	}
+	verdict_set(v, DB_AUDIT_NOT_EXTENDED, 0);
+	snprintf(v->message, sizeof v->message,
+		 "the recorded head %.64s is not an entry of the chain: the audit log was rewritten "
+		 "(or the value is not a head this registry printed)", expected);
+	return 0;
+}
+
 int db_audit_verify(struct db *db, struct db_audit_verdict *v, char *err, size_t errlen)
+{
+	return db_audit_verify_head(db, NULL, v, err, errlen);
+}
+
+int db_audit_verify_head(struct db *db, const char *expected_head, struct db_audit_verdict *v,
+			 char *err, size_t errlen)
 {
 	memset(v, 0, sizeof *v);
 	snprintf(v->head_hash, sizeof v->head_hash, "%s", GENESIS);
@@ -252,10 +307,14 @@ int db_audit_verify(struct db *db, struct db_audit_verdict *v, char *err, size_t
 		result = db_sql_error(db, "cannot read the audit log", err, errlen);
 	else if (v->kind == DB_AUDIT_INTACT)
 		result = check_head(db, expected_id - 1, prev, v, err, errlen);
+	if (result == 0 && v->kind == DB_AUDIT_INTACT)
+		result = check_triggers(db, v, err, errlen);
 	if (result == 0 && v->kind == DB_AUDIT_INTACT) {
 		memcpy(v->head_hash, prev, sizeof prev);
-		snprintf(v->message, sizeof v->message, "audit chain intact: %" PRId64 " entries, head %s",
-			 v->entries, prev);
+		if (!expected_head || !check_expected_head(db, expected_head, v->entries, v))
+			if (v->kind == DB_AUDIT_INTACT)
+				snprintf(v->message, sizeof v->message,
+					 "audit chain intact: %" PRId64 " entries, head %s", v->entries, prev);
 	}
 	db_rollback(db);
 	return result;

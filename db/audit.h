@@ -30,6 +30,8 @@ enum db_audit_break {
 	DB_AUDIT_MODIFIED,   /* an entry's content no longer matches its hash */
 	DB_AUDIT_DELETED,    /* an entry is missing (gap, or the end was cut) */
 	DB_AUDIT_REORDERED,  /* an entry is chained to an entry other than its predecessor */
+	DB_AUDIT_UNPROTECTED, /* the append-only triggers were dropped or altered */
+	DB_AUDIT_NOT_EXTENDED, /* the chain does not hold a head recorded outside the registry */
 };
 
 struct db_audit_verdict {
@@ -40,8 +42,15 @@ struct db_audit_verdict {
 	char message[256];   /* for people: what is wrong and where */
 };
 
-/* Walk the whole chain in one read transaction. Returns 0 (verdict filled,
+/* Walk the whole chain in one read transaction and check that the
+ * append-only triggers are as vntl created them. With `expected_head` (the
+ * hash of an entry, recorded outside the registry earlier; NULL: none) the
+ * chain must also hold that entry, so that a rewrite of the whole chain by
+ * someone who controls the file is found. Returns 0 (verdict filled,
  * intact or not) or -1 on a database error. */
+int db_audit_verify_head(struct db *db, const char *expected_head, struct db_audit_verdict *verdict,
+			 char *err, size_t errlen);
+/* The same without a recorded head. */
 int db_audit_verify(struct db *db, struct db_audit_verdict *verdict, char *err, size_t errlen);
 
 /* Entries with id > after_id, oldest first, at most `limit` (0 = all). */

@@ -41,6 +41,9 @@ char *db_column_strdup(sqlite3_stmt *st, int col);
  * which takes user_version i to i + 1. */
 int db_migration_count(void);
 const char *db_migration_sql(int i);
+/* The audit log's append-only triggers: name and SQL as sqlite_master keeps it. */
+size_t db_audit_trigger_count(void);
+void db_audit_trigger(size_t i, const char **name, const char **sql);
 
 /* Append one entry to the hash-chained audit log, inside the caller's write
  * transaction. `detail` is canonical JSON text. */

@@ -5,6 +5,20 @@
  */
 #include "db/db_internal.h"
 
+/* The audit log's append-only triggers, as SQLite keeps their text in
+ * sqlite_master: audit verification checks that they are still there. */
+#define AUDIT_NO_UPDATE_SQL \
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit" \
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+#define AUDIT_NO_DELETE_SQL \
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit" \
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+
+static const char *const audit_triggers[][2] = {
+	{"audit_no_update", AUDIT_NO_UPDATE_SQL},
+	{"audit_no_delete", AUDIT_NO_DELETE_SQL},
+};
+
 static const char *const migrations[] = {
 	/* 0 -> 1: the registry. */
 	"CREATE TABLE tsp ("
@@ -97,10 +111,8 @@ static const char *const migrations[] = {
 	"  last_hash TEXT NOT NULL);"
 	/* Defence in depth: the chain detects tampering, these stop accidents
 	 * and careless scripts from making any. */
-	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
-	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
-	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
-	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	AUDIT_NO_UPDATE_SQL ";"
+	AUDIT_NO_DELETE_SQL ";"
 	"CREATE TABLE publication ("
 	"  id INTEGER PRIMARY KEY,"
 	"  list TEXT NOT NULL CHECK (list IN ('roots', 'foreign', 'pointer')),"
@@ -132,4 +144,15 @@ int db_migration_count(void)
 const char *db_migration_sql(int i)
 {
 	return i >= 0 && i < db_migration_count() ? migrations[i] : NULL;
+}
+
+size_t db_audit_trigger_count(void)
+{
+	return sizeof audit_triggers / sizeof audit_triggers[0];
+}
+
+void db_audit_trigger(size_t i, const char **name, const char **sql)
+{
+	*name = audit_triggers[i][0];
+	*sql = audit_triggers[i][1];
 }

@@ -10,16 +10,35 @@
 #include <string.h>
 
 static const char AUDIT_USAGE[] =
-	"usage: vntl --as AUDITOR [--json] audit verify\n"
+	"usage: vntl --as AUDITOR [--json] audit verify [--expect-head HASH]\n"
 	"       vntl --as AUDITOR [--json] audit list [--after ID] [--limit N]\n"
 	"  verify walks the hash chain; exit 1 and the first entry modified, deleted or\n"
-	"  reordered when it is broken. Record the printed head hash elsewhere to anchor it.\n";
+	"  reordered when it is broken. Record the printed head hash elsewhere to anchor it;\n"
+	"  --expect-head HASH then checks that the chain still holds that entry (exit 1 when\n"
+	"  the log was rewritten). The append-only triggers must be intact too.\n";
 
 static int audit_verify(struct cli_env *env, int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv))
-		return cli_usage(AUDIT_USAGE, 1);
-	if (argc != 1)
+	static const struct option opts[] = {{"expect-head", required_argument, NULL, 'e'},
+					     {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	const char *expected = NULL;
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			return cli_usage(AUDIT_USAGE, 1);
+		if (c == 'e' && strlen(optarg) == 64 && strspn(optarg, "0123456789abcdef") == 64) {
+			expected = optarg;
+			continue;
+		}
+		if (c == 'e') {
+			cli_log("usage", "--expect-head '%s' is not a head hash (64 lowercase hex digits, "
+				"as audit verify printed it)", optarg);
+			return CLI_USAGE;
+		}
+		return cli_usage(AUDIT_USAGE, 0);
+	}
+	if (optind != argc)
 		return cli_usage(AUDIT_USAGE, 0);
 	struct db *db;
 	int rc = cli_open_as(env, DB_ROLE_AUDITOR, &db, NULL);
@@ -27,7 +46,7 @@ static int audit_verify(struct cli_env *env, int argc, char **argv)
 		return rc;
 	struct db_audit_verdict v;
 	char err[1024];
-	rc = db_audit_verify(db, &v, err, sizeof err);
+	rc = db_audit_verify_head(db, expected, &v, err, sizeof err);
 	db_close(db);
 	if (rc)
 		return cli_result(rc, err);

@@ -36,4 +36,35 @@ attack reordered "UPDATE audit SET id = -1 WHERE id = 11; UPDATE audit SET id = 
 last=$(sqlite3 "$VNTL_TMP/pristine.db" "SELECT max(id) FROM audit")
 attack truncated "DELETE FROM audit WHERE id = $last" "$last" deleted
 attack actor "UPDATE audit SET actor = 'anh' WHERE id = 11" 11 modified
+
+# Dropping the append-only triggers alone is found, naming the trigger.
+cp "$VNTL_TMP/pristine.db" "$VNTL_TMP/untriggered.db"
+sqlite3 "$VNTL_TMP/untriggered.db" "DROP TRIGGER audit_no_delete" || fail "sqlite3"
+expect 1 "$V" --db "$VNTL_TMP/untriggered.db" --as an audit verify
+contains "$ERR" "(unprotected)" "dropped trigger kind"
+contains "$ERR" "audit_no_delete" "dropped trigger named"
+cp "$VNTL_TMP/pristine.db" "$VNTL_TMP/weak-trigger.db"
+sqlite3 "$VNTL_TMP/weak-trigger.db" "DROP TRIGGER audit_no_update;
+	CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit WHEN 0 BEGIN SELECT RAISE(ABORT, 'no'); END" ||
+	fail "sqlite3"
+expect 1 "$V" --db "$VNTL_TMP/weak-trigger.db" --as an audit verify
+contains "$ERR" "audit_no_update of the audit log was altered" "altered trigger"
+
+# A head recorded outside the registry: still held after new entries, and a
+# whole chain rebuilt elsewhere does not hold it.
+expect 0 "$V" --db "$VNTL_TMP/pristine.db" --as an --json audit verify
+head=$(json_get "$VNTL_TMP/out" "j['head']")
+expect 0 "$V" --db "$VNTL_TMP/pristine.db" --as an audit verify --expect-head "$head"
+cp "$VNTL_TMP/pristine.db" "$VNTL_TMP/grown.db"
+expect 0 "$V" --db "$VNTL_TMP/grown.db" --as olga change propose --service 1 --status suspended --reason r --decision "QĐ 9"
+expect 0 "$V" --db "$VNTL_TMP/grown.db" --as an audit verify --expect-head "$head"
+contains "$OUT" "1 entries since" "grown chain still holds the recorded head"
+VNTL_DB="$VNTL_TMP/rebuilt.db"
+make_registry
+expect 1 "$V" --as an audit verify --expect-head "$head"
+contains "$ERR" "(rewritten)" "rebuilt chain"
+expect 1 "$V" --as an --json audit verify --expect-head "$head"
+[ "$(json_get "$VNTL_TMP/out" "j['verdict']")" = "rewritten" ] || fail "rebuilt json: $OUT"
+expect 2 "$V" --as an audit verify --expect-head 12ab
+contains "$ERR" "64 lowercase hex" "malformed head"
 echo "db_audit_tamper: ok"
