@@ -2,6 +2,7 @@
 #include "db/certs.h"
 #include "db/changes.h"
 #include "db/db_internal.h"
+#include "db/skeleton.h"
 #include "db/text.h"
 #include "db/tsp.h"
 #include "db/users.h"
@@ -30,21 +31,47 @@ static int64_t service_of_cert(struct db *db, const char *sha256)
 	return id;
 }
 
-/* SHA-256 of a registered certificate with the same subject and another key. */
-static int find_lookalike(struct db *db, const struct db_cert_info *c, char out[65], char *err, size_t errlen)
+/* A registered certificate with another key whose subject is the same, or
+ * only looks the same (confusable skeletons, skeleton.h), as `c`'s. */
+struct lookalike {
+	char sha256[65];     /* empty: none */
+	int confusable;      /* 0: the same subject; 1: one that looks the same */
+	char subject[256];   /* the registered certificate's subject */
+};
+
+static int find_lookalike(struct db *db, const struct db_cert_info *c, struct lookalike *out,
+			  char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	out[0] = '\0';
-	if (db_prepare(db, "SELECT sha256 FROM cert WHERE subject_norm = ? AND spki_sha256 <> ? ORDER BY id LIMIT 1",
-		       &st, err, errlen))
+	memset(out, 0, sizeof *out);
+	char *mine = db_skeleton(c->subject_norm);
+	if (!mine)
+		return db_msg(-1, err, errlen, "out of memory");
+	/* Registries hold hundreds of certificates and imports are rare: a
+	 * scan costs less than keeping skeletons in the schema. */
+	if (db_prepare(db, "SELECT sha256, subject, subject_norm FROM cert WHERE spki_sha256 <> ? ORDER BY id",
+		       &st, err, errlen)) {
+		free(mine);
 		return -1;
-	sqlite3_bind_text(st, 1, c->subject_norm, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, c->spki_sha256, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		snprintf(out, 65, "%s", (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_bind_text(st, 1, c->spki_sha256, -1, SQLITE_STATIC);
+	int rc;
+	while (!out->sha256[0] && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *norm = (const char *)sqlite3_column_text(st, 2);
+		int same = strcmp(norm, c->subject_norm) == 0;
+		char *theirs = same ? NULL : db_skeleton(norm);
+		if (same || (theirs && strcmp(theirs, mine) == 0)) {
+			snprintf(out->sha256, sizeof out->sha256, "%s", (const char *)sqlite3_column_text(st, 0));
+			snprintf(out->subject, sizeof out->subject, "%s", (const char *)sqlite3_column_text(st, 1));
+			out->confusable = !same;
+		}
+		free(theirs);
+	}
+	if (out->sha256[0])
+		rc = SQLITE_DONE;
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_sql_error(db, "cannot look for look-alikes", err, errlen);
+	free(mine);
+	return rc == SQLITE_DONE ? 0 : db_sql_error(db, "cannot look for look-alikes", err, errlen);
 }
 
 static int insert_cert(struct db *db, const struct db_cert_info *c, int64_t user_id, int64_t *cert_id,
@@ -164,15 +191,17 @@ static int import_one(struct db *db, const struct db_import_options *o, enum db_
 	int rc = db_cert_check_policy(c, o->service_type, err, errlen);
 	if (rc)
 		return rc;
-	char twin[65];
-	if (find_lookalike(db, c, twin, err, errlen))
+	struct lookalike twin;
+	if (find_lookalike(db, c, &twin, err, errlen))
 		return -1;
-	int confirmed = twin[0] && o->confirm_lookalike && strcasecmp(o->confirm_lookalike, c->sha256) == 0;
-	if (twin[0] && !confirmed)
+	int confirmed = twin.sha256[0] && o->confirm_lookalike && strcasecmp(o->confirm_lookalike, c->sha256) == 0;
+	if (twin.sha256[0] && !confirmed)
 		return db_msg(1, err, errlen,
-			      "look-alike refused: certificate '%s' (SHA-256 %s) has the same subject as the "
-			      "registered certificate SHA-256 %s but a different key; if this is intended, "
-			      "confirm with --confirm-lookalike %s", c->common_name, c->sha256, twin, c->sha256);
+			      "look-alike refused: certificate '%s' (SHA-256 %s) has %s as the registered "
+			      "certificate '%s' (SHA-256 %s) but a different key; if this is intended, "
+			      "confirm with --confirm-lookalike %s", c->subject, c->sha256,
+			      twin.confusable ? "a subject that looks the same" : "the same subject",
+			      twin.subject, twin.sha256, c->sha256);
 	enum db_status status = db_initial_status(kind);
 	int64_t effective = o->effective ? o->effective : db_now(), cert_id = 0, service_id = 0;
 	if (insert_cert(db, c, user_id, &cert_id, err, errlen) ||
@@ -181,7 +210,7 @@ static int import_one(struct db *db, const struct db_import_options *o, enum db_
 	if (add_item(r, DB_IMPORT_ADDED, c, service_id))
 		return db_msg(-1, err, errlen, "out of memory");
 	if (confirmed)
-		memcpy(r->items[r->count - 1].lookalike_of, twin, 65);
+		memcpy(r->items[r->count - 1].lookalike_of, twin.sha256, 65);
 	return audit_import(db, o, c, &r->items[r->count - 1], status, effective, err, errlen);
 }
 

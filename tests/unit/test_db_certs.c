@@ -310,6 +310,38 @@ static void lookalike_is_refused_unless_confirmed(void **state)
 	db_close(db);
 }
 
+/* A subject that only looks like a registered one (Vietnamese without its
+ * diacritics, Cyrillic o, a dash for a space) is refused in either order. */
+static void confusable_subject_is_refused_in_either_order(void **state)
+{
+	(void)state;
+	const char *genuine = "Trung tâm Chứng thực NEAC Root", *confusable = "Trung tam Chung-thuc NEAC R\xD0\xBEot";
+	const char *orders[2][2] = {{genuine, confusable}, {confusable, genuine}};
+	for (int i = 0; i < 2; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "confusable%d.db", i);
+		struct db *db = db_fixture_registry(name);
+		size_t l1, l2, l3;
+		unsigned char *first = db_certgen(DB_CERTGEN_P256, "SHA256", 1, orders[i][0], NULL, 0, &l1);
+		unsigned char *second = db_certgen(DB_CERTGEN_P256, "SHA256", 1, orders[i][1], NULL, 0, &l2);
+		unsigned char *other = db_certgen(DB_CERTGEN_P256, "SHA256", 1, "Trung tam NEAC Root 2", NULL, 0, &l3);
+		struct db_import_report r;
+		char err[1024];
+		assert_int_equal(import_bytes(db, 1, first, l1, NULL, &r, err, sizeof err), 0);
+		db_import_report_free(&r);
+		assert_int_equal(import_bytes(db, 1, second, l2, NULL, &r, err, sizeof err), 1);
+		assert_non_null(strstr(err, "a subject that looks the same"));
+		assert_non_null(strstr(err, orders[i][0]));
+		assert_int_equal(count(name, "SELECT count(*) FROM cert"), 1);
+		assert_int_equal(import_bytes(db, 1, other, l3, NULL, &r, err, sizeof err), 0);
+		db_import_report_free(&r);
+		free(first);
+		free(second);
+		free(other);
+		db_close(db);
+	}
+}
+
 static void import_needs_an_officer_and_a_decision(void **state)
 {
 	(void)state;
@@ -374,6 +406,7 @@ int main(void)
 		cmocka_unit_test(rejected_bundle_imports_nothing),
 		cmocka_unit_test(subject_normalisation_sees_the_mic_lookalike),
 		cmocka_unit_test(lookalike_is_refused_unless_confirmed),
+		cmocka_unit_test(confusable_subject_is_refused_in_either_order),
 		cmocka_unit_test(import_needs_an_officer_and_a_decision),
 		cmocka_unit_test(foreign_import_starts_recognised_and_lists),
 	};
