@@ -43,14 +43,14 @@ sql_int() { # query -> first column of the first row
 audit_fail_rows() { sql_int "SELECT count(*) FROM audit WHERE action = 'auth.fail'"; }
 
 # One API worker, two places in the queue, one serving thread: the registry's
-# write lock held by another process for 6 s.
+# write lock held by another process for 4 s.
 web_start --config "$T/small.conf" --threads 1
 python3 "$PROBE" stall "$PORT" "$T/registry.db" || web_fail "registry lock stalled the public side"
 grep -q 'api_threads=1 api_queue=2' "$VNTLD_LOG" || web_fail "API pool settings not logged"
 web_stop
 
 web_start --config "$T/default.conf" --threads 1
-python3 "$PROBE" logins "$PORT" 24 sp-demo "a provider secret" || web_fail "provider logins stalled the public side"
+python3 "$PROBE" logins "$PORT" 16 sp-demo "a provider secret" || web_fail "provider logins stalled the public side"
 
 # Cross-site requests: refused before any registry work; the service's own
 # origin and JSON pass (the approval then fails on its merits: no change 999).
