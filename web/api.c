@@ -239,7 +239,8 @@ static void list_changes(struct call *c, int64_t provider_tsp)
 	if (c->req->query_state) {
 		enum db_change_state s;
 		if (db_change_state_parse(c->req->query_state, &s) != 0) {
-			fail(c, 400, "bad-query", "state must be pending, applied or rejected");
+			respond(c, 400, json_pack("{s:s, s:s, s:s}", "error", "bad-query", "field", "state",
+						  "message", "state must be pending, applied or rejected"));
 			return;
 		}
 		state = (int)s;
