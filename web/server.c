@@ -326,8 +326,9 @@ static char *self_origin(const struct web_server *s, struct MHD_Connection *c)
 	return out;
 }
 
-static void capture_job(struct web_server *s, struct MHD_Connection *c, struct request *rq,
-			const char *url, const char *method)
+/* 0, or -1 when out of memory. */
+static int capture_job(struct web_server *s, struct MHD_Connection *c, struct request *rq,
+		       const char *url, const char *method)
 {
 	struct api_job *j = &rq->job;
 	j->method = strdup(method);
@@ -346,6 +347,7 @@ static void capture_job(struct web_server *s, struct MHD_Connection *c, struct r
 		j->have_cert = info && info->tls_session &&
 			       web_tls_client_fingerprint((gnutls_session_t)info->tls_session, j->fingerprint) == 0;
 	}
+	return j->method && j->path ? 0 : -1;
 }
 
 /* On an API worker: the registry work, then the connection is resumed and
@@ -396,7 +398,8 @@ static enum MHD_Result serve_api(struct web_server *s, struct MHD_Connection *c,
 {
 	rq->cls = strncmp(url, "/admin/", 7) == 0 ? WEB_PATH_ADMIN : WEB_PATH_PROVIDER;
 	if (rq->api_state == API_NONE) {
-		capture_job(s, c, rq, url, method);
+		if (capture_job(s, c, rq, url, method) != 0)
+			return MHD_NO;
 		rq->conn = c;
 		rq->api_state = API_QUEUED;
 		MHD_suspend_connection(c);
@@ -504,6 +507,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		int refused = 0;
 		enum MHD_Result ret = refuse_ambiguous_framing(c, rq, &refused);
 		return refused ? ret : MHD_YES;
+	}
+	if (rq->status) {
+		/* Answered already (bad framing): whatever else comes is dropped. */
+		*upload_data_size = 0;
+		return MHD_YES;
 	}
 	if (*upload_data_size) {
 		/* Public routes take no body: it is dropped. API bodies are kept
