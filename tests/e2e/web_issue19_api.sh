@@ -50,7 +50,7 @@ grep -q 'api_threads=1 api_queue=2' "$VNTLD_LOG" || web_fail "API pool settings 
 web_stop
 
 web_start --config "$T/default.conf" --threads 1
-python3 "$PROBE" logins "$PORT" 16 sp-demo "a provider secret" || web_fail "provider logins stalled the public side"
+python3 "$PROBE" logins "$PORT" 12 sp-demo "a provider secret" || web_fail "provider logins stalled the public side"
 
 # Cross-site requests: refused before any registry work; the service's own
 # origin and JSON pass (the approval then fails on its merits: no change 999).
