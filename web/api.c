@@ -495,17 +495,20 @@ static void login_failed(struct call *c, const char *method, const char *who,
 		db_auth_record_failure(c->db, method, who, c->req->peer);
 }
 
-void web_api_flush_auth_failures(struct web_api *api, time_t now, int all)
+#define SUMMARY_BATCH 64
+
+/* Returns how many summaries were taken (a full batch: there may be more). */
+static size_t flush_batch(struct web_api *api, time_t now, int all)
 {
-	struct web_authfail_summary due[64];
-	size_t n = web_authfail_take_due(api->audit_failures, now, all, due, 64);
+	struct web_authfail_summary due[SUMMARY_BATCH];
+	size_t n = web_authfail_take_due(api->audit_failures, now, all, due, SUMMARY_BATCH);
 	if (n == 0)
-		return;
+		return 0;
 	struct db *db = NULL;
 	char err[512];
 	if (db_open(api->db_path, DB_OPEN_EXISTING, &db, err, sizeof err) != 0) {
-		web_log("error", "auth-failures-not-audited", "count=%zu reason=\"%s\"", n, err);
-		return;
+		web_log("error", "auth-failures-not-audited", "summaries=%zu reason=\"%s\"", n, err);
+		return n;
 	}
 	for (size_t i = 0; i < n; i++) {
 		db_auth_record_failures(db, due[i].method, due[i].who, due[i].peer, due[i].count);
@@ -513,6 +516,13 @@ void web_api_flush_auth_failures(struct web_api *api, time_t now, int all)
 			due[i].peer[0] ? due[i].peer : "many", (long long)due[i].count);
 	}
 	db_close(db);
+	return n;
+}
+
+void web_api_flush_auth_failures(struct web_api *api, time_t now, int all)
+{
+	while (flush_batch(api, now, all) == SUMMARY_BATCH)
+		;
 }
 
 static int staff_login(struct call *c)
