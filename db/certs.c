@@ -332,13 +332,22 @@ void db_cert_rows_free(struct db_cert_row *rows, size_t count)
 
 int db_cert_list(struct db *db, int64_t tsp_id, struct db_cert_row **out, size_t *count, char *err, size_t errlen)
 {
+	return db_cert_list_page(db, tsp_id, 0, 0, out, count, err, errlen);
+}
+
+int db_cert_list_page(struct db *db, int64_t tsp_id, int64_t after_service, size_t limit,
+		      struct db_cert_row **out, size_t *count, char *err, size_t errlen)
+{
 	*out = NULL;
 	*count = 0;
 	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT " ROW_COLUMNS "WHERE ?2 = 0 OR s.tsp_id = ?2 ORDER BY s.id", &st, err, errlen))
+	if (db_prepare(db, "SELECT " ROW_COLUMNS "WHERE (?2 = 0 OR s.tsp_id = ?2) AND s.id > ?3 "
+			   "ORDER BY s.id LIMIT ?4", &st, err, errlen))
 		return -1;
 	sqlite3_bind_int64(st, 1, db_now());
 	sqlite3_bind_int64(st, 2, tsp_id);
+	sqlite3_bind_int64(st, 3, after_service);
+	sqlite3_bind_int64(st, 4, limit ? (int64_t)limit : -1);
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

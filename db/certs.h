@@ -111,6 +111,9 @@ struct db_cert_row {
 
 /* All services (tsp_id 0) or those of one TSP, by service id. */
 int db_cert_list(struct db *db, int64_t tsp_id, struct db_cert_row **out, size_t *count, char *err, size_t errlen);
+/* One page of that: service id > after_service, at most `limit` (0 = all). */
+int db_cert_list_page(struct db *db, int64_t tsp_id, int64_t after_service, size_t limit,
+		      struct db_cert_row **out, size_t *count, char *err, size_t errlen);
 /* By service id ("12") or SHA-256 prefix (at least 8 hex digits). 0, 1 not found / ambiguous, -1. */
 int db_cert_show(struct db *db, const char *key, struct db_cert_row *out, char *err, size_t errlen);
 void db_cert_rows_free(struct db_cert_row *rows, size_t count);

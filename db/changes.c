@@ -400,15 +400,23 @@ int db_change_get(struct db *db, int64_t id, struct db_change *out, char *err, s
 int db_change_list(struct db *db, int state, int64_t provider_tsp, struct db_change **out, size_t *count,
 		   char *err, size_t errlen)
 {
+	return db_change_list_page(db, state, provider_tsp, 0, 0, out, count, err, errlen);
+}
+
+int db_change_list_page(struct db *db, int state, int64_t provider_tsp, int64_t after_id, size_t limit,
+			struct db_change **out, size_t *count, char *err, size_t errlen)
+{
 	*out = NULL;
 	*count = 0;
 	sqlite3_stmt *st;
 	if (db_prepare(db, CHANGE_COLUMNS "WHERE (?1 IS NULL OR r.state = ?1) AND (?2 = 0 OR s.tsp_id = ?2) "
-			   "ORDER BY r.id", &st, err, errlen))
+			   "AND r.id > ?3 ORDER BY r.id LIMIT ?4", &st, err, errlen))
 		return -1;
 	if (state >= 0)
 		sqlite3_bind_text(st, 1, db_change_state_name((enum db_change_state)state), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, provider_tsp);
+	sqlite3_bind_int64(st, 3, after_id);
+	sqlite3_bind_int64(st, 4, limit ? (int64_t)limit : -1);
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

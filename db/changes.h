@@ -60,6 +60,9 @@ int db_change_get(struct db *db, int64_t id, struct db_change *out, char *err, s
 /* state < 0: all; provider_tsp > 0: only that TSP's. Ordered by id. */
 int db_change_list(struct db *db, int state, int64_t provider_tsp, struct db_change **out, size_t *count,
 		   char *err, size_t errlen);
+/* One page of that: id > after_id, at most `limit` (0 = all). */
+int db_change_list_page(struct db *db, int state, int64_t provider_tsp, int64_t after_id, size_t limit,
+			struct db_change **out, size_t *count, char *err, size_t errlen);
 void db_change_clear(struct db_change *c);
 void db_changes_free(struct db_change *c, size_t count);
 const char *db_change_state_name(enum db_change_state s);

@@ -151,13 +151,17 @@ static void fill(sqlite3_stmt *st, struct db_tsp *t)
 
 #define TSP_COLUMNS "id, kind, name_vi, name_en, trade_name, street, locality, country, uri, email"
 
-int db_tsp_list(struct db *db, struct db_tsp **out, size_t *count, char *err, size_t errlen)
+/* `sql` binds ?1 (id after) and ?2 (limit, -1 for all). */
+static int list_query(struct db *db, const char *sql, int64_t after_id, size_t limit,
+		      struct db_tsp **out, size_t *count, char *err, size_t errlen)
 {
 	*out = NULL;
 	*count = 0;
 	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT " TSP_COLUMNS " FROM tsp ORDER BY kind, id", &st, err, errlen))
+	if (db_prepare(db, sql, &st, err, errlen))
 		return -1;
+	sqlite3_bind_int64(st, 1, after_id);
+	sqlite3_bind_int64(st, 2, limit ? (int64_t)limit : -1);
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -177,6 +181,19 @@ int db_tsp_list(struct db *db, struct db_tsp **out, size_t *count, char *err, si
 		return db_sql_error(db, "cannot list TSPs", err, errlen);
 	}
 	return 0;
+}
+
+int db_tsp_list(struct db *db, struct db_tsp **out, size_t *count, char *err, size_t errlen)
+{
+	return list_query(db, "SELECT " TSP_COLUMNS " FROM tsp WHERE id > ?1 ORDER BY kind, id LIMIT ?2",
+			  0, 0, out, count, err, errlen);
+}
+
+int db_tsp_list_page(struct db *db, int64_t after_id, size_t limit, struct db_tsp **out,
+		     size_t *count, char *err, size_t errlen)
+{
+	return list_query(db, "SELECT " TSP_COLUMNS " FROM tsp WHERE id > ?1 ORDER BY id LIMIT ?2",
+			  after_id, limit, out, count, err, errlen);
 }
 
 int db_tsp_get(struct db *db, int64_t id, struct db_tsp *out, char *err, size_t errlen)

@@ -21,6 +21,9 @@ struct db_tsp_input {
 int db_tsp_add(struct db *db, const char *actor, const struct db_tsp_input *in, int64_t *id,
 	       char *err, size_t errlen);
 int db_tsp_list(struct db *db, struct db_tsp **out, size_t *count, char *err, size_t errlen);
+/* One page: TSPs with id > after_id by id, at most `limit` (0 = all). */
+int db_tsp_list_page(struct db *db, int64_t after_id, size_t limit, struct db_tsp **out,
+		     size_t *count, char *err, size_t errlen);
 /* 0 found, 1 no such TSP, -1 error. */
 int db_tsp_get(struct db *db, int64_t id, struct db_tsp *out, char *err, size_t errlen);
 /* Frees the strings (and services, if any) of one TSP, not the struct. */

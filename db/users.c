@@ -293,9 +293,10 @@ int db_user_add(struct db *db, const char *actor, const struct db_user_input *in
 	return db_commit(db, err, errlen);
 }
 
-/* Record a failed login in its own transaction; the name given is kept only
+/* Record failed logins in their own transaction; the name given is kept only
  * if it looks like a user name (never a secret pasted in the wrong field). */
-void db_auth_record_failure(struct db *db, const char *method, const char *who, const char *peer)
+void db_auth_record_failures(struct db *db, const char *method, const char *who, const char *peer,
+			     int64_t count)
 {
 	char actor[80] = "unknown", detail[256];   /* room for a SHA-256 fingerprint */
 	if (who && strlen(who) < sizeof actor && strspn(who, "abcdefghijklmnopqrstuvwxyz"
@@ -304,15 +305,26 @@ void db_auth_record_failure(struct db *db, const char *method, const char *who, 
 	char safe_peer[64] = "";
 	if (peer && strlen(peer) < sizeof safe_peer && strspn(peer, "0123456789abcdefABCDEF.:[]") == strlen(peer))
 		snprintf(safe_peer, sizeof safe_peer, "%s", peer);
-	snprintf(detail, sizeof detail, "{\"method\":\"%s\",\"peer\":\"%s\"}", method, safe_peer);
+	const char *safe_method = strcmp(method, "cert") == 0 || strcmp(method, "secret") == 0 ||
+				  strcmp(method, "token") == 0 ? method : "other";
+	if (count > 1)
+		snprintf(detail, sizeof detail, "{\"method\":\"%s\",\"peer\":\"%s\",\"count\":%" PRId64 "}",
+			 safe_method, safe_peer, count);
+	else
+		snprintf(detail, sizeof detail, "{\"method\":\"%s\",\"peer\":\"%s\"}", safe_method, safe_peer);
 	if (db_begin_write(db, NULL, 0))
 		return;
 	if (db_audit_append(db, actor, "auth.fail", "auth", detail, NULL, 0) || db_commit(db, NULL, 0))
 		db_rollback(db);
 }
 
-int db_provider_authenticate(struct db *db, const char *sp_id, const char *secret, const char *peer,
-			     struct db_user *out, char *err, size_t errlen)
+void db_auth_record_failure(struct db *db, const char *method, const char *who, const char *peer)
+{
+	db_auth_record_failures(db, method, who, peer, 1);
+}
+
+int db_provider_check(struct db *db, const char *sp_id, const char *secret, struct db_user *out,
+		      char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
 	if (db_prepare(db, "SELECT id, name, roles, coalesce(tsp_id, 0), secret_salt, secret_hash, "
@@ -344,8 +356,16 @@ int db_provider_authenticate(struct db *db, const char *sp_id, const char *secre
 		return db_sql_error(db, "cannot read credentials", err, errlen);
 	if (ok && (out->roles & DB_ROLE_PROVIDER))
 		return 0;
-	db_auth_record_failure(db, "secret", sp_id, peer);
 	return db_msg(1, err, errlen, "authentication failed: unknown sp_id or wrong secret");
+}
+
+int db_provider_authenticate(struct db *db, const char *sp_id, const char *secret, const char *peer,
+			     struct db_user *out, char *err, size_t errlen)
+{
+	int rc = db_provider_check(db, sp_id, secret, out, err, errlen);
+	if (rc == 1)
+		db_auth_record_failure(db, "secret", sp_id, peer);
+	return rc;
 }
 
 static void token_hash(const char *token, char out[65])
@@ -399,8 +419,7 @@ int db_token_issue(struct db *db, int64_t user_id, int64_t ttl, char token[DB_TO
 	return db_commit(db, err, errlen);
 }
 
-int db_token_authenticate(struct db *db, const char *token, const char *peer, struct db_user *out,
-			  char *err, size_t errlen)
+int db_token_check(struct db *db, const char *token, struct db_user *out, char *err, size_t errlen)
 {
 	char h[65];
 	token_hash(token ? token : "", h);
@@ -419,6 +438,14 @@ int db_token_authenticate(struct db *db, const char *token, const char *peer, st
 		return 0;
 	if (rc != SQLITE_DONE)
 		return db_sql_error(db, "cannot read tokens", err, errlen);
-	db_auth_record_failure(db, "token", NULL, peer);
 	return db_msg(1, err, errlen, "authentication failed: unknown or expired token");
+}
+
+int db_token_authenticate(struct db *db, const char *token, const char *peer, struct db_user *out,
+			  char *err, size_t errlen)
+{
+	int rc = db_token_check(db, token, out, err, errlen);
+	if (rc == 1)
+		db_auth_record_failure(db, "token", NULL, peer);
+	return rc;
 }

@@ -60,6 +60,11 @@ int db_user_list(struct db *db, struct db_user **out, size_t *count, char *err, 
 int db_provider_authenticate(struct db *db, const char *sp_id, const char *secret, const char *peer,
 			     struct db_user *out, char *err, size_t errlen);
 
+/* The same check without the audit entry, for a caller that audits
+ * failures itself (vntld aggregates them per source). */
+int db_provider_check(struct db *db, const char *sp_id, const char *secret, struct db_user *out,
+		      char *err, size_t errlen);
+
 /* Issue a random bearer token to provider `user_id`, valid `ttl` seconds.
  * The token (hex) is written to `token` and only its SHA-256 stored. */
 int db_token_issue(struct db *db, int64_t user_id, int64_t ttl, char token[DB_TOKEN_HEX_LEN + 1],
@@ -68,11 +73,18 @@ int db_token_issue(struct db *db, int64_t user_id, int64_t ttl, char token[DB_TO
 int db_token_authenticate(struct db *db, const char *token, const char *peer, struct db_user *out,
 			  char *err, size_t errlen);
 
+/* db_token_authenticate without the audit entry. */
+int db_token_check(struct db *db, const char *token, struct db_user *out, char *err, size_t errlen);
+
 /* Audit a failed login in its own transaction (e.g. an unknown client
  * certificate at the admin API): method "cert", "secret" or "token"; `who`
  * is kept only if it looks like a user name or fingerprint, `peer` only if
  * it looks like an address. Never pass a secret. */
 void db_auth_record_failure(struct db *db, const char *method, const char *who, const char *peer);
+/* The same for `count` failures from one source summed in one entry (its
+ * detail then carries "count"). */
+void db_auth_record_failures(struct db *db, const char *method, const char *who, const char *peer,
+			     int64_t count);
 
 /* Test hook only: PBKDF2 iterations for secrets set from now on (fast
  * tests). Production code never calls it; 0 restores the default. */

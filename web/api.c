@@ -4,12 +4,15 @@
 #include "db/config.h"
 #include "db/registry.h"
 #include "publisher/publish_cmd.h"
+#include "web/authfail.h"
+#include "web/http.h"
 #include "web/log.h"
 #include "web/publication.h"
 #include "web/ratelimit.h"
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +30,7 @@ struct web_api {
 	char *db_path;
 	char *config_path;
 	struct web_ratelimit *failures;
+	struct web_authfail *audit_failures;
 };
 
 struct call {
@@ -43,6 +47,7 @@ struct web_api *web_api_new(const char *db_path, const char *config_path)
 {
 	struct web_api *api = calloc(1, sizeof *api);
 	if (!api || !(api->db_path = strdup(db_path)) || !(api->failures = web_ratelimit_new()) ||
+	    !(api->audit_failures = web_authfail_new(WEB_AUTHFAIL_INTERVAL)) ||
 	    (config_path && !(api->config_path = strdup(config_path)))) {
 		web_api_free(api);
 		return NULL;
@@ -55,6 +60,7 @@ void web_api_free(struct web_api *api)
 	if (!api)
 		return;
 	web_ratelimit_free(api->failures);
+	web_authfail_free(api->audit_failures);
 	free(api->config_path);
 	free(api->db_path);
 	free(api);
@@ -93,6 +99,57 @@ static void fail_db(struct call *c, int rc)
 		fail(c, 409, "refused", c->err);
 	else
 		fail(c, 500, "registry-error", c->err);
+}
+
+/* ---- listings ---- */
+
+struct page {
+	int64_t after;   /* ?after=: the last id of the previous page */
+	size_t limit;    /* ?limit= */
+};
+
+static int parse_count(const char *text, long long min, long long max, long long *out)
+{
+	char *end;
+	long long n = strtoll(text, &end, 10);
+	if (end == text || *end != '\0' || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* 0, or a 400 naming the parameter. */
+static int parse_page(struct call *c, struct page *pg)
+{
+	long long n = WEB_API_PAGE_DEFAULT, after = 0;
+	if (c->req->query_limit && parse_count(c->req->query_limit, 1, WEB_API_PAGE_MAX, &n) != 0) {
+		respond(c, 400, json_pack("{s:s, s:s, s:s}", "error", "bad-query", "field", "limit", "message",
+					  "limit must be an integer from 1 to 1000"));
+		return -1;
+	}
+	if (c->req->query_after && parse_count(c->req->query_after, 0, INT64_MAX, &after) != 0) {
+		respond(c, 400, json_pack("{s:s, s:s, s:s}", "error", "bad-query", "field", "after", "message",
+					  "after must be a non-negative integer (the next_after of the previous page)"));
+		return -1;
+	}
+	pg->after = after;
+	pg->limit = (size_t)n;
+	return 0;
+}
+
+/* The page's answer: {"<name>": items, "next_after": id or null}. The
+ * registry was asked for limit + 1 rows: the extra one only says that
+ * there is a next page, which starts after the last id shown. */
+static void respond_page(struct call *c, const char *name, json_t *items, const struct page *pg,
+			 size_t fetched, int64_t last_shown_id)
+{
+	json_t *next = fetched > pg->limit ? json_integer((json_int_t)last_shown_id) : json_null();
+	respond(c, 200, json_pack("{s:o, s:o}", name, items, "next_after", next));
+}
+
+static size_t shown(const struct page *pg, size_t fetched)
+{
+	return fetched < pg->limit ? fetched : pg->limit;
 }
 
 /* ---- request bodies ---- */
@@ -182,23 +239,30 @@ static void list_changes(struct call *c, int64_t provider_tsp)
 	if (c->req->query_state) {
 		enum db_change_state s;
 		if (db_change_state_parse(c->req->query_state, &s) != 0) {
-			fail(c, 400, "bad-query", "state must be pending, applied or rejected");
+			respond(c, 400, json_pack("{s:s, s:s, s:s}", "error", "bad-query", "field", "state",
+						  "message", "state must be pending, applied or rejected"));
 			return;
 		}
 		state = (int)s;
 	}
+	struct page pg;
+	if (parse_page(c, &pg) != 0)
+		return;
 	struct db_change *list = NULL;
 	size_t count = 0;
-	int rc = db_change_list(c->db, state, provider_tsp, &list, &count, c->err, sizeof c->err);
+	int rc = db_change_list_page(c->db, state, provider_tsp, pg.after, pg.limit + 1, &list, &count,
+				     c->err, sizeof c->err);
 	if (rc != 0) {
 		fail_db(c, rc);
 		return;
 	}
 	json_t *arr = json_array();
-	for (size_t i = 0; i < count; i++)
+	size_t n = shown(&pg, count);
+	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, change_json(&list[i]));
+	int64_t last = n ? list[n - 1].id : 0;
 	db_changes_free(list, count);
-	respond(c, 200, json_pack("{s:o}", "changes", arr));
+	respond_page(c, "changes", arr, &pg, count, last);
 }
 
 static const struct field propose_fields[] = {
@@ -241,22 +305,27 @@ static void propose(struct call *c)
 
 static void admin_providers(struct call *c)
 {
+	struct page pg;
+	if (parse_page(c, &pg) != 0)
+		return;
 	struct db_tsp *tsps = NULL;
 	size_t count = 0;
-	int rc = db_tsp_list(c->db, &tsps, &count, c->err, sizeof c->err);
+	int rc = db_tsp_list_page(c->db, pg.after, pg.limit + 1, &tsps, &count, c->err, sizeof c->err);
 	if (rc != 0) {
 		fail_db(c, rc);
 		return;
 	}
 	json_t *arr = json_array();
-	for (size_t i = 0; i < count; i++)
+	size_t n = shown(&pg, count);
+	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, json_pack("{s:I, s:s, s:s?, s:s?, s:s}", "id",
 						     (json_int_t)tsps[i].id, "kind",
 						     db_tsp_kind_name(tsps[i].kind), "name_vi",
 						     tsps[i].name_vi, "name_en", tsps[i].name_en,
 						     "country", tsps[i].country));
+	int64_t last = n ? tsps[n - 1].id : 0;
 	db_tsps_free(tsps, count);
-	respond(c, 200, json_pack("{s:o}", "providers", arr));
+	respond_page(c, "providers", arr, &pg, count, last);
 }
 
 static json_t *cert_json(const struct db_cert_row *r)
@@ -296,18 +365,23 @@ static void admin_certificates(struct call *c, const char *key)
 		db_cert_row_clear(&row);
 		return;
 	}
+	struct page pg;
+	if (parse_page(c, &pg) != 0)
+		return;
 	struct db_cert_row *rows = NULL;
 	size_t count = 0;
-	int rc = db_cert_list(c->db, 0, &rows, &count, c->err, sizeof c->err);
+	int rc = db_cert_list_page(c->db, 0, pg.after, pg.limit + 1, &rows, &count, c->err, sizeof c->err);
 	if (rc != 0) {
 		fail_db(c, rc);
 		return;
 	}
 	json_t *arr = json_array();
-	for (size_t i = 0; i < count; i++)
+	size_t n = shown(&pg, count);
+	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, cert_json(&rows[i]));
+	int64_t last = n ? rows[n - 1].service_id : 0;
 	db_cert_rows_free(rows, count);
-	respond(c, 200, json_pack("{s:o}", "certificates", arr));
+	respond_page(c, "certificates", arr, &pg, count, last);
 }
 
 static void admin_decide(struct call *c, long long id, int approve)
@@ -347,21 +421,25 @@ static void admin_audit(struct call *c, int verify)
 					  "head_hash", v.head_hash, "message", v.message));
 		return;
 	}
-	long long after = c->req->query_after ? atoll(c->req->query_after) : 0;
+	struct page pg;
+	if (parse_page(c, &pg) != 0)
+		return;
 	struct db_audit_entry *entries = NULL;
 	size_t count = 0;
-	if ((rc = db_audit_list(c->db, after, 1000, &entries, &count, c->err, sizeof c->err)) != 0) {
+	if ((rc = db_audit_list(c->db, pg.after, pg.limit + 1, &entries, &count, c->err, sizeof c->err)) != 0) {
 		fail_db(c, rc);
 		return;
 	}
 	json_t *arr = json_array();
-	for (size_t i = 0; i < count; i++)
+	size_t n = shown(&pg, count);
+	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, json_pack("{s:I, s:I, s:s?, s:s?, s:s?, s:s?, s:s}", "id",
 			(json_int_t)entries[i].id, "at", (json_int_t)entries[i].at, "actor",
 			entries[i].actor, "action", entries[i].action, "object", entries[i].object,
 			"detail", entries[i].detail, "hash", entries[i].hash));
+	int64_t last = n ? entries[n - 1].id : 0;
 	db_audit_entries_free(entries, count);
-	respond(c, 200, json_pack("{s:o}", "entries", arr));
+	respond_page(c, "entries", arr, &pg, count, last);
 }
 
 /* The same flow as `vntl publish` (publisher_command_run): snapshot, build,
@@ -404,13 +482,56 @@ static void admin_publish(struct call *c)
 		fail(c, 500, "publish-failed", "the publication failed (the server log says why)");
 }
 
+/* A failed login: counted for /metrics; audited at once when it is the
+ * first from its source in this interval, else summed (see authfail.h). */
+static void login_failed(struct call *c, const char *method, const char *who,
+			 enum web_auth_reason reason)
+{
+	c->resp->auth_failed = 1;
+	c->resp->auth_reason = reason;
+	char source[96];
+	snprintf(source, sizeof source, "%d %s", (int)reason, c->req->peer);
+	if (web_authfail_note(c->api->audit_failures, source, method, who, c->req->peer, time(NULL)))
+		db_auth_record_failure(c->db, method, who, c->req->peer);
+}
+
+#define SUMMARY_BATCH 64
+
+/* Returns how many summaries were taken (a full batch: there may be more). */
+static size_t flush_batch(struct web_api *api, time_t now, int all)
+{
+	struct web_authfail_summary due[SUMMARY_BATCH];
+	size_t n = web_authfail_take_due(api->audit_failures, now, all, due, SUMMARY_BATCH);
+	if (n == 0)
+		return 0;
+	struct db *db = NULL;
+	char err[512];
+	if (db_open(api->db_path, DB_OPEN_EXISTING, &db, err, sizeof err) != 0) {
+		web_log("error", "auth-failures-not-audited", "summaries=%zu reason=\"%s\"", n, err);
+		return n;
+	}
+	for (size_t i = 0; i < n; i++) {
+		db_auth_record_failures(db, due[i].method, due[i].who, due[i].peer, due[i].count);
+		web_log("warn", "auth-failures-summed", "method=%s peer=%s count=%lld", due[i].method,
+			due[i].peer[0] ? due[i].peer : "many", (long long)due[i].count);
+	}
+	db_close(db);
+	return n;
+}
+
+void web_api_flush_auth_failures(struct web_api *api, time_t now, int all)
+{
+	while (flush_batch(api, now, all) == SUMMARY_BATCH)
+		;
+}
+
 static int staff_login(struct call *c)
 {
 	if (!c->req->client_cert_sha256) {
 		fail(c, 401, "client-certificate-required",
 		     "the admin API needs a client certificate issued by the staff CA");
 		web_log("warn", "admin-refused", "peer=%s reason=\"no client certificate\"", c->req->peer);
-		db_auth_record_failure(c->db, "cert", "none", c->req->peer);
+		login_failed(c, "cert", "none", WEB_AUTH_NO_CERTIFICATE);
 		return -1;
 	}
 	int rc = db_user_by_cert(c->db, c->req->client_cert_sha256, &c->user, c->err, sizeof c->err);
@@ -418,7 +539,7 @@ static int staff_login(struct call *c)
 		fail(c, 403, "unknown-certificate", "this client certificate belongs to no staff member");
 		web_log("warn", "admin-refused", "peer=%s cert=%s reason=\"unknown certificate\"",
 			c->req->peer, c->req->client_cert_sha256);
-		db_auth_record_failure(c->db, "cert", c->req->client_cert_sha256, c->req->peer);
+		login_failed(c, "cert", c->req->client_cert_sha256, WEB_AUTH_UNKNOWN_CERTIFICATE);
 		return -1;
 	}
 	if (rc != 0) {
@@ -492,18 +613,21 @@ static void count_failure(struct call *c, const char *sp_id)
 	}
 }
 
-/* Bearer token from the header, else sp_id + sp_password from the body
- * (already parsed). The registry compares secrets (PBKDF2) and token
- * hashes, and audits failures. */
-static int provider_login(struct call *c)
+enum login_means { LOGIN_TOKEN_OR_SECRET, LOGIN_SECRET_ONLY };
+
+/* Bearer token from the header (unless `means` asks for the secret), else
+ * sp_id + sp_password from the body (already parsed). The registry compares
+ * secrets (PBKDF2) and token hashes; failures are audited here. */
+static int provider_login(struct call *c, enum login_means means)
 {
 	const char *auth = c->req->authorization;
 	const char *sp_id = c->body ? body_string(c, "sp_id") : NULL;
 	if (limited(c, sp_id))
 		return -1;
 	int rc;
-	if (auth && strncmp(auth, "Bearer ", 7) == 0) {
-		rc = db_token_authenticate(c->db, auth + 7, c->req->peer, &c->user, c->err, sizeof c->err);
+	int by_token = means == LOGIN_TOKEN_OR_SECRET && auth && strncmp(auth, "Bearer ", 7) == 0;
+	if (by_token) {
+		rc = db_token_check(c->db, auth + 7, &c->user, c->err, sizeof c->err);
 	} else {
 		const char *secret = c->body ? body_string(c, "sp_password") : NULL;
 		if (!sp_id || !secret) {
@@ -511,11 +635,14 @@ static int provider_login(struct call *c)
 			     "give sp_id and sp_password, or an Authorization: Bearer token");
 			return -1;
 		}
-		rc = db_provider_authenticate(c->db, sp_id, secret, c->req->peer, &c->user, c->err,
-					      sizeof c->err);
+		rc = db_provider_check(c->db, sp_id, secret, &c->user, c->err, sizeof c->err);
 	}
 	if (rc == 1) {
 		count_failure(c, sp_id);
+		if (by_token)
+			login_failed(c, "token", NULL, WEB_AUTH_BAD_TOKEN);
+		else
+			login_failed(c, "secret", sp_id, WEB_AUTH_BAD_SECRET);
 		fail(c, 401, "authentication-failed", "wrong sp_id, secret or token");
 		web_log("warn", "provider-login-failed", "peer=%s", c->req->peer);
 		return -1;
@@ -531,10 +658,12 @@ static int provider_login(struct call *c)
 	return 0;
 }
 
+/* Only sp_id + sp_password get a token: a token must not renew itself, or
+ * a stolen one would outlive every expiry. */
 static void provider_token(struct call *c)
 {
 	static const struct field fields[] = {{"sp_id", JSON_STRING, 1}, {"sp_password", JSON_STRING, 1}};
-	if (parse_body(c, fields, 2) != 0 || provider_login(c) != 0)
+	if (parse_body(c, fields, 2) != 0 || provider_login(c, LOGIN_SECRET_ONLY) != 0)
 		return;
 	char token[DB_TOKEN_HEX_LEN + 1];
 	int rc = db_token_issue(c->db, c->user.id, TOKEN_TTL, token, c->err, sizeof c->err);
@@ -553,14 +682,38 @@ static void provider(struct call *c, const char *route)
 	if (post && strcmp(route, "token") == 0) {
 		provider_token(c);
 	} else if (post && strcmp(route, "status-changes") == 0) {
-		if (parse_body(c, propose_fields, 7) == 0 && provider_login(c) == 0)
+		if (parse_body(c, propose_fields, 7) == 0 && provider_login(c, LOGIN_TOKEN_OR_SECRET) == 0)
 			propose(c);
 	} else if (get && strcmp(route, "status-changes") == 0) {
-		if (provider_login(c) == 0)
+		if (provider_login(c, LOGIN_TOKEN_OR_SECRET) == 0)
 			list_changes(c, c->user.tsp_id);
 	} else {
 		fail(c, 404, "not-found", "no such provider endpoint (or wrong method)");
 	}
+}
+
+/* A browser sends a cross-site form or fetch() with the staff member's
+ * client certificate: such a request must not change anything. Forms
+ * cannot send application/json, and a script on a foreign page cannot hide
+ * its Origin. Before any registry work. 0 when the request may go on. */
+static int refuse_cross_site(struct call *c)
+{
+	const char *m = c->req->method;
+	if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0)
+		return 0;
+	if (!web_http_is_json(c->req->content_type)) {
+		fail(c, 403, "cross-site-request",
+		     "a request that changes something needs Content-Type: application/json");
+		web_log("warn", "cross-site-refused", "peer=%s reason=\"content type\"", c->req->peer);
+		return -1;
+	}
+	if (c->req->origin && !web_http_same_origin(c->req->origin, c->req->self_origin)) {
+		fail(c, 403, "cross-site-request",
+		     "the Origin header names another site than this service (server.origin)");
+		web_log("warn", "cross-site-refused", "peer=%s reason=\"foreign origin\"", c->req->peer);
+		return -1;
+	}
+	return 0;
 }
 
 void web_api_handle(struct web_api *api, const struct web_api_request *req,
@@ -568,8 +721,10 @@ void web_api_handle(struct web_api *api, const struct web_api_request *req,
 {
 	struct call c = {.api = api, .req = req, .resp = resp};
 	memset(resp, 0, sizeof *resp);
-	int rc = db_open(api->db_path, DB_OPEN_EXISTING, &c.db, c.err, sizeof c.err);
-	if (rc != 0) {
+	resp->is_admin = strncmp(req->path, ADMIN_PREFIX, strlen(ADMIN_PREFIX)) == 0;
+	if (refuse_cross_site(&c) != 0) {
+		/* answered */
+	} else if (db_open(api->db_path, DB_OPEN_EXISTING, &c.db, c.err, sizeof c.err) != 0) {
 		web_log("error", "registry-unavailable", "reason=\"%s\"", c.err);
 		fail(&c, 503, "registry-unavailable", "the registry cannot be opened");
 	} else if (strncmp(req->path, ADMIN_PREFIX, strlen(ADMIN_PREFIX)) == 0) {

@@ -6,18 +6,25 @@
 #ifndef VNTL_WEB_API_H
 #define VNTL_WEB_API_H
 
+#include "web/metrics.h"
+
 #include <stddef.h>
+#include <time.h>
 
 struct web_api_request {
 	const char *method;              /* "GET", "POST" */
 	const char *path;                /* decoded URL path */
 	const char *query_state;         /* ?state= (changes lists), may be NULL */
-	const char *query_after;         /* ?after= (audit list), may be NULL */
+	const char *query_after;         /* ?after= (every list: the last id seen), may be NULL */
+	const char *query_limit;         /* ?limit= (every list), may be NULL */
 	const char *body;
 	size_t body_len;
 	int body_too_large;              /* the body went past server.max_body */
 	const char *client_cert_sha256;  /* verified client certificate, or NULL */
 	const char *authorization;       /* Authorization header, or NULL */
+	const char *content_type;        /* Content-Type header, or NULL */
+	const char *origin;              /* Origin header, or NULL */
+	const char *self_origin;         /* "https://host[:port]" the service is reached as, or NULL */
 	const char *peer;                /* client address */
 };
 
@@ -25,7 +32,14 @@ struct web_api_response {
 	unsigned status;
 	char *body;                      /* JSON, malloc'ed */
 	size_t body_len;
+	int auth_failed;                 /* 1: a failed login, for the metrics */
+	enum web_auth_reason auth_reason;
+	int is_admin;                    /* the admin API (else the provider API) */
 };
+
+/* Listings: ?limit= default and largest value. */
+#define WEB_API_PAGE_DEFAULT 100
+#define WEB_API_PAGE_MAX 1000
 
 struct web_api;
 
@@ -38,7 +52,13 @@ void web_api_free(struct web_api *api);
 /* Whether `path` belongs to the admin or provider API. */
 int web_api_owns(const char *path);
 
+/* Answers one request. Registry work: call from an API worker, not from a
+ * serving thread. */
 void web_api_handle(struct web_api *api, const struct web_api_request *req,
 		    struct web_api_response *resp);
+
+/* Writes the summaries of failed logins whose interval ended by `now` (all
+ * of them when `all`) to the audit log (see authfail.h). */
+void web_api_flush_auth_failures(struct web_api *api, time_t now, int all);
 
 #endif

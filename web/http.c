@@ -159,3 +159,40 @@ const char *web_http_content_type(const char *name)
 		return "text/html; charset=utf-8";
 	return "application/octet-stream";
 }
+
+const char *web_http_framing_problem(unsigned content_length_lines, unsigned transfer_encoding_lines)
+{
+	if (content_length_lines > 1)
+		return "more than one Content-Length header";
+	if (content_length_lines && transfer_encoding_lines)
+		return "Transfer-Encoding together with Content-Length";
+	return NULL;
+}
+
+int web_http_is_json(const char *content_type)
+{
+	static const char json[] = "application/json";
+	if (!content_type)
+		return 0;
+	const char *p = content_type + strspn(content_type, " \t");
+	if (strncasecmp(p, json, sizeof json - 1) != 0)
+		return 0;
+	p += sizeof json - 1;
+	p += strspn(p, " \t");
+	return *p == '\0' || *p == ';';
+}
+
+/* Length of `origin` without a default ":443" at its end. */
+static size_t origin_length(const char *origin)
+{
+	size_t n = strlen(origin);
+	return n > 4 && strcmp(origin + n - 4, ":443") == 0 ? n - 4 : n;
+}
+
+int web_http_same_origin(const char *origin, const char *self_origin)
+{
+	if (!origin || !self_origin)
+		return 0;
+	size_t n = origin_length(origin);
+	return n == origin_length(self_origin) && strncasecmp(origin, self_origin, n) == 0;
+}

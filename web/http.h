@@ -27,6 +27,21 @@ int web_http_etag_matches(const char *if_none_match, const char *etag);
 int web_http_not_modified(const char *if_none_match, const char *if_modified_since,
 			  const char *etag, time_t last_modified);
 
+/* Request framing (RFC 9112 §6.3): NULL when the counts of Content-Length
+ * and Transfer-Encoding header lines leave one reading of where the body
+ * ends, else why not (more than one Content-Length, or both headers:
+ * the shapes used to smuggle a second request past another parser). */
+const char *web_http_framing_problem(unsigned content_length_lines, unsigned transfer_encoding_lines);
+
+/* Whether a Content-Type header value is application/json (parameters
+ * such as "; charset=utf-8" allowed, case ignored). NULL: no. */
+int web_http_is_json(const char *content_type);
+
+/* Whether an Origin header value names `self_origin` ("https://host[:port]",
+ * as the service is reached). Scheme and host compare without case; port
+ * 443 may be given or left out on either side. NULL arguments: no. */
+int web_http_same_origin(const char *origin, const char *self_origin);
+
 /* Content type to serve a published file with, from its name. */
 const char *web_http_content_type(const char *name);
 

@@ -18,7 +18,12 @@ struct web_metrics {
 	atomic_uint_fast64_t handshakes[2];
 	atomic_uint_fast64_t connections;
 	atomic_uint_fast64_t reloads[2];
+	atomic_uint_fast64_t auth_failures[2][WEB_AUTH_REASONS]; /* [admin][reason] */
+	atomic_uint_fast64_t api_busy;
 };
+
+static const char *const auth_reason_names[WEB_AUTH_REASONS] = {
+	"no-certificate", "unknown-certificate", "bad-secret", "bad-token"};
 
 struct web_metrics *web_metrics_new(void)
 {
@@ -62,6 +67,17 @@ void web_metrics_reload(struct web_metrics *m, int ok)
 	atomic_fetch_add_explicit(&m->reloads[ok ? 1 : 0], 1, memory_order_relaxed);
 }
 
+void web_metrics_auth_failure(struct web_metrics *m, int admin, enum web_auth_reason reason)
+{
+	if ((unsigned)reason < WEB_AUTH_REASONS)
+		atomic_fetch_add_explicit(&m->auth_failures[admin ? 1 : 0][reason], 1, memory_order_relaxed);
+}
+
+void web_metrics_api_busy(struct web_metrics *m)
+{
+	atomic_fetch_add_explicit(&m->api_busy, 1, memory_order_relaxed);
+}
+
 static unsigned long long load(const atomic_uint_fast64_t *v)
 {
 	return (unsigned long long)atomic_load_explicit(v, memory_order_relaxed);
@@ -102,4 +118,16 @@ void web_metrics_render(const struct web_metrics *m, struct sbuf *out)
 		    "vntld_publication_loads_total{result=\"failed\"} %llu\n",
 		    load(&m->handshakes[0]), load(&m->handshakes[1]), load(&m->connections),
 		    load(&m->reloads[1]), load(&m->reloads[0]));
+	sbuf_add(out, "# HELP vntld_auth_failures_total Failed logins at the admin and provider APIs, by reason.\n"
+		      "# TYPE vntld_auth_failures_total counter\n");
+	for (int admin = 1; admin >= 0; admin--)
+		for (size_t r = 0; r < WEB_AUTH_REASONS; r++)
+			sbuf_printf(out, "vntld_auth_failures_total{api=\"%s\",reason=\"%s\"} %llu\n",
+				    admin ? "admin" : "provider", auth_reason_names[r],
+				    load(&m->auth_failures[admin][r]));
+	sbuf_printf(out,
+		    "# HELP vntld_api_busy_total API requests refused with 503 because the API queue was full.\n"
+		    "# TYPE vntld_api_busy_total counter\n"
+		    "vntld_api_busy_total %llu\n",
+		    load(&m->api_busy));
 }

@@ -22,6 +22,15 @@ enum web_path_class {
 	WEB_PATH_CLASSES
 };
 
+/* Why an API login failed (vntld_auth_failures_total{reason}). */
+enum web_auth_reason {
+	WEB_AUTH_NO_CERTIFICATE,      /* admin API without a client certificate */
+	WEB_AUTH_UNKNOWN_CERTIFICATE, /* a certificate that belongs to no staff member */
+	WEB_AUTH_BAD_SECRET,          /* provider: wrong sp_id or sp_password */
+	WEB_AUTH_BAD_TOKEN,           /* provider: unknown or expired bearer token */
+	WEB_AUTH_REASONS
+};
+
 struct web_metrics;
 
 struct web_metrics *web_metrics_new(void);
@@ -32,6 +41,10 @@ void web_metrics_request(struct web_metrics *m, enum web_path_class cls, unsigne
 void web_metrics_handshake(struct web_metrics *m, int resumed);
 void web_metrics_connection(struct web_metrics *m);
 void web_metrics_reload(struct web_metrics *m, int ok);
+/* One failed login at the admin (`admin` 1) or provider API. */
+void web_metrics_auth_failure(struct web_metrics *m, int admin, enum web_auth_reason reason);
+/* An API request refused because the API worker queue was full. */
+void web_metrics_api_busy(struct web_metrics *m);
 
 /* Appends the counters in Prometheus text format. */
 void web_metrics_render(const struct web_metrics *m, struct sbuf *out);

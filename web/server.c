@@ -8,6 +8,7 @@
 #include "web/metrics.h"
 #include "web/status.h"
 #include "web/tls.h"
+#include "web/workers.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,8 +42,21 @@ struct web_server {
 	char load_error[512];          /* empty when the last load succeeded */
 	struct web_stamp stamp;
 	struct web_api *api;           /* NULL when no registry is configured */
+	struct web_workers *workers;   /* run the API requests; NULL without api */
 	struct MHD_Response *not_found, *not_allowed, *unavailable;
 };
+
+/* What an API worker needs of the request, copied on the serving thread:
+ * the connection is not touched while it is suspended. */
+struct api_job {
+	char *method, *path, *query_state, *query_after, *query_limit;
+	char *authorization, *content_type, *origin, *self_origin;
+	char peer[64];
+	char fingerprint[65];
+	int have_cert;
+};
+
+enum api_state { API_NONE, API_QUEUED, API_ANSWERED };
 
 /* One request's state, from the first call of the handler to completion. */
 struct request {
@@ -53,6 +68,11 @@ struct request {
 	char *body;                    /* API request body, at most max_body */
 	size_t body_len;
 	int body_too_large;
+	struct MHD_Connection *conn;
+	enum api_state api_state;
+	struct api_job job;
+	struct web_api_response resp;  /* set by the worker, then the connection resumed */
+	int busy;                      /* the API queue was full */
 };
 
 /* ---- the current catalog ---- */
@@ -274,31 +294,185 @@ static void peer_address(struct MHD_Connection *c, char *out, size_t outlen)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)outlen);
 }
 
+static char *copy_value(struct MHD_Connection *c, enum MHD_ValueKind kind, const char *key)
+{
+	const char *v = MHD_lookup_connection_value(c, kind, key);
+	return v ? strdup(v) : NULL;
+}
+
+static void free_job(struct api_job *j)
+{
+	free(j->method);
+	free(j->path);
+	free(j->query_state);
+	free(j->query_after);
+	free(j->query_limit);
+	free(j->authorization);
+	free(j->content_type);
+	free(j->origin);
+	free(j->self_origin);
+}
+
+/* The origin the admin API answers for: server.origin, else the scheme and
+ * Host this request came to (a browser always sends the real Host). */
+static char *self_origin(const struct web_server *s, struct MHD_Connection *c)
+{
+	if (s->settings.origin[0])
+		return strdup(s->settings.origin);
+	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+	char *out = NULL;
+	if (host && asprintf(&out, "https://%s", host) < 0)
+		out = NULL;
+	return out;
+}
+
+/* 0, or -1 when out of memory. */
+static int capture_job(struct web_server *s, struct MHD_Connection *c, struct request *rq,
+		       const char *url, const char *method)
+{
+	struct api_job *j = &rq->job;
+	j->method = strdup(method);
+	j->path = strdup(url);
+	j->query_state = copy_value(c, MHD_GET_ARGUMENT_KIND, "state");
+	j->query_after = copy_value(c, MHD_GET_ARGUMENT_KIND, "after");
+	j->query_limit = copy_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+	j->authorization = copy_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	j->content_type = copy_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	j->origin = copy_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ORIGIN);
+	j->self_origin = self_origin(s, c);
+	peer_address(c, j->peer, sizeof j->peer);
+	if (rq->cls == WEB_PATH_ADMIN && s->client_ca_pem) {
+		const union MHD_ConnectionInfo *info =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+		j->have_cert = info && info->tls_session &&
+			       web_tls_client_fingerprint((gnutls_session_t)info->tls_session, j->fingerprint) == 0;
+	}
+	return j->method && j->path ? 0 : -1;
+}
+
+/* On an API worker: the registry work, then the connection is resumed and
+ * its serving thread sends the answer. `rq` is not touched after the resume:
+ * the request may complete and be freed at once. */
+static void run_api_job(void *job, void *ctx)
+{
+	struct web_server *s = ctx;
+	struct request *rq = job;
+	const struct api_job *j = &rq->job;
+	struct web_api_request req = {
+		.method = j->method, .path = j->path, .query_state = j->query_state,
+		.query_after = j->query_after, .query_limit = j->query_limit,
+		.body = rq->body, .body_len = rq->body_len, .body_too_large = rq->body_too_large,
+		.client_cert_sha256 = j->have_cert ? j->fingerprint : NULL,
+		.authorization = j->authorization, .content_type = j->content_type,
+		.origin = j->origin, .self_origin = j->self_origin, .peer = j->peer,
+	};
+	web_api_handle(s->api, &req, &rq->resp);
+	if (rq->resp.auth_failed)
+		web_metrics_auth_failure(s->metrics, rq->resp.is_admin, rq->resp.auth_reason);
+	struct MHD_Connection *c = rq->conn;
+	rq->api_state = API_ANSWERED;
+	MHD_resume_connection(c);
+}
+
+static void api_tick(void *ctx, int final)
+{
+	struct web_server *s = ctx;
+	web_api_flush_auth_failures(s->api, time(NULL), final);
+}
+
+static void answer_busy(struct request *rq)
+{
+	static const char busy[] =
+		"{\"error\":\"busy\",\"message\":\"too many API requests are waiting; try again shortly\"}";
+	rq->busy = 1;
+	rq->resp.status = MHD_HTTP_SERVICE_UNAVAILABLE;
+	rq->resp.body = strdup(busy);
+	rq->resp.body_len = rq->resp.body ? strlen(rq->resp.body) : 0;
+}
+
+/* The serving thread only copies the request and hands it to a worker,
+ * suspending the connection; it is called again once the worker resumed it
+ * and then sends the answer. A full queue is answered 503 at once. */
 static enum MHD_Result serve_api(struct web_server *s, struct MHD_Connection *c, struct request *rq,
 				 const char *url, const char *method)
 {
 	rq->cls = strncmp(url, "/admin/", 7) == 0 ? WEB_PATH_ADMIN : WEB_PATH_PROVIDER;
-	char peer[64], fingerprint[65];
-	peer_address(c, peer, sizeof peer);
-	int have_cert = 0;
-	if (rq->cls == WEB_PATH_ADMIN && s->client_ca_pem) {
-		const union MHD_ConnectionInfo *info =
-			MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
-		have_cert = info && info->tls_session &&
-			    web_tls_client_fingerprint((gnutls_session_t)info->tls_session, fingerprint) == 0;
+	if (rq->api_state == API_NONE) {
+		if (capture_job(s, c, rq, url, method) != 0)
+			return MHD_NO;
+		rq->conn = c;
+		rq->api_state = API_QUEUED;
+		MHD_suspend_connection(c);
+		if (web_workers_submit(s->workers, rq) != 0) {
+			web_metrics_api_busy(s->metrics);
+			answer_busy(rq);
+			rq->api_state = API_ANSWERED;
+			MHD_resume_connection(c);
+		}
+		return MHD_YES;
 	}
-	struct web_api_request req = {
-		.method = method, .path = url,
-		.query_state = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "state"),
-		.query_after = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after"),
-		.body = rq->body, .body_len = rq->body_len, .body_too_large = rq->body_too_large,
-		.client_cert_sha256 = have_cert ? fingerprint : NULL,
-		.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
-		.peer = peer,
-	};
-	struct web_api_response resp;
-	web_api_handle(s->api, &req, &resp);
-	return queue_owned(c, rq, resp.status, resp.body, resp.body_len, "application/json");
+	if (rq->api_state != API_ANSWERED || !rq->resp.body)
+		return MHD_NO;
+	struct MHD_Response *r = MHD_create_response_from_buffer(rq->resp.body_len, rq->resp.body,
+								  MHD_RESPMEM_MUST_FREE);
+	if (!r)
+		return MHD_NO;
+	rq->resp.body = NULL; /* the response owns it now */
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (rq->busy)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+	rq->bytes = rq->resp.body_len;
+	enum MHD_Result ret = queue(c, rq, rq->resp.status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+struct framing {
+	unsigned content_length, transfer_encoding;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	(void)kind, (void)value;
+	struct framing *f = cls;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		f->content_length++;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+		f->transfer_encoding++;
+	return MHD_YES;
+}
+
+/* Checked on the first call, before any body is read: a request whose body
+ * could end in two places is answered 400 and the connection closed, so no
+ * bytes after it are ever read as another request. */
+static enum MHD_Result refuse_ambiguous_framing(struct MHD_Connection *c, struct request *rq,
+						int *refused)
+{
+	struct framing f = {0, 0};
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+	const char *problem = web_http_framing_problem(f.content_length, f.transfer_encoding);
+	*refused = problem != NULL;
+	if (!problem)
+		return MHD_YES;
+	char peer[64];
+	peer_address(c, peer, sizeof peer);
+	web_log("warn", "bad-framing", "peer=%s reason=\"%s\"", peer, problem);
+	char *body = NULL;
+	if (asprintf(&body, "{\"error\":\"bad-framing\",\"message\":\"%s\"}", problem) < 0)
+		return MHD_NO;
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+	rq->bytes = strlen(body);
+	enum MHD_Result ret = queue(c, rq, MHD_HTTP_BAD_REQUEST, r);
+	MHD_destroy_response(r);
+	return ret;
 }
 
 static enum web_path_class classify_url(const char *url)
@@ -328,7 +502,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!rq)
 			return MHD_NO;
 		rq->is_api = s->api && web_api_owns(url);
+		rq->cls = classify_url(url);
 		*req_cls = rq;
+		int refused = 0;
+		enum MHD_Result ret = refuse_ambiguous_framing(c, rq, &refused);
+		return refused ? ret : MHD_YES;
+	}
+	if (rq->status) {
+		/* Answered already (bad framing): whatever else comes is dropped. */
+		*upload_data_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
@@ -343,7 +525,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (rq->is_api)
 		return serve_api(s, c, rq, url, method);
 	rq->cat = acquire_current(s);
-	rq->cls = classify_url(url);
 	int is_head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 	if (!is_head && strcmp(method, MHD_HTTP_METHOD_GET) != 0)
 		return queue(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED, s->not_allowed);
@@ -366,6 +547,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		web_metrics_request(s->metrics, rq->cls, rq->status,
 				    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? rq->bytes : 0);
 	web_catalog_release(rq->cat);
+	free_job(&rq->job);
+	free(rq->resp.body);
 	free(rq->body);
 	free(rq);
 	*req_cls = NULL;
@@ -427,7 +610,7 @@ static void on_mhd_error(void *cls, const char *fmt, va_list ap)
 	for (char *p = msg; *p; p++)
 		if (*p == '"' || *p == '\n')
 			*p = '\'';
-	web_log("warn", "http", "detail=\"%s\"", msg);
+	web_log("warn", "mhd-error", "msg=\"%s\"", msg);
 }
 
 /* ---- lifecycle ---- */
@@ -459,6 +642,7 @@ static struct MHD_Daemon *start_daemon(struct web_server *s, unsigned port,
 	struct sockaddr_in6 a6 = {0};
 	struct sockaddr_in a4 = {0};
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS | MHD_USE_ITC |
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
 			 (st->use_epoll ? MHD_USE_EPOLL : MHD_USE_POLL);
 	const struct sockaddr *addr;
 	if (inet_pton(AF_INET6, st->listen, &a6.sin6_addr) == 1) {
@@ -519,6 +703,9 @@ static int start_daemons(struct web_server *s)
 
 static void free_server(struct web_server *s)
 {
+	/* First: the workers answer what is queued and resume those
+	 * connections (libmicrohttpd must not stop with suspended ones). */
+	web_workers_stop(s->workers);
 	for (unsigned i = 0; i < s->daemon_count; i++)
 		MHD_stop_daemon(s->daemons[i]);
 	if (s->not_found)
@@ -566,6 +753,12 @@ int web_server_start(const struct web_settings *settings, struct web_server **ou
 		free_server(s);
 		return -1;
 	}
+	if (s->api && !(s->workers = web_workers_start(settings->api_threads, settings->api_queue,
+						       run_api_job, api_tick, s))) {
+		snprintf(err, errlen, "cannot start %u API worker threads", settings->api_threads);
+		free_server(s);
+		return -1;
+	}
 	web_publication_stamp(settings->publication_dir, &s->stamp);
 	load_publication(s);
 	if (start_daemons(s) != 0) {
@@ -574,9 +767,10 @@ int web_server_start(const struct web_settings *settings, struct web_server **ou
 		free_server(s);
 		return -1;
 	}
-	web_log("info", "listening", "address=%s port=%u threads=%u poll=%s tls12=%d admin_mtls=%d api=%d",
+	web_log("info", "listening", "address=%s port=%u threads=%u poll=%s tls12=%d admin_mtls=%d api=%d api_threads=%u api_queue=%u",
 		settings->listen, s->port, settings->threads, settings->use_epoll ? "epoll" : "poll",
-		settings->tls12, s->client_ca_pem != NULL, s->api != NULL);
+		settings->tls12, s->client_ca_pem != NULL, s->api != NULL, settings->api_threads,
+		settings->api_queue);
 	*out = s;
 	return 0;
 }

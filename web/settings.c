@@ -74,6 +74,11 @@ static int check_required(const struct web_settings *s, char *err, size_t errlen
 		snprintf(err, errlen, "server.listen = '%s' is not an IPv4 or IPv6 address", s->listen);
 		return -1;
 	}
+	if (s->origin[0] && (strncmp(s->origin, "https://", 8) != 0 || !s->origin[8] ||
+			     strchr(s->origin + 8, '/'))) {
+		snprintf(err, errlen, "server.origin = '%s' must be https://HOST or https://HOST:PORT", s->origin);
+		return -1;
+	}
 	if (!s->tls_cert[0] || !s->tls_key[0]) {
 		snprintf(err, errlen, "server.tls_cert and server.tls_key are required (vntld serves HTTPS only)");
 		return -1;
@@ -90,6 +95,7 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	if (cores < 1)
 		cores = 1;
 	long port, threads, maxconn, perip, timeout, memlimit, maxbody, maxage, drain, interval;
+	long api_threads, api_queue;
 	int epoll_on = 0, tls12_on = 0;
 	if (get_text(&src, "server.listen", "0.0.0.0", out->listen, sizeof out->listen) ||
 	    get_number(&src, "server.port", 8443, 0, 65535, &port) ||
@@ -109,7 +115,10 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	    get_number(&src, "server.cache_max_age", 60, 0, 86400, &maxage) ||
 	    get_choice(&src, "server.poll", "poll", "poll", "epoll", &epoll_on) ||
 	    get_number(&src, "server.drain_timeout", 10, 0, 3600, &drain) ||
-	    get_number(&src, "server.poll_interval_ms", 1000, 10, 60000, &interval))
+	    get_number(&src, "server.poll_interval_ms", 1000, 10, 60000, &interval) ||
+	    get_number(&src, "server.api_threads", 2, 1, 64, &api_threads) ||
+	    get_number(&src, "server.api_queue", 64, 1, 100000, &api_queue) ||
+	    get_text(&src, "server.origin", "", out->origin, sizeof out->origin))
 		return -1;
 	const char *cfg_path = vntl_config_path(cfg);
 	if (cfg_path && strlen(cfg_path) < sizeof out->config_path)
@@ -126,5 +135,7 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	out->use_epoll = epoll_on;
 	out->drain_timeout = (unsigned)drain;
 	out->poll_interval_ms = (unsigned)interval;
+	out->api_threads = (unsigned)api_threads;
+	out->api_queue = (unsigned)api_queue;
 	return check_required(out, err, errlen);
 }

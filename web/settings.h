@@ -27,6 +27,9 @@ struct web_settings {
 	int use_epoll;
 	unsigned drain_timeout;     /* seconds SIGTERM waits for open connections */
 	unsigned poll_interval_ms;  /* how often index.json is checked */
+	unsigned api_threads;       /* API worker threads (registry and password work) */
+	unsigned api_queue;         /* API requests waiting for a worker before 503 busy */
+	char origin[256];           /* the admin API's own origin; empty: https:// + Host */
 };
 
 /* A flag given on the command line, as the configuration key it overrides. */

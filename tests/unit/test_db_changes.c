@@ -161,6 +161,49 @@ static void provider_proposes_only_for_its_own_tsp(void **state)
 	db_close(db);
 }
 
+/* Pages for vntld's listings (issue 19): id > after, at most limit, and the
+ * same ids as the whole list, in order; TSPs and certificates likewise. */
+static void listings_come_in_pages(void **state)
+{
+	(void)state;
+	struct db *db = db_fixture_registry("pages.db");
+	int64_t svc = db_fixture_import(db, 3, "pem/ca-cmc-ca-2025.pem"), id;
+	char err[512];
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(propose(db, "olga", svc, DB_STATUS_SUSPENDED, 0, &id, err), 0);
+	struct db_change *all, *page;
+	size_t n_all, n;
+	assert_int_equal(db_change_list(db, -1, 0, &all, &n_all, err, sizeof err), 0);
+	assert_int_equal(n_all, 5);
+	assert_int_equal(db_change_list_page(db, -1, 0, all[1].id, 2, &page, &n, err, sizeof err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(page[0].id, all[2].id);
+	assert_int_equal(page[1].id, all[3].id);
+	db_changes_free(page, n);
+	assert_int_equal(db_change_list_page(db, -1, 0, all[4].id, 2, &page, &n, err, sizeof err), 0);
+	assert_int_equal(n, 0);
+	db_changes_free(page, n);
+	assert_int_equal(db_change_list_page(db, -1, 4, 0, 10, &page, &n, err, sizeof err), 0);
+	assert_int_equal(n, 0); /* still scoped to a provider's TSP */
+	db_changes_free(page, n);
+	db_changes_free(all, n_all);
+	struct db_tsp *tsps;
+	assert_int_equal(db_tsp_list_page(db, 1, 2, &tsps, &n, err, sizeof err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(tsps[0].id, 2);
+	assert_int_equal(tsps[1].id, 3);
+	db_tsps_free(tsps, n);
+	struct db_cert_row *rows;
+	assert_int_equal(db_cert_list_page(db, 0, 0, 1, &rows, &n, err, sizeof err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].service_id, svc);
+	db_cert_rows_free(rows, n);
+	assert_int_equal(db_cert_list_page(db, 0, svc, 1, &rows, &n, err, sizeof err), 0);
+	assert_int_equal(n, 0);
+	db_cert_rows_free(rows, n);
+	db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +213,7 @@ int main(void)
 		cmocka_unit_test(transition_is_rechecked_at_approval),
 		cmocka_unit_test(past_and_future_effective_times),
 		cmocka_unit_test(provider_proposes_only_for_its_own_tsp),
+		cmocka_unit_test(listings_come_in_pages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

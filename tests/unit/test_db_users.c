@@ -146,6 +146,34 @@ static void failed_certificate_login_is_audited_without_junk(void **state)
 	db_close(db);
 }
 
+/* For vntld's aggregation (issue 19): the checks write no audit entry, the
+ * summary entry carries its count, the chain stays intact. */
+static void checks_without_audit_and_summed_failures(void **state)
+{
+	(void)state;
+	struct db *db = db_fixture_registry("summed.db");
+	const char *count_sql = "SELECT count(*) FROM audit WHERE action = 'auth.fail'";
+	long long before = q("summed.db", count_sql);
+	struct db_user u;
+	char err[512];
+	assert_int_equal(db_provider_check(db, "sp-one", "wrong", &u, err, sizeof err), 1);
+	assert_int_equal(db_provider_check(db, "nobody", "wrong", &u, err, sizeof err), 1);
+	assert_int_equal(db_token_check(db, "deadbeef", &u, err, sizeof err), 1);
+	assert_int_equal(q("summed.db", count_sql), before);
+	assert_int_equal(db_provider_check(db, "sp-one", "correct horse battery", &u, err, sizeof err), 0);
+	assert_string_equal(u.name, "sp-one");
+	db_auth_record_failures(db, "cert", "none", "192.0.2.9", 499);
+	db_auth_record_failures(db, "nonsense\"}", "none", "192.0.2.9", 1);
+	assert_int_equal(q("summed.db", count_sql), before + 2);
+	assert_int_equal(q("summed.db", "SELECT count(*) FROM audit WHERE detail = "
+				       "'{\"method\":\"cert\",\"peer\":\"192.0.2.9\",\"count\":499}'"), 1);
+	assert_int_equal(q("summed.db", "SELECT count(*) FROM audit WHERE detail LIKE '%nonsense%'"), 0);
+	struct db_audit_verdict v;
+	assert_int_equal(db_audit_verify(db, &v, err, sizeof err), 0);
+	assert_int_equal(v.kind, DB_AUDIT_INTACT);
+	db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +183,7 @@ int main(void)
 		cmocka_unit_test(default_iterations_meet_the_minimum),
 		cmocka_unit_test(tokens_store_only_a_hash_and_expire),
 		cmocka_unit_test(failed_certificate_login_is_audited_without_junk),
+		cmocka_unit_test(checks_without_audit_and_summed_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "db/registry.h"
@@ -37,6 +38,8 @@ static int setup(void **state)
 	assert_int_equal(db_user_add(db, "olga", &tam, &id, err, sizeof err), 0);
 	assert_int_equal(db_user_add(db, "olga", &lan, &id, err, sizeof err), 0);
 	assert_int_equal(db_user_add(db, "olga", &kiet, &id, err, sizeof err), 0);
+	struct db_user_input sp_two = {"sp-two", DB_ROLE_PROVIDER, 4, NULL, "another good secret"};
+	assert_int_equal(db_user_add(db, "olga", &sp_two, &id, err, sizeof err), 0);
 	own_service = db_fixture_import(db, 3, "pem/ca-cmc-ca-2025.pem");
 	other_service = db_fixture_import(db, 4, "pem/root-neac-vnrca-rs-2025.pem");
 	db_close(db);
@@ -54,11 +57,29 @@ static int teardown(void **state)
 
 struct result {
 	unsigned status;
-	char body[8192];
+	char body[131072];
 };
 
-static struct result call(const char *method, const char *path, const char *body,
-			  const char *cert, const char *auth, const char *peer)
+#define SELF_ORIGIN "https://vntl.example:8443"
+
+static const char *query_value(const char *query, const char *name)
+{
+	static char values[3][64];
+	static int next;
+	size_t n = strlen(name);
+	for (const char *p = query; p && *p; p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL) {
+		if (strncmp(p, name, n) == 0 && p[n] == '=') {
+			char *v = values[next++ % 3];
+			snprintf(v, 64, "%.*s", (int)strcspn(p + n + 1, "&"), p + n + 1);
+			return v;
+		}
+	}
+	return NULL;
+}
+
+/* A request as vntld's serving thread hands it over. */
+static struct result call_full(const char *method, const char *path, const char *body, const char *cert,
+			       const char *auth, const char *peer, const char *content_type, const char *origin)
 {
 	char bare[256];
 	snprintf(bare, sizeof bare, "%s", path);
@@ -66,9 +87,13 @@ static struct result call(const char *method, const char *path, const char *body
 	if (query)
 		*query++ = '\0';
 	struct web_api_request req = {.method = method, .path = bare, .body = body,
-				      .query_state = query && strncmp(query, "state=", 6) == 0 ? query + 6 : NULL,
+				      .query_state = query_value(query, "state"),
+				      .query_after = query_value(query, "after"),
+				      .query_limit = query_value(query, "limit"),
 				      .body_len = body ? strlen(body) : 0,
 				      .client_cert_sha256 = cert, .authorization = auth,
+				      .content_type = content_type, .origin = origin,
+				      .self_origin = SELF_ORIGIN,
 				      .peer = peer ? peer : "192.0.2.1"};
 	struct web_api_response resp;
 	web_api_handle(api, &req, &resp);
@@ -76,6 +101,14 @@ static struct result call(const char *method, const char *path, const char *body
 	snprintf(r.body, sizeof r.body, "%s", resp.body ? resp.body : "");
 	free(resp.body);
 	return r;
+}
+
+/* The way a well-behaved client calls: JSON bodies, no Origin. */
+static struct result call(const char *method, const char *path, const char *body,
+			  const char *cert, const char *auth, const char *peer)
+{
+	return call_full(method, path, body, cert, auth, peer,
+			 strcmp(method, "GET") == 0 ? NULL : "application/json", NULL);
 }
 
 static void expect(struct result r, unsigned status, const char *needle)
@@ -158,7 +191,7 @@ static void bad_bodies_are_400_and_write_nothing(void **state)
 	expect(call("POST", "/admin/api/changes", body, CERT_TAM, NULL, NULL), 400, "\"field\":\"effective\"");
 	struct web_api_request big = {.method = "POST", .path = "/admin/api/changes", .body = "{}",
 				      .body_len = 2, .body_too_large = 1, .client_cert_sha256 = CERT_TAM,
-				      .peer = "192.0.2.1"};
+				      .content_type = "application/json", .peer = "192.0.2.1"};
 	struct web_api_response resp;
 	web_api_handle(api, &big, &resp);
 	assert_int_equal(resp.status, 400);
@@ -221,10 +254,165 @@ static void audit_is_for_auditors(void **state)
 {
 	(void)state;
 	expect(call("GET", "/admin/api/audit", NULL, CERT_TAM, NULL, NULL), 403, "forbidden");
-	expect(call("GET", "/admin/api/audit", NULL, CERT_KIET, NULL, NULL), 200, "change.propose");
+	expect(call("GET", "/admin/api/audit?limit=1000", NULL, CERT_KIET, NULL, NULL), 200, "change.propose");
 	expect(call("GET", "/admin/api/audit/verify", NULL, CERT_KIET, NULL, NULL), 200, "\"entries\":");
 	/* failed provider logins were audited by the registry */
-	expect(call("GET", "/admin/api/audit", NULL, CERT_KIET, NULL, NULL), 200, "auth.fail");
+	expect(call("GET", "/admin/api/audit?limit=1000", NULL, CERT_KIET, NULL, NULL), 200, "auth.fail");
+}
+
+static long long audit_rows(const char *where)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM audit WHERE action = 'auth.fail' AND %s", where);
+	long long n = db_fixture_sql_int(db_path, sql);
+	assert_true(n >= 0);
+	return n;
+}
+
+static long long propose_one(const char *status, const char *ref)
+{
+	char body[512];
+	snprintf(body, sizeof body,
+		 "{\"service_id\":%lld,\"status\":\"%s\",\"reason\":\"page\",\"decision_ref\":\"%s\"}",
+		 (long long)other_service, status, ref);
+	struct result r = call("POST", "/admin/api/changes", body, CERT_TAM, NULL, NULL);
+	expect(r, 201, "pending");
+	return atoll(strstr(r.body, "\"change_id\":") + 12);
+}
+
+/* Issue 19: a page visited by a staff member whose browser holds the client
+ * certificate must not change anything: forms send text/plain or
+ * form-urlencoded, scripts on foreign pages send their Origin. */
+static void cross_site_requests_change_nothing(void **state)
+{
+	(void)state;
+	long long id = propose_one("suspended", "CSRF-1");
+	char path[128];
+	snprintf(path, sizeof path, "/admin/api/changes/%lld/approve", id);
+	const char *refused_types[] = {"text/plain", "application/x-www-form-urlencoded",
+				       "multipart/form-data; boundary=x", "application/jsonp", NULL};
+	for (size_t i = 0; i < sizeof refused_types / sizeof *refused_types; i++)
+		expect(call_full("POST", path, "{}", CERT_LAN, NULL, NULL, refused_types[i], NULL), 403,
+		       "cross-site-request");
+	expect(call_full("POST", path, "{}", CERT_LAN, NULL, NULL, "application/json", "https://evil.example"),
+	       403, "cross-site-request");
+	expect(call_full("POST", path, "{}", CERT_LAN, NULL, NULL, "application/json", "null"), 403,
+	       "cross-site-request");
+	expect(call_full("POST", path, "{}", CERT_LAN, NULL, NULL, "application/json", "https://vntl.example"),
+	       403, "cross-site-request");
+	assert_int_equal(db_fixture_sql_int(db_path, "SELECT count(*) FROM change_request WHERE state = 'applied' "
+					    "AND decision_ref = 'CSRF-1'"), 0);
+	/* the provider API takes JSON only, too */
+	expect(call_full("POST", "/api/v1/provider/token", "{\"sp_id\":\"sp-one\",\"sp_password\":\"x\"}", NULL,
+			 NULL, "198.51.100.8", "text/plain", NULL), 403, "cross-site-request");
+	/* reads are not refused; the service's own origin, with a charset, is fine */
+	expect(call_full("GET", "/admin/api/changes", NULL, CERT_LAN, NULL, NULL, NULL, "https://evil.example"),
+	       200, "CSRF-1");
+	expect(call_full("POST", path, "{}", CERT_LAN, NULL, NULL, "Application/JSON; charset=utf-8",
+			 "https://VNTL.example:8443"), 200, "applied");
+}
+
+/* Issue 19: a flood of failed logins from one address adds one audit entry
+ * at once and one summary with the count when the interval ends, not one
+ * entry per request. */
+static void failed_logins_are_audited_in_summary(void **state)
+{
+	(void)state;
+	const char *peer_where = "detail LIKE '%\"peer\":\"192.0.2.200\"%'";
+	for (int i = 0; i < 500; i++)
+		expect(call("GET", "/admin/api/providers", NULL, NULL, NULL, "192.0.2.200"), 401,
+		       "client-certificate-required");
+	assert_int_equal(audit_rows(peer_where), 1);
+	/* another kind of failure from the same address is audited at once, with its fingerprint */
+	expect(call("GET", "/admin/api/providers", NULL, CERT_STRANGER, NULL, "192.0.2.200"), 403, "unknown");
+	assert_int_equal(audit_rows(peer_where), 2);
+	/* nothing is due before the interval ends */
+	web_api_flush_auth_failures(api, time(NULL), 0);
+	assert_int_equal(audit_rows(peer_where), 2);
+	web_api_flush_auth_failures(api, time(NULL) + 61, 0);
+	assert_int_equal(audit_rows(peer_where), 3);
+	assert_int_equal(audit_rows("detail LIKE '%\"peer\":\"192.0.2.200\",\"count\":499}'"), 1);
+	/* a new interval audits its first failure again */
+	expect(call("GET", "/admin/api/providers", NULL, NULL, NULL, "192.0.2.200"), 401, "client-certificate");
+	assert_int_equal(audit_rows(peer_where), 4);
+	web_api_flush_auth_failures(api, time(NULL), 1);
+	assert_int_equal(audit_rows(peer_where), 4);
+	/* the chain still verifies */
+	expect(call("GET", "/admin/api/audit/verify", NULL, CERT_KIET, NULL, NULL), 200, "\"result\":\"intact\"");
+}
+
+/* Issue 19: a bearer token cannot get a new token, whatever the body says. */
+static void tokens_do_not_mint_tokens(void **state)
+{
+	(void)state;
+	/* sp-one has hit the failed-login limit by now */
+	const char *right = "{\"sp_id\":\"sp-two\",\"sp_password\":\"another good secret\"}";
+	struct result r = call("POST", "/api/v1/provider/token", right, NULL, NULL, "198.51.100.20");
+	expect(r, 200, "\"token\":\"");
+	char auth[128];
+	snprintf(auth, sizeof auth, "Bearer %.64s", strstr(r.body, "\"token\":\"") + 9);
+	long long tokens = db_fixture_sql_int(db_path, "SELECT count(*) FROM token");
+	expect(call("POST", "/api/v1/provider/token", "{\"sp_id\":\"sp-two\",\"sp_password\":\"not it\"}", NULL,
+		    auth, "198.51.100.21"), 401, "authentication-failed");
+	expect(call("POST", "/api/v1/provider/token", "{}", NULL, auth, "198.51.100.22"), 400, "missing-field");
+	assert_int_equal(db_fixture_sql_int(db_path, "SELECT count(*) FROM token"), tokens);
+	/* the token still works where it belongs */
+	expect(call("GET", "/api/v1/provider/status-changes", NULL, NULL, auth, "198.51.100.20"), 200, "changes");
+}
+
+/* Issue 19: every listing answers at most `limit` items (default 100) and
+ * says where the next page starts. */
+static void listings_are_paginated(void **state)
+{
+	(void)state;
+	while (db_fixture_sql_int(db_path, "SELECT count(*) FROM change_request") <= WEB_API_PAGE_DEFAULT) {
+		char ref[32];
+		snprintf(ref, sizeof ref, "PAGE-%lld", pending_changes());
+		propose_one("recognised", ref); /* other_service is suspended by now */
+	}
+	long long total = pending_changes();
+	struct result r = call("GET", "/admin/api/changes", NULL, CERT_TAM, NULL, NULL);
+	expect(r, 200, "\"next_after\":");
+	int items = 0;
+	for (const char *p = r.body; (p = strstr(p, "\"proposed_by\":")); p++)
+		items++;
+	assert_int_equal(items, WEB_API_PAGE_DEFAULT);
+	/* walk the whole list 7 at a time: every change once */
+	long long seen = 0, after = 0;
+	for (int pages = 0; pages < 100; pages++) {
+		char path[128];
+		snprintf(path, sizeof path, "/admin/api/changes?limit=7&after=%lld", after);
+		r = call("GET", path, NULL, CERT_TAM, NULL, NULL);
+		expect(r, 200, "\"changes\":");
+		for (const char *p = r.body; (p = strstr(p, "\"proposed_by\":")); p++)
+			seen++;
+		const char *next = strstr(r.body, "\"next_after\":") + 13;
+		if (strncmp(next, "null", 4) == 0)
+			break;
+		after = atoll(next);
+	}
+	assert_int_equal(seen, total);
+	expect(call("GET", "/admin/api/providers?limit=1", NULL, CERT_TAM, NULL, NULL), 200, "\"next_after\":1");
+	expect(call("GET", "/admin/api/providers?limit=1&after=4", NULL, CERT_TAM, NULL, NULL), 200,
+	       "\"next_after\":null");
+	expect(call("GET", "/admin/api/certificates?limit=1", NULL, CERT_TAM, NULL, NULL), 200, "\"next_after\":");
+	expect(call("GET", "/admin/api/audit?limit=2", NULL, CERT_KIET, NULL, NULL), 200, "\"next_after\":2");
+	r = call("POST", "/api/v1/provider/token", "{\"sp_id\":\"sp-two\",\"sp_password\":\"another good secret\"}",
+		 NULL, NULL, "198.51.100.30");
+	expect(r, 200, "\"token\":\"");
+	char auth[128];
+	snprintf(auth, sizeof auth, "Bearer %.64s", strstr(r.body, "\"token\":\"") + 9);
+	/* sp-two's TSP holds the changes proposed above */
+	r = call("GET", "/api/v1/provider/status-changes?limit=1", NULL, NULL, auth, "198.51.100.30");
+	expect(r, 200, "\"next_after\":");
+	assert_null(strstr(r.body, "\"next_after\":null"));
+	const char *bad[] = {"limit=0", "limit=1001", "limit=ten", "limit=", "after=-1", "after=1x"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char path[128];
+		snprintf(path, sizeof path, "/admin/api/changes?%s", bad[i]);
+		expect(call("GET", path, NULL, CERT_TAM, NULL, NULL), 400, "bad-query");
+	}
+	expect(call("GET", "/admin/api/changes?limit=1000", NULL, CERT_TAM, NULL, NULL), 200, "\"next_after\":null");
 }
 
 int main(void)
@@ -236,6 +424,10 @@ int main(void)
 		cmocka_unit_test(provider_proposes_only_for_itself_and_waits_for_staff),
 		cmocka_unit_test(failed_logins_are_limited_per_sp_id_and_address),
 		cmocka_unit_test(audit_is_for_auditors),
+		cmocka_unit_test(cross_site_requests_change_nothing),
+		cmocka_unit_test(failed_logins_are_audited_in_summary),
+		cmocka_unit_test(tokens_do_not_mint_tokens),
+		cmocka_unit_test(listings_are_paginated),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -71,6 +71,46 @@ static void content_types_follow_rfc2585_and_ts119612(void **state)
 	assert_string_equal(web_http_content_type("blob"), "application/octet-stream");
 }
 
+/* Issue 19: the shapes used to smuggle a request are named, one reading is not. */
+static void framing_allows_one_reading_of_the_body_only(void **state)
+{
+	(void)state;
+	assert_null(web_http_framing_problem(0, 0));
+	assert_null(web_http_framing_problem(1, 0));
+	assert_null(web_http_framing_problem(0, 1));
+	assert_non_null(strstr(web_http_framing_problem(2, 0), "Content-Length"));
+	assert_non_null(strstr(web_http_framing_problem(1, 1), "Transfer-Encoding"));
+	assert_non_null(web_http_framing_problem(3, 2));
+}
+
+static void json_content_type_with_parameters_only(void **state)
+{
+	(void)state;
+	assert_true(web_http_is_json("application/json"));
+	assert_true(web_http_is_json("Application/JSON; charset=utf-8"));
+	assert_true(web_http_is_json(" application/json ;charset=UTF-8"));
+	assert_false(web_http_is_json(NULL));
+	assert_false(web_http_is_json(""));
+	assert_false(web_http_is_json("text/plain"));
+	assert_false(web_http_is_json("application/jsonp"));
+	assert_false(web_http_is_json("application/json-patch+json"));
+	assert_false(web_http_is_json("multipart/form-data; boundary=application/json"));
+}
+
+static void same_origin_is_scheme_host_and_port(void **state)
+{
+	(void)state;
+	assert_true(web_http_same_origin("https://tl.neac.gov.vn", "https://tl.neac.gov.vn"));
+	assert_true(web_http_same_origin("https://TL.neac.gov.vn", "https://tl.neac.gov.vn:443"));
+	assert_true(web_http_same_origin("https://127.0.0.1:8443", "https://127.0.0.1:8443"));
+	assert_false(web_http_same_origin("https://127.0.0.1:8444", "https://127.0.0.1:8443"));
+	assert_false(web_http_same_origin("http://127.0.0.1:8443", "https://127.0.0.1:8443"));
+	assert_false(web_http_same_origin("https://tl.neac.gov.vn.evil.example", "https://tl.neac.gov.vn"));
+	assert_false(web_http_same_origin("null", "https://tl.neac.gov.vn"));
+	assert_false(web_http_same_origin("https://tl.neac.gov.vn", NULL));
+	assert_false(web_http_same_origin(NULL, "https://tl.neac.gov.vn"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -79,6 +119,9 @@ int main(void)
 		cmocka_unit_test(matches_entity_tags),
 		cmocka_unit_test(if_none_match_takes_precedence),
 		cmocka_unit_test(content_types_follow_rfc2585_and_ts119612),
+		cmocka_unit_test(framing_allows_one_reading_of_the_body_only),
+		cmocka_unit_test(json_content_type_with_parameters_only),
+		cmocka_unit_test(same_origin_is_scheme_host_and_port),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

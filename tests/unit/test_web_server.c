@@ -171,11 +171,43 @@ static void bodies_over_the_wire(void **state)
 	expect(request("/api/v1/provider/nothing", NULL, NULL), 404, "not-found");
 }
 
+/* Issue 19: the API pool and origin keys, with defaults and errors that name the key. */
+static void api_pool_and_origin_settings(void **state)
+{
+	(void)state;
+	struct web_settings st;
+	char err[512];
+	const struct web_override base[] = {{"server.tls_cert", "c.pem"}, {"server.tls_key", "k.pem"}};
+	assert_int_equal(web_settings_load(NULL, base, 2, &st, err, sizeof err), 0);
+	assert_int_equal(st.api_threads, 2);
+	assert_int_equal(st.api_queue, 64);
+	assert_string_equal(st.origin, "");
+	const struct { const char *key, *value; } bad[] = {
+		{"server.api_threads", "0"}, {"server.api_threads", "65"}, {"server.api_queue", "0"},
+		{"server.origin", "http://tl.example"}, {"server.origin", "https://tl.example/admin"},
+		{"server.origin", "https://"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		const struct web_override ov[] = {base[0], base[1], {bad[i].key, bad[i].value}};
+		err[0] = '\0';
+		assert_int_equal(web_settings_load(NULL, ov, 3, &st, err, sizeof err), -1);
+		if (!strstr(err, bad[i].key))
+			fail_msg("%s = %s: message does not name the key: %s", bad[i].key, bad[i].value, err);
+	}
+	const struct web_override ok[] = {base[0], base[1], {"server.origin", "https://tl.neac.gov.vn:8443"},
+					  {"server.api_threads", "4"}, {"server.api_queue", "8"}};
+	assert_int_equal(web_settings_load(NULL, ok, 5, &st, err, sizeof err), 0);
+	assert_string_equal(st.origin, "https://tl.neac.gov.vn:8443");
+	assert_int_equal(st.api_threads, 4);
+	assert_int_equal(st.api_queue, 8);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(admin_api_maps_client_certificates_to_staff),
 		cmocka_unit_test(bodies_over_the_wire),
+		cmocka_unit_test(api_pool_and_origin_settings),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
