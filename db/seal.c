@@ -361,7 +361,7 @@ static int load_seals(struct db *db, int64_t head, struct seals *s, char *err, s
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = db_sql_error(db, "cannot read the audit log", err, errlen);
 	sqlite3_finalize(st);
-	if (rc)
+	if (rc || s->count == 0)
 		return rc;
 	qsort(s->v, s->count, sizeof *s->v, seal_order);
 	size_t out = 0;
