@@ -16,10 +16,28 @@ static const char *const kind_names[] = {"tsp", "service", "status"};
 
 /* --- digests ---------------------------------------------------------- */
 
-struct digest {
+/* One SHA-256 fetched and one context, reused for every row of a check
+ * (the implicit fetch of EVP_sha256() per row would cost more than the
+ * hashing). */
+struct hasher {
+	EVP_MD *md;
 	EVP_MD_CTX *ctx;
 	int ok;
 };
+
+static int hasher_open(struct hasher *h)
+{
+	h->md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	h->ctx = EVP_MD_CTX_new();
+	h->ok = 1;
+	return h->md && h->ctx ? 0 : -1;
+}
+
+static void hasher_close(struct hasher *h)
+{
+	EVP_MD_CTX_free(h->ctx);
+	EVP_MD_free(h->md);
+}
 
 static void hex(const unsigned char *in, size_t n, char *out)
 {
@@ -33,7 +51,7 @@ static void hex(const unsigned char *in, size_t n, char *out)
 
 /* Length-prefixed like the audit entries, so no two rows hash the same
  * bytes; NULL counts as "" (the lists publish neither). */
-static void add_text(struct digest *d, const char *value)
+static void add_text(struct hasher *d, const char *value)
 {
 	const char *v = value ? value : "";
 	char len[24];
@@ -42,81 +60,75 @@ static void add_text(struct digest *d, const char *value)
 		EVP_DigestUpdate(d->ctx, "\n", 1);
 }
 
-static void add_int(struct digest *d, int64_t value)
+static void add_int(struct hasher *d, int64_t value)
 {
 	char text[24];
 	snprintf(text, sizeof text, "%" PRId64, value);
 	add_text(d, text);
 }
 
-static int digest_begin(struct digest *d, enum seal_kind kind, int64_t id)
+static void digest_begin(struct hasher *d, enum seal_kind kind, int64_t id)
 {
-	d->ctx = EVP_MD_CTX_new();
-	d->ok = d->ctx && EVP_DigestInit_ex(d->ctx, EVP_sha256(), NULL) &&
-		EVP_DigestUpdate(d->ctx, "vntl-seal-v1\n", 13);
+	d->ok = EVP_DigestInit_ex2(d->ctx, d->md, NULL) && EVP_DigestUpdate(d->ctx, "vntl-seal-v1\n", 13);
 	add_text(d, kind_names[kind]);
 	add_int(d, id);
-	return d->ok ? 0 : -1;
 }
 
-static int digest_end(struct digest *d, char out[65])
+static int digest_end(struct hasher *d, char out[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 	d->ok = d->ok && EVP_DigestFinal_ex(d->ctx, md, &n);
-	EVP_MD_CTX_free(d->ctx);
 	if (!d->ok)
 		return -1;
 	hex(md, n, out);
 	return 0;
 }
 
-static int tsp_digest(const struct db_tsp *t, char out[65])
+static int tsp_digest(struct hasher *d, const struct db_tsp *t, char out[65])
 {
-	struct digest d;
-	digest_begin(&d, SEAL_TSP, t->id);
-	add_int(&d, t->kind);
-	add_text(&d, t->name_vi);
-	add_text(&d, t->name_en);
-	add_text(&d, t->trade_name);
-	add_text(&d, t->street);
-	add_text(&d, t->locality);
-	add_text(&d, t->country);
-	add_text(&d, t->uri);
-	add_text(&d, t->email);
-	return digest_end(&d, out);
+	digest_begin(d, SEAL_TSP, t->id);
+	add_int(d, t->kind);
+	add_text(d, t->name_vi);
+	add_text(d, t->name_en);
+	add_text(d, t->trade_name);
+	add_text(d, t->street);
+	add_text(d, t->locality);
+	add_text(d, t->country);
+	add_text(d, t->uri);
+	add_text(d, t->email);
+	return digest_end(d, out);
 }
 
 /* Covers the certificate's bytes themselves, not only the stored hash. */
-static int service_digest(int64_t tsp_id, const struct db_service *s, char out[65])
+static int service_digest(struct hasher *d, int64_t tsp_id, const struct db_service *s, char out[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 	char der_sha256[65];
-	if (!EVP_Digest(s->cert_der, s->cert_der_len, md, &n, EVP_sha256(), NULL))
+	if (!EVP_DigestInit_ex2(d->ctx, d->md, NULL) || !EVP_DigestUpdate(d->ctx, s->cert_der, s->cert_der_len) ||
+	    !EVP_DigestFinal_ex(d->ctx, md, &n))
 		return -1;
 	hex(md, n, der_sha256);
-	struct digest d;
-	digest_begin(&d, SEAL_SERVICE, s->id);
-	add_int(&d, tsp_id);
-	add_text(&d, s->type_uri);
-	add_text(&d, s->name_vi);
-	add_text(&d, s->name_en);
-	add_text(&d, s->cert_sha256);
-	add_text(&d, der_sha256);
-	return digest_end(&d, out);
+	digest_begin(d, SEAL_SERVICE, s->id);
+	add_int(d, tsp_id);
+	add_text(d, s->type_uri);
+	add_text(d, s->name_vi);
+	add_text(d, s->name_en);
+	add_text(d, s->cert_sha256);
+	add_text(d, der_sha256);
+	return digest_end(d, out);
 }
 
-static int status_digest(int64_t service_id, const struct db_status_entry *e, char out[65])
+static int status_digest(struct hasher *d, int64_t service_id, const struct db_status_entry *e, char out[65])
 {
-	struct digest d;
-	digest_begin(&d, SEAL_STATUS, e->id);
-	add_int(&d, service_id);
-	add_int(&d, e->status);
-	add_int(&d, e->effective);
-	add_text(&d, e->reason);
-	add_text(&d, e->decision_ref);
-	return digest_end(&d, out);
+	digest_begin(d, SEAL_STATUS, e->id);
+	add_int(d, service_id);
+	add_int(d, e->status);
+	add_int(d, e->effective);
+	add_text(d, e->reason);
+	add_text(d, e->decision_ref);
+	return digest_end(d, out);
 }
 
 /* --- sealing rows as they are written ----------------------------------- */
@@ -137,13 +149,16 @@ int db_seal_tsp(struct db *db, int64_t id, json_t *rows, char *err, size_t errle
 	if (rc)
 		return rc < 0 ? rc : -1;
 	char digest[65];
-	rc = tsp_digest(&t, digest) ? db_msg(-1, err, errlen, "cannot hash TSP %" PRId64, id)
-				    : put_seal(rows, SEAL_TSP, id, digest, err, errlen);
+	struct hasher h;
+	rc = hasher_open(&h) || tsp_digest(&h, &t, digest) ? db_msg(-1, err, errlen, "cannot hash TSP %" PRId64, id)
+							   : put_seal(rows, SEAL_TSP, id, digest, err, errlen);
+	hasher_close(&h);
 	db_tsp_clear(&t);
 	return rc;
 }
 
-static int seal_timeline(struct db *db, int64_t service_id, json_t *rows, char *err, size_t errlen)
+static int seal_timeline(struct db *db, struct hasher *h, int64_t service_id, json_t *rows, char *err,
+			 size_t errlen)
 {
 	struct db_status_entry *tl;
 	size_t n;
@@ -153,7 +168,7 @@ static int seal_timeline(struct db *db, int64_t service_id, json_t *rows, char *
 	for (size_t i = 0; i < n; i++) {
 		char digest[65];
 		if (rc == 0)
-			rc = status_digest(service_id, &tl[i], digest)
+			rc = status_digest(h, service_id, &tl[i], digest)
 				     ? db_msg(-1, err, errlen, "cannot hash a status entry")
 				     : put_seal(rows, SEAL_STATUS, tl[i].id, digest, err, errlen);
 		free(tl[i].reason);
@@ -184,11 +199,15 @@ int db_seal_service(struct db *db, int64_t id, json_t *rows, char *err, size_t e
 	};
 	snprintf(s.cert_sha256, sizeof s.cert_sha256, "%s", (const char *)sqlite3_column_text(st, 5));
 	char digest[65];
-	int rc = service_digest(sqlite3_column_int64(st, 0), &s, digest)
+	struct hasher h;
+	int rc = hasher_open(&h) || service_digest(&h, sqlite3_column_int64(st, 0), &s, digest)
 			 ? db_msg(-1, err, errlen, "cannot hash service %" PRId64, id)
 			 : put_seal(rows, SEAL_SERVICE, id, digest, err, errlen);
 	sqlite3_finalize(st);
-	return rc ? rc : seal_timeline(db, id, rows, err, errlen);
+	if (rc == 0)
+		rc = seal_timeline(db, &h, id, rows, err, errlen);
+	hasher_close(&h);
+	return rc;
 }
 
 int db_seal_status(struct db *db, int64_t id, json_t *rows, char *err, size_t errlen)
@@ -210,9 +229,11 @@ int db_seal_status(struct db *db, int64_t id, json_t *rows, char *err, size_t er
 		.id = id,
 	};
 	char digest[65];
-	int rc = status_digest(sqlite3_column_int64(st, 0), &e, digest)
+	struct hasher h;
+	int rc = hasher_open(&h) || status_digest(&h, sqlite3_column_int64(st, 0), &e, digest)
 			 ? db_msg(-1, err, errlen, "cannot hash status entry %" PRId64, id)
 			 : put_seal(rows, SEAL_STATUS, id, digest, err, errlen);
+	hasher_close(&h);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -286,6 +307,7 @@ struct seal {
 struct seals {
 	struct seal *v;
 	size_t count, cap;
+	struct hasher h;
 };
 
 static int parse_key(const char *key, enum seal_kind *kind, int64_t *id)
@@ -305,34 +327,21 @@ static int parse_key(const char *key, enum seal_kind *kind, int64_t *id)
 	return -1;
 }
 
-static int add_entry_seals(struct seals *s, int64_t entry, const char *detail, char *err, size_t errlen)
+static int add_seal(struct seals *s, int64_t entry, const char *key, const char *digest, char *err, size_t errlen)
 {
-	json_t *d = json_loads(detail, 0, NULL), *rows = d ? json_object_get(d, "rows") : NULL;
-	const char *key;
-	json_t *value;
-	int rc = json_is_object(rows) ? 0 : db_msg(1, err, errlen, "audit entry #%" PRId64 " holds malformed seals", entry);
-	json_object_foreach(rows, key, value) {
-		if (rc)
-			break;
-		struct seal *grown = db_array_grow(s->v, &s->cap, s->count, sizeof *grown);
-		if (!grown) {
-			rc = db_msg(-1, err, errlen, "out of memory");
-			break;
-		}
-		s->v = grown;
-		struct seal *x = &s->v[s->count];
-		const char *digest = json_string_value(value);
-		if (parse_key(key, &x->kind, &x->id) || !digest || strlen(digest) != 64) {
-			rc = db_msg(1, err, errlen, "audit entry #%" PRId64 " holds a malformed seal '%s'", entry, key);
-			break;
-		}
-		x->entry = entry;
-		x->seen = 0;
-		memcpy(x->digest, digest, sizeof x->digest);
-		s->count++;
-	}
-	json_decref(d);
-	return rc;
+	struct seal *grown = db_array_grow(s->v, &s->cap, s->count, sizeof *grown);
+	if (!grown)
+		return db_msg(-1, err, errlen, "out of memory");
+	s->v = grown;
+	struct seal *x = &s->v[s->count];
+	if (!key || !digest || parse_key(key, &x->kind, &x->id) || strlen(digest) != 64)
+		return db_msg(1, err, errlen, "audit entry #%" PRId64 " holds a malformed seal '%s'", entry,
+			      key ? key : "");
+	x->entry = entry;
+	x->seen = 0;
+	memcpy(x->digest, digest, sizeof x->digest);
+	s->count++;
+	return 0;
 }
 
 static int seal_order(const void *a, const void *b)
@@ -350,16 +359,17 @@ static int seal_order(const void *a, const void *b)
 static int load_seals(struct db *db, int64_t head, struct seals *s, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT id, detail FROM audit WHERE id <= ? AND instr(detail, '\"rows\":') > 0 "
-			   "ORDER BY id", &st, err, errlen))
+	/* SQLite's JSON functions read the seals: no detail is parsed in C */
+	if (db_prepare(db, "SELECT a.id, r.key, r.value FROM audit a, json_each(a.detail, '$.rows') r "
+			   "WHERE a.id <= ? AND instr(a.detail, '\"rows\":') > 0 ORDER BY a.id", &st, err, errlen))
 		return -1;
 	sqlite3_bind_int64(st, 1, head);
 	int rc = 0, step;
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = add_entry_seals(s, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
-				     err, errlen);
+		rc = add_seal(s, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
+			      (const char *)sqlite3_column_text(st, 2), err, errlen);
 	if (rc == 0 && step != SQLITE_DONE)
-		rc = db_sql_error(db, "cannot read the audit log", err, errlen);
+		rc = db_sql_error(db, "cannot read the seals of the audit log", err, errlen);
 	sqlite3_finalize(st);
 	if (rc || s->count == 0)
 		return rc;
@@ -413,11 +423,12 @@ static int check_service(struct seals *s, const struct db_tsp *t, const struct d
 {
 	char digest[65], what[96];
 	snprintf(what, sizeof what, "service %" PRId64 " (certificate %.16s…)", svc->id, svc->cert_sha256);
-	int rc = match(s, SEAL_SERVICE, svc->id, service_digest(t->id, svc, digest) == 0, digest, what, err, errlen);
+	int rc = match(s, SEAL_SERVICE, svc->id, service_digest(&s->h, t->id, svc, digest) == 0, digest, what, err,
+		       errlen);
 	for (size_t k = 0; k < svc->timeline_count && rc == 0; k++) {
 		snprintf(what, sizeof what, "service %" PRId64 " timeline entry %zu (status entry %" PRId64 ")",
 			 svc->id, k + 1, svc->timeline[k].id);
-		rc = match(s, SEAL_STATUS, svc->timeline[k].id, status_digest(svc->id, &svc->timeline[k], digest) == 0,
+		rc = match(s, SEAL_STATUS, svc->timeline[k].id, status_digest(&s->h, svc->id, &svc->timeline[k], digest) == 0,
 			   digest, what, err, errlen);
 	}
 	return rc;
@@ -429,7 +440,7 @@ static int check_rows(struct seals *s, const struct db_snapshot *snap, char *err
 		const struct db_tsp *t = &snap->tsps[i];
 		char digest[65], what[64];
 		snprintf(what, sizeof what, "TSP %" PRId64, t->id);
-		int rc = match(s, SEAL_TSP, t->id, tsp_digest(t, digest) == 0, digest, what, err, errlen);
+		int rc = match(s, SEAL_TSP, t->id, tsp_digest(&s->h, t, digest) == 0, digest, what, err, errlen);
 		for (size_t j = 0; j < t->service_count && rc == 0; j++)
 			rc = check_service(s, t, &t->services[j], err, errlen);
 		if (rc)
@@ -450,6 +461,10 @@ static int check_rows(struct seals *s, const struct db_snapshot *snap, char *err
 int db_seal_check(struct db *db, const struct db_snapshot *snap, char *err, size_t errlen)
 {
 	struct seals s = {0};
+	if (hasher_open(&s.h)) {
+		hasher_close(&s.h);
+		return db_msg(-1, err, errlen, "cannot start SHA-256");
+	}
 	int rc = db_begin_read(db, err, errlen);
 	if (rc == 0) {
 		rc = load_seals(db, snap->audit_head_id, &s, err, errlen);
@@ -458,6 +473,7 @@ int db_seal_check(struct db *db, const struct db_snapshot *snap, char *err, size
 	if (rc == 0)
 		rc = check_rows(&s, snap, err, errlen);
 	free(s.v);
+	hasher_close(&s.h);
 	return rc;
 }
 

@@ -1,6 +1,6 @@
 /* The large-change rule (see large_change.h). */
 #include <libxml/parser.h>
-#include <libxml/tree.h>
+#include <libxml/xmlreader.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,48 +17,22 @@ static int is_anchoring(enum db_status s)
 	return s == DB_STATUS_GRANTED || s == DB_STATUS_RECOGNISED;
 }
 
-static xmlNodePtr child(xmlNodePtr parent, const char *name)
+/* SHA-256 (hex) of a base64 certificate; -1 when it does not decode. */
+static int certificate_sha256(const xmlChar *b64, char out[65])
 {
-	for (xmlNodePtr n = parent ? parent->children : NULL; n; n = n->next)
-		if (n->type == XML_ELEMENT_NODE && n->ns && xmlStrcmp(n->ns->href, BAD_CAST TSL_NS) == 0 &&
-		    xmlStrcmp(n->name, BAD_CAST name) == 0)
-			return n;
-	return NULL;
-}
-
-static int text_is(xmlNodePtr n, const char *value)
-{
-	xmlChar *t = n ? xmlNodeGetContent(n) : NULL;
-	int same = t && xmlStrcmp(t, BAD_CAST value) == 0;
-	xmlFree(t);
-	return same;
-}
-
-/* SHA-256 (hex) of the certificate of a ServiceInformation; -1 when it has none. */
-static int certificate_sha256(xmlNodePtr info, char out[65])
-{
-	xmlNodePtr sdi = child(info, "ServiceDigitalIdentity");
-	for (xmlNodePtr id = sdi ? sdi->children : NULL; id; id = id->next) {
-		xmlNodePtr x = child(id, "X509Certificate");
-		xmlChar *b64 = x ? xmlNodeGetContent(x) : NULL;
-		if (!b64)
-			continue;
-		int len = xmlStrlen(b64), n = 0, tail = 0;
-		unsigned char *der = malloc((size_t)len + 1);
-		EVP_ENCODE_CTX *ctx = EVP_ENCODE_CTX_new();
-		int ok = der && ctx;
-		if (ok) {
-			EVP_DecodeInit(ctx);
-			ok = EVP_DecodeUpdate(ctx, der, &n, b64, len) >= 0 && EVP_DecodeFinal(ctx, der + n, &tail) == 1;
-		}
-		if (ok)
-			certinfo_sha256_hex(der, (size_t)(n + tail), out);
-		EVP_ENCODE_CTX_free(ctx);
-		free(der);
-		xmlFree(b64);
-		return ok ? 0 : -1;
+	int len = xmlStrlen(b64), n = 0, tail = 0;
+	unsigned char *der = malloc((size_t)len + 1);
+	EVP_ENCODE_CTX *ctx = EVP_ENCODE_CTX_new();
+	int ok = der && ctx;
+	if (ok) {
+		EVP_DecodeInit(ctx);
+		ok = EVP_DecodeUpdate(ctx, der, &n, b64, len) >= 0 && EVP_DecodeFinal(ctx, der + n, &tail) == 1;
 	}
-	return -1;
+	if (ok)
+		certinfo_sha256_hex(der, (size_t)(n + tail), out);
+	EVP_ENCODE_CTX_free(ctx);
+	free(der);
+	return ok ? 0 : -1;
 }
 
 struct hashes {
@@ -95,23 +69,62 @@ static int new_anchors(const struct db_snapshot *snap, enum publisher_list list,
 	return 0;
 }
 
-static void count_drops(xmlDocPtr doc, const struct hashes *now_anchoring, struct large_change *lc)
+static int is_tsl(xmlTextReaderPtr r, const char *name)
 {
-	xmlNodePtr providers = child(xmlDocGetRootElement(doc), "TrustServiceProviderList");
-	for (xmlNodePtr tsp = providers ? providers->children : NULL; tsp; tsp = tsp->next) {
-		xmlNodePtr services = child(tsp, "TSPServices");
-		for (xmlNodePtr svc = services ? services->children : NULL; svc; svc = svc->next) {
-			xmlNodePtr info = child(svc, "ServiceInformation");
-			xmlNodePtr status = child(info, "ServiceStatus");
-			if (!info || !(text_is(status, TSL_STATUS_GRANTED) || text_is(status, TSL_STATUS_RECOGNISED)))
-				continue;
-			char sha[65];
-			lc->listed++;
-			if (certificate_sha256(info, sha) != 0 ||
-			    !bsearch(sha, now_anchoring->v, now_anchoring->count, sizeof *now_anchoring->v, hash_order))
-				lc->dropped++;
+	const xmlChar *ns = xmlTextReaderConstNamespaceUri(r);
+	return ns && xmlStrcmp(ns, BAD_CAST TSL_NS) == 0 &&
+	       xmlStrcmp(xmlTextReaderConstLocalName(r), BAD_CAST name) == 0;
+}
+
+/* What one TSPService/ServiceInformation (the current status, not the
+ * history) says. */
+struct current {
+	int inside;         /* depth of the ServiceInformation element, 0 outside */
+	xmlChar *status;
+	xmlChar *certificate;
+};
+
+static void current_clear(struct current *c)
+{
+	xmlFree(c->status);
+	xmlFree(c->certificate);
+	memset(c, 0, sizeof *c);
+}
+
+static void current_count(const struct current *c, const struct hashes *now_anchoring, struct large_change *lc)
+{
+	if (!c->status || (xmlStrcmp(c->status, BAD_CAST TSL_STATUS_GRANTED) != 0 &&
+			   xmlStrcmp(c->status, BAD_CAST TSL_STATUS_RECOGNISED) != 0))
+		return;
+	char sha[65];
+	lc->listed++;
+	if (!c->certificate || certificate_sha256(c->certificate, sha) != 0 ||
+	    !bsearch(sha, now_anchoring->v, now_anchoring->count, sizeof *now_anchoring->v, hash_order))
+		lc->dropped++;
+}
+
+/* Streamed, not loaded as a tree: a list of 10,000 services is 16 MB. */
+static int count_drops(xmlTextReaderPtr r, const struct hashes *now_anchoring, struct large_change *lc)
+{
+	struct current c = {0};
+	int rc;
+	while ((rc = xmlTextReaderRead(r)) == 1) {
+		int type = xmlTextReaderNodeType(r), depth = xmlTextReaderDepth(r);
+		if (type == XML_READER_TYPE_END_ELEMENT && c.inside && depth == c.inside) {
+			current_count(&c, now_anchoring, lc);
+			current_clear(&c);
+		} else if (type != XML_READER_TYPE_ELEMENT) {
+			continue;
+		} else if (!c.inside && is_tsl(r, "ServiceInformation")) {
+			c.inside = depth;
+		} else if (c.inside && depth == c.inside + 1 && is_tsl(r, "ServiceStatus") && !c.status) {
+			c.status = xmlTextReaderReadString(r);
+		} else if (c.inside && is_tsl(r, "X509Certificate") && !c.certificate) {
+			c.certificate = xmlTextReaderReadString(r);
 		}
 	}
+	current_clear(&c);
+	return rc == 0 ? 0 : -1;
 }
 
 int large_change_measure(const char *out, const struct db_snapshot *snap, enum publisher_list list,
@@ -127,23 +140,21 @@ int large_change_measure(const char *out, const struct db_snapshot *snap, enum p
 	int r = pubdir_read(out, rel, &data, &len, err, errlen);
 	if (r != 0)
 		return r > 0 ? 0 : -1;
-	xmlDocPtr doc = xmlReadMemory((const char *)data, (int)len, rel, NULL,
-				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE);
-	free(data);
+	xmlTextReaderPtr reader = xmlReaderForMemory((const char *)data, (int)len, rel, NULL,
+						     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+						     XML_PARSE_HUGE);
 	struct hashes h = {0};
-	int rc = 0;
-	if (!doc) {
-		snprintf(err, errlen, "%s/%s, the list published now, is not XML: cannot tell what this publication "
-			 "would drop", out, rel);
-		rc = -1;
-	} else if (new_anchors(snap, list, now, &h) < 0) {
+	int rc = -1;
+	if (!reader || new_anchors(snap, list, now, &h) < 0)
 		snprintf(err, errlen, "out of memory");
-		rc = -1;
-	} else {
-		count_drops(doc, &h, lc);
-	}
+	else if (count_drops(reader, &h, lc) < 0)
+		snprintf(err, errlen, "%s/%s, the list published now, is not well-formed XML: cannot tell what this "
+			 "publication would drop", out, rel);
+	else
+		rc = 0;
 	free(h.v);
-	xmlFreeDoc(doc);
+	xmlFreeTextReader(reader);
+	free(data);
 	return rc;
 }
 
