@@ -56,7 +56,12 @@ sqlite3 decision.db "DROP TRIGGER status_history_no_update;
 	UPDATE status_history SET decision_ref = 'QĐ 6iQĐ-DEMO' WHERE decision_ref = 'QĐ 6/QĐ-DEMO'"
 service=$(sqlite3 decision.db "SELECT service_id FROM status_history WHERE decision_ref = 'QĐ 6iQĐ-DEMO' LIMIT 1")
 publish_refused decision 1 "service $service timeline entry 1 (status entry [0-9]*) does not match audit entry #[0-9]*: the registry was modified outside vntl"
-$V --db "$VNTL_TMP/decision.db" --as an audit verify >/dev/null || fail "decision: the audit chain itself should be intact"
+# the auditor's check names it too
+rc=0; $V --db "$VNTL_TMP/decision.db" --as an audit verify >/dev/null 2>err.txt || rc=$?
+[ "$rc" = 1 ] || fail "audit verify on a tampered row: exit $rc, expected 1"
+grep -q "audit chain intact, but the registry does not match it: service $service timeline entry 1" err.txt ||
+	fail "audit verify does not name the row: $(cat err.txt)"
+$V --as an audit verify >/dev/null || fail "audit verify of the intact registry"
 
 # 4. a byte flipped in the file where a decision reference is stored
 python3 - <<'PY'
