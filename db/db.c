@@ -189,6 +189,15 @@ static int configure(struct db *db, char *err, size_t errlen)
  * a new registry, and two inits racing on it cannot both think so. */
 static int claim_new_file(const char *path, char *err, size_t errlen)
 {
+	/* SQLite would replay a leftover WAL into the new file: part of a
+	 * registry whose database file was deleted, not a new one. */
+	char wal[4200];
+	struct stat sb;
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	if (stat(wal, &sb) == 0)
+		return db_msg(-1, err, errlen, "%s does not exist but its journal %s does: part of a registry whose "
+			      "database file was removed; restore it from backup (or remove the journal to start a new "
+			      "registry)", path, wal);
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return db_msg(-1, err, errlen, "%s: cannot create: %s", path, strerror(errno));

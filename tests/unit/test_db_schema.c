@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "db/db_internal.h"
 #include "db/registry.h"
@@ -125,6 +126,25 @@ static void empty_file_is_refused_untouched_even_by_init(void **state)
 	}
 }
 
+/* A registry's WAL left behind without its database file is not a clean
+ * slate: init must not create a database that SQLite would replay it into. */
+static void leftover_journal_is_not_initialised_over(void **state)
+{
+	(void)state;
+	char path[4096], wal[4200], err[512];
+	db_fixture_path("orphan.db", path, sizeof path);
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	FILE *f = fopen(wal, "w");
+	assert_non_null(f);
+	fputs("journal", f);
+	fclose(f);
+	struct db *db;
+	assert_int_equal(db_open(path, DB_OPEN_CREATE, &db, err, sizeof err), -1);
+	assert_non_null(strstr(err, "journal"));
+	assert_int_equal(file_size(path), -1);
+	unlink(wal);
+}
+
 static void sqlite_file_without_vntl_schema_is_refused(void **state)
 {
 	(void)state;
@@ -179,6 +199,7 @@ int main(void)
 		cmocka_unit_test(old_version_is_migrated_forward_by_init_only),
 		cmocka_unit_test(empty_file_is_refused_untouched_even_by_init),
 		cmocka_unit_test(sqlite_file_without_vntl_schema_is_refused),
+		cmocka_unit_test(leftover_journal_is_not_initialised_over),
 		cmocka_unit_test(published_rows_are_append_only),
 		cmocka_unit_test(newer_version_is_refused_untouched),
 		cmocka_unit_test(garbage_file_is_not_a_database),
