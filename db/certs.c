@@ -150,8 +150,15 @@ static int audit_import(struct db *db, const struct db_import_options *o, const 
 			      "decision_ref", o->decision_ref, "reason", o->reason ? o->reason : "initial import");
 	if (d && item->lookalike_of[0])
 		json_object_set_new(d, "lookalike_of_confirmed", json_string(item->lookalike_of));
-	char *detail = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_t *rows = json_object();
+	int sealed = d && rows && json_object_set(d, "rows", rows) == 0
+			     ? db_seal_service(db, item->service_id, rows, err, errlen)
+			     : db_msg(-1, err, errlen, "out of memory");
+	json_decref(rows);
+	char *detail = sealed == 0 ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(d);
+	if (sealed)
+		return sealed;
 	if (!detail)
 		return db_msg(-1, err, errlen, "out of memory");
 	char object[80];
@@ -375,7 +382,7 @@ int db_service_timeline(struct db *db, int64_t service_id, struct db_status_entr
 	*out = NULL;
 	*count = 0;
 	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT status, effective, reason, decision_ref FROM status_history "
+	if (db_prepare(db, "SELECT status, effective, reason, decision_ref, id FROM status_history "
 			   "WHERE service_id = ? ORDER BY effective, id", &st, err, errlen))
 		return -1;
 	sqlite3_bind_int64(st, 1, service_id);
@@ -393,6 +400,7 @@ int db_service_timeline(struct db *db, int64_t service_id, struct db_status_entr
 		e->effective = sqlite3_column_int64(st, 1);
 		e->reason = db_column_strdup(st, 2);
 		e->decision_ref = db_column_strdup(st, 3);
+		e->id = sqlite3_column_int64(st, 4);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {

@@ -209,7 +209,8 @@ static int decide(struct db *db, int64_t id, const char *state, int64_t user_id,
 	return sqlite3_changes(db->h) == 1 ? 0 : db_msg(1, err, errlen, "change %" PRId64 " is no longer pending", id);
 }
 
-static int apply_status(struct db *db, int64_t id, const struct pending *p, char *err, size_t errlen)
+static int apply_status(struct db *db, int64_t id, const struct pending *p, int64_t *status_id,
+			char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
 	if (db_prepare(db, "INSERT INTO status_history (service_id, status, effective, reason, decision_ref, "
@@ -226,6 +227,7 @@ static int apply_status(struct db *db, int64_t id, const struct pending *p, char
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_sql_error(db, "cannot record the status", err, errlen);
+	*status_id = sqlite3_last_insert_rowid(db->h);
 	test_pause();
 	if (db_prepare(db, "UPDATE service SET status = ?, status_since = ? WHERE id = ?", &st, err, errlen))
 		return -1;
@@ -261,14 +263,22 @@ static int approve_in_tx(struct db *db, const char *actor, int64_t id, const cha
 	if ((rc = decide(db, id, "applied", u.id, note, err, errlen)))
 		return rc;
 	test_pause();
-	if ((rc = apply_status(db, id, p, err, errlen)))
+	int64_t status_id = 0;
+	if ((rc = apply_status(db, id, p, &status_id, err, errlen)))
 		return rc;
 	test_pause();
-	return audit_change(db, actor, "change.apply", id,
-			    json_pack("{sI ss ss sI ss ss ss}", "service", (json_int_t)p->service_id,
-				      "from", db_status_name(s.last_status), "to", db_status_name(p->new_status),
-				      "effective", (json_int_t)p->effective, "reason", p->reason,
-				      "decision_ref", p->decision_ref, "note", note ? note : ""), err, errlen);
+	json_t *rows = json_object();
+	json_t *detail = json_pack("{sI ss ss sI ss ss ss sO}", "service", (json_int_t)p->service_id,
+				   "from", db_status_name(s.last_status), "to", db_status_name(p->new_status),
+				   "effective", (json_int_t)p->effective, "reason", p->reason,
+				   "decision_ref", p->decision_ref, "note", note ? note : "", "rows", rows);
+	rc = detail ? db_seal_status(db, status_id, rows, err, errlen) : db_msg(-1, err, errlen, "out of memory");
+	json_decref(rows);
+	if (rc) {
+		json_decref(detail);
+		return rc;
+	}
+	return audit_change(db, actor, "change.apply", id, detail, err, errlen);
 }
 
 int db_change_approve(struct db *db, const char *actor, int64_t id, const char *note, char *err, size_t errlen)

@@ -5,8 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DB_BUSY_TIMEOUT_MS 30000
 
@@ -121,18 +124,23 @@ static int refuse_newer(int version, const char *path, char *err, size_t errlen)
 		      "upgrade vntl; the database was not touched", path, version, DB_SCHEMA_VERSION);
 }
 
-/* Bring the schema to DB_SCHEMA_VERSION in one transaction (all migrations
- * or none), re-reading the version under the write lock so two processes
- * opening an old database at once migrate it once. */
+/* Bring the schema from `from` to DB_SCHEMA_VERSION in one transaction (all
+ * migrations or none), re-reading the version under the write lock so two
+ * processes running init on an old database at once migrate it once. An
+ * existing registry also gets its baseline seal (db_seal_baseline) in the
+ * same transaction: the rows it holds, bound to the audit chain. */
 static int migrate(struct db *db, const char *path, char *err, size_t errlen)
 {
 	int version;
 	if (read_user_version(db, &version, err, errlen))
 		return -1;
-	if (version > DB_SCHEMA_VERSION)
-		return refuse_newer(version, path, err, errlen);
 	if (version == DB_SCHEMA_VERSION)
 		return 0;
+	if (version > 0 && version < DB_SEAL_VERSION) {
+		int checked = db_seal_baseline_precheck(db, path, err, errlen);
+		if (checked)
+			return checked;
+	}
 	if (db_begin_write(db, err, errlen))
 		return -1;
 	if (read_user_version(db, &version, err, errlen))
@@ -141,12 +149,15 @@ static int migrate(struct db *db, const char *path, char *err, size_t errlen)
 		db_rollback(db);
 		return refuse_newer(version, path, err, errlen);
 	}
+	int from = version;
 	for (int i = version; i < DB_SCHEMA_VERSION; i++) {
 		char what[64];
 		snprintf(what, sizeof what, "schema migration %d -> %d", i, i + 1);
 		if (exec(db, db_migration_sql(i), what, err, errlen))
 			goto fail;
 	}
+	if (from > 0 && from < DB_SEAL_VERSION && db_seal_baseline(db, from, err, errlen))
+		goto fail;
 	char sql[64];
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", DB_SCHEMA_VERSION);
 	if (exec(db, sql, "cannot set the schema version", err, errlen))
@@ -159,8 +170,6 @@ fail:
 
 static int configure(struct db *db, char *err, size_t errlen)
 {
-	sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
-	sqlite3_extended_result_codes(db->h, 1);
 	if (exec(db, "PRAGMA foreign_keys = ON", "cannot enable foreign keys", err, errlen))
 		return -1;
 	sqlite3_stmt *st;
@@ -176,32 +185,116 @@ static int configure(struct db *db, char *err, size_t errlen)
 	return exec(db, "PRAGMA synchronous = FULL", "cannot set synchronous mode", err, errlen);
 }
 
+/* Create `path` exclusively, empty: only a path that did not exist becomes
+ * a new registry, and two inits racing on it cannot both think so. */
+static int claim_new_file(const char *path, char *err, size_t errlen)
+{
+	/* SQLite would replay a leftover WAL into the new file: part of a
+	 * registry whose database file was deleted, not a new one. */
+	char wal[4200];
+	struct stat sb;
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	if (stat(wal, &sb) == 0)
+		return db_msg(-1, err, errlen, "%s does not exist but its journal %s does: part of a registry whose "
+			      "database file was removed; restore it from backup (or remove the journal to start a new "
+			      "registry)", path, wal);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return db_msg(-1, err, errlen, "%s: cannot create: %s", path, strerror(errno));
+	close(fd);
+	return 0;
+}
+
+/* A registry that this process did not just create must already be one:
+ * a 0-byte file (truncated, or created by a mistaken `touch`) is never
+ * initialised over, since lists published from it would withdraw every
+ * certificate. */
+static int check_existing_file(const char *path, const struct stat *sb, char *err, size_t errlen)
+{
+	if (!S_ISREG(sb->st_mode))
+		return db_msg(-1, err, errlen, "%s is not a regular file: not a vntl registry", path);
+	if (sb->st_size == 0)
+		return db_msg(-1, err, errlen,
+			      "%s is empty (0 bytes): not a vntl registry (truncated or emptied?); nothing was "
+			      "changed: restore it from backup (vntl init creates a registry only where no file exists)",
+			      path);
+	return 0;
+}
+
+/* The schema version decides what opening may do: a file this process just
+ * created is initialised; otherwise a version 0 file is not a registry, a
+ * newer one is refused, and an older one is migrated only by vntl init
+ * (DB_OPEN_CREATE). Read before any pragma writes to the file, so a
+ * refused file is left untouched. */
+static int check_version(struct db *db, const char *path, enum db_open_mode mode, int fresh,
+			 char *err, size_t errlen)
+{
+	int version;
+	if (read_user_version(db, &version, err, errlen))
+		return -1;
+	if (version > DB_SCHEMA_VERSION)
+		return refuse_newer(version, path, err, errlen);
+	if (version == 0 && !fresh)
+		return db_msg(-1, err, errlen,
+			      "%s is an SQLite database without vntl's schema: not a vntl registry; nothing was "
+			      "changed: restore it from backup", path);
+	if (version > 0 && version < DB_SCHEMA_VERSION && mode != DB_OPEN_CREATE)
+		return db_msg(1, err, errlen,
+			      "%s has schema version %d, older than this vntl (%d): run vntl init to migrate it; "
+			      "the database was not touched", path, version, DB_SCHEMA_VERSION);
+	return 0;
+}
+
+static void remove_new_file(const char *path)
+{
+	char side[4200];
+	unlink(path);
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+}
+
 int db_open(const char *path, enum db_open_mode mode, struct db **out, char *err, size_t errlen)
 {
 	*out = NULL;
 	if (!path || !*path)
 		return db_msg(1, err, errlen, "no registry database given (--db, config key db or $VNTL_DB)");
 	struct stat sb;
-	if (mode == DB_OPEN_EXISTING && stat(path, &sb) != 0)
-		return db_msg(-1, err, errlen, "%s: no such registry database (create it with vntl init)", path);
-	struct db *db = calloc(1, sizeof *db);
-	if (!db)
-		return db_msg(-1, err, errlen, "out of memory");
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX |
-		    (mode == DB_OPEN_CREATE ? SQLITE_OPEN_CREATE : 0);
-	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
-		db_msg(-1, err, errlen, "%s: cannot open: %s", path,
-		       db->h ? sqlite3_errmsg(db->h) : "out of memory");
-		db_close(db);
+	int fresh = 0;
+	if (stat(path, &sb) != 0) {
+		if (errno != ENOENT)
+			return db_msg(-1, err, errlen, "%s: %s", path, strerror(errno));
+		if (mode == DB_OPEN_EXISTING)
+			return db_msg(-1, err, errlen, "%s: no such registry database (create it with vntl init)", path);
+		if (claim_new_file(path, err, errlen))
+			return -1;
+		fresh = 1;
+	} else if (check_existing_file(path, &sb, err, errlen)) {
 		return -1;
 	}
-	int rc = configure(db, err, errlen);
-	if (rc == 0)
+	struct db *db = calloc(1, sizeof *db);
+	if (!db) {
+		if (fresh)
+			remove_new_file(path);
+		return db_msg(-1, err, errlen, "out of memory");
+	}
+	int rc = -1;
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
+		db_msg(-1, err, errlen, "%s: cannot open: %s", path, db->h ? sqlite3_errmsg(db->h) : "out of memory");
+	else if (sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS) != SQLITE_OK ||
+		 sqlite3_extended_result_codes(db->h, 1) != SQLITE_OK)
+		db_sql_error(db, "cannot configure the connection", err, errlen);
+	else if ((rc = check_version(db, path, mode, fresh, err, errlen)) == 0 &&
+		 (rc = configure(db, err, errlen)) == 0)
 		rc = migrate(db, path, err, errlen);
 	if (rc) {
-		if (rc < 0 && err && strstr(err, "file is not a database"))
-			db_msg(-1, err, errlen, "%s: not an SQLite database", path);
+		if (rc < 0 && err && (strstr(err, "file is not a database") || strstr(err, "malformed")))
+			db_msg(-1, err, errlen, "%s: not an SQLite database, or a damaged one: not a usable vntl "
+			       "registry; restore it from backup", path);
 		db_close(db);
+		if (fresh)
+			remove_new_file(path);
 		return rc;
 	}
 	*out = db;

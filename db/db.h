@@ -11,17 +11,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
+/* From this version on, every row that reaches a published list is sealed:
+ * the audit entry of the transaction that wrote it records its digest
+ * (db/seal.h). Older registries get one baseline entry when migrated. */
+#define DB_SEAL_VERSION 3
 
 struct db;
 
 enum db_open_mode {
-	DB_OPEN_EXISTING = 0,  /* the file must exist (every command but init) */
-	DB_OPEN_CREATE = 1,    /* create the file if it is missing (init) */
+	/* Every command but init, and vntld: the file must be a registry at
+	 * exactly DB_SCHEMA_VERSION; nothing is created or migrated. */
+	DB_OPEN_EXISTING = 0,
+	/* vntl init: create the registry when no file exists at `path`, or
+	 * migrate an existing registry of an older version forward. */
+	DB_OPEN_CREATE = 1,
 };
 
-/* Open the registry at `path`, migrate an older schema forward, refuse a
- * newer one. WAL journal, foreign keys on, busy timeout. */
+/* Open the registry at `path`. Refused, the file left untouched: a missing
+ * file (DB_OPEN_EXISTING), an empty (0-byte) file, a file that is not
+ * SQLite or an SQLite database without vntl's schema (-1); a newer schema,
+ * or an older one outside DB_OPEN_CREATE (1: "run vntl init to migrate").
+ * WAL journal, foreign keys on, busy timeout. */
 int db_open(const char *path, enum db_open_mode mode, struct db **out, char *err, size_t errlen);
 void db_close(struct db *db);
 

@@ -3,6 +3,7 @@
 #ifndef VNTL_DB_INTERNAL_H
 #define VNTL_DB_INTERNAL_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -49,6 +50,18 @@ void db_audit_trigger(size_t i, const char **name, const char **sql);
  * transaction. `detail` is canonical JSON text. */
 int db_audit_append(struct db *db, const char *actor, const char *action, const char *object,
 		    const char *detail, char *err, size_t errlen);
+
+/* Seals (seal.c): add "<kind>:<id>": digest of the row as stored now to
+ * `rows`, the "rows" object of the audit entry of the same transaction.
+ * db_seal_service also seals the service's whole timeline. */
+int db_seal_tsp(struct db *db, int64_t id, json_t *rows, char *err, size_t errlen);
+int db_seal_service(struct db *db, int64_t id, json_t *rows, char *err, size_t errlen);
+int db_seal_status(struct db *db, int64_t id, json_t *rows, char *err, size_t errlen);
+/* Migration of an older registry: refuse (1) when its audit chain is broken;
+ * then, inside the migration's transaction, one "registry.baseline" entry
+ * sealing every row it holds. */
+int db_seal_baseline_precheck(struct db *db, const char *path, char *err, size_t errlen);
+int db_seal_baseline(struct db *db, int from_version, char *err, size_t errlen);
 
 struct db_status_entry;
 /* Status timeline of a service, oldest first (certs.c; used by the snapshot). */

@@ -1,6 +1,7 @@
 /* Publications of the lists: last one, and recording a new one. */
 #include "db/publication.h"
 #include "db/db_internal.h"
+#include "db/users.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -84,6 +85,30 @@ int db_publication_record(struct db *db, const struct db_publication *pub, char 
 	if (db_begin_write(db, err, errlen))
 		return -1;
 	int rc = record_in_tx(db, pub, err, errlen);
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, err, errlen);
+}
+
+int db_publication_confirm_large_change(struct db *db, const char *actor, const char *list, int64_t listed,
+					int64_t dropped, long max_drop_percent, char *err, size_t errlen)
+{
+	if (!list_known(list))
+		return db_msg(1, err, errlen, "unknown list '%s' (roots, foreign, pointer)", list);
+	if (db_begin_write(db, err, errlen))
+		return -1;
+	struct db_user u;
+	int rc = db_user_require(db, actor, DB_ROLE_APPROVER, &u, err, errlen);
+	if (rc == 0) {
+		char object[40], detail[160];
+		snprintf(object, sizeof object, "list:%s", list);
+		snprintf(detail, sizeof detail,
+			 "{\"dropped\":%" PRId64 ",\"listed\":%" PRId64 ",\"max_drop_percent\":%ld}", dropped,
+			 listed, max_drop_percent);
+		rc = db_audit_append(db, actor, "list.large-change-confirmed", object, detail, err, errlen);
+	}
 	if (rc) {
 		db_rollback(db);
 		return rc;

@@ -18,4 +18,11 @@ int db_publication_last(struct db *db, const char *list, struct db_publication *
  * one of that list, or the record is malformed; -1 on error. */
 int db_publication_record(struct db *db, const struct db_publication *pub, char *err, size_t errlen);
 
+/* An approver confirms a publication that drops `dropped` of the `listed`
+ * services list `list` trusts now (the large-change rule of vntl publish):
+ * audited as "list.large-change-confirmed" by `actor`, in one transaction.
+ * 1 (refused) when actor is not an approver; -1 on error. */
+int db_publication_confirm_large_change(struct db *db, const char *actor, const char *list, int64_t listed,
+					int64_t dropped, long max_drop_percent, char *err, size_t errlen);
+
 #endif

@@ -8,6 +8,7 @@
 #include "db/changes.h"
 #include "db/db.h"
 #include "db/publication.h"
+#include "db/seal.h"
 #include "db/snapshot.h"
 #include "db/tsp.h"
 #include "db/users.h"

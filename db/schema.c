@@ -131,6 +131,27 @@ static const char *const migrations[] = {
 	"  expires INTEGER NOT NULL,"
 	"  created_at INTEGER NOT NULL);"
 	"CREATE INDEX token_account ON token(account_id);",
+
+	/* 2 -> 3: what reaches a published list is written once and never
+	 * edited (vntl only inserts these rows; a service's status columns are
+	 * a cache of its timeline). The seals in the audit log (db/seal.c)
+	 * detect changes; these triggers stop accidents and careless scripts. */
+	"CREATE TRIGGER tsp_no_update BEFORE UPDATE ON tsp"
+	"  BEGIN SELECT RAISE(ABORT, 'published rows are append-only'); END;"
+	"CREATE TRIGGER tsp_no_delete BEFORE DELETE ON tsp"
+	"  BEGIN SELECT RAISE(ABORT, 'published rows are append-only'); END;"
+	"CREATE TRIGGER cert_no_update BEFORE UPDATE ON cert"
+	"  BEGIN SELECT RAISE(ABORT, 'published rows are append-only'); END;"
+	"CREATE TRIGGER cert_no_delete BEFORE DELETE ON cert"
+	"  BEGIN SELECT RAISE(ABORT, 'published rows are append-only'); END;"
+	"CREATE TRIGGER service_no_update BEFORE UPDATE OF id, tsp_id, cert_id, type_uri, name_vi, name_en ON service"
+	"  BEGIN SELECT RAISE(ABORT, 'published rows are append-only'); END;"
+	"CREATE TRIGGER service_no_delete BEFORE DELETE ON service"
+	"  BEGIN SELECT RAISE(ABORT, 'published rows are append-only'); END;"
+	"CREATE TRIGGER status_history_no_update BEFORE UPDATE ON status_history"
+	"  BEGIN SELECT RAISE(ABORT, 'published rows are append-only'); END;"
+	"CREATE TRIGGER status_history_no_delete BEFORE DELETE ON status_history"
+	"  BEGIN SELECT RAISE(ABORT, 'published rows are append-only'); END;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,

@@ -58,8 +58,21 @@ static int load_services(struct db *db, struct db_tsp *t, char *err, size_t errl
 
 static const char *const lists[3] = {"roots", "foreign", "pointer"};
 
+static int load_audit_head(struct db *db, int64_t *head, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(db, "SELECT last_id FROM audit_head WHERE one = 1", &st, err, errlen))
+		return -1;
+	int rc = sqlite3_step(st);
+	*head = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_sql_error(db, "cannot read the audit head", err, errlen);
+}
+
 static int load_in_tx(struct db *db, struct db_snapshot *snap, char *err, size_t errlen)
 {
+	if (load_audit_head(db, &snap->audit_head_id, err, errlen))
+		return -1;
 	if (db_tsp_list(db, &snap->tsps, &snap->tsp_count, err, errlen))
 		return -1;
 	for (size_t i = 0; i < snap->tsp_count; i++)

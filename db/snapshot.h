@@ -35,6 +35,7 @@ struct db_status_entry {
 	int64_t effective;       /* when it takes effect (may be in the future) */
 	char *reason;            /* why, in the staff's words */
 	char *decision_ref;      /* legal decision, e.g. "QĐ 123/QĐ-BKHCN" */
+	int64_t id;              /* the registry's row id (0 in hand-built snapshots) */
 };
 
 /* One service = one certificate. */
@@ -78,6 +79,7 @@ struct db_snapshot {
 	size_t tsp_count;
 	struct db_publication last[3];  /* last publication of roots, foreign, pointer */
 	int has_last[3];                /* 0 when that list was never published */
+	int64_t audit_head_id;          /* last audit entry when the snapshot was taken */
 };
 
 struct db;

@@ -68,13 +68,26 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
-static char *detail_json(const struct db_tsp_input *in, int64_t id)
+/* The audit detail: what was added, and the seal of the row as stored. */
+static int audit_add(struct db *db, const char *actor, const struct db_tsp_input *in, int64_t id,
+		     char *err, size_t errlen)
 {
-	json_t *o = json_pack("{sI ss ss ss ss}", "id", (json_int_t)id, "kind", db_tsp_kind_name(in->kind),
-			      "name_vi", in->name_vi, "name_en", in->name_en, "country", in->country);
-	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_t *rows = json_object();
+	json_t *o = json_pack("{sI ss ss ss ss so}", "id", (json_int_t)id, "kind", db_tsp_kind_name(in->kind),
+			      "name_vi", in->name_vi, "name_en", in->name_en, "country", in->country,
+			      "rows", rows);
+	int rc = o ? db_seal_tsp(db, id, rows, err, errlen) : db_msg(-1, err, errlen, "out of memory");
+	char *detail = rc == 0 ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(o);
-	return s;
+	if (rc)
+		return rc;
+	if (!detail)
+		return db_msg(-1, err, errlen, "out of memory");
+	char object[32];
+	snprintf(object, sizeof object, "tsp:%" PRId64, id);
+	rc = db_audit_append(db, actor, "tsp.add", object, detail, err, errlen);
+	free(detail);
+	return rc;
 }
 
 static int insert(struct db *db, const struct db_tsp_input *in, int64_t *id, char *err, size_t errlen)
@@ -115,13 +128,8 @@ int db_tsp_add(struct db *db, const char *actor, const struct db_tsp_input *in, 
 	rc = db_user_require(db, actor, DB_ROLE_OFFICER, &u, err, errlen);
 	if (rc == 0)
 		rc = insert(db, in, id, err, errlen);
-	if (rc == 0) {
-		char object[32], *detail = detail_json(in, *id);
-		snprintf(object, sizeof object, "tsp:%" PRId64, *id);
-		rc = detail ? db_audit_append(db, actor, "tsp.add", object, detail, err, errlen)
-			    : db_msg(-1, err, errlen, "out of memory");
-		free(detail);
-	}
+	if (rc == 0)
+		rc = audit_add(db, actor, in, *id, err, errlen);
 	if (rc) {
 		db_rollback(db);
 		return rc;

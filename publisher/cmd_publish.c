@@ -13,7 +13,7 @@ int cmd_publish(struct cli_env *env, int argc, char **argv)
 	int rc = cli_open(env, 0, &db);
 	if (rc != CLI_OK)
 		return rc;
-	rc = publisher_command_run(env->config, db, argc, argv);
+	rc = publisher_command_run_as(env->config, db, env->as_user, argc, argv);
 	db_close(db);
 	return rc;
 }

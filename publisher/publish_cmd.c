@@ -4,31 +4,42 @@
 
 #include "db/config.h"
 #include "db/publication.h"
+#include "db/seal.h"
 #include "db/snapshot.h"
+#include "publisher/large_change.h"
 #include "publisher/publish.h"
 #include "publisher/publish_cmd.h"
 #include "publisher/signer.h"
 #include "publisher/xades.h"
 
 static const char USAGE[] =
-	"usage: vntl publish [--list roots|foreign|pointer|all] [--if-due]\n"
-	"  Build, sign, self-check and publish the trust lists into publish.out.\n"
+	"usage: vntl [--as APPROVER] publish [--list roots|foreign|pointer|all] [--if-due]\n"
+	"                                   [--confirm-large-change]\n"
+	"  Check the registry, then build, sign, self-check and publish the trust\n"
+	"  lists into publish.out.\n"
 	"  --list    which list (default all)\n"
 	"  --if-due  only the lists whose NextUpdate is within publish.due_days or\n"
-	"            that a dated status change made out of date (for cron)\n";
+	"            that a dated status change made out of date (for cron)\n"
+	"  --confirm-large-change  publish even though a list would drop all its\n"
+	"            trusted services or more than publish.max_drop_percent of them\n"
+	"            (an approver, --as; audited)\n";
 
 struct options {
 	unsigned lists;
 	int if_due;
+	int confirm_large_change;
 };
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	o->lists = PUBLISH_ALL;
 	o->if_due = 0;
+	o->confirm_large_change = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--if-due") == 0) {
 			o->if_due = 1;
+		} else if (strcmp(argv[i], "--confirm-large-change") == 0) {
+			o->confirm_large_change = 1;
 		} else if (strcmp(argv[i], "--list") == 0 && i + 1 < argc) {
 			enum publisher_list l;
 			const char *name = argv[++i];
@@ -58,7 +69,7 @@ static int record_publication(void *ctx, const struct db_publication *pub, char 
 
 struct settings {
 	const char *out, *base_url, *key, *cert, *pass_file, *digest;
-	long next_update_days, due_days;
+	long next_update_days, due_days, max_drop_percent;
 	struct scheme_operator operator;
 };
 
@@ -98,7 +109,9 @@ static int read_settings(const struct vntl_config *cfg, struct settings *s, char
 	s->digest = vntl_config_get(cfg, "publish.digest", "sha256");
 	if (vntl_config_get_long(cfg, "publish.next_update_days", 30, 1, 183, &s->next_update_days,
 				 err, errlen) < 0 ||
-	    vntl_config_get_long(cfg, "publish.due_days", 7, 0, 183, &s->due_days, err, errlen) < 0)
+	    vntl_config_get_long(cfg, "publish.due_days", 7, 0, 183, &s->due_days, err, errlen) < 0 ||
+	    vntl_config_get_long(cfg, "publish.max_drop_percent", 20, 0, 100, &s->max_drop_percent, err,
+				 errlen) < 0)
 		return -1;
 	if (s->due_days >= s->next_update_days) {
 		snprintf(err, errlen, "publish.due_days (%ld) must be less than publish.next_update_days (%ld)",
@@ -149,7 +162,63 @@ static void report(const struct publish_outcome *o)
 	}
 }
 
+/* Nothing is signed from a registry that is damaged, tampered with or of
+ * another schema version (db_registry_check). */
+static int check_registry(struct db *db, const struct db_snapshot *snap)
+{
+	char err[1024] = "";
+	int rc = db_registry_check(db, snap, err, sizeof err);
+	if (rc == 0)
+		return PUBLISH_OK;
+	fprintf(stderr, "vntl: %s: registry not trusted, nothing published: %s\n", rc > 0 ? "refused" : "error",
+		err);
+	return rc > 0 ? PUBLISH_REFUSED : PUBLISH_IO;
+}
+
+/* The large-change rule (large_change.h) for each list to publish. */
+static int check_large_change(struct db *db, const struct settings *s, const struct options *o,
+			      const char *as_user, const struct db_snapshot *snap, unsigned lists, int64_t now)
+{
+	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++) {
+		if (!(lists & PUBLISH_MASK(l)))
+			continue;
+		const char *name = publisher_list_name((enum publisher_list)l);
+		struct large_change lc;
+		char err[1024] = "";
+		if (large_change_measure(s->out, snap, (enum publisher_list)l, now, &lc, err, sizeof err) < 0) {
+			fprintf(stderr, "vntl: error: %s list: %s\n", name, err);
+			return PUBLISH_IO;
+		}
+		if (!large_change_exceeds(&lc, s->max_drop_percent))
+			continue;
+		if (!o->confirm_large_change) {
+			fprintf(stderr, "vntl: refused: %s list: this publication would drop %zu of the %zu services it "
+				"trusts now (%s; publish.max_drop_percent is %ld): nothing published; if this is "
+				"intended, an approver confirms with vntl --as APPROVER publish --confirm-large-change\n",
+				name, lc.dropped, lc.listed, lc.dropped == lc.listed ? "all of them" : "too many at once",
+				s->max_drop_percent);
+			return PUBLISH_REFUSED;
+		}
+		int rc = db_publication_confirm_large_change(db, as_user, name, (int64_t)lc.listed,
+							     (int64_t)lc.dropped, s->max_drop_percent, err, sizeof err);
+		if (rc) {
+			fprintf(stderr, "vntl: %s: %s list: --confirm-large-change: %s\n", rc > 0 ? "refused" : "error",
+				name, err);
+			return rc > 0 ? PUBLISH_REFUSED : PUBLISH_IO;
+		}
+		fprintf(stderr, "vntl: info: large change confirmed list=%s dropped=%zu listed=%zu by=%s\n", name,
+			lc.dropped, lc.listed, as_user);
+	}
+	return PUBLISH_OK;
+}
+
 int publisher_command_run(const struct vntl_config *config, struct db *db, int argc, char **argv)
+{
+	return publisher_command_run_as(config, db, NULL, argc, argv);
+}
+
+int publisher_command_run_as(const struct vntl_config *config, struct db *db, const char *as_user, int argc,
+			     char **argv)
 {
 	struct options o;
 	int parsed = parse_options(argc, argv, &o);
@@ -175,12 +244,16 @@ int publisher_command_run(const struct vntl_config *config, struct db *db, int a
 		code = PUBLISH_IO;
 		goto done;
 	}
+	if ((code = check_registry(db, snap)) != PUBLISH_OK)
+		goto done;
 	int64_t now = snap->taken_at;
 	unsigned lists = o.if_due ? due_lists(snap, o.lists, now, s.due_days) : o.lists;
 	if (lists == 0) {
 		printf("nothing due\n");
 		goto done;
 	}
+	if ((code = check_large_change(db, &s, &o, as_user, snap, lists, now)) != PUBLISH_OK)
+		goto done;
 	struct publish_config pc = {.out = s.out, .base_url = s.base_url,
 				    .next_update_days = (int)s.next_update_days, .signer = signer,
 				    .operator = &s.operator};

@@ -1,6 +1,7 @@
 /* vntld: serves the publication directory over HTTPS. Flags, configuration
  * and signals; everything else is in web/server.c. */
 #include "db/config.h"
+#include "db/db.h"
 #include "web/log.h"
 #include "web/server.h"
 #include "web/settings.h"
@@ -74,6 +75,24 @@ static void raise_open_files(void)
 	}
 }
 
+/* vntld never creates or migrates a registry (DB_OPEN_EXISTING): one that
+ * is missing, empty, not a registry, or of another schema version is said
+ * once at start; the API then answers 503 registry-unavailable on every
+ * request until it is fixed, and the public side is served regardless. */
+static void check_registry(const struct web_settings *settings)
+{
+	if (!settings->registry[0])
+		return;
+	char err[1024];
+	struct db *db;
+	if (db_open(settings->registry, DB_OPEN_EXISTING, &db, err, sizeof err) == 0) {
+		db_close(db);
+		return;
+	}
+	web_log("error", "registry-unavailable",
+		"reason=\"%s\" effect=\"admin and provider API answer 503; public files are served\"", err);
+}
+
 static int serve(struct web_server *server, const sigset_t *signals, unsigned interval_ms)
 {
 	struct timespec tick = {interval_ms / 1000, (long)(interval_ms % 1000) * 1000000L};
@@ -112,6 +131,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	raise_open_files();
+	check_registry(&settings);
 
 	/* Blocked in every thread (they inherit the mask); only this thread
 	 * takes them, with sigtimedwait. SIGPIPE: a client hanging up. */

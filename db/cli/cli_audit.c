@@ -15,7 +15,23 @@ static const char AUDIT_USAGE[] =
 	"  verify walks the hash chain; exit 1 and the first entry modified, deleted or\n"
 	"  reordered when it is broken. Record the printed head hash elsewhere to anchor it;\n"
 	"  --expect-head HASH then checks that the chain still holds that entry (exit 1 when\n"
-	"  the log was rewritten). The append-only triggers must be intact too.\n";
+	"  the log was rewritten). The append-only triggers must be intact too. It then\n"
+	"  checks every published row (TSP, service, status entry) against the seal its\n"
+	"  audit entry recorded; exit 1 naming the first that does not match.\n";
+
+/* With the chain intact: do the rows that reach the lists match their
+ * seals? 0 yes, 1 no (message in rows_msg), -1 error (in err). */
+static int verify_rows(struct db *db, char *rows_msg, size_t rows_len, char *err, size_t errlen)
+{
+	struct db_snapshot *snap;
+	if (db_snapshot_load(db, &snap, err, errlen))
+		return -1;
+	int rc = db_seal_check(db, snap, rows_msg, rows_len);
+	if (rc < 0)
+		snprintf(err, errlen, "%s", rows_msg);
+	db_snapshot_free(snap);
+	return rc;
+}
 
 static int audit_verify(struct cli_env *env, int argc, char **argv)
 {
@@ -45,24 +61,29 @@ static int audit_verify(struct cli_env *env, int argc, char **argv)
 	if (rc)
 		return rc;
 	struct db_audit_verdict v;
-	char err[1024];
+	char err[1024], rows_msg[1024] = "";
 	rc = db_audit_verify_head(db, expected, &v, err, sizeof err);
+	int rows = rc == 0 && v.kind == DB_AUDIT_INTACT ? verify_rows(db, rows_msg, sizeof rows_msg, err, sizeof err) : 0;
 	db_close(db);
-	if (rc)
-		return cli_result(rc, err);
+	if (rc || rows < 0)
+		return cli_result(rc ? rc : rows, err);
 	if (env->json) {
-		json_t *o = json_pack("{sb ss sI sI ss ss}", "intact", v.kind == DB_AUDIT_INTACT, "verdict",
+		json_t *o = json_pack("{sb ss sI sI ss ss sb ss}", "intact", v.kind == DB_AUDIT_INTACT, "verdict",
 				      db_audit_break_name(v.kind), "entries_checked", (json_int_t)v.entries,
-				      "first_bad", (json_int_t)v.first_bad, "head", v.head_hash, "message", v.message);
+				      "first_bad", (json_int_t)v.first_bad, "head", v.head_hash, "message", v.message,
+				      "rows_intact", v.kind == DB_AUDIT_INTACT && rows == 0, "rows_message", rows_msg);
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(o);
 	} else if (v.kind == DB_AUDIT_INTACT) {
 		printf("%s\n", v.message);
 	}
-	if (v.kind == DB_AUDIT_INTACT)
+	if (v.kind == DB_AUDIT_INTACT && rows == 0)
 		return CLI_OK;
-	cli_log("refused", "audit chain broken (%s): %s", db_audit_break_name(v.kind), v.message);
+	if (v.kind == DB_AUDIT_INTACT)
+		cli_log("refused", "audit chain intact, but the registry does not match it: %s", rows_msg);
+	else
+		cli_log("refused", "audit chain broken (%s): %s", db_audit_break_name(v.kind), v.message);
 	return CLI_REFUSED;
 }
 

@@ -80,7 +80,23 @@ $V --as anh change approve "$change" >/dev/null
 $V publish --if-due > due.txt 2>/dev/null
 grep -q "nothing due" due.txt || fail "published before the change took effect"
 while [ "$(date +%s)" -le "$when" ]; do sleep 1; done
-$V publish --if-due > due.txt 2>/dev/null || fail "--if-due after the change"
+# suspending 1 of the 2 recognised foreign certificates drops 50% > publish.max_drop_percent (20):
+# refused without confirmation, and confirming needs an approver; nothing is written meanwhile
+find out -type f | sort | xargs sha256sum > before.txt
+rc=0; $V publish --if-due > due.txt 2>err.txt || rc=$?
+[ "$rc" = 1 ] || fail "a large change without confirmation: exit $rc, expected 1"
+grep -q "foreign list: this publication would drop 1 of the 2 services" err.txt || fail "no large-change reason: $(cat err.txt)"
+rc=0; $V --as olga publish --if-due --confirm-large-change > due.txt 2>err.txt || rc=$?
+[ "$rc" = 1 ] || fail "an officer confirmed a large change: exit $rc, expected 1"
+grep -q "approver" err.txt || fail "the approver role is not named: $(cat err.txt)"
+find out -type f | sort | xargs sha256sum > after.txt
+cmp -s before.txt after.txt || fail "a refused large change changed the directory"
+[ "$(seq_of foreign)" = 2 ] || fail "a refused large change consumed a sequence"
+$V --as anh publish --if-due --confirm-large-change > due.txt 2>/dev/null || fail "--if-due after the change"
+$V --as an --json audit list > audit.json
+python3 -c "import json,sys; e=[x for x in json.load(open('audit.json')) if x['action']=='list.large-change-confirmed']
+sys.exit(not (len(e)==1 and e[0]['actor']=='anh' and e[0]['object']=='list:foreign' and e[0]['detail']['dropped']==1 and e[0]['detail']['listed']==2))" ||
+	fail "the confirmed large change is not audited with its counts"
 grep -q "published foreign sequence 3" due.txt || fail "foreign list not republished: $(cat due.txt)"
 grep -q "published roots" due.txt && fail "roots list republished without a reason"
 grep -q "deprecatedatnationallevel" out/foreign/3.xml || fail "suspension not in foreign/3.xml"

@@ -1,0 +1,33 @@
+/* The large-change rule: a publication that would drop many of the
+ * services a list trusts now is more likely a damaged or replaced registry
+ * than a decision, so it needs an approver's explicit confirmation.
+ *
+ * "Dropped": a service listed with an anchoring status (granted,
+ * recognised) in the list currently published (<out>/<list>.xml, what
+ * relying parties have now) that would not be anchoring, or not be there
+ * at all, in the list about to be published. */
+#ifndef VNTL_PUBLISHER_LARGE_CHANGE_H
+#define VNTL_PUBLISHER_LARGE_CHANGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/snapshot.h"
+#include "publisher/lists.h"
+
+struct large_change {
+	size_t listed;   /* anchoring services in the current published list */
+	size_t dropped;  /* of those, not anchoring in the new one */
+};
+
+/* Compare the published <out>/<list>.xml (none yet: nothing to drop) with
+ * `snap` at `now`. 0, or -1 with a message (the current list cannot be
+ * read or parsed). The pointer list lists no services: always 0 dropped. */
+int large_change_measure(const char *out, const struct db_snapshot *snap, enum publisher_list list,
+			 int64_t now, struct large_change *lc, char *err, size_t errlen);
+
+/* Does it need confirmation: every listed service dropped, or more than
+ * max_drop_percent of them? */
+int large_change_exceeds(const struct large_change *lc, long max_drop_percent);
+
+#endif
