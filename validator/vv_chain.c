@@ -531,16 +531,20 @@ static int run_openssl(const struct inputs *in, STACK_OF(X509) *trusted,
 }
 
 /* A failed chain may be explained by an anchor that exists but whose
- * status at T did not anchor (withdrawn before T, suspended). */
+ * status at T did not anchor (withdrawn before T, suspended).  Only the
+ * path is looked for: revocation data was never gathered for a chain that
+ * had no anchor, and its absence must not hide the explanation. */
 static void explain_untrusted_anchor(const vntl_ctx *ctx, const struct inputs *in,
                                      const vntl_chain_request *req, time_t at, vntl_result *res)
 {
 	STACK_OF(X509) *all = anchors_at(ctx, in, at, 1);
 	STACK_OF(X509) *chain = NULL;
-	struct check_state s = { .req = req, .at = at, .crls = in->crls };
+	vntl_chain_request path_only = *req;
+	path_only.revocation = VNTL_REVOCATION_NONE;
+	struct check_state s = { .req = &path_only, .at = at, .crls = in->crls };
 	vntl_error ignored;
 	vntl_status st;
-	if (all && run_openssl(in, all, req, &s, NULL, &chain, &ignored, &st)) {
+	if (all && run_openssl(in, all, &path_only, &s, NULL, &chain, &ignored, &st)) {
 		const vv_anchor *a = find_anchor(ctx, sk_X509_value(chain, sk_X509_num(chain) - 1), at, 0);
 		const vv_status_period *p = a ? vv_anchor_period_at(a, at) : NULL;
 		char since[32] = "";
