@@ -32,6 +32,18 @@ usage_error() {
 	fi
 }
 
+# config_error TEXT COMMAND...: exit 2 with one line naming the key (TEXT)
+config_error() {
+	text=$1; shift
+	run 2 "$@" || return 0
+	if [ "$(wc -l < "$VNTL_TMP/stderr")" -ne 1 ] || ! grep -qF -- "$text" "$VNTL_TMP/stderr"; then
+		fail "not a one-line configuration error with \"$text\": $*"
+		sed 's/^/    err: /' "$VNTL_TMP/stderr" | head -5
+	else
+		echo "ok: 2 $(cat "$VNTL_TMP/stderr")"
+	fi
+}
+
 demo_registry "$VNTL_TMP"   # sets VNTL_DB, VNTL_CONFIG; demo PKI in $VNTL_TMP/pki
 P=$VNTL_TMP/pki
 
@@ -75,6 +87,13 @@ printf 'publish.due_days = 40\n' >> "$VNTL_TMP/vntl.conf"
 run 2 "$V" publish && grep -q 'publish.due_days' "$VNTL_TMP/stderr" || fail "bad publish.due_days is not a configuration error"
 sed -i '$d' "$VNTL_TMP/vntl.conf"
 run 2 "$V" publish --list everything || true
+# a signing key or certificate not configured, or not readable: configuration error, nothing published
+grep -v '^publish.key = ' "$VNTL_CONFIG" > "$VNTL_TMP/nokey.conf"
+config_error "publish.key is not set in the configuration" "$V" --config "$VNTL_TMP/nokey.conf" publish
+sed 's|^publish.cert = .*|publish.cert = '"$VNTL_TMP"'/no-such.pem|' "$VNTL_CONFIG" > "$VNTL_TMP/nocert.conf"
+config_error "publish.cert = $VNTL_TMP/no-such.pem: cannot read the list-signing certificate" \
+	"$V" --config "$VNTL_TMP/nocert.conf" publish
+run 0 "$V" publish --if-due && grep -q 'nothing due' "$VNTL_TMP/stdout" || fail "a refused publish changed something"
 printf 'publish.key_pass_file = %s/no-such-pass\n' "$VNTL_TMP" >> "$VNTL_TMP/vntl.conf"
 run 3 "$V" publish && grep -q 'vntl: error:' "$VNTL_TMP/stderr" || fail "unreadable passphrase file is not an I/O error"
 sed -i '$d' "$VNTL_TMP/vntl.conf"
