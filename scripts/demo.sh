@@ -170,6 +170,10 @@ Relying party: fetch the lists and check their signature (prints "accepted: ..."
   $ curl --cacert $demo/tls/server.pem https://localhost:$port/index.json
   $ $vv list https://localhost:$port/roots.xml \\
       $pin $schema
+  the pointer list, and both lists it points to, each pinned to the certificate it names
+  $ $vv list https://localhost:$port/pointer.xml \\
+      --pointed https://localhost:$port/roots.xml --pointed https://localhost:$port/foreign.xml \\
+      $pin $schema
 
 Signing software: check a signer's certificate chain against the lists, revocation checked
 (the first line of the output is the verdict; exit 0 PASSED, 1 FAILED, 2 INDETERMINATE)

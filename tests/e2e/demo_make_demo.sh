@@ -3,7 +3,8 @@
 # publishes the three lists and serves them with a revocation server (OCSP
 # and CRLs on 127.0.0.1).  Every command the demo prints ("  $ ...", with
 # its continuation lines) is run exactly as printed and its verdict checked:
-# the staff commands, the list check, and the four chain checks (PASSED by
+# the staff commands, the list checks (the pointer list leading to both
+# lists), and the four chain checks (PASSED by
 # OCSP, FAILED/REVOKED, PASSED at a signing time before the foreign CA's
 # suspension, INDETERMINATE now).  Stopping the demo stops both servers; a
 # second run reuses the registry (nothing due, same sequence, same commands).
@@ -65,7 +66,7 @@ start_demo "$VNTL_TMP/demo.log"
 echo "demo up in $(( $(date +%s) - started )) s"
 cmds=$VNTL_TMP/cmds
 n=$(extract_commands "$VNTL_TMP/demo.log" "$cmds")
-[ "$n" -eq 10 ] || fail "the demo printed $n commands, this test knows 10"
+[ "$n" -eq 11 ] || fail "the demo printed $n commands, this test knows 11"
 # NEAC staff
 check 1 0 "DEMO Foreign Root CA SG"
 [ "$(wc -l < "$cmds/out.1")" -eq 9 ] || fail "cert list shows $(wc -l < "$cmds/out.1") certificates, expected 9"
@@ -78,16 +79,20 @@ count=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["cer
 # relying party
 check 5 0 '"roots"'
 check 6 0 "accepted: https://localhost:$port/roots.xml"
+check 7 0 "accepted: https://localhost:$port/foreign.xml"
+for list in pointer roots; do
+	grep -q "accepted: https://localhost:$port/$list.xml" "$cmds/out.7" || fail "the pointer command did not reach $list.xml"
+done
 # signing software
-check 7 0 "PASSED"
-grep -q "revocation: ocsp:http://127.0.0.1:$rport/" "$cmds/out.7" || fail "the PASSED chain was not checked by OCSP"
-check 8 1 "FAILED/REVOKED"
-check 9 0 "PASSED"
-grep -q -- '--at ' "$cmds/cmd.9" || fail "the time-T command has no --at"
-grep -q "revocation: crl:" "$cmds/out.9" || fail "the time-T chain was not checked with the CRL"
-grep -q "recognisedatnationallevel" "$cmds/out.9" || fail "the time-T chain is not anchored by the recognised CA"
-check 10 2 "INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND"
-grep -q "deprecatedatnationallevel since" "$cmds/out.10" || fail "the check now does not say the CA is suspended"
+check 8 0 "PASSED"
+grep -q "revocation: ocsp:http://127.0.0.1:$rport/" "$cmds/out.8" || fail "the PASSED chain was not checked by OCSP"
+check 9 1 "FAILED/REVOKED"
+check 10 0 "PASSED"
+grep -q -- '--at ' "$cmds/cmd.10" || fail "the time-T command has no --at"
+grep -q "revocation: crl:" "$cmds/out.10" || fail "the time-T chain was not checked with the CRL"
+grep -q "recognisedatnationallevel" "$cmds/out.10" || fail "the time-T chain is not anchored by the recognised CA"
+check 11 2 "INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND"
+grep -q "deprecatedatnationallevel since" "$cmds/out.11" || fail "the check now does not say the CA is suspended"
 grep -q "GET /crl/foreign-1.crl" "$demo/revocation.log" || fail "the CRL was not fetched from the demo's server"
 
 # The lists themselves, and every demo CA in roots.pem: 2 roots + 3 public CAs.
@@ -118,7 +123,7 @@ for i in $(seq 1 "$n2"); do
 	cmp -s "$cmds/cmd.$i" "$VNTL_TMP/cmds2/cmd.$i" || fail "printed command $i changed on the second run"
 done
 cmds=$VNTL_TMP/cmds2
-check 9 0 "PASSED"
+check 10 0 "PASSED"
 check 5 0 '"roots"'
 seq_after=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["lists"]["roots"]["sequence"])' "$cmds/out.5")
 [ "$seq_before" = "$seq_after" ] || fail "sequence moved from $seq_before to $seq_after"
