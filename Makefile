@@ -31,16 +31,17 @@ else
 OPT     := -O2 -g
 LDSAN   :=
 endif
+# --- version of the public library (validator/vntl.h) ---
+# 2: vntl_list_info grew (ignored_services), which callers allocate.
+# 2.1: vntl_ctx_load_pointed_location(), vntl_version().
+VNTL_MAJOR := 2
+VNTL_VERSION := 2.1.0
+
 # Where `make install` puts vntl's XSD profile: the validator's default schema.
 SCHEMA_DIR := $(PREFIX)/share/vntl/schema
 CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) -fPIC -I. -Ivalidator $(PKG_CFLAGS) \
-              -DVNTL_SCHEMA_DIR='"$(SCHEMA_DIR)"' $(CFLAGS)
+              -DVNTL_SCHEMA_DIR='"$(SCHEMA_DIR)"' -DVNTL_VERSION_STRING='"$(VNTL_VERSION)"' $(CFLAGS)
 LDFLAGS_ALL := $(LDSAN) $(LDFLAGS)
-
-# --- version of the public library (validator/vntl.h) ---
-# 2: vntl_list_info grew (ignored_services), which callers allocate.
-VNTL_MAJOR := 2
-VNTL_VERSION := 2.0.1
 
 # --- modules ---
 VAL_MAIN := validator/vntl_validate_main.c
@@ -98,6 +99,9 @@ $(eval $(call static_lib,$(LIBDB),$(DB_SRC)))
 $(eval $(call static_lib,$(LIBCLI),$(CLI_SRC)))
 $(eval $(call static_lib,$(LIBPUB),$(PUB_SRC)))
 $(eval $(call static_lib,$(LIBWEB),$(WEB_SRC)))
+
+# validator/vv_init.c compiles VNTL_VERSION in (vntl_version(), every --version).
+$(BUILD)/obj/validator/vv_init.o: Makefile
 
 # validator/vv_profile.c embeds schema/*.xsd with .incbin: rebuild it when they change.
 $(BUILD)/obj/validator/vv_profile.o: $(wildcard schema/*.xsd)

@@ -5,7 +5,6 @@
 #include "db/text.h"
 #include "db/users.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -34,6 +33,69 @@ static int check_texts(const struct db_tsp_input *in, char *err, size_t errlen)
 	return 0;
 }
 
+/* The 249 officially assigned ISO 3166-1 alpha-2 codes (ISO 3166
+ * Maintenance Agency; the same set as tzdata's iso3166.tab), sorted. */
+static const char ISO3166_ALPHA2[][3] = {
+	"AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX",
+	"AZ", "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ",
+	"BR", "BS", "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK",
+	"CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM",
+	"DO", "DZ", "EC", "EE", "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR",
+	"GA", "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS",
+	"GT", "GU", "GW", "GY", "HK", "HM", "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN",
+	"IO", "IQ", "IR", "IS", "IT", "JE", "JM", "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN",
+	"KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC", "LI", "LK", "LR", "LS", "LT", "LU", "LV",
+	"LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK", "ML", "MM", "MN", "MO", "MP", "MQ",
+	"MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE", "NF", "NG", "NI",
+	"NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL", "PM",
+	"PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW", "SA", "SB", "SC",
+	"SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST", "SV",
+	"SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO", "TR",
+	"TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI",
+	"VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
+};
+
+static int cmp_code(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static int country_assigned(const char *cc)
+{
+	return cc && strlen(cc) == 2 &&
+	       bsearch(cc, ISO3166_ALPHA2, sizeof ISO3166_ALPHA2 / sizeof ISO3166_ALPHA2[0],
+		       sizeof ISO3166_ALPHA2[0], cmp_code) != NULL;
+}
+
+/* An absolute http(s) URI with a host: scheme, "//", then no space or
+ * control character anywhere and something before the first '/'. */
+static int absolute_web_uri(const char *uri)
+{
+	size_t scheme = strncmp(uri, "https://", 8) == 0 ? 8 : strncmp(uri, "http://", 7) == 0 ? 7 : 0;
+	if (!scheme || uri[scheme] == '/' || uri[scheme] == '\0')
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)uri; *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* local@domain.tld: exactly one '@', both sides non-empty, a dot in the
+ * domain, no space; given without "mailto:" (the publisher adds it). */
+static int email_address(const char *e)
+{
+	const char *at = strchr(e, '@');
+	if (!at || at == e || strchr(at + 1, '@') || strncmp(e, "mailto:", 7) == 0)
+		return 0;
+	const char *dot = strrchr(at + 1, '.');
+	if (!dot || dot == at + 1 || dot[1] == '\0')
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)e; *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
 static int validate(const struct db_tsp_input *in, char *err, size_t errlen)
 {
 	if (in->kind < DB_TSP_NEAC || in->kind > DB_TSP_FOREIGN)
@@ -42,9 +104,9 @@ static int validate(const struct db_tsp_input *in, char *err, size_t errlen)
 		return db_msg(1, err, errlen, "a TSP needs a Vietnamese and an English name (--name-vi, --name-en)");
 	if (check_texts(in, err, errlen))
 		return 1;
-	if (!in->country || strlen(in->country) != 2 || !isupper((unsigned char)in->country[0]) ||
-	    !isupper((unsigned char)in->country[1]))
-		return db_msg(1, err, errlen, "country must be an ISO 3166-1 alpha-2 code in capitals, e.g. VN");
+	if (!country_assigned(in->country))
+		return db_msg(1, err, errlen, "country '%s' is not an assigned ISO 3166-1 alpha-2 code in "
+			      "capitals, e.g. VN, SG, DE", in->country ? in->country : "");
 	if (in->kind != DB_TSP_FOREIGN && strcmp(in->country, "VN") != 0)
 		return db_msg(1, err, errlen, "a Vietnamese TSP (kind %s) must have country VN", db_tsp_kind_name(in->kind));
 	/* The published lists carry them for every provider (TS 119 612
@@ -53,10 +115,12 @@ static int validate(const struct db_tsp_input *in, char *err, size_t errlen)
 		return db_msg(1, err, errlen, "a TSP needs a postal address (--street, --locality): the trust lists publish it");
 	if (!required(in->uri))
 		return db_msg(1, err, errlen, "a TSP needs an information URI (--uri): the trust lists publish it");
-	if (strncmp(in->uri, "https://", 8) != 0 && strncmp(in->uri, "http://", 7) != 0)
-		return db_msg(1, err, errlen, "the information URI must start with https:// or http://");
-	if (in->email && *in->email && !strchr(in->email, '@'))
-		return db_msg(1, err, errlen, "'%s' is not an e-mail address", in->email);
+	if (!absolute_web_uri(in->uri))
+		return db_msg(1, err, errlen, "the information URI '%s' is not an absolute https:// (or http://) "
+			      "URI with a host, e.g. https://rootca.gov.vn", in->uri);
+	if (in->email && *in->email && !email_address(in->email))
+		return db_msg(1, err, errlen, "'%s' is not an e-mail address (name@domain.tld, one '@', "
+			      "without mailto:)", in->email);
 	return 0;
 }
 

@@ -1,9 +1,12 @@
 #!/bin/sh
 # make demo: a demo registry with a generated DEMO PKI, three signed lists,
-# served on https://localhost:8443 until Ctrl-C.
+# served on https://localhost:8443 until Ctrl-C, with an OCSP responder and
+# the CRLs of the demo's signers on http://127.0.0.1:8444.
 #   scripts/demo.sh BUILD_DIR
-# Everything lives in ./demo (or $VNTL_DEMO_DIR); running it again reuses the
-# registry and publishes again only what is due. Keys are throw-away demo keys.
+# Everything lives in ./demo (or $VNTL_DEMO_DIR; ports $VNTL_DEMO_PORT and
+# $VNTL_DEMO_REVOCATION_PORT, the latter fixed when the PKI is made since the
+# certificates name it); running it again reuses the registry and publishes
+# again only what is due. Keys are throw-away demo keys.
 set -eu
 build=$(cd "${1:-build/release}" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,7 +16,15 @@ pki=$demo/pki
 mkdir -p "$demo"
 cd "$demo"
 
-"$top/scripts/demo-pki.sh" "$pki"
+# The signers' certificates name the revocation server, so its URL is kept.
+if [ -f "$pki/revocation-url" ]; then
+	revocation_url=$(cat "$pki/revocation-url")
+else
+	revocation_url=http://127.0.0.1:${VNTL_DEMO_REVOCATION_PORT:-$((port + 1))}
+	mkdir -p "$pki"
+	echo "$revocation_url" > "$pki/revocation-url"
+fi
+"$top/scripts/demo-pki.sh" "$pki" "$revocation_url"
 
 # TLS for the server (localhost) and client certificates for two staff
 # members, so the admin API can be tried with curl --cert.
@@ -54,12 +65,24 @@ export VNTL_CONFIG="$demo/vntl.conf"
 vntl="$build/vntl"
 
 fingerprint() { openssl x509 -in "$1" -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1; }
+not_before() { date -u -d "$(openssl x509 -in "$1" -noout -startdate | cut -d= -f2)" +%s; }
+iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 # `tsp add` prints the new provider's id as the first number of its output.
 tsp_add() { "$vntl" --as demo-officer tsp add "$@" | grep -o '[0-9][0-9]*' | head -n 1; }
-import() { # TSP FILE
-	"$vntl" --as demo-officer cert import --tsp "$1" --decision "DEMO-QD-001" \
-		--reason "demo registry" "$2" >/dev/null
+import() { # TSP FILE [--effective TIME]: prints the new service's id
+	tsp=$1 file=$2
+	shift 2
+	"$vntl" --as demo-officer cert import --tsp "$tsp" --decision "DEMO-QD-001" \
+		--reason "demo registry" "$@" "$file" | sed -n 's/^added: service \([0-9]*\) .*/\1/p'
 }
+
+# The time-T story of the foreign signer (times follow its certificate, so a
+# second run prints the same ones): DEMO Foreign Root CA SG is recognised
+# from its first day, the signer signs 30 days after getting its
+# certificate, and the CA is suspended 20 days after that signature.
+signer_since=$(not_before "$pki/signer-foreign.pem")
+signed_at=$(iso $((signer_since + 30 * 86400)))
+suspended_at=$(iso $((signer_since + 50 * 86400)))
 
 if [ ! -f registry.db ]; then
 	"$vntl" init
@@ -72,38 +95,108 @@ if [ ! -f registry.db ]; then
 	gov=$(tsp_add --kind gov-ca --country VN --name-vi "DEMO Ban Cơ yếu Chính phủ" \
 		--name-en "DEMO Government Cipher Committee" --street "DEMO 23 Ngụy Như Kon Tum" \
 		--locality "Hà Nội" --uri https://localhost/gov)
-	import "$neac" "$pki/neac-root.pem"
-	import "$gov" "$pki/gov-root.pem"
+	import "$neac" "$pki/neac-root.pem" >/dev/null
+	import "$gov" "$pki/gov-root.pem" >/dev/null
 	for i in 1 2 3; do
 		name=$(openssl x509 -in "$pki/public-ca-$i.pem" -noout -subject -nameopt multiline | sed -n 's/^ *organizationName *= //p')
 		t=$(tsp_add --kind public-ca --country VN --name-vi "$name" --name-en "$name" \
 			--street "DEMO street $i" --locality "Hà Nội" --uri "https://localhost/ca$i")
-		import "$t" "$pki/public-ca-$i.pem"
+		import "$t" "$pki/public-ca-$i.pem" >/dev/null
 	done
 	i=1
 	for cc in SG JP KR FR; do
 		t=$(tsp_add --kind foreign --country "$cc" --name-vi "DEMO Nhà cung cấp nước ngoài $cc" \
 			--name-en "DEMO Foreign Trust Provider $cc" --street "DEMO street" \
 			--locality "DEMO city $cc" --uri "https://localhost/foreign-$cc")
-		import "$t" "$pki/foreign-$i.pem"
+		if [ $i -eq 1 ]; then
+			sg_service=$(import "$t" "$pki/foreign-1.pem" --effective "@$(not_before "$pki/foreign-1.pem")")
+		else
+			import "$t" "$pki/foreign-$i.pem" >/dev/null
+		fi
 		i=$((i + 1))
 	done
+	# Four eyes: the officer proposes the suspension, the approver applies it.
+	change=$("$vntl" --as demo-officer change propose --service "$sg_service" --status suspended \
+		--reason "DEMO: audit finding" --decision "DEMO-QD-002" --effective "$suspended_at" |
+		sed -n 's/^change \([0-9]*\) proposed.*/\1/p')
+	"$vntl" --as demo-approver change approve "$change" --note "DEMO: checked" >/dev/null
 	"$vntl" publish
 else
 	"$vntl" publish --if-due
 fi
 
+# The revocation server and vntld run until Ctrl-C (or SIGTERM) stops the demo.
+children=
+stop_children() {
+	for child in $children; do kill "$child" 2>/dev/null || true; done
+	wait
+}
+trap stop_children EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+rm -f revocation.ready
+python3 "$top/scripts/demo-revocation.py" "$pki" "${revocation_url##*:}" revocation.ready \
+	2>revocation.log &
+children=$!
+i=0
+until [ -f revocation.ready ]; do
+	i=$((i + 1))
+	if [ $i -gt 100 ] || ! kill -0 "$children" 2>/dev/null; then
+		cat revocation.log >&2
+		echo "demo: the revocation server did not start on $revocation_url" >&2
+		exit 1
+	fi
+	sleep 0.1
+done
+
+vv=$build/vntl-validate
+lists="--list https://localhost:$port/roots.xml --list https://localhost:$port/foreign.xml"
+pin="--signer $pki/list-signer.pem --ca-file $demo/tls/server.pem"
+schema="--schema-dir $top/schema/vntl-tsl-profile.xsd"
 cat <<MSG
 
 vntl demo (all certificates and keys are DEMO, generated in $demo):
-  lists      https://localhost:$port/  (roots.xml, foreign.xml, pointer.xml, index.json, roots.pem)
-  fetch      curl --cacert $demo/tls/server.pem https://localhost:$port/index.json
-  validate   $build/vntl-validate list https://localhost:$port/roots.xml \\
-               --signer $pki/list-signer.pem --ca-file $demo/tls/server.pem \\
-               --schema-dir $top/schema/vntl-tsl-profile.xsd
-  registry   VNTL_CONFIG=$demo/vntl.conf $vntl --as demo-officer cert list
-  admin API  curl --cacert $demo/tls/server.pem --cert $demo/tls/officer.pem \\
-               --key $demo/tls/officer.key https://localhost:$port/admin/api/v1/certs
+  lists       https://localhost:$port/  (roots.xml, foreign.xml, pointer.xml, index.json, roots.pem)
+  revocation  $revocation_url/  (OCSP for DEMO VNPT-like Public CA, CRLs of the demo CAs)
+
+NEAC staff: the registry (demo-officer proposes, demo-approver approves and audits)
+  $ VNTL_CONFIG=$demo/vntl.conf $vntl --as demo-officer cert list
+  $ VNTL_CONFIG=$demo/vntl.conf $vntl --as demo-approver change list
+  $ VNTL_CONFIG=$demo/vntl.conf $vntl --as demo-approver audit verify
+  $ curl --cacert $demo/tls/server.pem --cert $demo/tls/officer.pem \\
+      --key $demo/tls/officer.key https://localhost:$port/admin/api/certificates
+
+Relying party: fetch the lists and check their signature (prints "accepted: ...")
+  $ curl --cacert $demo/tls/server.pem https://localhost:$port/index.json
+  $ $vv list https://localhost:$port/roots.xml \\
+      $pin $schema
+  the pointer list, and both lists it points to, each pinned to the certificate it names
+  $ $vv list https://localhost:$port/pointer.xml \\
+      --pointed https://localhost:$port/roots.xml --pointed https://localhost:$port/foreign.xml \\
+      $pin $schema
+
+Signing software: check a signer's certificate chain against the lists, revocation checked
+(the first line of the output is the verdict; exit 0 PASSED, 1 FAILED, 2 INDETERMINATE)
+  a signer under a public CA, good by OCSP: PASSED
+  $ $vv chain $pki/signer-public.pem \\
+      $lists \\
+      $pin $schema
+  a revoked signer under the same CA: FAILED/REVOKED
+  $ $vv chain $pki/signer-revoked.pem \\
+      $lists \\
+      $pin $schema
+  a foreign signer who signed at $signed_at, before its CA (DEMO Foreign Root CA SG)
+  was suspended from $suspended_at: PASSED at the time of signing (CRL from the CDP)
+  $ $vv chain $pki/signer-foreign.pem --at $signed_at \\
+      $lists \\
+      $pin $schema
+  the same certificate judged now, when its CA is suspended: INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND
+  $ $vv chain $pki/signer-foreign.pem \\
+      $lists \\
+      $pin $schema
+
 Serving on https://localhost:$port until Ctrl-C.
 MSG
-exec "$build/vntld" --config "$demo/vntl.conf"
+"$build/vntld" --config "$demo/vntl.conf" &
+children="$children $!"
+wait $!

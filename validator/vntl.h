@@ -93,10 +93,16 @@ vntl_status vntl_ctx_load_list_memory(vntl_ctx *ctx, const void *data, size_t le
                                       const char *name, vntl_list_info *info, vntl_error *err);
 /* Load the list that an already loaded pointer list (e.g. the EU LOTL)
  * points to for territory, from file_or_url (NULL: the pointer's
- * TSLLocation).  Its signer must be one of the pointer's certificates. */
+ * TSLLocation).  Its signer must be one of the pointer's certificates.
+ * A territory with several pointed lists (vntl's pointer list points to two
+ * VN lists) is refused as "pointer-ambiguous", naming their locations. */
 vntl_status vntl_ctx_load_pointed_list(vntl_ctx *ctx, const char *territory,
                                        const char *file_or_url,
                                        vntl_list_info *info, vntl_error *err);
+/* The same for the pointer whose TSLLocation is exactly location. */
+vntl_status vntl_ctx_load_pointed_location(vntl_ctx *ctx, const char *location,
+                                           const char *file_or_url,
+                                           vntl_list_info *info, vntl_error *err);
 
 /* Plain trust anchors instead of lists (test suites, private PKIs). */
 vntl_status vntl_ctx_add_anchor_file(vntl_ctx *ctx, const char *cert_file, vntl_error *err);
@@ -159,6 +165,8 @@ vntl_status vntl_check_chain(const vntl_ctx *ctx, const vntl_chain_request *req,
                              vntl_result **out, vntl_error *err);
 void vntl_result_free(vntl_result *res);
 const char *vntl_indication_name(vntl_indication ind);
+/* the library's version, "MAJOR.MINOR.PATCH" (also vntl's, printed by --version) */
+const char *vntl_version(void);
 /* JSON text of a result (caller frees with free()), NULL on allocation failure. */
 char *vntl_result_to_json(const vntl_result *res);
 

@@ -53,6 +53,34 @@ static int revoked_after_t(X509_STORE_CTX *xctx, const struct check_state *s)
 	return found;
 }
 
+static int revocation_data_unusable(int error)
+{
+	switch (error) {
+	case X509_V_ERR_UNABLE_TO_GET_CRL:
+	case X509_V_ERR_CRL_HAS_EXPIRED:
+	case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
+	case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+	case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
+	case X509_V_ERR_DIFFERENT_CRL_SCOPE:
+	case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The last certificate of the chain is the trust anchor: its status at T
+ * is the one its list gives (RFC 5280 6.1 takes an anchor as an input, not
+ * as part of the path).  OpenSSL's CRL_CHECK_ALL asks for its revocation
+ * too, which a public CA's certificate anchored in the roots list could
+ * never give: its issuer, NEAC's root, is not in the path to check its CRL
+ * with.  A CRL that does revoke the anchor still counts. */
+static int is_anchor(X509_STORE_CTX *xctx)
+{
+	return X509_STORE_CTX_get_error_depth(xctx) ==
+	       sk_X509_num(X509_STORE_CTX_get0_chain(xctx)) - 1;
+}
+
 /* Revocation is judged at T, not at the time the CRL was issued. */
 static int on_verify_error(int ok, X509_STORE_CTX *xctx)
 {
@@ -64,7 +92,10 @@ static int on_verify_error(int ok, X509_STORE_CTX *xctx)
 		s = X509_STORE_CTX_get_app_data(parent);
 	if (!s)
 		return 0;
-	switch (X509_STORE_CTX_get_error(xctx)) {
+	int error = X509_STORE_CTX_get_error(xctx);
+	if (revocation_data_unusable(error) && is_anchor(xctx))
+		return 1;
+	switch (error) {
 	case X509_V_ERR_CRL_NOT_YET_VALID:
 		return 1; /* a CRL issued after T still tells the status at T */
 	case X509_V_ERR_CERT_REVOKED:
@@ -500,16 +531,20 @@ static int run_openssl(const struct inputs *in, STACK_OF(X509) *trusted,
 }
 
 /* A failed chain may be explained by an anchor that exists but whose
- * status at T did not anchor (withdrawn before T, suspended). */
+ * status at T did not anchor (withdrawn before T, suspended).  Only the
+ * path is looked for: revocation data was never gathered for a chain that
+ * had no anchor, and its absence must not hide the explanation. */
 static void explain_untrusted_anchor(const vntl_ctx *ctx, const struct inputs *in,
                                      const vntl_chain_request *req, time_t at, vntl_result *res)
 {
 	STACK_OF(X509) *all = anchors_at(ctx, in, at, 1);
 	STACK_OF(X509) *chain = NULL;
-	struct check_state s = { .req = req, .at = at, .crls = in->crls };
+	vntl_chain_request path_only = *req;
+	path_only.revocation = VNTL_REVOCATION_NONE;
+	struct check_state s = { .req = &path_only, .at = at, .crls = in->crls };
 	vntl_error ignored;
 	vntl_status st;
-	if (all && run_openssl(in, all, req, &s, NULL, &chain, &ignored, &st)) {
+	if (all && run_openssl(in, all, &path_only, &s, NULL, &chain, &ignored, &st)) {
 		const vv_anchor *a = find_anchor(ctx, sk_X509_value(chain, sk_X509_num(chain) - 1), at, 0);
 		const vv_status_period *p = a ? vv_anchor_period_at(a, at) : NULL;
 		char since[32] = "";

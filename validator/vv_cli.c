@@ -5,6 +5,7 @@
 #include "vv_internal.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,24 +28,35 @@ struct options {
 };
 
 static const char usage_text[] =
-    "usage: vntl-validate list FILE|URL --signer PEM... [--at RFC3339] [--pointed CC=FILE|URL]...\n"
+    "usage: vntl-validate list FILE|URL --signer PEM... [--at RFC3339] [--pointed WHICH]...\n"
     "       vntl-validate chain LEAF [--untrusted PEM]... [--at RFC3339] [--crl FILE]...\n"
     "           [--revocation require|prefer|none] [--purpose any|signature]\n"
     "           [--policy OID]... [--explicit-policy] [--inhibit-policy-mapping]\n"
     "           [--inhibit-any-policy] [--alg-policy vn|none] [--offline]\n"
-    "           (--list FILE|URL... --signer PEM... [--pointed CC=FILE|URL]... [--list-at RFC3339]\n"
+    "           (--list FILE|URL... --signer PEM... [--pointed WHICH]... [--list-at RFC3339]\n"
     "            | --anchors PEM...)\n"
+    "       vntl-validate --help | --version\n"
     "   list: --at judges the list's freshness; chain: --at is the time T of the chain\n"
     "         (lists are judged now, or at --list-at); certificates no --crl covers are\n"
     "         checked by OCSP (AIA) or a fetched CRL (CDP) unless --offline\n"
+    "   --pointed: a list that a loaded pointer list points to, pinned to its certificates:\n"
+    "         CC=            the one list it names for territory CC, from its TSLLocation\n"
+    "         CC=FILE|URL    that list, read from FILE or URL\n"
+    "         LOCATION       the list whose TSLLocation is LOCATION (https://...)\n"
+    "         LOCATION=FILE  that list, read from FILE\n"
     "   common: [--json] [--schema-dir DIR|XSD | --no-schema] [--cache-dir DIR] [--ca-file PEM]\n"
     "exit: 0 passed, 1 failed/refused, 2 indeterminate, 3 usage or input error\n";
 
-static int usage(const char *problem)
+/* One line that says what is wrong, then where the usage is. */
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
 {
-	if (problem)
-		fprintf(stderr, "vntl-validate: %s\n", problem);
-	fputs(usage_text, stderr);
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("vntl-validate: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs(" (see vntl-validate --help)\n", stderr);
+	va_end(ap);
 	return EXIT_USAGE;
 }
 
@@ -65,83 +77,169 @@ static int parse_choice(const char *v, const char *a, const char *b, const char 
 	return -1;
 }
 
+static int is_url(const char *v)
+{
+	return strncmp(v, "https://", 8) == 0 || strncmp(v, "http://", 7) == 0;
+}
+
+/* --pointed CC=[FILE|URL] or LOCATION[=FILE]; which LOCATION is meant is
+ * known only once the pointer lists are loaded. */
+static int pointed_form_ok(const char *v)
+{
+	const char *eq = strchr(v, '=');
+	return is_url(v) || (eq && eq > v && (size_t)(eq - v) < 8);
+}
+
+enum { O_SIGNER = 256, O_UNTRUSTED, O_AT, O_CRL, O_REVOCATION, O_PURPOSE, O_POLICY,
+       O_EXPLICIT, O_INHIBIT_MAP, O_INHIBIT_ANY, O_ALG, O_LIST, O_ANCHORS, O_JSON, O_SCHEMA,
+       O_NO_SCHEMA, O_CACHE, O_CA, O_POINTED, O_LIST_AT, O_OFFLINE, O_HELP, O_VERSION };
+
+static const struct option longopts[] = {
+	{ "signer", required_argument, NULL, O_SIGNER },
+	{ "untrusted", required_argument, NULL, O_UNTRUSTED },
+	{ "at", required_argument, NULL, O_AT },
+	{ "crl", required_argument, NULL, O_CRL },
+	{ "revocation", required_argument, NULL, O_REVOCATION },
+	{ "purpose", required_argument, NULL, O_PURPOSE },
+	{ "policy", required_argument, NULL, O_POLICY },
+	{ "explicit-policy", no_argument, NULL, O_EXPLICIT },
+	{ "inhibit-policy-mapping", no_argument, NULL, O_INHIBIT_MAP },
+	{ "inhibit-any-policy", no_argument, NULL, O_INHIBIT_ANY },
+	{ "alg-policy", required_argument, NULL, O_ALG },
+	{ "list", required_argument, NULL, O_LIST },
+	{ "anchors", required_argument, NULL, O_ANCHORS },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "schema-dir", required_argument, NULL, O_SCHEMA },
+	{ "no-schema", no_argument, NULL, O_NO_SCHEMA },
+	{ "cache-dir", required_argument, NULL, O_CACHE },
+	{ "ca-file", required_argument, NULL, O_CA },
+	{ "pointed", required_argument, NULL, O_POINTED },
+	{ "list-at", required_argument, NULL, O_LIST_AT },
+	{ "offline", no_argument, NULL, O_OFFLINE },
+	{ "help", no_argument, NULL, O_HELP },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ NULL, 0, NULL, 0 } };
+
+/* What each option's value looks like, for the message when it is wrong. */
+static const char *value_form(int opt)
+{
+	switch (opt) {
+	case O_SIGNER: case O_UNTRUSTED: case O_ANCHORS: case O_CA: return "a PEM certificate file";
+	case O_AT: case O_LIST_AT: return "an RFC 3339 time such as 2026-01-31T12:00:00Z";
+	case O_CRL: return "a CRL file (PEM or DER)";
+	case O_REVOCATION: return "require, prefer or none";
+	case O_PURPOSE: return "signature or any";
+	case O_POLICY: return "a policy OID such as 2.5.29.32.0";
+	case O_ALG: return "vn or none";
+	case O_LIST: return "a list FILE or https:// URL";
+	case O_SCHEMA: return "a directory holding tsl.xsd, or an .xsd file";
+	case O_CACHE: return "a directory";
+	case O_POINTED: return "CC=[FILE|URL] (the one list named for territory CC) or a list's "
+	                       "TSLLocation URL[=FILE]";
+	default: return "a value";
+	}
+}
+
+static const char *option_name(int opt)
+{
+	for (const struct option *o = longopts; o->name; o++)
+		if (o->val == opt)
+			return o->name;
+	return "?";
+}
+
+static int bad_value(int opt, const char *value)
+{
+	return usage_error("--%s wants %s, not \"%s\"", option_name(opt), value_form(opt), value);
+}
+
+/* One option and its value into o; returns 0 or the usage error's code. */
+static int take_option(int c, const char *arg, struct options *o)
+{
+	struct multi *m = NULL;
+	int v = 0;
+	switch (c) {
+	case O_SIGNER: m = &o->signers; break;
+	case O_UNTRUSTED: m = &o->untrusted; break;
+	case O_CRL: m = &o->crls; break;
+	case O_POLICY: m = &o->policies; break;
+	case O_LIST: m = &o->lists; break;
+	case O_ANCHORS: m = &o->anchors; break;
+	case O_POINTED:
+		if (!pointed_form_ok(arg))
+			return bad_value(c, arg);
+		m = &o->pointed;
+		break;
+	case O_AT: o->at_text = arg; break;
+	case O_LIST_AT: o->list_at_text = arg; break;
+	case O_OFFLINE: o->req.online = 0; break;
+	case O_SCHEMA: o->schema = arg; break;
+	case O_CACHE: o->cache_dir = arg; break;
+	case O_CA: o->ca_file = arg; break;
+	case O_NO_SCHEMA: o->no_schema = 1; break;
+	case O_JSON: o->json = 1; break;
+	case O_EXPLICIT: o->req.explicit_policy = 1; break;
+	case O_INHIBIT_MAP: o->req.inhibit_policy_mapping = 1; break;
+	case O_INHIBIT_ANY: o->req.inhibit_any_policy = 1; break;
+	case O_REVOCATION:
+		if ((v = parse_choice(arg, "require", "prefer", "none")) < 0)
+			return bad_value(c, arg);
+		o->req.revocation = (vntl_revocation)v;
+		break;
+	case O_PURPOSE:
+		if ((v = parse_choice(arg, "signature", "any", NULL)) < 0)
+			return bad_value(c, arg);
+		o->req.purpose = (vntl_purpose)v;
+		break;
+	case O_ALG:
+		if ((v = parse_choice(arg, "vn", "none", NULL)) < 0)
+			return bad_value(c, arg);
+		o->req.alg_policy = (vntl_alg_policy)v;
+		break;
+	default: break;
+	}
+	if (m && !push(m, arg))
+		return usage_error("--%s is given more than %d times", option_name(c), MAX_MULTI);
+	return 0;
+}
+
+static int check_operands(int argc, char **argv, struct options *o)
+{
+	const char *what = o->is_list ? "one list FILE or URL" : "one LEAF certificate file";
+	if (optind >= argc)
+		return usage_error("%s wants %s", argv[1], what);
+	if (optind != argc - 1)
+		return usage_error("%s wants %s, got %d (\"%s\", \"%s\"%s)", argv[1], what,
+		                   argc - optind, argv[optind], argv[optind + 1],
+		                   argc - optind > 2 ? ", ..." : "");
+	if (o->at_text && !vv_parse_time(o->at_text, &o->req.at))
+		return bad_value(O_AT, o->at_text);
+	if (o->list_at_text && !vv_parse_time(o->list_at_text, &o->list_at))
+		return bad_value(O_LIST_AT, o->list_at_text);
+	return 0;
+}
+
+/* Returns 0 to go on, else the exit code (-1 for --help/--version: exit 0). */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { O_SIGNER = 256, O_UNTRUSTED, O_AT, O_CRL, O_REVOCATION, O_PURPOSE, O_POLICY,
-	       O_EXPLICIT, O_INHIBIT_MAP, O_INHIBIT_ANY, O_ALG, O_LIST, O_ANCHORS, O_JSON, O_SCHEMA,
-	       O_NO_SCHEMA, O_CACHE, O_CA, O_POINTED, O_LIST_AT, O_OFFLINE };
-	static const struct option longopts[] = {
-		{ "signer", required_argument, NULL, O_SIGNER },
-		{ "untrusted", required_argument, NULL, O_UNTRUSTED },
-		{ "at", required_argument, NULL, O_AT },
-		{ "crl", required_argument, NULL, O_CRL },
-		{ "revocation", required_argument, NULL, O_REVOCATION },
-		{ "purpose", required_argument, NULL, O_PURPOSE },
-		{ "policy", required_argument, NULL, O_POLICY },
-		{ "explicit-policy", no_argument, NULL, O_EXPLICIT },
-		{ "inhibit-policy-mapping", no_argument, NULL, O_INHIBIT_MAP },
-		{ "inhibit-any-policy", no_argument, NULL, O_INHIBIT_ANY },
-		{ "alg-policy", required_argument, NULL, O_ALG },
-		{ "list", required_argument, NULL, O_LIST },
-		{ "anchors", required_argument, NULL, O_ANCHORS },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "schema-dir", required_argument, NULL, O_SCHEMA },
-		{ "no-schema", no_argument, NULL, O_NO_SCHEMA },
-		{ "cache-dir", required_argument, NULL, O_CACHE },
-		{ "ca-file", required_argument, NULL, O_CA },
-		{ "pointed", required_argument, NULL, O_POINTED },
-		{ "list-at", required_argument, NULL, O_LIST_AT },
-		{ "offline", no_argument, NULL, O_OFFLINE },
-		{ NULL, 0, NULL, 0 } };
-	int c, v, ok = 1;
+	int c, rc = 0;
 	optind = 2;
-	while (ok && (c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case O_SIGNER: ok = push(&o->signers, optarg); break;
-		case O_UNTRUSTED: ok = push(&o->untrusted, optarg); break;
-		case O_CRL: ok = push(&o->crls, optarg); break;
-		case O_POLICY: ok = push(&o->policies, optarg); break;
-		case O_LIST: ok = push(&o->lists, optarg); break;
-		case O_ANCHORS: ok = push(&o->anchors, optarg); break;
-		case O_POINTED: ok = push(&o->pointed, optarg) && strchr(optarg, '='); break;
-		case O_AT: o->at_text = optarg; break;
-		case O_LIST_AT: o->list_at_text = optarg; break;
-		case O_OFFLINE: o->req.online = 0; break;
-		case O_SCHEMA: o->schema = optarg; break;
-		case O_CACHE: o->cache_dir = optarg; break;
-		case O_CA: o->ca_file = optarg; break;
-		case O_NO_SCHEMA: o->no_schema = 1; break;
-		case O_JSON: o->json = 1; break;
-		case O_EXPLICIT: o->req.explicit_policy = 1; break;
-		case O_INHIBIT_MAP: o->req.inhibit_policy_mapping = 1; break;
-		case O_INHIBIT_ANY: o->req.inhibit_any_policy = 1; break;
-		case O_REVOCATION:
-			v = parse_choice(optarg, "require", "prefer", "none");
-			ok = v >= 0;
-			o->req.revocation = (vntl_revocation)v;
-			break;
-		case O_PURPOSE:
-			v = parse_choice(optarg, "signature", "any", NULL);
-			ok = v >= 0;
-			o->req.purpose = (vntl_purpose)v;
-			break;
-		case O_ALG:
-			v = parse_choice(optarg, "vn", "none", NULL);
-			ok = v >= 0;
-			o->req.alg_policy = (vntl_alg_policy)v;
-			break;
-		default: ok = 0;
-		}
+	opterr = 0; /* our own one-line messages */
+	while (rc == 0 && (c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		if (c == '?')
+			rc = usage_error("unknown option %s", argv[optind - 1]);
+		else if (c == ':')
+			rc = usage_error("--%s wants %s", option_name(optopt), value_form(optopt));
+		else if (c == O_HELP || c == O_VERSION)
+			return -c;
+		else
+			rc = take_option(c, optarg, o);
 	}
-	if (ok && o->at_text && !vv_parse_time(o->at_text, &o->req.at))
-		return usage("--at wants an RFC 3339 time such as 2026-01-31T12:00:00Z");
-	if (ok && o->list_at_text && !vv_parse_time(o->list_at_text, &o->list_at))
-		return usage("--list-at wants an RFC 3339 time such as 2026-01-31T12:00:00Z");
+	if (rc == 0)
+		rc = check_operands(argc, argv, o);
 	if (o->is_list)
 		o->list_at = o->req.at;
-	if (ok && optind != argc - 1)
-		return usage("exactly one FILE, URL or LEAF is expected");
-	return ok ? 0 : usage("bad option or value");
+	return rc;
 }
 
 static int report_error(const struct options *o, const vntl_error *err, vntl_status st)
@@ -207,6 +305,27 @@ static int setup_ctx(const struct options *o, vntl_ctx **ctx, vntl_error *err)
 	return st;
 }
 
+/* One --pointed value (its form was checked when parsed); *shown is what
+ * the list was read from. */
+static vntl_status load_pointed(vntl_ctx *ctx, const char *value, vntl_list_info *li,
+                                const char **shown, vntl_error *err)
+{
+	char selector[1024];
+	const char *src;
+	size_t n = is_url(value) ? vv_pointer_location_prefix(ctx, value) : 0;
+	if (is_url(value) && n == 0) { /* no such location: the library names the ones there are */
+		*shown = value;
+		return vntl_ctx_load_pointed_location(ctx, value, NULL, li, err);
+	}
+	if (!is_url(value))
+		n = (size_t)(strchr(value, '=') - value);
+	src = value[n] == '=' && value[n + 1] ? value + n + 1 : NULL;
+	snprintf(selector, sizeof selector, "%.*s", (int)n, value);
+	*shown = src ? src : is_url(value) ? value : "its TSLLocation";
+	return is_url(value) ? vntl_ctx_load_pointed_location(ctx, selector, src, li, err)
+	                     : vntl_ctx_load_pointed_list(ctx, selector, src, li, err);
+}
+
 static vntl_status load_lists(const struct options *o, vntl_ctx *ctx, const struct multi *lists,
                               int print, vntl_error *err)
 {
@@ -218,13 +337,11 @@ static vntl_status load_lists(const struct options *o, vntl_ctx *ctx, const stru
 			print_list(o, lists->v[i], &li);
 	}
 	for (size_t i = 0; st == VNTL_OK && i < o->pointed.n; i++) {
-		char terr[8];
-		const char *eq = strchr(o->pointed.v[i], '=');
-		snprintf(terr, sizeof terr, "%.*s", (int)(eq - o->pointed.v[i]), o->pointed.v[i]);
 		vntl_list_info li;
-		st = vntl_ctx_load_pointed_list(ctx, terr, eq[1] ? eq + 1 : NULL, &li, err);
+		const char *src = NULL;
+		st = load_pointed(ctx, o->pointed.v[i], &li, &src, err);
 		if (st == VNTL_OK && print)
-			print_list(o, eq + 1, &li);
+			print_list(o, src, &li);
 	}
 	return st;
 }
@@ -279,7 +396,9 @@ static void print_result(const struct options *o, const vntl_result *r)
 static int run_chain(int argc, char **argv, struct options *o)
 {
 	if ((o->lists.n == 0) == (o->anchors.n == 0))
-		return usage("chain wants either --list or --anchors");
+		return usage_error("chain wants its anchors from either --list FILE|URL (with "
+		                   "--signer PEM) or --anchors PEM, %s",
+		                   o->lists.n ? "not both" : "and got neither");
 	vntl_ctx *ctx = NULL;
 	vntl_error err = { "", "" };
 	vntl_status st = setup_ctx(o, &ctx, &err);
@@ -308,15 +427,33 @@ static int run_chain(int argc, char **argv, struct options *o)
 
 int vv_cli_main(int argc, char **argv)
 {
-	if (argc < 2)
-		return usage(NULL);
+	if (argc < 2) {
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(usage_text, stdout);
+		return EXIT_PASSED;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("vntl-validate (vntl) %s\n", vntl_version());
+		return EXIT_PASSED;
+	}
 	struct options o;
 	memset(&o, 0, sizeof o);
 	o.req.online = 1;
 	o.is_list = strcmp(argv[1], "list") == 0;
 	if (!o.is_list && strcmp(argv[1], "chain") != 0)
-		return usage("the command is list or chain");
+		return usage_error("unknown command \"%s\": the commands are list and chain", argv[1]);
 	int rc = parse_options(argc, argv, &o);
+	if (rc == -O_HELP) {
+		fputs(usage_text, stdout);
+		return EXIT_PASSED;
+	}
+	if (rc == -O_VERSION) {
+		printf("vntl-validate (vntl) %s\n", vntl_version());
+		return EXIT_PASSED;
+	}
 	if (rc != 0)
 		return rc;
 	return o.is_list ? run_list(argc, argv, &o) : run_chain(argc, argv, &o);

@@ -35,3 +35,8 @@ int vv_global_init(void)
 	pthread_once(&init_once, init_libraries);
 	return init_ok;
 }
+
+const char *vntl_version(void)
+{
+	return VNTL_VERSION_STRING;
+}

@@ -282,19 +282,31 @@ static int is_xml_pointer(const vv_pointer *p)
 	return p->mime[0] == 0 || strstr(p->mime, "xml") != NULL;
 }
 
-vntl_status vntl_ctx_load_pointed_list(vntl_ctx *ctx, const char *territory, const char *src,
-                                       vntl_list_info *info, vntl_error *err)
+/* The distinct locations of the loaded XML pointers (of one territory, or
+ * all), "A, B, C", for messages that name the choices. */
+static void pointer_locations(const vntl_ctx *ctx, const char *territory, char *out, size_t len)
 {
-	if (!ctx || !territory)
-		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_ctx_load_pointed_list: NULL argument");
-	const vv_pointer *ptr = NULL;
-	for (size_t i = 0; i < ctx->n_pointers && !ptr; i++)
-		if (strcmp(ctx->pointers[i].territory, territory) == 0 && is_xml_pointer(&ctx->pointers[i]))
-			ptr = &ctx->pointers[i];
-	if (!ptr)
-		return vv_fail(err, VNTL_ERR_USAGE, "pointer-missing",
-		               "no loaded pointer list points to an XML list for territory %s; load "
-		               "the list of lists first", territory);
+	size_t used = 0;
+	out[0] = 0;
+	for (size_t i = 0; i < ctx->n_pointers; i++) {
+		const vv_pointer *p = &ctx->pointers[i];
+		int seen = 0;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(ctx->pointers[j].location, p->location) == 0;
+		if (seen || !is_xml_pointer(p) || (territory && strcmp(p->territory, territory) != 0))
+			continue;
+		int n = snprintf(out + used, len - used, "%s%s", used ? ", " : "", p->location);
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += (size_t)n;
+	}
+}
+
+/* Load what ptr points to, from src or its TSLLocation, pinned to the
+ * pointer's certificates and checked to be of the pointer's territory. */
+static vntl_status load_from_pointer(vntl_ctx *ctx, const vv_pointer *ptr, const char *src,
+                                     vntl_list_info *info, vntl_error *err)
+{
 	char location[sizeof ptr->location];
 	snprintf(location, sizeof location, "%s", src ? src : ptr->location);
 	STACK_OF(X509) *pins = sk_X509_dup(ptr->certs); /* ptr may move when ctx grows */
@@ -303,9 +315,65 @@ vntl_status vntl_ctx_load_pointed_list(vntl_ctx *ctx, const char *territory, con
 	for (int i = 0; i < sk_X509_num(pins); i++)
 		X509_up_ref(sk_X509_value(pins, i));
 	char terr[8];
-	snprintf(terr, sizeof terr, "%s", territory);
+	snprintf(terr, sizeof terr, "%s", ptr->territory);
 	struct source from = { .name = location };
 	vntl_status st = load_with_pins(ctx, &from, pins, terr, info, err);
 	sk_X509_pop_free(pins, X509_free);
 	return st;
+}
+
+vntl_status vntl_ctx_load_pointed_list(vntl_ctx *ctx, const char *territory, const char *src,
+                                       vntl_list_info *info, vntl_error *err)
+{
+	if (!ctx || !territory)
+		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_ctx_load_pointed_list: NULL argument");
+	const vv_pointer *ptr = NULL;
+	for (size_t i = 0; i < ctx->n_pointers; i++) {
+		const vv_pointer *p = &ctx->pointers[i];
+		if (strcmp(p->territory, territory) != 0 || !is_xml_pointer(p))
+			continue;
+		if (ptr && strcmp(ptr->location, p->location) != 0) {
+			char choices[600];
+			pointer_locations(ctx, territory, choices, sizeof choices);
+			return vv_fail(err, VNTL_ERR_USAGE, "pointer-ambiguous",
+			               "the loaded pointer lists point to several lists for territory %s "
+			               "(%s); name one by its location", territory, choices);
+		}
+		if (!ptr)
+			ptr = p;
+	}
+	if (!ptr)
+		return vv_fail(err, VNTL_ERR_USAGE, "pointer-missing",
+		               "no loaded pointer list points to an XML list for territory %s; load "
+		               "the list of lists first", territory);
+	return load_from_pointer(ctx, ptr, src, info, err);
+}
+
+vntl_status vntl_ctx_load_pointed_location(vntl_ctx *ctx, const char *location, const char *src,
+                                           vntl_list_info *info, vntl_error *err)
+{
+	if (!ctx || !location)
+		return vv_fail(err, VNTL_ERR_USAGE, "usage",
+		               "vntl_ctx_load_pointed_location: NULL argument");
+	for (size_t i = 0; i < ctx->n_pointers; i++)
+		if (strcmp(ctx->pointers[i].location, location) == 0 && is_xml_pointer(&ctx->pointers[i]))
+			return load_from_pointer(ctx, &ctx->pointers[i], src, info, err);
+	char choices[600];
+	pointer_locations(ctx, NULL, choices, sizeof choices);
+	return vv_fail(err, VNTL_ERR_USAGE, "pointer-missing",
+	               "no loaded pointer list points to %.200s%s%s%s", location,
+	               choices[0] ? " (they point to: " : "; load the list of lists first",
+	               choices, choices[0] ? ")" : "");
+}
+
+size_t vv_pointer_location_prefix(const vntl_ctx *ctx, const char *value)
+{
+	size_t best = 0;
+	for (size_t i = 0; i < ctx->n_pointers; i++) {
+		size_t n = strlen(ctx->pointers[i].location);
+		if (n > best && strncmp(value, ctx->pointers[i].location, n) == 0 &&
+		    (value[n] == 0 || value[n] == '='))
+			best = n;
+	}
+	return best;
 }

@@ -5,6 +5,7 @@
 #include "web/log.h"
 #include "web/server.h"
 #include "web/settings.h"
+#include "vntl.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -28,7 +29,7 @@ static const struct { const char *flag, *key; } flag_keys[] = {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: vntld [--config FILE]");
+	fprintf(out, "usage: vntld [--help | --version] [--config FILE]");
 	for (size_t i = 0; i < FLAG_COUNT; i++)
 		fprintf(out, " [%s VALUE]", flag_keys[i].flag);
 	fprintf(out, "\n  each flag overrides the configuration key of the same name (see README.md, \"Server: vntld\")\n");
@@ -43,20 +44,27 @@ static int parse_flags(int argc, char **argv, const char **config, struct web_ov
 			usage(stdout);
 			return 1;
 		}
-		if (i + 1 >= argc) {
-			fprintf(stderr, "vntld: %s needs a value\n", argv[i]);
-			return -1;
-		}
-		if (strcmp(argv[i], "--config") == 0) {
-			*config = argv[++i];
-			continue;
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("vntld (vntl) %s\n", vntl_version());
+			return 1;
 		}
 		size_t k = 0;
 		while (k < FLAG_COUNT && strcmp(argv[i], flag_keys[k].flag) != 0)
 			k++;
-		if (k == FLAG_COUNT || *count == FLAG_COUNT * 4) {
-			fprintf(stderr, "vntld: unknown flag %s\n", argv[i]);
-			usage(stderr);
+		if (k == FLAG_COUNT && strcmp(argv[i], "--config") != 0) {
+			fprintf(stderr, "vntld: unknown flag %s (see vntld --help)\n", argv[i]);
+			return -1;
+		}
+		if (i + 1 >= argc) {
+			fprintf(stderr, "vntld: %s wants a value (see vntld --help)\n", argv[i]);
+			return -1;
+		}
+		if (k == FLAG_COUNT) {
+			*config = argv[++i];
+			continue;
+		}
+		if (*count == FLAG_COUNT * 4) {
+			fprintf(stderr, "vntld: too many flags (see vntld --help)\n");
 			return -1;
 		}
 		ov[(*count)++] = (struct web_override){flag_keys[k].key, argv[++i]};

@@ -56,6 +56,18 @@ int cli_result(int rc, const char *err);
 void cli_log(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print usage (to stdout for --help, exit 0; else to stderr, exit 2). */
 int cli_usage(const char *text, int asked);
+/* One line on stderr, "vntl: usage: CMD: MESSAGE (see vntl CMD --help)";
+ * returns CLI_USAGE.  CMD names the command ("cert import"), or NULL. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* getopt_long (optstring ":h", opterr 0) returned c, '?' (unknown option) or
+ * ':' (missing value): the one-line error naming the option and the form of
+ * its value as the usage text gives it. */
+int cli_option_error(const char *cmd, const char *usage, int c, int argc, char **argv);
+/* "CMD: OPTION wants FORM, not 'VALUE'"; returns CLI_USAGE. */
+int cli_bad_value(const char *cmd, const char *usage, const char *option, const char *value);
+/* 0 when argv[first..argc) holds `want` operands (0 or 1), else the usage
+ * error saying so ("wants one FILE, got 2 ('a', 'b')"). */
+int cli_operands(const char *cmd, const char *what, int want, int argc, char **argv, int first);
 /* "-h"/"--help" anywhere in argv. */
 int cli_wants_help(int argc, char **argv);
 /* Strict integer parse; 0 ok. */

@@ -40,22 +40,19 @@ static int audit_verify(struct cli_env *env, int argc, char **argv)
 	const char *expected = NULL;
 	int c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (c == 'h')
 			return cli_usage(AUDIT_USAGE, 1);
-		if (c == 'e' && strlen(optarg) == 64 && strspn(optarg, "0123456789abcdef") == 64) {
-			expected = optarg;
-			continue;
-		}
-		if (c == 'e') {
-			cli_log("usage", "--expect-head '%s' is not a head hash (64 lowercase hex digits, "
-				"as audit verify printed it)", optarg);
-			return CLI_USAGE;
-		}
-		return cli_usage(AUDIT_USAGE, 0);
+		if (c != 'e')
+			return cli_option_error("audit verify", AUDIT_USAGE, c, argc, argv);
+		if (strlen(optarg) != 64 || strspn(optarg, "0123456789abcdef") != 64)
+			return cli_usage_error("audit verify", "--expect-head wants a head hash (64 lowercase hex "
+					       "digits, as audit verify printed it), not '%s'", optarg);
+		expected = optarg;
 	}
-	if (optind != argc)
-		return cli_usage(AUDIT_USAGE, 0);
+	int operands = cli_operands("audit verify", "", 0, argc, argv, optind);
+	if (operands)
+		return operands;
 	struct db *db;
 	int rc = cli_open_as(env, DB_ROLE_AUDITOR, &db, NULL);
 	if (rc)
@@ -95,17 +92,19 @@ static int audit_list(struct cli_env *env, int argc, char **argv)
 	int64_t after = 0, limit = 0;
 	int c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (c == 'h')
 			return cli_usage(AUDIT_USAGE, 1);
 		if (c == 'a' && (strcmp(optarg, "0") == 0 || cli_parse_id(optarg, &after) == 0))
 			continue;
 		if (c == 'l' && cli_parse_id(optarg, &limit) == 0)
 			continue;
-		return cli_usage(AUDIT_USAGE, 0);
+		if (c == 'a' || c == 'l')
+			return cli_bad_value("audit list", AUDIT_USAGE, c == 'a' ? "--after" : "--limit", optarg);
+		return cli_option_error("audit list", AUDIT_USAGE, c, argc, argv);
 	}
 	if (optind != argc)
-		return cli_usage(AUDIT_USAGE, 0);
+		return cli_operands("audit list", "", 0, argc, argv, optind);
 	struct db *db;
 	int rc = cli_open_as(env, DB_ROLE_AUDITOR, &db, NULL);
 	if (rc)

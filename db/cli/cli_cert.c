@@ -92,30 +92,31 @@ static int cert_import(struct cli_env *env, int argc, char **argv)
 	struct db_import_options o = {0};
 	int c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			if (cli_parse_id(optarg, &o.tsp_id))
-				return cli_usage(CERT_USAGE, 0);
+				return cli_bad_value("cert import", CERT_USAGE, "--tsp", optarg);
 			break;
 		case 'd': o.decision_ref = optarg; break;
 		case 'r': o.reason = optarg; break;
 		case 'e':
-			if (cli_parse_time(optarg, &o.effective)) {
-				cli_log("usage", "--effective '%s' is not a time (2026-12-01, 2026-12-01T08:00:00Z, @EPOCH)", optarg);
-				return CLI_USAGE;
-			}
+			if (cli_parse_time(optarg, &o.effective))
+				return cli_bad_value("cert import", CERT_USAGE, "--effective", optarg);
 			break;
 		case 's': o.service_type = optarg; break;
 		case 'c': o.confirm_lookalike = optarg; break;
 		case 'v': o.name_vi = optarg; break;
 		case 'n': o.name_en = optarg; break;
 		case 'h': return cli_usage(CERT_USAGE, 1);
-		default: return cli_usage(CERT_USAGE, 0);
+		default: return cli_option_error("cert import", CERT_USAGE, c, argc, argv);
 		}
 	}
-	if (optind != argc - 1 || !o.tsp_id)
-		return cli_usage(CERT_USAGE, 0);
+	if (!o.tsp_id)
+		return cli_usage_error("cert import", "--tsp ID is required: the provider the certificate belongs to");
+	int rc = cli_operands("cert import", "FILE (import several files with one command each)", 1, argc, argv, optind);
+	if (rc)
+		return rc;
 	const char *file = argv[optind];
 	size_t len;
 	unsigned char *data = read_file(file, &len);
@@ -124,7 +125,7 @@ static int cert_import(struct cli_env *env, int argc, char **argv)
 		return CLI_ERROR;
 	}
 	struct db *db;
-	int rc = cli_open(env, 0, &db);
+	rc = cli_open(env, 0, &db);
 	if (rc) {
 		free(data);
 		return rc;
@@ -161,16 +162,19 @@ static int cert_list(struct cli_env *env, int argc, char **argv)
 	int64_t tsp = 0;
 	int c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (c == 'h')
 			return cli_usage(CERT_USAGE, 1);
-		if (c != 't' || cli_parse_id(optarg, &tsp))
-			return cli_usage(CERT_USAGE, 0);
+		if (c != 't')
+			return cli_option_error("cert list", CERT_USAGE, c, argc, argv);
+		if (cli_parse_id(optarg, &tsp))
+			return cli_bad_value("cert list", CERT_USAGE, "--tsp", optarg);
 	}
-	if (optind != argc)
-		return cli_usage(CERT_USAGE, 0);
+	int rc = cli_operands("cert list", "", 0, argc, argv, optind);
+	if (rc)
+		return rc;
 	struct db *db;
-	int rc = cli_open_as(env, CLI_ANY_ROLE, &db, NULL);
+	rc = cli_open_as(env, CLI_ANY_ROLE, &db, NULL);
 	if (rc)
 		return rc;
 	struct db_cert_row *rows;
@@ -197,14 +201,28 @@ static int cert_list(struct cli_env *env, int argc, char **argv)
 	return CLI_OK;
 }
 
+/* A service id (up to 7 digits) or a SHA-256 prefix of 8 to 64 hex digits,
+ * as db_cert_show looks them up. */
+static int is_service_key(const char *key)
+{
+	size_t n = strlen(key);
+	if (n > 0 && n < 8 && strspn(key, "0123456789") == n)
+		return 1;
+	return n >= 8 && n <= 64 && strspn(key, "0123456789abcdefABCDEF") == n;
+}
+
 static int cert_show(struct cli_env *env, int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv))
 		return cli_usage(CERT_USAGE, 1);
-	if (argc != 2)
-		return cli_usage(CERT_USAGE, 0);
+	int rc = cli_operands("cert show", "SERVICE_ID or SHA256_PREFIX", 1, argc, argv, 1);
+	if (rc)
+		return rc;
+	if (!is_service_key(argv[1]))
+		return cli_usage_error("cert show", "'%s' is neither a service id nor a SHA-256 prefix of 8 to 64 "
+				       "hex digits", argv[1]);
 	struct db *db;
-	int rc = cli_open_as(env, CLI_ANY_ROLE, &db, NULL);
+	rc = cli_open_as(env, CLI_ANY_ROLE, &db, NULL);
 	if (rc)
 		return rc;
 	struct db_cert_row r;

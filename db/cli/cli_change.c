@@ -31,33 +31,34 @@ static int change_propose(struct cli_env *env, int argc, char **argv)
 	const char *status = NULL;
 	int c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (cli_parse_id(optarg, &in.service_id))
-				return cli_usage(CHANGE_USAGE, 0);
+				return cli_bad_value("change propose", CHANGE_USAGE, "--service", optarg);
 			break;
 		case 't': status = optarg; break;
 		case 'r': in.reason = optarg; break;
 		case 'd': in.decision_ref = optarg; break;
 		case 'e':
-			if (cli_parse_time(optarg, &in.effective)) {
-				cli_log("usage", "--effective '%s' is not a time (2026-12-01, 2026-12-01T08:00:00Z, @EPOCH)", optarg);
-				return CLI_USAGE;
-			}
+			if (cli_parse_time(optarg, &in.effective))
+				return cli_bad_value("change propose", CHANGE_USAGE, "--effective", optarg);
 			break;
 		case 'h': return cli_usage(CHANGE_USAGE, 1);
-		default: return cli_usage(CHANGE_USAGE, 0);
+		default: return cli_option_error("change propose", CHANGE_USAGE, c, argc, argv);
 		}
 	}
-	if (optind != argc || !in.service_id || !status)
-		return cli_usage(CHANGE_USAGE, 0);
-	if (db_status_parse(status, &in.new_status)) {
-		cli_log("usage", "unknown status '%s' (granted, withdrawn, recognised, suspended)", status);
-		return CLI_USAGE;
-	}
+	int rc = cli_operands("change propose", "", 0, argc, argv, optind);
+	if (rc)
+		return rc;
+	if (!in.service_id || !status)
+		return cli_usage_error("change propose", "%s is required", !in.service_id ? "--service ID"
+				       : "--status STATUS");
+	if (db_status_parse(status, &in.new_status))
+		return cli_usage_error("change propose", "--status wants granted, withdrawn, recognised or "
+				       "suspended, not '%s'", status);
 	struct db *db;
-	int rc = cli_open(env, 0, &db);
+	rc = cli_open(env, 0, &db);
 	if (rc)
 		return rc;
 	char err[1024];
@@ -79,17 +80,21 @@ static int change_decide(struct cli_env *env, int argc, char **argv, int approve
 	int64_t id;
 	int c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	const char *cmd = approve ? "change approve" : "change reject";
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (c == 'h')
 			return cli_usage(CHANGE_USAGE, 1);
 		if (c != 'n')
-			return cli_usage(CHANGE_USAGE, 0);
+			return cli_option_error(cmd, CHANGE_USAGE, c, argc, argv);
 		note = optarg;
 	}
-	if (optind != argc - 1 || cli_parse_id(argv[optind], &id))
-		return cli_usage(CHANGE_USAGE, 0);
+	int rc = cli_operands(cmd, "change ID", 1, argc, argv, optind);
+	if (rc)
+		return rc;
+	if (cli_parse_id(argv[optind], &id))
+		return cli_usage_error(cmd, "wants a change ID (a positive whole number), not '%s'", argv[optind]);
 	struct db *db;
-	int rc = cli_open(env, 0, &db);
+	rc = cli_open(env, 0, &db);
 	if (rc)
 		return rc;
 	char err[1024];
@@ -130,19 +135,22 @@ static int change_list(struct cli_env *env, int argc, char **argv)
 					     {NULL, 0, NULL, 0}};
 	int state = -1, c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		enum db_change_state s;
 		if (c == 'h')
 			return cli_usage(CHANGE_USAGE, 1);
-		if (c != 's' || db_change_state_parse(optarg, &s))
-			return cli_usage(CHANGE_USAGE, 0);
+		if (c != 's')
+			return cli_option_error("change list", CHANGE_USAGE, c, argc, argv);
+		if (db_change_state_parse(optarg, &s))
+			return cli_bad_value("change list", CHANGE_USAGE, "--state", optarg);
 		state = (int)s;
 	}
-	if (optind != argc)
-		return cli_usage(CHANGE_USAGE, 0);
+	int rc = cli_operands("change list", "", 0, argc, argv, optind);
+	if (rc)
+		return rc;
 	struct db *db;
 	struct db_user me;
-	int rc = cli_open_as(env, CLI_ANY_ROLE, &db, &me);
+	rc = cli_open_as(env, CLI_ANY_ROLE, &db, &me);
 	if (rc)
 		return rc;
 	struct db_change *list;
@@ -176,8 +184,10 @@ static int change_show(struct cli_env *env, int argc, char **argv)
 	if (cli_wants_help(argc, argv))
 		return cli_usage(CHANGE_USAGE, 1);
 	int64_t id;
-	if (argc != 2 || cli_parse_id(argv[1], &id))
-		return cli_usage(CHANGE_USAGE, 0);
+	if (argc != 2)
+		return cli_operands("change show", "change ID", 1, argc, argv, 1);
+	if (cli_parse_id(argv[1], &id))
+		return cli_usage_error("change show", "wants a change ID (a positive whole number), not '%s'", argv[1]);
 	struct db *db;
 	struct db_user me;
 	int rc = cli_open_as(env, CLI_ANY_ROLE, &db, &me);

@@ -19,7 +19,7 @@ int cmd_init(struct cli_env *env, int argc, char **argv)
 	if (cli_wants_help(argc, argv))
 		return cli_usage(INIT_USAGE, 1);
 	if (argc != 1)
-		return cli_usage(INIT_USAGE, 0);
+		return cli_operands("init", "", 0, argc, argv, 1);
 	struct db *db;
 	int rc = cli_open(env, 1, &db);
 	if (rc)
@@ -64,21 +64,24 @@ static int user_add(struct cli_env *env, int argc, char **argv)
 	char err[1024], secret[1024];
 	int c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': roles = optarg; break;
 		case 'c': in.cert_sha256 = optarg; break;
 		case 't':
 			if (cli_parse_id(optarg, &in.tsp_id))
-				return cli_usage(USER_USAGE, 0);
+				return cli_bad_value("user add", USER_USAGE, "--tsp", optarg);
 			break;
 		case 's': secret_file = optarg; break;
 		case 'h': return cli_usage(USER_USAGE, 1);
-		default: return cli_usage(USER_USAGE, 0);
+		default: return cli_option_error("user add", USER_USAGE, c, argc, argv);
 		}
 	}
-	if (optind != argc - 1 || !roles)
-		return cli_usage(USER_USAGE, 0);
+	int operands = cli_operands("user add", "NAME", 1, argc, argv, optind);
+	if (operands)
+		return operands;
+	if (!roles)
+		return cli_usage_error("user add", "--role ROLES is required (officer, approver, auditor, provider)");
 	in.name = argv[optind];
 	if (db_roles_parse(roles, &in.roles, err, sizeof err))
 		return cli_result(1, err);
@@ -107,7 +110,7 @@ static int user_list(struct cli_env *env, int argc, char **argv)
 	if (cli_wants_help(argc, argv))
 		return cli_usage(USER_USAGE, 1);
 	if (argc != 1)
-		return cli_usage(USER_USAGE, 0);
+		return cli_operands("user list", "", 0, argc, argv, 1);
 	struct db *db;
 	int rc = cli_open(env, 0, &db);
 	if (rc)

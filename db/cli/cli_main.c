@@ -1,6 +1,9 @@
 /* vntl's frame: global options, configuration, database path, dispatch. */
 #include "db/cli/cli.h"
 #include "db/config.h"
+#include "vntl.h"
+
+#include <getopt.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +12,7 @@
 static void usage(FILE *out, const struct cli_command *commands, size_t count)
 {
 	fputs("usage: vntl [--db PATH] [--config FILE] [--as USER] [--json] COMMAND [ARGS]\n"
+	      "       vntl --help | --version\n"
 	      "  --db PATH      registry database (else $VNTL_DB, else key `db` of the config file)\n"
 	      "  --config FILE  configuration file (else $VNTL_CONFIG, else /etc/vntl/vntl.conf if present)\n"
 	      "  --as USER      the acting user, checked against its role\n"
@@ -39,7 +43,8 @@ static const char *option_value(int argc, char **argv, int *i, const char *name,
 
 struct globals {
 	const char *db, *config, *as;
-	int json, help, missing;
+	const char *missing_option; /* the global option given without its value */
+	int json, help, version, missing;
 };
 
 /* Take the global options out of argv wherever they are (up to "--");
@@ -64,8 +69,12 @@ static int take_globals(int *argc, char **argv, struct globals *g)
 			g->json = 1;
 		else if (!seen_command && (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0))
 			g->help = 1;
-		else if (g->missing)
+		else if (!seen_command && strcmp(argv[i], "--version") == 0)
+			g->version = 1;
+		else if (g->missing) {
+			g->missing_option = argv[i];
 			break;
+		}
 		else {
 			seen_command |= argv[i][0] != '-';
 			argv[out++] = argv[i];
@@ -81,9 +90,15 @@ static int take_globals(int *argc, char **argv, struct globals *g)
 int cli_main(int argc, char **argv, const struct cli_command *commands, size_t count)
 {
 	struct globals g = {0};
+	opterr = 0; /* the commands print one-line errors of their own */
 	if (take_globals(&argc, argv, &g)) {
-		cli_log("usage", "a global option lacks its value");
-		return CLI_USAGE;
+		const char *form = strcmp(g.missing_option, "--as") == 0 ? "USER"
+				 : strcmp(g.missing_option, "--db") == 0 ? "PATH" : "FILE";
+		return cli_usage_error(NULL, "%s wants a value (%s)", g.missing_option, form);
+	}
+	if (g.version) {
+		printf("vntl (vntl) %s\n", vntl_version());
+		return CLI_OK;
 	}
 	if (g.help || argc < 2) {
 		usage(g.help ? stdout : stderr, commands, count);
@@ -94,9 +109,11 @@ int cli_main(int argc, char **argv, const struct cli_command *commands, size_t c
 		if (strcmp(argv[1], commands[i].name) == 0)
 			cmd = &commands[i];
 	if (!cmd) {
-		cli_log("usage", "unknown command '%s'", argv[1]);
-		usage(stderr, commands, count);
-		return CLI_USAGE;
+		char names[256] = "";
+		for (size_t i = 0; i < count; i++)
+			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+				 i ? ", " : "", commands[i].name);
+		return cli_usage_error(NULL, "unknown command '%s' (%s)", argv[1], names);
 	}
 	struct cli_env env = {.as_user = g.as, .json = g.json};
 	char err[1024];

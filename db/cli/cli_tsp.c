@@ -29,7 +29,7 @@ static int tsp_add(struct cli_env *env, int argc, char **argv)
 	const char *kind = NULL;
 	int c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k': kind = optarg; break;
 		case 'v': in.name_vi = optarg; break;
@@ -41,17 +41,18 @@ static int tsp_add(struct cli_env *env, int argc, char **argv)
 		case 'u': in.uri = optarg; break;
 		case 'm': in.email = optarg; break;
 		case 'h': return cli_usage(TSP_USAGE, 1);
-		default: return cli_usage(TSP_USAGE, 0);
+		default: return cli_option_error("tsp add", TSP_USAGE, c, argc, argv);
 		}
 	}
-	if (optind != argc || !kind)
-		return cli_usage(TSP_USAGE, 0);
-	if (db_tsp_kind_parse(kind, &in.kind)) {
-		cli_log("usage", "unknown TSP kind '%s' (neac, gov-ca, public-ca, foreign)", kind);
-		return CLI_USAGE;
-	}
+	int rc = cli_operands("tsp add", "", 0, argc, argv, optind);
+	if (rc)
+		return rc;
+	if (!kind)
+		return cli_usage_error("tsp add", "--kind KIND is required (neac, gov-ca, public-ca, foreign)");
+	if (db_tsp_kind_parse(kind, &in.kind))
+		return cli_usage_error("tsp add", "--kind wants neac, gov-ca, public-ca or foreign, not '%s'", kind);
 	struct db *db;
-	int rc = cli_open(env, 0, &db);
+	rc = cli_open(env, 0, &db);
 	if (rc)
 		return rc;
 	char err[1024];
@@ -76,7 +77,7 @@ static int tsp_list(struct cli_env *env, int argc, char **argv)
 	if (cli_wants_help(argc, argv))
 		return cli_usage(TSP_USAGE, 1);
 	if (argc != 1)
-		return cli_usage(TSP_USAGE, 0);
+		return cli_operands("tsp list", "", 0, argc, argv, 1);
 	struct db *db;
 	int rc = cli_open_as(env, CLI_ANY_ROLE, &db, NULL);
 	if (rc)
@@ -108,8 +109,10 @@ static int tsp_show(struct cli_env *env, int argc, char **argv)
 	if (cli_wants_help(argc, argv))
 		return cli_usage(TSP_USAGE, 1);
 	int64_t id;
-	if (argc != 2 || cli_parse_id(argv[1], &id))
-		return cli_usage(TSP_USAGE, 0);
+	if (argc != 2)
+		return cli_operands("tsp show", "ID", 1, argc, argv, 1);
+	if (cli_parse_id(argv[1], &id))
+		return cli_usage_error("tsp show", "wants a provider ID (a positive whole number), not '%s'", argv[1]);
 	struct db *db;
 	int rc = cli_open_as(env, CLI_ANY_ROLE, &db, NULL);
 	if (rc)

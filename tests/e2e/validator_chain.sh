@@ -95,6 +95,8 @@ expect 2 "withdrawn since 2024-01-01" -- "$VV" chain "$P/good.pem" $U $L $CRLS -
 expect 0 "recognisedatnationallevel" -- "$VV" chain "$P/foreign.pem" $L --crl "$P/root2.crl" --at $T
 expect 2 "deprecatedatnationallevel" -- "$VV" chain "$P/foreign.pem" $L --crl "$P/root2.crl" \
 	--at 2025-01-01T00:00:00Z
+# the same without any CRL: the suspension is still what is reported
+expect 2 "deprecatedatnationallevel" -- "$VV" chain "$P/foreign.pem" $L --at 2025-01-01T00:00:00Z
 expect 2 "not yet listed" -- "$VV" chain "$P/good.pem" $U $L $CRLS --at 2020-06-01T00:00:00Z
 
 # A status time without a zone cannot be placed on the timeline: dropping it

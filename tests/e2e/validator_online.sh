@@ -55,6 +55,11 @@ soon=$(iso_days_from_now 1)
 expect 0 "revocation: ocsp:http://127.0.0.1:$ocsp_port/" -- "$VV" chain "$P/ocspgood.pem" $A --at "$now"
 expect 1 "FAILED/REVOKED" -- "$VV" chain "$P/ocsprevoked.pem" $A --at "$soon"
 expect 0 "PASSED" -- "$VV" chain "$P/ocsprevoked.pem" $A --at 2023-01-01T00:00:00Z
+# An anchor that is not self-signed (a public CA's certificate in the roots
+# list): its status is the list's; no CRL of its issuer is asked for.
+expect 0 "PASSED" -- "$VV" chain "$P/ocspgood.pem" --anchors "$P/inter.pem" --at "$now" \
+	--revocation require
+expect 1 "FAILED/REVOKED" -- "$VV" chain "$P/ocsprevoked.pem" --anchors "$P/inter.pem" --at "$soon"
 # --offline: nobody is asked, so nothing is known about the leaf
 expect 2 "TRY_LATER" -- "$VV" chain "$P/ocspgood.pem" $A --at "$now" --offline
 
