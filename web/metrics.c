@@ -18,6 +18,7 @@ struct web_metrics {
 	atomic_uint_fast64_t handshakes[2];
 	atomic_uint_fast64_t connections;
 	atomic_uint_fast64_t reloads[2];
+	atomic_uint_fast64_t files_rejected;
 };
 
 struct web_metrics *web_metrics_new(void)
@@ -62,6 +63,11 @@ void web_metrics_reload(struct web_metrics *m, int ok)
 	atomic_fetch_add_explicit(&m->reloads[ok ? 1 : 0], 1, memory_order_relaxed);
 }
 
+void web_metrics_files_rejected(struct web_metrics *m, uint64_t count)
+{
+	atomic_fetch_add_explicit(&m->files_rejected, count, memory_order_relaxed);
+}
+
 static unsigned long long load(const atomic_uint_fast64_t *v)
 {
 	return (unsigned long long)atomic_load_explicit(v, memory_order_relaxed);
@@ -99,7 +105,10 @@ void web_metrics_render(const struct web_metrics *m, struct sbuf *out)
 		    "# HELP vntld_publication_loads_total Attempts to load a new publication.\n"
 		    "# TYPE vntld_publication_loads_total counter\n"
 		    "vntld_publication_loads_total{result=\"ok\"} %llu\n"
-		    "vntld_publication_loads_total{result=\"failed\"} %llu\n",
+		    "vntld_publication_loads_total{result=\"failed\"} %llu\n"
+		    "# HELP vntld_publication_files_rejected_total Files of the publication directory found tampered, missing or unverifiable.\n"
+		    "# TYPE vntld_publication_files_rejected_total counter\n"
+		    "vntld_publication_files_rejected_total %llu\n",
 		    load(&m->handshakes[0]), load(&m->handshakes[1]), load(&m->connections),
-		    load(&m->reloads[1]), load(&m->reloads[0]));
+		    load(&m->reloads[1]), load(&m->reloads[0]), load(&m->files_rejected));
 }

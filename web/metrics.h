@@ -32,6 +32,8 @@ void web_metrics_request(struct web_metrics *m, enum web_path_class cls, unsigne
 void web_metrics_handshake(struct web_metrics *m, int resumed);
 void web_metrics_connection(struct web_metrics *m);
 void web_metrics_reload(struct web_metrics *m, int ok);
+/* Files of the publication directory refused (logged as publication-file-rejected). */
+void web_metrics_files_rejected(struct web_metrics *m, uint64_t count);
 
 /* Appends the counters in Prometheus text format. */
 void web_metrics_render(const struct web_metrics *m, struct sbuf *out);

@@ -74,6 +74,11 @@ static int check_required(const struct web_settings *s, char *err, size_t errlen
 		snprintf(err, errlen, "server.listen = '%s' is not an IPv4 or IPv6 address", s->listen);
 		return -1;
 	}
+	if (!s->signer_cert[0]) {
+		snprintf(err, errlen, "server.signer_cert is required: the list-signing certificate every "
+				      "served list must verify with (defaults to publish.cert)");
+		return -1;
+	}
 	if (!s->tls_cert[0] || !s->tls_key[0]) {
 		snprintf(err, errlen, "server.tls_cert and server.tls_key are required (vntld serves HTTPS only)");
 		return -1;
@@ -89,7 +94,7 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if (cores < 1)
 		cores = 1;
-	long port, threads, maxconn, perip, timeout, memlimit, maxbody, maxage, drain, interval;
+	long port, threads, maxconn, perip, timeout, memlimit, maxbody, maxage, drain, interval, recheck;
 	int epoll_on = 0, tls12_on = 0;
 	if (get_text(&src, "server.listen", "0.0.0.0", out->listen, sizeof out->listen) ||
 	    get_number(&src, "server.port", 8443, 0, 65535, &port) ||
@@ -98,6 +103,8 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	    get_text(&src, "server.tls_cert", "", out->tls_cert, sizeof out->tls_cert) ||
 	    get_text(&src, "server.tls_key", "", out->tls_key, sizeof out->tls_key) ||
 	    get_text(&src, "server.client_ca", "", out->client_ca, sizeof out->client_ca) ||
+	    get_text(&src, "server.signer_cert", vntl_config_get(cfg, "publish.cert", ""),
+		     out->signer_cert, sizeof out->signer_cert) ||
 	    get_text(&src, "db", "", out->registry, sizeof out->registry) ||
 	    get_choice(&src, "server.tls12", "0", "0", "1", &tls12_on) ||
 	    get_number(&src, "server.threads", cores, 1, 256, &threads) ||
@@ -109,7 +116,8 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	    get_number(&src, "server.cache_max_age", 60, 0, 86400, &maxage) ||
 	    get_choice(&src, "server.poll", "poll", "poll", "epoll", &epoll_on) ||
 	    get_number(&src, "server.drain_timeout", 10, 0, 3600, &drain) ||
-	    get_number(&src, "server.poll_interval_ms", 1000, 10, 60000, &interval))
+	    get_number(&src, "server.poll_interval_ms", 1000, 10, 60000, &interval) ||
+	    get_number(&src, "server.recheck_interval", 300, 1, 86400, &recheck))
 		return -1;
 	const char *cfg_path = vntl_config_path(cfg);
 	if (cfg_path && strlen(cfg_path) < sizeof out->config_path)
@@ -126,5 +134,6 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	out->use_epoll = epoll_on;
 	out->drain_timeout = (unsigned)drain;
 	out->poll_interval_ms = (unsigned)interval;
+	out->recheck_interval = (unsigned)recheck;
 	return check_required(out, err, errlen);
 }

@@ -45,10 +45,11 @@ static int setup(void **state)
 	const char *t = getenv("VNTL_TMP"), *src = getenv("VNTL_SRC");
 	snprintf(tmp, sizeof tmp, "%s", t && *t ? t : "/tmp");
 	src = src && *src ? src : ".";
-	char cmd[8192], pub[2300], reg[2300];
+	char cmd[8192], pub[2300], reg[2300], signer[2400];
 	snprintf(pub, sizeof pub, "%s/pub", tmp);
 	snprintf(certs, sizeof certs, "%s/certs", tmp);
-	assert_int_equal(web_fixture_python(pub, 1), 0);
+	assert_int_equal(web_fixture_signed(pub, 1), 0);
+	web_fixture_signer(pub, signer, sizeof signer);
 	snprintf(cmd, sizeof cmd, "sh '%s/tests/lib/web_make_tls.sh' '%s/tls' server && sh '%s/tests/lib/web_make_client_certs.sh' '%s'",
 		 src, tmp, src, certs);
 	run(cmd);
@@ -68,6 +69,7 @@ static int setup(void **state)
 	snprintf(ca, sizeof ca, "%s/ca.pem", certs);
 	const struct web_override ov[] = {
 		{"server.listen", "127.0.0.1"}, {"server.port", "0"}, {"server.publication_dir", pub},
+		{"server.signer_cert", signer},
 		{"server.tls_cert", cert}, {"server.tls_key", key}, {"server.client_ca", ca},
 		{"db", reg}, {"server.max_body", "1024"}, {"server.threads", "2"},
 	};
