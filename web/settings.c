@@ -74,13 +74,13 @@ static int check_required(const struct web_settings *s, char *err, size_t errlen
 		snprintf(err, errlen, "server.listen = '%s' is not an IPv4 or IPv6 address", s->listen);
 		return -1;
 	}
+	if (!s->tls_cert[0] || !s->tls_key[0]) {
+		snprintf(err, errlen, "server.tls_cert and server.tls_key are required (vntld serves HTTPS only)");
+		return -1;
+	}
 	if (!s->signer_cert[0]) {
 		snprintf(err, errlen, "server.signer_cert is required: the list-signing certificate every "
 				      "served list must verify with (defaults to publish.cert)");
-		return -1;
-	}
-	if (!s->tls_cert[0] || !s->tls_key[0]) {
-		snprintf(err, errlen, "server.tls_cert and server.tls_key are required (vntld serves HTTPS only)");
 		return -1;
 	}
 	return 0;
