@@ -785,10 +785,22 @@ static int check_tracked(struct web_publication *pub, struct web_tracked *t, int
 	return 0;
 }
 
+/* Appends "rel: why" to `problem` while it fits; 0 when it did not. */
+static int add_problem(char *problem, size_t len, const struct web_tracked *t)
+{
+	size_t used = strlen(problem);
+	int n = snprintf(problem + used, len - used, "%s%s: %s", used ? "; " : "", t->rel, t->problem);
+	if (n < 0 || (size_t)n >= len - used - 40) { /* room left for the count */
+		problem[used] = '\0';
+		return 0;
+	}
+	return 1;
+}
+
 size_t web_publication_recheck(struct web_publication *pub, int rehash, char *problem,
 			       size_t problem_len)
 {
-	size_t newly = 0, bad = 0;
+	size_t newly = 0, untold = 0;
 	problem[0] = '\0';
 	for (size_t i = 0; i < pub->tracked_count; i++) {
 		struct web_tracked *t = &pub->tracked[i];
@@ -807,14 +819,15 @@ size_t web_publication_recheck(struct web_publication *pub, int rehash, char *pr
 			newly++;
 		}
 		snprintf(t->problem, sizeof t->problem, "%s", why);
-		if (bad++ == 0)
-			snprintf(problem, problem_len, "%s: %s (the last verified copy is served)",
-				 t->rel, why);
+		if (untold || !add_problem(problem, problem_len, t))
+			untold++;
 	}
-	if (bad > 1) {
-		size_t n = strlen(problem);
-		snprintf(problem + n, problem_len - n, "; and %zu more file(s)", bad - 1);
-	}
+	size_t n = strlen(problem);
+	if (untold)
+		snprintf(problem + n, problem_len - n, "; and %zu more file(s)", untold);
+	n = strlen(problem);
+	if (n)
+		snprintf(problem + n, problem_len - n, " (the last verified copies are served)");
 	return newly;
 }
 

@@ -40,7 +40,7 @@ struct web_server {
 	char load_error[512];          /* empty when the last load succeeded */
 	struct web_stamp stamp;
 	struct web_verifier *verifier; /* every list served is verified with it */
-	char file_problem[512];        /* guarded by lock; empty while every served file is right */
+	char file_problem[2048];       /* guarded by lock; empty while every served file is right */
 	time_t last_rehash;
 	struct web_api *api;           /* NULL when no registry is configured */
 	struct MHD_Response *not_found, *not_allowed, *unavailable;
@@ -152,7 +152,7 @@ static void recheck_current(struct web_server *s)
 	int rehash = now - s->last_rehash >= (time_t)s->settings.recheck_interval;
 	if (rehash)
 		s->last_rehash = now;
-	char problem[512];
+	char problem[sizeof s->file_problem];
 	web_metrics_files_rejected(s->metrics,
 				   web_publication_recheck(cat->pub, rehash, problem, sizeof problem));
 	pthread_mutex_lock(&s->lock);
@@ -249,7 +249,7 @@ static void status_input(struct web_server *s, struct web_catalog *cat, struct w
 
 static enum MHD_Result serve_health(struct web_server *s, struct MHD_Connection *c, struct request *rq)
 {
-	char error_copy[512], problem_copy[512];
+	char error_copy[512], problem_copy[2048];
 	struct web_status_input in;
 	status_input(s, rq->cat, &in, error_copy, sizeof error_copy, problem_copy, sizeof problem_copy);
 	int healthy = 0;
@@ -261,7 +261,7 @@ static enum MHD_Result serve_health(struct web_server *s, struct MHD_Connection 
 
 static enum MHD_Result serve_metrics(struct web_server *s, struct MHD_Connection *c, struct request *rq)
 {
-	char error_copy[512], problem_copy[512];
+	char error_copy[512], problem_copy[2048];
 	struct web_status_input in;
 	status_input(s, rq->cat, &in, error_copy, sizeof error_copy, problem_copy, sizeof problem_copy);
 	size_t len = 0;
