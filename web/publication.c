@@ -194,8 +194,9 @@ static struct web_file *load_file(struct loader *ld, const char *rel, const char
 
 /* "<list>.xml" serves the same bytes as the verified archive file, so a
  * reader never sees a list that did not verify. The publisher's copy on
- * disk is tracked too: mirrors serve it. */
-static int add_current_alias(struct loader *ld, size_t index, const char *list)
+ * disk is tracked too when it should hold those bytes (mirrors serve it);
+ * in a degraded set it holds the list that did not verify. */
+static int add_current_alias(struct loader *ld, size_t index, const char *list, int track_copy)
 {
 	char current[32];
 	snprintf(current, sizeof current, "%s.xml", list);
@@ -212,7 +213,7 @@ static int add_current_alias(struct loader *ld, size_t index, const char *list)
 	alias->len = cur->len;
 	alias->mtime = cur->mtime;
 	memcpy(alias->sha256, cur->sha256, 65);
-	return track(ld, current, cur->sha256, NULL);
+	return track_copy ? track(ld, current, cur->sha256, NULL) : 0;
 }
 
 /* ---- names ---- */
@@ -328,7 +329,7 @@ static int load_list(struct loader *ld, const char *name, json_t *entry)
 	}
 	if (v.issued != li->issued || v.next_update != li->next_update)
 		return fail(ld, name, "\"issued\" or \"next_update\" differ from the signed list's");
-	return add_current_alias(ld, (size_t)(cur - pub->files), name);
+	return add_current_alias(ld, (size_t)(cur - pub->files), name, 1);
 }
 
 /* certs/<sha256>.cer: a file whose bytes do not hash to its name is left
@@ -535,7 +536,7 @@ static int load_newest_verified(struct loader *ld, const char *list, long long a
 		li->next_update = v.next_update;
 		li->size = f->len;
 		memcpy(li->sha256, f->sha256, 65);
-		rc = add_current_alias(ld, (size_t)(f - ld->pub->files), list);
+		rc = add_current_alias(ld, (size_t)(f - ld->pub->files), list, 0);
 	}
 	free(seqs);
 	if (rc != 0)

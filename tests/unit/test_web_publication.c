@@ -474,6 +474,12 @@ static void falls_back_to_the_newest_verified_archive_versions(void **state)
 	assert_int_equal(cur->len, len);
 	assert_memory_equal(cur->data, two, len);
 	free(two);
+	/* What it serves is what is on disk: the tampered current copy is the
+	 * reason it is degraded, not a file it serves. */
+	char problem[512];
+	web_publication_recheck(pub, 1, problem, sizeof problem);
+	assert_int_equal(web_publication_recheck(pub, 1, problem, sizeof problem), 0);
+	assert_string_equal(problem, "");
 	/* Nothing signed vouches for index.json and roots.pem: withheld. */
 	struct web_catalog *cat = web_catalog_build(pub, 60);
 	assert_int_equal(web_catalog_lookup(cat, "/index.json")->status, 503);
