@@ -31,10 +31,10 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# Publication: roots/1.xml ~8 MB (the large download), roots/2.xml = roots.xml ~60 KB.
+# Publication (signed by the real publisher: vntld serves only lists that
+# verify): foreign.xml ~8 MB (the large download), roots.xml ~60 KB.
 pub="$tmp/pub"
-python3 "$src/tests/lib/web_make_publication.py" "$pub" 1 --pad 8400000
-python3 "$src/tests/lib/web_make_publication.py" "$pub" 2 --pad 57000
+VNTL_BUILD="$build" VNTL_SRC="$src" sh "$src/tests/lib/web_publish.sh" "$pub" 1 --pad 57000 --pad-foreign 8400000
 sh "$src/tests/lib/web_make_tls.sh" "$tmp/tls" server
 chmod -R a+rX "$pub" "$tmp/tls"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -45,6 +45,7 @@ start_vntld() { # poll|epoll
 server.listen = 127.0.0.1
 server.port = $port
 server.publication_dir = $pub
+server.signer_cert = $pub.keys/pki/list-signer.pem
 server.tls_cert = $tmp/tls/server.pem
 server.tls_key = $tmp/tls/server.key
 server.threads = $cores
@@ -148,9 +149,9 @@ scenario() { # name unit(rps|mbps) connections vntld-path nginx-header-kind
 }
 scenario "304 polls (req/s)" rps 50 /roots.xml poll
 scenario "60 KB list (req/s)" rps 50 /roots.xml plain
-scenario "8 MB list (MB/s)" mbps 8 /roots/1.xml plain
+scenario "8 MB list (MB/s)" mbps 8 /foreign.xml plain
 scenario "new TLS conns (req/s)" rps 50 /index.json close
-echo "sizes: roots.xml $(wc -c <"$pub/roots.xml") bytes, roots/1.xml $(wc -c <"$pub/roots/1.xml") bytes"
+echo "sizes: roots.xml $(wc -c <"$pub/roots.xml") bytes, foreign.xml $(wc -c <"$pub/foreign.xml") bytes"
 kill -TERM "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true; nginx_pid=""
 stop_vntld
 

@@ -57,6 +57,7 @@ publish.base_url = https://localhost:$port
 server.listen = 127.0.0.1
 server.port = $port
 server.publication_dir = $demo/publication
+server.signer_cert = $pki/list-signer.pem
 server.tls_cert = $demo/tls/server.pem
 server.tls_key = $demo/tls/server.key
 server.client_ca = $demo/tls/staff-ca.pem

@@ -33,18 +33,51 @@ static int add_headers(struct MHD_Response *r, const struct web_entry *e, const 
 	       MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000") == MHD_YES;
 }
 
-static int build_entry(struct web_entry *e, const struct web_file *f, enum web_path_class cls,
-		       const char *content_type, long max_age)
+static void cache_control(enum web_path_class cls, long max_age, char cache[64])
+{
+	if (cls == WEB_PATH_ARCHIVE || cls == WEB_PATH_CERT)
+		snprintf(cache, 64, "public, max-age=31536000, immutable");
+	else
+		snprintf(cache, 64, "public, max-age=%ld", max_age);
+}
+
+static struct MHD_Response *json_error(const char *body)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body,
+								  MHD_RESPMEM_PERSISTENT);
+	if (r && (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json") != MHD_YES ||
+		  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") != MHD_YES)) {
+		MHD_destroy_response(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* While the set is built from archive versions, index.json and the files it
+ * names are not served: nothing signed vouches for them. */
+static int build_withheld(struct web_entry *e, const struct web_file *f, enum web_path_class cls)
 {
 	e->file = f;
 	e->cls = cls;
+	e->status = MHD_HTTP_SERVICE_UNAVAILABLE;
+	e->ok = json_error("{\"error\":\"publication-degraded\",\"message\":\"not served while the "
+			   "publication does not verify and vntld serves the newest verified archive "
+			   "versions; see /healthz\"}\n");
+	return e->ok ? 0 : -1;
+}
+
+static int build_entry(struct web_entry *e, const struct web_file *f, enum web_path_class cls,
+		       const char *content_type, long max_age)
+{
+	if (f->withheld)
+		return build_withheld(e, f, cls);
+	e->file = f;
+	e->cls = cls;
+	e->status = MHD_HTTP_OK;
 	e->last_modified = f->mtime;
 	snprintf(e->etag, sizeof e->etag, "\"%s\"", f->sha256);
 	char cache[64];
-	if (cls == WEB_PATH_ARCHIVE || cls == WEB_PATH_CERT)
-		snprintf(cache, sizeof cache, "public, max-age=31536000, immutable");
-	else
-		snprintf(cache, sizeof cache, "public, max-age=%ld", max_age);
+	cache_control(cls, max_age, cache);
 	/* The bytes belong to the publication, which outlives every response
 	 * queued from this catalog (requests hold a reference). */
 	e->ok = MHD_create_response_from_buffer(f->len, f->data, MHD_RESPMEM_PERSISTENT);
@@ -111,6 +144,7 @@ struct web_catalog *web_catalog_build(struct web_publication *pub, long max_age)
 	}
 	if (rc == 0)
 		rc = build_page(cat, max_age);
+
 	if (rc != 0) {
 		destroy(cat);
 		return NULL;
@@ -126,6 +160,58 @@ const struct web_entry *web_catalog_lookup(const struct web_catalog *cat, const 
 		return &cat->page;
 	const struct web_file *f = web_publication_find(cat->pub, url + 1);
 	return f ? &cat->entries[f - cat->pub->files] : NULL;
+}
+
+/* A 200 or 304 built for one request around bytes it owns. */
+static struct MHD_Response *archive_response(struct web_file *f, int not_modified)
+{
+	struct web_entry e = {.file = f, .cls = WEB_PATH_ARCHIVE, .last_modified = f->mtime};
+	snprintf(e.etag, sizeof e.etag, "\"%s\"", f->sha256);
+	char cache[64];
+	cache_control(WEB_PATH_ARCHIVE, 0, cache);
+	struct MHD_Response *r;
+	if (not_modified) {
+		free(f->data);
+		r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	} else {
+		r = MHD_create_response_from_buffer(f->len, f->data, MHD_RESPMEM_MUST_FREE);
+		if (!r)
+			free(f->data);
+	}
+	f->data = NULL;
+	if (r && (!add_headers(r, &e, cache) ||
+		  (!not_modified && MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+							    "application/vnd.etsi.tsl+xml") != MHD_YES))) {
+		MHD_destroy_response(r);
+		return NULL;
+	}
+	return r;
+}
+
+int web_catalog_archive(const struct web_catalog *cat, const char *url, const char *inm,
+			const char *ims, int is_head, unsigned *status,
+			struct MHD_Response **response, uint64_t *bytes, int *rejected)
+{
+	*bytes = 0;
+	*response = NULL;
+	struct web_file f;
+	enum web_archive_result r = url[0] == '/'
+		? web_publication_read_archive(cat->pub, url + 1, &f, rejected) : WEB_ARCHIVE_NONE;
+	if (r == WEB_ARCHIVE_NONE)
+		return 0;
+	if (r == WEB_ARCHIVE_REFUSED) {
+		*status = MHD_HTTP_SERVICE_UNAVAILABLE;
+		*response = json_error("{\"error\":\"file-rejected\",\"message\":\"this archive version "
+				       "on disk does not verify (see the server log); it is not served\"}\n");
+		return 1;
+	}
+	char etag[68];
+	snprintf(etag, sizeof etag, "\"%s\"", f.sha256);
+	int not_modified = (inm || ims) && web_http_not_modified(inm, ims, etag, f.mtime);
+	*status = not_modified ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
+	*bytes = not_modified || is_head ? 0 : f.len;
+	*response = archive_response(&f, not_modified);
+	return 1;
 }
 
 void web_catalog_hold(struct web_catalog *cat)

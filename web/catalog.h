@@ -10,12 +10,14 @@
 
 #include <microhttpd.h>
 #include <stdatomic.h>
+#include <stdint.h>
 
 struct web_entry {
 	const struct web_file *file;
 	enum web_path_class cls;
-	struct MHD_Response *ok;           /* 200 with the bytes */
-	struct MHD_Response *not_modified; /* 304 */
+	unsigned status;                   /* 200, or 503 for a withheld file */
+	struct MHD_Response *ok;           /* `status` with the bytes (or the error) */
+	struct MHD_Response *not_modified; /* 304; NULL for a withheld file */
 	char etag[68];                     /* "\"<sha256>\"" */
 	time_t last_modified;
 };
@@ -36,6 +38,15 @@ struct web_catalog *web_catalog_build(struct web_publication *pub, long max_age)
 /* The entry answering `url` ("/" for the page), or NULL. Only names that
  * are in the set match; nothing is looked up on disk. */
 const struct web_entry *web_catalog_lookup(const struct web_catalog *cat, const char *url);
+
+/* An archive version (`url` "/<list>/<seq>.xml", older than the current
+ * one) read from disk for this request: returns 1 and fills the status to
+ * answer, the response (the caller queues and destroys it; NULL when out
+ * of memory) and the body bytes; *rejected is 1 when this request found it refused and logged it.
+ * Returns 0 when `url` is no archive version on disk (404). */
+int web_catalog_archive(const struct web_catalog *cat, const char *url, const char *if_none_match,
+			const char *if_modified_since, int is_head, unsigned *status,
+			struct MHD_Response **response, uint64_t *bytes, int *rejected);
 
 void web_catalog_hold(struct web_catalog *cat);
 void web_catalog_release(struct web_catalog *cat);

@@ -247,18 +247,14 @@ static void add_pointers(struct page *pg, xmlNodePtr root)
 	xmlXPathFreeObject(r);
 }
 
+/* Every version up to the current one, newest first: archive versions are
+ * read from disk when asked for (and served only when they verify), so the
+ * page names them without holding them. */
 static void add_archive_links(struct page *pg, const struct web_list_info *li)
 {
-	char prefix[24];
-	snprintf(prefix, sizeof prefix, "%s/", li->name);
-	size_t plen = strlen(prefix);
 	sbuf_add(&pg->out, "<p>Các phiên bản / versions:");
-	for (size_t i = 0; i < pg->pub->file_count; i++) {
-		const char *name = pg->pub->files[i].name;
-		if (strncmp(name, prefix, plen) == 0)
-			sbuf_printf(&pg->out, " <a href=\"/%s\">%.*s</a>", name,
-				    (int)(strlen(name + plen) - 4), name + plen);
-	}
+	for (long long seq = li->sequence; seq >= 1; seq--)
+		sbuf_printf(&pg->out, " <a href=\"/%s/%lld.xml\">%lld</a>", li->name, seq, seq);
 	sbuf_add(&pg->out, "</p>\n");
 }
 

@@ -20,6 +20,7 @@ struct web_metrics {
 	atomic_uint_fast64_t reloads[2];
 	atomic_uint_fast64_t auth_failures[2][WEB_AUTH_REASONS]; /* [admin][reason] */
 	atomic_uint_fast64_t api_busy;
+	atomic_uint_fast64_t files_rejected;
 };
 
 static const char *const auth_reason_names[WEB_AUTH_REASONS] = {
@@ -78,6 +79,11 @@ void web_metrics_api_busy(struct web_metrics *m)
 	atomic_fetch_add_explicit(&m->api_busy, 1, memory_order_relaxed);
 }
 
+void web_metrics_files_rejected(struct web_metrics *m, uint64_t count)
+{
+	atomic_fetch_add_explicit(&m->files_rejected, count, memory_order_relaxed);
+}
+
 static unsigned long long load(const atomic_uint_fast64_t *v)
 {
 	return (unsigned long long)atomic_load_explicit(v, memory_order_relaxed);
@@ -115,9 +121,12 @@ void web_metrics_render(const struct web_metrics *m, struct sbuf *out)
 		    "# HELP vntld_publication_loads_total Attempts to load a new publication.\n"
 		    "# TYPE vntld_publication_loads_total counter\n"
 		    "vntld_publication_loads_total{result=\"ok\"} %llu\n"
-		    "vntld_publication_loads_total{result=\"failed\"} %llu\n",
+		    "vntld_publication_loads_total{result=\"failed\"} %llu\n"
+		    "# HELP vntld_publication_files_rejected_total Files of the publication directory found tampered, missing or unverifiable.\n"
+		    "# TYPE vntld_publication_files_rejected_total counter\n"
+		    "vntld_publication_files_rejected_total %llu\n",
 		    load(&m->handshakes[0]), load(&m->handshakes[1]), load(&m->connections),
-		    load(&m->reloads[1]), load(&m->reloads[0]));
+		    load(&m->reloads[1]), load(&m->reloads[0]), load(&m->files_rejected));
 	sbuf_add(out, "# HELP vntld_auth_failures_total Failed logins at the admin and provider APIs, by reason.\n"
 		      "# TYPE vntld_auth_failures_total counter\n");
 	for (int admin = 1; admin >= 0; admin--)

@@ -45,6 +45,8 @@ void web_metrics_reload(struct web_metrics *m, int ok);
 void web_metrics_auth_failure(struct web_metrics *m, int admin, enum web_auth_reason reason);
 /* An API request refused because the API worker queue was full. */
 void web_metrics_api_busy(struct web_metrics *m);
+/* Files of the publication directory refused (logged as publication-file-rejected). */
+void web_metrics_files_rejected(struct web_metrics *m, uint64_t count);
 
 /* Appends the counters in Prometheus text format. */
 void web_metrics_render(const struct web_metrics *m, struct sbuf *out);

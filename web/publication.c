@@ -3,6 +3,7 @@
 #include "web/publication.h"
 
 #include "web/log.h"
+#include "web/safeopen.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -62,22 +63,28 @@ void web_publication_stamp(const char *dir, struct web_stamp *out)
 	out->ino = st.st_ino;
 	out->size = st.st_size;
 	out->mtime = st.st_mtim;
+	out->ctime = st.st_ctim;
+}
+
+static int same_time(struct timespec a, struct timespec b)
+{
+	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
 }
 
 int web_stamp_equal(const struct web_stamp *a, const struct web_stamp *b)
 {
 	return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino &&
-	       a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
-	       a->mtime.tv_nsec == b->mtime.tv_nsec;
+	       a->size == b->size && same_time(a->mtime, b->mtime) && same_time(a->ctime, b->ctime);
 }
 
-/* ---- growing the file table ---- */
+/* ---- growing the tables ---- */
 
 struct loader {
 	int dirfd;
 	const char *dir;
 	struct web_publication *pub;
-	size_t capacity;
+	struct web_verifier *verifier;
+	size_t capacity, tracked_capacity;
 	char *err;
 	size_t errlen;
 };
@@ -101,43 +108,48 @@ static struct web_file *add_file(struct loader *ld, const char *name)
 	return f;
 }
 
-/* Reads `rel` (relative to the publication directory) whole. */
-static int read_whole(struct loader *ld, const char *rel, unsigned char **data, size_t *len,
-		      time_t *mtime)
+static void set_stamp(struct web_tracked *t, const struct stat *st)
 {
-	int fd = openat(ld->dirfd, rel, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(ld->err, ld->errlen, "%s/%s: %s", ld->dir, rel, strerror(errno));
+	t->dev = st->st_dev;
+	t->ino = st->st_ino;
+	t->size = st->st_size;
+	t->mtime = st->st_mtim;
+	t->ctime = st->st_ctim;
+	t->stamped = 1;
+}
+
+/* Remembers that `rel` must keep the bytes of SHA-256 `sha`; `st` is the
+ * stat of the bytes read, or NULL for a file not read yet. */
+static int track(struct loader *ld, const char *rel, const char *sha, const struct stat *st)
+{
+	struct web_publication *pub = ld->pub;
+	if (pub->tracked_count == ld->tracked_capacity) {
+		size_t cap = ld->tracked_capacity ? ld->tracked_capacity * 2 : 32;
+		struct web_tracked *grown = realloc(pub->tracked, cap * sizeof *grown);
+		if (!grown)
+			return -1;
+		pub->tracked = grown;
+		ld->tracked_capacity = cap;
+	}
+	struct web_tracked *t = &pub->tracked[pub->tracked_count];
+	memset(t, 0, sizeof *t);
+	if (!(t->rel = strdup(rel)))
 		return -1;
-	}
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > WEB_MAX_FILE_SIZE) {
-		snprintf(ld->err, ld->errlen, "%s/%s: not a regular file of at most %ld bytes",
-			 ld->dir, rel, WEB_MAX_FILE_SIZE);
-		close(fd);
-		return -1;
-	}
-	size_t size = (size_t)st.st_size;
-	unsigned char *buf = malloc(size ? size : 1);
-	size_t got = 0;
-	while (buf && got < size) {
-		ssize_t n = read(fd, buf + got, size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (!buf || got != size) {
-		snprintf(ld->err, ld->errlen, "%s/%s: short read", ld->dir, rel);
-		free(buf);
-		return -1;
-	}
-	*data = buf;
-	*len = size;
-	*mtime = st.st_mtim.tv_sec;
+	memcpy(t->sha256, sha, 65);
+	if (st)
+		set_stamp(t, st);
+	pub->tracked_count++;
 	return 0;
+}
+
+static int read_file(struct loader *ld, const char *rel, unsigned char **data, size_t *len,
+		     struct stat *st)
+{
+	char why[128];
+	if (web_read_beneath(ld->dirfd, rel, WEB_MAX_FILE_SIZE, data, len, st, why, sizeof why) == 0)
+		return 0;
+	snprintf(ld->err, ld->errlen, "%s/%s: %s", ld->dir, rel, why);
+	return -1;
 }
 
 /* Reads `rel` and serves it under `name`; when `want_sha` is given the
@@ -147,8 +159,8 @@ static struct web_file *load_file(struct loader *ld, const char *rel, const char
 {
 	unsigned char *data;
 	size_t len;
-	time_t mtime;
-	if (read_whole(ld, rel, &data, &len, &mtime) != 0)
+	struct stat st;
+	if (read_file(ld, rel, &data, &len, &st) != 0)
 		return NULL;
 	char sha[65];
 	web_sha256_hex(data, len, sha);
@@ -165,16 +177,43 @@ static struct web_file *load_file(struct loader *ld, const char *rel, const char
 		return NULL;
 	}
 	struct web_file *f = add_file(ld, name);
-	if (!f) {
+	if (!f || track(ld, rel, sha, &st) != 0) {
 		snprintf(ld->err, ld->errlen, "out of memory");
-		free(data);
+		if (f)
+			f->data = data; /* freed with the set */
+		else
+			free(data);
 		return NULL;
 	}
 	f->data = data;
 	f->len = len;
-	f->mtime = mtime;
+	f->mtime = st.st_mtim.tv_sec;
 	memcpy(f->sha256, sha, sizeof sha);
 	return f;
+}
+
+/* "<list>.xml" serves the same bytes as the verified archive file, so a
+ * reader never sees a list that did not verify. The publisher's copy on
+ * disk is tracked too when it should hold those bytes (mirrors serve it);
+ * in a degraded set it holds the list that did not verify. */
+static int add_current_alias(struct loader *ld, size_t index, const char *list, int track_copy)
+{
+	char current[32];
+	snprintf(current, sizeof current, "%s.xml", list);
+	struct web_file *alias = add_file(ld, current);
+	unsigned char *copy = malloc(ld->pub->files[index].len ? ld->pub->files[index].len : 1);
+	if (!alias || !copy) {
+		free(copy);
+		snprintf(ld->err, ld->errlen, "out of memory");
+		return -1;
+	}
+	const struct web_file *cur = &ld->pub->files[index];
+	memcpy(copy, cur->data, cur->len);
+	alias->data = copy;
+	alias->len = cur->len;
+	alias->mtime = cur->mtime;
+	memcpy(alias->sha256, cur->sha256, 65);
+	return track_copy ? track(ld, current, cur->sha256, NULL) : 0;
 }
 
 /* ---- names ---- */
@@ -245,6 +284,9 @@ static int sha_field(struct loader *ld, json_t *obj, const char *where, char out
 	return 0;
 }
 
+/* The list `name` as index.json names it: its file must have the SHA-256
+ * and size given, verify by its signature as that sequence of that list,
+ * and carry the dates index.json repeats. */
 static int load_list(struct loader *ld, const char *name, json_t *entry)
 {
 	struct web_publication *pub = ld->pub;
@@ -278,82 +320,48 @@ static int load_list(struct loader *ld, const char *name, json_t *entry)
 	struct web_file *cur = load_file(ld, path, path, li->sha256, (long long)li->size);
 	if (!cur)
 		return -1;
-	/* "<list>.xml" serves the same bytes as the archive file index.json
-	 * names, so a reader never sees a list that index.json does not. */
-	char current[32];
-	snprintf(current, sizeof current, "%s.xml", name);
-	size_t cur_index = (size_t)(cur - pub->files);
-	struct web_file *alias = add_file(ld, current);
-	if (!alias) {
-		snprintf(ld->err, ld->errlen, "out of memory");
+	struct web_verified v;
+	char why[1024];
+	if (web_verify_list(ld->verifier, name, li->sequence, cur->data, cur->len, &v, why,
+			    sizeof why) != 0) {
+		snprintf(ld->err, ld->errlen, "%s/%s: %s", ld->dir, path, why);
 		return -1;
 	}
-	cur = &pub->files[cur_index];
-	unsigned char *copy = malloc(cur->len ? cur->len : 1);
-	if (!copy) {
-		snprintf(ld->err, ld->errlen, "out of memory");
-		return -1;
-	}
-	memcpy(copy, cur->data, cur->len);
-	alias->data = copy;
-	alias->len = cur->len;
-	alias->mtime = cur->mtime;
-	memcpy(alias->sha256, cur->sha256, 65);
-	return 0;
-}
-
-/* Older versions of a list: served as they are, hashed for their ETag.
- * Versions newer than index.json's are not published yet. */
-static int load_archive(struct loader *ld, const struct web_list_info *li)
-{
-	int fd = openat(ld->dirfd, li->name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		snprintf(ld->err, ld->errlen, "%s/%s: %s", ld->dir, li->name, strerror(errno));
-		return -1;
-	}
-	int rc = 0;
-	struct dirent *e;
-	while (rc == 0 && (e = readdir(d)) != NULL) {
-		long long seq = archive_sequence(e->d_name);
-		if (seq < 0 || seq >= li->sequence)
-			continue;
-		char rel[300];
-		snprintf(rel, sizeof rel, "%s/%s", li->name, e->d_name);
-		if (!load_file(ld, rel, rel, NULL, -1))
-			rc = -1;
-	}
-	closedir(d);
-	return rc;
+	if (v.issued != li->issued || v.next_update != li->next_update)
+		return fail(ld, name, "\"issued\" or \"next_update\" differ from the signed list's");
+	return add_current_alias(ld, (size_t)(cur - pub->files), name, 1);
 }
 
 /* certs/<sha256>.cer: a file whose bytes do not hash to its name is left
  * out (and counted), not served under a name that lies. */
 static int load_certs(struct loader *ld)
 {
-	int fd = openat(ld->dirfd, "certs", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;
+	struct stat st;
+	int fd = web_open_beneath(ld->dirfd, "certs", 1, &st);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		web_log("error", "publication-file-rejected", "file=\"certs\" reason=\"%s\"",
+			web_open_problem(errno));
+		ld->pub->skipped_files++;
+		return 0;
+	}
 	DIR *d = fdopendir(fd);
 	if (!d) {
 		close(fd);
+		snprintf(ld->err, ld->errlen, "%s/certs: %s", ld->dir, strerror(errno));
 		return -1;
 	}
 	struct dirent *e;
-	int rc = 0;
-	while (rc == 0 && (e = readdir(d)) != NULL) {
+	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		if (strlen(e->d_name) != 68 || strcmp(e->d_name + 64, ".cer") != 0) {
-			ld->pub->skipped_files++;
-			continue;
-		}
-		char hex[65];
-		memcpy(hex, e->d_name, 64);
+		char hex[65] = "";
+		if (strlen(e->d_name) == 68)
+			memcpy(hex, e->d_name, 64);
 		hex[64] = '\0';
-		if (!is_lower_hex(hex, 64)) {
+		if (strlen(e->d_name) != 68 || strcmp(e->d_name + 64, ".cer") != 0 ||
+		    !is_lower_hex(hex, 64)) {
 			ld->pub->skipped_files++;
 			continue;
 		}
@@ -365,7 +373,7 @@ static int load_certs(struct loader *ld)
 		}
 	}
 	closedir(d);
-	return rc;
+	return 0;
 }
 
 static int load_named_files(struct loader *ld, json_t *files)
@@ -391,7 +399,28 @@ static int load_named_files(struct loader *ld, json_t *files)
 	return 0;
 }
 
-static int load_index(struct loader *ld)
+/* What index.json says, kept for the fallback: the lists it names and
+ * their sequences (newer archive files are not published yet). */
+struct index_records {
+	size_t count;
+	char name[WEB_MAX_LISTS][16];
+	long long sequence[WEB_MAX_LISTS];
+};
+
+static void keep_records(json_t *lists, struct index_records *rec)
+{
+	const char *name;
+	json_t *entry;
+	json_object_foreach(lists, name, entry) {
+		json_t *seq = json_object_get(entry, "sequence");
+		if (rec->count == WEB_MAX_LISTS || !is_list_name(name) || !json_is_integer(seq))
+			continue;
+		strcpy(rec->name[rec->count], name);
+		rec->sequence[rec->count++] = json_integer_value(seq);
+	}
+}
+
+static int load_index(struct loader *ld, struct index_records *rec)
 {
 	struct web_file *index = load_file(ld, "index.json", "index.json", NULL, -1);
 	if (!index)
@@ -410,6 +439,7 @@ static int load_index(struct loader *ld)
 	} else if (!json_is_object(lists) || json_object_size(lists) == 0) {
 		fail(ld, "\"lists\" must be a non-empty object", NULL);
 	} else {
+		keep_records(lists, rec);
 		rc = 0;
 		const char *name;
 		json_t *entry;
@@ -417,8 +447,6 @@ static int load_index(struct loader *ld)
 			if (rc == 0)
 				rc = load_list(ld, name, entry);
 		}
-		for (size_t i = 0; rc == 0 && i < ld->pub->list_count; i++)
-			rc = load_archive(ld, &ld->pub->lists[i]);
 		if (rc == 0)
 			rc = load_named_files(ld, json_object_get(root, "files"));
 	}
@@ -426,12 +454,186 @@ static int load_index(struct loader *ld)
 	return rc;
 }
 
+/* ---- the fallback: newest verified archive versions ---- */
+
+static int compare_desc(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* The archive's sequences of `list`, newest first (at most `at_most` when
+ * it is not negative). *count 0 when there are none. */
+static long long *archive_sequences(struct loader *ld, const char *list, long long at_most,
+				    size_t *count)
+{
+	*count = 0;
+	struct stat st;
+	int fd = web_open_beneath(ld->dirfd, list, 1, &st);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	long long *seqs = NULL;
+	size_t cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		long long seq = archive_sequence(e->d_name);
+		if (seq < 0 || (at_most >= 0 && seq > at_most))
+			continue;
+		if (*count == cap) {
+			cap = cap ? cap * 2 : 64;
+			long long *grown = realloc(seqs, cap * sizeof *grown);
+			if (!grown)
+				break;
+			seqs = grown;
+		}
+		seqs[(*count)++] = seq;
+	}
+	closedir(d);
+	if (seqs)
+		qsort(seqs, *count, sizeof *seqs, compare_desc);
+	return seqs;
+}
+
+static void log_rejected(const char *rel, const char *why)
+{
+	web_log("error", "publication-file-rejected", "file=\"%s\" reason=\"%s\"", rel, why);
+}
+
+/* Serves the newest version of `list` that verifies as its current one. */
+static int load_newest_verified(struct loader *ld, const char *list, long long at_most)
+{
+	size_t count;
+	long long *seqs = archive_sequences(ld, list, at_most, &count);
+	int rc = -1;
+	for (size_t i = 0; i < count && rc != 0; i++) {
+		char rel[64], why[1024];
+		snprintf(rel, sizeof rel, "%s/%lld.xml", list, seqs[i]);
+		struct web_file *f = load_file(ld, rel, rel, NULL, -1);
+		struct web_verified v;
+		if (!f) {
+			log_rejected(rel, ld->err);
+			continue;
+		}
+		if (web_verify_list(ld->verifier, list, seqs[i], f->data, f->len, &v, why,
+				    sizeof why) != 0) {
+			log_rejected(rel, why);
+			/* Not served: its name is dropped from the set. */
+			free(f->name);
+			free(f->data);
+			ld->pub->file_count--;
+			free(ld->pub->tracked[--ld->pub->tracked_count].rel);
+			continue;
+		}
+		struct web_list_info *li = &ld->pub->lists[ld->pub->list_count++];
+		memset(li, 0, sizeof *li);
+		snprintf(li->name, sizeof li->name, "%s", list);
+		li->sequence = v.sequence;
+		li->issued = v.issued;
+		li->next_update = v.next_update;
+		li->size = f->len;
+		memcpy(li->sha256, f->sha256, 65);
+		rc = add_current_alias(ld, (size_t)(f - ld->pub->files), list, 0);
+	}
+	free(seqs);
+	if (rc != 0)
+		snprintf(ld->err, ld->errlen, "no version of %s in %s/%s verifies", list, ld->dir, list);
+	return rc;
+}
+
+/* Without index.json's names: the directories that look like lists. */
+static void find_list_dirs(struct loader *ld, struct index_records *rec)
+{
+	int fd = dup(ld->dirfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	rewinddir(d);
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL && rec->count < WEB_MAX_LISTS) {
+		struct stat st;
+		if (!is_list_name(e->d_name) || strcmp(e->d_name, "certs") == 0 ||
+		    fstatat(ld->dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))
+			continue;
+		strcpy(rec->name[rec->count], e->d_name);
+		rec->sequence[rec->count++] = -1;
+	}
+	closedir(d);
+}
+
+static int add_withheld(struct loader *ld, const char *name)
+{
+	for (size_t i = 0; i < ld->pub->file_count; i++)
+		if (strcmp(ld->pub->files[i].name, name) == 0)
+			return 0;
+	struct web_file *f = add_file(ld, name);
+	if (!f)
+		return -1;
+	f->withheld = 1;
+	return 0;
+}
+
+static int load_fallback(struct loader *ld, struct index_records *rec, const char *reason)
+{
+	if (rec->count == 0)
+		find_list_dirs(ld, rec);
+	if (rec->count == 0) {
+		snprintf(ld->err, ld->errlen, "no list directory in %s", ld->dir);
+		return -1;
+	}
+	for (size_t i = 0; i < rec->count; i++)
+		if (load_newest_verified(ld, rec->name[i], rec->sequence[i]) != 0)
+			return -1;
+	if (load_certs(ld) != 0 || add_withheld(ld, "index.json") != 0 ||
+	    add_withheld(ld, "roots.pem") != 0) {
+		snprintf(ld->err, ld->errlen, "out of memory");
+		return -1;
+	}
+	ld->pub->degraded = 1;
+	snprintf(ld->pub->degraded_reason, sizeof ld->pub->degraded_reason, "%s", reason);
+	return 0;
+}
+
+/* ---- loading ---- */
+
 static int compare_files(const void *a, const void *b)
 {
 	return strcmp(((const struct web_file *)a)->name, ((const struct web_file *)b)->name);
 }
 
-int web_publication_load(const char *dir, struct web_publication **out, char *err, size_t errlen)
+static void clear_contents(struct web_publication *pub)
+{
+	for (size_t i = 0; i < pub->file_count; i++) {
+		free(pub->files[i].name);
+		free(pub->files[i].data);
+	}
+	for (size_t i = 0; i < pub->tracked_count; i++)
+		free(pub->tracked[i].rel);
+	pub->file_count = pub->tracked_count = pub->list_count = pub->skipped_files = 0;
+}
+
+static int finish(struct loader *ld)
+{
+	struct web_publication *pub = ld->pub;
+	qsort(pub->files, pub->file_count, sizeof *pub->files, compare_files);
+	for (size_t i = 1; i < pub->file_count; i++) {
+		if (strcmp(pub->files[i - 1].name, pub->files[i].name) == 0) {
+			snprintf(ld->err, ld->errlen, "%s/index.json: \"%s\" is named twice", ld->dir,
+				 pub->files[i].name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int web_publication_load(const char *dir, struct web_verifier *verifier, int allow_fallback,
+			 struct web_publication **out, char *err, size_t errlen)
 {
 	*out = NULL;
 	struct web_publication *pub = calloc(1, sizeof *pub);
@@ -439,31 +641,37 @@ int web_publication_load(const char *dir, struct web_publication **out, char *er
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	struct loader ld = {.dir = dir, .pub = pub, .err = err, .errlen = errlen};
-	ld.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	pub->verifier = verifier;
+	struct loader ld = {.dir = dir, .pub = pub, .verifier = verifier, .err = err, .errlen = errlen};
+	ld.dirfd = pub->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (ld.dirfd < 0) {
 		snprintf(err, errlen, "publication directory %s: %s", dir, strerror(errno));
 		free(pub);
 		return -1;
 	}
-	int rc = load_index(&ld);
-	if (rc == 0 && load_certs(&ld) != 0) {
-		snprintf(err, errlen, "%s/certs: %s", dir, strerror(errno));
-		rc = -1;
+	struct index_records rec = {0};
+	int rc = load_index(&ld, &rec);
+	if (rc == 0)
+		rc = load_certs(&ld);
+	if (rc == 0)
+		rc = finish(&ld);
+	if (rc != 0 && allow_fallback) {
+		char reason[512];
+		snprintf(reason, sizeof reason, "%s", err);
+		clear_contents(pub);
+		rc = load_fallback(&ld, &rec, reason);
+		if (rc == 0)
+			rc = finish(&ld);
+		if (rc != 0) {
+			char why[512];
+			snprintf(why, sizeof why, "%s", err);
+			snprintf(err, errlen, "%s; and no verified archive set to fall back to: %s",
+				 reason, why);
+		}
 	}
-	close(ld.dirfd);
 	if (rc != 0) {
 		web_publication_free(pub);
 		return -1;
-	}
-	qsort(pub->files, pub->file_count, sizeof *pub->files, compare_files);
-	for (size_t i = 1; i < pub->file_count; i++) {
-		if (strcmp(pub->files[i - 1].name, pub->files[i].name) == 0) {
-			snprintf(err, errlen, "%s/index.json: \"%s\" is named twice", dir,
-				 pub->files[i].name);
-			web_publication_free(pub);
-			return -1;
-		}
 	}
 	*out = pub;
 	return 0;
@@ -475,14 +683,163 @@ const struct web_file *web_publication_find(const struct web_publication *pub, c
 	return bsearch(&key, pub->files, pub->file_count, sizeof *pub->files, compare_files);
 }
 
+/* ---- archive versions, from disk ---- */
+
+static const struct web_list_info *list_named(const struct web_publication *pub, const char *name,
+					      size_t len)
+{
+	for (size_t i = 0; i < pub->list_count; i++)
+		if (strlen(pub->lists[i].name) == len && strncmp(pub->lists[i].name, name, len) == 0)
+			return &pub->lists[i];
+	return NULL;
+}
+
+enum web_archive_result web_publication_read_archive(const struct web_publication *pub,
+						     const char *name, struct web_file *out,
+						     int *logged)
+{
+	*logged = 0;
+	const char *slash = strchr(name, '/');
+	const struct web_list_info *li = slash ? list_named(pub, name, (size_t)(slash - name)) : NULL;
+	long long seq = li ? archive_sequence(slash + 1) : -1;
+	/* The current version is served from memory; newer ones are not
+	 * published yet, except in a degraded set, which stands in for them. */
+	if (seq < 0 || seq == li->sequence || (seq > li->sequence && !pub->degraded))
+		return WEB_ARCHIVE_NONE;
+	unsigned char *data;
+	size_t len;
+	struct stat st;
+	char why[1024];
+	if (web_read_beneath(pub->dirfd, name, WEB_MAX_FILE_SIZE, &data, &len, &st, why,
+			     sizeof why) != 0) {
+		if (errno == ENOENT)
+			return WEB_ARCHIVE_NONE;
+		/* Logged once per file, not once per request. */
+		if (web_verifier_recall(pub->verifier, name, "-") != 0) {
+			web_verifier_remember(pub->verifier, name, "-", 0);
+			log_rejected(name, why);
+			*logged = 1;
+		}
+		return WEB_ARCHIVE_REFUSED;
+	}
+	char sha[65];
+	web_sha256_hex(data, len, sha);
+	int verdict = web_verifier_recall(pub->verifier, name, sha);
+	if (verdict < 0) {
+		struct web_verified v;
+		verdict = web_verify_list(pub->verifier, li->name, seq, data, len, &v, why,
+					  sizeof why) == 0;
+		web_verifier_remember(pub->verifier, name, sha, verdict);
+		if (!verdict) {
+			log_rejected(name, why);
+			*logged = 1;
+		}
+	}
+	if (!verdict) {
+		free(data);
+		return WEB_ARCHIVE_REFUSED;
+	}
+	memset(out, 0, sizeof *out);
+	out->name = NULL;
+	out->data = data;
+	out->len = len;
+	out->mtime = st.st_mtim.tv_sec;
+	memcpy(out->sha256, sha, 65);
+	return WEB_ARCHIVE_OK;
+}
+
+/* ---- checking the served set again ---- */
+
+static int same_stamp(const struct web_tracked *t, const struct stat *st)
+{
+	return t->stamped && t->dev == st->st_dev && t->ino == st->st_ino && t->size == st->st_size &&
+	       same_time(t->mtime, st->st_mtim) && same_time(t->ctime, st->st_ctim);
+}
+
+/* 0 when `t` on disk is still the verified file; -1 with why. */
+static int check_tracked(struct web_publication *pub, struct web_tracked *t, int rehash, char *why,
+			 size_t whylen)
+{
+	struct stat st;
+	int fd = web_open_beneath(pub->dirfd, t->rel, 0, &st);
+	if (fd < 0) {
+		snprintf(why, whylen, "%s", web_open_problem(errno));
+		return -1;
+	}
+	close(fd);
+	if (!rehash && t->strikes == 0 && same_stamp(t, &st))
+		return 0;
+	unsigned char *data;
+	size_t len;
+	if (web_read_beneath(pub->dirfd, t->rel, WEB_MAX_FILE_SIZE, &data, &len, &st, why,
+			     whylen) != 0)
+		return -1;
+	char sha[65];
+	web_sha256_hex(data, len, sha);
+	free(data);
+	if (strcmp(sha, t->sha256) != 0) {
+		snprintf(why, whylen, "its bytes changed since they were verified (SHA-256 %s, verified %s)",
+			 sha, t->sha256);
+		return -1;
+	}
+	set_stamp(t, &st);
+	return 0;
+}
+
+/* Appends "rel: why" to `problem` while it fits; 0 when it did not. */
+static int add_problem(char *problem, size_t len, const struct web_tracked *t)
+{
+	size_t used = strlen(problem);
+	int n = snprintf(problem + used, len - used, "%s%s: %s", used ? "; " : "", t->rel, t->problem);
+	if (n < 0 || (size_t)n >= len - used - 40) { /* room left for the count */
+		problem[used] = '\0';
+		return 0;
+	}
+	return 1;
+}
+
+size_t web_publication_recheck(struct web_publication *pub, int rehash, char *problem,
+			       size_t problem_len)
+{
+	size_t newly = 0, untold = 0;
+	problem[0] = '\0';
+	for (size_t i = 0; i < pub->tracked_count; i++) {
+		struct web_tracked *t = &pub->tracked[i];
+		char why[256];
+		if (check_tracked(pub, t, rehash, why, sizeof why) == 0) {
+			if (t->problem[0])
+				web_log("info", "publication-file-restored", "file=\"%s\"", t->rel);
+			t->problem[0] = '\0';
+			t->strikes = 0;
+			continue;
+		}
+		if (++t->strikes < 2)
+			continue;
+		if (!t->problem[0] || strcmp(t->problem, why) != 0) {
+			log_rejected(t->rel, why);
+			newly++;
+		}
+		snprintf(t->problem, sizeof t->problem, "%s", why);
+		if (untold || !add_problem(problem, problem_len, t))
+			untold++;
+	}
+	size_t n = strlen(problem);
+	if (untold)
+		snprintf(problem + n, problem_len - n, "; and %zu more file(s)", untold);
+	n = strlen(problem);
+	if (n)
+		snprintf(problem + n, problem_len - n, " (the last verified copies are served)");
+	return newly;
+}
+
 void web_publication_free(struct web_publication *pub)
 {
 	if (!pub)
 		return;
-	for (size_t i = 0; i < pub->file_count; i++) {
-		free(pub->files[i].name);
-		free(pub->files[i].data);
-	}
+	clear_contents(pub);
 	free(pub->files);
+	free(pub->tracked);
+	if (pub->dirfd >= 0)
+		close(pub->dirfd);
 	free(pub);
 }

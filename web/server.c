@@ -41,6 +41,9 @@ struct web_server {
 	struct web_catalog *current;
 	char load_error[512];          /* empty when the last load succeeded */
 	struct web_stamp stamp;
+	struct web_verifier *verifier; /* every list served is verified with it */
+	char file_problem[2048];       /* guarded by lock; empty while every served file is right */
+	time_t last_rehash;
 	struct web_api *api;           /* NULL when no registry is configured */
 	struct web_workers *workers;   /* run the API requests; NULL without api */
 	struct MHD_Response *not_found, *not_allowed, *unavailable;
@@ -126,9 +129,20 @@ static void load_publication(struct web_server *s)
 {
 	char err[512];
 	struct web_publication *pub;
-	if (web_publication_load(s->settings.publication_dir, &pub, err, sizeof err) != 0) {
+	/* Archive versions stand in only when nothing verified is served: a
+	 * served set, even older, beats a degraded one. */
+	int allow_fallback = s->current == NULL;
+	if (web_publication_load(s->settings.publication_dir, s->verifier, allow_fallback, &pub, err,
+				 sizeof err) != 0) {
 		web_metrics_reload(s->metrics, 0);
-		set_load_error(s, err);
+		if (s->current && s->current->pub->degraded) {
+			char why[sizeof s->load_error];
+			snprintf(why, sizeof why, "serving the newest verified archive versions: %.*s",
+				 (int)(sizeof why - 64), err);
+			set_load_error(s, why);
+		} else {
+			set_load_error(s, err);
+		}
 		return;
 	}
 	struct web_catalog *cat = web_catalog_build(pub, s->settings.cache_max_age);
@@ -137,9 +151,34 @@ static void load_publication(struct web_server *s)
 		set_load_error(s, "out of memory building the responses");
 		return;
 	}
-	web_metrics_reload(s->metrics, 1);
+	web_metrics_reload(s->metrics, !cat->pub->degraded);
 	log_loaded(cat);
 	swap_in(s, cat);
+	if (cat->pub->degraded) {
+		char why[sizeof s->load_error];
+		snprintf(why, sizeof why, "serving the newest verified archive versions: %.*s",
+			 (int)(sizeof why - 64), cat->pub->degraded_reason);
+		set_load_error(s, why);
+	}
+}
+
+/* The served files, checked again on disk (see web_publication_recheck). */
+static void recheck_current(struct web_server *s)
+{
+	struct web_catalog *cat = acquire_current(s);
+	if (!cat)
+		return;
+	time_t now = time(NULL);
+	int rehash = now - s->last_rehash >= (time_t)s->settings.recheck_interval;
+	if (rehash)
+		s->last_rehash = now;
+	char problem[sizeof s->file_problem];
+	web_metrics_files_rejected(s->metrics,
+				   web_publication_recheck(cat->pub, rehash, problem, sizeof problem));
+	pthread_mutex_lock(&s->lock);
+	snprintf(s->file_problem, sizeof s->file_problem, "%s", problem);
+	pthread_mutex_unlock(&s->lock);
+	web_catalog_release(cat);
 }
 
 void web_server_check_publication(struct web_server *s)
@@ -149,10 +188,11 @@ void web_server_check_publication(struct web_server *s)
 	pthread_mutex_lock(&s->lock);
 	int failing = s->load_error[0] != '\0';
 	pthread_mutex_unlock(&s->lock);
-	if (web_stamp_equal(&now, &s->stamp) && !failing)
-		return;
-	s->stamp = now;
-	load_publication(s);
+	if (!web_stamp_equal(&now, &s->stamp) || failing) {
+		s->stamp = now;
+		load_publication(s);
+	}
+	recheck_current(s);
 }
 
 /* ---- responses ---- */
@@ -214,22 +254,24 @@ static unsigned open_connections(struct web_server *s)
 }
 
 static void status_input(struct web_server *s, struct web_catalog *cat, struct web_status_input *in,
-			 char *error_copy, size_t error_size)
+			 char *error_copy, size_t error_size, char *problem_copy, size_t problem_size)
 {
 	pthread_mutex_lock(&s->lock);
 	snprintf(error_copy, error_size, "%s", s->load_error);
+	snprintf(problem_copy, problem_size, "%s", s->file_problem);
 	pthread_mutex_unlock(&s->lock);
 	in->cat = cat;
 	in->load_error = error_copy[0] ? error_copy : NULL;
+	in->file_problem = problem_copy[0] ? problem_copy : NULL;
 	in->now = time(NULL);
 	in->connections = open_connections(s);
 }
 
 static enum MHD_Result serve_health(struct web_server *s, struct MHD_Connection *c, struct request *rq)
 {
-	char error_copy[512];
+	char error_copy[512], problem_copy[2048];
 	struct web_status_input in;
-	status_input(s, rq->cat, &in, error_copy, sizeof error_copy);
+	status_input(s, rq->cat, &in, error_copy, sizeof error_copy, problem_copy, sizeof problem_copy);
 	int healthy = 0;
 	size_t len = 0;
 	char *body = web_status_health(&in, &healthy, &len);
@@ -239,12 +281,31 @@ static enum MHD_Result serve_health(struct web_server *s, struct MHD_Connection 
 
 static enum MHD_Result serve_metrics(struct web_server *s, struct MHD_Connection *c, struct request *rq)
 {
-	char error_copy[512];
+	char error_copy[512], problem_copy[2048];
 	struct web_status_input in;
-	status_input(s, rq->cat, &in, error_copy, sizeof error_copy);
+	status_input(s, rq->cat, &in, error_copy, sizeof error_copy, problem_copy, sizeof problem_copy);
 	size_t len = 0;
 	char *body = web_status_metrics(&in, s->metrics, &len);
 	return queue_owned(c, rq, MHD_HTTP_OK, body, len, "text/plain; version=0.0.4; charset=utf-8");
+}
+
+/* Archive versions are read from disk per request (web_catalog_archive). */
+static enum MHD_Result serve_archive(struct web_server *s, struct MHD_Connection *c,
+				     struct request *rq, const char *url, const char *inm,
+				     const char *ims, int is_head)
+{
+	unsigned status;
+	struct MHD_Response *r;
+	int rejected = 0;
+	if (!web_catalog_archive(rq->cat, url, inm, ims, is_head, &status, &r, &rq->bytes, &rejected))
+		return queue(c, rq, MHD_HTTP_NOT_FOUND, s->not_found);
+	web_metrics_files_rejected(s->metrics, (uint64_t)rejected);
+	rq->cls = WEB_PATH_ARCHIVE;
+	if (!r)
+		return MHD_NO;
+	enum MHD_Result ret = queue(c, rq, status, r);
+	MHD_destroy_response(r);
+	return ret;
 }
 
 static enum MHD_Result serve_file(struct web_server *s, struct MHD_Connection *c, struct request *rq,
@@ -253,11 +314,13 @@ static enum MHD_Result serve_file(struct web_server *s, struct MHD_Connection *c
 	if (!rq->cat)
 		return queue(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, s->unavailable);
 	const struct web_entry *e = web_catalog_lookup(rq->cat, url);
-	if (!e)
-		return queue(c, rq, MHD_HTTP_NOT_FOUND, s->not_found);
-	rq->cls = e->cls;
 	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
 	const char *ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	if (!e)
+		return serve_archive(s, c, rq, url, inm, ims, is_head);
+	rq->cls = e->cls;
+	if (e->status != MHD_HTTP_OK)
+		return queue(c, rq, e->status, e->ok);
 	if ((inm || ims) && web_http_not_modified(inm, ims, e->etag, e->last_modified))
 		return queue(c, rq, MHD_HTTP_NOT_MODIFIED, e->not_modified);
 	rq->bytes = is_head ? 0 : e->file->len;
@@ -662,6 +725,8 @@ static struct MHD_Daemon *start_daemon(struct web_server *s, unsigned port,
 	};
 	return MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, s,
+		/* first, or libmicrohttpd logs the options before it to stderr */
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, s,
 		MHD_OPTION_SOCK_ADDR, addr,
 		MHD_OPTION_HTTPS_CERT_CALLBACK, web_tls_certificate_callback,
 		MHD_OPTION_HTTPS_PRIORITIES, web_tls_priorities(st->tls12),
@@ -673,7 +738,6 @@ static struct MHD_Daemon *start_daemon(struct web_server *s, unsigned port,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, s,
 		MHD_OPTION_UNESCAPE_CALLBACK, unescape, s,
 		MHD_OPTION_ARRAY, trust,
 		MHD_OPTION_END);
@@ -715,6 +779,7 @@ static void free_server(struct web_server *s)
 	if (s->unavailable)
 		MHD_destroy_response(s->unavailable);
 	web_catalog_release(s->current);
+	web_verifier_free(s->verifier);
 	web_api_free(s->api);
 	web_metrics_free(s->metrics);
 	free(s->client_ca_pem);
@@ -753,6 +818,10 @@ int web_server_start(const struct web_settings *settings, struct web_server **ou
 		free_server(s);
 		return -1;
 	}
+	if (web_verifier_new(settings->signer_cert, &s->verifier, err, errlen) != 0) {
+		free_server(s);
+		return -1;
+	}
 	if (s->api && !(s->workers = web_workers_start(settings->api_threads, settings->api_queue,
 						       run_api_job, api_tick, s))) {
 		snprintf(err, errlen, "cannot start %u API worker threads", settings->api_threads);
@@ -760,6 +829,7 @@ int web_server_start(const struct web_settings *settings, struct web_server **ou
 		return -1;
 	}
 	web_publication_stamp(settings->publication_dir, &s->stamp);
+	s->last_rehash = time(NULL);
 	load_publication(s);
 	if (start_daemons(s) != 0) {
 		snprintf(err, errlen, "cannot listen on %s port %u (address in use, or TLS setup failed)",

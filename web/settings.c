@@ -83,6 +83,11 @@ static int check_required(const struct web_settings *s, char *err, size_t errlen
 		snprintf(err, errlen, "server.tls_cert and server.tls_key are required (vntld serves HTTPS only)");
 		return -1;
 	}
+	if (!s->signer_cert[0]) {
+		snprintf(err, errlen, "server.signer_cert is required: the list-signing certificate every "
+				      "served list must verify with (defaults to publish.cert)");
+		return -1;
+	}
 	return 0;
 }
 
@@ -94,7 +99,7 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if (cores < 1)
 		cores = 1;
-	long port, threads, maxconn, perip, timeout, memlimit, maxbody, maxage, drain, interval;
+	long port, threads, maxconn, perip, timeout, memlimit, maxbody, maxage, drain, interval, recheck;
 	long api_threads, api_queue;
 	int epoll_on = 0, tls12_on = 0;
 	if (get_text(&src, "server.listen", "0.0.0.0", out->listen, sizeof out->listen) ||
@@ -104,6 +109,8 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	    get_text(&src, "server.tls_cert", "", out->tls_cert, sizeof out->tls_cert) ||
 	    get_text(&src, "server.tls_key", "", out->tls_key, sizeof out->tls_key) ||
 	    get_text(&src, "server.client_ca", "", out->client_ca, sizeof out->client_ca) ||
+	    get_text(&src, "server.signer_cert", vntl_config_get(cfg, "publish.cert", ""),
+		     out->signer_cert, sizeof out->signer_cert) ||
 	    get_text(&src, "db", "", out->registry, sizeof out->registry) ||
 	    get_choice(&src, "server.tls12", "0", "0", "1", &tls12_on) ||
 	    get_number(&src, "server.threads", cores, 1, 256, &threads) ||
@@ -118,7 +125,8 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	    get_number(&src, "server.poll_interval_ms", 1000, 10, 60000, &interval) ||
 	    get_number(&src, "server.api_threads", 2, 1, 64, &api_threads) ||
 	    get_number(&src, "server.api_queue", 64, 1, 100000, &api_queue) ||
-	    get_text(&src, "server.origin", "", out->origin, sizeof out->origin))
+	    get_text(&src, "server.origin", "", out->origin, sizeof out->origin) ||
+	    get_number(&src, "server.recheck_interval", 300, 1, 86400, &recheck))
 		return -1;
 	const char *cfg_path = vntl_config_path(cfg);
 	if (cfg_path && strlen(cfg_path) < sizeof out->config_path)
@@ -137,5 +145,6 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	out->poll_interval_ms = (unsigned)interval;
 	out->api_threads = (unsigned)api_threads;
 	out->api_queue = (unsigned)api_queue;
+	out->recheck_interval = (unsigned)recheck;
 	return check_required(out, err, errlen);
 }

@@ -14,6 +14,7 @@ struct web_settings {
 	char tls_cert[1024];
 	char tls_key[1024];
 	char client_ca[1024];       /* empty: no admin API (no client certificates asked) */
+	char signer_cert[1024];     /* the list signer every served list must be signed by */
 	char registry[1024];
 	char config_path[1024];     /* the file read (for the publisher's keys); empty: none */        /* key "db": the registry; empty: no admin or provider API */
 	int tls12;                  /* 1: TLS 1.2 accepted besides 1.3 */
@@ -26,10 +27,11 @@ struct web_settings {
 	long cache_max_age;         /* Cache-Control max-age of files that change */
 	int use_epoll;
 	unsigned drain_timeout;     /* seconds SIGTERM waits for open connections */
-	unsigned poll_interval_ms;  /* how often index.json is checked */
+	unsigned poll_interval_ms;  /* how often index.json and the served files are stat'ed */
 	unsigned api_threads;       /* API worker threads (registry and password work) */
 	unsigned api_queue;         /* API requests waiting for a worker before 503 busy */
 	char origin[256];           /* the admin API's own origin; empty: https:// + Host */
+	unsigned recheck_interval;  /* seconds between full re-hashes of the served files */
 };
 
 /* A flag given on the command line, as the configuration key it overrides. */

@@ -2,6 +2,7 @@
 #include "web/status.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,14 @@ char *web_status_health(const struct web_status_input *in, int *healthy, size_t 
 		json_array_append_new(problems, json_string("no publication has been loaded"));
 	if (in->load_error)
 		json_array_append_new(problems, json_string(in->load_error));
+	if (in->cat && in->cat->pub->degraded && !in->load_error) {
+		char msg[600];
+		snprintf(msg, sizeof msg, "serving the newest verified archive versions: %s",
+			 in->cat->pub->degraded_reason);
+		json_array_append_new(problems, json_string(msg));
+	}
+	if (in->file_problem)
+		json_array_append_new(problems, json_string(in->file_problem));
 	for (size_t i = 0; in->cat && i < in->cat->pub->list_count; i++) {
 		const struct web_list_info *li = &in->cat->pub->lists[i];
 		json_object_set_new(lists, li->name, list_json(li, in->now));
@@ -40,8 +49,9 @@ char *web_status_health(const struct web_status_input *in, int *healthy, size_t 
 		}
 	}
 	*healthy = json_array_size(problems) == 0;
-	json_t *root = json_pack("{s:s, s:o, s:o}", "status", *healthy ? "ok" : "unhealthy",
-				 "problems", problems, "lists", lists);
+	json_t *root = json_pack("{s:s, s:b, s:o, s:o}", "status", *healthy ? "ok" : "unhealthy",
+				 "degraded", in->cat && in->cat->pub->degraded, "problems", problems,
+				 "lists", lists);
 	char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
 	json_decref(root);
 	if (text)
@@ -57,9 +67,14 @@ char *web_status_metrics(const struct web_status_input *in, const struct web_met
 	sbuf_printf(&out,
 		    "# HELP vntld_publication_ok 1 when the last load of the publication succeeded.\n"
 		    "# TYPE vntld_publication_ok gauge\nvntld_publication_ok %d\n"
+		    "# HELP vntld_publication_degraded 1 while the lists served are the newest verified archive versions.\n"
+		    "# TYPE vntld_publication_degraded gauge\nvntld_publication_degraded %d\n"
+		    "# HELP vntld_publication_files_bad 1 while a served file on disk is not the verified one.\n"
+		    "# TYPE vntld_publication_files_bad gauge\nvntld_publication_files_bad %d\n"
 		    "# HELP vntld_connections Connections open now.\n"
 		    "# TYPE vntld_connections gauge\nvntld_connections %u\n",
-		    in->cat && !in->load_error, in->connections);
+		    in->cat && !in->load_error, in->cat && in->cat->pub->degraded,
+		    in->file_problem != NULL, in->connections);
 	if (in->cat) {
 		const struct web_publication *pub = in->cat->pub;
 		sbuf_add(&out, "# HELP vntld_list_sequence TSLSequenceNumber of the list served.\n"

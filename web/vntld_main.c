@@ -20,6 +20,7 @@ static const struct { const char *flag, *key; } flag_keys[] = {
 	{"--tls-cert", "server.tls_cert"},
 	{"--tls-key", "server.tls_key"},
 	{"--client-ca", "server.client_ca"},
+	{"--signer-cert", "server.signer_cert"},
 	{"--db", "db"},
 	{"--tls12", "server.tls12"},
 	{"--threads", "server.threads"},

@@ -13,7 +13,7 @@ PROBE="$VNTL_SRC/tests/lib/web_api_probe.py"
 sh "$VNTL_SRC/tests/lib/web_make_client_certs.sh" "$T/cc"
 sh "$VNTL_SRC/tests/lib/web_make_tls.sh" "$T/tls" server
 fp() { openssl x509 -in "$1" -outform DER | sha256sum | cut -c1-64; }
-mkdir -p "$T/pub"
+sh "$VNTL_SRC/tests/lib/web_publish.sh" "$T/pub" 1 >/dev/null
 conf() { # file, extra lines
 	cat >"$1" <<CONF
 db = $T/registry.db
@@ -21,6 +21,7 @@ server.publication_dir = $T/pub
 server.tls_cert = $T/tls/server.pem
 server.tls_key = $T/tls/server.key
 server.client_ca = $T/cc/ca.pem
+server.signer_cert = $T/pub.keys/pki/list-signer.pem
 $2
 CONF
 }

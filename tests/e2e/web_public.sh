@@ -4,10 +4,11 @@
 set -eu
 . "$VNTL_SRC/tests/lib/web_server.sh"
 pub="$VNTL_TMP/pub"
-python3 "$VNTL_SRC/tests/lib/web_make_publication.py" "$pub" 1
-python3 "$VNTL_SRC/tests/lib/web_make_publication.py" "$pub" 2
+sh "$VNTL_SRC/tests/lib/web_publish.sh" "$pub" 1
+sh "$VNTL_SRC/tests/lib/web_publish.sh" "$pub" 2
 sh "$VNTL_SRC/tests/lib/web_make_tls.sh" "$VNTL_TMP/tls" server
-web_start --publication-dir "$pub" --tls-cert "$VNTL_TMP/tls/server.pem" --tls-key "$VNTL_TMP/tls/server.key"
+web_start --publication-dir "$pub" --signer-cert "$pub.keys/pki/list-signer.pem" \
+	--tls-cert "$VNTL_TMP/tls/server.pem" --tls-key "$VNTL_TMP/tls/server.key"
 
 check_file() { # url-path, expected content type
 	sha=$(sha256sum "$pub/$1" | cut -c1-64)

@@ -5,7 +5,7 @@
 set -eu
 . "$VNTL_SRC/tests/lib/web_server.sh"
 pub="$VNTL_TMP/pub"
-python3 "$VNTL_SRC/tests/lib/web_make_publication.py" "$pub" 1
+sh "$VNTL_SRC/tests/lib/web_publish.sh" "$pub" 1
 tls="$VNTL_TMP/tls"
 sh "$VNTL_SRC/tests/lib/web_make_tls.sh" "$tls" one
 sh "$VNTL_SRC/tests/lib/web_make_tls.sh" "$tls" two
@@ -18,7 +18,7 @@ served_fp() {
 handshake() { # openssl s_client version flag -> 0 when the handshake succeeds
 	openssl s_client -connect "127.0.0.1:$PORT" "$@" </dev/null >/dev/null 2>&1
 }
-common="--publication-dir $pub --tls-cert $tls/server.pem --tls-key $tls/server.key"
+common="--publication-dir $pub --signer-cert $pub.keys/pki/list-signer.pem --tls-cert $tls/server.pem --tls-key $tls/server.key"
 
 # --- defaults: TLS 1.3 only
 cat >"$VNTL_TMP/vntl.conf" <<CONF
@@ -77,6 +77,12 @@ web_stop
 # --- bad configuration is refused with a reason
 "$VNTL_BUILD/vntld" --port 0 --publication-dir "$pub" 2>"$VNTL_TMP/err" && web_fail "started without a certificate"
 grep -q 'tls_cert' "$VNTL_TMP/err" || web_fail "missing certificate not named"
+"$VNTL_BUILD/vntld" --port 0 --publication-dir "$pub" --tls-cert "$tls/server.pem" --tls-key "$tls/server.key" \
+	2>"$VNTL_TMP/err" && web_fail "started without a list signer to verify with"
+grep -q 'server.signer_cert' "$VNTL_TMP/err" || web_fail "missing list signer not named"
+"$VNTL_BUILD/vntld" --port 0 $common --signer-cert "$tls/server.key" 2>"$VNTL_TMP/err" &&
+	web_fail "started with a list signer that is not a certificate"
+grep -q 'server.signer_cert' "$VNTL_TMP/err" || web_fail "bad list signer not named"
 "$VNTL_BUILD/vntld" $common --tls12 maybe 2>"$VNTL_TMP/err" && web_fail "accepted --tls12 maybe"
 grep -q "server.tls12" "$VNTL_TMP/err" || web_fail "bad tls12 not named"
 echo "web_tls: ok"

@@ -3,6 +3,7 @@
 
 #include "web/publication.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,4 +69,91 @@ int web_fixture_python(const char *dir, int seq)
 	snprintf(cmd, sizeof cmd, "python3 '%s/tests/lib/web_make_publication.py' '%s' %d",
 		 src && *src ? src : ".", dir, seq);
 	return system(cmd);
+}
+
+int web_fixture_signed(const char *dir, int seq)
+{
+	const char *src = getenv("VNTL_SRC");
+	char cmd[4400];
+	snprintf(cmd, sizeof cmd, "sh '%s/tests/lib/web_publish.sh' '%s' %d",
+		 src && *src ? src : ".", dir, seq);
+	return system(cmd);
+}
+
+void web_fixture_signer(const char *dir, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s.keys/pki/list-signer.pem", dir);
+}
+
+static unsigned char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	unsigned char *buf = malloc(1 << 20);
+	*len = buf ? fread(buf, 1, 1 << 20, f) : 0;
+	fclose(f);
+	return buf;
+}
+
+static void add_memory_file(struct web_publication *pub, const char *name, unsigned char *data,
+			    size_t len)
+{
+	pub->files = realloc(pub->files, (pub->file_count + 1) * sizeof *pub->files);
+	if (!pub->files)
+		abort();
+	struct web_file *f = &pub->files[pub->file_count++];
+	memset(f, 0, sizeof *f);
+	f->name = strdup(name);
+	f->data = data;
+	f->len = len;
+	web_sha256_hex(data, len, f->sha256);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct web_file *)a)->name, ((const struct web_file *)b)->name);
+}
+
+struct web_publication *web_fixture_memory_publication(const char *dir, long long seq)
+{
+	struct web_publication *pub = calloc(1, sizeof *pub);
+	if (!pub)
+		abort();
+	pub->dirfd = -1;
+	static const char *const lists[] = {"roots", "foreign", "pointer"};
+	for (size_t i = 0; i < 3; i++) {
+		char path[4200], name[32];
+		size_t len;
+		snprintf(name, sizeof name, "%s.xml", lists[i]);
+		snprintf(path, sizeof path, "%s/%s", dir, name);
+		unsigned char *data = read_all(path, &len);
+		if (!data)
+			continue;
+		add_memory_file(pub, name, data, len);
+		struct web_list_info *li = &pub->lists[pub->list_count++];
+		snprintf(li->name, sizeof li->name, "%s", lists[i]);
+		li->sequence = seq;
+		li->size = len;
+		web_sha256_hex(data, len, li->sha256);
+	}
+	char certs[4200];
+	snprintf(certs, sizeof certs, "%s/certs", dir);
+	DIR *d = opendir(certs);
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[4500], name[300];
+		size_t len;
+		snprintf(path, sizeof path, "%s/%s", certs, e->d_name);
+		snprintf(name, sizeof name, "certs/%s", e->d_name);
+		unsigned char *data = read_all(path, &len);
+		if (data)
+			add_memory_file(pub, name, data, len);
+	}
+	if (d)
+		closedir(d);
+	qsort(pub->files, pub->file_count, sizeof *pub->files, by_name);
+	return pub;
 }

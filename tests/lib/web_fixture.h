@@ -17,7 +17,20 @@ void web_fixture_write(const char *dir, const char *rel, const void *data, size_
 void web_fixture_publish(const char *dir, const char *list, long long seq, const char *xml,
 			 const char *pem);
 
-/* Runs tests/lib/web_make_publication.py DIR SEQ; 0 on success. */
+/* Runs tests/lib/web_make_publication.py DIR SEQ (unsigned lists, for the
+ * page renderer); 0 on success. */
 int web_fixture_python(const char *dir, int seq);
+
+/* Runs tests/lib/web_publish.sh DIR SEQ: publication SEQ signed by the
+ * real publisher; 0 on success. */
+int web_fixture_signed(const char *dir, int seq);
+
+/* The list signer of the publications web_fixture_signed(dir) writes. */
+void web_fixture_signer(const char *dir, char *out, size_t outlen);
+
+/* A publication held in memory only, unverified, from the <list>.xml files
+ * and certs/ of `dir` (lists at sequence `seq`): for the page renderer's
+ * tests, which feed it hostile XML no signed list could carry. */
+struct web_publication *web_fixture_memory_publication(const char *dir, long long seq);
 
 #endif

@@ -3,8 +3,9 @@
 contract in README.md "Publication directory" (archive files, current
 copies, roots.pem, certs/<sha256>.cer, index.json written last).
 
-The lists are TS 119 612-shaped but unsigned: vntld serves bytes and
-renders the page, it does not check signatures (clients do).
+The lists are TS 119 612-shaped but unsigned, with names that test the
+page renderer's escaping: vntld refuses them (it serves only lists that
+verify), so tests of serving use tests/lib/web_publish.sh instead.
 
   web_make_publication.py DIR SEQ [--pad BYTES] [--next-update-days N]
                           [--status granted|withdrawn]

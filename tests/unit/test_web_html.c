@@ -15,9 +15,7 @@
 
 static char *render_dir(const char *dir)
 {
-	struct web_publication *pub;
-	char err[512];
-	assert_int_equal(web_publication_load(dir, &pub, err, sizeof err), 0);
+	struct web_publication *pub = web_fixture_memory_publication(dir, 1);
 	size_t len = 0;
 	char *html = web_html_render(pub, &len);
 	assert_non_null(html);
@@ -66,9 +64,7 @@ static void fingerprint_is_sha256_of_the_certificate(void **state)
 	char dir[4096];
 	web_fixture_dir("fp", dir, sizeof dir);
 	assert_int_equal(web_fixture_python(dir, 1), 0);
-	struct web_publication *pub;
-	char err[512];
-	assert_int_equal(web_publication_load(dir, &pub, err, sizeof err), 0);
+	struct web_publication *pub = web_fixture_memory_publication(dir, 1);
 	char *html = web_html_render(pub, NULL);
 	size_t certs = 0;
 	for (size_t i = 0; i < pub->file_count; i++) {

@@ -45,10 +45,11 @@ static int setup(void **state)
 	const char *t = getenv("VNTL_TMP"), *src = getenv("VNTL_SRC");
 	snprintf(tmp, sizeof tmp, "%s", t && *t ? t : "/tmp");
 	src = src && *src ? src : ".";
-	char cmd[8192], pub[2300], reg[2300];
+	char cmd[8192], pub[2300], reg[2300], signer[2400];
 	snprintf(pub, sizeof pub, "%s/pub", tmp);
 	snprintf(certs, sizeof certs, "%s/certs", tmp);
-	assert_int_equal(web_fixture_python(pub, 1), 0);
+	assert_int_equal(web_fixture_signed(pub, 1), 0);
+	web_fixture_signer(pub, signer, sizeof signer);
 	snprintf(cmd, sizeof cmd, "sh '%s/tests/lib/web_make_tls.sh' '%s/tls' server && sh '%s/tests/lib/web_make_client_certs.sh' '%s'",
 		 src, tmp, src, certs);
 	run(cmd);
@@ -68,6 +69,7 @@ static int setup(void **state)
 	snprintf(ca, sizeof ca, "%s/ca.pem", certs);
 	const struct web_override ov[] = {
 		{"server.listen", "127.0.0.1"}, {"server.port", "0"}, {"server.publication_dir", pub},
+		{"server.signer_cert", signer},
 		{"server.tls_cert", cert}, {"server.tls_key", key}, {"server.client_ca", ca},
 		{"db", reg}, {"server.max_body", "1024"}, {"server.threads", "2"},
 	};
@@ -177,8 +179,9 @@ static void api_pool_and_origin_settings(void **state)
 	(void)state;
 	struct web_settings st;
 	char err[512];
-	const struct web_override base[] = {{"server.tls_cert", "c.pem"}, {"server.tls_key", "k.pem"}};
-	assert_int_equal(web_settings_load(NULL, base, 2, &st, err, sizeof err), 0);
+	const struct web_override base[] = {{"server.tls_cert", "c.pem"}, {"server.tls_key", "k.pem"},
+					    {"server.signer_cert", "s.pem"}};
+	assert_int_equal(web_settings_load(NULL, base, 3, &st, err, sizeof err), 0);
 	assert_int_equal(st.api_threads, 2);
 	assert_int_equal(st.api_queue, 64);
 	assert_string_equal(st.origin, "");
@@ -188,15 +191,15 @@ static void api_pool_and_origin_settings(void **state)
 		{"server.origin", "https://"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-		const struct web_override ov[] = {base[0], base[1], {bad[i].key, bad[i].value}};
+		const struct web_override ov[] = {base[0], base[1], base[2], {bad[i].key, bad[i].value}};
 		err[0] = '\0';
-		assert_int_equal(web_settings_load(NULL, ov, 3, &st, err, sizeof err), -1);
+		assert_int_equal(web_settings_load(NULL, ov, 4, &st, err, sizeof err), -1);
 		if (!strstr(err, bad[i].key))
 			fail_msg("%s = %s: message does not name the key: %s", bad[i].key, bad[i].value, err);
 	}
-	const struct web_override ok[] = {base[0], base[1], {"server.origin", "https://tl.neac.gov.vn:8443"},
+	const struct web_override ok[] = {base[0], base[1], base[2], {"server.origin", "https://tl.neac.gov.vn:8443"},
 					  {"server.api_threads", "4"}, {"server.api_queue", "8"}};
-	assert_int_equal(web_settings_load(NULL, ok, 5, &st, err, sizeof err), 0);
+	assert_int_equal(web_settings_load(NULL, ok, 6, &st, err, sizeof err), 0);
 	assert_string_equal(st.origin, "https://tl.neac.gov.vn:8443");
 	assert_int_equal(st.api_threads, 4);
 	assert_int_equal(st.api_queue, 8);

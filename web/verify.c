@@ -1,0 +1,256 @@
+/* Verifying lists with libvntl before they are served (see verify.h). */
+#include "web/verify.h"
+
+#include "web/publication.h"
+
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vntl.h"
+
+/* A vntl_ctx keeps every list it accepted (anchors, pointers): it is
+ * replaced after this many so that memory stays flat however many archive
+ * versions are verified. */
+#define CTX_LISTS_MAX 32
+
+struct verified_slot {
+	char name[64];
+	char sha256[65];
+	signed char verdict; /* 1 verified, 0 refused; name[0] == 0: empty */
+};
+
+struct web_verifier {
+	pthread_mutex_t lock;       /* libvntl loading is not thread-safe on one ctx */
+	vntl_ctx *ctx;
+	unsigned ctx_lists;
+	unsigned char **signer_der;
+	size_t *signer_len;
+	size_t signer_count;
+	pthread_mutex_t slots_lock;
+	struct verified_slot *slots;
+};
+
+static int add_signer(struct web_verifier *v, X509 *cert)
+{
+	unsigned char *der = NULL;
+	int len = i2d_X509(cert, &der);
+	unsigned char **ders = realloc(v->signer_der, (v->signer_count + 1) * sizeof *ders);
+	if (ders)
+		v->signer_der = ders;
+	size_t *lens = realloc(v->signer_len, (v->signer_count + 1) * sizeof *lens);
+	if (lens)
+		v->signer_len = lens;
+	if (len <= 0 || !ders || !lens) {
+		OPENSSL_free(der);
+		return -1;
+	}
+	v->signer_der[v->signer_count] = der;
+	v->signer_len[v->signer_count++] = (size_t)len;
+	return 0;
+}
+
+/* PEM (one or more certificates) or one DER certificate. */
+static int read_signers(struct web_verifier *v, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "server.signer_cert %s: cannot be read", path);
+		return -1;
+	}
+	X509 *cert;
+	int rc = 0;
+	while (rc == 0 && (cert = PEM_read_X509(f, NULL, NULL, NULL)) != NULL) {
+		rc = add_signer(v, cert);
+		X509_free(cert);
+	}
+	if (rc == 0 && v->signer_count == 0) {
+		rewind(f);
+		cert = d2i_X509_fp(f, NULL);
+		rc = cert ? add_signer(v, cert) : -1;
+		X509_free(cert);
+	}
+	fclose(f);
+	if (rc != 0 || v->signer_count == 0) {
+		snprintf(err, errlen, "server.signer_cert %s: no certificate (PEM or DER) in it", path);
+		return -1;
+	}
+	return 0;
+}
+
+static vntl_status new_ctx(struct web_verifier *v, vntl_error *verr)
+{
+	vntl_ctx *ctx = NULL;
+	vntl_status st = vntl_ctx_new(&ctx, verr);
+	if (st == VNTL_OK)
+		st = vntl_ctx_use_vntl_profile(ctx, verr);
+	for (size_t i = 0; st == VNTL_OK && i < v->signer_count; i++)
+		st = vntl_ctx_add_signer_der(ctx, v->signer_der[i], v->signer_len[i], verr);
+	if (st != VNTL_OK) {
+		vntl_ctx_free(ctx);
+		return st;
+	}
+	vntl_ctx_free(v->ctx);
+	v->ctx = ctx;
+	v->ctx_lists = 0;
+	return VNTL_OK;
+}
+
+int web_verifier_new(const char *signer_cert, struct web_verifier **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	struct web_verifier *v = calloc(1, sizeof *v);
+	if (!v || !(v->slots = calloc(WEB_VERIFIED_SLOTS, sizeof *v->slots))) {
+		free(v);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	pthread_mutex_init(&v->lock, NULL);
+	pthread_mutex_init(&v->slots_lock, NULL);
+	vntl_error verr = {"", ""};
+	if (read_signers(v, signer_cert, err, errlen) != 0) {
+		web_verifier_free(v);
+		return -1;
+	}
+	if (new_ctx(v, &verr) != VNTL_OK) {
+		snprintf(err, errlen, "server.signer_cert %s: %s", signer_cert, verr.reason);
+		web_verifier_free(v);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+void web_verifier_free(struct web_verifier *v)
+{
+	if (!v)
+		return;
+	vntl_ctx_free(v->ctx);
+	for (size_t i = 0; i < v->signer_count; i++)
+		OPENSSL_free(v->signer_der[i]);
+	free(v->signer_der);
+	free(v->signer_len);
+	free(v->slots);
+	pthread_mutex_destroy(&v->lock);
+	pthread_mutex_destroy(&v->slots_lock);
+	free(v);
+}
+
+/* The time the list is judged at: its own ListIssueDateTime, read from the
+ * bytes before verification. Freshness is /healthz's business, not a
+ * reason to refuse an archived version; a wrong value here only makes
+ * libvntl refuse the list, never accept one. */
+static time_t claimed_issue_time(const unsigned char *data, size_t len)
+{
+	static const char tag[] = "ListIssueDateTime>";
+	const unsigned char *p = memmem(data, len, tag, sizeof tag - 1);
+	time_t t;
+	if (!p || (size_t)(p - data) + sizeof tag - 1 + 20 > len)
+		return 0;
+	char text[21];
+	memcpy(text, p + sizeof tag - 1, 20);
+	text[20] = '\0';
+	return web_parse_utc(text, &t) == 0 ? t : 0;
+}
+
+/* SchemeInformation/DistributionPoints/URI must end in "/<list>.xml". Read
+ * after the signature held, which covers every element of the document. */
+static int names_list(const unsigned char *data, size_t len, const char *list)
+{
+	xmlDocPtr doc = xmlReadMemory((const char *)data, (int)len, NULL, NULL,
+				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlXPathContextPtr xp = doc ? xmlXPathNewContext(doc) : NULL;
+	xmlXPathObjectPtr r = NULL;
+	if (xp && xmlXPathRegisterNs(xp, BAD_CAST "tsl", BAD_CAST "http://uri.etsi.org/02231/v2#") == 0)
+		r = xmlXPathEvalExpression(BAD_CAST "/tsl:TrustServiceStatusList/tsl:SchemeInformation/"
+						    "tsl:DistributionPoints/tsl:URI", xp);
+	char want[32];
+	snprintf(want, sizeof want, "/%s.xml", list);
+	int found = 0;
+	for (int i = 0; r && r->nodesetval && i < r->nodesetval->nodeNr && !found; i++) {
+		xmlChar *uri = xmlNodeGetContent(r->nodesetval->nodeTab[i]);
+		size_t n = uri ? strlen((const char *)uri) : 0;
+		found = n >= strlen(want) && strcmp((const char *)uri + n - strlen(want), want) == 0;
+		xmlFree(uri);
+	}
+	xmlXPathFreeObject(r);
+	xmlXPathFreeContext(xp);
+	xmlFreeDoc(doc);
+	return found;
+}
+
+int web_verify_list(struct web_verifier *v, const char *list, long long sequence,
+		    const unsigned char *data, size_t len, struct web_verified *out, char *why,
+		    size_t whylen)
+{
+	vntl_error verr = {"", ""};
+	vntl_list_info info;
+	char label[64];
+	snprintf(label, sizeof label, "%s/%lld.xml", list, sequence);
+	pthread_mutex_lock(&v->lock);
+	vntl_status st = v->ctx_lists >= CTX_LISTS_MAX ? new_ctx(v, &verr) : VNTL_OK;
+	if (st == VNTL_OK) {
+		vntl_ctx_set_list_time(v->ctx, claimed_issue_time(data, len));
+		st = vntl_ctx_load_list_memory(v->ctx, data, len, label, &info, &verr);
+		if (st == VNTL_OK)
+			v->ctx_lists++;
+	}
+	pthread_mutex_unlock(&v->lock);
+	if (st != VNTL_OK) {
+		snprintf(why, whylen, "signature or content refused by libvntl (%s): %s",
+			 verr.rule[0] ? verr.rule : "internal", verr.reason);
+		return -1;
+	}
+	if (info.sequence != sequence) {
+		snprintf(why, whylen, "its signed TSLSequenceNumber is %lld, not %lld", info.sequence,
+			 sequence);
+		return -1;
+	}
+	if (!names_list(data, len, list)) {
+		snprintf(why, whylen, "its signed DistributionPoints do not name %s.xml", list);
+		return -1;
+	}
+	out->sequence = info.sequence;
+	out->issued = info.issued;
+	out->next_update = info.next_update;
+	return 0;
+}
+
+static size_t slot_of(const char *name)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h % WEB_VERIFIED_SLOTS;
+}
+
+int web_verifier_recall(struct web_verifier *v, const char *name, const char *sha256)
+{
+	int verdict = -1;
+	pthread_mutex_lock(&v->slots_lock);
+	const struct verified_slot *s = &v->slots[slot_of(name)];
+	if (strcmp(s->name, name) == 0 && strcmp(s->sha256, sha256) == 0)
+		verdict = s->verdict;
+	pthread_mutex_unlock(&v->slots_lock);
+	return verdict;
+}
+
+void web_verifier_remember(struct web_verifier *v, const char *name, const char *sha256,
+			   int verified)
+{
+	if (strlen(name) >= sizeof v->slots[0].name)
+		return;
+	pthread_mutex_lock(&v->slots_lock);
+	struct verified_slot *s = &v->slots[slot_of(name)];
+	strcpy(s->name, name);
+	snprintf(s->sha256, sizeof s->sha256, "%s", sha256);
+	s->verdict = (signed char)(verified ? 1 : 0);
+	pthread_mutex_unlock(&v->slots_lock);
+}
