@@ -314,8 +314,7 @@ static const struct field propose_fields[] = {
 static int check_text_field(struct call *c, const char *field, size_t max_chars, unsigned flags)
 {
 	char msg[300];
-	if (db_text_check(field, body_string(c, field), max_chars, flags | DB_TEXT_REQUIRED, msg,
-			  sizeof msg) == 0)
+	if (db_text_check(field, body_string(c, field), max_chars, flags, msg, sizeof msg) == 0)
 		return 0;
 	fail_field(c, "bad-value", field, msg);
 	return -1;
@@ -358,8 +357,8 @@ static int proposal_from_body(struct call *c, int by_provider, struct db_change_
 		fail_field(c, "bad-value", "status", "must be recognised, suspended, withdrawn or granted");
 		return -1;
 	}
-	if (check_text_field(c, "reason", DB_TEXT_REASON_MAX, DB_TEXT_MULTILINE) != 0 ||
-	    check_text_field(c, "decision_ref", DB_TEXT_REF_MAX, 0) != 0)
+	if (check_text_field(c, "reason", DB_TEXT_REASON_MAX, DB_TEXT_REQUIRED | DB_TEXT_MULTILINE) != 0 ||
+	    check_text_field(c, "decision_ref", DB_TEXT_REF_MAX, DB_TEXT_REQUIRED) != 0)
 		return -1;
 	const char *effective = body_string(c, "effective");
 	time_t t = 0;
@@ -483,7 +482,8 @@ static void admin_certificates(struct call *c, const char *key)
 static void admin_decide(struct call *c, long long id, int approve)
 {
 	static const struct field fields[] = {{"note", JSON_STRING, 0}};
-	if (parse_body(c, fields, 1) != 0)
+	if (parse_body(c, fields, 1) != 0 ||
+	    check_text_field(c, "note", DB_TEXT_REASON_MAX, DB_TEXT_MULTILINE) != 0)
 		return;
 	const char *note = body_string(c, "note");
 	int rc = approve ? db_change_approve(c->db, c->user.name, id, note, c->err, sizeof c->err)

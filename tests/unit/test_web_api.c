@@ -554,6 +554,16 @@ static void admin_values_are_bounded(void **state)
 	expect(call("POST", "/admin/api/changes", body, CERT_TAM, NULL, NULL), 400,
 	       "\"error\":\"bad-value\",\"field\":\"reason\"");
 	assert_int_equal(pending_changes(), before);
+	/* decision notes too */
+	long long id = db_fixture_sql_int(db_path, "SELECT max(id) FROM change_request WHERE state = 'pending'");
+	char path[128];
+	snprintf(path, sizeof path, "/admin/api/changes/%lld/reject", id);
+	expect(call("POST", path, "{\"note\":\"dup \"}", CERT_LAN, NULL, NULL), 400,
+	       "\"error\":\"bad-value\",\"field\":\"note\"");
+	expect(call("POST", path, "{\"note\":\"\\u0000x\"}", CERT_LAN, NULL, NULL), 400, "malformed-json");
+	char still[128];
+	snprintf(still, sizeof still, "SELECT count(*) FROM change_request WHERE id = %lld AND state = 'pending'", id);
+	assert_int_equal(db_fixture_sql_int(db_path, still), 1);
 }
 
 static void audit_is_for_auditors(void **state)
