@@ -61,7 +61,8 @@ struct web_api *web_api_new(const char *db_path, const char *config_path);
 void web_api_free(struct web_api *api);
 
 /* Replaces the default limits (WEB_API_LIMITS_DEFAULT) when `limits` is not
- * NULL; `metrics` (may be NULL) receives the failed-login limiter's counts. */
+ * NULL; `metrics` (may be NULL) receives the failed-login limiter's counts.
+ * Before the first request: not safe while requests are handled. */
 void web_api_configure(struct web_api *api, const struct web_api_limits *limits,
 		       struct web_metrics *metrics);
 
