@@ -110,13 +110,36 @@ static int insert_proposal(struct db *db, const struct db_change_input *in, int6
 	return 0;
 }
 
+/* 0, 2 when provider `u` already has `max_pending` proposals waiting, -1. */
+static int check_pending_limit(struct db *db, const struct db_user *u, unsigned max_pending, char *err,
+			       size_t errlen)
+{
+	if (!max_pending || !(u->roles & DB_ROLE_PROVIDER))
+		return 0;
+	sqlite3_stmt *st;
+	if (db_prepare(db, "SELECT count(*) FROM change_request WHERE proposed_by = ? AND state = 'pending'",
+		       &st, err, errlen))
+		return -1;
+	sqlite3_bind_int64(st, 1, u->id);
+	int rc = sqlite3_step(st);
+	int64_t pending = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_sql_error(db, "cannot count pending proposals", err, errlen);
+	if (pending >= (int64_t)max_pending)
+		return db_msg(2, err, errlen, "provider '%s' already has %" PRId64 " proposals waiting for review "
+			      "(at most %u); wait until staff have decided some", u->name, pending, max_pending);
+	return 0;
+}
+
 static int propose_in_tx(struct db *db, const char *actor, const struct db_change_input *in, int64_t effective,
-			 int64_t *id, char *err, size_t errlen)
+			 unsigned max_pending, int64_t *id, char *err, size_t errlen)
 {
 	struct db_user u;
 	struct service_state s;
 	int rc = db_user_require(db, actor, DB_ROLE_OFFICER | DB_ROLE_PROVIDER, &u, err, errlen);
-	if (rc || (rc = load_service(db, in->service_id, &s, err, errlen)))
+	if (rc || (rc = check_pending_limit(db, &u, max_pending, err, errlen)) ||
+	    (rc = load_service(db, in->service_id, &s, err, errlen)))
 		return rc;
 	if (!(u.roles & DB_ROLE_OFFICER) && s.tsp_id != u.tsp_id)
 		return db_msg(1, err, errlen, "provider '%s' may only propose changes for its own TSP's certificates "
@@ -134,6 +157,12 @@ static int propose_in_tx(struct db *db, const char *actor, const struct db_chang
 int db_change_propose(struct db *db, const char *actor, const struct db_change_input *in, int64_t *id,
 		      char *err, size_t errlen)
 {
+	return db_change_propose_limited(db, actor, in, 0, id, err, errlen);
+}
+
+int db_change_propose_limited(struct db *db, const char *actor, const struct db_change_input *in,
+			      unsigned max_pending, int64_t *id, char *err, size_t errlen)
+{
 	if (!in->reason || !*in->reason)
 		return db_msg(1, err, errlen, "a change needs a reason (--reason TEXT)");
 	if (!in->decision_ref || !*in->decision_ref)
@@ -146,7 +175,7 @@ int db_change_propose(struct db *db, const char *actor, const struct db_change_i
 	int64_t effective = in->effective ? in->effective : db_now();
 	if (db_begin_write(db, err, errlen))
 		return -1;
-	int rc = propose_in_tx(db, actor, in, effective, id, err, errlen);
+	int rc = propose_in_tx(db, actor, in, effective, max_pending, id, err, errlen);
 	if (rc) {
 		db_rollback(db);
 		return rc;

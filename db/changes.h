@@ -48,6 +48,12 @@ struct db_change {
 /* Officer (any service) or provider (services of its own TSP only). */
 int db_change_propose(struct db *db, const char *actor, const struct db_change_input *in, int64_t *id,
 		      char *err, size_t errlen);
+/* The same, refused with 2 (and a message) when `actor` is a provider that
+ * already has `max_pending` proposals waiting (0: no limit), counted in the
+ * proposal's own transaction so that concurrent requests cannot pass it.
+ * Staff proposals are not limited. */
+int db_change_propose_limited(struct db *db, const char *actor, const struct db_change_input *in,
+			      unsigned max_pending, int64_t *id, char *err, size_t errlen);
 /* Approver other than the proposer: approves and applies in one transaction
  * (status, timeline, audit). Re-checks the transition against the status at
  * that moment. */

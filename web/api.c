@@ -3,6 +3,7 @@
 
 #include "db/config.h"
 #include "db/registry.h"
+#include "db/text.h"
 #include "publisher/publish_cmd.h"
 #include "web/authfail.h"
 #include "web/http.h"
@@ -10,6 +11,7 @@
 #include "web/publication.h"
 #include "web/ratelimit.h"
 
+#include <arpa/inet.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -21,6 +23,23 @@
 #define ADMIN_PREFIX "/admin/api/"
 #define PROVIDER_PREFIX "/api/v1/provider/"
 #define TOKEN_TTL 3600
+#define DAY 86400
+
+/* Failed provider logins. One sp_id from one address: 5 failures, then
+ * locked out 60 s, doubling with each further failure up to an hour. One
+ * address (an IPv6 /64), whatever sp_id or token it tries: the same after
+ * 10. Keys forgotten after a day without failures; each table bounded. */
+static const struct web_ratelimit_policy account_address_policy = {
+	.free_failures = 5, .base_lockout = 60, .max_lockout = 3600, .forget_after = DAY, .capacity = 16384};
+static const struct web_ratelimit_policy address_policy = {
+	.free_failures = 10, .base_lockout = 60, .max_lockout = 3600, .forget_after = DAY, .capacity = 16384};
+/* An existing account is "under attack" from its ATTACK_FAILURES-th failed
+ * login (from any addresses) until failures stop for an interval. It is
+ * never refused for that: this only alerts staff. */
+#define ATTACK_FAILURES 5
+static const struct web_ratelimit_policy attack_policy = {
+	.free_failures = ATTACK_FAILURES, .base_lockout = WEB_AUTHFAIL_INTERVAL,
+	.max_lockout = WEB_AUTHFAIL_INTERVAL, .forget_after = WEB_AUTHFAIL_INTERVAL, .capacity = 4096};
 
 /* The publisher's signing setup is process-global (xmlsec): one
  * publication at a time. */
@@ -29,8 +48,12 @@ static pthread_mutex_t publish_lock = PTHREAD_MUTEX_INITIALIZER;
 struct web_api {
 	char *db_path;
 	char *config_path;
-	struct web_ratelimit *failures;
+	struct web_ratelimit *account_address_failures; /* key "sp_id address" */
+	struct web_ratelimit *address_failures;         /* key: the address (IPv6: /64) */
+	struct web_ratelimit *attacked_accounts;        /* key: sp_id (existing accounts only) */
 	struct web_authfail *audit_failures;
+	struct web_api_limits limits;
+	struct web_metrics *metrics;                    /* may be NULL */
 };
 
 struct call {
@@ -46,20 +69,34 @@ struct call {
 struct web_api *web_api_new(const char *db_path, const char *config_path)
 {
 	struct web_api *api = calloc(1, sizeof *api);
-	if (!api || !(api->db_path = strdup(db_path)) || !(api->failures = web_ratelimit_new()) ||
+	if (!api || !(api->db_path = strdup(db_path)) ||
+	    !(api->account_address_failures = web_ratelimit_new(&account_address_policy)) ||
+	    !(api->address_failures = web_ratelimit_new(&address_policy)) ||
+	    !(api->attacked_accounts = web_ratelimit_new(&attack_policy)) ||
 	    !(api->audit_failures = web_authfail_new(WEB_AUTHFAIL_INTERVAL)) ||
 	    (config_path && !(api->config_path = strdup(config_path)))) {
 		web_api_free(api);
 		return NULL;
 	}
+	api->limits = (struct web_api_limits)WEB_API_LIMITS_DEFAULT;
 	return api;
+}
+
+void web_api_configure(struct web_api *api, const struct web_api_limits *limits,
+		       struct web_metrics *metrics)
+{
+	if (limits)
+		api->limits = *limits;
+	api->metrics = metrics;
 }
 
 void web_api_free(struct web_api *api)
 {
 	if (!api)
 		return;
-	web_ratelimit_free(api->failures);
+	web_ratelimit_free(api->account_address_failures);
+	web_ratelimit_free(api->address_failures);
+	web_ratelimit_free(api->attacked_accounts);
 	web_authfail_free(api->audit_failures);
 	free(api->config_path);
 	free(api->db_path);
@@ -272,26 +309,84 @@ static const struct field propose_fields[] = {
 	{"sp_password", JSON_STRING, 0},
 };
 
-/* After parse_body with propose_fields. */
-static void propose(struct call *c)
+/* Text the registry would refuse (db_text_check) is a 400 naming the field
+ * here, before any registry work. 0 when `field` may be used. */
+static int check_text_field(struct call *c, const char *field, size_t max_chars, unsigned flags)
 {
-	struct db_change_input in = {0};
-	in.service_id = json_integer_value(json_object_get(c->body, "service_id"));
-	in.reason = body_string(c, "reason");
-	in.decision_ref = body_string(c, "decision_ref");
-	if (db_status_parse(body_string(c, "status"), &in.new_status) != 0) {
-		fail_field(c, "bad-value", "status", "must be recognised, suspended, withdrawn or granted");
-		return;
+	char msg[300];
+	if (db_text_check(field, body_string(c, field), max_chars, flags, msg, sizeof msg) == 0)
+		return 0;
+	fail_field(c, "bad-value", field, msg);
+	return -1;
+}
+
+/* An effective time no officer would want to review (years ahead, or long
+ * past) is refused; the window comes from the configuration. */
+static int check_effective_window(struct call *c, time_t effective, int by_provider)
+{
+	const struct web_api_limits *l = &c->api->limits;
+	unsigned back = by_provider ? l->provider_max_backdate_days : l->admin_max_backdate_days;
+	unsigned ahead = by_provider ? l->provider_max_ahead_days : l->admin_max_ahead_days;
+	const char *scope = by_provider ? "provider" : "admin";
+	time_t now = time(NULL);
+	char msg[160];
+	if (effective < now - (time_t)back * DAY)
+		snprintf(msg, sizeof msg, "must not be more than %u days before now (%s.max_backdate_days)",
+			 back, scope);
+	else if (effective > now + (time_t)ahead * DAY)
+		snprintf(msg, sizeof msg, "must not be more than %u days after now (%s.max_ahead_days)", ahead,
+			 scope);
+	else
+		return 0;
+	fail_field(c, "bad-value", "effective", msg);
+	return -1;
+}
+
+/* Fills `in` from the body (after parse_body with propose_fields); 0, or a
+ * 400 bad-value naming the field. */
+static int proposal_from_body(struct call *c, int by_provider, struct db_change_input *in)
+{
+	in->service_id = json_integer_value(json_object_get(c->body, "service_id"));
+	in->reason = body_string(c, "reason");
+	in->decision_ref = body_string(c, "decision_ref");
+	if (in->service_id <= 0) {
+		fail_field(c, "bad-value", "service_id", "must be a service id (a positive integer)");
+		return -1;
 	}
+	if (db_status_parse(body_string(c, "status"), &in->new_status) != 0) {
+		fail_field(c, "bad-value", "status", "must be recognised, suspended, withdrawn or granted");
+		return -1;
+	}
+	if (check_text_field(c, "reason", DB_TEXT_REASON_MAX, DB_TEXT_REQUIRED | DB_TEXT_MULTILINE) != 0 ||
+	    check_text_field(c, "decision_ref", DB_TEXT_REF_MAX, DB_TEXT_REQUIRED) != 0)
+		return -1;
 	const char *effective = body_string(c, "effective");
 	time_t t = 0;
 	if (effective && web_parse_utc(effective, &t) != 0) {
 		fail_field(c, "bad-value", "effective", "must be YYYY-MM-DDTHH:MM:SSZ");
+		return -1;
+	}
+	if (effective && check_effective_window(c, t, by_provider) != 0)
+		return -1;
+	in->effective = t;
+	return 0;
+}
+
+/* After parse_body with propose_fields. */
+static void propose(struct call *c)
+{
+	int by_provider = (c->user.roles & DB_ROLE_PROVIDER) != 0;
+	struct db_change_input in = {0};
+	if (proposal_from_body(c, by_provider, &in) != 0)
+		return;
+	int64_t id = 0;
+	int rc = db_change_propose_limited(c->db, c->user.name, &in,
+					   by_provider ? c->api->limits.provider_max_pending : 0, &id, c->err,
+					   sizeof c->err);
+	if (rc == 2) {
+		fail(c, 429, "too-many-pending", c->err);
 		return;
 	}
-	in.effective = t;
-	int64_t id = 0;
-	int rc = db_change_propose(c->db, c->user.name, &in, &id, c->err, sizeof c->err);
 	if (rc != 0) {
 		fail_db(c, rc);
 		return;
@@ -387,7 +482,8 @@ static void admin_certificates(struct call *c, const char *key)
 static void admin_decide(struct call *c, long long id, int approve)
 {
 	static const struct field fields[] = {{"note", JSON_STRING, 0}};
-	if (parse_body(c, fields, 1) != 0)
+	if (parse_body(c, fields, 1) != 0 ||
+	    check_text_field(c, "note", DB_TEXT_REASON_MAX, DB_TEXT_MULTILINE) != 0)
 		return;
 	const char *note = body_string(c, "note");
 	int rc = approve ? db_change_approve(c->db, c->user.name, id, note, c->err, sizeof c->err)
@@ -523,6 +619,9 @@ void web_api_flush_auth_failures(struct web_api *api, time_t now, int all)
 {
 	while (flush_batch(api, now, all) == SUMMARY_BATCH)
 		;
+	if (api->metrics)
+		web_metrics_set_accounts_under_attack(api->metrics,
+						      web_ratelimit_locked(api->attacked_accounts, now));
 }
 
 static int staff_login(struct call *c)
@@ -586,30 +685,90 @@ static void admin(struct call *c, const char *route)
 
 /* ---- provider API ---- */
 
-static int limited(struct call *c, const char *sp_id)
+/* The address a limit applies to: an IPv6 client usually holds a whole
+ * /64, so the /64 counts as one address; IPv4 (IPv4-mapped too) as it is. */
+static void address_key(const char *peer, char *out, size_t outlen)
 {
-	char key[160];
-	time_t now = time(NULL);
-	snprintf(key, sizeof key, "ip:%s", c->req->peer);
-	int blocked = web_ratelimit_blocked(c->api->failures, key, now);
-	if (sp_id) {
-		snprintf(key, sizeof key, "sp:%s", sp_id);
-		blocked |= web_ratelimit_blocked(c->api->failures, key, now);
+	struct in6_addr a;
+	char text[INET6_ADDRSTRLEN];
+	if (inet_pton(AF_INET6, peer, &a) == 1 && !IN6_IS_ADDR_V4MAPPED(&a)) {
+		memset(a.s6_addr + 8, 0, 8);
+		if (inet_ntop(AF_INET6, &a, text, sizeof text)) {
+			snprintf(out, outlen, "%s/64", text);
+			return;
+		}
 	}
-	if (blocked)
-		fail(c, 429, "too-many-failed-logins", "too many failed logins; try again later");
-	return blocked;
+	snprintf(out, outlen, "%s", peer);
 }
 
-static void count_failure(struct call *c, const char *sp_id)
+/* db_user_add's rule for names: anything else cannot be an account. */
+static int plausible_sp_id(const char *sp_id)
 {
-	char key[160];
-	time_t now = time(NULL);
-	snprintf(key, sizeof key, "ip:%s", c->req->peer);
-	web_ratelimit_failed(c->api->failures, key, now);
-	if (sp_id) {
-		snprintf(key, sizeof key, "sp:%s", sp_id);
-		web_ratelimit_failed(c->api->failures, key, now);
+	size_t n = strlen(sp_id);
+	return n > 0 && n < 64 &&
+	       strspn(sp_id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@") == n;
+}
+
+struct login_keys {
+	char address[INET6_ADDRSTRLEN + 4];
+	char account_address[WEB_RATELIMIT_KEY_MAX + 1]; /* "sp_id address"; "" for a token */
+};
+
+static void refuse_limited(struct call *c, enum web_login_limit which, unsigned wait)
+{
+	char msg[160];
+	snprintf(msg, sizeof msg, "too many failed logins %s; try again in %u s",
+		 which == WEB_LIMIT_ADDRESS ? "from this address" : "for this sp_id from this address", wait);
+	respond(c, 429, json_pack("{s:s, s:s, s:i}", "error", "too-many-failed-logins", "message", msg,
+				  "retry_after", (int)wait));
+	if (c->api->metrics)
+		web_metrics_login_limited(c->api->metrics, which);
+}
+
+/* Before any credential is checked: 1 (answered 429) while the address, or
+ * this sp_id from this address, is locked out. */
+static int limited(struct call *c, const struct login_keys *k, time_t now)
+{
+	unsigned wait = web_ratelimit_wait(c->api->address_failures, k->address, now);
+	if (wait) {
+		refuse_limited(c, WEB_LIMIT_ADDRESS, wait);
+		return 1;
+	}
+	if (k->account_address[0] &&
+	    (wait = web_ratelimit_wait(c->api->account_address_failures, k->account_address, now))) {
+		refuse_limited(c, WEB_LIMIT_ACCOUNT_ADDRESS, wait);
+		return 1;
+	}
+	return 0;
+}
+
+static void count_failure(struct call *c, struct web_ratelimit *rl, const char *key, time_t now)
+{
+	unsigned failures = 0;
+	web_ratelimit_failed(rl, key, now, &failures);
+	if (failures == 0 && c->api->metrics)
+		web_metrics_login_unrecorded(c->api->metrics);
+}
+
+/* An existing account failing often, from any addresses: staff are told
+ * once per interval (a log line and /metrics). The account is not refused
+ * for it: its owner logs in from an address that has not failed. */
+static void watch_account(struct call *c, const char *sp_id, time_t now)
+{
+	struct db_user u;
+	char err[256];
+	if (db_user_get(c->db, sp_id, &u, err, sizeof err) != 0 || !(u.roles & DB_ROLE_PROVIDER))
+		return;
+	struct web_ratelimit *attacked = c->api->attacked_accounts;
+	unsigned failures = 0;
+	if (!web_ratelimit_failed(attacked, sp_id, now, &failures) ||
+	    !web_ratelimit_remind(attacked, sp_id, now, WEB_AUTHFAIL_INTERVAL))
+		return;
+	web_log("warn", "provider-under-attack", "sp_id=%s failures=%u last_peer=%s", sp_id, failures,
+		c->req->peer);
+	if (c->api->metrics) {
+		web_metrics_attack_alert(c->api->metrics);
+		web_metrics_set_accounts_under_attack(c->api->metrics, web_ratelimit_locked(attacked, now));
 	}
 }
 
@@ -617,28 +776,40 @@ enum login_means { LOGIN_TOKEN_OR_SECRET, LOGIN_SECRET_ONLY };
 
 /* Bearer token from the header (unless `means` asks for the secret), else
  * sp_id + sp_password from the body (already parsed). The registry compares
- * secrets (PBKDF2) and token hashes; failures are audited here. */
+ * secrets (PBKDF2) and token hashes; failures are limited and audited here. */
 static int provider_login(struct call *c, enum login_means means)
 {
 	const char *auth = c->req->authorization;
-	const char *sp_id = c->body ? body_string(c, "sp_id") : NULL;
-	if (limited(c, sp_id))
-		return -1;
-	int rc;
 	int by_token = means == LOGIN_TOKEN_OR_SECRET && auth && strncmp(auth, "Bearer ", 7) == 0;
-	if (by_token) {
-		rc = db_token_check(c->db, auth + 7, &c->user, c->err, sizeof c->err);
-	} else {
-		const char *secret = c->body ? body_string(c, "sp_password") : NULL;
+	const char *sp_id = NULL, *secret = NULL;
+	if (!by_token) {
+		sp_id = c->body ? body_string(c, "sp_id") : NULL;
+		secret = c->body ? body_string(c, "sp_password") : NULL;
 		if (!sp_id || !secret) {
 			fail(c, 401, "authentication-required",
 			     "give sp_id and sp_password, or an Authorization: Bearer token");
 			return -1;
 		}
-		rc = db_provider_check(c->db, sp_id, secret, &c->user, c->err, sizeof c->err);
+		if (!plausible_sp_id(sp_id)) {
+			fail_field(c, "bad-value", "sp_id", "must be 1 to 63 letters, digits, '.', '_', '-' or '@'");
+			return -1;
+		}
 	}
+	struct login_keys k = {0};
+	time_t now = time(NULL);
+	address_key(c->req->peer, k.address, sizeof k.address);
+	if (sp_id)
+		snprintf(k.account_address, sizeof k.account_address, "%s %s", sp_id, k.address);
+	if (limited(c, &k, now))
+		return -1;
+	int rc = by_token ? db_token_check(c->db, auth + 7, &c->user, c->err, sizeof c->err)
+			  : db_provider_check(c->db, sp_id, secret, &c->user, c->err, sizeof c->err);
 	if (rc == 1) {
-		count_failure(c, sp_id);
+		count_failure(c, c->api->address_failures, k.address, now);
+		if (sp_id) {
+			count_failure(c, c->api->account_address_failures, k.account_address, now);
+			watch_account(c, sp_id, now);
+		}
 		if (by_token)
 			login_failed(c, "token", NULL, WEB_AUTH_BAD_TOKEN);
 		else
@@ -655,6 +826,8 @@ static int provider_login(struct call *c, enum login_means means)
 		fail(c, 403, "forbidden", "this account is not a provider");
 		return -1;
 	}
+	if (sp_id)
+		web_ratelimit_forget(c->api->account_address_failures, k.account_address);
 	return 0;
 }
 

@@ -41,6 +41,17 @@ struct web_api_response {
 #define WEB_API_PAGE_DEFAULT 100
 #define WEB_API_PAGE_MAX 1000
 
+/* What a proposal may say (configuration keys provider.* and admin.*). */
+struct web_api_limits {
+	unsigned provider_max_backdate_days; /* effective at most this many days before now */
+	unsigned provider_max_ahead_days;    /* ... and at most this many days after now */
+	unsigned provider_max_pending;       /* pending proposals per provider account */
+	unsigned admin_max_backdate_days;
+	unsigned admin_max_ahead_days;
+};
+
+#define WEB_API_LIMITS_DEFAULT {30, 365, 20, 3650, 3650}
+
 struct web_api;
 
 /* `db_path`: the registry. `config_path`: the configuration file whose
@@ -48,6 +59,12 @@ struct web_api;
  * API is refused). */
 struct web_api *web_api_new(const char *db_path, const char *config_path);
 void web_api_free(struct web_api *api);
+
+/* Replaces the default limits (WEB_API_LIMITS_DEFAULT) when `limits` is not
+ * NULL; `metrics` (may be NULL) receives the failed-login limiter's counts.
+ * Before the first request: not safe while requests are handled. */
+void web_api_configure(struct web_api *api, const struct web_api_limits *limits,
+		       struct web_metrics *metrics);
 
 /* Whether `path` belongs to the admin or provider API. */
 int web_api_owns(const char *path);

@@ -21,7 +21,13 @@ struct web_metrics {
 	atomic_uint_fast64_t auth_failures[2][WEB_AUTH_REASONS]; /* [admin][reason] */
 	atomic_uint_fast64_t api_busy;
 	atomic_uint_fast64_t files_rejected;
+	atomic_uint_fast64_t logins_limited[WEB_LIMITS];
+	atomic_uint_fast64_t logins_unrecorded;
+	atomic_uint_fast64_t attack_alerts;
+	atomic_uint_fast64_t accounts_under_attack;  /* a gauge */
 };
+
+static const char *const login_limit_names[WEB_LIMITS] = {"account-address", "address"};
 
 static const char *const auth_reason_names[WEB_AUTH_REASONS] = {
 	"no-certificate", "unknown-certificate", "bad-secret", "bad-token"};
@@ -84,6 +90,27 @@ void web_metrics_files_rejected(struct web_metrics *m, uint64_t count)
 	atomic_fetch_add_explicit(&m->files_rejected, count, memory_order_relaxed);
 }
 
+void web_metrics_login_limited(struct web_metrics *m, enum web_login_limit which)
+{
+	if ((unsigned)which < WEB_LIMITS)
+		atomic_fetch_add_explicit(&m->logins_limited[which], 1, memory_order_relaxed);
+}
+
+void web_metrics_login_unrecorded(struct web_metrics *m)
+{
+	atomic_fetch_add_explicit(&m->logins_unrecorded, 1, memory_order_relaxed);
+}
+
+void web_metrics_attack_alert(struct web_metrics *m)
+{
+	atomic_fetch_add_explicit(&m->attack_alerts, 1, memory_order_relaxed);
+}
+
+void web_metrics_set_accounts_under_attack(struct web_metrics *m, uint64_t accounts)
+{
+	atomic_store_explicit(&m->accounts_under_attack, accounts, memory_order_relaxed);
+}
+
 static unsigned long long load(const atomic_uint_fast64_t *v)
 {
 	return (unsigned long long)atomic_load_explicit(v, memory_order_relaxed);
@@ -139,4 +166,20 @@ void web_metrics_render(const struct web_metrics *m, struct sbuf *out)
 		    "# TYPE vntld_api_busy_total counter\n"
 		    "vntld_api_busy_total %llu\n",
 		    load(&m->api_busy));
+	sbuf_add(out, "# HELP vntld_provider_logins_limited_total Provider logins refused with 429 by a failed-login limit.\n"
+		      "# TYPE vntld_provider_logins_limited_total counter\n");
+	for (size_t l = 0; l < WEB_LIMITS; l++)
+		sbuf_printf(out, "vntld_provider_logins_limited_total{limit=\"%s\"} %llu\n",
+			    login_limit_names[l], load(&m->logins_limited[l]));
+	sbuf_printf(out,
+		    "# HELP vntld_provider_login_failures_unrecorded_total Failed provider logins the full limiter could not record.\n"
+		    "# TYPE vntld_provider_login_failures_unrecorded_total counter\n"
+		    "vntld_provider_login_failures_unrecorded_total %llu\n"
+		    "# HELP vntld_provider_attack_alerts_total Alerts (event=provider-under-attack) about a provider account under attack.\n"
+		    "# TYPE vntld_provider_attack_alerts_total counter\n"
+		    "vntld_provider_attack_alerts_total %llu\n"
+		    "# HELP vntld_provider_accounts_under_attack Provider accounts with many failed logins just now.\n"
+		    "# TYPE vntld_provider_accounts_under_attack gauge\n"
+		    "vntld_provider_accounts_under_attack %llu\n",
+		    load(&m->logins_unrecorded), load(&m->attack_alerts), load(&m->accounts_under_attack));
 }

@@ -31,6 +31,13 @@ enum web_auth_reason {
 	WEB_AUTH_REASONS
 };
 
+/* Which failed-login limit refused a provider login (vntld_provider_logins_limited_total). */
+enum web_login_limit {
+	WEB_LIMIT_ACCOUNT_ADDRESS, /* one sp_id from one address */
+	WEB_LIMIT_ADDRESS,         /* one address (IPv6: its /64), any sp_id or token */
+	WEB_LIMITS
+};
+
 struct web_metrics;
 
 struct web_metrics *web_metrics_new(void);
@@ -47,6 +54,15 @@ void web_metrics_auth_failure(struct web_metrics *m, int admin, enum web_auth_re
 void web_metrics_api_busy(struct web_metrics *m);
 /* Files of the publication directory refused (logged as publication-file-rejected). */
 void web_metrics_files_rejected(struct web_metrics *m, uint64_t count);
+
+/* A provider login refused with 429 by `which` limit, before any check. */
+void web_metrics_login_limited(struct web_metrics *m, enum web_login_limit which);
+/* A provider failure the limiter could not record (every entry locked out). */
+void web_metrics_login_unrecorded(struct web_metrics *m);
+/* One alert (log line) that a provider account is under attack. */
+void web_metrics_attack_alert(struct web_metrics *m);
+/* Provider accounts under attack now (a gauge). */
+void web_metrics_set_accounts_under_attack(struct web_metrics *m, uint64_t accounts);
 
 /* Appends the counters in Prometheus text format. */
 void web_metrics_render(const struct web_metrics *m, struct sbuf *out);

@@ -822,6 +822,8 @@ int web_server_start(const struct web_settings *settings, struct web_server **ou
 		free_server(s);
 		return -1;
 	}
+	if (s->api)
+		web_api_configure(s->api, &settings->api_limits, s->metrics);
 	if (s->api && !(s->workers = web_workers_start(settings->api_threads, settings->api_queue,
 						       run_api_job, api_tick, s))) {
 		snprintf(err, errlen, "cannot start %u API worker threads", settings->api_threads);

@@ -91,6 +91,24 @@ static int check_required(const struct web_settings *s, char *err, size_t errlen
 	return 0;
 }
 
+static int get_api_limits(const struct source *src, struct web_api_limits *out)
+{
+	const struct web_api_limits d = WEB_API_LIMITS_DEFAULT;
+	long backdate, ahead, pending, admin_backdate, admin_ahead;
+	if (get_number(src, "provider.max_backdate_days", d.provider_max_backdate_days, 0, 3650, &backdate) ||
+	    get_number(src, "provider.max_ahead_days", d.provider_max_ahead_days, 0, 3650, &ahead) ||
+	    get_number(src, "provider.max_pending", d.provider_max_pending, 1, 100000, &pending) ||
+	    get_number(src, "admin.max_backdate_days", d.admin_max_backdate_days, 0, 36500, &admin_backdate) ||
+	    get_number(src, "admin.max_ahead_days", d.admin_max_ahead_days, 0, 36500, &admin_ahead))
+		return -1;
+	out->provider_max_backdate_days = (unsigned)backdate;
+	out->provider_max_ahead_days = (unsigned)ahead;
+	out->provider_max_pending = (unsigned)pending;
+	out->admin_max_backdate_days = (unsigned)admin_backdate;
+	out->admin_max_ahead_days = (unsigned)admin_ahead;
+	return 0;
+}
+
 int web_settings_load(const struct vntl_config *cfg, const struct web_override *overrides,
 		      size_t override_count, struct web_settings *out, char *err, size_t errlen)
 {
@@ -126,7 +144,8 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	    get_number(&src, "server.api_threads", 2, 1, 64, &api_threads) ||
 	    get_number(&src, "server.api_queue", 64, 1, 100000, &api_queue) ||
 	    get_text(&src, "server.origin", "", out->origin, sizeof out->origin) ||
-	    get_number(&src, "server.recheck_interval", 300, 1, 86400, &recheck))
+	    get_number(&src, "server.recheck_interval", 300, 1, 86400, &recheck) ||
+	    get_api_limits(&src, &out->api_limits))
 		return -1;
 	const char *cfg_path = vntl_config_path(cfg);
 	if (cfg_path && strlen(cfg_path) < sizeof out->config_path)

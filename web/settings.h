@@ -4,6 +4,7 @@
 #define VNTL_WEB_SETTINGS_H
 
 #include "db/config.h"
+#include "web/api.h"
 
 #include <stddef.h>
 
@@ -32,6 +33,7 @@ struct web_settings {
 	unsigned api_queue;         /* API requests waiting for a worker before 503 busy */
 	char origin[256];           /* the admin API's own origin; empty: https:// + Host */
 	unsigned recheck_interval;  /* seconds between full re-hashes of the served files */
+	struct web_api_limits api_limits; /* provider.* and admin.* keys: what a proposal may say */
 };
 
 /* A flag given on the command line, as the configuration key it overrides. */

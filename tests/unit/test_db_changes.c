@@ -163,6 +163,30 @@ static void provider_proposes_only_for_its_own_tsp(void **state)
 
 /* Pages for vntld's listings (issue 19): id > after, at most limit, and the
  * same ids as the whole list, in order; TSPs and certificates likewise. */
+/* Issue 18: a provider's waiting proposals are limited inside the
+ * proposal's own transaction (2 with a message); staff are not limited. */
+static void provider_pending_proposals_are_limited(void **state)
+{
+	(void)state;
+	struct db *db = db_fixture_registry("pending.db");
+	int64_t sid = db_fixture_import(db, 3, "pem/ca-cmc-ca-2025.pem"), id;
+	char err[512];
+	struct db_change_input in = {sid, DB_STATUS_SUSPENDED, 0, "key lost", "SP-1"};
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(db_change_propose_limited(db, "sp-one", &in, 2, &id, err, sizeof err), 0);
+	assert_int_equal(db_change_propose_limited(db, "sp-one", &in, 2, &id, err, sizeof err), 2);
+	assert_non_null(strstr(err, "already has 2 proposals waiting"));
+	assert_int_equal(q("pending.db", "SELECT count(*) FROM change_request"), 2);
+	/* 0: no limit; staff never limited */
+	assert_int_equal(db_change_propose_limited(db, "sp-one", &in, 0, &id, err, sizeof err), 0);
+	assert_int_equal(db_change_propose_limited(db, "olga", &in, 1, &id, err, sizeof err), 0);
+	/* a decision frees a place */
+	assert_int_equal(db_change_reject(db, "anh", id - 1, "duplicate", err, sizeof err), 0);
+	assert_int_equal(db_change_propose_limited(db, "sp-one", &in, 3, &id, err, sizeof err), 0);
+	assert_int_equal(db_change_propose_limited(db, "sp-one", &in, 3, &id, err, sizeof err), 2);
+	db_close(db);
+}
+
 static void listings_come_in_pages(void **state)
 {
 	(void)state;
@@ -213,6 +237,7 @@ int main(void)
 		cmocka_unit_test(transition_is_rechecked_at_approval),
 		cmocka_unit_test(past_and_future_effective_times),
 		cmocka_unit_test(provider_proposes_only_for_its_own_tsp),
+		cmocka_unit_test(provider_pending_proposals_are_limited),
 		cmocka_unit_test(listings_come_in_pages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 /* vntld's admin and provider APIs, called directly (no HTTP): client
  * certificates mapped to staff, four eyes through the registry, strict
- * JSON, provider scoping, failed-login limits. */
+ * JSON, provider scoping, failed-login limits that an attacker cannot turn
+ * against a real provider, bounded proposal values (issue 18). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,10 +11,13 @@
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "db/registry.h"
 #include "tests/lib/db_fixture.h"
 #include "web/api.h"
+#include "web/sbuf.h"
 
 #define CERT_TAM "aa00000000000000000000000000000000000000000000000000000000000001"
 #define CERT_LAN "aa00000000000000000000000000000000000000000000000000000000000002"
@@ -23,6 +27,7 @@
 static char db_path[4096];
 static int64_t own_service, other_service;
 static struct web_api *api;
+static struct web_metrics *metrics;
 
 static int setup(void **state)
 {
@@ -45,6 +50,9 @@ static int setup(void **state)
 	db_close(db);
 	api = web_api_new(db_path, NULL);
 	assert_non_null(api);
+	metrics = web_metrics_new();
+	assert_non_null(metrics);
+	web_api_configure(api, NULL, metrics);
 	return 0;
 }
 
@@ -52,6 +60,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	web_api_free(api);
+	web_metrics_free(metrics);
 	return 0;
 }
 
@@ -234,20 +243,327 @@ static void provider_proposes_only_for_itself_and_waits_for_staff(void **state)
 	expect(call("GET", "/admin/api/changes", NULL, NULL, auth, "198.51.100.7"), 401, "client-certificate");
 }
 
-static void failed_logins_are_limited_per_sp_id_and_address(void **state)
+/* The value of one /metrics line ("name{labels}"), -1 when missing. */
+static long long metric(const char *series)
+{
+	struct sbuf out = {0};
+	web_metrics_render(metrics, &out);
+	size_t len;
+	char *text = sbuf_finish(&out, &len);
+	assert_non_null(text);
+	long long value = -1;
+	size_t n = strlen(series);
+	for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (strncmp(line, series, n) == 0 && line[n] == ' ')
+			value = atoll(line + n + 1);
+	free(text);
+	return value;
+}
+
+static struct result token_login(const char *sp_id, const char *secret, const char *peer)
+{
+	char body[256];
+	snprintf(body, sizeof body, "{\"sp_id\":\"%s\",\"sp_password\":\"%s\"}", sp_id, secret);
+	return call("POST", "/api/v1/provider/token", body, NULL, NULL, peer);
+}
+
+static void bearer_of(const struct result *r, char auth[128])
+{
+	const char *t = strstr(r->body, "\"token\":\"");
+	assert_non_null(t);
+	snprintf(auth, 128, "Bearer %.64s", t + 9);
+}
+
+/* Issue 18, attack 2: anyone who knows an sp_id tried wrong passwords from
+ * one address, and the provider was refused everywhere for as long as they
+ * kept trying. Now the attacker's own address is refused (longer each
+ * time), the provider is served from any address that has not failed. */
+static void an_attacker_cannot_lock_out_a_provider_by_name(void **state)
 {
 	(void)state;
-	const char *wrong = "{\"sp_id\":\"sp-one\",\"sp_password\":\"wrong\"}";
-	const char *right = "{\"sp_id\":\"sp-one\",\"sp_password\":\"correct horse battery\"}";
+	const char *attacker = "203.0.113.5";
 	for (int i = 0; i < 5; i++)
-		expect(call("POST", "/api/v1/provider/token", wrong, NULL, NULL, "203.0.113.5"), 401, "authentication-failed");
-	/* the right secret is refused too while the limit holds: per sp_id ... */
-	expect(call("POST", "/api/v1/provider/token", right, NULL, NULL, "203.0.113.99"), 429, "too-many-failed-logins");
-	/* ... and per address, whatever the sp_id */
-	expect(call("POST", "/api/v1/provider/token", "{\"sp_id\":\"other\",\"sp_password\":\"x\"}", NULL, NULL,
-		    "203.0.113.5"), 429, "too-many-failed-logins");
+		expect(token_login("sp-one", "wrong", attacker), 401, "authentication-failed");
+	long long limited = metric("vntld_provider_logins_limited_total{limit=\"account-address\"}");
+	/* the attacker's address is refused for sp-one, even with the right secret ... */
+	expect(token_login("sp-one", "wrong", attacker), 429, "\"retry_after\":");
+	expect(token_login("sp-one", "correct horse battery", attacker), 429, "too-many-failed-logins");
+	assert_int_equal(metric("vntld_provider_logins_limited_total{limit=\"account-address\"}"), limited + 2);
+	/* ... while the provider logs in from its own address and works */
+	struct result r = token_login("sp-one", "correct horse battery", "198.51.100.7");
+	expect(r, 200, "\"token_type\":\"Bearer\"");
+	char auth[128];
+	bearer_of(&r, auth);
+	expect(call("GET", "/api/v1/provider/status-changes", NULL, NULL, auth, "198.51.100.7"), 200, "changes");
+	/* the attacker's other failures come from other addresses: each is
+	 * limited on its own, the provider still is not */
+	for (int a = 0; a < 3; a++) {
+		char peer[32];
+		snprintf(peer, sizeof peer, "203.0.113.%d", 20 + a);
+		for (int i = 0; i < 5; i++)
+			expect(token_login("sp-one", "wrong", peer), 401, "authentication-failed");
+		expect(token_login("sp-one", "wrong", peer), 429, "too-many-failed-logins");
+	}
+	expect(token_login("sp-one", "correct horse battery", "198.51.100.7"), 200, "\"token\":\"");
+	/* missing credentials are not a failed login */
 	expect(call("POST", "/api/v1/provider/token", "{\"sp_id\":\"sp-one\"}", NULL, NULL, "203.0.113.77"), 400,
 	       "missing-field");
+	/* nor is an sp_id that cannot be a user name: it is a bad value */
+	expect(token_login("sp one", "x", "203.0.113.77"), 400, "\"field\":\"sp_id\"");
+}
+
+/* The slot the old limiter gave `key`: FNV-1a modulo 4096. */
+static size_t old_slot(const char *key)
+{
+	size_t h = 1469598103934665603ULL;
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h % 4096;
+}
+
+/* Issue 18, attack 1: failures of a made-up sp_id that fell into the same
+ * hash slot as a real provider locked the provider out. Reproduced with the
+ * old table's hash, and generically with many made-up sp_ids. */
+static void failures_of_another_sp_id_never_lock_out_a_provider(void **state)
+{
+	(void)state;
+	char made_up[32] = "";
+	for (int i = 0; i < 1000000 && !made_up[0]; i++) {
+		char key[40];
+		snprintf(key, sizeof key, "sp:x%d", i);
+		if (old_slot(key) == old_slot("sp:sp-two"))
+			snprintf(made_up, sizeof made_up, "x%d", i);
+	}
+	assert_true(made_up[0] != '\0');
+	long long alerts = metric("vntld_provider_attack_alerts_total");
+	for (int i = 0; i < 5; i++)
+		expect(token_login(made_up, "guess", "203.0.113.40"), 401, "authentication-failed");
+	expect(token_login(made_up, "guess", "203.0.113.40"), 429, "too-many-failed-logins");
+	expect(token_login("sp-two", "another good secret", "198.51.100.41"), 200, "\"token\":\"");
+	/* 100 made-up sp_ids, 4 or 5 failures each, 9 per address */
+	for (int i = 0; i < 100; i++) {
+		char sp[32], peer[32];
+		snprintf(sp, sizeof sp, "made-up-%d", i);
+		snprintf(peer, sizeof peer, "100.64.0.%d", 100 + i / 2);
+		for (int k = 0; k < (i % 2 ? 5 : 4); k++)
+			expect(token_login(sp, "guess", peer), 401, "authentication-failed");
+	}
+	expect(token_login("sp-two", "another good secret", "198.51.100.42"), 200, "\"token\":\"");
+	expect(token_login("sp-one", "correct horse battery", "198.51.100.42"), 200, "\"token\":\"");
+	/* no staff alert: none of those sp_ids is an account */
+	assert_int_equal(metric("vntld_provider_attack_alerts_total"), alerts);
+}
+
+/* Issue 18, attack 3: wrong bearer tokens were answered 401 without end. */
+static void token_guessing_is_limited_per_address(void **state)
+{
+	(void)state;
+	struct result r = token_login("sp-two", "another good secret", "198.51.100.43");
+	expect(r, 200, "\"token\":\"");
+	/* 32 random bytes, hex: 256 bits to guess */
+	const char *t = strstr(r.body, "\"token\":\"") + 9;
+	assert_int_equal(strspn(t, "0123456789abcdef"), 64);
+	assert_int_equal(t[64], '"');
+	char auth[128];
+	bearer_of(&r, auth);
+	long long limited = metric("vntld_provider_logins_limited_total{limit=\"address\"}");
+	char guess[128];
+	for (int i = 0; i < 10; i++) {
+		snprintf(guess, sizeof guess, "Bearer %064d", i);
+		expect(call("GET", "/api/v1/provider/status-changes", NULL, NULL, guess, "192.0.2.44"), 401,
+		       "authentication-failed");
+	}
+	expect(call("GET", "/api/v1/provider/status-changes", NULL, NULL, guess, "192.0.2.44"), 429,
+	       "from this address");
+	/* the address is refused whatever it sends; the token works elsewhere */
+	expect(call("GET", "/api/v1/provider/status-changes", NULL, NULL, auth, "192.0.2.44"), 429,
+	       "too-many-failed-logins");
+	expect(call("GET", "/api/v1/provider/status-changes", NULL, NULL, auth, "198.51.100.43"), 200, "changes");
+	assert_int_equal(metric("vntld_provider_logins_limited_total{limit=\"address\"}"), limited + 2);
+	/* IPv6: one /64 is one address */
+	for (int i = 0; i < 10; i++) {
+		char peer[48];
+		snprintf(peer, sizeof peer, "2001:db8:1:2::%x", i + 1);
+		expect(call("GET", "/api/v1/provider/status-changes", NULL, NULL, guess, peer), 401,
+		       "authentication-failed");
+	}
+	expect(call("GET", "/api/v1/provider/status-changes", NULL, NULL, guess, "2001:db8:1:2:ffff::9"), 429,
+	       "too-many-failed-logins");
+	expect(call("GET", "/api/v1/provider/status-changes", NULL, NULL, guess, "2001:db8:1:3::1"), 401,
+	       "authentication-failed");
+}
+
+/* Staff are told when a real account fails from many places: one log line
+ * per account and interval, and /metrics. The account keeps working. */
+static void staff_are_alerted_when_an_account_is_under_attack(void **state)
+{
+	(void)state;
+	/* a fresh server: the tests before attacked sp-one within the interval */
+	struct web_api *shared_api = api;
+	struct web_metrics *shared_metrics = metrics;
+	api = web_api_new(db_path, NULL);
+	metrics = web_metrics_new();
+	assert_true(api && metrics);
+	web_api_configure(api, NULL, metrics);
+	char log_path[4200];
+	const char *tmp = getenv("VNTL_TMP");
+	snprintf(log_path, sizeof log_path, "%s/api-alert.log", tmp ? tmp : "/tmp");
+	long long alerts = metric("vntld_provider_attack_alerts_total");
+	fflush(stderr);
+	int saved = dup(2), fd = open(log_path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	assert_true(saved >= 0 && fd >= 0);
+	dup2(fd, 2);
+	for (int i = 0; i < 12; i++) {
+		char peer[32];
+		snprintf(peer, sizeof peer, "198.18.0.%d", i + 1);
+		expect(token_login("sp-two", "wrong", peer), 401, "authentication-failed");
+	}
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	assert_int_equal(metric("vntld_provider_attack_alerts_total"), alerts + 1);
+	assert_int_equal(metric("vntld_provider_accounts_under_attack"), 1);
+	FILE *f = fopen(log_path, "r");
+	assert_non_null(f);
+	char line[1024];
+	int lines = 0;
+	while (fgets(line, sizeof line, f))
+		lines += strstr(line, "event=provider-under-attack sp_id=sp-two failures=5 ") != NULL;
+	fclose(f);
+	assert_int_equal(lines, 1);
+	/* the provider is served meanwhile */
+	expect(token_login("sp-two", "another good secret", "198.51.100.44"), 200, "\"token\":\"");
+	/* once the interval has passed without failures, the gauge drops */
+	web_api_flush_auth_failures(api, time(NULL) + 61, 0);
+	assert_int_equal(metric("vntld_provider_accounts_under_attack"), 0);
+	web_api_free(api);
+	web_metrics_free(metrics);
+	api = shared_api;
+	metrics = shared_metrics;
+}
+
+static void propose_as(const char *auth, const char *fields, unsigned status, const char *needle)
+{
+	char body[4096];
+	snprintf(body, sizeof body, "{\"service_id\":%lld,%s}", (long long)own_service, fields);
+	expect(call("POST", "/api/v1/provider/status-changes", body, NULL, auth, "198.51.100.45"), status, needle);
+}
+
+/* Issue 18, attack 4: a provider proposed 9999-12-31T23:59:59Z. Every value
+ * is now checked before the registry is touched, with the field named. */
+static void provider_values_are_bounded(void **state)
+{
+	(void)state;
+	struct result r = token_login("sp-one", "correct horse battery", "198.51.100.45");
+	expect(r, 200, "\"token\":\"");
+	char auth[128];
+	bearer_of(&r, auth);
+	long long before = pending_changes();
+	const char *ok = "\"status\":\"withdrawn\",\"reason\":\"key lost\",\"decision_ref\":\"SP-9\"";
+	char fields[3000];
+	snprintf(fields, sizeof fields, "%s,\"effective\":\"9999-12-31T23:59:59Z\"", ok);
+	propose_as(auth, fields, 400, "\"field\":\"effective\"");
+	propose_as(auth, fields, 400, "provider.max_ahead_days");
+	snprintf(fields, sizeof fields, "%s,\"effective\":\"1970-01-01T00:00:00Z\"", ok);
+	propose_as(auth, fields, 400, "provider.max_backdate_days");
+	char when[32];
+	time_t long_ago = time(NULL) - 31 * 86400;
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&long_ago));
+	snprintf(fields, sizeof fields, "%s,\"effective\":\"%s\"", ok, when);
+	propose_as(auth, fields, 400, "\"field\":\"effective\"");
+	/* text the registry refuses is a 400 naming the field, not a 409 */
+	propose_as(auth, "\"status\":\"withdrawn\",\"reason\":\"bell\\u0007\",\"decision_ref\":\"SP-9\"", 400,
+		   "\"error\":\"bad-value\",\"field\":\"reason\"");
+	propose_as(auth, "\"status\":\"withdrawn\",\"reason\":\"r\",\"decision_ref\":\" SP-9\"", 400,
+		   "\"error\":\"bad-value\",\"field\":\"decision_ref\"");
+	propose_as(auth, "\"status\":\"withdrawn\",\"reason\":\"r\",\"decision_ref\":\"\"", 400,
+		   "\"field\":\"decision_ref\"");
+	char long_reason[2100];
+	memset(long_reason, 'a', 2001);
+	long_reason[2001] = '\0';
+	snprintf(fields, sizeof fields, "\"status\":\"withdrawn\",\"reason\":\"%s\",\"decision_ref\":\"SP-9\"",
+		 long_reason);
+	propose_as(auth, fields, 400, "\"field\":\"reason\"");
+	expect(call("POST", "/api/v1/provider/status-changes",
+		    "{\"service_id\":-4,\"status\":\"withdrawn\",\"reason\":\"r\",\"decision_ref\":\"d\"}", NULL, auth,
+		    "198.51.100.45"), 400, "\"field\":\"service_id\"");
+	assert_int_equal(pending_changes(), before);
+	/* within the window it is accepted */
+	time_t soon = time(NULL) + 86400;
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&soon));
+	snprintf(fields, sizeof fields, "%s,\"effective\":\"%s\"", ok, when);
+	propose_as(auth, fields, 201, "pending");
+	/* the window follows the configuration */
+	struct web_api_limits limits = WEB_API_LIMITS_DEFAULT;
+	limits.provider_max_ahead_days = 0;
+	web_api_configure(api, &limits, metrics);
+	propose_as(auth, fields, 400, "more than 0 days after now");
+	web_api_configure(api, NULL, metrics);
+}
+
+/* A provider cannot flood the review queue: provider.max_pending. */
+static void pending_proposals_per_provider_are_limited(void **state)
+{
+	(void)state;
+	struct result r = token_login("sp-one", "correct horse battery", "198.51.100.46");
+	expect(r, 200, "\"token\":\"");
+	char auth[128];
+	bearer_of(&r, auth);
+	long long mine = db_fixture_sql_int(db_path, "SELECT count(*) FROM change_request c JOIN account a ON "
+					    "a.id = c.proposed_by WHERE a.name = 'sp-one' AND c.state = 'pending'");
+	assert_true(mine >= 1);
+	struct web_api_limits limits = WEB_API_LIMITS_DEFAULT;
+	limits.provider_max_pending = (unsigned)mine + 2;
+	web_api_configure(api, &limits, metrics);
+	const char *ok = "\"status\":\"withdrawn\",\"reason\":\"again\",\"decision_ref\":\"SP-10\"";
+	propose_as(auth, ok, 201, "pending");
+	propose_as(auth, ok, 201, "pending");
+	long long before = pending_changes();
+	propose_as(auth, ok, 429, "\"error\":\"too-many-pending\"");
+	propose_as(auth, ok, 429, "waiting for review");
+	assert_int_equal(pending_changes(), before);
+	/* staff are not limited */
+	char body[512];
+	snprintf(body, sizeof body, "{\"service_id\":%lld,%s}", (long long)own_service, ok);
+	expect(call("POST", "/admin/api/changes", body, CERT_TAM, NULL, NULL), 201, "pending");
+	/* a decision frees a place */
+	long long oldest = db_fixture_sql_int(db_path, "SELECT min(c.id) FROM change_request c JOIN account a ON "
+					      "a.id = c.proposed_by WHERE a.name = 'sp-one' AND c.state = 'pending'");
+	char path[128];
+	snprintf(path, sizeof path, "/admin/api/changes/%lld/reject", oldest);
+	expect(call("POST", path, "{\"note\":\"duplicate\"}", CERT_LAN, NULL, NULL), 200, "rejected");
+	propose_as(auth, ok, 201, "pending");
+	web_api_configure(api, NULL, metrics);
+}
+
+/* The admin API checks the same way (its own, wider window). */
+static void admin_values_are_bounded(void **state)
+{
+	(void)state;
+	long long before = pending_changes();
+	char body[512];
+	snprintf(body, sizeof body, "{\"service_id\":%lld,\"status\":\"withdrawn\",\"reason\":\"r\",\"decision_ref\":"
+		 "\"d\",\"effective\":\"9999-12-31T23:59:59Z\"}", (long long)own_service);
+	expect(call("POST", "/admin/api/changes", body, CERT_TAM, NULL, NULL), 400, "admin.max_ahead_days");
+	snprintf(body, sizeof body, "{\"service_id\":%lld,\"status\":\"withdrawn\",\"reason\":\"r\",\"decision_ref\":"
+		 "\"d\",\"effective\":\"1990-01-01T00:00:00Z\"}", (long long)own_service);
+	expect(call("POST", "/admin/api/changes", body, CERT_TAM, NULL, NULL), 400, "admin.max_backdate_days");
+	snprintf(body, sizeof body, "{\"service_id\":%lld,\"status\":\"withdrawn\",\"reason\":\"tab\\tin\\u001b\","
+		 "\"decision_ref\":\"d\"}", (long long)own_service);
+	expect(call("POST", "/admin/api/changes", body, CERT_TAM, NULL, NULL), 400,
+	       "\"error\":\"bad-value\",\"field\":\"reason\"");
+	assert_int_equal(pending_changes(), before);
+	/* decision notes too */
+	long long id = db_fixture_sql_int(db_path, "SELECT max(id) FROM change_request WHERE state = 'pending'");
+	char path[128];
+	snprintf(path, sizeof path, "/admin/api/changes/%lld/reject", id);
+	expect(call("POST", path, "{\"note\":\"dup \"}", CERT_LAN, NULL, NULL), 400,
+	       "\"error\":\"bad-value\",\"field\":\"note\"");
+	expect(call("POST", path, "{\"note\":\"\\u0000x\"}", CERT_LAN, NULL, NULL), 400, "malformed-json");
+	char still[128];
+	snprintf(still, sizeof still, "SELECT count(*) FROM change_request WHERE id = %lld AND state = 'pending'", id);
+	assert_int_equal(db_fixture_sql_int(db_path, still), 1);
 }
 
 static void audit_is_for_auditors(void **state)
@@ -422,7 +738,13 @@ int main(void)
 		cmocka_unit_test(four_eyes_through_the_registry),
 		cmocka_unit_test(bad_bodies_are_400_and_write_nothing),
 		cmocka_unit_test(provider_proposes_only_for_itself_and_waits_for_staff),
-		cmocka_unit_test(failed_logins_are_limited_per_sp_id_and_address),
+		cmocka_unit_test(an_attacker_cannot_lock_out_a_provider_by_name),
+		cmocka_unit_test(failures_of_another_sp_id_never_lock_out_a_provider),
+		cmocka_unit_test(token_guessing_is_limited_per_address),
+		cmocka_unit_test(staff_are_alerted_when_an_account_is_under_attack),
+		cmocka_unit_test(provider_values_are_bounded),
+		cmocka_unit_test(pending_proposals_per_provider_are_limited),
+		cmocka_unit_test(admin_values_are_bounded),
 		cmocka_unit_test(audit_is_for_auditors),
 		cmocka_unit_test(cross_site_requests_change_nothing),
 		cmocka_unit_test(failed_logins_are_audited_in_summary),

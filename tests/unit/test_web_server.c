@@ -205,12 +205,47 @@ static void api_pool_and_origin_settings(void **state)
 	assert_int_equal(st.api_queue, 8);
 }
 
+/* Issue 18: what a proposal may say, with defaults and errors naming the key. */
+static void proposal_limit_settings(void **state)
+{
+	(void)state;
+	struct web_settings st;
+	char err[512];
+	const struct web_override base[] = {{"server.tls_cert", "c.pem"}, {"server.tls_key", "k.pem"},
+					    {"server.signer_cert", "s.pem"}};
+	assert_int_equal(web_settings_load(NULL, base, 3, &st, err, sizeof err), 0);
+	assert_int_equal(st.api_limits.provider_max_backdate_days, 30);
+	assert_int_equal(st.api_limits.provider_max_ahead_days, 365);
+	assert_int_equal(st.api_limits.provider_max_pending, 20);
+	assert_int_equal(st.api_limits.admin_max_backdate_days, 3650);
+	assert_int_equal(st.api_limits.admin_max_ahead_days, 3650);
+	const struct { const char *key, *value; } bad[] = {
+		{"provider.max_backdate_days", "-1"}, {"provider.max_ahead_days", "3651"},
+		{"provider.max_pending", "0"}, {"provider.max_pending", "many"},
+		{"admin.max_backdate_days", "36501"}, {"admin.max_ahead_days", ""},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		const struct web_override ov[] = {base[0], base[1], base[2], {bad[i].key, bad[i].value}};
+		err[0] = '\0';
+		assert_int_equal(web_settings_load(NULL, ov, 4, &st, err, sizeof err), -1);
+		if (!strstr(err, bad[i].key))
+			fail_msg("%s = %s: message does not name the key: %s", bad[i].key, bad[i].value, err);
+	}
+	const struct web_override ok[] = {base[0], base[1], base[2], {"provider.max_pending", "5"},
+					  {"provider.max_ahead_days", "0"}, {"admin.max_backdate_days", "100"}};
+	assert_int_equal(web_settings_load(NULL, ok, 6, &st, err, sizeof err), 0);
+	assert_int_equal(st.api_limits.provider_max_pending, 5);
+	assert_int_equal(st.api_limits.provider_max_ahead_days, 0);
+	assert_int_equal(st.api_limits.admin_max_backdate_days, 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(admin_api_maps_client_certificates_to_staff),
 		cmocka_unit_test(bodies_over_the_wire),
 		cmocka_unit_test(api_pool_and_origin_settings),
+		cmocka_unit_test(proposal_limit_settings),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
