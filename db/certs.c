@@ -55,7 +55,7 @@ static int find_lookalike(struct db *db, const struct db_cert_info *c, struct lo
 		return -1;
 	}
 	sqlite3_bind_text(st, 1, c->spki_sha256, -1, SQLITE_STATIC);
-	int rc;
+	int rc = SQLITE_DONE;
 	while (!out->sha256[0] && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *norm = (const char *)sqlite3_column_text(st, 2);
 		int same = strcmp(norm, c->subject_norm) == 0;

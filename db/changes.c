@@ -2,6 +2,7 @@
 #include "db/changes.h"
 #include "db/certs.h"
 #include "db/db_internal.h"
+#include "db/publication.h"
 #include "db/text.h"
 #include "db/users.h"
 
@@ -68,9 +69,12 @@ static int check_transition(const struct service_state *s, int64_t service_id, e
 		return db_msg(1, err, errlen, "illegal transition for a %s certificate: %s -> %s (service %" PRId64 ")",
 			      db_tsp_kind_name(s->kind), db_status_name(s->last_status), db_status_name(to), service_id);
 	}
-	if (effective < s->last_effective)
-		return db_msg(1, err, errlen, "effective time %" PRId64 " precedes the service's last status entry "
-			      "(%" PRId64 "): the timeline only grows forward", effective, s->last_effective);
+	if (effective < s->last_effective) {
+		char t1[32], t2[32];
+		return db_msg(1, err, errlen, "effective time %s precedes the service's last status entry (%s): "
+			      "the timeline only grows forward", db_time_text(effective, t1),
+			      db_time_text(s->last_effective, t2));
+	}
 	return 0;
 }
 
@@ -144,14 +148,16 @@ static int propose_in_tx(struct db *db, const char *actor, const struct db_chang
 	if (!(u.roles & DB_ROLE_OFFICER) && s.tsp_id != u.tsp_id)
 		return db_msg(1, err, errlen, "provider '%s' may only propose changes for its own TSP's certificates "
 			      "(service %" PRId64 " belongs to TSP %" PRId64 ")", actor, in->service_id, s.tsp_id);
-	if ((rc = check_transition(&s, in->service_id, in->new_status, effective, err, errlen)) ||
+	/* 0: the change takes effect when it is approved (checked as of now). */
+	if ((rc = check_transition(&s, in->service_id, in->new_status, effective ? effective : db_now(),
+				   err, errlen)) ||
 	    (rc = insert_proposal(db, in, effective, u.id, id, err, errlen)))
 		return rc;
 	return audit_change(db, actor, "change.propose", *id,
-			    json_pack("{sI ss ss sI ss ss}", "service", (json_int_t)in->service_id,
+			    json_pack("{sI ss ss so ss ss}", "service", (json_int_t)in->service_id,
 				      "from", db_status_name(s.last_status), "to", db_status_name(in->new_status),
-				      "effective", (json_int_t)effective, "reason", in->reason,
-				      "decision_ref", in->decision_ref), err, errlen);
+				      "effective", effective ? json_integer(effective) : json_string("on approval"),
+				      "reason", in->reason, "decision_ref", in->decision_ref), err, errlen);
 }
 
 int db_change_propose(struct db *db, const char *actor, const struct db_change_input *in, int64_t *id,
@@ -172,10 +178,9 @@ int db_change_propose_limited(struct db *db, const char *actor, const struct db_
 		return 1;
 	if (in->new_status < DB_STATUS_GRANTED || in->new_status > DB_STATUS_SUSPENDED)
 		return db_msg(1, err, errlen, "unknown status");
-	int64_t effective = in->effective ? in->effective : db_now();
 	if (db_begin_write(db, err, errlen))
 		return -1;
-	int rc = propose_in_tx(db, actor, in, effective, max_pending, id, err, errlen);
+	int rc = propose_in_tx(db, actor, in, in->effective, max_pending, id, err, errlen);
 	if (rc) {
 		db_rollback(db);
 		return rc;
@@ -280,14 +285,41 @@ static int four_eyes(struct db *db, const char *actor, int64_t id, struct db_use
 	return 0;
 }
 
-static int approve_in_tx(struct db *db, const char *actor, int64_t id, const char *note, struct pending *p,
-			 char *err, size_t errlen)
+/* A change dated before the last list that names its service was issued
+ * would make the next list say the status applied at a moment when an
+ * already published list said otherwise: only an approver who says so,
+ * with a reason, may rewrite what was published. */
+static int check_not_retroactive(struct db *db, int64_t id, const struct service_state *s,
+				 const struct pending *p, const char *retroactive, char *err, size_t errlen)
+{
+	const char *list = s->kind == DB_TSP_FOREIGN ? "foreign" : "roots";
+	struct db_publication last;
+	int found = db_publication_last(db, list, &last);
+	if (found < 0)
+		return db_sql_error(db, "cannot read the last publication", err, errlen);
+	if (found != 0 || p->effective >= last.issued || retroactive)
+		return 0;
+	char t1[32], t2[32];
+	return db_msg(1, err, errlen, "change %" PRId64 " takes effect at %s, before the %s list already "
+		      "published at %s (sequence %" PRId64 "), which said otherwise: approve it as retroactive "
+		      "with a reason (--retroactive REASON) if the decision really applies from then",
+		      id, db_time_text(p->effective, t1), list, db_time_text(last.issued, t2), last.sequence);
+}
+
+static int approve_in_tx(struct db *db, const char *actor, int64_t id, const char *note,
+			 const char *retroactive, struct pending *p, char *err, size_t errlen)
 {
 	struct db_user u;
 	struct service_state s;
 	int rc = four_eyes(db, actor, id, &u, p, err, errlen);
-	if (rc || (rc = load_service(db, p->service_id, &s, err, errlen)) ||
-	    (rc = check_transition(&s, p->service_id, p->new_status, p->effective, err, errlen)))
+	if (rc || (rc = load_service(db, p->service_id, &s, err, errlen)))
+		return rc;
+	int on_approval = p->effective == 0;
+	if (on_approval)
+		p->effective = db_now();
+	else if ((rc = check_not_retroactive(db, id, &s, p, retroactive, err, errlen)))
+		return rc;
+	if ((rc = check_transition(&s, p->service_id, p->new_status, p->effective, err, errlen)))
 		return rc;
 	if ((rc = decide(db, id, "applied", u.id, note, err, errlen)))
 		return rc;
@@ -301,6 +333,10 @@ static int approve_in_tx(struct db *db, const char *actor, int64_t id, const cha
 				   "from", db_status_name(s.last_status), "to", db_status_name(p->new_status),
 				   "effective", (json_int_t)p->effective, "reason", p->reason,
 				   "decision_ref", p->decision_ref, "note", note ? note : "", "rows", rows);
+	if (detail && on_approval)
+		json_object_set_new(detail, "effective_on_approval", json_true());
+	if (detail && retroactive && !on_approval)
+		json_object_set_new(detail, "retroactive", json_string(retroactive));
 	rc = detail ? db_seal_status(db, status_id, rows, err, errlen) : db_msg(-1, err, errlen, "out of memory");
 	json_decref(rows);
 	if (rc) {
@@ -312,12 +348,22 @@ static int approve_in_tx(struct db *db, const char *actor, int64_t id, const cha
 
 int db_change_approve(struct db *db, const char *actor, int64_t id, const char *note, char *err, size_t errlen)
 {
-	if (db_text_check("note (--note)", note, DB_TEXT_REASON_MAX, DB_TEXT_MULTILINE, err, errlen))
+	return db_change_approve_retroactive(db, actor, id, note, NULL, err, errlen);
+}
+
+int db_change_approve_retroactive(struct db *db, const char *actor, int64_t id, const char *note,
+				  const char *retroactive, char *err, size_t errlen)
+{
+	if (db_text_check("note (--note)", note, DB_TEXT_REASON_MAX, DB_TEXT_MULTILINE, err, errlen) ||
+	    db_text_check("retroactive (--retroactive)", retroactive, DB_TEXT_REASON_MAX, DB_TEXT_MULTILINE, err,
+			  errlen))
 		return 1;
+	if (retroactive && !*retroactive)
+		return db_msg(1, err, errlen, "a retroactive approval needs its reason (--retroactive REASON)");
 	struct pending p = {0};
 	if (db_begin_write(db, err, errlen))
 		return -1;
-	int rc = approve_in_tx(db, actor, id, note, &p, err, errlen);
+	int rc = approve_in_tx(db, actor, id, note, retroactive, &p, err, errlen);
 	free(p.reason);
 	free(p.decision_ref);
 	if (rc) {

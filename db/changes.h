@@ -21,7 +21,7 @@ struct db;
 struct db_change_input {
 	int64_t service_id;
 	enum db_status new_status;
-	int64_t effective;          /* seconds since the epoch; 0 = now */
+	int64_t effective;          /* seconds since the epoch; 0 = when it is approved */
 	const char *reason;         /* required */
 	const char *decision_ref;   /* required: the legal decision, e.g. "QĐ 123/QĐ-BKHCN" */
 };
@@ -35,7 +35,7 @@ struct db_change {
 	char cert_sha256[65];
 	char *service_name;
 	enum db_status new_status;
-	int64_t effective;
+	int64_t effective;          /* 0 while pending: when it is approved */
 	char *reason, *decision_ref;
 	char *proposed_by;
 	int64_t proposed_at;
@@ -58,6 +58,11 @@ int db_change_propose_limited(struct db *db, const char *actor, const struct db_
  * (status, timeline, audit). Re-checks the transition against the status at
  * that moment. */
 int db_change_approve(struct db *db, const char *actor, int64_t id, const char *note, char *err, size_t errlen);
+/* The same; a change whose explicit effective time precedes the issue of
+ * the last published list naming its service is refused unless
+ * `retroactive` states why it applies from then (audited); NULL: not. */
+int db_change_approve_retroactive(struct db *db, const char *actor, int64_t id, const char *note,
+				  const char *retroactive, char *err, size_t errlen);
 /* Approver other than the proposer; `note` (the reason) is required. */
 int db_change_reject(struct db *db, const char *actor, int64_t id, const char *note, char *err, size_t errlen);
 

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 /* From this version on, every row that reaches a published list is sealed:
  * the audit entry of the transaction that wrote it records its digest
  * (db/seal.h). Older registries get one baseline entry when migrated. */
@@ -41,5 +41,8 @@ int db_schema_version(struct db *db);
 
 /* Seconds since the epoch, UTC. */
 int64_t db_now(void);
+
+/* `t` as an RFC 3339 UTC time ("2026-12-01T08:00:00Z") in `out`, returned. */
+const char *db_time_text(int64_t t, char out[32]);
 
 #endif

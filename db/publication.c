@@ -15,7 +15,7 @@ static int list_known(const char *list)
 static int last_in(struct db *db, const char *list, struct db_publication *out)
 {
 	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT sequence, issued, next_update, sha256 FROM publication WHERE list = ? "
+	if (db_prepare(db, "SELECT sequence, issued, next_update, sha256, status_upto FROM publication WHERE list = ? "
 			   "ORDER BY sequence DESC LIMIT 1", &st, NULL, 0))
 		return -1;
 	sqlite3_bind_text(st, 1, list, -1, SQLITE_STATIC);
@@ -27,6 +27,7 @@ static int last_in(struct db *db, const char *list, struct db_publication *out)
 		out->issued = sqlite3_column_int64(st, 1);
 		out->next_update = sqlite3_column_int64(st, 2);
 		snprintf(out->sha256, sizeof out->sha256, "%s", (const char *)sqlite3_column_text(st, 3));
+		out->status_upto = sqlite3_column_int64(st, 4);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
@@ -44,7 +45,8 @@ static int hex64(const char *s)
 	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
 }
 
-static int record_in_tx(struct db *db, const struct db_publication *pub, char *err, size_t errlen)
+static int record_in_tx(struct db *db, const char *actor, const struct db_publication *pub, char *err,
+			size_t errlen)
 {
 	struct db_publication last;
 	int rc = last_in(db, pub->list, &last);
@@ -54,8 +56,8 @@ static int record_in_tx(struct db *db, const struct db_publication *pub, char *e
 		return db_msg(1, err, errlen, "list %s: sequence %" PRId64 " is not greater than the last published (%"
 			      PRId64 ")", pub->list, pub->sequence, last.sequence);
 	sqlite3_stmt *st;
-	if (db_prepare(db, "INSERT INTO publication (list, sequence, issued, next_update, sha256, recorded_at) "
-			   "VALUES (?, ?, ?, ?, ?, ?)", &st, err, errlen))
+	if (db_prepare(db, "INSERT INTO publication (list, sequence, issued, next_update, sha256, recorded_at, "
+			   "status_upto) VALUES (?, ?, ?, ?, ?, ?, ?)", &st, err, errlen))
 		return -1;
 	sqlite3_bind_text(st, 1, pub->list, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, pub->sequence);
@@ -63,6 +65,7 @@ static int record_in_tx(struct db *db, const struct db_publication *pub, char *e
 	sqlite3_bind_int64(st, 4, pub->next_update);
 	sqlite3_bind_text(st, 5, pub->sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, db_now());
+	sqlite3_bind_int64(st, 7, pub->status_upto);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -72,10 +75,16 @@ static int record_in_tx(struct db *db, const struct db_publication *pub, char *e
 	snprintf(detail, sizeof detail,
 		 "{\"issued\":%" PRId64 ",\"next_update\":%" PRId64 ",\"sequence\":%" PRId64 ",\"sha256\":\"%s\"}",
 		 pub->issued, pub->next_update, pub->sequence, pub->sha256);
-	return db_audit_append(db, "publisher", "list.publish", object, detail, err, errlen);
+	return db_audit_append(db, actor && *actor ? actor : "publisher", "list.publish", object, detail, err, errlen);
 }
 
 int db_publication_record(struct db *db, const struct db_publication *pub, char *err, size_t errlen)
+{
+	return db_publication_record_by(db, NULL, pub, err, errlen);
+}
+
+int db_publication_record_by(struct db *db, const char *actor, const struct db_publication *pub, char *err,
+			     size_t errlen)
 {
 	if (!list_known(pub->list))
 		return db_msg(1, err, errlen, "unknown list '%s' (roots, foreign, pointer)", pub->list);
@@ -84,7 +93,7 @@ int db_publication_record(struct db *db, const struct db_publication *pub, char 
 			      "and a next update after the issue time", pub->list);
 	if (db_begin_write(db, err, errlen))
 		return -1;
-	int rc = record_in_tx(db, pub, err, errlen);
+	int rc = record_in_tx(db, actor, pub, err, errlen);
 	if (rc) {
 		db_rollback(db);
 		return rc;

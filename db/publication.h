@@ -17,6 +17,9 @@ int db_publication_last(struct db *db, const char *list, struct db_publication *
  * "publisher"). 1 (refused) when the sequence is not greater than the last
  * one of that list, or the record is malformed; -1 on error. */
 int db_publication_record(struct db *db, const struct db_publication *pub, char *err, size_t errlen);
+/* The same, audited as the acting user `actor` (vntl --as; NULL or "": "publisher"). */
+int db_publication_record_by(struct db *db, const char *actor, const struct db_publication *pub, char *err,
+			     size_t errlen);
 
 /* An approver confirms a publication that drops `dropped` of the `listed`
  * services list `list` trusts now (the large-change rule of vntl publish):

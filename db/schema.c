@@ -152,6 +152,13 @@ static const char *const migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'published rows are append-only'); END;"
 	"CREATE TRIGGER status_history_no_delete BEFORE DELETE ON status_history"
 	"  BEGIN SELECT RAISE(ABORT, 'published rows are append-only'); END;",
+	/* 3 -> 4: the last status entry each publication's snapshot held, so
+	 * that a change approved after it makes its list due whatever its
+	 * effective time (times alone cannot tell a change recorded in the
+	 * second of a snapshot). Earlier publications are taken to hold every
+	 * entry recorded before this migration. */
+	"ALTER TABLE publication ADD COLUMN status_upto INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE publication SET status_upto = (SELECT coalesce(max(id), 0) FROM status_history);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,

@@ -75,9 +75,16 @@ static int load_in_tx(struct db *db, struct db_snapshot *snap, char *err, size_t
 		return -1;
 	if (db_tsp_list(db, &snap->tsps, &snap->tsp_count, err, errlen))
 		return -1;
-	for (size_t i = 0; i < snap->tsp_count; i++)
+	for (size_t i = 0; i < snap->tsp_count; i++) {
 		if (load_services(db, &snap->tsps[i], err, errlen))
 			return -1;
+		for (size_t j = 0; j < snap->tsps[i].service_count; j++) {
+			const struct db_service *svc = &snap->tsps[i].services[j];
+			for (size_t k = 0; k < svc->timeline_count; k++)
+				if (svc->timeline[k].id > snap->status_upto)
+					snap->status_upto = svc->timeline[k].id;
+		}
+	}
 	for (int i = 0; i < 3; i++) {
 		int rc = db_publication_last(db, lists[i], &snap->last[i]);
 		if (rc < 0)

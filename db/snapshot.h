@@ -71,6 +71,7 @@ struct db_publication {
 	int64_t issued;
 	int64_t next_update;
 	char sha256[65];         /* lowercase hex of the published XML */
+	int64_t status_upto;     /* the highest status entry id its snapshot held */
 };
 
 struct db_snapshot {
@@ -80,6 +81,7 @@ struct db_snapshot {
 	struct db_publication last[3];  /* last publication of roots, foreign, pointer */
 	int has_last[3];                /* 0 when that list was never published */
 	int64_t audit_head_id;          /* last audit entry when the snapshot was taken */
+	int64_t status_upto;            /* the highest status entry id it holds */
 };
 
 struct db;

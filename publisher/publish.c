@@ -143,6 +143,7 @@ static enum publish_status build_one(const struct db_snapshot *snap,
 	snprintf(b->pub.list, sizeof b->pub.list, "%s", publisher_list_name(list));
 	b->pub.sequence = p.sequence;
 	b->pub.issued = now;
+	b->pub.status_upto = snap->status_upto;
 	b->pub.next_update = p.next_update;
 	certinfo_sha256_hex(b->xml, (size_t)b->len, b->pub.sha256);
 	rc = PUBLISH_OK;
@@ -390,7 +391,7 @@ int publisher_list_due(const struct db_snapshot *snap, enum publisher_list list,
 		if (!list_includes_tsp(list, tsp->kind))
 			continue;
 		for (size_t j = 0; j < tsp->service_count; j++)
-			if (status_change_due(&tsp->services[j], last->issued, now))
+			if (status_change_due(&tsp->services[j], last->issued, now, last->status_upto))
 				return 1;
 	}
 	return 0;

@@ -5,8 +5,6 @@
 struct vntl_config;
 struct db;
 
-#define PUBLISH_PASS_ENV "VNTL_PUBLISH_KEY_PASS"
-
 /* Run `publish [--list roots|foreign|pointer|all] [--if-due]
  * [--confirm-large-change]` (argv[0] is "publish") against an open registry:
  * nothing is signed unless the registry passes db_registry_check and no

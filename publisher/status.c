@@ -46,11 +46,13 @@ int status_timeline_check(const struct db_service *svc, char *err, size_t errlen
 	return 0;
 }
 
-int status_change_due(const struct db_service *svc, int64_t after, int64_t upto)
+int status_change_due(const struct db_service *svc, int64_t after, int64_t upto, int64_t recorded_upto)
 {
 	for (size_t k = 0; k < svc->timeline_count; k++) {
 		int64_t e = svc->timeline[k].effective;
 		if (e > after && e <= upto)
+			return 1;
+		if (svc->timeline[k].id > recorded_upto && e <= upto)
 			return 1;
 	}
 	return 0;

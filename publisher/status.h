@@ -18,8 +18,12 @@ const char *status_uri(enum db_status status);
  * -1 with the service named in `err` otherwise. */
 int status_timeline_check(const struct db_service *svc, char *err, size_t errlen);
 
-/* 1 when an entry of the service takes effect in (after, upto]: a
- * future-dated change became effective, so its list must be republished. */
-int status_change_due(const struct db_service *svc, int64_t after, int64_t upto);
+/* 1 when the list issued at `after` from a snapshot holding the status
+ * entries up to id `recorded_upto` no longer says what the registry says at
+ * `upto`: an entry of the service takes effect in (after, upto] (a
+ * future-dated change became effective), or is newer than that snapshot
+ * and in effect by `upto` (a change approved since, whatever its effective
+ * time, or a certificate imported since). */
+int status_change_due(const struct db_service *svc, int64_t after, int64_t upto, int64_t recorded_upto);
 
 #endif

@@ -4,7 +4,7 @@
 #include "db/config.h"
 #include "db/registry.h"
 #include "db/text.h"
-#include "publisher/publish_cmd.h"
+#include "web/autopublish.h"
 #include "web/authfail.h"
 #include "web/http.h"
 #include "web/log.h"
@@ -40,10 +40,6 @@ static const struct web_ratelimit_policy address_policy = {
 static const struct web_ratelimit_policy attack_policy = {
 	.free_failures = ATTACK_FAILURES, .base_lockout = WEB_AUTHFAIL_INTERVAL,
 	.max_lockout = WEB_AUTHFAIL_INTERVAL, .forget_after = WEB_AUTHFAIL_INTERVAL, .capacity = 4096};
-
-/* The publisher's signing setup is process-global (xmlsec): one
- * publication at a time. */
-static pthread_mutex_t publish_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct web_api {
 	char *db_path;
@@ -259,11 +255,12 @@ static const char *body_string(struct call *c, const char *name)
 
 static json_t *change_json(const struct db_change *ch)
 {
-	return json_pack("{s:I, s:I, s:I, s:s, s:s?, s:s, s:I, s:s?, s:s?, s:s?, s:I, s:s, s:s?, s:s?}",
+	/* effective: null while a pending change takes effect on approval */
+	return json_pack("{s:I, s:I, s:I, s:s, s:s?, s:s, s:o, s:s?, s:s?, s:s?, s:I, s:s, s:s?, s:s?}",
 			 "id", (json_int_t)ch->id, "service_id", (json_int_t)ch->service_id,
 			 "tsp_id", (json_int_t)ch->tsp_id, "cert_sha256", ch->cert_sha256,
 			 "service_name", ch->service_name, "new_status", db_status_name(ch->new_status),
-			 "effective", (json_int_t)ch->effective, "reason", ch->reason,
+			 "effective", ch->effective ? json_integer(ch->effective) : json_null(), "reason", ch->reason,
 			 "decision_ref", ch->decision_ref, "proposed_by", ch->proposed_by,
 			 "proposed_at", (json_int_t)ch->proposed_at,
 			 "state", db_change_state_name(ch->state), "decided_by", ch->decided_by,
@@ -481,12 +478,14 @@ static void admin_certificates(struct call *c, const char *key)
 
 static void admin_decide(struct call *c, long long id, int approve)
 {
-	static const struct field fields[] = {{"note", JSON_STRING, 0}};
-	if (parse_body(c, fields, 1) != 0 ||
-	    check_text_field(c, "note", DB_TEXT_REASON_MAX, DB_TEXT_MULTILINE) != 0)
+	static const struct field fields[] = {{"note", JSON_STRING, 0}, {"retroactive", JSON_STRING, 0}};
+	if (parse_body(c, fields, approve ? 2 : 1) != 0 ||
+	    check_text_field(c, "note", DB_TEXT_REASON_MAX, DB_TEXT_MULTILINE) != 0 ||
+	    check_text_field(c, "retroactive", DB_TEXT_REASON_MAX, DB_TEXT_MULTILINE) != 0)
 		return;
 	const char *note = body_string(c, "note");
-	int rc = approve ? db_change_approve(c->db, c->user.name, id, note, c->err, sizeof c->err)
+	int rc = approve ? db_change_approve_retroactive(c->db, c->user.name, id, note,
+							 body_string(c, "retroactive"), c->err, sizeof c->err)
 			 : db_change_reject(c->db, c->user.name, id, note, c->err, sizeof c->err);
 	if (rc != 0) {
 		fail_db(c, rc);
@@ -556,26 +555,30 @@ static void admin_publish(struct call *c)
 		return;
 	}
 	const char *list = body_string(c, "list");
-	char list_arg[16];
-	snprintf(list_arg, sizeof list_arg, "%s", list ? list : "all");
-	char *argv[] = {"publish", "--list", list_arg, NULL};
+	struct publish_request req = {.as_user = c->user.name};
+	enum publisher_list one;
+	if (list && strcmp(list, "all") != 0) {
+		if (publisher_list_from_name(list, &one) != 0) {
+			fail_field(c, "bad-value", "list", "must be roots, foreign, pointer or all");
+			return;
+		}
+		req.lists = PUBLISH_MASK(one);
+	}
 	struct vntl_config *cfg = NULL;
 	if (vntl_config_load(c->api->config_path, &cfg, c->err, sizeof c->err) != 0) {
 		fail(c, 500, "registry-error", c->err);
 		return;
 	}
-	pthread_mutex_lock(&publish_lock);
-	rc = publisher_command_run(cfg, c->db, 3, argv);
-	pthread_mutex_unlock(&publish_lock);
+	struct publish_result res;
+	web_publish_locked(cfg, c->db, &req, &res);
 	vntl_config_free(cfg);
-	web_log(rc == 0 ? "info" : "error", "publish-requested", "by=\"%s\" list=%s result=%d",
-		c->user.name, list_arg, rc);
-	if (rc == 0)
-		respond(c, 200, json_pack("{s:s, s:s}", "result", "published", "list", list_arg));
-	else if (rc == 1 || rc == 2)
-		fail(c, 409, "refused", "the publisher refused (the server log says why)");
+	web_log_publish_result(&res, "publish-requested", c->user.name);
+	if (res.code == PUBLISH_OK)
+		respond(c, 200, json_pack("{s:s, s:s}", "result", "published", "list", list ? list : "all"));
+	else if (res.code == PUBLISH_REFUSED || res.code == PUBLISH_CONFIG)
+		fail(c, 409, "refused", res.message);
 	else
-		fail(c, 500, "publish-failed", "the publication failed (the server log says why)");
+		fail(c, 500, "publish-failed", res.message);
 }
 
 /* A failed login: counted for /metrics; audited at once when it is the

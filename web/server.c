@@ -8,6 +8,7 @@
 #include "web/metrics.h"
 #include "web/status.h"
 #include "web/tls.h"
+#include "web/autopublish.h"
 #include "web/workers.h"
 
 #include <arpa/inet.h>
@@ -46,6 +47,7 @@ struct web_server {
 	time_t last_rehash;
 	struct web_api *api;           /* NULL when no registry is configured */
 	struct web_workers *workers;   /* run the API requests; NULL without api */
+	struct web_autopublish *autopublish; /* publication after approval; NULL when off */
 	struct MHD_Response *not_found, *not_allowed, *unavailable;
 };
 
@@ -765,11 +767,24 @@ static int start_daemons(struct web_server *s)
 	return 0;
 }
 
+/* Publication after approval needs the registry and the signing keys of
+ * the configuration file; without them vntld only serves. */
+static void start_autopublish(struct web_server *s)
+{
+	const struct web_settings *st = &s->settings;
+	if (!st->registry[0] || !st->publish_configured || st->publish_interval == 0)
+		return;
+	s->autopublish = web_autopublish_start(st->registry, st->config_path, st->publish_interval);
+	if (!s->autopublish)
+		web_log("error", "auto-publish-off", "reason=\"cannot start its thread\"");
+}
+
 static void free_server(struct web_server *s)
 {
 	/* First: the workers answer what is queued and resume those
 	 * connections (libmicrohttpd must not stop with suspended ones). */
 	web_workers_stop(s->workers);
+	web_autopublish_stop(s->autopublish);
 	for (unsigned i = 0; i < s->daemon_count; i++)
 		MHD_stop_daemon(s->daemons[i]);
 	if (s->not_found)
@@ -839,10 +854,11 @@ int web_server_start(const struct web_settings *settings, struct web_server **ou
 		free_server(s);
 		return -1;
 	}
-	web_log("info", "listening", "address=%s port=%u threads=%u poll=%s tls12=%d admin_mtls=%d api=%d api_threads=%u api_queue=%u",
+	start_autopublish(s);
+	web_log("info", "listening", "address=%s port=%u threads=%u poll=%s tls12=%d admin_mtls=%d api=%d api_threads=%u api_queue=%u auto_publish=%u",
 		settings->listen, s->port, settings->threads, settings->use_epoll ? "epoll" : "poll",
 		settings->tls12, s->client_ca_pem != NULL, s->api != NULL, settings->api_threads,
-		settings->api_queue);
+		settings->api_queue, s->autopublish ? settings->publish_interval : 0);
 	*out = s;
 	return 0;
 }

@@ -118,7 +118,7 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	if (cores < 1)
 		cores = 1;
 	long port, threads, maxconn, perip, timeout, memlimit, maxbody, maxage, drain, interval, recheck;
-	long api_threads, api_queue;
+	long api_threads, api_queue, publish_interval;
 	int epoll_on = 0, tls12_on = 0;
 	if (get_text(&src, "server.listen", "0.0.0.0", out->listen, sizeof out->listen) ||
 	    get_number(&src, "server.port", 8443, 0, 65535, &port) ||
@@ -145,7 +145,8 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	    get_number(&src, "server.api_queue", 64, 1, 100000, &api_queue) ||
 	    get_text(&src, "server.origin", "", out->origin, sizeof out->origin) ||
 	    get_number(&src, "server.recheck_interval", 300, 1, 86400, &recheck) ||
-	    get_api_limits(&src, &out->api_limits))
+	    get_api_limits(&src, &out->api_limits) ||
+	    get_number(&src, "server.publish_interval", 60, 0, 86400, &publish_interval))
 		return -1;
 	const char *cfg_path = vntl_config_path(cfg);
 	if (cfg_path && strlen(cfg_path) < sizeof out->config_path)
@@ -165,5 +166,8 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	out->api_threads = (unsigned)api_threads;
 	out->api_queue = (unsigned)api_queue;
 	out->recheck_interval = (unsigned)recheck;
+	out->publish_interval = (unsigned)publish_interval;
+	out->publish_configured = cfg && vntl_config_get(cfg, "publish.key", NULL) &&
+				  vntl_config_get(cfg, "publish.cert", NULL);
 	return check_required(out, err, errlen);
 }

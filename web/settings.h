@@ -34,6 +34,8 @@ struct web_settings {
 	char origin[256];           /* the admin API's own origin; empty: https:// + Host */
 	unsigned recheck_interval;  /* seconds between full re-hashes of the served files */
 	struct web_api_limits api_limits; /* provider.* and admin.* keys: what a proposal may say */
+	unsigned publish_interval;  /* seconds between publications of what is due; 0: never */
+	int publish_configured;     /* the file sets publish.key and publish.cert */
 };
 
 /* A flag given on the command line, as the configuration key it overrides. */

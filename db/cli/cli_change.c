@@ -12,14 +12,16 @@
 static const char CHANGE_USAGE[] =
 	"usage: vntl --as OFFICER|PROVIDER change propose --service ID --status STATUS --reason TEXT\n"
 	"                                   --decision REF [--effective TIME]\n"
-	"       vntl --as APPROVER change approve ID [--note TEXT]\n"
+	"       vntl --as APPROVER change approve ID [--note TEXT] [--retroactive REASON]\n"
 	"       vntl --as APPROVER change reject ID --reason TEXT\n"
 	"       vntl --as USER [--json] change list [--state pending|applied|rejected]\n"
 	"       vntl --as USER [--json] change show ID\n"
 	"  STATUS: granted, withdrawn (roots, public CAs); recognised, suspended, withdrawn (foreign).\n"
 	"  Approve applies the change at once (status, history, audit in one transaction).\n"
 	"  The approver must be another person than the proposer.\n"
-	"  TIME: 2026-12-01, 2026-12-01T08:00:00Z or @EPOCH; past or future (default now).\n";
+	"  TIME: 2026-12-01, 2026-12-01T08:00:00Z or @EPOCH; past or future (default: when\n"
+	"  approved). A change dated before the last published list that names its service\n"
+	"  needs --retroactive REASON at approval (audited).\n";
 
 static int change_propose(struct cli_env *env, int argc, char **argv)
 {
@@ -73,10 +75,14 @@ static int change_propose(struct cli_env *env, int argc, char **argv)
 
 static int change_decide(struct cli_env *env, int argc, char **argv, int approve)
 {
-	static const struct option opts[] = {{"note", required_argument, NULL, 'n'},
-					     {"reason", required_argument, NULL, 'n'},
-					     {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-	const char *note = NULL;
+	static const struct option approve_opts[] = {{"note", required_argument, NULL, 'n'},
+						     {"retroactive", required_argument, NULL, 'r'},
+						     {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	static const struct option reject_opts[] = {{"note", required_argument, NULL, 'n'},
+						    {"reason", required_argument, NULL, 'n'},
+						    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	const struct option *opts = approve ? approve_opts : reject_opts;
+	const char *note = NULL, *retroactive = NULL;
 	int64_t id;
 	int c;
 	optind = 0;
@@ -84,9 +90,12 @@ static int change_decide(struct cli_env *env, int argc, char **argv, int approve
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (c == 'h')
 			return cli_usage(CHANGE_USAGE, 1);
-		if (c != 'n')
+		if (c == 'r')
+			retroactive = optarg;
+		else if (c == 'n')
+			note = optarg;
+		else
 			return cli_option_error(cmd, CHANGE_USAGE, c, argc, argv);
-		note = optarg;
 	}
 	int rc = cli_operands(cmd, "change ID", 1, argc, argv, optind);
 	if (rc)
@@ -98,7 +107,7 @@ static int change_decide(struct cli_env *env, int argc, char **argv, int approve
 	if (rc)
 		return rc;
 	char err[1024];
-	rc = approve ? db_change_approve(db, env->as_user, id, note, err, sizeof err)
+	rc = approve ? db_change_approve_retroactive(db, env->as_user, id, note, retroactive, err, sizeof err)
 		     : db_change_reject(db, env->as_user, id, note, err, sizeof err);
 	db_close(db);
 	if (rc == 0)
@@ -116,13 +125,19 @@ static int change_reject(struct cli_env *env, int argc, char **argv)
 	return change_decide(env, argc, argv, 0);
 }
 
+/* A pending change without an effective time takes effect when approved. */
+static const char *effective_text(const struct db_change *c, char out[32])
+{
+	return c->effective ? cli_format_time(c->effective, out, 32) : "on approval";
+}
+
 static json_t *change_json(const struct db_change *c)
 {
 	char eff[32], at[32], dec[32];
 	return json_pack("{sI sI sI ss ss ss ss ss ss ss ss ss s:s* s:s* s:s*}", "id", (json_int_t)c->id, "service",
 			 (json_int_t)c->service_id, "tsp", (json_int_t)c->tsp_id, "sha256", c->cert_sha256, "name",
 			 c->service_name, "status", db_status_name(c->new_status), "effective",
-			 cli_format_time(c->effective, eff, sizeof eff), "reason", c->reason, "decision_ref",
+			 effective_text(c, eff), "reason", c->reason, "decision_ref",
 			 c->decision_ref, "proposed_by", c->proposed_by, "proposed_at",
 			 cli_format_time(c->proposed_at, at, sizeof at), "state", db_change_state_name(c->state),
 			 "decided_by", c->decided_by, "decided_at",
@@ -169,7 +184,7 @@ static int change_list(struct cli_env *env, int argc, char **argv)
 		else
 			printf("%" PRId64 "\t%s\tservice %" PRId64 " -> %s\tfrom %s\tby %s\t%s\n", list[i].id,
 			       db_change_state_name(list[i].state), list[i].service_id, db_status_name(list[i].new_status),
-			       cli_format_time(list[i].effective, eff, sizeof eff), list[i].proposed_by,
+			       effective_text(&list[i], eff), list[i].proposed_by,
 			       list[i].decision_ref);
 	}
 	if (env->json)

@@ -86,6 +86,9 @@ void pf_add_status(struct db_service *svc, enum db_status status, int64_t effect
 {
 	svc->timeline = realloc(svc->timeline, (svc->timeline_count + 1) * sizeof *svc->timeline);
 	struct db_status_entry *e = &svc->timeline[svc->timeline_count++];
+	static int64_t next_id;
+	memset(e, 0, sizeof *e);
+	e->id = ++next_id; /* as the registry numbers them: in the order recorded */
 	e->status = status;
 	e->effective = effective;
 	e->reason = dup("test");

@@ -25,7 +25,7 @@ static void snapshot_holds_tsps_services_and_timelines(void **state)
 	struct db_change_input in = {foreign, DB_STATUS_SUSPENDED, later, "audit", "QĐ 9"};
 	assert_int_equal(db_change_propose(db, "olga", &in, &id, err, sizeof err), 0);
 	assert_int_equal(db_change_approve(db, "anh", id, NULL, err, sizeof err), 0);
-	struct db_publication pub = {"roots", 3, 1000, 2000, ""};
+	struct db_publication pub = {"roots", 3, 1000, 2000, "", 0};
 	memcpy(pub.sha256, SHA_A, 65);
 	assert_int_equal(db_publication_record(db, &pub, err, sizeof err), 0);
 
@@ -65,7 +65,7 @@ static void publication_sequence_only_grows(void **state)
 	char err[512];
 	struct db_publication last;
 	assert_int_equal(db_publication_last(db, "foreign", &last), 1);
-	struct db_publication pub = {"foreign", 5, 1000, 2000, ""};
+	struct db_publication pub = {"foreign", 5, 1000, 2000, "", 0};
 	memcpy(pub.sha256, SHA_A, 65);
 	assert_int_equal(db_publication_record(db, &pub, err, sizeof err), 0);
 	assert_int_equal(db_publication_record(db, &pub, err, sizeof err), 1);
@@ -78,7 +78,7 @@ static void publication_sequence_only_grows(void **state)
 	assert_int_equal(last.sequence, 6);
 	assert_int_equal(db_publication_last(db, "roots", &last), 1);
 	assert_int_equal(db_publication_last(db, "bogus", &last), -1);
-	struct db_publication bad = {"bogus", 1, 1, 2, ""};
+	struct db_publication bad = {"bogus", 1, 1, 2, "", 0};
 	assert_int_equal(db_publication_record(db, &bad, err, sizeof err), 1);
 	struct db_audit_verdict v;
 	assert_int_equal(db_audit_verify(db, &v, err, sizeof err), 0);

@@ -120,8 +120,11 @@ static void future_change_becomes_current_when_due(void **state)
 	(void)state;
 	struct db_snapshot *snap = pf_snapshot(NOW);
 	struct db_service *b1 = pf_service(snap, 401);
-	assert_int_equal(status_change_due(b1, NOW, NOW + 4 * 86400), 0);
-	assert_int_equal(status_change_due(b1, NOW, NOW + 6 * 86400), 1);
+	int64_t held = b1->timeline[b1->timeline_count - 1].id; /* the list held every entry */
+	assert_int_equal(status_change_due(b1, NOW, NOW + 4 * 86400, held), 0);
+	assert_int_equal(status_change_due(b1, NOW, NOW + 6 * 86400, held), 1);
+	/* an entry recorded after the list's snapshot, already in effect */
+	assert_int_equal(status_change_due(b1, NOW, NOW + 4 * 86400, b1->timeline[0].id - 1), 1);
 	assert_int_equal(status_index_at(b1, NOW), 0);
 	assert_int_equal(status_index_at(b1, NOW + 5 * 86400), 1);
 	assert_int_equal(status_index_at(b1, NOW - 101 * 86400), -1);

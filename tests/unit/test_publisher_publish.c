@@ -296,12 +296,16 @@ static void due_when_near_next_update_or_a_change_took_effect(void **state)
 		f->snap->has_last[l] = 1;
 		f->snap->last[l].issued = now;
 		f->snap->last[l].next_update = now + 30 * 86400;
+		f->snap->last[l].status_upto = INT64_MAX; /* it held every entry */
 	}
 	assert_int_equal(publisher_list_due(f->snap, PUBLISHER_ROOTS, now + 86400, 7 * 86400), 0);
 	assert_int_equal(publisher_list_due(f->snap, PUBLISHER_ROOTS, now + 24 * 86400, 7 * 86400), 1);
 	/* B1's withdrawal (in 5 days) makes roots due, not foreign */
 	assert_int_equal(publisher_list_due(f->snap, PUBLISHER_ROOTS, now + 5 * 86400, 7 * 86400), 1);
 	assert_int_equal(publisher_list_due(f->snap, PUBLISHER_FOREIGN, now + 5 * 86400, 7 * 86400), 0);
+	/* an entry the last publication's snapshot did not hold, in effect now */
+	f->snap->last[PUBLISHER_FOREIGN].status_upto = 0;
+	assert_int_equal(publisher_list_due(f->snap, PUBLISHER_FOREIGN, now + 86400, 7 * 86400), 1);
 }
 
 static int run_unit_tests(void)

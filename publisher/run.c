@@ -1,0 +1,208 @@
+/* One publication run (see run.h): settings, signer, registry checks, the
+ * large-change rule, then publisher_publish. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db/config.h"
+#include "db/publication.h"
+#include "db/seal.h"
+#include "db/snapshot.h"
+#include "publisher/large_change.h"
+#include "publisher/publish.h"
+#include "publisher/run.h"
+#include "publisher/signer.h"
+#include "publisher/xades.h"
+
+static int fail(struct publish_result *res, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct publish_result *res, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(res->message, sizeof res->message, fmt, ap);
+	va_end(ap);
+	res->code = code;
+	return code;
+}
+
+struct record_ctx {
+	struct db *db;
+	const char *actor;
+};
+
+static int record_publication(void *ctx, const struct db_publication *pub, char *err, size_t errlen)
+{
+	const struct record_ctx *rc = ctx;
+	return db_publication_record_by(rc->db, rc->actor, pub, err, errlen);
+}
+
+struct settings {
+	const char *out, *base_url, *key, *cert, *pass_file, *digest;
+	long next_update_days, due_days, max_drop_percent;
+	struct scheme_operator operator;
+};
+
+static int read_operator(const struct vntl_config *cfg, struct scheme_operator *op, char *err,
+			 size_t errlen)
+{
+	const struct scheme_operator *d = &publisher_default_operator;
+	op->street_vi = vntl_config_get(cfg, "publish.operator_street_vi", d->street_vi);
+	op->street_en = vntl_config_get(cfg, "publish.operator_street_en", d->street_en);
+	op->locality_vi = vntl_config_get(cfg, "publish.operator_locality_vi", d->locality_vi);
+	op->locality_en = vntl_config_get(cfg, "publish.operator_locality_en", d->locality_en);
+	op->email = vntl_config_get(cfg, "publish.operator_email", d->email);
+	op->uri = vntl_config_get(cfg, "publish.operator_uri", d->uri);
+	const char *empty = !*op->street_vi ? "publish.operator_street_vi"
+			    : !*op->street_en ? "publish.operator_street_en"
+			    : !*op->locality_vi ? "publish.operator_locality_vi"
+			    : !*op->locality_en ? "publish.operator_locality_en" : NULL;
+	if (empty)
+		snprintf(err, errlen, "%s is empty: the lists publish NEAC's postal address", empty);
+	else if (!strchr(op->email, '@') || strncmp(op->email, "mailto:", 7) == 0)
+		snprintf(err, errlen, "publish.operator_email '%s' is not an e-mail address (without mailto:)",
+			 op->email);
+	else if (strncmp(op->uri, "https://", 8) != 0 && strncmp(op->uri, "http://", 7) != 0)
+		snprintf(err, errlen, "publish.operator_uri '%s' must start with https:// or http://", op->uri);
+	else
+		return 0;
+	return -1;
+}
+
+static int read_settings(const struct vntl_config *cfg, struct settings *s, char *err, size_t errlen)
+{
+	s->out = vntl_config_get(cfg, "publish.out", "/var/lib/vntl/public");
+	s->base_url = vntl_config_get(cfg, "publish.base_url", "https://localhost:8443");
+	s->key = vntl_config_get(cfg, "publish.key", NULL);
+	s->cert = vntl_config_get(cfg, "publish.cert", NULL);
+	s->pass_file = vntl_config_get(cfg, "publish.key_pass_file", NULL);
+	s->digest = vntl_config_get(cfg, "publish.digest", "sha256");
+	if (vntl_config_get_long(cfg, "publish.next_update_days", 30, 1, 183, &s->next_update_days,
+				 err, errlen) < 0 ||
+	    vntl_config_get_long(cfg, "publish.due_days", 7, 0, 183, &s->due_days, err, errlen) < 0 ||
+	    vntl_config_get_long(cfg, "publish.max_drop_percent", 20, 0, 100, &s->max_drop_percent, err,
+				 errlen) < 0)
+		return -1;
+	if (s->due_days >= s->next_update_days) {
+		snprintf(err, errlen, "publish.due_days (%ld) must be less than publish.next_update_days (%ld)",
+			 s->due_days, s->next_update_days);
+		return -1;
+	}
+	return read_operator(cfg, &s->operator, err, errlen);
+}
+
+static struct publisher_signer *open_signer(const struct settings *s, struct publish_result *res)
+{
+	char err[512] = "";
+	char *pass = NULL;
+	struct publisher_signer *signer = NULL;
+	if (publisher_read_passphrase(s->pass_file, PUBLISH_PASS_ENV, &pass, err, sizeof err) < 0)
+		fail(res, PUBLISH_IO, "%s", err);
+	else if (publisher_signer_open_pem(s->key, s->cert, pass, s->digest, &signer, err, sizeof err) < 0)
+		fail(res, PUBLISH_REFUSED, "%s", err);
+	publisher_passphrase_free(pass);
+	if (signer && signer->warning)
+		snprintf(res->key_warning, sizeof res->key_warning, "signing key %s: %s", signer->key_desc,
+			 signer->warning);
+	return signer;
+}
+
+static unsigned due_lists(const struct db_snapshot *snap, unsigned wanted, int64_t now, long due_days)
+{
+	unsigned due = 0;
+	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++)
+		if ((wanted & PUBLISH_MASK(l)) &&
+		    publisher_list_due(snap, (enum publisher_list)l, now, (int64_t)due_days * 86400))
+			due |= PUBLISH_MASK(l);
+	return due;
+}
+
+/* Nothing is signed from a registry that is damaged, tampered with or of
+ * another schema version (db_registry_check). */
+static int check_registry(struct db *db, const struct db_snapshot *snap, struct publish_result *res)
+{
+	char err[900] = "";
+	int rc = db_registry_check(db, snap, err, sizeof err);
+	if (rc == 0)
+		return PUBLISH_OK;
+	return fail(res, rc > 0 ? PUBLISH_REFUSED : PUBLISH_IO, "registry not trusted, nothing published: %s", err);
+}
+
+/* The large-change rule (large_change.h) for each list to publish. */
+static int check_large_change(struct db *db, const struct settings *s, const struct publish_request *req,
+			      const struct db_snapshot *snap, unsigned lists, int64_t now,
+			      struct publish_result *res)
+{
+	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++) {
+		if (!(lists & PUBLISH_MASK(l)))
+			continue;
+		const char *name = publisher_list_name((enum publisher_list)l);
+		struct large_change lc;
+		char err[900] = "";
+		if (large_change_measure(s->out, snap, (enum publisher_list)l, now, &lc, err, sizeof err) < 0)
+			return fail(res, PUBLISH_IO, "%s list: %s", name, err);
+		if (!large_change_exceeds(&lc, s->max_drop_percent))
+			continue;
+		if (!req->confirm_large_change)
+			return fail(res, PUBLISH_REFUSED,
+				    "%s list: this publication would drop %zu of the %zu services it trusts now "
+				    "(%s; publish.max_drop_percent is %ld): nothing published; if this is intended, "
+				    "an approver confirms with vntl --as APPROVER publish --confirm-large-change",
+				    name, lc.dropped, lc.listed,
+				    lc.dropped == lc.listed ? "all of them" : "too many at once", s->max_drop_percent);
+		int rc = db_publication_confirm_large_change(db, req->as_user, name, (int64_t)lc.listed,
+							     (int64_t)lc.dropped, s->max_drop_percent, err, sizeof err);
+		if (rc)
+			return fail(res, rc > 0 ? PUBLISH_REFUSED : PUBLISH_IO, "%s list: --confirm-large-change: %s",
+				    name, err);
+		res->large[l] = (struct publish_large_change){1, lc.dropped, lc.listed};
+	}
+	return PUBLISH_OK;
+}
+
+static void run_with_signer(const struct settings *s, struct publisher_signer *signer, struct db *db,
+			    const struct publish_request *req, struct publish_result *res)
+{
+	struct db_snapshot *snap = NULL;
+	char err[900] = "";
+	if (db_snapshot_load(db, &snap, err, sizeof err) != 0) {
+		fail(res, PUBLISH_IO, "%s", err);
+		return;
+	}
+	unsigned wanted = req->lists ? req->lists : PUBLISH_ALL;
+	int64_t now = snap->taken_at;
+	if (check_registry(db, snap, res) == PUBLISH_OK) {
+		res->due = req->if_due ? due_lists(snap, wanted, now, s->due_days) : wanted;
+		if (res->due && check_large_change(db, s, req, snap, res->due, now, res) == PUBLISH_OK) {
+			struct publish_config pc = {.out = s->out, .base_url = s->base_url,
+						    .next_update_days = (int)s->next_update_days, .signer = signer,
+						    .operator = &s->operator};
+			struct record_ctx rc = {db, req->as_user};
+			res->code = (int)publisher_publish(snap, &pc, res->due, now, record_publication, &rc,
+							   &res->outcome, res->message, sizeof res->message);
+		}
+	}
+	db_snapshot_free(snap);
+}
+
+void publisher_run(const struct vntl_config *config, struct db *db, const struct publish_request *req,
+		   struct publish_result *res)
+{
+	memset(res, 0, sizeof *res);
+	struct settings s;
+	char err[900] = "";
+	if (read_settings(config, &s, err, sizeof err) < 0) {
+		fail(res, PUBLISH_CONFIG, "%s", err);
+		return;
+	}
+	if (publisher_crypto_init() < 0) {
+		fail(res, PUBLISH_IO, "cannot start xmlsec");
+		return;
+	}
+	struct publisher_signer *signer = open_signer(&s, res);
+	if (signer)
+		run_with_signer(&s, signer, db, req, res);
+	publisher_signer_free(signer);
+	publisher_crypto_shutdown();
+}
