@@ -142,12 +142,17 @@ static int propose_in_tx(struct db *db, const char *actor, const struct db_chang
 	struct db_user u;
 	struct service_state s;
 	int rc = db_user_require(db, actor, DB_ROLE_OFFICER | DB_ROLE_PROVIDER, &u, err, errlen);
-	if (rc || (rc = check_pending_limit(db, &u, max_pending, err, errlen)) ||
-	    (rc = load_service(db, in->service_id, &s, err, errlen)))
+	if (rc || (rc = check_pending_limit(db, &u, max_pending, err, errlen)))
 		return rc;
-	if (!(u.roles & DB_ROLE_OFFICER) && s.tsp_id != u.tsp_id)
-		return db_msg(1, err, errlen, "provider '%s' may only propose changes for its own TSP's certificates "
-			      "(service %" PRId64 " belongs to TSP %" PRId64 ")", actor, in->service_id, s.tsp_id);
+	rc = load_service(db, in->service_id, &s, err, errlen);
+	/* A provider learns nothing of other providers: another TSP's service
+	 * and a service that does not exist get the same answer. */
+	if (!(u.roles & DB_ROLE_OFFICER) && rc >= 0 && (rc == 1 || s.tsp_id != u.tsp_id))
+		return db_msg(1, err, errlen, "service %" PRId64 " is not a service of your TSP (%" PRId64 "): "
+			      "provider '%s' may only propose changes for its own TSP's certificates",
+			      in->service_id, u.tsp_id, actor);
+	if (rc)
+		return rc;
 	/* 0: the change takes effect when it is approved (checked as of now). */
 	if ((rc = check_transition(&s, in->service_id, in->new_status, effective ? effective : db_now(),
 				   err, errlen)) ||

@@ -143,6 +143,15 @@ static void provider_proposes_only_for_its_own_tsp(void **state)
 	char err[512];
 	assert_int_equal(propose(db, "sp-one", other, DB_STATUS_SUSPENDED, 0, &id, err), 1);
 	assert_non_null(strstr(err, "own TSP"));
+	assert_null(strstr(err, "TSP 4")); /* the other provider's id is not revealed */
+	char other_err[512];
+	snprintf(other_err, sizeof other_err, "%s", err);
+	/* nor whether a service exists: the same answer but for the number */
+	assert_int_equal(propose(db, "sp-one", 9999, DB_STATUS_SUSPENDED, 0, &id, err), 1);
+	char expected[512];
+	snprintf(expected, sizeof expected, "service 9999 is not a service of your TSP (3)");
+	assert_non_null(strstr(err, expected));
+	assert_non_null(strstr(other_err, "is not a service of your TSP (3)"));
 	assert_int_equal(propose(db, "sp-one", own, DB_STATUS_SUSPENDED, 0, &id, err), 0);
 	assert_int_equal(db_change_approve(db, "sp-one", id, NULL, err, sizeof err), 1);
 	assert_int_equal(db_change_approve(db, "anh", id, NULL, err, sizeof err), 0);
