@@ -19,7 +19,7 @@ struct multi {
 };
 
 struct options {
-	struct multi signers, untrusted, crls, policies, lists, anchors, pointed;
+	struct multi signers, untrusted, crls, policies, lists, anchors, pointed, ekus;
 	const char *at_text, *list_at_text, *schema, *cache_dir, *ca_file;
 	time_t list_at;
 	int is_list, no_schema, json, explicit_policy, inhibit_map, inhibit_any;
@@ -32,6 +32,7 @@ static const char usage_text[] =
     "           [--revocation require|prefer|none] [--purpose any|signature]\n"
     "           [--policy OID]... [--explicit-policy] [--inhibit-policy-mapping]\n"
     "           [--inhibit-any-policy] [--alg-policy vn|none] [--offline]\n"
+    "           [--eku OID]... [--max-depth N] [--profile strict|path]\n"
     "           (--list FILE|URL... --signer PEM... [--pointed CC=FILE|URL]... [--list-at RFC3339]\n"
     "            | --anchors PEM...)\n"
     "   list: --at judges the list's freshness; chain: --at is the time T of the chain\n"
@@ -69,7 +70,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_SIGNER = 256, O_UNTRUSTED, O_AT, O_CRL, O_REVOCATION, O_PURPOSE, O_POLICY,
 	       O_EXPLICIT, O_INHIBIT_MAP, O_INHIBIT_ANY, O_ALG, O_LIST, O_ANCHORS, O_JSON, O_SCHEMA,
-	       O_NO_SCHEMA, O_CACHE, O_CA, O_POINTED, O_LIST_AT, O_OFFLINE };
+	       O_NO_SCHEMA, O_CACHE, O_CA, O_POINTED, O_LIST_AT, O_OFFLINE, O_EKU, O_MAX_DEPTH,
+	       O_PROFILE };
 	static const struct option longopts[] = {
 		{ "signer", required_argument, NULL, O_SIGNER },
 		{ "untrusted", required_argument, NULL, O_UNTRUSTED },
@@ -92,6 +94,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "pointed", required_argument, NULL, O_POINTED },
 		{ "list-at", required_argument, NULL, O_LIST_AT },
 		{ "offline", no_argument, NULL, O_OFFLINE },
+		{ "eku", required_argument, NULL, O_EKU },
+		{ "max-depth", required_argument, NULL, O_MAX_DEPTH },
+		{ "profile", required_argument, NULL, O_PROFILE },
 		{ NULL, 0, NULL, 0 } };
 	int c, v, ok = 1;
 	optind = 2;
@@ -101,6 +106,19 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case O_UNTRUSTED: ok = push(&o->untrusted, optarg); break;
 		case O_CRL: ok = push(&o->crls, optarg); break;
 		case O_POLICY: ok = push(&o->policies, optarg); break;
+		case O_EKU: ok = push(&o->ekus, optarg); break;
+		case O_MAX_DEPTH: {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			ok = *optarg && !*end && n >= 1 && n < VNTL_MAX_CHAIN;
+			o->req.max_depth = (int)n;
+			break;
+		}
+		case O_PROFILE:
+			v = parse_choice(optarg, "strict", "path", NULL);
+			ok = v >= 0;
+			o->req.profile = (vntl_cert_profile)v;
+			break;
 		case O_LIST: ok = push(&o->lists, optarg); break;
 		case O_ANCHORS: ok = push(&o->anchors, optarg); break;
 		case O_POINTED: ok = push(&o->pointed, optarg) && strchr(optarg, '='); break;
@@ -291,6 +309,7 @@ static int run_chain(int argc, char **argv, struct options *o)
 	o->req.untrusted = o->untrusted.v;
 	o->req.crl_files = o->crls.v;
 	o->req.policies = o->policies.v;
+	o->req.ekus = o->ekus.v;
 	vntl_result *res = NULL;
 	if (st == VNTL_OK)
 		st = vntl_check_chain(ctx, &o->req, &res, &err);

@@ -132,6 +132,18 @@ vntl_status vv_seq_check_and_store(const char *cache_dir, const vv_list *list, v
 
 vntl_status vv_cache_write(const char *path, const void *data, size_t len, vntl_error *err);
 
+/* the RFC 5280 certificate and CRL profile (vv_rfc5280.c) */
+typedef struct {
+	const char *sub_indication;  /* TS 119 102-1: FORMAT_FAILURE, CHAIN_CONSTRAINTS_FAILURE, ... */
+	char reason[600];            /* names the certificate (subject) and the rule */
+} vv_finding;
+/* chain: leaf first, anchor last; 1 when every certificate conforms.
+ * leaf_may_be_ca: a leaf saying CA:TRUE is checked as a CA (a CA certificate
+ * checked for itself), not refused as an end entity that claims to be a CA */
+int vv_rfc5280_check_chain(STACK_OF(X509) *chain, int leaf_may_be_ca, vv_finding *f);
+/* issuer may be NULL when it is not known */
+int vv_rfc5280_check_crl(X509_CRL *crl, X509 *issuer, vv_finding *f);
+
 /* online revocation data */
 typedef struct {
 	X509 *cert;               /* not owned */

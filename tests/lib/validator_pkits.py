@@ -19,7 +19,8 @@ cases = [c for i, c in enumerate(cases) if i % every == 0 or c["id"] in expected
 def run(case):
     certs = [os.path.join(pkits, "certs", c + ".crt") for c in case["certs"]]
     args = [tool, "chain", certs[-1], "--anchors", certs[0], "--at", case["time"],
-            "--purpose", "any", "--alg-policy", "none", "--revocation", "require", "--offline"]
+            "--purpose", "any", "--alg-policy", "none", "--revocation", "require", "--offline",
+            "--profile", "path"]
     for inter in certs[1:-1]:
         args += ["--untrusted", inter]
     for crl in case["crls"]:
