@@ -39,8 +39,8 @@ LDFLAGS_ALL := $(LDSAN) $(LDFLAGS)
 
 # --- version of the public library (validator/vntl.h) ---
 # 2: vntl_list_info grew (ignored_services), which callers allocate.
-VNTL_MAJOR := 2
-VNTL_VERSION := 2.0.1
+VNTL_MAJOR := 3
+VNTL_VERSION := 3.0.0
 
 # --- modules ---
 VAL_MAIN := validator/vntl_validate_main.c

@@ -105,9 +105,12 @@ static void set_result(vntl_result *r, vntl_indication ind, const char *sub, con
 	va_end(ap);
 }
 
-static void map_x509_error(vntl_result *r, int e, int depth)
+static void map_x509_error(vntl_result *r, int e, int depth, X509 *cert)
 {
 	const char *why = X509_verify_cert_error_string(e);
+	char subject[256] = "";
+	if (cert)
+		vv_name_text(X509_get_subject_name(cert), subject, sizeof subject);
 	switch (e) {
 	case X509_V_ERR_CERT_HAS_EXPIRED:
 		if (depth == 0)
@@ -167,7 +170,8 @@ static void map_x509_error(vntl_result *r, int e, int depth)
 		return;
 	default:
 		set_result(r, VNTL_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE",
-		           "the certificate at depth %d breaks a path constraint: %s", depth, why);
+		           "the certificate at depth %d (\"%s\") breaks a path constraint: %s", depth,
+		           subject, why);
 	}
 }
 
@@ -549,7 +553,8 @@ static int run_openssl(const struct inputs *in, STACK_OF(X509) *trusted,
 		ok = X509_verify_cert(xctx) == 1;
 		if (!ok && res)
 			map_x509_error(res, X509_STORE_CTX_get_error(xctx),
-			               X509_STORE_CTX_get_error_depth(xctx));
+			               X509_STORE_CTX_get_error_depth(xctx),
+			               X509_STORE_CTX_get_current_cert(xctx));
 		if (chain_out)
 			*chain_out = X509_STORE_CTX_get1_chain(xctx);
 	}
