@@ -39,6 +39,7 @@ LDFLAGS_ALL := $(LDSAN) $(LDFLAGS)
 
 # --- version of the public library (validator/vntl.h) ---
 # 2: vntl_list_info grew (ignored_services), which callers allocate.
+# 3: vntl_chain_request grew (ekus, max_depth, profile), which callers allocate.
 VNTL_MAJOR := 3
 VNTL_VERSION := 3.0.0
 
