@@ -140,9 +140,10 @@ static void map_x509_error(vntl_result *r, int e, int depth, X509 *cert)
 	case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
 	case X509_V_ERR_DIFFERENT_CRL_SCOPE:
 	case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
+	case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION:
 		set_result(r, VNTL_INDETERMINATE, "TRY_LATER",
-		           "no usable revocation information for the certificate at depth %d (%s)",
-		           depth, why);
+		           "no usable revocation information for the certificate at depth %d "
+		           "(\"%s\"): %s", depth, subject, why);
 		return;
 	case X509_V_ERR_CERT_SIGNATURE_FAILURE:
 	case X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE:
@@ -514,6 +515,13 @@ static vntl_status configure(X509_STORE_CTX *xctx, const vntl_chain_request *req
 	if (req->inhibit_any_policy)
 		flags |= X509_V_FLAG_INHIBIT_ANY;
 	X509_VERIFY_PARAM_set_flags(param, flags);
+	for (size_t i = 0; req->ekus && req->ekus[i]; i++) {
+		ASN1_OBJECT *obj = OBJ_txt2obj(req->ekus[i], 1);
+		ASN1_OBJECT_free(obj);
+		if (!obj)
+			return vv_fail(err, VNTL_ERR_USAGE, "usage", "\"%s\" is not an OID (extended key "
+			               "usage)", req->ekus[i]);
+	}
 	/* OpenSSL reads an empty initial set as "no policy": default to anyPolicy. */
 	const char *any[] = { "2.5.29.32.0", NULL };
 	const char *const *oids = req->policies && req->policies[0] ? req->policies : any;

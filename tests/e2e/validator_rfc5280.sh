@@ -143,4 +143,135 @@ expect 0 "PASSED" -- "$VV" chain "$P/rootakiself_ee.pem" --anchors "$P/rootakise
 expect 0 "PASSED" -- "$VV" chain "$P/rootbcnc_ee.pem" --anchors "$P/rootbcnc.pem" --at "$soon" \
 	--revocation none --profile path
 
+# --- CRLs (§5.2): unusable ones leave the status unknown ---
+sed '/^crlnumber/d' "$P/ca.cnf" >"$P/ca-nonumber.cnf"
+openssl ca -batch -config "$P/ca-nonumber.cnf" -cert "$P/inter.pem" -keyfile "$P/inter.key" \
+	-gencrl -out "$P/inter_nonumber.crl" 2>/dev/null
+openssl ca -batch -config "$P/ca.cnf" -cert "$P/inter.pem" -keyfile "$P/inter.key" \
+	-gencrl -crlexts x_crl_unknown_critical -out "$P/inter_critical.crl" 2>/dev/null
+expect 2 "INDETERMINATE/TRY_LATER" -- "$VV" chain "$P/good.pem" $U $A --crl "$P/root.crl" \
+	--crl "$P/inter_nonumber.crl" --at "$soon"
+expect 2 "has no CRL number" -- "$VV" chain "$P/good.pem" $U $A --crl "$P/root.crl" \
+	--crl "$P/inter_nonumber.crl" --at "$soon"
+expect 2 "INDETERMINATE/TRY_LATER" -- "$VV" chain "$P/good.pem" $U $A --crl "$P/root.crl" \
+	--crl "$P/inter_critical.crl" --at "$soon"
+ca_case nocrlsign x_ca_nocrlsign
+openssl ca -batch -config "$P/ca.cnf" -cert "$P/nocrlsign.pem" -keyfile "$P/nocrlsign.key" \
+	-gencrl -out "$P/nocrlsign.crl" 2>/dev/null
+expect 2 "INDETERMINATE/TRY_LATER" -- "$VV" chain "$P/nocrlsign_ee.pem" --untrusted "$P/nocrlsign.pem" \
+	$A --crl "$P/root.crl" --crl "$P/nocrlsign.crl" --at "$soon"
+expect 0 "PASSED" -- "$VV" chain "$P/nocrlsign_ee.pem" --untrusted "$P/nocrlsign.pem" \
+	$A --crl "$P/root.crl" --crl "$P/nocrlsign.crl" --at "$soon" --revocation none
+
+# --- must be accepted: validity inclusive at both ends, fractional seconds ---
+pki_issue "$P" inter edge x_leaf P-256 sha256 20250101000000Z 20300101000000Z
+N="--revocation none"
+expect 0 "PASSED" -- "$VV" chain "$P/edge.pem" $U $A $N --at 2030-01-01T00:00:00Z
+expect 0 "PASSED" -- "$VV" chain "$P/edge.pem" $U $A $N --at 2030-01-01T00:00:00.999Z
+expect 0 "PASSED" -- "$VV" chain "$P/edge.pem" $U $A $N --at 2029-12-31T23:59:59.5Z
+expect 1 "FAILED/EXPIRED" -- "$VV" chain "$P/edge.pem" $U $A $N --at 2030-01-01T00:00:01Z
+expect 0 "PASSED" -- "$VV" chain "$P/edge.pem" $U $A $N --at 2025-01-01T00:00:00Z
+expect 0 "PASSED" -- "$VV" chain "$P/edge.pem" $U $A $N --at 2025-01-01T00:00:00.25Z
+expect 1 "FAILED/NOT_YET_VALID" -- "$VV" chain "$P/edge.pem" $U $A $N --at 2024-12-31T23:59:59Z
+
+# --- must be accepted: a second path through a cross-certified CA. One key,
+# two certificates: from root, constrained to other.vn; from root2, free.
+PKI_SUBJ="/C=VN/O=Test Org cross/CN=xca"
+pki_issue "$P" root2 xca_free v3_ca
+cp "$P/xca_free.key" "$P/xca_nc.key"
+PKI_NC="permitted;DNS:other.vn"
+pki_issue "$P" root xca_nc x_ca_nc keep
+unset PKI_SUBJ
+PKI_NC="permitted;DNS:example.vn"
+pki_issue "$P" xca_free xleaf x_leaf_san
+X="--anchors $P/root.pem --anchors $P/root2.pem $N --at $soon"
+# OpenSSL alone takes the first candidate and stops there
+if openssl verify -partial_chain -trusted "$P/root.pem" -trusted "$P/root2.pem" \
+	-untrusted "$P/xca_nc.pem" -untrusted "$P/xca_free.pem" "$P/xleaf.pem" >/dev/null 2>&1; then
+	echo "FAIL: openssl verify found the free path first: this case tests nothing"
+	failures=$((failures + 1))
+fi
+expect 2 "permitted subtree violation" -- "$VV" chain "$P/xleaf.pem" --untrusted "$P/xca_nc.pem" $X
+expect 0 "CN=root2" -- "$VV" chain "$P/xleaf.pem" --untrusted "$P/xca_nc.pem" --untrusted "$P/xca_free.pem" $X
+
+# --- names: every SAN form against name constraints (§4.2.1.10) ---
+pki_issue "$P" root ncall x_ca_nc_all
+pki_crl ncall "$P/ncall.crl"
+nc_leaf() { # name san
+	PKI_SAN=$2
+	pki_issue "$P" ncall "$1" x_leaf_san
+}
+NC="--untrusted $P/ncall.pem $A $N --at $soon"
+nc_leaf nc_ok "DNS:www.example.vn,email:a@example.vn,IP:10.1.2.3,URI:https://www.example.vn/x"
+nc_leaf nc_dns "DNS:www.example.com"
+nc_leaf nc_email "email:a@example.com"
+nc_leaf nc_ip "IP:192.168.0.1"
+nc_leaf nc_uri "URI:https://www.example.com/x"
+pki_issue "$P" ncall nc_dir x_leaf_san_dir
+PKI_SUBJ="/C=VN/O=Test Org ncall/CN=nc_subject_email/emailAddress=a@example.com"
+pki_x509 ncall nc_subject_email x_leaf 4661
+unset PKI_SUBJ
+nc_leaf nc_underscore "DNS:bad_name.example.vn"
+nc_leaf nc_dots "DNS:a..example.vn"
+nc_leaf nc_bad_email "email:@example.vn"
+expect 0 "PASSED" -- "$VV" chain "$P/nc_ok.pem" $NC
+for c in nc_dns nc_email nc_ip nc_uri; do
+	expect 2 "permitted subtree violation" -- "$VV" chain "$P/$c.pem" $NC
+done
+expect 2 "excluded subtree violation" -- "$VV" chain "$P/nc_dir.pem" $NC
+expect 2 "permitted subtree violation" -- "$VV" chain "$P/nc_subject_email.pem" $NC
+expect 1 "invalid DNS name \"bad_name.example.vn\"" -- "$VV" chain "$P/nc_underscore.pem" $NC
+expect 1 "invalid DNS name \"a..example.vn\"" -- "$VV" chain "$P/nc_dots.pem" $NC
+expect 1 "invalid e-mail address \"@example.vn\"" -- "$VV" chain "$P/nc_bad_email.pem" $NC
+# a leading period: subdomains only
+PKI_NC="permitted;DNS:.example.vn"
+pki_issue "$P" root ncdot x_ca_nc
+PKI_NC="permitted;DNS:example.vn"
+PKI_SAN="DNS:www.example.vn"; pki_issue "$P" ncdot dot_sub x_leaf_san
+PKI_SAN="DNS:example.vn"; pki_issue "$P" ncdot dot_self x_leaf_san
+expect 0 "PASSED" -- "$VV" chain "$P/dot_sub.pem" --untrusted "$P/ncdot.pem" $A $N --at "$soon"
+expect 2 "permitted subtree violation" -- "$VV" chain "$P/dot_self.pem" --untrusted "$P/ncdot.pem" $A $N --at "$soon"
+# constraints that constrain nothing, or are not critical
+ca_case ncempty x_ca_nc_empty
+ca_case ncnoncrit x_ca_nc_noncrit
+ca_refused ncempty 2 "neither permitted nor excluded"
+ca_refused ncnoncrit 2 "name constraints are not marked critical"
+# SAN syntax without constraints: IP address or underscore in a DNS name,
+# empty SAN, empty subject with a non-critical SAN
+PKI_SAN="DNS:10.1.2.3"; leaf san_ip x_leaf_san
+PKI_SAN="DNS:my_host.example.vn"; leaf san_underscore x_leaf_san
+PKI_SAN="DNS:www.example.vn"; leaf san_good x_leaf_san
+leaf san_empty x_leaf_empty_san
+PKI_SUBJ=/ pki_x509 inter san_nosubject x_leaf_san 4662; unset PKI_SUBJ
+expect 0 "PASSED" -- "$VV" chain "$P/san_good.pem" $U $A $N --at "$soon"
+refused san_ip 1 "invalid DNS name \"10.1.2.3\""
+refused san_underscore 1 "invalid DNS name \"my_host.example.vn\""
+refused san_empty 1 "subject alternative name extension is empty"
+expect 1 "the subject is empty and the subject alternative name is not marked critical" -- \
+	"$VV" chain "$P/san_nosubject.pem" $U $A $N --at "$soon"
+
+# --- extended key usage and --eku ---
+leaf eku_empty x_leaf_empty_eku
+leaf eku_any_crit x_leaf_any_eku_crit
+leaf eku_any x_leaf_any_eku
+pki_issue "$P" inter docsign v3_docsign
+refused eku_empty 2 "extended key usage extension is empty"
+expect 2 "critical and holds anyExtendedKeyUsage" -- "$VV" chain "$P/eku_any_crit.pem" $U $A $N --at "$soon"
+expect 0 "PASSED" -- "$VV" chain "$P/eku_any.pem" $U $A $N --at "$soon"
+expect 2 "anyExtendedKeyUsage does not count" -- "$VV" chain "$P/eku_any.pem" $U $A $N --at "$soon" \
+	--eku 1.3.6.1.5.5.7.3.36
+expect 0 "PASSED" -- "$VV" chain "$P/docsign.pem" $U $A $N --at "$soon" --eku 1.3.6.1.5.5.7.3.36
+expect 2 "none of the required purposes" -- "$VV" chain "$P/docsign.pem" $U $A $N --at "$soon" \
+	--eku 1.3.6.1.4.1.311.10.3.12
+expect 0 "PASSED" -- "$VV" chain "$P/docsign.pem" $U $A $N --at "$soon" \
+	--eku 1.3.6.1.4.1.311.10.3.12 --eku 1.3.6.1.5.5.7.3.4
+expect 0 "PASSED" -- "$VV" chain "$P/good.pem" $U $A $N --at "$soon" --eku 1.3.6.1.5.5.7.3.36
+expect 3 "not an OID" -- "$VV" chain "$P/good.pem" $U $A $N --at "$soon" --eku document-signing
+
+# --- --max-depth ---
+expect 0 "PASSED" -- "$VV" chain "$P/good.pem" $U $A $N --at "$soon" --max-depth 2
+expect 2 "maximum depth" -- "$VV" chain "$P/good.pem" $U $A $N --at "$soon" --max-depth 1
+expect 3 "" -- "$VV" chain "$P/good.pem" $U $A $N --at "$soon" --max-depth 0
+expect 3 "" -- "$VV" chain "$P/good.pem" $U $A $N --at "$soon" --max-depth two
+
 finish

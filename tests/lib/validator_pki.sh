@@ -289,6 +289,19 @@ basicConstraints = critical,CA:true
 keyUsage = critical,keyCertSign,cRLSign
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = $ENV::PKI_AKI
+[x_ca_nc_all]
+basicConstraints = critical,CA:true
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+nameConstraints = critical,permitted;DNS:example.vn,permitted;email:example.vn,permitted;IP:10.0.0.0/255.0.0.0,permitted;URI:.example.vn,excluded;dirName:x_dir_bad
+[x_dir_bad]
+CN = dirbad
+[x_leaf_san_dir]
+basicConstraints = CA:false
+keyUsage = critical,digitalSignature
+authorityKeyIdentifier = keyid
+subjectAltName = dirName:x_dir_bad
 [x_crl_unknown_critical]
 1.3.6.1.4.1.99999.1 = critical,DER:0500
 CNF
