@@ -81,6 +81,9 @@ typedef struct {
 	int from_cache;            /* 1: the fetch failed and the cached (last accepted) copy was used */
 	size_t ignored_services;   /* services that anchor nothing: they (or their provider)
 	                            * carry an extension marked critical that libvntl does not know */
+	/* since 3.0.0: what was accepted although weaker than annex I (e.g. a
+	 * SHA-1 SigningCertificate CertDigest, accepted as EU DSS does); "" if none */
+	char warning[256];
 } vntl_list_info;
 
 /* Load a list from a file path or an https:// URL; it is kept in ctx only

@@ -176,7 +176,7 @@ static void map_x509_error(vntl_result *r, int e, int depth, X509 *cert)
 	}
 }
 
-static const char *weak_key(X509 *cert)
+const char *vv_annex1_key_problem(X509 *cert)
 {
 	EVP_PKEY *key = X509_get0_pubkey(cert);
 	if (!key)
@@ -216,7 +216,7 @@ static int check_algorithms(vntl_result *r, STACK_OF(X509) *chain)
 	int n = sk_X509_num(chain);
 	for (int i = 0; i < n; i++) {
 		X509 *c = sk_X509_value(chain, i);
-		const char *why = weak_key(c);
+		const char *why = vv_annex1_key_problem(c);
 		if (!why && i < n - 1)
 			why = weak_signature(c);
 		if (why) {

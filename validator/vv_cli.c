@@ -185,12 +185,12 @@ static void print_list(const struct options *o, const char *src, const vntl_list
 	vv_format_time(li->issued, issued, sizeof issued);
 	vv_format_time(li->next_update, next, sizeof next);
 	if (o->json) {
-		json_t *j = json_pack("{s:b, s:s, s:s, s:s, s:i, s:I, s:s, s:s, s:i, s:i, s:i, s:s, s:b}",
+		json_t *j = json_pack("{s:b, s:s, s:s, s:s, s:i, s:I, s:s, s:s, s:i, s:i, s:i, s:s, s:b, s:s}",
 		    "accepted", 1, "source", src, "territory", li->territory, "type", li->type,
 		    "version", li->version, "sequence", (json_int_t)li->sequence, "issued", issued,
 		    "next_update", next, "services", (int)li->services, "pointers", (int)li->pointers,
 		    "ignored_services", (int)li->ignored_services,
-		    "signer", li->signer_subject, "from_cache", li->from_cache);
+		    "signer", li->signer_subject, "from_cache", li->from_cache, "warning", li->warning);
 		char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 		if (text)
 			puts(text);
@@ -202,6 +202,8 @@ static void print_list(const struct options *o, const char *src, const vntl_list
 	       "  %zu services, %zu pointers, signed by %s%s\n", src, li->territory, li->sequence,
 	       li->version, issued, next, li->services, li->pointers, li->signer_subject,
 	       li->from_cache ? "\n  (fetch failed: the cached copy was used)" : "");
+	if (li->warning[0])
+		printf("  warning: %s\n", li->warning);
 	if (li->ignored_services)
 		printf("  %zu services ignored: they carry an extension marked critical that "
 		       "vntl-validate does not know, so they anchor nothing\n", li->ignored_services);

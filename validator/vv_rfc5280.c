@@ -26,7 +26,8 @@ static int found(vv_finding *f, const char *sub, X509 *cert, const char *fmt, ..
 	vsnprintf(rule, sizeof rule, fmt, ap);
 	va_end(ap);
 	f->sub_indication = sub;
-	snprintf(f->reason, sizeof f->reason, "certificate \"%s\": %s", subject[0] ? subject : "(empty subject)", rule);
+	snprintf(f->reason, sizeof f->reason, "certificate \"%.240s\": %.330s",
+	         subject[0] ? subject : "(empty subject)", rule);
 	return 0;
 }
 

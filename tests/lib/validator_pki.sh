@@ -94,7 +94,7 @@ pki_ca_dir() { # dir: an openssl ca working directory
 pki_key() { # out.key [rsa bits | ec curve]
 	case "${2:-2048}" in
 	P-256|prime256v1) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null ;;
-	brainpoolP256r1|secp384r1) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:"$2" \
+	brainpoolP256r1|secp384r1|secp224r1) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:"$2" \
 		-pkeyopt ec_param_enc:named_curve -out "$1" 2>/dev/null ;;
 	*) openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:"${2:-2048}" -out "$1" 2>/dev/null ;;
 	esac
