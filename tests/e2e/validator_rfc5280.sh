@@ -274,4 +274,29 @@ expect 2 "maximum depth" -- "$VV" chain "$P/good.pem" $U $A $N --at "$soon" --ma
 expect 3 "" -- "$VV" chain "$P/good.pem" $U $A $N --at "$soon" --max-depth 0
 expect 3 "" -- "$VV" chain "$P/good.pem" $U $A $N --at "$soon" --max-depth two
 
+# --- bad input: every certificate and CRL above, cut short at every length
+# (root, intermediate, a leaf and a CRL) or every 17th (all the others), as
+# the leaf and as a CRL: never a crash, never a pass. And through the CLI,
+# a sample of cuts ends with exit 1-3.
+"$VNTL_BUILD/tests/fuzz_validator_truncated" "$P/root.pem" "$P/good.pem" "$P/inter.pem" \
+	"$P/root.pem" "$P/inter.pem" "$P/good.pem" "$P/inter.crl" --every 17 "$P"/*.pem "$P"/*.crl ||
+	{ echo "FAIL: a truncated certificate or CRL was not refused"; failures=$((failures + 1)); }
+openssl x509 -in "$P/good.pem" -outform DER -out "$P/good.der"
+openssl crl -in "$P/inter.crl" -outform DER -out "$P/inter.crl.der"
+len=$(wc -c <"$P/inter.crl.der")  # the shorter of the two
+for cut in 0 1 2 4 10 100 $((len / 2)) $((len - 1)); do
+	head -c "$cut" "$P/good.der" >"$P/cut.der"
+	head -c "$cut" "$P/inter.crl.der" >"$P/cut.crl"
+	for args in "$P/cut.der $U" "$P/good.pem $U --crl $P/root.crl --crl $P/cut.crl"; do
+		set +e
+		"$VV" chain $args $A --at "$soon" >/dev/null 2>&1
+		rc=$?
+		set -e
+		if [ "$rc" -lt 1 ] || [ "$rc" -gt 3 ]; then
+			echo "FAIL: cut at $cut: exit $rc from vntl-validate chain $args"
+			failures=$((failures + 1))
+		fi
+	done
+done
+
 finish
