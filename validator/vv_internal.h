@@ -142,8 +142,10 @@ typedef struct {
 	char reason[600];            /* names the certificate (subject) and the rule */
 } vv_finding;
 /* chain: leaf first, anchor last; 1 when every certificate conforms.
- * leaf_may_be_ca: a leaf saying CA:TRUE is checked as a CA (a CA certificate
- * checked for itself), not refused as an end entity that claims to be a CA */
+ * A leaf saying CA:TRUE whose key usage has keyCertSign is checked as the CA
+ * it is (a CA certificate checked for itself); with leaf_may_be_ca (no
+ * purpose asked), any leaf saying CA:TRUE is. Otherwise it is an end entity
+ * claiming to be a CA, and refused. */
 int vv_rfc5280_check_chain(STACK_OF(X509) *chain, int leaf_may_be_ca, vv_finding *f);
 /* issuer may be NULL when it is not known */
 int vv_rfc5280_check_crl(X509_CRL *crl, X509 *issuer, vv_finding *f);

@@ -395,10 +395,15 @@ int vv_rfc5280_check_chain(STACK_OF(X509) *chain, int leaf_may_be_ca, vv_finding
 	int n = sk_X509_num(chain);
 	for (int i = 0; i < n; i++) {
 		/* a leaf that is itself the anchor is judged as the CA it is, and
-		 * so is a CA certificate checked for itself (not for a signature) */
+		 * so is a CA certificate checked for itself: one whose key signs
+		 * certificates, or any CA:TRUE when no purpose is asked. A leaf
+		 * saying CA:TRUE without keyCertSign is an end entity claiming
+		 * to be a CA. */
 		X509 *c = sk_X509_value(chain, i);
+		uint32_t ku = X509_get_key_usage(c);
+		int signs_certs = ku != UINT32_MAX && (ku & KU_KEY_CERT_SIGN);
 		enum role role = i == n - 1 ? ROLE_ANCHOR : i > 0 ? ROLE_CA
-		               : leaf_may_be_ca && says_ca(c) ? ROLE_CA : ROLE_LEAF;
+		               : says_ca(c) && (leaf_may_be_ca || signs_certs) ? ROLE_CA : ROLE_LEAF;
 		if (!check_cert(c, role, f))
 			return 0;
 	}

@@ -65,6 +65,8 @@ pki_issue "$P" inter rsa2052 x_leaf 2052
 refused noaki 2 "without an authority key identifier"
 refused leafca 2 "INDETERMINATE/CHAIN_CONSTRAINTS_FAILURE"
 expect 2 "says CA:TRUE" -- "$VV" chain "$P/leafca.pem" $U $A $CRLS --at "$soon"
+# a CA certificate checked for itself is judged as the CA it is
+expect 0 "PASSED" -- "$VV" chain "$P/inter.pem" $A --crl "$P/root.crl" --at "$soon" --purpose any
 refused kcs 2 "keyCertSign"
 refused akicrit 2 "CHAIN_CONSTRAINTS_FAILURE"  # OpenSSL: unhandled critical extension
 refused badaia 1 "Authority Information Access extension is malformed"
