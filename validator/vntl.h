@@ -84,6 +84,9 @@ typedef struct {
 	/* since 3.0.0: what was accepted although weaker than annex I (e.g. a
 	 * SHA-1 SigningCertificate CertDigest, accepted as EU DSS does); "" if none */
 	char warning[256];
+	/* since 3.0.0: which services anchor nothing and why: "NAME (critical extension
+	 * X)" entries separated by "; ", truncated when long; "" if none */
+	char ignored[512];
 } vntl_list_info;
 
 /* Load a list from a file path or an https:// URL; it is kept in ctx only

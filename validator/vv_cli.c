@@ -185,12 +185,13 @@ static void print_list(const struct options *o, const char *src, const vntl_list
 	vv_format_time(li->issued, issued, sizeof issued);
 	vv_format_time(li->next_update, next, sizeof next);
 	if (o->json) {
-		json_t *j = json_pack("{s:b, s:s, s:s, s:s, s:i, s:I, s:s, s:s, s:i, s:i, s:i, s:s, s:b, s:s}",
+		json_t *j = json_pack("{s:b, s:s, s:s, s:s, s:i, s:I, s:s, s:s, s:i, s:i, s:i, s:s, s:b, s:s, s:s}",
 		    "accepted", 1, "source", src, "territory", li->territory, "type", li->type,
 		    "version", li->version, "sequence", (json_int_t)li->sequence, "issued", issued,
 		    "next_update", next, "services", (int)li->services, "pointers", (int)li->pointers,
 		    "ignored_services", (int)li->ignored_services,
-		    "signer", li->signer_subject, "from_cache", li->from_cache, "warning", li->warning);
+		    "signer", li->signer_subject, "from_cache", li->from_cache, "warning", li->warning,
+		    "ignored", li->ignored);
 		char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 		if (text)
 			puts(text);
@@ -206,7 +207,8 @@ static void print_list(const struct options *o, const char *src, const vntl_list
 		printf("  warning: %s\n", li->warning);
 	if (li->ignored_services)
 		printf("  %zu services ignored: they carry an extension marked critical that "
-		       "vntl-validate does not know, so they anchor nothing\n", li->ignored_services);
+		       "vntl-validate does not know, so they anchor nothing: %s\n",
+		       li->ignored_services, li->ignored);
 }
 
 static int setup_ctx(const struct options *o, vntl_ctx **ctx, vntl_error *err)

@@ -134,6 +134,8 @@ ext_list crit_unknown true "$unknown"
 ext_list noncrit_unknown false "$unknown"
 ext_list crit_known true "$known"
 expect 0 "1 services ignored" -- "$VV" list "$P/crit_unknown.xml" --signer "$P/signer.pem" --schema-dir "$XSD"
+expect 0 "anchor nothing: service Test CA (critical extension" -- "$VV" list "$P/crit_unknown.xml" \
+	--signer "$P/signer.pem" --schema-dir "$XSD"
 expect 2 "NO_CERTIFICATE_CHAIN_FOUND" -- "$VV" chain "$P/good.pem" $U --list "$P/crit_unknown.xml" \
 	--signer "$P/signer.pem" --schema-dir "$XSD" $CRLS --at $T
 expect 0 "PASSED" -- "$VV" chain "$P/good.pem" $U --list "$P/noncrit_unknown.xml" \
