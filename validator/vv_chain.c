@@ -711,6 +711,19 @@ static int try_other_paths(const struct inputs *in, STACK_OF(X509) *trusted,
 	return 0;
 }
 
+/* The CRL's authority key identifier names c's key, or one of them lacks
+ * it: a CRL signed with a separate CRL key is not c's (OpenSSL has checked
+ * that CRL's signature and its signer's cRLSign itself). Names and key
+ * identifiers, not a signature check: this runs on every chain check. */
+static int same_key_id(X509_CRL *crl, X509 *c)
+{
+	AUTHORITY_KEYID *aki = X509_CRL_get_ext_d2i(crl, NID_authority_key_identifier, NULL, NULL);
+	const ASN1_OCTET_STRING *ski = X509_get0_subject_key_id(c);
+	int same = !aki || !aki->keyid || !ski || ASN1_OCTET_STRING_cmp(aki->keyid, ski) == 0;
+	AUTHORITY_KEYID_free(aki);
+	return same;
+}
+
 /* The CRLs that speak for a certificate of the chain, judged with the
  * certificate that issued them when it is in the chain. */
 static int check_crls(vntl_result *r, STACK_OF(X509) *chain, STACK_OF(X509_CRL) *crls)
@@ -724,10 +737,9 @@ static int check_crls(vntl_result *r, STACK_OF(X509) *chain, STACK_OF(X509_CRL) 
 			if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(c)) == 0)
 				relevant = 1;
 			if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(c)) == 0 &&
-			    X509_CRL_verify(crl, X509_get0_pubkey(c)) == 1)
-				issuer = c; /* the key that signed it, not a namesake */
+			    same_key_id(crl, c))
+				issuer = c;
 		}
-		ERR_clear_error(); /* a namesake's key that did not verify */
 		vv_finding f;
 		if (relevant && !vv_rfc5280_check_crl(crl, issuer, &f)) {
 			set_result(r, VNTL_INDETERMINATE, f.sub_indication, "%s", f.reason);

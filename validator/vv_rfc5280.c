@@ -49,14 +49,29 @@ static int check_serial(X509 *c, vv_finding *f)
 	return 1;
 }
 
-/* Every extension OpenSSL knows must decode: its parser otherwise ignores
- * a malformed AKI or AIA and carries on as if it were absent. */
+/* Decoded (once per certificate, cached) when OpenSSL parses a
+ * certificate; one that does not decode sets EXFLAG_INVALID. */
+static int decoded_by_openssl(int nid)
+{
+	switch (nid) {
+	case NID_basic_constraints: case NID_key_usage: case NID_ext_key_usage:
+	case NID_subject_key_identifier: case NID_authority_key_identifier:
+	case NID_subject_alt_name: case NID_name_constraints: case NID_crl_distribution_points:
+	case NID_proxyCertInfo: case NID_netscape_cert_type:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Every extension OpenSSL knows must decode: its path validation otherwise
+ * ignores, say, a malformed AIA and carries on as if it were absent. */
 static int check_extensions_decode(X509 *c, vv_finding *f)
 {
 	for (int i = 0; i < X509_get_ext_count(c); i++) {
 		X509_EXTENSION *ext = X509_get_ext(c, i);
 		const ASN1_OBJECT *obj = X509_EXTENSION_get_object(ext);
-		if (!X509V3_EXT_get(ext))
+		if (!X509V3_EXT_get(ext) || decoded_by_openssl(OBJ_obj2nid(obj)))
 			continue;
 		void *decoded = X509V3_EXT_d2i(ext);
 		if (!decoded) {
