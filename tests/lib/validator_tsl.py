@@ -13,6 +13,7 @@ VNTL_TSL_BAD_CERT_DIGEST=1 (SigningCertificateV2 names another certificate),
 VNTL_TSL_CERT_DIGEST=sha256|sha1|md5 (the CertDigest's algorithm),
 VNTL_TSL_SCHEME_EXTRA (XML inserted into SchemeInformation),
 VNTL_TSL_SERVICE_EXT (XML closing every ServiceInformation: extensions),
+VNTL_TSL_SERVICE_NAME (default "Test CA"),
 VNTL_TSL_SIGCERT_V1=1 (XAdES v1 SigningCertificate, wrong for a version 6 list).
 Variety knobs: VNTL_TSL_VERSION (default 6), VNTL_TSL_SIGALG (SignatureMethod URI),
 VNTL_TSL_SCHEME_NAME (default "VN:test list": lists of one territory and type)."""
@@ -36,11 +37,13 @@ def address():
 SVC = "http://uri.etsi.org/TrstSvc/Svctype/"
 STATUS = "http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/"
 
+service_name = os.environ.get("VNTL_TSL_SERVICE_NAME", "Test CA")
+
 def service_xml(spec):
     cert, stype, *periods = spec.split("|")
     def info(tag, status, start, extra="", identity=cert):
         return (f"<{tag}><ServiceTypeIdentifier>{SVC}{stype}</ServiceTypeIdentifier>"
-                f"<ServiceName><Name xml:lang=\"en\">Test CA</Name></ServiceName>"
+                f"<ServiceName><Name xml:lang=\"en\">{service_name}</Name></ServiceName>"
                 f"<ServiceDigitalIdentity><DigitalId><X509Certificate>{b64(identity)}"
                 f"</X509Certificate></DigitalId></ServiceDigitalIdentity>"
                 f"<ServiceStatus>{STATUS}{status}</ServiceStatus>"
