@@ -34,8 +34,9 @@ endif
 # --- version of the public library (validator/vntl.h) ---
 # 2: vntl_list_info grew (ignored_services), which callers allocate.
 # 2.1: vntl_ctx_load_pointed_location(), vntl_version().
-VNTL_MAJOR := 2
-VNTL_VERSION := 2.1.0
+# 3: vntl_chain_request grew (ekus, max_depth, profile), which callers allocate.
+VNTL_MAJOR := 3
+VNTL_VERSION := 3.0.0
 
 # Where `make install` puts vntl's XSD profile: the validator's default schema.
 SCHEMA_DIR := $(PREFIX)/share/vntl/schema

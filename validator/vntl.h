@@ -81,6 +81,12 @@ typedef struct {
 	int from_cache;            /* 1: the fetch failed and the cached (last accepted) copy was used */
 	size_t ignored_services;   /* services that anchor nothing: they (or their provider)
 	                            * carry an extension marked critical that libvntl does not know */
+	/* since 3.0.0: what was accepted although weaker than annex I (e.g. a
+	 * SHA-1 SigningCertificate CertDigest, accepted as EU DSS does); "" if none */
+	char warning[256];
+	/* since 3.0.0: which services anchor nothing and why: "NAME (critical extension
+	 * X)" entries separated by "; ", truncated when long; "" if none */
+	char ignored[512];
 } vntl_list_info;
 
 /* Load a list from a file path or an https:// URL; it is kept in ctx only
@@ -111,6 +117,11 @@ vntl_status vntl_ctx_add_anchor_file(vntl_ctx *ctx, const char *cert_file, vntl_
 typedef enum { VNTL_REVOCATION_REQUIRE = 0, VNTL_REVOCATION_PREFER, VNTL_REVOCATION_NONE } vntl_revocation;
 typedef enum { VNTL_PURPOSE_SIGNATURE = 0, VNTL_PURPOSE_ANY } vntl_purpose;
 typedef enum { VNTL_ALG_POLICY_VN = 0, VNTL_ALG_POLICY_NONE } vntl_alg_policy;
+/* STRICT: path validation plus the RFC 5280 profile every certificate and
+ * CRL of a conforming CA follows (serial, key identifiers, criticality,
+ * names ...); PATH: the RFC 5280 §6 path validation algorithm alone (for
+ * test suites such as NIST PKITS that exercise only the algorithm). */
+typedef enum { VNTL_PROFILE_STRICT = 0, VNTL_PROFILE_PATH } vntl_cert_profile;
 
 typedef struct {
 	const char *leaf_file;          /* PEM or DER; or, instead: */
@@ -128,6 +139,16 @@ typedef struct {
 	int online;                     /* ask OCSP responders (AIA) and fetch CRLs (CRL distribution
 	                                   points, cached in the cache dir) for certificates no given
 	                                   CRL covers */
+	/* Since libvntl 3.0.0. New fields are only ever added here, at the end,
+	 * and zero is their default, so a request zero-initialised with
+	 * designated initialisers keeps its meaning (rebuild against the new
+	 * header: the struct's size changed, hence the new soname). */
+	const char *const *ekus;        /* NULL-terminated OIDs: the leaf's extended key usage, when
+	                                   present, must hold one of them (anyExtendedKeyUsage does
+	                                   not count); NULL: any EKU that allows the purpose */
+	int max_depth;                  /* 0: no limit but VNTL_MAX_CHAIN certificates; N: the anchor
+	                                   is at most N certificates above the leaf */
+	vntl_cert_profile profile;
 } vntl_chain_request;
 
 typedef enum { VNTL_PASSED = 0, VNTL_FAILED = 1, VNTL_INDETERMINATE = 2 } vntl_indication;

@@ -63,6 +63,7 @@ static int revocation_data_unusable(int error)
 	case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
 	case X509_V_ERR_DIFFERENT_CRL_SCOPE:
 	case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
+	case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION:
 		return 1;
 	default:
 		return 0;
@@ -96,6 +97,11 @@ static int on_verify_error(int ok, X509_STORE_CTX *xctx)
 	if (revocation_data_unusable(error) && is_anchor(xctx))
 		return 1;
 	switch (error) {
+	case X509_V_ERR_CERT_HAS_EXPIRED: {
+		/* RFC 5280 §4.1.2.5: notAfter is inclusive; OpenSSL counts its second as expired */
+		X509 *cert = X509_STORE_CTX_get_current_cert(xctx);
+		return cert && vv_asn1_time(X509_get0_notAfter(cert)) == s->at;
+	}
 	case X509_V_ERR_CRL_NOT_YET_VALID:
 		return 1; /* a CRL issued after T still tells the status at T */
 	case X509_V_ERR_CERT_REVOKED:
@@ -131,9 +137,12 @@ static void set_result(vntl_result *r, vntl_indication ind, const char *sub, con
 	va_end(ap);
 }
 
-static void map_x509_error(vntl_result *r, int e, int depth)
+static void map_x509_error(vntl_result *r, int e, int depth, X509 *cert)
 {
 	const char *why = X509_verify_cert_error_string(e);
+	char subject[256] = "";
+	if (cert)
+		vv_name_text(X509_get_subject_name(cert), subject, sizeof subject);
 	switch (e) {
 	case X509_V_ERR_CERT_HAS_EXPIRED:
 		if (depth == 0)
@@ -163,9 +172,10 @@ static void map_x509_error(vntl_result *r, int e, int depth)
 	case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
 	case X509_V_ERR_DIFFERENT_CRL_SCOPE:
 	case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
+	case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION:
 		set_result(r, VNTL_INDETERMINATE, "TRY_LATER",
-		           "no usable revocation information for the certificate at depth %d (%s)",
-		           depth, why);
+		           "no usable revocation information for the certificate at depth %d "
+		           "(\"%s\"): %s", depth, subject, why);
 		return;
 	case X509_V_ERR_CERT_SIGNATURE_FAILURE:
 	case X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE:
@@ -182,6 +192,10 @@ static void map_x509_error(vntl_result *r, int e, int depth)
 		set_result(r, VNTL_INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND",
 		           "no chain to a certificate trusted at T (%s)", why);
 		return;
+	case X509_V_ERR_CERT_CHAIN_TOO_LONG:
+		set_result(r, VNTL_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE",
+		           "no path to a trusted anchor within the maximum depth (%s)", why);
+		return;
 	case X509_V_ERR_EE_KEY_TOO_SMALL:
 	case X509_V_ERR_CA_KEY_TOO_SMALL:
 	case X509_V_ERR_CA_MD_TOO_WEAK:
@@ -189,11 +203,12 @@ static void map_x509_error(vntl_result *r, int e, int depth)
 		return;
 	default:
 		set_result(r, VNTL_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE",
-		           "the certificate at depth %d breaks a path constraint: %s", depth, why);
+		           "the certificate at depth %d (\"%s\") breaks a path constraint: %s", depth,
+		           subject, why);
 	}
 }
 
-static const char *weak_key(X509 *cert)
+const char *vv_annex1_key_problem(X509 *cert)
 {
 	EVP_PKEY *key = X509_get0_pubkey(cert);
 	if (!key)
@@ -233,7 +248,7 @@ static int check_algorithms(vntl_result *r, STACK_OF(X509) *chain)
 	int n = sk_X509_num(chain);
 	for (int i = 0; i < n; i++) {
 		X509 *c = sk_X509_value(chain, i);
-		const char *why = weak_key(c);
+		const char *why = vv_annex1_key_problem(c);
 		if (!why && i < n - 1)
 			why = weak_signature(c);
 		if (why) {
@@ -264,10 +279,59 @@ static int eku_allows_signatures(X509 *leaf)
 	return allows;
 }
 
-static int check_purpose(vntl_result *r, X509 *leaf, vntl_purpose purpose)
+static int has_oid(EXTENDED_KEY_USAGE *eku, const char *oid_text)
 {
-	if (purpose != VNTL_PURPOSE_SIGNATURE)
+	ASN1_OBJECT *want = OBJ_txt2obj(oid_text, 1);
+	int found = 0;
+	for (int i = 0; want && i < sk_ASN1_OBJECT_num(eku) && !found; i++)
+		found = OBJ_cmp(sk_ASN1_OBJECT_value(eku, i), want) == 0;
+	ASN1_OBJECT_free(want);
+	return found;
+}
+
+/* --eku: the leaf's EKU, when present, names one of the required purposes
+ * itself; anyExtendedKeyUsage is not a specific purpose. */
+static int check_required_eku(vntl_result *r, X509 *leaf, const char *const *ekus)
+{
+	if (!ekus || !ekus[0])
 		return 1;
+	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(leaf, NID_ext_key_usage, NULL, NULL);
+	if (!eku)
+		return 1;
+	int ok = 0;
+	for (size_t i = 0; ekus[i] && !ok; i++)
+		ok = has_oid(eku, ekus[i]);
+	EXTENDED_KEY_USAGE_free(eku);
+	if (!ok)
+		set_result(r, VNTL_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE",
+		           "the certificate's extended key usage holds none of the required purposes "
+		           "(%s%s; anyExtendedKeyUsage does not count)", ekus[0], ekus[1] ? ", ..." : "");
+	return ok;
+}
+
+/* RFC 5280 §4.2.1.12: a critical EKU restricts the key to the purposes it
+ * lists, and anyExtendedKeyUsage in it contradicts that: refused. */
+static int critical_any_eku(X509 *leaf)
+{
+	int crit = 0;
+	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(leaf, NID_ext_key_usage, &crit, NULL);
+	int bad = eku && crit == 1 && has_oid(eku, "2.5.29.37.0");
+	EXTENDED_KEY_USAGE_free(eku);
+	return bad;
+}
+
+static int check_purpose(vntl_result *r, X509 *leaf, const vntl_chain_request *req)
+{
+	if (!check_required_eku(r, leaf, req->ekus))
+		return 0;
+	if (req->purpose != VNTL_PURPOSE_SIGNATURE)
+		return 1;
+	if (critical_any_eku(leaf)) {
+		set_result(r, VNTL_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE",
+		           "the certificate's extended key usage is critical and holds "
+		           "anyExtendedKeyUsage, which contradicts a critical restriction");
+		return 0;
+	}
 	uint32_t ku = X509_get_key_usage(leaf);
 	if (ku != UINT32_MAX && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) {
 		set_result(r, VNTL_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE",
@@ -466,6 +530,8 @@ static vntl_status configure(X509_STORE_CTX *xctx, const vntl_chain_request *req
 {
 	X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(xctx);
 	X509_VERIFY_PARAM_set_time(param, at);
+	/* OpenSSL's depth counts the CA certificates between leaf and anchor */
+	X509_VERIFY_PARAM_set_depth(param, req->max_depth > 0 ? req->max_depth - 1 : VNTL_MAX_CHAIN - 2);
 	unsigned long flags = X509_V_FLAG_PARTIAL_CHAIN;
 	if (req->revocation != VNTL_REVOCATION_NONE)
 		flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL |
@@ -481,6 +547,13 @@ static vntl_status configure(X509_STORE_CTX *xctx, const vntl_chain_request *req
 	if (req->inhibit_any_policy)
 		flags |= X509_V_FLAG_INHIBIT_ANY;
 	X509_VERIFY_PARAM_set_flags(param, flags);
+	for (size_t i = 0; req->ekus && req->ekus[i]; i++) {
+		ASN1_OBJECT *obj = OBJ_txt2obj(req->ekus[i], 1);
+		ASN1_OBJECT_free(obj);
+		if (!obj)
+			return vv_fail(err, VNTL_ERR_USAGE, "usage", "\"%s\" is not an OID (extended key "
+			               "usage)", req->ekus[i]);
+	}
 	/* OpenSSL reads an empty initial set as "no policy": default to anyPolicy. */
 	const char *any[] = { "2.5.29.32.0", NULL };
 	const char *const *oids = req->policies && req->policies[0] ? req->policies : any;
@@ -520,7 +593,8 @@ static int run_openssl(const struct inputs *in, STACK_OF(X509) *trusted,
 		ok = X509_verify_cert(xctx) == 1;
 		if (!ok && res)
 			map_x509_error(res, X509_STORE_CTX_get_error(xctx),
-			               X509_STORE_CTX_get_error_depth(xctx));
+			               X509_STORE_CTX_get_error_depth(xctx),
+			               X509_STORE_CTX_get_current_cert(xctx));
 		if (chain_out)
 			*chain_out = X509_STORE_CTX_get1_chain(xctx);
 	}
@@ -630,6 +704,101 @@ static void record_revocation(vntl_result *res, const struct inputs *in,
 	snprintf(res->revocation_source, sizeof res->revocation_source, "crl");
 }
 
+static int index_of(STACK_OF(X509) *sk, X509 *cert)
+{
+	for (int i = 0; i < sk_X509_num(sk); i++)
+		if (X509_cmp(sk_X509_value(sk, i), cert) == 0)
+			return i;
+	return -1;
+}
+
+/* OpenSSL builds one path, taking the first issuer it finds among the
+ * untrusted certificates. When that path fails, another may hold: a CA
+ * cross-certified by two anchors, one of which constrains its names. Each
+ * untrusted CA certificate of the failed path is left out in turn and the
+ * path built again; the first failure stays the result if none holds. */
+static int try_other_paths(const struct inputs *in, STACK_OF(X509) *trusted,
+                           const vntl_chain_request *req, struct check_state *s,
+                           STACK_OF(X509) **chain)
+{
+	STACK_OF(X509) *failed = *chain;
+	for (int d = 1; failed && d < sk_X509_num(failed); d++) {
+		int at = index_of(in->untrusted, sk_X509_value(failed, d));
+		if (at < 0)
+			continue;
+		struct inputs alt = *in;
+		alt.untrusted = sk_X509_dup(in->untrusted);
+		if (!alt.untrusted)
+			return 0;
+		(void)sk_X509_delete(alt.untrusted, at);
+		STACK_OF(X509) *other = NULL;
+		vntl_error ignored;
+		vntl_status st;
+		s->revocation_missing = 0;
+		int ok = run_openssl(&alt, trusted, req, s, NULL, &other, &ignored, &st);
+		sk_X509_free(alt.untrusted);
+		if (ok) {
+			sk_X509_pop_free(failed, X509_free);
+			*chain = other;
+			return 1;
+		}
+		sk_X509_pop_free(other, X509_free);
+	}
+	return 0;
+}
+
+/* The CRL's authority key identifier names c's key, or one of them lacks
+ * it: a CRL signed with a separate CRL key is not c's (OpenSSL has checked
+ * that CRL's signature and its signer's cRLSign itself). Names and key
+ * identifiers, not a signature check: this runs on every chain check. */
+static int same_key_id(X509_CRL *crl, X509 *c)
+{
+	AUTHORITY_KEYID *aki = X509_CRL_get_ext_d2i(crl, NID_authority_key_identifier, NULL, NULL);
+	const ASN1_OCTET_STRING *ski = X509_get0_subject_key_id(c);
+	int same = !aki || !aki->keyid || !ski || ASN1_OCTET_STRING_cmp(aki->keyid, ski) == 0;
+	AUTHORITY_KEYID_free(aki);
+	return same;
+}
+
+/* The CRLs that speak for a certificate of the chain, judged with the
+ * certificate that issued them when it is in the chain. */
+static int check_crls(vntl_result *r, STACK_OF(X509) *chain, STACK_OF(X509_CRL) *crls)
+{
+	for (int i = 0; i < sk_X509_CRL_num(crls); i++) {
+		X509_CRL *crl = sk_X509_CRL_value(crls, i);
+		X509 *issuer = NULL;
+		int relevant = 0;
+		for (int k = 0; k < sk_X509_num(chain); k++) {
+			X509 *c = sk_X509_value(chain, k);
+			if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(c)) == 0)
+				relevant = 1;
+			if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(c)) == 0 &&
+			    same_key_id(crl, c))
+				issuer = c;
+		}
+		vv_finding f;
+		if (relevant && !vv_rfc5280_check_crl(crl, issuer, &f)) {
+			set_result(r, VNTL_INDETERMINATE, f.sub_indication, "%s", f.reason);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int check_profile(vntl_result *r, STACK_OF(X509) *chain, STACK_OF(X509_CRL) *crls,
+                         const vntl_chain_request *req)
+{
+	if (req->profile != VNTL_PROFILE_STRICT)
+		return 1;
+	vv_finding f;
+	if (!vv_rfc5280_check_chain(chain, req->purpose == VNTL_PURPOSE_ANY, &f)) {
+		int format = strcmp(f.sub_indication, "FORMAT_FAILURE") == 0;
+		set_result(r, format ? VNTL_FAILED : VNTL_INDETERMINATE, f.sub_indication, "%s", f.reason);
+		return 0;
+	}
+	return req->revocation == VNTL_REVOCATION_NONE || check_crls(r, chain, crls);
+}
+
 static void judge(const vntl_ctx *ctx, struct inputs *in, const vntl_chain_request *req,
                   vntl_result *res, vntl_error *err, vntl_status *st)
 {
@@ -647,12 +816,14 @@ static void judge(const vntl_ctx *ctx, struct inputs *in, const vntl_chain_reque
 		return;
 	}
 	int ok = run_openssl(in, trusted, req, &s, res, &chain, err, st);
+	if (*st == VNTL_OK && !ok)
+		ok = try_other_paths(in, trusted, req, &s, &chain);
 	describe_chain(res, chain, in->leaf);
 	if (*st == VNTL_OK && !ok && strcmp(res->sub_indication, "NO_CERTIFICATE_CHAIN_FOUND") == 0)
 		explain_untrusted_anchor(ctx, in, req, res->at, res);
 	if (*st == VNTL_OK && ok && (req->alg_policy == VNTL_ALG_POLICY_NONE ||
 	                             check_algorithms(res, chain)) &&
-	    check_purpose(res, in->leaf, req->purpose)) {
+	    check_profile(res, chain, in->crls, req) && check_purpose(res, in->leaf, req)) {
 		const vv_anchor *a = find_anchor(ctx, sk_X509_value(chain, sk_X509_num(chain) - 1),
 		                                 res->at, 1);
 		const vv_status_period *p = a && a->periods ? vv_anchor_period_at(a, res->at) : NULL;

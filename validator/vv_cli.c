@@ -20,7 +20,7 @@ struct multi {
 };
 
 struct options {
-	struct multi signers, untrusted, crls, policies, lists, anchors, pointed;
+	struct multi signers, untrusted, crls, policies, lists, anchors, pointed, ekus;
 	const char *at_text, *list_at_text, *schema, *cache_dir, *ca_file;
 	time_t list_at;
 	int is_list, no_schema, json, explicit_policy, inhibit_map, inhibit_any;
@@ -33,6 +33,7 @@ static const char usage_text[] =
     "           [--revocation require|prefer|none] [--purpose any|signature]\n"
     "           [--policy OID]... [--explicit-policy] [--inhibit-policy-mapping]\n"
     "           [--inhibit-any-policy] [--alg-policy vn|none] [--offline]\n"
+    "           [--eku OID]... [--max-depth N] [--profile strict|path]\n"
     "           (--list FILE|URL... --signer PEM... [--pointed WHICH]... [--list-at RFC3339]\n"
     "            | --anchors PEM...)\n"
     "       vntl-validate --help | --version\n"
@@ -92,7 +93,8 @@ static int pointed_form_ok(const char *v)
 
 enum { O_SIGNER = 256, O_UNTRUSTED, O_AT, O_CRL, O_REVOCATION, O_PURPOSE, O_POLICY,
        O_EXPLICIT, O_INHIBIT_MAP, O_INHIBIT_ANY, O_ALG, O_LIST, O_ANCHORS, O_JSON, O_SCHEMA,
-       O_NO_SCHEMA, O_CACHE, O_CA, O_POINTED, O_LIST_AT, O_OFFLINE, O_HELP, O_VERSION };
+       O_NO_SCHEMA, O_CACHE, O_CA, O_POINTED, O_LIST_AT, O_OFFLINE, O_HELP, O_VERSION, O_EKU,
+       O_MAX_DEPTH, O_PROFILE };
 
 static const struct option longopts[] = {
 	{ "signer", required_argument, NULL, O_SIGNER },
@@ -118,6 +120,9 @@ static const struct option longopts[] = {
 	{ "offline", no_argument, NULL, O_OFFLINE },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "version", no_argument, NULL, O_VERSION },
+	{ "eku", required_argument, NULL, O_EKU },
+	{ "max-depth", required_argument, NULL, O_MAX_DEPTH },
+	{ "profile", required_argument, NULL, O_PROFILE },
 	{ NULL, 0, NULL, 0 } };
 
 /* What each option's value looks like, for the message when it is wrong. */
@@ -130,6 +135,9 @@ static const char *value_form(int opt)
 	case O_REVOCATION: return "require, prefer or none";
 	case O_PURPOSE: return "signature or any";
 	case O_POLICY: return "a policy OID such as 2.5.29.32.0";
+	case O_EKU: return "an extended key usage OID such as 1.3.6.1.5.5.7.3.4";
+	case O_MAX_DEPTH: return "a number of certificates from 1 to 15";
+	case O_PROFILE: return "strict or path";
 	case O_ALG: return "vn or none";
 	case O_LIST: return "a list FILE or https:// URL";
 	case O_SCHEMA: return "a directory holding tsl.xsd, or an .xsd file";
@@ -163,6 +171,20 @@ static int take_option(int c, const char *arg, struct options *o)
 	case O_UNTRUSTED: m = &o->untrusted; break;
 	case O_CRL: m = &o->crls; break;
 	case O_POLICY: m = &o->policies; break;
+	case O_EKU: m = &o->ekus; break;
+	case O_MAX_DEPTH: {
+		char *end;
+		long n = strtol(arg, &end, 10);
+		if (!*arg || *end || n < 1 || n >= VNTL_MAX_CHAIN)
+			return bad_value(c, arg);
+		o->req.max_depth = (int)n;
+		break;
+	}
+	case O_PROFILE:
+		if ((v = parse_choice(arg, "strict", "path", NULL)) < 0)
+			return bad_value(c, arg);
+		o->req.profile = (vntl_cert_profile)v;
+		break;
 	case O_LIST: m = &o->lists; break;
 	case O_ANCHORS: m = &o->anchors; break;
 	case O_POINTED:
@@ -265,12 +287,13 @@ static void print_list(const struct options *o, const char *src, const vntl_list
 	vv_format_time(li->issued, issued, sizeof issued);
 	vv_format_time(li->next_update, next, sizeof next);
 	if (o->json) {
-		json_t *j = json_pack("{s:b, s:s, s:s, s:s, s:i, s:I, s:s, s:s, s:i, s:i, s:i, s:s, s:b}",
+		json_t *j = json_pack("{s:b, s:s, s:s, s:s, s:i, s:I, s:s, s:s, s:i, s:i, s:i, s:s, s:b, s:s, s:s}",
 		    "accepted", 1, "source", src, "territory", li->territory, "type", li->type,
 		    "version", li->version, "sequence", (json_int_t)li->sequence, "issued", issued,
 		    "next_update", next, "services", (int)li->services, "pointers", (int)li->pointers,
 		    "ignored_services", (int)li->ignored_services,
-		    "signer", li->signer_subject, "from_cache", li->from_cache);
+		    "signer", li->signer_subject, "from_cache", li->from_cache, "warning", li->warning,
+		    "ignored", li->ignored);
 		char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 		if (text)
 			puts(text);
@@ -282,9 +305,12 @@ static void print_list(const struct options *o, const char *src, const vntl_list
 	       "  %zu services, %zu pointers, signed by %s%s\n", src, li->territory, li->sequence,
 	       li->version, issued, next, li->services, li->pointers, li->signer_subject,
 	       li->from_cache ? "\n  (fetch failed: the cached copy was used)" : "");
+	if (li->warning[0])
+		printf("  warning: %s\n", li->warning);
 	if (li->ignored_services)
 		printf("  %zu services ignored: they carry an extension marked critical that "
-		       "vntl-validate does not know, so they anchor nothing\n", li->ignored_services);
+		       "vntl-validate does not know, so they anchor nothing: %s\n",
+		       li->ignored_services, li->ignored);
 }
 
 static int setup_ctx(const struct options *o, vntl_ctx **ctx, vntl_error *err)
@@ -410,6 +436,7 @@ static int run_chain(int argc, char **argv, struct options *o)
 	o->req.untrusted = o->untrusted.v;
 	o->req.crl_files = o->crls.v;
 	o->req.policies = o->policies.v;
+	o->req.ekus = o->ekus.v;
 	vntl_result *res = NULL;
 	if (st == VNTL_OK)
 		st = vntl_check_chain(ctx, &o->req, &res, &err);

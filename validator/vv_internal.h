@@ -63,6 +63,7 @@ unsigned char *vv_der_from_base64(const xmlNode *node, size_t *len);
 typedef struct {
 	X509 *signer;                 /* the pinned certificate that verified (owned) */
 	int signing_certificate_v2;   /* XAdES SigningCertificateV2 (not v1) was used */
+	char warning[200];            /* accepted but weaker than annex I, or "" */
 } vv_signature;
 vntl_status vv_check_signature_structure(xmlDocPtr doc, vntl_error *err);
 vntl_status vv_verify_signature(xmlDocPtr doc, STACK_OF(X509) *pins, vv_signature *out,
@@ -131,6 +132,23 @@ vntl_status vv_input_cache_load(vv_input_cache *c, const char *path, int is_crl,
 vntl_status vv_seq_check_and_store(const char *cache_dir, const vv_list *list, vntl_error *err);
 
 vntl_status vv_cache_write(const char *path, const void *data, size_t len, vntl_error *err);
+
+/* annex I on a public key (RSA >= 2048, EC >= 256): why not, or NULL */
+const char *vv_annex1_key_problem(X509 *cert);
+
+/* the RFC 5280 certificate and CRL profile (vv_rfc5280.c) */
+typedef struct {
+	const char *sub_indication;  /* TS 119 102-1: FORMAT_FAILURE, CHAIN_CONSTRAINTS_FAILURE, ... */
+	char reason[600];            /* names the certificate (subject) and the rule */
+} vv_finding;
+/* chain: leaf first, anchor last; 1 when every certificate conforms.
+ * A leaf saying CA:TRUE whose key usage has keyCertSign is checked as the CA
+ * it is (a CA certificate checked for itself); with leaf_may_be_ca (no
+ * purpose asked), any leaf saying CA:TRUE is. Otherwise it is an end entity
+ * claiming to be a CA, and refused. */
+int vv_rfc5280_check_chain(STACK_OF(X509) *chain, int leaf_may_be_ca, vv_finding *f);
+/* issuer may be NULL when it is not known */
+int vv_rfc5280_check_crl(X509_CRL *crl, X509 *issuer, vv_finding *f);
 
 /* online revocation data */
 typedef struct {

@@ -203,9 +203,13 @@ static vntl_status verify_document(vntl_ctx *ctx, xmlDocPtr doc, STACK_OF(X509) 
 		st = vv_fail(err, VNTL_ERR_REFUSED, "xades-signing-certificate",
 		             "a version %d list must use SigningCertificateV2, not SigningCertificate",
 		             list->info.version);
-	if (st == VNTL_OK)
+	if (st == VNTL_OK) {
 		vv_name_text(X509_get_subject_name(sig.signer), list->info.signer_subject,
 		             sizeof list->info.signer_subject);
+		snprintf(list->info.warning, sizeof list->info.warning, "%s", sig.warning);
+		if (sig.warning[0])
+			vv_log("list-warning", "source=%s warning=%s", src, sig.warning);
+	}
 	else
 		vv_list_clear(list);
 	vv_signature_clear(&sig);

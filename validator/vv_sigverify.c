@@ -3,6 +3,7 @@
  * of the signer: KeyInfo certificate and SigningCertificate(V2) digest. */
 #include "vv_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/evp.h>
@@ -73,13 +74,22 @@ static const EVP_MD *digest_for(const char *uri)
 	return NULL;
 }
 
+#define SHA1_URI "http://www.w3.org/2000/09/xmldsig#sha1"
+
+/* 1: the CertDigest names signer; 2: it does, with SHA-1; 0: it does not;
+ * -1: its algorithm is not allowed. A CertDigest identifies a certificate
+ * the signature already verified with, it protects nothing: SHA-1 there is
+ * accepted with a warning, as EU DSS does (the EU's 2019 lists use it). */
 static int cert_digest_matches(xmlNodePtr cert_node, X509 *signer)
 {
 	xmlNodePtr cd = vv_child(cert_node, VV_NS_XADES, "CertDigest");
 	xmlNodePtr dm = vv_child(cd, VV_NS_DSIG, "DigestMethod");
 	xmlChar *alg = dm ? xmlGetProp(dm, (const xmlChar *)"Algorithm") : NULL;
 	const EVP_MD *md = digest_for((const char *)alg);
+	int sha1 = !md && alg && strcmp((const char *)alg, SHA1_URI) == 0;
 	xmlFree(alg);
+	if (sha1)
+		md = EVP_sha1();
 	if (!md)
 		return -1;
 	char *b64 = vv_text(vv_child(cd, VV_NS_DSIG, "DigestValue"));
@@ -92,11 +102,12 @@ static int cert_digest_matches(xmlNodePtr cert_node, X509 *signer)
 	free(b64);
 	if (want_len <= 0 || X509_digest(signer, md, got, &got_len) != 1)
 		return 0;
-	return (unsigned)want_len == got_len && memcmp(want, got, got_len) == 0;
+	int same = (unsigned)want_len == got_len && memcmp(want, got, got_len) == 0;
+	return same ? (sha1 ? 2 : 1) : 0;
 }
 
 static vntl_status check_xades_binding(xmlNodePtr signature, X509 *signer, int *v2,
-                                       vntl_error *err)
+                                       char *warning, size_t warning_len, vntl_error *err)
 {
 	xmlNodePtr sp = NULL;
 	for (xmlNodePtr obj = vv_child(signature, VV_NS_DSIG, "Object"); obj && !sp;
@@ -111,13 +122,20 @@ static vntl_status check_xades_binding(xmlNodePtr signature, X509 *signer, int *
 	if (!sc)
 		return vv_fail(err, VNTL_ERR_REFUSED, "xades-signing-certificate",
 		               "the SignedProperties have no SigningCertificate(V2)");
-	int weak = 0;
+	int weak = 0, sha1_match = 0;
 	for (xmlNodePtr c = vv_child(sc, VV_NS_XADES, "Cert"); c; c = vv_next(c, VV_NS_XADES, "Cert")) {
 		int m = cert_digest_matches(c, signer);
 		if (m == 1)
 			goto signing_time;
+		if (m == 2)
+			sha1_match = 1;
 		if (m < 0)
 			weak = 1;
+	}
+	if (sha1_match) {
+		snprintf(warning, warning_len, "the SigningCertificate CertDigest uses SHA-1 (accepted "
+		         "for a certificate reference, as EU DSS does; annex I asks for SHA-2)");
+		goto signing_time;
 	}
 	return vv_fail(err, VNTL_ERR_REFUSED, weak ? "algorithm-forbidden" : "xades-signing-certificate",
 	               weak ? "the SigningCertificate digest uses an algorithm annex I does not allow"
@@ -181,7 +199,17 @@ vntl_status vv_verify_signature(xmlDocPtr doc, STACK_OF(X509) *pins, vv_signatur
 		               "the KeyInfo certificate is not the pinned certificate whose key "
 		               "verified the signature");
 	}
-	vntl_status st = check_xades_binding(signature, signer, &out->signing_certificate_v2, err);
+	const char *weak_key = vv_annex1_key_problem(signer);
+	if (weak_key) {
+		char subject[256];
+		vv_name_text(X509_get_subject_name(signer), subject, sizeof subject);
+		vv_signature_clear(out);
+		return vv_fail(err, VNTL_ERR_REFUSED, "algorithm-forbidden",
+		               "the list is signed by \"%s\" with a key annex I does not allow (%s), "
+		               "although that certificate is pinned", subject, weak_key);
+	}
+	vntl_status st = check_xades_binding(signature, signer, &out->signing_certificate_v2,
+	                                     out->warning, sizeof out->warning, err);
 	if (st != VNTL_OK) {
 		vv_signature_clear(out);
 		return st;

@@ -5,6 +5,7 @@
 
 #include <openssl/evp.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,6 +92,35 @@ const vv_status_period *vv_anchor_period_at(const vv_anchor *a, time_t at)
 	return best;
 }
 
+/* Cuts a UTF-8 sequence left incomplete at the end by truncation (JSON
+ * output would refuse the whole string). */
+static void trim_partial_utf8(char *text)
+{
+	size_t n = strlen(text), start = n;
+	while (start > 0 && ((unsigned char)text[start - 1] & 0xC0) == 0x80)
+		start--;
+	if (start == 0 || (unsigned char)text[start - 1] < 0xC0)
+		return; /* ends in ASCII or a complete sequence without a lead byte left */
+	unsigned char lead = (unsigned char)text[start - 1];
+	size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+	if (n - (start - 1) < want)
+		text[start - 1] = 0;
+}
+
+/* "NAME (critical extension X)" added to the list info's ignored entries. */
+static void note_ignored(vv_list *list, const xmlNode *name_parent, const char *what,
+                         const char *extension)
+{
+	char name[160];
+	vv_copy_text(vv_child(name_parent, VV_NS_TSL, "Name"), name, sizeof name);
+	char *out = list->info.ignored;
+	size_t used = strlen(out);
+	trim_partial_utf8(name);
+	snprintf(out + used, sizeof list->info.ignored - used, "%s%s %s (critical extension %.120s)",
+	         used ? "; " : "", what, name[0] ? name : "(unnamed)", extension);
+	trim_partial_utf8(out);
+}
+
 static vntl_status read_service(vv_list *list, const xmlNode *service, vntl_error *err)
 {
 	xmlNodePtr info = vv_child(service, VV_NS_TSL, "ServiceInformation");
@@ -102,6 +132,7 @@ static vntl_status read_service(vv_list *list, const xmlNode *service, vntl_erro
 	const char *unknown = unknown_critical(vv_child(info, VV_NS_TSL, "ServiceInformationExtensions"));
 	if (unknown) {
 		list->info.ignored_services++;
+		note_ignored(list, vv_child(info, VV_NS_TSL, "ServiceName"), "service", unknown);
 		vv_log("service-ignored", "source=%s reason=\"critical extension %s is not known\"",
 		       list->source, unknown);
 		return VNTL_OK;
@@ -232,6 +263,9 @@ static vntl_status read_provider(vv_list *list, const xmlNode *tsp, vntl_error *
 		list->info.services++;
 		list->info.ignored_services++;
 	}
+	if (unknown)
+		note_ignored(list, vv_child(vv_child(tsp, VV_NS_TSL, "TSPInformation"), VV_NS_TSL,
+		                            "TSPName"), "provider", unknown);
 	if (unknown)
 		vv_log("provider-ignored", "source=%s reason=\"critical extension %s is not known\"",
 		       list->source, unknown);

@@ -136,6 +136,16 @@ ext_list crit_unknown true "$unknown"
 ext_list noncrit_unknown false "$unknown"
 ext_list crit_known true "$known"
 expect 0 "1 services ignored" -- "$VV" list "$P/crit_unknown.xml" --signer "$P/signer.pem" --schema-dir "$XSD"
+expect 0 "anchor nothing: service Test CA (critical extension" -- "$VV" list "$P/crit_unknown.xml" \
+	--signer "$P/signer.pem" --schema-dir "$XSD"
+# a long Vietnamese name, cut to fit, still makes valid JSON (no half character)
+VNTL_TSL_SERVICE_NAME="$(python3 -c 'print("Dịch vụ x" + "ữ" * 100)')" \
+	ext_list crit_long_name true "$unknown"
+"$VV" list "$P/crit_long_name.xml" --signer "$P/signer.pem" --schema-dir "$XSD" --json \
+	2>/dev/null >"$VNTL_TMP/long.json" || true
+python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); assert j["ignored"].startswith("service Dịch vụ"), j' \
+	"$VNTL_TMP/long.json" && echo "ok: ignored service named in valid JSON" ||
+	{ echo "FAIL: ignored service name in JSON"; failures=$((failures + 1)); }
 expect 2 "NO_CERTIFICATE_CHAIN_FOUND" -- "$VV" chain "$P/good.pem" $U --list "$P/crit_unknown.xml" \
 	--signer "$P/signer.pem" --schema-dir "$XSD" $CRLS --at $T
 expect 0 "PASSED" -- "$VV" chain "$P/good.pem" $U --list "$P/noncrit_unknown.xml" \

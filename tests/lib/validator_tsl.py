@@ -10,8 +10,10 @@ Env VNTL_TSL_ENTRIES=N adds N extra CA/PKC services repeating the first
 service (bench lists).  Hostile-list knobs (env): VNTL_TSL_DOC_URI (URI of the
 document reference, default ""), VNTL_TSL_DOC_DIGEST (its DigestMethod URI),
 VNTL_TSL_BAD_CERT_DIGEST=1 (SigningCertificateV2 names another certificate),
+VNTL_TSL_CERT_DIGEST=sha256|sha1|md5 (the CertDigest's algorithm),
 VNTL_TSL_SCHEME_EXTRA (XML inserted into SchemeInformation),
 VNTL_TSL_SERVICE_EXT (XML closing every ServiceInformation: extensions),
+VNTL_TSL_SERVICE_NAME (default "Test CA"),
 VNTL_TSL_SIGCERT_V1=1 (XAdES v1 SigningCertificate, wrong for a version 6 list).
 Variety knobs: VNTL_TSL_VERSION (default 6), VNTL_TSL_SIGALG (SignatureMethod URI),
 VNTL_TSL_SCHEME_NAME (default "VN:test list": lists of one territory and type)."""
@@ -35,11 +37,13 @@ def address():
 SVC = "http://uri.etsi.org/TrstSvc/Svctype/"
 STATUS = "http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/"
 
+service_name = os.environ.get("VNTL_TSL_SERVICE_NAME", "Test CA")
+
 def service_xml(spec):
     cert, stype, *periods = spec.split("|")
     def info(tag, status, start, extra="", identity=cert):
         return (f"<{tag}><ServiceTypeIdentifier>{SVC}{stype}</ServiceTypeIdentifier>"
-                f"<ServiceName><Name xml:lang=\"en\">Test CA</Name></ServiceName>"
+                f"<ServiceName><Name xml:lang=\"en\">{service_name}</Name></ServiceName>"
                 f"<ServiceDigitalIdentity><DigitalId><X509Certificate>{b64(identity)}"
                 f"</X509Certificate></DigitalId></ServiceDigitalIdentity>"
                 f"<ServiceStatus>{STATUS}{status}</ServiceStatus>"
@@ -69,7 +73,11 @@ if svc_xml:
 
 signer_der = der_of(signer)
 digested = signer_der + (b"x" if os.environ.get("VNTL_TSL_BAD_CERT_DIGEST") else b"")
-cert_digest = base64.b64encode(hashlib.sha256(digested).digest()).decode()
+cert_digest_alg = os.environ.get("VNTL_TSL_CERT_DIGEST", "sha256")
+cert_digest_uri = {"sha256": "http://www.w3.org/2001/04/xmlenc#sha256",
+                   "sha1": "http://www.w3.org/2000/09/xmldsig#sha1",
+                   "md5": "http://www.w3.org/2001/04/xmldsig-more#md5"}[cert_digest_alg]
+cert_digest = base64.b64encode(hashlib.new(cert_digest_alg, digested).digest()).decode()
 doc_uri = os.environ.get("VNTL_TSL_DOC_URI", "")
 doc_digest = os.environ.get("VNTL_TSL_DOC_DIGEST", "http://www.w3.org/2001/04/xmlenc#sha256")
 scheme_extra = os.environ.get("VNTL_TSL_SCHEME_EXTRA", "")
@@ -77,7 +85,7 @@ version = os.environ.get("VNTL_TSL_VERSION", "6")
 scheme_name = os.environ.get("VNTL_TSL_SCHEME_NAME", "VN:test list")
 sigalg = os.environ.get("VNTL_TSL_SIGALG", "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256")
 si_attr = ' Id="scheme-info"' if doc_uri == "#scheme-info" else ""
-cert_id = ('<xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/>'
+cert_id = (f'<xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm="{cert_digest_uri}"/>'
            f'<ds:DigestValue>{cert_digest}</ds:DigestValue></xades:CertDigest>')
 if os.environ.get("VNTL_TSL_SIGCERT_V1"):
     import subprocess

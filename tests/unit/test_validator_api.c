@@ -303,6 +303,52 @@ static void list_anchors_decode_once_under_parallel_first_checks(void **state)
 	X509_free(leaf);
 }
 
+/* ekus, max_depth and profile (libvntl 3.0.0), at the end of the request:
+ * zero keeps the strict profile with no depth or EKU requirement. */
+static void request_fields_of_3_0_default_to_zero(void **state)
+{
+	(void)state;
+	char anchor[4096], ca[4096], ee[4096], crl1[4096], crl2[4096];
+	path(anchor, sizeof anchor, "pkits/certs/TrustAnchorRootCertificate.crt");
+	path(ca, sizeof ca, "pkits/certs/basicConstraintsNotCriticalCACert.crt");
+	path(ee, sizeof ee, "pkits/certs/ValidbasicConstraintsNotCriticalTest4EE.crt");
+	path(crl1, sizeof crl1, "pkits/crls/TrustAnchorRootCRL.crl");
+	path(crl2, sizeof crl2, "pkits/crls/basicConstraintsNotCriticalCACRL.crl");
+	vntl_ctx *ctx;
+	vntl_error err;
+	assert_int_equal(vntl_ctx_new(&ctx, &err), VNTL_OK);
+	assert_int_equal(vntl_ctx_add_anchor_file(ctx, anchor, &err), VNTL_OK);
+	const char *untrusted[] = { ca, NULL }, *crls[] = { crl1, crl2, NULL };
+	vntl_chain_request req = { .leaf_file = ee, .untrusted = untrusted, .crl_files = crls,
+		.at = 1302825600 /* 2011-04-15 */, .purpose = VNTL_PURPOSE_ANY,
+		.alg_policy = VNTL_ALG_POLICY_NONE };
+	struct { vntl_cert_profile profile; int max_depth; const char *eku;
+	         vntl_indication want; const char *reason; } cases[] = {
+		{ VNTL_PROFILE_STRICT, 0, NULL, VNTL_INDETERMINATE, "not marked critical" },
+		{ VNTL_PROFILE_PATH, 0, NULL, VNTL_PASSED, "valid" },
+		{ VNTL_PROFILE_PATH, 2, "1.3.6.1.5.5.7.3.36", VNTL_PASSED, "valid" },
+		{ VNTL_PROFILE_PATH, 1, NULL, VNTL_INDETERMINATE, "maximum depth" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *ekus[] = { cases[i].eku, NULL };
+		req.profile = cases[i].profile;
+		req.max_depth = cases[i].max_depth;
+		req.ekus = cases[i].eku ? ekus : NULL;
+		vntl_result *res = NULL;
+		assert_int_equal(vntl_check_chain(ctx, &req, &res, &err), VNTL_OK);
+		assert_int_equal(res->indication, cases[i].want);
+		assert_non_null(strstr(res->reason, cases[i].reason));
+		vntl_result_free(res);
+	}
+	const char *bad_eku[] = { "documentSigning", NULL };
+	req.ekus = bad_eku;
+	vntl_result *res = NULL;
+	assert_int_equal(vntl_check_chain(ctx, &req, &res, &err), VNTL_ERR_USAGE);
+	assert_null(res);
+	assert_non_null(strstr(err.reason, "documentSigning"));
+	vntl_ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +358,7 @@ int main(void)
 		cmocka_unit_test(list_in_memory_loads_like_its_file),
 		cmocka_unit_test(chains_check_in_parallel_on_one_context),
 		cmocka_unit_test(list_anchors_decode_once_under_parallel_first_checks),
+		cmocka_unit_test(request_fields_of_3_0_default_to_zero),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
