@@ -4,8 +4,9 @@
 # signs with RSA-3072 and with ECDSA P-256 keys of the token (PIN from
 # publish.pin_file, then from VNTL_PKCS11_PIN); the lists verify with
 # xmlsec1 and the independent oracle. A wrong PIN, no PIN, a PIN in the
-# configuration, a wrong object name, an RSA-2048 key: refused, with the
-# README's exit codes, and nothing published.
+# configuration, a URI naming no key, a wrong object name, an RSA-2048 key,
+# a missing module: refused, with the README's exit codes, and nothing
+# published.
 set -eu
 . "$VNTL_SRC/tests/lib/publisher_e2e.sh"
 . "$VNTL_SRC/tests/lib/pkcs11_token.sh"
@@ -95,6 +96,8 @@ conf "pkcs11:token=neac-tl;object=tl-ec-p256" tl-ec-p256.pem "publish.pin_file =
 refused 1 "the token refused the login (PIN incorrect)"
 conf "pkcs11:token=neac-tl;object=tl-ec-p256;pin-value=2718" tl-ec-p256.pem
 refused 2 "the token's PIN must not be in the configuration"
+conf "pkcs11:token=neac-tl;type=private" tl-ec-p256.pem "publish.pin_file = $VNTL_TMP/pin"
+refused 2 "the PKCS#11 URI must name the key (object=LABEL or id=ID)"
 conf "pkcs11:token=neac-tl;object=tl-signer-2026" tl-ec-p256.pem "publish.pin_file = $VNTL_TMP/pin"
 refused 1 "no private key matches it"
 conf "pkcs11:token=no-such-token;object=tl-ec-p256" tl-ec-p256.pem "publish.pin_file = $VNTL_TMP/pin"
