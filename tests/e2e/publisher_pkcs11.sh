@@ -2,7 +2,8 @@
 # Signing through PKCS#11 (issue 14): a SoftHSM2 token made here holds the
 # list-signing keys, generated inside it and not exportable. vntl publish
 # signs with RSA-3072 and with ECDSA P-256 keys of the token (PIN from
-# publish.pin_file, then from VNTL_PKCS11_PIN); the lists verify with
+# publish.pin_file, then from VNTL_PKCS11_PIN, through SoftHSM2's module,
+# then through the default p11-kit proxy); the lists verify with
 # xmlsec1 and the independent oracle. A wrong PIN, no PIN, a PIN in the
 # configuration, a URI naming no key, a wrong object name, an RSA-2048 key,
 # a missing module: refused, with the README's exit codes, and nothing
@@ -38,14 +39,15 @@ pkcs11-tool --module "$SOFTHSM_MODULE" --token-label neac-tl --login --pin 2718 
 	fail "the export check cannot export even an extractable key"
 
 # conf KEY_URI CERT [EXTRA LINE]: the configuration, signing with the token
-# through $module
+# through $module (empty: the default, p11-kit's proxy, which offers the
+# SoftHSM2 module registered with p11-kit)
 module=$SOFTHSM_MODULE
 conf() {
 	cat > vntl.conf <<CONF
 publish.out = $VNTL_TMP/out
 publish.key = $1
 publish.cert = $VNTL_TMP/$2
-publish.pkcs11_module = $module
+${module:+publish.pkcs11_module = $module}
 publish.base_url = https://tl.demo.example.vn
 ${3:-}
 CONF
@@ -80,8 +82,10 @@ verify_all tl-rsa-3072.pem
 grep -q 'SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"' out/roots.xml ||
 	fail "not an RSA-SHA256 signature"
 
-# 2. ECDSA P-256, PIN from the environment, sha384
+# 2. ECDSA P-256, PIN from the environment, sha384, the default module
+module=
 conf "pkcs11:token=neac-tl;object=tl-ec-p256;type=private" tl-ec-p256.pem "publish.digest = sha384"
+module=$SOFTHSM_MODULE
 VNTL_PKCS11_PIN=2718 $V publish > pub.txt 2> err.txt || fail "publish with the P-256 token key: $(cat err.txt)"
 [ "$(seq_of roots)" = 2 ] || fail "second sequence"
 verify_all tl-ec-p256.pem
