@@ -9,6 +9,7 @@
 #include "db/config.h"
 #include "db/db.h"
 #include "publisher/publish_cmd.h"
+#include "publisher/signer.h"
 
 /* The list-signing key and certificate are configuration: a key not set,
  * or naming a file that cannot be read, is a configuration error (exit 2,
@@ -26,7 +27,7 @@ static int check_signer_config(const struct vntl_config *cfg)
 				files[i].key, files[i].what);
 			return CLI_USAGE;
 		}
-		if (access(path, R_OK) != 0) {
+		if (!publisher_key_is_pkcs11(path) && access(path, R_OK) != 0) {
 			cli_log("usage", "publish: %s = %s: cannot read the %s: %s", files[i].key, path,
 				files[i].what, strerror(errno));
 			return CLI_USAGE;

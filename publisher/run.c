@@ -40,6 +40,7 @@ static int record_publication(void *ctx, const struct db_publication *pub, char 
 
 struct settings {
 	const char *out, *base_url, *key, *cert, *pass_file, *digest;
+	const char *pkcs11_module, *pin_file; /* when key is a pkcs11: URI */
 	long next_update_days, due_days, max_drop_percent;
 	struct scheme_operator operator;
 };
@@ -78,6 +79,11 @@ static int read_settings(const struct vntl_config *cfg, struct settings *s, char
 	s->cert = vntl_config_get(cfg, "publish.cert", NULL);
 	s->pass_file = vntl_config_get(cfg, "publish.key_pass_file", NULL);
 	s->digest = vntl_config_get(cfg, "publish.digest", "sha256");
+	s->pkcs11_module = vntl_config_get(cfg, "publish.pkcs11_module", PUBLISHER_PKCS11_DEFAULT_MODULE);
+	s->pin_file = vntl_config_get(cfg, "publish.pin_file", NULL);
+	if (publisher_key_is_pkcs11(s->key) &&
+	    publisher_pkcs11_check_config(s->key, s->pkcs11_module, err, errlen) < 0)
+		return -1;
 	if (vntl_config_get_long(cfg, "publish.next_update_days", 30, 1, 183, &s->next_update_days,
 				 err, errlen) < 0 ||
 	    vntl_config_get_long(cfg, "publish.due_days", 7, 0, 183, &s->due_days, err, errlen) < 0 ||
@@ -92,12 +98,33 @@ static int read_settings(const struct vntl_config *cfg, struct settings *s, char
 	return read_operator(cfg, &s->operator, err, errlen);
 }
 
+/* The token's PIN is configuration: none given is a configuration error. */
+static struct publisher_signer *open_pkcs11_signer(const struct settings *s, struct publish_result *res)
+{
+	char err[512] = "";
+	char *pin = NULL;
+	struct publisher_signer *signer = NULL;
+	if (publisher_read_passphrase(s->pin_file, PUBLISHER_PKCS11_PIN_ENV, &pin, err, sizeof err) < 0)
+		fail(res, PUBLISH_IO, "%s", err);
+	else if (!pin)
+		fail(res, PUBLISH_CONFIG, "no PIN for the PKCS#11 token of %s: set publish.pin_file, or the "
+			  "environment variable %s (never the configuration file or the command line)", s->key,
+			  PUBLISHER_PKCS11_PIN_ENV);
+	else if (publisher_signer_open_pkcs11(s->key, s->pkcs11_module, s->cert, pin, s->digest, &signer,
+					      err, sizeof err) < 0)
+		fail(res, PUBLISH_REFUSED, "nothing published: %s", err);
+	publisher_passphrase_free(pin);
+	return signer;
+}
+
 static struct publisher_signer *open_signer(const struct settings *s, struct publish_result *res)
 {
 	char err[512] = "";
 	char *pass = NULL;
 	struct publisher_signer *signer = NULL;
-	if (publisher_read_passphrase(s->pass_file, PUBLISH_PASS_ENV, &pass, err, sizeof err) < 0)
+	if (publisher_key_is_pkcs11(s->key))
+		signer = open_pkcs11_signer(s, res);
+	else if (publisher_read_passphrase(s->pass_file, PUBLISH_PASS_ENV, &pass, err, sizeof err) < 0)
 		fail(res, PUBLISH_IO, "%s", err);
 	else if (publisher_signer_open_pem(s->key, s->cert, pass, s->digest, &signer, err, sizeof err) < 0)
 		fail(res, PUBLISH_REFUSED, "%s", err);

@@ -1,6 +1,6 @@
 /* Who signs the lists, behind a small interface: list building and XAdES
- * never see where the key lives. The PEM implementation is here; a PKCS#11
- * token (HSM) adds an `ops` whose make_key wraps the token's EVP_PKEY. */
+ * never see where the key lives: a PEM file (signer_pem.c) or a PKCS#11
+ * token, an HSM (signer_pkcs11.c). */
 #ifndef VNTL_PUBLISHER_SIGNER_H
 #define VNTL_PUBLISHER_SIGNER_H
 
@@ -12,10 +12,18 @@
 struct publisher_signer;
 
 struct publisher_signer_ops {
-	const char *kind; /* "pem", later "pkcs11" */
+	const char *kind; /* "pem" or "pkcs11" */
 	/* A new xmlsec key able to sign (private key, with the certificate
 	 * attached so KeyInfo can carry it). Caller destroys it. */
 	xmlSecKeyPtr (*make_key)(struct publisher_signer *signer, char *err, size_t errlen);
+	/* NULL when xmlsec signs with make_key's key. Otherwise the key stays
+	 * where xmlsec cannot drive it (a token): make_key gives a stand-in of
+	 * the same algorithm, with which xmlsec does all the XML work, and
+	 * sign_value computes the real SignatureValue (XML-DSig encoding: RSA
+	 * PKCS#1 v1.5, ECDSA r||s) over xmlsec's canonical SignedInfo `data`,
+	 * which then replaces the stand-in's. *value is OPENSSL_free'd. */
+	int (*sign_value)(struct publisher_signer *signer, const unsigned char *data, size_t len,
+			  unsigned char **value, size_t *value_len, char *err, size_t errlen);
 	void (*destroy)(struct publisher_signer *signer);
 };
 
@@ -38,6 +46,35 @@ struct publisher_signer {
 int publisher_signer_open_pem(const char *key_path, const char *cert_path, const char *pass,
 			      const char *digest, struct publisher_signer **out, char *err,
 			      size_t errlen);
+
+/* publish.key names a key in a PKCS#11 token (an RFC 7512 URI) rather than
+ * a file. */
+int publisher_key_is_pkcs11(const char *key);
+
+/* Where the PKCS#11 module is looked for when publish.pkcs11_module is not
+ * set: p11-kit's proxy, which offers every module registered with p11-kit
+ * (an HSM vendor's, SoftHSM2's). */
+#define PUBLISHER_PKCS11_DEFAULT_MODULE "/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so"
+/* The environment variable that may hold the token's PIN (else
+ * publish.pin_file). */
+#define PUBLISHER_PKCS11_PIN_ENV "VNTL_PKCS11_PIN"
+
+/* The configuration of a PKCS#11 signer, checked before anything runs: the
+ * URI names one object (object= or id=) and holds no PIN (pin-value,
+ * pin-source: the PIN comes from a file or the environment), the module
+ * is a readable file. Returns 0, or -1 with the key at fault in `err`. */
+int publisher_pkcs11_check_config(const char *uri, const char *module, char *err, size_t errlen);
+
+/* Open a PKCS#11 signer: log in to the token with `pin`, find the private
+ * key `uri` through the OpenSSL pkcs11 engine (libp11) loaded with
+ * `module`; the key never leaves the token, the engine asks the token for
+ * each signature. The certificate comes from the PEM file `cert_path`.
+ * Same policy as PEM, except that RSA must have at least 3072 bits.
+ * Returns 0, or -1 with the reason (wrong PIN, no such token or object, a
+ * key the policy refuses, a certificate of another key) in `err`. */
+int publisher_signer_open_pkcs11(const char *uri, const char *module, const char *cert_path,
+				 const char *pin, const char *digest, struct publisher_signer **out,
+				 char *err, size_t errlen);
 
 /* Read a passphrase: from the file `pass_file` when given, else from the
  * environment variable `env_name` when set. *out is NULL when neither is.

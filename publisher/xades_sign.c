@@ -177,6 +177,32 @@ xmlNodePtr xades_prepare(xmlDocPtr doc, struct publisher_signer *signer, int64_t
 	return sig;
 }
 
+/* The signer's own SignatureValue over the canonical SignedInfo xmlsec kept
+ * (XMLSEC_DSIG_FLAGS_STORE_SIGNATURE), in place of the stand-in key's. */
+static int replace_signature_value(xmlSecDSigCtxPtr ctx, struct publisher_signer *signer, char *err,
+				   size_t errlen)
+{
+	xmlSecBufferPtr signed_info = xmlSecDSigCtxGetPreSignBuffer(ctx);
+	if (!signed_info || !ctx->signValueNode || xmlSecBufferGetSize(signed_info) == 0) {
+		snprintf(err, errlen, "xmlsec kept no canonical SignedInfo to sign");
+		return -1;
+	}
+	unsigned char *value = NULL;
+	size_t value_len = 0;
+	if (signer->ops->sign_value(signer, xmlSecBufferGetData(signed_info), xmlSecBufferGetSize(signed_info),
+				    &value, &value_len, err, errlen) < 0)
+		return -1;
+	char *b64 = certinfo_base64(value, value_len);
+	OPENSSL_free(value);
+	if (!b64) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	xmlNodeSetContent(ctx->signValueNode, BAD_CAST b64);
+	OPENSSL_free(b64);
+	return 0;
+}
+
 int xades_sign(xmlDocPtr doc, struct publisher_signer *signer, int64_t signing_time, char *err,
 	       size_t errlen)
 {
@@ -189,12 +215,14 @@ int xades_sign(xmlDocPtr doc, struct publisher_signer *signer, int64_t signing_t
 		return -1;
 	}
 	ctx->signKey = signer->ops->make_key(signer, err, errlen);
+	if (signer->ops->sign_value)
+		ctx->flags |= XMLSEC_DSIG_FLAGS_STORE_SIGNATURE;
 	int rc = -1;
 	if (ctx->signKey) {
 		if (xmlSecDSigCtxSign(ctx, sig) < 0)
 			snprintf(err, errlen, "xmlsec could not sign the list with the %s key",
 				 signer->key_desc);
-		else
+		else if (!signer->ops->sign_value || replace_signature_value(ctx, signer, err, errlen) == 0)
 			rc = 0;
 	}
 	xmlSecDSigCtxDestroy(ctx);

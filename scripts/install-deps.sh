@@ -13,7 +13,15 @@ cmocka:libcmocka-dev jansson:libjansson-dev gnutls:libgnutls28-dev"
 # command -> Debian package (tools the build, tests, demo and benchmarks run)
 TOOLS="pkg-config:pkg-config cc:gcc make:make openssl:openssl xmllint:libxml2-utils
 xmlsec1:xmlsec1 sqlite3:sqlite3 curl:curl python3:python3 wrk:wrk nginx:nginx-light
-node:nodejs npm:npm"
+node:nodejs npm:npm softhsm2-util:softhsm2 pkcs11-tool:opensc"
+
+# file -> Debian package (PKCS#11 signing: the OpenSSL engine the publisher
+# loads, p11-kit's proxy module (its default), SoftHSM2's module; PyKCS11
+# for the test that tries to export the token's key)
+FILES="/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so:libengine-pkcs11-openssl
+/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so:p11-kit-modules
+/usr/lib/softhsm/libsofthsm2.so:libsofthsm2
+/usr/lib/python3/dist-packages/PyKCS11/__init__.py:python3-pykcs11"
 
 missing=""
 have_pkgconfig=0
@@ -27,6 +35,10 @@ done
 for pair in $TOOLS; do
 	cmd=${pair%%:*}; pkg=${pair#*:}
 	command -v "$cmd" >/dev/null 2>&1 || missing="$missing $pkg"
+done
+for pair in $FILES; do
+	file=${pair%%:*}; pkg=${pair#*:}
+	[ -e "$file" ] || missing="$missing $pkg"
 done
 
 if [ -z "$missing" ]; then

@@ -96,9 +96,12 @@ grep -q "deprecatedatnationallevel since" "$cmds/out.11" || fail "the check now 
 grep -q "GET /crl/foreign-1.crl" "$demo/revocation.log" || fail "the CRL was not fetched from the demo's server"
 
 # The lists themselves, and every demo CA in roots.pem: 2 roots + 3 public CAs.
+# (VNTL_DEMO_HSM=1, demo_make_demo_hsm.sh: signed by the key in the token.)
+signer_cert=$demo/pki/list-signer.pem
+[ "${VNTL_DEMO_HSM:-0}" = 1 ] && signer_cert=$demo/token/list-signer.pem
 for list in roots foreign pointer; do
 	"$VNTL_BUILD/vntl-validate" list "https://localhost:$port/$list.xml" \
-		--signer "$demo/pki/list-signer.pem" --ca-file "$demo/tls/server.pem" \
+		--signer "$signer_cert" --ca-file "$demo/tls/server.pem" \
 		--cache-dir "$VNTL_TMP/cache" --schema-dir "$VNTL_SRC/schema/vntl-tsl-profile.xsd" \
 		>/dev/null 2>&1 || fail "$list.xml served by the demo does not validate"
 done

@@ -1,0 +1,165 @@
+/* What every signer shares (signer_impl.h): algorithm policy, the
+ * certificate file, the hand-over to xmlsec; and the passphrase/PIN reader. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <xmlsec/openssl/crypto.h>
+#include <xmlsec/openssl/evp.h>
+#include <xmlsec/openssl/x509.h>
+
+#include "publisher/signer_impl.h"
+
+struct signer_digest {
+	const char *name, *openssl;
+	xmlSecTransformId (*digest)(void), (*rsa)(void), (*ecdsa)(void);
+};
+
+static const struct signer_digest DIGESTS[] = {
+	{"sha256", "SHA256", xmlSecOpenSSLTransformSha256GetKlass,
+	 xmlSecOpenSSLTransformRsaSha256GetKlass, xmlSecOpenSSLTransformEcdsaSha256GetKlass},
+	{"sha384", "SHA384", xmlSecOpenSSLTransformSha384GetKlass,
+	 xmlSecOpenSSLTransformRsaSha384GetKlass, xmlSecOpenSSLTransformEcdsaSha384GetKlass},
+	{"sha512", "SHA512", xmlSecOpenSSLTransformSha512GetKlass,
+	 xmlSecOpenSSLTransformRsaSha512GetKlass, xmlSecOpenSSLTransformEcdsaSha512GetKlass},
+};
+
+const struct signer_digest *signer_digest_find(const char *name, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof DIGESTS / sizeof DIGESTS[0]; i++)
+		if (strcmp(name ? name : "sha256", DIGESTS[i].name) == 0)
+			return &DIGESTS[i];
+	snprintf(err, errlen, "signature digest '%s' is not allowed (sha256, sha384 or sha512)", name);
+	return NULL;
+}
+
+int signer_apply_policy(struct publisher_signer *s, EVP_PKEY *key, const struct signer_digest *d,
+			int min_rsa_bits, char *err, size_t errlen)
+{
+	int bits = EVP_PKEY_get_bits(key);
+	s->digest_method = d->digest();
+	s->digest_name = d->openssl;
+	if (EVP_PKEY_is_a(key, "RSA")) {
+		if (bits < min_rsa_bits) {
+			snprintf(err, errlen, "signing key: RSA-%d is too weak (at least %d bits%s)", bits,
+				 min_rsa_bits, min_rsa_bits < 3072 ? ", 3072 recommended" : "");
+			return -1;
+		}
+		if (bits < 3072)
+			s->warning = "RSA key shorter than 3072 bits: replace it before 2030 (TS 119 312)";
+		snprintf(s->key_desc, sizeof s->key_desc, "RSA-%d", bits);
+		s->sign_method = d->rsa();
+	} else if (EVP_PKEY_is_a(key, "EC")) {
+		char curve[64] = "";
+		size_t len = 0;
+		EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, curve, sizeof curve, &len);
+		if (strcmp(curve, "prime256v1") != 0 && strcmp(curve, "secp384r1") != 0) {
+			snprintf(err, errlen, "signing key: EC curve '%s' is not allowed (P-256 or P-384)",
+				 curve[0] ? curve : "unknown");
+			return -1;
+		}
+		snprintf(s->key_desc, sizeof s->key_desc, "EC %s", strcmp(curve, "prime256v1") == 0 ? "P-256" : "P-384");
+		s->sign_method = d->ecdsa();
+	} else {
+		snprintf(err, errlen, "signing key: only RSA and ECDSA keys are allowed");
+		return -1;
+	}
+	return 0;
+}
+
+X509 *signer_read_cert(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "signing certificate %s: cannot open it", path);
+		return NULL;
+	}
+	X509 *cert = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	if (!cert) {
+		ERR_clear_error();
+		snprintf(err, errlen, "signing certificate %s: not a PEM certificate", path);
+	}
+	return cert;
+}
+
+xmlSecKeyPtr signer_key_with_cert(EVP_PKEY *pkey, X509 *cert, char *err, size_t errlen)
+{
+	xmlSecKeyDataPtr data = NULL, x509 = NULL;
+	xmlSecKeyPtr key = xmlSecKeyCreate();
+	EVP_PKEY *ref = pkey;
+	X509 *cert_ref = X509_dup(cert);
+	if (!key || !cert_ref || !EVP_PKEY_up_ref(ref))
+		goto fail;
+	data = xmlSecOpenSSLEvpKeyAdopt(ref);
+	if (!data) {
+		EVP_PKEY_free(ref);
+		goto fail;
+	}
+	if (xmlSecKeySetValue(key, data) < 0)
+		goto fail;
+	data = NULL;
+	/* xmlsec writes KeyInfo/X509Data from the data's certificate list. */
+	x509 = xmlSecKeyDataCreate(xmlSecOpenSSLKeyDataX509Id);
+	if (!x509 || xmlSecOpenSSLKeyDataX509AdoptCert(x509, cert_ref) < 0)
+		goto fail;
+	cert_ref = NULL;
+	if (xmlSecKeyAdoptData(key, x509) < 0)
+		goto fail;
+	return key;
+fail:
+	snprintf(err, errlen, "cannot hand the signing key to xmlsec");
+	X509_free(cert_ref);
+	if (x509)
+		xmlSecKeyDataDestroy(x509);
+	if (data)
+		xmlSecKeyDataDestroy(data);
+	if (key)
+		xmlSecKeyDestroy(key);
+	return NULL;
+}
+
+void publisher_signer_free(struct publisher_signer *signer)
+{
+	if (!signer)
+		return;
+	signer->ops->destroy(signer);
+	X509_free(signer->cert);
+	free(signer);
+}
+
+int publisher_read_passphrase(const char *pass_file, const char *env_name, char **out,
+			      char *err, size_t errlen)
+{
+	*out = NULL;
+	if (pass_file && *pass_file) {
+		FILE *f = fopen(pass_file, "r");
+		if (!f) {
+			snprintf(err, errlen, "passphrase file %s: cannot open it", pass_file);
+			return -1;
+		}
+		char buf[1024];
+		size_t n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+			buf[--n] = '\0';
+		*out = strdup(buf);
+		OPENSSL_cleanse(buf, sizeof buf);
+		return *out ? 0 : -1;
+	}
+	const char *env = env_name ? getenv(env_name) : NULL;
+	if (env)
+		*out = strdup(env);
+	return 0;
+}
+
+void publisher_passphrase_free(char *pass)
+{
+	if (pass) {
+		OPENSSL_cleanse(pass, strlen(pass));
+		free(pass);
+	}
+}

@@ -1,0 +1,272 @@
+/* The PKCS#11 signer: the private key stays in a token (an HSM, SoftHSM2).
+ *
+ * Route: OpenSSL's pkcs11 engine from libp11 (Debian 12:
+ * libengine-pkcs11-openssl). ENGINE_load_private_key gives an EVP_PKEY
+ * whose RSA/EC methods call C_Sign in the token. The engine API is
+ * deprecated in OpenSSL 3 but present; Debian 12 has no PKCS#11 provider
+ * (pkcs11-provider came with Debian 13).
+ *
+ * xmlsec 1.2.37 cannot sign with that EVP_PKEY itself: with the OpenSSL 3
+ * API it reads key parameters (the RSA private exponent, the EC group
+ * order) that an engine key does not give. So xmlsec does all the XML work
+ * (template, c14n, every digest, KeyInfo) with a stand-in key of the same
+ * algorithm made in memory, keeps the canonical SignedInfo
+ * (XMLSEC_DSIG_FLAGS_STORE_SIGNATURE), and the token signs those bytes
+ * (EVP_DigestSign through the engine): that value replaces the stand-in's
+ * SignatureValue (xades_sign.c). The self-check verifies the result
+ * against the configured certificate before anything is published. */
+#define OPENSSL_SUPPRESS_DEPRECATED /* ENGINE_*: see above */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <openssl/core_names.h>
+#include <openssl/engine.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/ec.h>
+#include <openssl/rsa.h>
+
+#include "publisher/signer_impl.h"
+
+/* RSA below this is refused for a token key: a key generated today for an
+ * HSM is generated at the size TS 119 312 asks for beyond 2030. */
+#define PKCS11_MIN_RSA_BITS 3072
+
+struct pkcs11_impl {
+	ENGINE *engine;
+	EVP_PKEY *key;      /* the token's: signs through the engine */
+	EVP_PKEY *stand_in; /* in memory, same algorithm: xmlsec's XML work */
+};
+
+int publisher_key_is_pkcs11(const char *key)
+{
+	return key && strncmp(key, "pkcs11:", 7) == 0;
+}
+
+/* `attr` as an attribute of the URI's path (";"-separated, before "?") or
+ * query ("&"-separated, after it). */
+static int uri_has_attr(const char *uri, const char *attr)
+{
+	size_t len = strlen(attr);
+	for (const char *p = uri + 7; *p; p++) {
+		int at_start = p == uri + 7 || p[-1] == ';' || p[-1] == '?' || p[-1] == '&';
+		if (at_start && strncmp(p, attr, len) == 0 && p[len] == '=')
+			return 1;
+	}
+	return 0;
+}
+
+int publisher_pkcs11_check_config(const char *uri, const char *module, char *err, size_t errlen)
+{
+	if (uri_has_attr(uri, "pin-value") || uri_has_attr(uri, "pin-source"))
+		snprintf(err, errlen, "publish.key: the token's PIN must not be in the configuration "
+				      "(pin-value, pin-source): put it in the file named by publish.pin_file, "
+				      "or in the environment variable " PUBLISHER_PKCS11_PIN_ENV);
+	else if (!uri_has_attr(uri, "object") && !uri_has_attr(uri, "id"))
+		snprintf(err, errlen, "publish.key = %s: the PKCS#11 URI must name the key "
+				      "(object=LABEL or id=ID), e.g. pkcs11:token=neac-tl;object=tl-signer-2026", uri);
+	else if (access(module, R_OK) != 0)
+		snprintf(err, errlen, "publish.pkcs11_module = %s: cannot read the PKCS#11 module", module);
+	else
+		return 0;
+	return -1;
+}
+
+static const char *error_lib(unsigned long e)
+{
+	const char *lib = ERR_lib_error_string(e);
+	return lib ? lib : "";
+}
+
+/* Why the engine found no key, from OpenSSL's error queue: libp11 puts the
+ * token's CKR_* as a "PKCS#11 module" error (e.g. "PIN incorrect"). */
+static void explain_load_failure(const char *uri, const char *module, char *err, size_t errlen)
+{
+	unsigned long e, ckr = 0, module_load = 0;
+	while ((e = ERR_get_error()) != 0) {
+		if (!ckr && strcmp(error_lib(e), "PKCS#11 module") == 0)
+			ckr = e;
+		else if (!module_load && strcmp(error_lib(e), "libp11") == 0)
+			module_load = e;
+	}
+	const char *why = ckr ? ERR_reason_error_string(ckr) : NULL;
+	if (why)
+		snprintf(err, errlen, "signing key %s: the token refused the login (%s): check the PIN "
+				      "(publish.pin_file or " PUBLISHER_PKCS11_PIN_ENV ")", uri, why);
+	else if (module_load)
+		snprintf(err, errlen, "signing key %s: PKCS#11 module %s: %s", uri, module,
+			 ERR_reason_error_string(module_load) ? ERR_reason_error_string(module_load) : "failed");
+	else
+		snprintf(err, errlen, "signing key %s: no private key matches it through %s "
+				      "(no such token or object, or the token is not present)", uri, module);
+}
+
+/* The engine, initialised with the module and the PIN; NULL with `err`. */
+static ENGINE *start_engine(const char *module, const char *pin, char *err, size_t errlen)
+{
+	ENGINE *e = ENGINE_by_id("pkcs11");
+	if (!e) {
+		ERR_clear_error();
+		snprintf(err, errlen, "the OpenSSL pkcs11 engine is not installed "
+				      "(Debian package libengine-pkcs11-openssl)");
+		return NULL;
+	}
+	/* libp11 prints its own diagnostics on stderr; ours name the cause. */
+	int ok = (getenv("VNTL_DEBUG") || ENGINE_ctrl_cmd_string(e, "QUIET", NULL, 0)) &&
+		 ENGINE_ctrl_cmd_string(e, "MODULE_PATH", module, 0) &&
+		 ENGINE_ctrl_cmd_string(e, "PIN", pin, 0);
+	if (ok && ENGINE_init(e))
+		return e;
+	ERR_clear_error();
+	snprintf(err, errlen, "PKCS#11 module %s: cannot start the pkcs11 engine with it", module);
+	ENGINE_free(e);
+	return NULL;
+}
+
+/* A throwaway key for xmlsec's side of the work: same curve, or RSA (of
+ * any size: its signature is replaced, never published). */
+static EVP_PKEY *make_stand_in(EVP_PKEY *key)
+{
+	if (EVP_PKEY_is_a(key, "RSA"))
+		return EVP_RSA_gen(1024);
+	char curve[64] = "";
+	size_t len = 0;
+	EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, curve, sizeof curve, &len);
+	return EVP_EC_gen(curve);
+}
+
+static xmlSecKeyPtr pkcs11_make_key(struct publisher_signer *signer, char *err, size_t errlen)
+{
+	struct pkcs11_impl *impl = signer->impl;
+	return signer_key_with_cert(impl->stand_in, signer->cert, err, errlen);
+}
+
+/* ECDSA as XML-DSig wants it: r and s, each as long as the group order,
+ * rather than OpenSSL's DER SEQUENCE. */
+static int ecdsa_der_to_xmldsig(EVP_PKEY *key, unsigned char **sig, size_t *len)
+{
+	const unsigned char *p = *sig;
+	ECDSA_SIG *ecdsa = d2i_ECDSA_SIG(NULL, &p, (long)*len);
+	int half = (EVP_PKEY_get_bits(key) + 7) / 8;
+	unsigned char *out = ecdsa ? OPENSSL_malloc((size_t)half * 2) : NULL;
+	int ok = out && BN_bn2binpad(ECDSA_SIG_get0_r(ecdsa), out, half) == half &&
+		 BN_bn2binpad(ECDSA_SIG_get0_s(ecdsa), out + half, half) == half;
+	ECDSA_SIG_free(ecdsa);
+	if (!ok) {
+		OPENSSL_free(out);
+		return -1;
+	}
+	OPENSSL_free(*sig);
+	*sig = out;
+	*len = (size_t)half * 2;
+	return 0;
+}
+
+static int pkcs11_sign_value(struct publisher_signer *signer, const unsigned char *data, size_t len,
+			     unsigned char **value, size_t *value_len, char *err, size_t errlen)
+{
+	struct pkcs11_impl *impl = signer->impl;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char *sig = NULL;
+	size_t sig_len = 0;
+	int ok = md && EVP_DigestSignInit(md, NULL, EVP_get_digestbyname(signer->digest_name), NULL,
+					  impl->key) == 1 &&
+		 EVP_DigestSign(md, NULL, &sig_len, data, len) == 1 &&
+		 (sig = OPENSSL_malloc(sig_len)) != NULL &&
+		 EVP_DigestSign(md, sig, &sig_len, data, len) == 1 &&
+		 (!EVP_PKEY_is_a(impl->key, "EC") || ecdsa_der_to_xmldsig(impl->key, &sig, &sig_len) == 0);
+	EVP_MD_CTX_free(md);
+	if (!ok) {
+		unsigned long e = ERR_peek_last_error();
+		ERR_clear_error();
+		snprintf(err, errlen, "the token did not sign with the %s key (%s)", signer->key_desc,
+			 e && ERR_reason_error_string(e) ? ERR_reason_error_string(e) : "no reason given");
+		OPENSSL_free(sig);
+		return -1;
+	}
+	*value = sig;
+	*value_len = sig_len;
+	return 0;
+}
+
+static void pkcs11_destroy(struct publisher_signer *signer)
+{
+	struct pkcs11_impl *impl = signer->impl;
+	EVP_PKEY_free(impl->stand_in);
+	EVP_PKEY_free(impl->key);
+	if (impl->engine) {
+		ENGINE_finish(impl->engine);
+		ENGINE_free(impl->engine);
+	}
+	free(impl);
+}
+
+static const struct publisher_signer_ops PKCS11_OPS = {
+	.kind = "pkcs11",
+	.make_key = pkcs11_make_key,
+	.sign_value = pkcs11_sign_value,
+	.destroy = pkcs11_destroy,
+};
+
+/* The token's key, checked against the certificate and the policy. */
+static int load_key(struct pkcs11_impl *impl, struct publisher_signer *s, const char *uri,
+		    const char *module, const char *cert_path, const struct signer_digest *d,
+		    char *err, size_t errlen)
+{
+	impl->key = ENGINE_load_private_key(impl->engine, uri, NULL, NULL);
+	if (!impl->key) {
+		explain_load_failure(uri, module, err, errlen);
+		return -1;
+	}
+	if (X509_check_private_key(s->cert, impl->key) != 1) {
+		ERR_clear_error();
+		snprintf(err, errlen, "signing certificate %s does not match the key %s", cert_path, uri);
+		return -1;
+	}
+	if (signer_apply_policy(s, impl->key, d, PKCS11_MIN_RSA_BITS, err, errlen) < 0)
+		return -1;
+	impl->stand_in = make_stand_in(impl->key);
+	if (!impl->stand_in) {
+		ERR_clear_error();
+		snprintf(err, errlen, "cannot make the stand-in key for xmlsec");
+		return -1;
+	}
+	return 0;
+}
+
+int publisher_signer_open_pkcs11(const char *uri, const char *module, const char *cert_path,
+				 const char *pin, const char *digest, struct publisher_signer **out,
+				 char *err, size_t errlen)
+{
+	*out = NULL;
+	const struct signer_digest *d = signer_digest_find(digest, err, errlen);
+	if (!d)
+		return -1;
+	if (!cert_path) {
+		snprintf(err, errlen, "no signing certificate configured (publish.cert)");
+		return -1;
+	}
+	if (!pin) {
+		snprintf(err, errlen, "no PIN for the token of %s (publish.pin_file or " PUBLISHER_PKCS11_PIN_ENV ")", uri);
+		return -1;
+	}
+	struct publisher_signer *s = calloc(1, sizeof *s);
+	struct pkcs11_impl *impl = calloc(1, sizeof *impl);
+	if (!s || !impl) {
+		snprintf(err, errlen, "out of memory");
+		free(s);
+		free(impl);
+		return -1;
+	}
+	s->impl = impl;
+	s->ops = &PKCS11_OPS;
+	s->cert = signer_read_cert(cert_path, err, errlen);
+	if (s->cert && (impl->engine = start_engine(module, pin, err, errlen)) != NULL &&
+	    load_key(impl, s, uri, module, cert_path, d, err, errlen) == 0) {
+		*out = s;
+		return 0;
+	}
+	publisher_signer_free(s);
+	return -1;
+}
