@@ -261,10 +261,10 @@ static int report_error(const struct options *o, const vntl_error *err, vntl_sta
 
 static void print_list(const struct options *o, const char *src, const vntl_list_info *li)
 {
-	char issued[32], next[32];
-	vv_format_time(li->issued, issued, sizeof issued);
-	vv_format_time(li->next_update, next, sizeof next);
+	char issued[64], next[64];
 	if (o->json) {
+		vv_format_time(li->issued, issued, sizeof issued);
+		vv_format_time(li->next_update, next, sizeof next);
 		json_t *j = json_pack("{s:b, s:s, s:s, s:s, s:i, s:I, s:s, s:s, s:i, s:i, s:i, s:s, s:b}",
 		    "accepted", 1, "source", src, "territory", li->territory, "type", li->type,
 		    "version", li->version, "sequence", (json_int_t)li->sequence, "issued", issued,
@@ -278,6 +278,8 @@ static void print_list(const struct options *o, const char *src, const vntl_list
 		json_decref(j);
 		return;
 	}
+	vv_format_time_ict(li->issued, issued, sizeof issued);
+	vv_format_time_ict(li->next_update, next, sizeof next);
 	printf("accepted: %s\n  territory %s, sequence %lld, version %d, issued %s, next update %s\n"
 	       "  %zu services, %zu pointers, signed by %s%s\n", src, li->territory, li->sequence,
 	       li->version, issued, next, li->services, li->pointers, li->signer_subject,
@@ -361,9 +363,9 @@ static int run_list(int argc, char **argv, struct options *o)
 
 static void print_cert(const vntl_cert_info *c, size_t depth)
 {
-	char nb[32], na[32];
-	vv_format_time(c->not_before, nb, sizeof nb);
-	vv_format_time(c->not_after, na, sizeof na);
+	char nb[64], na[64];
+	vv_format_time_ict(c->not_before, nb, sizeof nb);
+	vv_format_time_ict(c->not_after, na, sizeof na);
 	printf("  [%zu] subject %s\n      issuer  %s\n      serial  %s\n      valid   %s .. %s\n"
 	       "      sha256  %s\n", depth, c->subject, c->issuer, c->serial, nb, na, c->sha256);
 }
@@ -377,15 +379,19 @@ static void print_result(const struct options *o, const vntl_result *r)
 		free(text);
 		return;
 	}
-	char at[32];
-	vv_format_time(r->at, at, sizeof at);
+	char at[64];
+	vv_format_time_ict(r->at, at, sizeof at);
 	printf("%s%s%s: %s\n", vntl_indication_name(r->indication), r->sub_indication[0] ? "/" : "",
 	       r->sub_indication, r->reason);
 	printf("  issuer organisation: %s\n  subject: %s\n  time: %s\n  valid at that time: %s\n",
 	       r->issuer_organisation, r->subject_display, at, r->valid_at_time ? "yes" : "no");
-	if (r->anchor_source[0])
-		printf("  anchor: %s%s%s\n", r->anchor_source, r->anchor_status[0] ? ", status " : "",
-		       r->anchor_status);
+	if (r->anchor_source[0]) {
+		char since[64] = "";
+		if (r->anchor_status_since)
+			vv_format_time_ict(r->anchor_status_since, since, sizeof since);
+		printf("  anchor: %s%s%s%s%s\n", r->anchor_source, r->anchor_status[0] ? ", status " : "",
+		       r->anchor_status, since[0] ? " since " : "", since);
+	}
 	if (r->revocation_source[0])
 		printf("  revocation: %s\n", r->revocation_source);
 	printf("chain:\n");

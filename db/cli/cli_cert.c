@@ -160,13 +160,13 @@ static int cert_import(struct cli_env *env, int argc, char **argv)
 
 static json_t *row_json(const struct db_cert_row *r)
 {
-	char nb[32], na[32];
-	return json_pack("{sI sI ss ss ss ss ss ss ss ss si ss ss sI}", "service", (json_int_t)r->service_id, "tsp",
+	char nb[32], na[32], ss[32];
+	return json_pack("{sI sI ss ss ss ss ss ss ss ss si ss ss ss}", "service", (json_int_t)r->service_id, "tsp",
 			 (json_int_t)r->tsp_id, "sha256", r->sha256, "subject", r->subject, "issuer", r->issuer,
 			 "serial", r->serial, "type", r->type_uri, "name", r->name_en, "not_before",
 			 cli_format_time(r->not_before, nb, sizeof nb), "not_after",
 			 cli_format_time(r->not_after, na, sizeof na), "key_bits", r->key_bits, "key_type", r->key_type,
-			 "status", db_status_name(r->status_now), "status_since", (json_int_t)r->status_since);
+			 "status", db_status_name(r->status_now), "status_since", cli_format_time(r->status_since, ss, sizeof ss));
 }
 
 static int cert_list(struct cli_env *env, int argc, char **argv)
