@@ -261,10 +261,10 @@ static int report_error(const struct options *o, const vntl_error *err, vntl_sta
 
 static void print_list(const struct options *o, const char *src, const vntl_list_info *li)
 {
-	char issued[64], next[64];
+	char issued[32], next[32];
+	vv_format_time(li->issued, issued, sizeof issued);
+	vv_format_time(li->next_update, next, sizeof next);
 	if (o->json) {
-		vv_format_time(li->issued, issued, sizeof issued);
-		vv_format_time(li->next_update, next, sizeof next);
 		json_t *j = json_pack("{s:b, s:s, s:s, s:s, s:i, s:I, s:s, s:s, s:i, s:i, s:i, s:s, s:b}",
 		    "accepted", 1, "source", src, "territory", li->territory, "type", li->type,
 		    "version", li->version, "sequence", (json_int_t)li->sequence, "issued", issued,
@@ -278,11 +278,12 @@ static void print_list(const struct options *o, const char *src, const vntl_list
 		json_decref(j);
 		return;
 	}
-	vv_format_time_ict(li->issued, issued, sizeof issued);
-	vv_format_time_ict(li->next_update, next, sizeof next);
+	char issued_ict[64], next_ict[64];
+	vv_format_time_ict(li->issued, issued_ict, sizeof issued_ict);
+	vv_format_time_ict(li->next_update, next_ict, sizeof next_ict);
 	printf("accepted: %s\n  territory %s, sequence %lld, version %d, issued %s, next update %s\n"
 	       "  %zu services, %zu pointers, signed by %s%s\n", src, li->territory, li->sequence,
-	       li->version, issued, next, li->services, li->pointers, li->signer_subject,
+	       li->version, issued_ict, next_ict, li->services, li->pointers, li->signer_subject,
 	       li->from_cache ? "\n  (fetch failed: the cached copy was used)" : "");
 	if (li->ignored_services)
 		printf("  %zu services ignored: they carry an extension marked critical that "
