@@ -73,6 +73,8 @@ publish.base_url = https://tl.example.vn
 CONF
 export VNTL_CONFIG="$VNTL_TMP/vntl.conf"
 expect 0 "$V" publish
+echo "$ERR" | grep -Eq 'next_update=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$' ||
+	fail "vntl publish logs next_update as a number, not an RFC 3339 time: $ERR"
 grep -q "^# Service: Vietnam National Root CA$" "$VNTL_TMP/pub/roots.pem" || fail "roots.pem lacks the root's label"
 grep -q "^# SHA-256: bac8bf609ab420a8ee1780d74f4de5c7f7184959d2a7375b0a75e4c29f0908e7$" "$VNTL_TMP/pub/roots.pem" ||
 	fail "roots.pem lacks the root's fingerprint"
