@@ -445,3 +445,18 @@ int db_cert_check_policy(const struct db_cert_info *c, const char *service_type,
 	}
 	return 0;
 }
+
+int db_cert_issued_by(const struct db_cert_info *c, const unsigned char *issuer_der, size_t issuer_len)
+{
+	const unsigned char *p = c->der, *q = issuer_der;
+	X509 *x = d2i_X509(NULL, &p, (long)c->der_len);
+	X509 *issuer = d2i_X509(NULL, &q, (long)issuer_len);
+	EVP_PKEY *key = issuer ? X509_get0_pubkey(issuer) : NULL;
+	/* Both the name and the signature: a look-alike issuer has the name only. */
+	int yes = x && key && X509_NAME_cmp(X509_get_issuer_name(x), X509_get_subject_name(issuer)) == 0 &&
+		  X509_verify(x, key) == 1;
+	X509_free(x);
+	X509_free(issuer);
+	ERR_clear_error();
+	return yes;
+}

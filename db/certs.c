@@ -74,6 +74,81 @@ static int find_lookalike(struct db *db, const struct db_cert_info *c, struct lo
 	return rc == SQLITE_DONE ? 0 : db_sql_error(db, "cannot look for look-alikes", err, errlen);
 }
 
+/* The registered certificate that issued `c` among those filed under a
+ * NEAC or government CA TSP (their roots, and sub-CAs that were checked
+ * against a root when imported): 1 found (its SHA-256 in issuer_sha), 0 none. */
+static int find_registered_issuer(struct db *db, const struct db_cert_info *c, char issuer_sha[65],
+				  char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(db, "SELECT c.sha256, c.der FROM cert c JOIN service s ON s.cert_id = c.id "
+			   "JOIN tsp t ON t.id = s.tsp_id WHERE t.kind IN (?, ?) AND c.sha256 <> ? "
+			   "ORDER BY c.self_signed DESC, c.id", &st, err, errlen))
+		return -1;
+	sqlite3_bind_int(st, 1, DB_TSP_NEAC);
+	sqlite3_bind_int(st, 2, DB_TSP_GOV_CA);
+	sqlite3_bind_text(st, 3, c->sha256, -1, SQLITE_STATIC);
+	int rc, found = 0;
+	while (!found && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *der = sqlite3_column_blob(st, 1);
+		int n = sqlite3_column_bytes(st, 1);
+		if (der && n > 0 && db_cert_issued_by(c, der, (size_t)n)) {
+			snprintf(issuer_sha, 65, "%s", (const char *)sqlite3_column_text(st, 0));
+			found = 1;
+		}
+	}
+	sqlite3_finalize(st);
+	if (!found && rc != SQLITE_DONE)
+		return db_sql_error(db, "cannot look for the issuing root", err, errlen);
+	return found;
+}
+
+/* Where the certificate sits in Vietnam's PKI (seed 000 art. 4.1): public-CA
+ * and government-CA certificates chain to a registered national root; a
+ * self-signed certificate is a root only under NEAC or the government CA. */
+static int check_pki_place(struct db *db, const struct db_import_options *o, enum db_tsp_kind kind,
+			   const struct db_cert_info *c, char *err, size_t errlen)
+{
+	if (kind == DB_TSP_FOREIGN)
+		return 0;
+	if (c->self_signed) {
+		if (kind != DB_TSP_PUBLIC_CA ||
+		    (o->confirm_self_signed && strcasecmp(o->confirm_self_signed, c->sha256) == 0))
+			return 0;
+		return db_msg(1, err, errlen,
+			      "self-signed certificate refused under a public CA: certificate '%s' (SHA-256 %s) "
+			      "issued itself, but a public CA's certificate is issued by a national root "
+			      "(import roots under the neac or gov-ca TSP); if this is intended, confirm with "
+			      "--confirm-self-signed %s", c->subject, c->sha256, c->sha256);
+	}
+	char issuer_sha[65];
+	int found = find_registered_issuer(db, c, issuer_sha, err, errlen);
+	if (found < 0)
+		return -1;
+	if (found)
+		return 0;
+	return db_msg(1, err, errlen,
+		      "no registered root issued certificate '%s' (SHA-256 %s): its issuer '%s' is not a "
+		      "root in the registry (or its signature does not verify with that root's key); a %s "
+		      "certificate must chain to a root filed under the neac or gov-ca TSP: import that root first",
+		      c->subject, c->sha256, c->issuer, db_tsp_kind_name(kind));
+}
+
+/* An expired certificate anchors no new signature: it is only imported as
+ * history, with its decision dates, so that old signatures can be checked. */
+static int check_validity(const struct db_import_options *o, const struct db_cert_info *c, char *err,
+			  size_t errlen)
+{
+	if (c->not_after >= db_now() || o->history)
+		return 0;
+	char t[32];
+	return db_msg(1, err, errlen,
+		      "certificate '%s' (SHA-256 %s) expired at %s: an expired certificate is imported only as "
+		      "history, to check signatures made before then: add --history, with --effective the date of "
+		      "the decision that recognised it and --withdrawn-at DATE if it was withdrawn since",
+		      c->subject, c->sha256, db_time_text(c->not_after, t));
+}
+
 static int insert_cert(struct db *db, const struct db_cert_info *c, int64_t user_id, int64_t *cert_id,
 		       char *err, size_t errlen)
 {
@@ -105,6 +180,24 @@ static int insert_cert(struct db *db, const struct db_cert_info *c, int64_t user
 	return 0;
 }
 
+static int insert_status(struct db *db, int64_t service_id, enum db_status status, int64_t effective,
+			 const char *reason, const char *decision_ref, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(db, "INSERT INTO status_history (service_id, status, effective, reason, decision_ref, "
+			   "recorded_at) VALUES (?, ?, ?, ?, ?, ?)", &st, err, errlen))
+		return -1;
+	sqlite3_bind_int64(st, 1, service_id);
+	sqlite3_bind_int(st, 2, status);
+	sqlite3_bind_int64(st, 3, effective);
+	sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, decision_ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, db_now());
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_sql_error(db, "cannot store a status of the timeline", err, errlen);
+}
+
 static int insert_service(struct db *db, const struct db_import_options *o, const struct db_cert_info *c,
 			  int64_t cert_id, enum db_status status, int64_t effective, int64_t *service_id,
 			  char *err, size_t errlen)
@@ -118,25 +211,24 @@ static int insert_service(struct db *db, const struct db_import_options *o, cons
 	sqlite3_bind_text(st, 3, o->service_type ? o->service_type : DB_SVCTYPE_CA_PKC, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, o->name_vi ? o->name_vi : c->common_name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, o->name_en ? o->name_en : c->common_name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 6, status);
-	sqlite3_bind_int64(st, 7, effective);
+	/* The service row holds the last entry of the timeline. */
+	sqlite3_bind_int(st, 6, o->withdrawn_at ? DB_STATUS_WITHDRAWN : status);
+	sqlite3_bind_int64(st, 7, o->withdrawn_at ? o->withdrawn_at : effective);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_sql_error(db, "cannot store the service", err, errlen);
 	*service_id = sqlite3_last_insert_rowid(db->h);
-	if (db_prepare(db, "INSERT INTO status_history (service_id, status, effective, reason, decision_ref, "
-			   "recorded_at) VALUES (?, ?, ?, ?, ?, ?)", &st, err, errlen))
+	if (insert_status(db, *service_id, status, effective,
+			  o->reason ? o->reason : "initial import", o->decision_ref, err, errlen))
 		return -1;
-	sqlite3_bind_int64(st, 1, *service_id);
-	sqlite3_bind_int(st, 2, status);
-	sqlite3_bind_int64(st, 3, effective);
-	sqlite3_bind_text(st, 4, o->reason ? o->reason : "initial import", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, o->decision_ref, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, db_now());
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_sql_error(db, "cannot store the initial status", err, errlen);
+	if (!o->withdrawn_at)
+		return 0;
+	char when[32], reason[96];
+	snprintf(reason, sizeof reason, "withdrawn on %s (recorded on import as history)",
+		 db_time_text(o->withdrawn_at, when));
+	return insert_status(db, *service_id, DB_STATUS_WITHDRAWN, o->withdrawn_at, reason, o->decision_ref,
+			     err, errlen);
 }
 
 static int audit_import(struct db *db, const struct db_import_options *o, const struct db_cert_info *c,
@@ -150,6 +242,12 @@ static int audit_import(struct db *db, const struct db_import_options *o, const 
 			      "decision_ref", o->decision_ref, "reason", o->reason ? o->reason : "initial import");
 	if (d && item->lookalike_of[0])
 		json_object_set_new(d, "lookalike_of_confirmed", json_string(item->lookalike_of));
+	if (d && o->confirm_self_signed && c->self_signed && strcasecmp(o->confirm_self_signed, c->sha256) == 0)
+		json_object_set_new(d, "self_signed_confirmed", json_true());
+	if (d && o->history)
+		json_object_set_new(d, "history", json_true());
+	if (d && o->withdrawn_at)
+		json_object_set_new(d, "withdrawn_at", json_integer((json_int_t)o->withdrawn_at));
 	json_t *rows = json_object();
 	int sealed = d && rows && json_object_set(d, "rows", rows) == 0
 			     ? db_seal_service(db, item->service_id, rows, err, errlen)
@@ -195,8 +293,14 @@ static int import_one(struct db *db, const struct db_import_options *o, enum db_
 		return add_item(r, DB_IMPORT_ALREADY_PRESENT, c, existing) ? db_msg(-1, err, errlen, "out of memory") : 0;
 	if (kind == DB_TSP_PUBLIC_CA && c->self_signed && bundle_size > 1)
 		return add_item(r, DB_IMPORT_SKIPPED_ROOT, c, 0) ? db_msg(-1, err, errlen, "out of memory") : 0;
-	int rc = db_cert_check_policy(c, o->service_type, err, errlen);
-	if (rc)
+	int rc = check_pki_place(db, o, kind, c, err, errlen);
+	if (rc == 1 && c->not_after < db_now() && !o->history && err) {
+		char t[32];
+		size_t n = strlen(err);
+		snprintf(err + n, errlen - n, "; it also expired at %s", db_time_text(c->not_after, t));
+	}
+	if (rc || (rc = check_validity(o, c, err, errlen)) ||
+	    (rc = db_cert_check_policy(c, o->service_type, err, errlen)))
 		return rc;
 	struct lookalike twin;
 	if (find_lookalike(db, c, &twin, err, errlen))
@@ -210,7 +314,7 @@ static int import_one(struct db *db, const struct db_import_options *o, enum db_
 			      twin.confusable ? "a subject that looks the same" : "the same subject",
 			      twin.subject, twin.sha256, c->sha256);
 	enum db_status status = db_initial_status(kind);
-	int64_t effective = o->effective ? o->effective : db_now(), cert_id = 0, service_id = 0;
+	int64_t effective = o->effective, cert_id = 0, service_id = 0;
 	if (insert_cert(db, c, user_id, &cert_id, err, errlen) ||
 	    insert_service(db, o, c, cert_id, status, effective, &service_id, err, errlen))
 		return -1;
@@ -237,6 +341,19 @@ static int check_options(const struct db_import_options *o, char *err, size_t er
 {
 	if (!o->decision_ref || !*o->decision_ref)
 		return db_msg(1, err, errlen, "an import needs the reference of the decision it records (--decision REF)");
+	if (!o->effective)
+		return db_msg(1, err, errlen, "an import needs the date of the decision that recognised the "
+			      "certificate (--effective DATE): its first status starts then");
+	if (o->withdrawn_at && o->withdrawn_at <= o->effective) {
+		char t1[32], t2[32];
+		return db_msg(1, err, errlen, "--withdrawn-at %s is not after the decision date --effective %s",
+			      db_time_text(o->withdrawn_at, t1), db_time_text(o->effective, t2));
+	}
+	if (o->withdrawn_at > db_now()) {
+		char t[32];
+		return db_msg(1, err, errlen, "--withdrawn-at %s is in the future: a withdrawal to come is a change "
+			      "(vntl change propose), approved by a second person", db_time_text(o->withdrawn_at, t));
+	}
 	if (check_option_texts(o, err, errlen))
 		return 1;
 	if (o->service_type && strncmp(o->service_type, DB_SVCTYPE_PREFIX, strlen(DB_SVCTYPE_PREFIX)) != 0)
@@ -263,8 +380,11 @@ int db_cert_import(struct db *db, const unsigned char *data, size_t len, const c
 	struct db_tsp t;
 	rc = db_user_require(db, o->actor, DB_ROLE_OFFICER, &u, err, errlen);
 	if (rc == 0 && (rc = db_tsp_get(db, o->tsp_id, &t, err, errlen)) == 0) {
-		for (size_t i = 0; i < b.count && rc == 0; i++)
-			rc = import_one(db, o, t.kind, u.id, &b.certs[i], b.count, r, err, errlen);
+		/* Roots first: a bundle may carry the root its other certificates chain to. */
+		for (int roots = 1; roots >= 0; roots--)
+			for (size_t i = 0; i < b.count && rc == 0; i++)
+				if (b.certs[i].self_signed == roots)
+					rc = import_one(db, o, t.kind, u.id, &b.certs[i], b.count, r, err, errlen);
 		db_tsp_clear(&t);
 	}
 	db_cert_bundle_free(&b);

@@ -53,14 +53,22 @@ void db_cert_bundle_free(struct db_cert_bundle *bundle);
  * `service_type`. 0 ok, 1 refused with a message naming certificate and rule. */
 int db_cert_check_policy(const struct db_cert_info *c, const char *service_type, char *err, size_t errlen);
 
+/* 1 when `c` names the certificate `issuer_der` (DER) as its issuer (same
+ * subject name, byte for byte as X509_NAME_cmp compares) and its signature
+ * verifies with that certificate's key; else 0. */
+int db_cert_issued_by(const struct db_cert_info *c, const unsigned char *issuer_der, size_t issuer_len);
+
 struct db_import_options {
 	int64_t tsp_id;
 	const char *actor;              /* user with the officer role */
 	const char *service_type;       /* NULL: Svctype/CA/PKC */
 	const char *confirm_lookalike;  /* SHA-256 of the one look-alike the officer accepts */
+	const char *confirm_self_signed; /* SHA-256 of a self-signed certificate accepted under a public CA */
 	const char *decision_ref;       /* legal basis of the initial status (required) */
 	const char *reason;             /* NULL: "initial import" */
-	int64_t effective;              /* 0: now */
+	int64_t effective;              /* date of the decision: the first status starts then (required, not 0) */
+	int history;                    /* an expired certificate is accepted (to check old signatures) */
+	int64_t withdrawn_at;           /* 0, or when it was withdrawn since (a second timeline entry) */
 	const char *name_vi, *name_en;  /* service names; NULL: the subject CN */
 };
 
@@ -84,8 +92,16 @@ struct db_import_report {
 };
 
 /* Import a file's certificates as services of one TSP, all or nothing, with
- * an initial status (granted; recognised for foreign TSPs) and an audit
- * entry per certificate. 0 ok, 1 refused (nothing imported), -1 error.
+ * an initial status (granted; recognised for foreign TSPs) from the decision
+ * date `effective`, and an audit entry per certificate. The certificate's
+ * place in the PKI is checked: under a NEAC or government CA TSP a
+ * self-signed certificate is a root, any other must be issued by a
+ * certificate registered under such a TSP; so must a public CA's, where a
+ * self-signed one needs `confirm_self_signed` (the root bundled in a .p7b
+ * is skipped); foreign certificates need no Vietnamese root. Self-signed
+ * certificates of a bundle are imported first, so that a bundle may carry
+ * its own root. An expired certificate needs `history`.
+ * 0 ok, 1 refused (nothing imported), -1 error.
  * On a look-alike refusal the message names both fingerprints. */
 int db_cert_import(struct db *db, const unsigned char *data, size_t len, const char *source,
 		   const struct db_import_options *opt, struct db_import_report *report,

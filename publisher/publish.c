@@ -8,7 +8,9 @@
 #include <jansson.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
+#include "db/certs.h"
 #include "publisher/certinfo.h"
 #include "publisher/publish.h"
 #include "publisher/pubdir.h"
@@ -155,6 +157,30 @@ done:
 	return rc;
 }
 
+/* Does `cert` anchor chains at `now`: a CA certificate inside its validity?
+ * A TSA's end-entity certificate or an expired root anchors nothing. */
+static int anchors_now(X509 *cert, int64_t now)
+{
+	time_t t = (time_t)now;
+	uint32_t flags = X509_get_extension_flags(cert);
+	return (flags & EXFLAG_CA) && !(flags & EXFLAG_INVALID) &&
+	       X509_cmp_time(X509_get0_notBefore(cert), &t) < 0 && X509_cmp_time(X509_get0_notAfter(cert), &t) > 0;
+}
+
+/* "# Provider: …" lines before the certificate, so that a person reading
+ * the bundle (or a tool's log) knows what each anchor is. */
+static void write_label(BIO *bio, const struct db_tsp *tsp, const struct db_service *s,
+			const struct db_status_entry *e)
+{
+	char since[32];
+	time_t t = (time_t)e->effective;
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || !strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(since, sizeof since, "unknown");
+	BIO_printf(bio, "# Provider: %s\n# Service: %s\n# Status: %s since %s (%s)\n# SHA-256: %s\n",
+		   tsp->name_en, s->name_en, db_status_name(e->status), since, e->decision_ref, s->cert_sha256);
+}
+
 char *publisher_roots_pem(const struct db_snapshot *snap, int64_t now, size_t *len)
 {
 	BIO *bio = BIO_new(BIO_s_mem());
@@ -171,10 +197,11 @@ char *publisher_roots_pem(const struct db_snapshot *snap, int64_t now, size_t *l
 				continue;
 			const unsigned char *p = s->cert_der;
 			X509 *cert = d2i_X509(NULL, &p, (long)s->cert_der_len);
-			if (cert) {
+			if (cert && anchors_now(cert, now)) {
+				write_label(bio, tsp, s, &s->timeline[k]);
 				PEM_write_bio_X509(bio, cert);
-				X509_free(cert);
 			}
+			X509_free(cert);
 		}
 	}
 	char *data;

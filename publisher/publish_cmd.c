@@ -4,6 +4,7 @@
 
 #include "publisher/publish.h"
 #include "publisher/publish_cmd.h"
+#include "db/db.h"
 #include "publisher/run.h"
 
 static const char USAGE[] =
@@ -81,8 +82,9 @@ static void report(const struct publish_result *r, const char *as_user)
 			continue;
 		const struct db_publication *p = &r->outcome.pub[l];
 		printf("published %s sequence %lld sha256 %s\n", p->list, (long long)p->sequence, p->sha256);
-		fprintf(stderr, "vntl: info: published list=%s sequence=%lld sha256=%s next_update=%lld\n",
-			p->list, (long long)p->sequence, p->sha256, (long long)p->next_update);
+		char next[32];
+		fprintf(stderr, "vntl: info: published list=%s sequence=%lld sha256=%s next_update=%s\n",
+			p->list, (long long)p->sequence, p->sha256, db_time_text(p->next_update, next));
 	}
 }
 

@@ -86,7 +86,10 @@ tsp_add() { "$vntl" --as demo-officer tsp add "$@" | grep -o '[0-9][0-9]*' | hea
 import() { # TSP FILE [--effective TIME]: prints the new service's id
 	tsp=$1 file=$2
 	shift 2
+	# The decision date is required; the demo's decisions date from each
+	# certificate's first day (a later --effective in "$@" wins).
 	"$vntl" --as demo-officer cert import --tsp "$tsp" --decision "DEMO-QD-001" \
+		--effective "$(iso "$(not_before "$file")")" \
 		--reason "demo registry" "$@" "$file" | sed -n 's/^added: service \([0-9]*\) .*/\1/p'
 }
 

@@ -301,9 +301,12 @@ static void print_list(const struct options *o, const char *src, const vntl_list
 		json_decref(j);
 		return;
 	}
+	char issued_ict[64], next_ict[64];
+	vv_format_time_ict(li->issued, issued_ict, sizeof issued_ict);
+	vv_format_time_ict(li->next_update, next_ict, sizeof next_ict);
 	printf("accepted: %s\n  territory %s, sequence %lld, version %d, issued %s, next update %s\n"
 	       "  %zu services, %zu pointers, signed by %s%s\n", src, li->territory, li->sequence,
-	       li->version, issued, next, li->services, li->pointers, li->signer_subject,
+	       li->version, issued_ict, next_ict, li->services, li->pointers, li->signer_subject,
 	       li->from_cache ? "\n  (fetch failed: the cached copy was used)" : "");
 	if (li->warning[0])
 		printf("  warning: %s\n", li->warning);
@@ -387,9 +390,9 @@ static int run_list(int argc, char **argv, struct options *o)
 
 static void print_cert(const vntl_cert_info *c, size_t depth)
 {
-	char nb[32], na[32];
-	vv_format_time(c->not_before, nb, sizeof nb);
-	vv_format_time(c->not_after, na, sizeof na);
+	char nb[64], na[64];
+	vv_format_time_ict(c->not_before, nb, sizeof nb);
+	vv_format_time_ict(c->not_after, na, sizeof na);
 	printf("  [%zu] subject %s\n      issuer  %s\n      serial  %s\n      valid   %s .. %s\n"
 	       "      sha256  %s\n", depth, c->subject, c->issuer, c->serial, nb, na, c->sha256);
 }
@@ -403,15 +406,19 @@ static void print_result(const struct options *o, const vntl_result *r)
 		free(text);
 		return;
 	}
-	char at[32];
-	vv_format_time(r->at, at, sizeof at);
+	char at[64];
+	vv_format_time_ict(r->at, at, sizeof at);
 	printf("%s%s%s: %s\n", vntl_indication_name(r->indication), r->sub_indication[0] ? "/" : "",
 	       r->sub_indication, r->reason);
 	printf("  issuer organisation: %s\n  subject: %s\n  time: %s\n  valid at that time: %s\n",
 	       r->issuer_organisation, r->subject_display, at, r->valid_at_time ? "yes" : "no");
-	if (r->anchor_source[0])
-		printf("  anchor: %s%s%s\n", r->anchor_source, r->anchor_status[0] ? ", status " : "",
-		       r->anchor_status);
+	if (r->anchor_source[0]) {
+		char since[64] = "";
+		if (r->anchor_status_since)
+			vv_format_time_ict(r->anchor_status_since, since, sizeof since);
+		printf("  anchor: %s%s%s%s%s\n", r->anchor_source, r->anchor_status[0] ? ", status " : "",
+		       r->anchor_status, since[0] ? " since " : "", since);
+	}
 	if (r->revocation_source[0])
 		printf("  revocation: %s\n", r->revocation_source);
 	printf("chain:\n");

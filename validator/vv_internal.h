@@ -32,6 +32,9 @@ int vv_global_init(void);
 /* time */
 int vv_parse_time(const char *text, time_t *out);           /* RFC 3339 / xs:dateTime */
 void vv_format_time(time_t t, char *buf, size_t len);        /* 2026-01-02T03:04:05Z */
+/* For people in Vietnam: "2026-12-01T08:00:00Z (15:00 ICT)", with the date
+ * when it differs ("2026-12-01T20:00:00Z (2026-12-02 03:00 ICT)"). */
+void vv_format_time_ict(time_t t, char *buf, size_t len);
 time_t vv_asn1_time(const ASN1_TIME *t);
 
 /* files */

@@ -358,9 +358,10 @@ static int proposal_from_body(struct call *c, int by_provider, struct db_change_
 	    check_text_field(c, "decision_ref", DB_TEXT_REF_MAX, DB_TEXT_REQUIRED) != 0)
 		return -1;
 	const char *effective = body_string(c, "effective");
-	time_t t = 0;
-	if (effective && web_parse_utc(effective, &t) != 0) {
-		fail_field(c, "bad-value", "effective", "must be YYYY-MM-DDTHH:MM:SSZ");
+	int64_t t = 0;
+	if (effective && db_time_parse(effective, &t) != 0) {
+		fail_field(c, "bad-value", "effective", "must be an RFC 3339 time with Z or an offset "
+			   "(2026-12-01T08:00:00+07:00, 2026-12-01T01:00:00Z) or a date (2026-12-01, 00:00 UTC)");
 		return -1;
 	}
 	if (effective && check_effective_window(c, t, by_provider) != 0)

@@ -2,6 +2,7 @@
  * html.h). The XML is parsed without network access, DTDs or entity
  * expansion, and every value from it is HTML-escaped. */
 #include "web/html.h"
+#include "db/db.h"
 
 #include "web/sbuf.h"
 
@@ -38,6 +39,25 @@ static void add_text_at(struct page *pg, xmlNodePtr node, const char *expr, cons
 {
 	xmlChar *t = text_at(pg, node, expr);
 	sbuf_add_html(&pg->out, t ? (const char *)t : fallback);
+	xmlFree(t);
+}
+
+/* A list's time in UTC and in Vietnam time, as a reader in Vietnam wants
+ * it: "2026-12-01T08:00:00Z (15:00 ICT)"; text that is no time as it is. */
+static void add_time(struct page *pg, const xmlChar *text, const char *fallback)
+{
+	int64_t t;
+	char both[48];
+	if (text && db_time_parse((const char *)text, &t) == 0)
+		sbuf_add_html(&pg->out, db_time_text_ict(t, both));
+	else
+		sbuf_add_html(&pg->out, text ? (const char *)text : fallback);
+}
+
+static void add_time_at(struct page *pg, xmlNodePtr node, const char *expr)
+{
+	xmlChar *t = text_at(pg, node, expr);
+	add_time(pg, t, "?");
 	xmlFree(t);
 }
 
@@ -91,7 +111,7 @@ static void add_status(struct page *pg, xmlNodePtr node)
 	sbuf_add(&pg->out, "<td class=\"status\">");
 	sbuf_add_html(&pg->out, status ? status_label((const char *)status) : "?");
 	sbuf_add(&pg->out, "</td><td>");
-	sbuf_add_html(&pg->out, since ? (const char *)since : "?");
+	add_time(pg, since, "?");
 	sbuf_add(&pg->out, "</td>");
 	xmlFree(status);
 	xmlFree(since);
@@ -168,7 +188,7 @@ static void add_history(struct page *pg, xmlNodePtr service)
 		xmlChar *status = text_at(pg, h, "tsl:ServiceStatus");
 		xmlChar *since = text_at(pg, h, "tsl:StatusStartingTime");
 		sbuf_add(&pg->out, i ? "<br>" : "");
-		sbuf_add_html(&pg->out, since ? (const char *)since : "?");
+		add_time(pg, since, "?");
 		sbuf_add(&pg->out, ": ");
 		sbuf_add_html(&pg->out, status ? status_label((const char *)status) : "?");
 		xmlFree(status);
@@ -278,9 +298,9 @@ static void add_list(struct page *pg, const struct web_list_info *li)
 	add_names(pg, root, "tsl:SchemeInformation/tsl:SchemeName");
 	sbuf_add(&pg->out, "</h2>\n<p>");
 	sbuf_printf(&pg->out, "Số thứ tự / sequence <b>%lld</b>; phát hành / issued ", li->sequence);
-	add_text_at(pg, root, "tsl:SchemeInformation/tsl:ListIssueDateTime", "?");
+	add_time_at(pg, root, "tsl:SchemeInformation/tsl:ListIssueDateTime");
 	sbuf_add(&pg->out, "; cập nhật tiếp / next update ");
-	add_text_at(pg, root, "tsl:SchemeInformation/tsl:NextUpdate/tsl:dateTime", "?");
+	add_time_at(pg, root, "tsl:SchemeInformation/tsl:NextUpdate/tsl:dateTime");
 	sbuf_printf(&pg->out, ". <a href=\"/%s\">%s</a> (SHA-256 <span class=\"fp\">%s</span>)</p>\n",
 		    name, name, f->sha256);
 	add_archive_links(pg, li);

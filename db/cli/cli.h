@@ -72,7 +72,7 @@ int cli_operands(const char *cmd, const char *what, int want, int argc, char **a
 int cli_wants_help(int argc, char **argv);
 /* Strict integer parse; 0 ok. */
 int cli_parse_id(const char *text, int64_t *out);
-/* "2026-12-01", "2026-12-01T10:00:00Z", or "@<epoch>"; 0 ok. */
+/* db_time_parse (RFC 3339 with Z or an offset, or a date = 00:00 UTC), or "@<epoch>"; 0 ok. */
 int cli_parse_time(const char *text, int64_t *out);
 /* UTC ISO 8601 into buf. */
 const char *cli_format_time(int64_t t, char *buf, unsigned len);

@@ -10,16 +10,20 @@
 #include <string.h>
 
 static const char CERT_USAGE[] =
-	"usage: vntl --as OFFICER cert import --tsp ID --decision REF [options] FILE\n"
+	"usage: vntl --as OFFICER cert import --tsp ID --decision REF --effective TIME [options] FILE\n"
 	"       vntl --as USER [--json] cert list [--tsp ID]\n"
 	"       vntl --as USER [--json] cert show SERVICE_ID|SHA256_PREFIX\n"
 	"  FILE: PEM or DER certificate, PEM bundle, or PKCS#7 .p7b (DER or PEM); all or nothing.\n"
 	"  import options:\n"
 	"    --decision REF            legal basis of the initial status (required)\n"
+	"    --effective TIME          date of that decision: the first status starts then (required);\n"
+	"                              2014-04-15 (00:00 UTC), 2026-12-01T08:00:00+07:00, ...Z or @EPOCH\n"
 	"    --reason TEXT             default \"initial import\"\n"
-	"    --effective TIME          2026-12-01, 2026-12-01T08:00:00Z or @EPOCH (default now)\n"
 	"    --service-type URI        default http://uri.etsi.org/TrstSvc/Svctype/CA/PKC\n"
+	"    --history                 accept an expired certificate, to check signatures made before\n"
+	"    --withdrawn-at TIME       it was withdrawn since then (a second timeline entry)\n"
 	"    --confirm-lookalike SHA   accept this certificate although another registered one has its subject\n"
+	"    --confirm-self-signed SHA accept this self-signed certificate under a public-CA TSP\n"
 	"    --name-vi NAME --name-en NAME   service names (default: the subject CN)\n";
 
 #define MAX_IMPORT (16 * 1024 * 1024)
@@ -88,7 +92,8 @@ static int cert_import(struct cli_env *env, int argc, char **argv)
 		{"reason", required_argument, NULL, 'r'}, {"effective", required_argument, NULL, 'e'},
 		{"service-type", required_argument, NULL, 's'}, {"confirm-lookalike", required_argument, NULL, 'c'},
 		{"name-vi", required_argument, NULL, 'v'}, {"name-en", required_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+		{"confirm-self-signed", required_argument, NULL, 'S'}, {"history", no_argument, NULL, 'H'},
+		{"withdrawn-at", required_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct db_import_options o = {0};
 	int c;
 	optind = 0;
@@ -108,12 +113,21 @@ static int cert_import(struct cli_env *env, int argc, char **argv)
 		case 'c': o.confirm_lookalike = optarg; break;
 		case 'v': o.name_vi = optarg; break;
 		case 'n': o.name_en = optarg; break;
+		case 'S': o.confirm_self_signed = optarg; break;
+		case 'H': o.history = 1; break;
+		case 'w':
+			if (cli_parse_time(optarg, &o.withdrawn_at))
+				return cli_bad_value("cert import", CERT_USAGE, "--withdrawn-at", optarg);
+			break;
 		case 'h': return cli_usage(CERT_USAGE, 1);
 		default: return cli_option_error("cert import", CERT_USAGE, c, argc, argv);
 		}
 	}
 	if (!o.tsp_id)
 		return cli_usage_error("cert import", "--tsp ID is required: the provider the certificate belongs to");
+	if (!o.effective)
+		return cli_usage_error("cert import", "--effective TIME is required: the date of the decision that "
+				       "recognised the certificate, when its first status starts (e.g. --effective 2014-04-15)");
 	int rc = cli_operands("cert import", "FILE (import several files with one command each)", 1, argc, argv, optind);
 	if (rc)
 		return rc;
@@ -146,13 +160,13 @@ static int cert_import(struct cli_env *env, int argc, char **argv)
 
 static json_t *row_json(const struct db_cert_row *r)
 {
-	char nb[32], na[32];
-	return json_pack("{sI sI ss ss ss ss ss ss ss ss si ss ss sI}", "service", (json_int_t)r->service_id, "tsp",
+	char nb[32], na[32], ss[32];
+	return json_pack("{sI sI ss ss ss ss ss ss ss ss si ss ss ss}", "service", (json_int_t)r->service_id, "tsp",
 			 (json_int_t)r->tsp_id, "sha256", r->sha256, "subject", r->subject, "issuer", r->issuer,
 			 "serial", r->serial, "type", r->type_uri, "name", r->name_en, "not_before",
 			 cli_format_time(r->not_before, nb, sizeof nb), "not_after",
 			 cli_format_time(r->not_after, na, sizeof na), "key_bits", r->key_bits, "key_type", r->key_type,
-			 "status", db_status_name(r->status_now), "status_since", (json_int_t)r->status_since);
+			 "status", db_status_name(r->status_now), "status_since", cli_format_time(r->status_since, ss, sizeof ss));
 }
 
 static int cert_list(struct cli_env *env, int argc, char **argv)

@@ -88,7 +88,8 @@ static void value_form(const char *usage, const char *option, char *out, size_t 
 	if (strcmp(word, "ID") == 0 || strcmp(word, "N") == 0)
 		snprintf(out, len, "a positive whole number (%s)", word);
 	else if (strcmp(word, "TIME") == 0)
-		snprintf(out, len, "a time: 2026-12-01, 2026-12-01T08:00:00Z or @EPOCH");
+		snprintf(out, len, "a time with Z or an offset (2026-12-01T08:00:00+07:00, 2026-12-01T01:00:00Z), "
+			 "a date (2026-12-01, 00:00 UTC) or @EPOCH");
 	else
 		snprintf(out, len, "%s", n ? word : "a value");
 }
@@ -162,17 +163,7 @@ int cli_parse_time(const char *text, int64_t *out)
 		*out = v;
 		return 0;
 	}
-	static const char *const formats[] = {"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"};
-	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
-		struct tm tm;
-		memset(&tm, 0, sizeof tm);
-		const char *end = strptime(text, formats[i], &tm);
-		if (end && *end == '\0') {
-			*out = (int64_t)timegm(&tm);
-			return 0;
-		}
-	}
-	return -1;
+	return db_time_parse(text, out);
 }
 
 const char *cli_format_time(int64_t t, char *buf, unsigned len)

@@ -51,11 +51,11 @@ P=$VNTL_TMP/pki
 run 0 "$V" --help && grep -q 'usage: vntl' "$VNTL_TMP/stdout" || fail "vntl --help"
 run 0 "$V" --version && grep -q '^vntl (vntl) [0-9]' "$VNTL_TMP/stdout" || fail "vntl --version"
 run 0 "$V" cert import --help && grep -q 'cert import' "$VNTL_TMP/stdout" || fail "vntl cert import --help"
-usage_error 2 "--tsp wants a positive whole number (ID), not 'abc'" "$V" --as olga cert import --tsp abc --decision D "$P/foreign-3.pem"
+usage_error 2 "--tsp wants a positive whole number (ID), not 'abc'" "$V" --as olga cert import --tsp abc --decision D --effective 2020-01-01 "$P/foreign-3.pem"
 usage_error 2 "unknown option --frobnicate" "$V" --as olga cert import --frobnicate "$P/foreign-3.pem"
 usage_error 2 "--decision wants REF" "$V" --as olga cert import --tsp 6 "$P/foreign-3.pem" --decision
 usage_error 2 "--as wants a value (USER)" "$V" cert list --as
-usage_error 2 "wants one FILE" "$V" --as olga cert import --tsp 6 --decision D "$P/foreign-3.pem" "$P/foreign-4.pem"
+usage_error 2 "wants one FILE" "$V" --as olga cert import --tsp 6 --decision D --effective 2020-01-01 "$P/foreign-3.pem" "$P/foreign-4.pem"
 usage_error 2 "--tsp ID is required" "$V" --as olga cert import --decision D "$P/foreign-3.pem"
 usage_error 2 "'ZZZ' is neither a service id nor a SHA-256 prefix" "$V" --as olga cert show ZZZ
 usage_error 2 "'abcdefg' is neither" "$V" --as olga cert show abcdefg
@@ -73,9 +73,9 @@ usage_error 2 "wants a change ID (a positive whole number), not 'x'" "$V" --as a
 run 0 "$V" --as olga cert list && [ "$(wc -l < "$VNTL_TMP/stdout")" -eq 7 ] || fail "a usage error changed the registry"
 # README "Exit codes": 0 ok, 1 refused by a rule, 2 usage, 3 I/O or database error
 run 0 "$V" --as anh cert show "$FOREIGN1" || true
-run 1 "$V" --as anh cert import --tsp 6 --decision D "$P/foreign-3.pem" && grep -q 'vntl: refused:' "$VNTL_TMP/stderr" || fail "non-officer import is not refused"
+run 1 "$V" --as anh cert import --tsp 6 --decision D --effective 2020-01-01 "$P/foreign-3.pem" && grep -q 'vntl: refused:' "$VNTL_TMP/stderr" || fail "non-officer import is not refused"
 run 2 env -u VNTL_DB -u VNTL_CONFIG "$V" --as olga cert list && grep -q 'vntl: usage: no registry database' "$VNTL_TMP/stderr" || fail "no database is not a usage error"
-run 3 "$V" --as olga cert import --tsp 6 --decision D "$VNTL_TMP/no-such-file.pem" && grep -q 'vntl: error:' "$VNTL_TMP/stderr" || fail "unreadable file is not an I/O error"
+run 3 "$V" --as olga cert import --tsp 6 --decision D --effective 2020-01-01 "$VNTL_TMP/no-such-file.pem" && grep -q 'vntl: error:' "$VNTL_TMP/stderr" || fail "unreadable file is not an I/O error"
 run 3 "$V" --db "$VNTL_TMP/no/such/dir/registry.db" --as olga cert list || true
 
 # --- vntl publish (README: 0 published or nothing due, 1 refused, 2 usage or bad configuration, 3 I/O) ---

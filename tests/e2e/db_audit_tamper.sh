@@ -6,7 +6,7 @@
 . "$VNTL_SRC/tests/lib/db_e2e.sh"
 
 make_registry
-expect 0 "$V" --as olga cert import --tsp 3 --decision "QĐ 5" "$PKI/pem/ca-cmc-ca-2025.pem"
+expect 0 "$V" --as olga cert import --tsp 3 --decision "QĐ 5" --effective 2020-01-01 "$PKI/pem/ca-cmc-ca-2025.pem"
 for s in suspended recognised suspended recognised; do
 	expect 0 "$V" --as olga change propose --service 1 --status $s --reason r --decision "QĐ"
 	id=$(sqlite3 "$VNTL_DB" "SELECT max(id) FROM change_request")

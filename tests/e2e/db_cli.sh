@@ -36,30 +36,30 @@ expect 1 "$V" --as olga user add eve --role officer,king
 expect 1 "$V" --as anh user add eve --role officer
 
 # import: the formats NEAC distributes, the rules, re-import
-expect 0 "$V" --as olga cert import --tsp 1 --decision "QĐ 1/NEAC" "$PKI/rootca-p7b/vnrca256.crt"
+expect 0 "$V" --as olga cert import --tsp 1 --decision "QĐ 1/NEAC" --effective 2020-01-01 "$PKI/rootca-p7b/vnrca256.crt"
 contains "$OUT" "added: service 1" "root import"
-expect 0 "$V" --as olga cert import --tsp 1 --decision "QĐ 1/NEAC" "$PKI/rootca-p7b/vnrca-rs.p7b"
-expect 0 "$V" --as olga --json cert import --tsp 2 --decision "GP 2/MISA" "$PKI/rootca-p7b/MISA-CA_RS2026.p7b"
-[ "$(json_get "$VNTL_TMP/out" "[c['outcome'] for c in j['certificates']]")" = "['added', 'already-present']" ] ||
+expect 0 "$V" --as olga cert import --tsp 1 --decision "QĐ 1/NEAC" --effective 2020-01-01 "$PKI/rootca-p7b/vnrca-rs.p7b"
+expect 0 "$V" --as olga --json cert import --tsp 2 --decision "GP 2/MISA" --effective 2020-01-01 "$PKI/rootca-p7b/MISA-CA_RS2026.p7b"
+[ "$(json_get "$VNTL_TMP/out" "[c['outcome'] for c in j['certificates']]")" = "['already-present', 'added']" ] ||
 	fail "MISA p7b outcomes: $OUT"
-expect 0 "$V" --as olga cert import --tsp 2 --decision "GP 2/MISA" "$PKI/rootca-p7b/MISA-CA_RS2026.p7b"
+expect 0 "$V" --as olga cert import --tsp 2 --decision "GP 2/MISA" --effective 2020-01-01 "$PKI/rootca-p7b/MISA-CA_RS2026.p7b"
 contains "$OUT" "already present (not an error)" "re-import"
-expect 1 "$V" --as olga cert import --tsp 1 --decision "QĐ" "$PKI/rootca-p7b/micnrca.crt"
+expect 1 "$V" --as olga cert import --tsp 1 --decision "QĐ" --effective 2020-01-01 "$PKI/rootca-p7b/micnrca.crt"
 contains "$ERR" "SHA-1" "sha1 root"; contains "$ERR" "MIC National Root CA" "names the cert"
-expect 1 "$V" --as olga cert import --tsp 2 --decision "QĐ" "$PKI/rootca-p7b/Viettel-CA_Timestamping.p7b"
+expect 1 "$V" --as olga cert import --tsp 2 --decision "QĐ" --effective 2020-01-01 "$PKI/rootca-p7b/Viettel-CA_Timestamping.p7b"
 contains "$ERR" "CA:TRUE" "tsa as CA"
-expect 0 "$V" --as olga cert import --tsp 2 --decision "QĐ" --service-type http://uri.etsi.org/TrstSvc/Svctype/TSA/QTST \
+expect 0 "$V" --as olga cert import --tsp 2 --decision "QĐ" --effective 2020-01-01 --service-type http://uri.etsi.org/TrstSvc/Svctype/TSA/QTST \
 	"$PKI/rootca-p7b/Viettel-CA_Timestamping.p7b"
-expect 1 "$V" --as olga cert import --tsp 1 "$PKI/rootca-p7b/vnrca-g3.p7b"; contains "$ERR" "--decision" "needs decision"
+expect 1 "$V" --as olga cert import --tsp 1 --effective 2024-06-20 "$PKI/rootca-p7b/vnrca-g3.p7b"; contains "$ERR" "--decision" "needs decision"
 head -c 700 "$PKI/rootca-p7b/vnrca-g3.p7b" >"$VNTL_TMP/cut.p7b"
-expect 1 "$V" --as olga cert import --tsp 1 --decision "QĐ" "$VNTL_TMP/cut.p7b"; contains "$ERR" "truncated" "truncated"
+expect 1 "$V" --as olga cert import --tsp 1 --decision "QĐ" --effective 2020-01-01 "$VNTL_TMP/cut.p7b"; contains "$ERR" "truncated" "truncated"
 echo "hello" >"$VNTL_TMP/hello.txt"
-expect 1 "$V" --as olga cert import --tsp 1 --decision "QĐ" "$VNTL_TMP/hello.txt"; contains "$ERR" "not a certificate" "text"
-expect 3 "$V" --as olga cert import --tsp 1 --decision "QĐ" "$VNTL_TMP/none.pem"
+expect 1 "$V" --as olga cert import --tsp 1 --decision "QĐ" --effective 2020-01-01 "$VNTL_TMP/hello.txt"; contains "$ERR" "not a certificate" "text"
+expect 3 "$V" --as olga cert import --tsp 1 --decision "QĐ" --effective 2020-01-01 "$VNTL_TMP/none.pem"
 # all or nothing: a good root followed by a SHA-1 root
 cat "$PKI/pem/root-neac-vnrca-g3-2024.pem" "$PKI/pem/root-vgca-g1-2010.pem" >"$VNTL_TMP/mixed.pem"
 before=$(sqlite3 "$VNTL_DB" "SELECT count(*) FROM cert")
-expect 1 "$V" --as olga cert import --tsp 1 --decision "QĐ" "$VNTL_TMP/mixed.pem"
+expect 1 "$V" --as olga cert import --tsp 1 --decision "QĐ" --effective 2020-01-01 "$VNTL_TMP/mixed.pem"
 [ "$(sqlite3 "$VNTL_DB" "SELECT count(*) FROM cert")" = "$before" ] || fail "mixed bundle half-imported"
 
 # look-alike: same subject as Vietnam National Root CA, another key
@@ -72,14 +72,14 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$VNTL_TMP/fake.key" -out "$VN
 	-subj "/C=VN/O=Ministry of Information and Communications/OU=National Centre of Digital Signature Authentication/CN=Vietnam National Root CA" \
 	-extensions v3 -config "$VNTL_TMP/ext.cnf" 2>/dev/null || fail "openssl req"
 fake=$(openssl x509 -in "$VNTL_TMP/fake.pem" -outform DER | sha256sum | cut -d' ' -f1)
-expect 1 "$V" --as olga cert import --tsp 1 --decision "QĐ" "$VNTL_TMP/fake.pem"
+expect 1 "$V" --as olga cert import --tsp 1 --decision "QĐ" --effective 2020-01-01 "$VNTL_TMP/fake.pem"
 contains "$ERR" "look-alike" "lookalike"; contains "$ERR" "$fake" "lookalike names new"
 contains "$ERR" "bac8bf609ab420a8ee1780d74f4de5c7f7184959d2a7375b0a75e4c29f0908e7" "lookalike names old"
-expect 0 "$V" --as olga cert import --tsp 1 --decision "QĐ" --confirm-lookalike "$fake" "$VNTL_TMP/fake.pem"
+expect 0 "$V" --as olga cert import --tsp 1 --decision "QĐ" --effective 2020-01-01 --confirm-lookalike "$fake" "$VNTL_TMP/fake.pem"
 contains "$ERR" "look-alike" "confirmed lookalike warning"
 
 # foreign certificate, change flow
-expect 0 "$V" --as olga --json cert import --tsp 3 --decision "QĐ 5/BKHCN" "$PKI/pem/ca-cmc-ca-2025.pem"
+expect 0 "$V" --as olga --json cert import --tsp 3 --decision "QĐ 5/BKHCN" --effective 2020-01-01 "$PKI/pem/ca-cmc-ca-2025.pem"
 svc=$(json_get "$VNTL_TMP/out" "j['certificates'][0]['service']")
 expect 0 "$V" --as olga change propose --service "$svc" --status suspended --reason "audit finding" --decision "QĐ 6/BKHCN"
 contains "$OUT" "change 1 proposed" "propose"

@@ -9,7 +9,7 @@ make_registry
 set -- ca-cmc-ca-2025 ca-e-ca-2023 ca-i-ca-2022 ca-ca2-2024 ca-matbao-ca-2022 ca-nc-ca-sha256-2024 \
 	ca-smartsign-2023 ca-winca-2022
 for f in "$@"; do
-	expect 0 "$V" --as olga cert import --tsp 3 --decision "QĐ 1" "$PKI/pem/$f.pem"
+	expect 0 "$V" --as olga cert import --tsp 3 --decision "QĐ 1" --effective 2020-01-01 "$PKI/pem/$f.pem"
 done
 services=$(sqlite3 "$VNTL_DB" "SELECT id FROM service ORDER BY id")
 [ "$(echo "$services" | wc -l)" = 8 ] || fail "expected 8 services: $services"

@@ -9,7 +9,7 @@
 iterations=${VNTL_KILL9_ITERATIONS:-200}
 [ "${VNTL_SAN:-0}" = 1 ] && [ -z "${VNTL_KILL9_ITERATIONS:-}" ] && iterations=40
 make_registry
-expect 0 "$V" --as olga cert import --tsp 3 --decision "QĐ 1" "$PKI/pem/ca-cmc-ca-2025.pem"
+expect 0 "$V" --as olga cert import --tsp 3 --decision "QĐ 1" --effective 2020-01-01 "$PKI/pem/ca-cmc-ca-2025.pem"
 
 rnd() { echo $(( $(od -An -N2 -tu2 /dev/urandom) % $1 )); }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }

@@ -101,7 +101,8 @@ int main(int argc, char **argv)
 		db_cert_bundle_free(&b);
 		if (it % 8 == 0) {
 			long long before = db_fixture_sql_int(path, "SELECT count(*) FROM cert");
-			struct db_import_options o = {.tsp_id = 1 + rnd(4), .actor = "olga", .decision_ref = "QĐ fuzz"};
+			struct db_import_options o = {.tsp_id = 1 + rnd(4), .actor = "olga", .decision_ref = "QĐ fuzz",
+						      .effective = DB_FIXTURE_DECISION_DATE, .history = 1};
 			struct db_import_report r;
 			rc = db_cert_import(db, data, len, "fuzz", &o, &r, err, sizeof err);
 			if (rc == 0) {

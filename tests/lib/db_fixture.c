@@ -95,7 +95,8 @@ int64_t db_fixture_import(struct db *db, int64_t tsp, const char *pki_rel)
 	db_fixture_pki(pki_rel, path, sizeof path);
 	size_t len;
 	unsigned char *data = db_fixture_read(path, &len);
-	struct db_import_options o = {.tsp_id = tsp, .actor = "olga", .decision_ref = "QĐ 1/TEST"};
+	struct db_import_options o = {.tsp_id = tsp, .actor = "olga", .decision_ref = "QĐ 1/TEST",
+				      .effective = DB_FIXTURE_DECISION_DATE};
 	struct db_import_report r;
 	must(db_cert_import(db, data, len, pki_rel, &o, &r, err, sizeof err), "import", err);
 	int64_t sid = 0;

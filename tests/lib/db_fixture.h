@@ -24,6 +24,8 @@ struct db *db_fixture_registry(const char *name);
 /* Import a vn-pki file into TSP `tsp` as olga; returns the service id of the
  * last certificate added (0 if none), aborts the test on refusal. */
 int64_t db_fixture_import(struct db *db, int64_t tsp, const char *pki_rel);
+/* The decision date the fixture's imports record (2020-01-01T00:00:00Z). */
+#define DB_FIXTURE_DECISION_DATE INT64_C(1577836800)
 
 /* Run an SQL statement straight on the file (an attacker, or a check). */
 int db_fixture_sql(const char *db_path, const char *sql);

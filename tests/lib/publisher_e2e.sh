@@ -93,7 +93,7 @@ CONF
 	tsp_add --kind foreign --name-vi "DEMO Nhà cung cấp nước ngoài SG" --name-en "DEMO Foreign Provider SG" \
 		--country SG --uri https://sg.demo.example
 	import() { # TSP FILE -> service id
-		$V --as olga cert import --tsp "$1" --decision "QĐ $1/QĐ-DEMO" "$2" |
+		$V --as olga cert import --tsp "$1" --decision "QĐ $1/QĐ-DEMO" --effective 2020-01-01 "$2" |
 			sed -n 's/^added: service \([0-9]*\) .*/\1/p'
 	}
 	import 1 "$1/pki/neac-root.pem" >/dev/null

@@ -199,7 +199,7 @@ static int import_bytes(struct db *db, int64_t tsp, const unsigned char *d, size
 			struct db_import_report *r, char *err, size_t errlen)
 {
 	struct db_import_options o = {.tsp_id = tsp, .actor = "olga", .decision_ref = "QĐ 7/TEST",
-				      .confirm_lookalike = confirm};
+				      .confirm_lookalike = confirm, .effective = DB_FIXTURE_DECISION_DATE};
 	return db_cert_import(db, d, len, "test", &o, r, err, errlen);
 }
 
@@ -207,28 +207,29 @@ static void public_ca_p7b_adds_the_ca_and_skips_the_root(void **state)
 {
 	(void)state;
 	struct db *db = db_fixture_registry("p7b.db");
+	db_fixture_import(db, 1, "rootca-p7b/vnrca-rs.p7b");
 	size_t len;
 	unsigned char *d = pki("rootca-p7b/MISA-CA_RS2026.p7b", &len);
 	struct db_import_report r;
 	char err[512];
 	assert_int_equal(import_bytes(db, 2, d, len, NULL, &r, err, sizeof err), 0);
 	assert_int_equal(r.count, 2);
-	int added = 0, skipped = 0;
+	int added = 0, present = 0;
 	for (size_t i = 0; i < r.count; i++) {
 		added += r.items[i].outcome == DB_IMPORT_ADDED;
-		skipped += r.items[i].outcome == DB_IMPORT_SKIPPED_ROOT;
+		present += r.items[i].outcome == DB_IMPORT_ALREADY_PRESENT; /* the root, registered under NEAC */
 	}
 	assert_int_equal(added, 1);
-	assert_int_equal(skipped, 1);
+	assert_int_equal(present, 1);
 	db_import_report_free(&r);
 	long long audits = count("p7b.db", "SELECT count(*) FROM audit");
 	assert_int_equal(import_bytes(db, 2, d, len, NULL, &r, err, sizeof err), 0);
 	assert_int_equal(r.items[0].outcome == DB_IMPORT_ALREADY_PRESENT || r.items[1].outcome == DB_IMPORT_ALREADY_PRESENT, 1);
 	db_import_report_free(&r);
-	assert_int_equal(count("p7b.db", "SELECT count(*) FROM cert"), 1);
+	assert_int_equal(count("p7b.db", "SELECT count(*) FROM cert"), 2);
 	assert_int_equal(count("p7b.db", "SELECT count(*) FROM audit"), audits);
-	assert_int_equal(count("p7b.db", "SELECT status FROM service"), DB_STATUS_GRANTED);
-	assert_int_equal(count("p7b.db", "SELECT count(*) FROM status_history"), 1);
+	assert_int_equal(count("p7b.db", "SELECT status FROM service WHERE tsp_id = 2"), DB_STATUS_GRANTED);
+	assert_int_equal(count("p7b.db", "SELECT count(*) FROM status_history"), 2);
 	free(d);
 	db_close(db);
 }
@@ -342,6 +343,174 @@ static void confusable_subject_is_refused_in_either_order(void **state)
 	}
 }
 
+/* Issue 9 item 5: a public CA's certificate must chain to a national root
+ * the registry already holds; the message names the missing issuer. */
+static void public_ca_needs_its_root_registered_first(void **state)
+{
+	(void)state;
+	struct db *db = db_fixture_registry("chain.db");
+	size_t len;
+	unsigned char *d = pki("rootca-p7b/MISA-CA_RS2026.p7b", &len);
+	struct db_import_report r;
+	char err[1024];
+	/* the root bundled in the .p7b is skipped, so it does not count */
+	assert_int_equal(import_bytes(db, 2, d, len, NULL, &r, err, sizeof err), 1);
+	assert_non_null(strstr(err, "CN=MISA-CA RS,"));
+	assert_non_null(strstr(err, "VIETNAM NATIONAL ROOT CA - RS"));
+	assert_non_null(strstr(err, "not a root in the registry"));
+	assert_int_equal(count("chain.db", "SELECT count(*) FROM cert"), 0);
+	/* another root does not do either: the signature must verify with the issuer's key */
+	db_fixture_import(db, 1, "rootca-p7b/vnrca256.crt");
+	assert_int_equal(import_bytes(db, 2, d, len, NULL, &r, err, sizeof err), 1);
+	assert_non_null(strstr(err, "VIETNAM NATIONAL ROOT CA - RS"));
+	db_fixture_import(db, 1, "rootca-p7b/vnrca-rs.p7b");
+	assert_int_equal(import_bytes(db, 2, d, len, NULL, &r, err, sizeof err), 0);
+	db_import_report_free(&r);
+	/* a foreign certificate needs no Vietnamese root */
+	unsigned char *cmc = pki("pem/ca-cmc-ca-2025.pem", &len);
+	assert_int_equal(import_bytes(db, 3, cmc, len, NULL, &r, err, sizeof err), 0);
+	db_import_report_free(&r);
+	free(cmc);
+	free(d);
+	db_close(db);
+}
+
+static int import_with(struct db *db, const char *rel, const struct db_import_options *o, char *err, size_t errlen)
+{
+	size_t len;
+	unsigned char *d = pki(rel, &len);
+	struct db_import_report r;
+	int rc = db_cert_import(db, d, len, rel, o, &r, err, errlen);
+	if (rc == 0)
+		db_import_report_free(&r);
+	free(d);
+	return rc;
+}
+
+/* The fake "MIC National Root CA" of FPT's UAT kit, filed under a public CA:
+ * refused as self-signed unless confirmed by its SHA-256; its FPT CA (expired
+ * 2025, issued by the fake root) is refused whatever the flags. */
+static void fpt_uat_lookalikes_are_refused_under_a_public_ca(void **state)
+{
+	(void)state;
+	struct db *db = db_fixture_registry("fptuat.db");
+	db_fixture_import(db, 1, "rootca-p7b/vnrca256.crt");
+	struct db_import_options o = {.tsp_id = 2, .actor = "olga", .decision_ref = "GP 1/FPT",
+				      .effective = DB_FIXTURE_DECISION_DATE};
+	char err[1024];
+	const char *root = "pem/test-lookalike-fpt-uat-mic-national-root-ca-2019.pem";
+	assert_int_equal(import_with(db, root, &o, err, sizeof err), 1);
+	assert_non_null(strstr(err, "self-signed"));
+	assert_non_null(strstr(err, "MIC National Root CA"));
+	assert_non_null(strstr(err, "--confirm-self-signed"));
+	o.confirm_self_signed = "bac8bf609ab420a8ee1780d74f4de5c7f7184959d2a7375b0a75e4c29f0908e7"; /* not its own */
+	assert_int_equal(import_with(db, root, &o, err, sizeof err), 1);
+	o.confirm_self_signed = NULL;
+	const char *ca = "pem/test-lookalike-fpt-uat-fpt-ca-2020.pem";
+	assert_int_equal(import_with(db, ca, &o, err, sizeof err), 1);
+	assert_non_null(strstr(err, "MIC National Root CA"));
+	assert_non_null(strstr(err, "expired at 2025-05-02T13:27:38Z"));
+	o.history = 1;
+	assert_int_equal(import_with(db, ca, &o, err, sizeof err), 1);
+	assert_non_null(strstr(err, "not a root in the registry"));
+	assert_int_equal(count("fptuat.db", "SELECT count(*) FROM cert"), 1);
+	/* the genuine public CAs NEAC issued import fine */
+	o.history = 0;
+	assert_int_equal(import_with(db, "pem/ca-misa-ca-sha256-2024.pem", &o, err, sizeof err), 0);
+	assert_int_equal(import_with(db, "rootca-p7b/FPT_SHA256_2025.p7b", &o, err, sizeof err), 0);
+	assert_int_equal(count("fptuat.db", "SELECT count(*) FROM cert"), 3);
+	db_close(db);
+}
+
+static void self_signed_under_a_public_ca_needs_confirmation(void **state)
+{
+	(void)state;
+	struct db *db = db_fixture_registry("selfsigned.db");
+	size_t len;
+	unsigned char *d = db_certgen(DB_CERTGEN_P256, "SHA256", 1, "Private Root of a Public CA", NULL, 0, &len);
+	struct db_cert_bundle b;
+	char err[1024];
+	assert_int_equal(db_cert_parse(d, len, "x", &b, err, sizeof err), 0);
+	struct db_import_options o = {.tsp_id = 2, .actor = "olga", .decision_ref = "GP 9",
+				      .effective = DB_FIXTURE_DECISION_DATE};
+	struct db_import_report r;
+	assert_int_equal(db_cert_import(db, d, len, "x", &o, &r, err, sizeof err), 1);
+	assert_non_null(strstr(err, b.certs[0].sha256));
+	o.confirm_self_signed = b.certs[0].sha256;
+	assert_int_equal(db_cert_import(db, d, len, "x", &o, &r, err, sizeof err), 0);
+	db_import_report_free(&r);
+	assert_int_equal(count("selfsigned.db", "SELECT count(*) FROM audit WHERE detail LIKE '%self_signed_confirmed%'"), 1);
+	db_cert_bundle_free(&b);
+	free(d);
+	db_close(db);
+}
+
+/* NEAC's sub-CAs chain to its EMA root, which comes after them in the .p7b. */
+static void neac_bundle_brings_its_own_root(void **state)
+{
+	(void)state;
+	struct db *db = db_fixture_registry("erd.db");
+	struct db_import_options o = {.tsp_id = 1, .actor = "olga", .decision_ref = "QĐ 2/NEAC",
+				      .effective = DB_FIXTURE_DECISION_DATE};
+	char err[1024];
+	assert_int_equal(import_with(db, "pem/sub-neac-vnca-erd-2026.pem", &o, err, sizeof err), 1);
+	assert_non_null(strstr(err, "VIETNAM NATIONAL ROOT CA - EMA"));
+	assert_int_equal(import_with(db, "rootca-p7b/vnca-erd.p7b", &o, err, sizeof err), 0);
+	assert_int_equal(count("erd.db", "SELECT count(*) FROM cert"), 2);
+	/* a government CA's sub-CA without its root */
+	assert_int_equal(import_with(db, "pem/sub-vgca-g2-ca-co-quan-nha-nuoc-2018.pem", &o, err, sizeof err), 1);
+	assert_non_null(strstr(err, "RootCA chuyên dùng Chính phủ G2"));
+	db_close(db);
+}
+
+/* Issue 9 items 5 and 6: an expired certificate only as history, its
+ * timeline from the decision date, withdrawn since if it was. */
+static void expired_certificate_is_imported_only_as_history(void **state)
+{
+	(void)state;
+	struct db *db = db_fixture_registry("history.db");
+	struct db_import_options o = {.tsp_id = 1, .actor = "olga", .decision_ref = "QĐ 1/NEAC 2014"};
+	char err[1024];
+	const char *root = "rootca-p7b/vnrca256.crt";
+	assert_int_equal(import_with(db, root, &o, err, sizeof err), 1);
+	assert_non_null(strstr(err, "--effective"));
+	assert_int_equal(db_time_parse("2014-04-15", &o.effective), 0);
+	assert_int_equal(import_with(db, root, &o, err, sizeof err), 0);
+	struct db_cert_row row;
+	assert_int_equal(db_cert_show(db, "bac8bf60", &row, err, sizeof err), 0);
+	assert_int_equal(row.timeline_count, 1);
+	assert_int_equal(row.timeline[0].effective, 1397520000); /* 2014-04-15T00:00:00Z */
+	db_cert_row_clear(&row);
+
+	const char *expired = "pem/ca-trustca-qualified-timestamping-ca-2021.pem";
+	o.tsp_id = 2;
+	o.decision_ref = "GP 3/TrustCA";
+	assert_int_equal(db_time_parse("2021-03-10", &o.effective), 0);
+	assert_int_equal(import_with(db, expired, &o, err, sizeof err), 1);
+	assert_non_null(strstr(err, "expired at 2026-03-03T09:22:35Z"));
+	assert_non_null(strstr(err, "--history"));
+	o.history = 1;
+	assert_int_equal(db_time_parse("2020-01-01", &o.withdrawn_at), 0); /* before the decision */
+	assert_int_equal(import_with(db, expired, &o, err, sizeof err), 1);
+	assert_non_null(strstr(err, "--withdrawn-at 2020-01-01T00:00:00Z"));
+	o.withdrawn_at = db_now() + 86400;
+	assert_int_equal(import_with(db, expired, &o, err, sizeof err), 1);
+	assert_non_null(strstr(err, "future"));
+	assert_int_equal(count("history.db", "SELECT count(*) FROM cert"), 1);
+	assert_int_equal(db_time_parse("2026-03-03T16:22:35+07:00", &o.withdrawn_at), 0);
+	assert_int_equal(import_with(db, expired, &o, err, sizeof err), 0);
+	assert_int_equal(db_cert_show(db, "2", &row, err, sizeof err), 0);
+	assert_int_equal(row.timeline_count, 2);
+	assert_int_equal(row.timeline[0].status, DB_STATUS_GRANTED);
+	assert_int_equal(row.timeline[0].effective, 1615334400); /* 2021-03-10T00:00:00Z */
+	assert_int_equal(row.timeline[1].status, DB_STATUS_WITHDRAWN);
+	assert_int_equal(row.timeline[1].effective, 1772529755); /* 2026-03-03T09:22:35Z */
+	assert_int_equal(row.status_now, DB_STATUS_WITHDRAWN);
+	db_cert_row_clear(&row);
+	assert_int_equal(count("history.db", "SELECT count(*) FROM audit WHERE detail LIKE '%\"history\":true%'"), 1);
+	db_close(db);
+}
+
 static void import_needs_an_officer_and_a_decision(void **state)
 {
 	(void)state;
@@ -350,7 +519,8 @@ static void import_needs_an_officer_and_a_decision(void **state)
 	unsigned char *d = pki("rootca-p7b/vnrca256.crt", &len);
 	struct db_import_report r;
 	char err[512];
-	struct db_import_options o = {.tsp_id = 1, .actor = "anh", .decision_ref = "QĐ 1"};
+	struct db_import_options o = {.tsp_id = 1, .actor = "anh", .decision_ref = "QĐ 1",
+				      .effective = DB_FIXTURE_DECISION_DATE};
 	assert_int_equal(db_cert_import(db, d, len, "x", &o, &r, err, sizeof err), 1);
 	assert_non_null(strstr(err, "officer"));
 	o.actor = "olga";
@@ -408,6 +578,11 @@ int main(void)
 		cmocka_unit_test(lookalike_is_refused_unless_confirmed),
 		cmocka_unit_test(confusable_subject_is_refused_in_either_order),
 		cmocka_unit_test(import_needs_an_officer_and_a_decision),
+		cmocka_unit_test(public_ca_needs_its_root_registered_first),
+		cmocka_unit_test(fpt_uat_lookalikes_are_refused_under_a_public_ca),
+		cmocka_unit_test(self_signed_under_a_public_ca_needs_confirmation),
+		cmocka_unit_test(neac_bundle_brings_its_own_root),
+		cmocka_unit_test(expired_certificate_is_imported_only_as_history),
 		cmocka_unit_test(foreign_import_starts_recognised_and_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -120,7 +120,7 @@ static void past_and_future_effective_times(void **state)
 	int64_t sid = db_fixture_import(db, 3, "pem/ca-cmc-ca-2025.pem"), id;
 	char err[512];
 	int64_t now = db_now();
-	assert_int_equal(propose(db, "olga", sid, DB_STATUS_SUSPENDED, now - 86400 * 400, &id, err), 1);
+	assert_int_equal(propose(db, "olga", sid, DB_STATUS_SUSPENDED, DB_FIXTURE_DECISION_DATE - 86400, &id, err), 1);
 	assert_non_null(strstr(err, "precedes"));
 	assert_int_equal(propose(db, "olga", sid, DB_STATUS_SUSPENDED, now + 86400 * 30, &id, err), 0);
 	assert_int_equal(db_change_approve(db, "anh", id, NULL, err, sizeof err), 0);

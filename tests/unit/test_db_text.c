@@ -109,7 +109,8 @@ static void registry_refuses_bad_text_at_every_entry_and_writes_nothing(void **s
 	db_fixture_pki("pem/ca-cmc-ca-2025.pem", pem, sizeof pem);
 	size_t len;
 	unsigned char *data = db_fixture_read(pem, &len);
-	struct db_import_options o = {.tsp_id = 3, .actor = "olga", .decision_ref = "QĐ\x01" "1"};
+	struct db_import_options o = {.tsp_id = 3, .actor = "olga", .decision_ref = "QĐ\x01" "1",
+				      .effective = DB_FIXTURE_DECISION_DATE};
 	struct db_import_report r;
 	assert_int_equal(db_cert_import(db, data, len, pem, &o, &r, err, sizeof err), 1);
 	assert_non_null(strstr(err, "decision_ref"));

@@ -500,6 +500,19 @@ static void provider_values_are_bounded(void **state)
 	web_api_configure(api, &limits, metrics);
 	propose_as(auth, fields, 400, "more than 0 days after now");
 	web_api_configure(api, NULL, metrics);
+	limits = (struct web_api_limits)WEB_API_LIMITS_DEFAULT;
+	web_api_configure(api, &limits, metrics);
+	/* with Vietnam's offset too, meaning the same instant (issue 9, dates) */
+	time_t ict = soon + 7 * 3600;
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S+07:00", gmtime(&ict));
+	snprintf(fields, sizeof fields, "%s,\"effective\":\"%s\"", ok, when);
+	propose_as(auth, fields, 201, "pending");
+	assert_int_equal(db_fixture_sql_int(db_path, "SELECT effective FROM change_request ORDER BY id DESC LIMIT 1"),
+			 (long long)soon);
+	/* a local time without an offset is ambiguous */
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", gmtime(&ict));
+	snprintf(fields, sizeof fields, "%s,\"effective\":\"%s\"", ok, when);
+	propose_as(auth, fields, 400, "\"field\":\"effective\"");
 }
 
 /* A provider cannot flood the review queue: provider.max_pending. */

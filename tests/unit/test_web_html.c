@@ -43,8 +43,9 @@ static void shows_providers_statuses_history_and_links(void **state)
 	assert_contains(html, "Được cấp phép / granted");
 	assert_contains(html, "Được công nhận / recognised");
 	/* history of the foreign certificate */
-	assert_contains(html, "2021-06-01T00:00:00Z: Tạm dừng / suspended");
-	assert_contains(html, "2021-02-03T04:05:06Z");
+	/* times in UTC and Vietnam time (issue 9, dates) */
+	assert_contains(html, "2021-06-01T00:00:00Z (07:00 ICT): Tạm dừng / suspended");
+	assert_contains(html, "2021-02-03T04:05:06Z (11:05 ICT)");
 	assert_contains(html, "<a href=\"/roots.xml\">roots.xml</a>");
 	assert_contains(html, "<a href=\"/roots/1.xml\">1</a>");
 	assert_contains(html, "<a href=\"/certs/");
