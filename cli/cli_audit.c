@@ -1,5 +1,5 @@
 /* vntl audit verify|list (auditors only) */
-#include "db/cli/cli.h"
+#include "cli/cli.h"
 #include "db/registry.h"
 
 #include <getopt.h>

@@ -1,5 +1,5 @@
 /* vntl cert import|list|show */
-#include "db/cli/cli.h"
+#include "cli/cli.h"
 #include "db/registry.h"
 
 #include <getopt.h>

@@ -1,6 +1,6 @@
 /* Helpers shared by the vntl commands: opening the registry, results,
  * logging, parsing. */
-#include "db/cli/cli.h"
+#include "cli/cli.h"
 #include "db/changes.h"
 #include "db/config.h"
 #include "db/db.h"

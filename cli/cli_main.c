@@ -1,5 +1,5 @@
 /* vntl's frame: global options, configuration, database path, dispatch. */
-#include "db/cli/cli.h"
+#include "cli/cli.h"
 #include "db/config.h"
 #include "vntl.h"
 

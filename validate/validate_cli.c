@@ -1,8 +1,12 @@
-/* vntl-validate: the command line over libvntl.
+/* vntl-validate: the command line over libvntl, using only its public API
+ * (vntl.h); not part of libvntl.
  *   vntl-validate list FILE|URL --signer PEM... [options]
  *   vntl-validate chain LEAF (--list FILE|URL... | --anchors PEM...) [options]
  * Exit: 0 passed/accepted, 1 failed/refused, 2 indeterminate, 3 usage or input error. */
-#include "vv_internal.h"
+#include "validate/validate_cli.h"
+
+#include "common/rfc3339.h"
+#include "vntl.h"
 
 #include <getopt.h>
 #include <stdarg.h>
@@ -212,9 +216,9 @@ static int check_operands(int argc, char **argv, struct options *o)
 		return usage_error("%s wants %s, got %d (\"%s\", \"%s\"%s)", argv[1], what,
 		                   argc - optind, argv[optind], argv[optind + 1],
 		                   argc - optind > 2 ? ", ..." : "");
-	if (o->at_text && !vv_parse_time(o->at_text, &o->req.at))
+	if (o->at_text && !rfc3339_parse(o->at_text, &o->req.at))
 		return bad_value(O_AT, o->at_text);
-	if (o->list_at_text && !vv_parse_time(o->list_at_text, &o->list_at))
+	if (o->list_at_text && !rfc3339_parse(o->list_at_text, &o->list_at))
 		return bad_value(O_LIST_AT, o->list_at_text);
 	return 0;
 }
@@ -262,8 +266,8 @@ static int report_error(const struct options *o, const vntl_error *err, vntl_sta
 static void print_list(const struct options *o, const char *src, const vntl_list_info *li)
 {
 	char issued[32], next[32];
-	vv_format_time(li->issued, issued, sizeof issued);
-	vv_format_time(li->next_update, next, sizeof next);
+	rfc3339_format(li->issued, issued);
+	rfc3339_format(li->next_update, next);
 	if (o->json) {
 		json_t *j = json_pack("{s:b, s:s, s:s, s:s, s:i, s:I, s:s, s:s, s:i, s:i, s:i, s:s, s:b}",
 		    "accepted", 1, "source", src, "territory", li->territory, "type", li->type,
@@ -312,7 +316,7 @@ static vntl_status load_pointed(vntl_ctx *ctx, const char *value, vntl_list_info
 {
 	char selector[1024];
 	const char *src;
-	size_t n = is_url(value) ? vv_pointer_location_prefix(ctx, value) : 0;
+	size_t n = is_url(value) ? vntl_ctx_pointer_location_prefix(ctx, value) : 0;
 	if (is_url(value) && n == 0) { /* no such location: the library names the ones there are */
 		*shown = value;
 		return vntl_ctx_load_pointed_location(ctx, value, NULL, li, err);
@@ -362,8 +366,8 @@ static int run_list(int argc, char **argv, struct options *o)
 static void print_cert(const vntl_cert_info *c, size_t depth)
 {
 	char nb[32], na[32];
-	vv_format_time(c->not_before, nb, sizeof nb);
-	vv_format_time(c->not_after, na, sizeof na);
+	rfc3339_format(c->not_before, nb);
+	rfc3339_format(c->not_after, na);
 	printf("  [%zu] subject %s\n      issuer  %s\n      serial  %s\n      valid   %s .. %s\n"
 	       "      sha256  %s\n", depth, c->subject, c->issuer, c->serial, nb, na, c->sha256);
 }
@@ -378,7 +382,7 @@ static void print_result(const struct options *o, const vntl_result *r)
 		return;
 	}
 	char at[32];
-	vv_format_time(r->at, at, sizeof at);
+	rfc3339_format(r->at, at);
 	printf("%s%s%s: %s\n", vntl_indication_name(r->indication), r->sub_indication[0] ? "/" : "",
 	       r->sub_indication, r->reason);
 	printf("  issuer organisation: %s\n  subject: %s\n  time: %s\n  valid at that time: %s\n",
@@ -425,7 +429,7 @@ static int run_chain(int argc, char **argv, struct options *o)
 	return code;
 }
 
-int vv_cli_main(int argc, char **argv)
+int validate_cli_main(int argc, char **argv)
 {
 	if (argc < 2) {
 		fputs(usage_text, stderr);

@@ -103,6 +103,9 @@ vntl_status vntl_ctx_load_pointed_list(vntl_ctx *ctx, const char *territory,
 vntl_status vntl_ctx_load_pointed_location(vntl_ctx *ctx, const char *location,
                                            const char *file_or_url,
                                            vntl_list_info *info, vntl_error *err);
+/* The length of the longest TSLLocation of a loaded pointer list that value
+ * equals or that is followed by '=' in value ("LOCATION=FILE"); 0 if none. */
+size_t vntl_ctx_pointer_location_prefix(const vntl_ctx *ctx, const char *value);
 
 /* Plain trust anchors instead of lists (test suites, private PKIs). */
 vntl_status vntl_ctx_add_anchor_file(vntl_ctx *ctx, const char *cert_file, vntl_error *err);

@@ -200,11 +200,4 @@ vv_anchor *vv_anchor_append(vv_anchor **anchors, size_t *n, size_t *cap);
 /* an anchor's certificate, with the name hashes chain checks select by */
 void vv_anchor_set_cert(vv_anchor *a, X509 *cert);
 
-/* the length of the longest loaded pointer location that value equals or
- * that is followed by '=' in value; 0 if none */
-size_t vv_pointer_location_prefix(const vntl_ctx *ctx, const char *value);
-
-/* CLI (vntl-validate) */
-int vv_cli_main(int argc, char **argv);
-
 #endif

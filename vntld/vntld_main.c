@@ -1,4 +1,4 @@
-/* vntld: serves the publication directory over HTTPS. Flags, configuration
+/* vntld: serves the publication directory over HTTPS. Its main: flags, configuration
  * and signals; everything else is in web/server.c. */
 #include "db/config.h"
 #include "db/db.h"

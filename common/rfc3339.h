@@ -1,0 +1,22 @@
+/* RFC 3339 times in UTC ("2026-01-02T03:04:05Z"): the one formatter and the
+ * parsers every program and library outside libvntl uses (libvntl, a
+ * separate shared library, keeps its own in validator/vv_time.c).
+ * common/ sits below every layer: it includes nothing of ours. */
+#ifndef VNTL_COMMON_RFC3339_H
+#define VNTL_COMMON_RFC3339_H
+
+#include <stdint.h>
+#include <time.h>
+
+/* Room for a formatted time, or for "@<seconds>" when t is out of range. */
+#define RFC3339_BUF 32
+
+/* t as "YYYY-MM-DDTHH:MM:SSZ"; "@<seconds>" when gmtime cannot convert it.
+ * Returns out. */
+const char *rfc3339_format(int64_t t, char out[RFC3339_BUF]);
+
+/* RFC 3339 / xs:dateTime text: fractional seconds are dropped, a zone
+ * (Z or +hh:mm / -hh:mm) is required. Returns 1 and sets *out, else 0. */
+int rfc3339_parse(const char *text, time_t *out);
+
+#endif
