@@ -92,11 +92,15 @@ $(BUILD)/obj/%.o: %.c
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
+# An archive is rebuilt when its list of sources changes too, so that a file
+# moved to another folder leaves no stale copy of itself behind.
 define static_lib
-$(1): $(call obj,$(2))
+$(1).sources: FORCE
 	@mkdir -p $$(dir $$@)
+	@echo '$(2)' | cmp -s - $$@ || echo '$(2)' > $$@
+$(1): $(call obj,$(2)) $(1).sources
 	@rm -f $$@
-	ar rcs $$@ $$^
+	ar rcs $$@ $(call obj,$(2))
 endef
 $(eval $(call static_lib,$(LIBVNTL_A),$(VAL_SRC)))
 $(eval $(call static_lib,$(LIBCOMMON),$(COMMON_SRC)))

@@ -2,7 +2,7 @@
  * logging, parsing. */
 #include "cli/cli.h"
 #include "db/changes.h"
-#include "db/config.h"
+#include "common/config.h"
 #include "db/db.h"
 #include "db/users.h"
 

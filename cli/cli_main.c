@@ -1,6 +1,6 @@
 /* vntl's frame: global options, configuration, database path, dispatch. */
 #include "cli/cli.h"
-#include "db/config.h"
+#include "common/config.h"
 #include "vntl.h"
 
 #include <getopt.h>

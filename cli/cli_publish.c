@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "db/config.h"
+#include "common/config.h"
 #include "db/db.h"
 #include "publisher/publish.h"
 #include "publisher/run.h"

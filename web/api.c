@@ -1,7 +1,7 @@
 /* Admin and provider APIs over the registry (see api.h). */
 #include "web/api.h"
 
-#include "db/config.h"
+#include "common/config.h"
 #include "db/registry.h"
 #include "db/text.h"
 #include "web/autopublish.h"

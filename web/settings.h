@@ -3,7 +3,7 @@
 #ifndef VNTL_WEB_SETTINGS_H
 #define VNTL_WEB_SETTINGS_H
 
-#include "db/config.h"
+#include "common/config.h"
 #include "web/api.h"
 
 #include <stddef.h>
