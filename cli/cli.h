@@ -76,8 +76,6 @@ int cli_wants_help(int argc, char **argv);
 int cli_parse_id(const char *text, int64_t *out);
 /* "2026-12-01", "2026-12-01T10:00:00Z", or "@<epoch>"; 0 ok. */
 int cli_parse_time(const char *text, int64_t *out);
-/* UTC ISO 8601 into buf. */
-const char *cli_format_time(int64_t t, char *buf, unsigned len);
 /* Subcommand dispatch within a command. */
 struct cli_sub {
 	const char *name;

@@ -175,15 +175,6 @@ int cli_parse_time(const char *text, int64_t *out)
 	return -1;
 }
 
-const char *cli_format_time(int64_t t, char *buf, unsigned len)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	if (!gmtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, len, "@%lld", (long long)t);
-	return buf;
-}
-
 int cli_dispatch(struct cli_env *env, int argc, char **argv, const struct cli_sub *subs, const char *usage)
 {
 	char names[256] = "";

@@ -1,7 +1,8 @@
 /* RFC 3339 times in UTC ("2026-01-02T03:04:05Z"): the one formatter and the
  * parsers every program and library outside libvntl uses (libvntl, a
  * separate shared library, keeps its own in validator/vv_time.c).
- * common/ sits below every layer: it includes nothing of ours. */
+ * common/ sits below every layer (common <- db <- publisher <- web, and the
+ * programs): it includes nothing of ours but itself. */
 #ifndef VNTL_COMMON_RFC3339_H
 #define VNTL_COMMON_RFC3339_H
 
@@ -16,7 +17,11 @@
 const char *rfc3339_format(int64_t t, char out[RFC3339_BUF]);
 
 /* RFC 3339 / xs:dateTime text: fractional seconds are dropped, a zone
- * (Z or +hh:mm / -hh:mm) is required. Returns 1 and sets *out, else 0. */
+ * (Z or +hh:mm / -hh:mm) is required. Returns 0 and sets *out, else -1. */
 int rfc3339_parse(const char *text, time_t *out);
+
+/* Exactly the form rfc3339_format writes, "YYYY-MM-DDTHH:MM:SSZ" from 1970
+ * on (what vntl itself wrote: index.json, API input). 0 and *out, else -1. */
+int rfc3339_parse_utc(const char *text, time_t *out);
 
 #endif

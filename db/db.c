@@ -47,15 +47,6 @@ int64_t db_now(void)
 	return (int64_t)time(NULL);
 }
 
-const char *db_time_text(int64_t t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	if (!gmtime_r(&tt, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(out, 32, "@%lld", (long long)t);
-	return out;
-}
-
 static int exec(struct db *db, const char *sql, const char *what, char *err, size_t errlen)
 {
 	char *msg = NULL;

@@ -42,7 +42,4 @@ int db_schema_version(struct db *db);
 /* Seconds since the epoch, UTC. */
 int64_t db_now(void);
 
-/* `t` as an RFC 3339 UTC time ("2026-12-01T08:00:00Z") in `out`, returned. */
-const char *db_time_text(int64_t t, char out[32]);
-
 #endif

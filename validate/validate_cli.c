@@ -216,9 +216,9 @@ static int check_operands(int argc, char **argv, struct options *o)
 		return usage_error("%s wants %s, got %d (\"%s\", \"%s\"%s)", argv[1], what,
 		                   argc - optind, argv[optind], argv[optind + 1],
 		                   argc - optind > 2 ? ", ..." : "");
-	if (o->at_text && !rfc3339_parse(o->at_text, &o->req.at))
+	if (o->at_text && rfc3339_parse(o->at_text, &o->req.at))
 		return bad_value(O_AT, o->at_text);
-	if (o->list_at_text && !rfc3339_parse(o->list_at_text, &o->list_at))
+	if (o->list_at_text && rfc3339_parse(o->list_at_text, &o->list_at))
 		return bad_value(O_LIST_AT, o->list_at_text);
 	return 0;
 }

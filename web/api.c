@@ -1,6 +1,8 @@
 /* Admin and provider APIs over the registry (see api.h). */
 #include "web/api.h"
 
+#include "common/rfc3339.h"
+
 #include "common/config.h"
 #include "db/registry.h"
 #include "db/text.h"
@@ -359,7 +361,7 @@ static int proposal_from_body(struct call *c, int by_provider, struct db_change_
 		return -1;
 	const char *effective = body_string(c, "effective");
 	time_t t = 0;
-	if (effective && web_parse_utc(effective, &t) != 0) {
+	if (effective && rfc3339_parse_utc(effective, &t) != 0) {
 		fail_field(c, "bad-value", "effective", "must be YYYY-MM-DDTHH:MM:SSZ");
 		return -1;
 	}

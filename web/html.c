@@ -136,7 +136,7 @@ static void add_certificate(struct page *pg, xmlNodePtr service)
 		return;
 	}
 	char sha[65];
-	web_sha256_hex(der, len, sha);
+	sha256_hex(der, len, sha);
 	const unsigned char *p = der;
 	X509 *x = d2i_X509(NULL, &p, (long)len);
 	char subject[512] = "?";
