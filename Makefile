@@ -120,6 +120,8 @@ $(BUILD)/prefix: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
 $(call obj,$(VAL_SRC)): $(BUILD)/prefix
+# libvntl exports only its API (VNTL_API in vntl.h), not its vv_* internals.
+$(call obj,$(VAL_SRC)): CFLAGS_ALL += -fvisibility=hidden
 .PHONY: FORCE
 
 $(LIBVNTL_SO): $(call obj,$(VAL_SRC))
