@@ -11,7 +11,7 @@
 #include "common/hex.h"
 #include "publisher/large_change.h"
 #include "publisher/pubdir.h"
-#include "publisher/status.h"
+#include "publisher/status_timeline.h"
 #include "publisher/tsl_uris.h"
 
 static int is_anchoring(enum db_status s)

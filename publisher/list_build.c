@@ -8,7 +8,7 @@
 
 #include "common/rfc3339.h"
 #include "publisher/lists.h"
-#include "publisher/status.h"
+#include "publisher/status_timeline.h"
 #include "publisher/tsl_uris.h"
 
 /* The scheme operator: NEAC. */

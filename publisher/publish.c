@@ -17,7 +17,7 @@
 #include "publisher/publish.h"
 #include "publisher/pubdir.h"
 #include "publisher/self_check.h"
-#include "publisher/status.h"
+#include "publisher/status_timeline.h"
 #include "publisher/xades.h"
 
 struct built_list {

@@ -1,5 +1,5 @@
-/* /healthz and /metrics bodies (see status.h). */
-#include "web/status.h"
+/* /healthz and /metrics bodies (see health.h). */
+#include "web/health.h"
 
 #include "common/rfc3339.h"
 

@@ -1,10 +1,10 @@
-# Issue 5 end to end: vntld on 127.0.0.1 serving lists published from a demo
-# registry. A list downloaded with curl passes vntl-validate; a poller sees
-# 304; one officer proposes withdrawing the root and an approver approves it
-# through the admin API (mutual TLS); an officer republishes through the API
-# (vntl has no publish command on main yet); the poller
-# gets 200 with a new ETag and sequence; vntl-validate then fails a chain to
-# that root at a time after the withdrawal and passes it at a time before.
+# A root's withdrawal end to end (issue 5): vntld on 127.0.0.1 serving lists
+# published from a demo registry. A list downloaded with curl passes
+# vntl-validate; a poller sees 304; one officer proposes withdrawing the root
+# and an approver approves it through the admin API (mutual TLS); an officer
+# republishes through the admin API; the poller gets 200 with a new ETag and
+# sequence; vntl-validate then fails a chain to that root at a time after the
+# withdrawal and passes it at a time before.
 set -eu
 . "$VNTL_SRC/tests/lib/web_server.sh"
 T="$VNTL_TMP"
@@ -104,4 +104,4 @@ rc=0; validate_chain "$after" || rc=$?
 grep -qi 'withdrawn\|not trusted\|anchor' "$T/chain.out" || web_fail "no reason given: $(tail -n 3 "$T/chain.out")"
 validate_chain "$before" || web_fail "chain refused before the withdrawal: $(tail -n 3 "$T/chain.out")"
 web_stop
-echo "web_issue5: ok"
+echo "web_withdrawal_end_to_end: ok"

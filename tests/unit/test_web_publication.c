@@ -24,7 +24,7 @@
 #include "tests/lib/web_fixture.h"
 #include "web/catalog.h"
 #include "web/publication.h"
-#include "web/status.h"
+#include "web/health.h"
 #include "web/verify.h"
 
 /* Three signed publications (sequences 1 to 3), made once; each test
