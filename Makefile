@@ -34,7 +34,8 @@ endif
 # --- version of the public library (validator/vntl.h) ---
 # 2: vntl_list_info grew (ignored_services), which callers allocate.
 # 2.1: vntl_ctx_load_pointed_location(), vntl_version().
-# 3: vntl_chain_request grew (ekus, max_depth, profile), which callers allocate.
+# 3: vntl_ctx_pointer_location_prefix() (vntl-validate uses only this API);
+#    vntl_chain_request grew (ekus, max_depth, profile), which callers allocate.
 VNTL_MAJOR := 3
 VNTL_VERSION := 3.0.0
 
@@ -45,14 +46,17 @@ CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) -fPIC -I. -Ivalidator $(PKG_CFLAGS) \
 LDFLAGS_ALL := $(LDSAN) $(LDFLAGS)
 
 # --- modules ---
-VAL_MAIN := validator/vntl_validate_main.c
-PUB_MAIN := publisher/vntl_main.c
-WEB_MAIN := web/vntld_main.c
-VAL_SRC  := $(filter-out $(VAL_MAIN),$(wildcard validator/*.c))
+# Libraries, lowest first: common/ <- db/ <- publisher/ <- web/; validator/ is
+# libvntl. Programs, each with its main and command line in its own folder:
+# cli/ (vntl), validate/ (vntl-validate), vntld/ (vntld).
+COMMON_SRC := $(wildcard common/*.c)
+VAL_SRC  := $(wildcard validator/*.c)
 DB_SRC   := $(wildcard db/*.c)
-CLI_SRC  := $(wildcard db/cli/*.c)
-PUB_SRC  := $(filter-out $(PUB_MAIN),$(wildcard publisher/*.c))
-WEB_SRC  := $(filter-out $(WEB_MAIN),$(wildcard web/*.c))
+PUB_SRC  := $(wildcard publisher/*.c)
+WEB_SRC  := $(wildcard web/*.c)
+VNTL_PROG_SRC     := $(wildcard cli/*.c)
+VALIDATE_PROG_SRC := $(wildcard validate/*.c)
+VNTLD_PROG_SRC    := $(wildcard vntld/*.c)
 TESTLIB_SRC := $(wildcard tests/lib/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
@@ -61,17 +65,17 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 LIBVNTL_A  := $(BUILD)/libvntl.a
 LIBVNTL_SO := $(BUILD)/libvntl.so.$(VNTL_VERSION)
+LIBCOMMON  := $(BUILD)/libvntl-common.a
 LIBDB      := $(BUILD)/libvntl-db.a
-LIBCLI     := $(BUILD)/libvntl-cli.a
 LIBPUB     := $(BUILD)/libvntl-publisher.a
 LIBWEB     := $(BUILD)/libvntl-web.a
-# Link order: dependants first (web -> publisher -> db, everything -> validator).
-INTERNAL_LIBS := $(LIBWEB) $(LIBCLI) $(LIBPUB) $(LIBDB) $(LIBVNTL_A)
+# Link order: dependants first (web -> publisher -> db -> common, everything -> validator).
+INTERNAL_LIBS := $(LIBWEB) $(LIBPUB) $(LIBDB) $(LIBCOMMON) $(LIBVNTL_A)
 
 # A program is built once its main exists (modules land one issue at a time).
-PROGRAMS := $(if $(wildcard $(PUB_MAIN)),$(BUILD)/vntl) \
-            $(if $(wildcard $(VAL_MAIN)),$(BUILD)/vntl-validate) \
-            $(if $(wildcard $(WEB_MAIN)),$(BUILD)/vntld)
+PROGRAMS := $(if $(VNTL_PROG_SRC),$(BUILD)/vntl) \
+            $(if $(VALIDATE_PROG_SRC),$(BUILD)/vntl-validate) \
+            $(if $(VNTLD_PROG_SRC),$(BUILD)/vntld)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/%,$(FUZZ_SRC))
 
@@ -89,15 +93,19 @@ $(BUILD)/obj/%.o: %.c
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
+# An archive is rebuilt when its list of sources changes too, so that a file
+# moved to another folder leaves no stale copy of itself behind.
 define static_lib
-$(1): $(call obj,$(2))
+$(1).sources: FORCE
 	@mkdir -p $$(dir $$@)
+	@echo '$(2)' | cmp -s - $$@ || echo '$(2)' > $$@
+$(1): $(call obj,$(2)) $(1).sources
 	@rm -f $$@
-	ar rcs $$@ $$^
+	ar rcs $$@ $(call obj,$(2))
 endef
 $(eval $(call static_lib,$(LIBVNTL_A),$(VAL_SRC)))
+$(eval $(call static_lib,$(LIBCOMMON),$(COMMON_SRC)))
 $(eval $(call static_lib,$(LIBDB),$(DB_SRC)))
-$(eval $(call static_lib,$(LIBCLI),$(CLI_SRC)))
 $(eval $(call static_lib,$(LIBPUB),$(PUB_SRC)))
 $(eval $(call static_lib,$(LIBWEB),$(WEB_SRC)))
 
@@ -113,6 +121,8 @@ $(BUILD)/prefix: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
 $(call obj,$(VAL_SRC)): $(BUILD)/prefix
+# libvntl exports only its API (VNTL_API in vntl.h), not its vv_* internals.
+$(call obj,$(VAL_SRC)): CFLAGS_ALL += -fvisibility=hidden
 .PHONY: FORCE
 
 $(LIBVNTL_SO): $(call obj,$(VAL_SRC))
@@ -123,12 +133,12 @@ $(LIBVNTL_SO): $(call obj,$(VAL_SRC))
 $(BUILD)/vntl.pc: validator/vntl.pc.in Makefile
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VNTL_VERSION)|g' $< > $@
 
-$(BUILD)/vntl: $(call obj,$(PUB_MAIN)) $(INTERNAL_LIBS)
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
-$(BUILD)/vntl-validate: $(call obj,$(VAL_MAIN)) $(LIBVNTL_A)
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIBVNTL_A) $(PKG_LIBS) -lpthread
-$(BUILD)/vntld: $(call obj,$(WEB_MAIN)) $(INTERNAL_LIBS)
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
+$(BUILD)/vntl: $(call obj,$(VNTL_PROG_SRC)) $(INTERNAL_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(call obj,$(VNTL_PROG_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
+$(BUILD)/vntl-validate: $(call obj,$(VALIDATE_PROG_SRC)) $(LIBCOMMON) $(LIBVNTL_A)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(call obj,$(VALIDATE_PROG_SRC)) $(LIBCOMMON) $(LIBVNTL_A) $(PKG_LIBS) -lpthread
+$(BUILD)/vntld: $(call obj,$(VNTLD_PROG_SRC)) $(INTERNAL_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(call obj,$(VNTLD_PROG_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS)
 	@mkdir -p $(dir $@)

@@ -1,6 +1,8 @@
 /* The hash-chained audit log: append inside a write transaction, verify,
  * list. */
 #include "db/audit.h"
+
+#include "common/hex.h"
 #include "db/db_internal.h"
 
 #include <inttypes.h>
@@ -11,16 +13,6 @@
 
 static const char GENESIS[65] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
-
-static void hex(const unsigned char *in, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
 
 static int digest_field(EVP_MD_CTX *ctx, const char *value)
 {
@@ -48,7 +40,7 @@ static int entry_hash(const char *prev_hash, int64_t at, const char *actor, cons
 	EVP_MD_CTX_free(ctx);
 	if (!ok)
 		return -1;
-	hex(md, mdlen, out);
+	hex_encode(md, mdlen, out);
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 /* Importing certificates into the registry, and listing them. */
 #include "db/certs.h"
+#include "common/rfc3339.h"
 #include "db/changes.h"
 #include "db/db_internal.h"
 #include "db/skeleton.h"
@@ -146,7 +147,7 @@ static int check_validity(const struct db_import_options *o, const struct db_cer
 		      "certificate '%s' (SHA-256 %s) expired at %s: an expired certificate is imported only as "
 		      "history, to check signatures made before then: add --history, with --effective the date of "
 		      "the decision that recognised it and --withdrawn-at DATE if it was withdrawn since",
-		      c->subject, c->sha256, db_time_text(c->not_after, t));
+		      c->subject, c->sha256, rfc3339_format(c->not_after, t));
 }
 
 static int insert_cert(struct db *db, const struct db_cert_info *c, int64_t user_id, int64_t *cert_id,
@@ -226,7 +227,7 @@ static int insert_service(struct db *db, const struct db_import_options *o, cons
 		return 0;
 	char when[32], reason[96];
 	snprintf(reason, sizeof reason, "withdrawn on %s (recorded on import as history)",
-		 db_time_text(o->withdrawn_at, when));
+		 rfc3339_format(o->withdrawn_at, when));
 	return insert_status(db, *service_id, DB_STATUS_WITHDRAWN, o->withdrawn_at, reason, o->decision_ref,
 			     err, errlen);
 }
@@ -297,7 +298,7 @@ static int import_one(struct db *db, const struct db_import_options *o, enum db_
 	if (rc == 1 && c->not_after < db_now() && !o->history && err) {
 		char t[32];
 		size_t n = strlen(err);
-		snprintf(err + n, errlen - n, "; it also expired at %s", db_time_text(c->not_after, t));
+		snprintf(err + n, errlen - n, "; it also expired at %s", rfc3339_format(c->not_after, t));
 	}
 	if (rc || (rc = check_validity(o, c, err, errlen)) ||
 	    (rc = db_cert_check_policy(c, o->service_type, err, errlen)))
@@ -347,12 +348,12 @@ static int check_options(const struct db_import_options *o, char *err, size_t er
 	if (o->withdrawn_at && o->withdrawn_at <= o->effective) {
 		char t1[32], t2[32];
 		return db_msg(1, err, errlen, "--withdrawn-at %s is not after the decision date --effective %s",
-			      db_time_text(o->withdrawn_at, t1), db_time_text(o->effective, t2));
+			      rfc3339_format(o->withdrawn_at, t1), rfc3339_format(o->effective, t2));
 	}
 	if (o->withdrawn_at > db_now()) {
 		char t[32];
 		return db_msg(1, err, errlen, "--withdrawn-at %s is in the future: a withdrawal to come is a change "
-			      "(vntl change propose), approved by a second person", db_time_text(o->withdrawn_at, t));
+			      "(vntl change propose), approved by a second person", rfc3339_format(o->withdrawn_at, t));
 	}
 	if (check_option_texts(o, err, errlen))
 		return 1;

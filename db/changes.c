@@ -1,5 +1,7 @@
 /* The four-eyes change flow: propose, approve (and apply), reject. */
 #include "db/changes.h"
+
+#include "common/rfc3339.h"
 #include "db/certs.h"
 #include "db/db_internal.h"
 #include "db/publication.h"
@@ -72,8 +74,8 @@ static int check_transition(const struct service_state *s, int64_t service_id, e
 	if (effective < s->last_effective) {
 		char t1[32], t2[32];
 		return db_msg(1, err, errlen, "effective time %s precedes the service's last status entry (%s): "
-			      "the timeline only grows forward", db_time_text(effective, t1),
-			      db_time_text(s->last_effective, t2));
+			      "the timeline only grows forward", rfc3339_format(effective, t1),
+			      rfc3339_format(s->last_effective, t2));
 	}
 	return 0;
 }
@@ -308,7 +310,7 @@ static int check_not_retroactive(struct db *db, int64_t id, const struct service
 	return db_msg(1, err, errlen, "change %" PRId64 " takes effect at %s, before the %s list already "
 		      "published at %s (sequence %" PRId64 "), which said otherwise: approve it as retroactive "
 		      "with a reason (--retroactive REASON) if the decision really applies from then",
-		      id, db_time_text(p->effective, t1), list, db_time_text(last.issued, t2), last.sequence);
+		      id, rfc3339_format(p->effective, t1), list, rfc3339_format(last.issued, t2), last.sequence);
 }
 
 static int approve_in_tx(struct db *db, const char *actor, int64_t id, const char *note,

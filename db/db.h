@@ -42,16 +42,4 @@ int db_schema_version(struct db *db);
 /* Seconds since the epoch, UTC. */
 int64_t db_now(void);
 
-/* `t` as an RFC 3339 UTC time ("2026-12-01T08:00:00Z") in `out`, returned. */
-const char *db_time_text(int64_t t, char out[32]);
-/* The same followed by Vietnam time (ICT, UTC+07:00), as officers read it:
- * "2026-12-01T08:00:00Z (15:00 ICT)", the date added when it differs
- * ("2026-12-01T20:00:00Z (2026-12-02 03:00 ICT)"). */
-const char *db_time_text_ict(int64_t t, char out[48]);
-/* An RFC 3339 time with Z or an explicit offset ("2026-12-01T08:00:00+07:00",
- * "2026-12-01T01:00:00Z", fractions of a second dropped), or a date alone,
- * which means 00:00 UTC of that day. A time without Z or offset is refused
- * (ambiguous), as are out-of-range fields ("2026-02-30"). 0 ok, -1 bad. */
-int db_time_parse(const char *text, int64_t *out);
-
 #endif

@@ -1,5 +1,7 @@
 /* The registry's public interface, for the CLI, the publisher and the
- * server: one include for all of db/. */
+ * server: one include for all of db/. db/ is the layer above common/ and
+ * below publisher/ and web/: it includes only common/ and libvntl's vntl.h
+ * (scripts/check-layers.sh). */
 #ifndef VNTL_DB_REGISTRY_H
 #define VNTL_DB_REGISTRY_H
 

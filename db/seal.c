@@ -1,6 +1,8 @@
 /* Seals: row digests recorded in the audit log, and the check the
  * publisher runs before signing (see seal.h). */
 #include "db/seal.h"
+
+#include "common/hex.h"
 #include "db/audit.h"
 #include "db/db_internal.h"
 #include "db/tsp.h"
@@ -39,16 +41,6 @@ static void hasher_close(struct hasher *h)
 	EVP_MD_free(h->md);
 }
 
-static void hex(const unsigned char *in, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* Length-prefixed like the audit entries, so no two rows hash the same
  * bytes; NULL counts as "" (the lists publish neither). */
 static void add_text(struct hasher *d, const char *value)
@@ -81,7 +73,7 @@ static int digest_end(struct hasher *d, char out[65])
 	d->ok = d->ok && EVP_DigestFinal_ex(d->ctx, md, &n);
 	if (!d->ok)
 		return -1;
-	hex(md, n, out);
+	hex_encode(md, n, out);
 	return 0;
 }
 
@@ -109,7 +101,7 @@ static int service_digest(struct hasher *d, int64_t tsp_id, const struct db_serv
 	if (!EVP_DigestInit_ex2(d->ctx, d->md, NULL) || !EVP_DigestUpdate(d->ctx, s->cert_der, s->cert_der_len) ||
 	    !EVP_DigestFinal_ex(d->ctx, md, &n))
 		return -1;
-	hex(md, n, der_sha256);
+	hex_encode(md, n, der_sha256);
 	digest_begin(d, SEAL_SERVICE, s->id);
 	add_int(d, tsp_id);
 	add_text(d, s->type_uri);

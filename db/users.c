@@ -1,5 +1,7 @@
 /* Users, roles, provider secrets (PBKDF2) and bearer tokens. */
 #include "db/users.h"
+
+#include "common/hex.h"
 #include "db/db_internal.h"
 
 #include <ctype.h>
@@ -64,12 +66,6 @@ void db_roles_format(unsigned roles, char *out, size_t outlen)
 				return;
 			used += (size_t)n;
 		}
-}
-
-static void to_hex(const unsigned char *in, size_t n, char *out)
-{
-	for (size_t i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02x", in[i]);
 }
 
 /* Lowercase hex without ':' separators; 0 when it is 64 hex digits. */
@@ -372,7 +368,7 @@ static void token_hash(const char *token, char out[65])
 {
 	unsigned char md[32];
 	EVP_Digest(token, strlen(token), md, NULL, EVP_sha256(), NULL);
-	to_hex(md, sizeof md, out);
+	hex_encode(md, sizeof md, out);
 }
 
 int db_token_issue(struct db *db, int64_t user_id, int64_t ttl, char token[DB_TOKEN_HEX_LEN + 1],
@@ -383,7 +379,7 @@ int db_token_issue(struct db *db, int64_t user_id, int64_t ttl, char token[DB_TO
 		return db_msg(1, err, errlen, "a token needs a positive lifetime");
 	if (RAND_bytes(raw, sizeof raw) != 1)
 		return db_msg(-1, err, errlen, "no random bytes for a token");
-	to_hex(raw, sizeof raw, token);
+	hex_encode(raw, sizeof raw, token);
 	OPENSSL_cleanse(raw, sizeof raw);
 	char h[65], object[64], detail[128];
 	token_hash(token, h);

@@ -88,18 +88,6 @@ done:
 	return result;
 }
 
-void certinfo_sha256_hex(const unsigned char *data, size_t len, char out[65])
-{
-	unsigned char md[32];
-	static const char hex[] = "0123456789abcdef";
-	EVP_Digest(data, len, md, NULL, EVP_sha256(), NULL);
-	for (int i = 0; i < 32; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[64] = '\0';
-}
-
 /* One DER element at *p (bounded by end): its tag, class, content; *p moves
  * past the header. -1 on a malformed or indefinite-length element. */
 static int der_next(const unsigned char **p, const unsigned char *end, int *tag, int *cls,

@@ -42,7 +42,4 @@ size_t certinfo_ski(X509 *cert, unsigned char *out, size_t outlen);
  * with OPENSSL_free. Returns the length, 0 on failure. */
 size_t certinfo_issuer_serial_der(X509 *cert, unsigned char **out);
 
-/* Lowercase hex SHA-256 of `len` bytes into out[65]. */
-void certinfo_sha256_hex(const unsigned char *data, size_t len, char out[65]);
-
 #endif

@@ -7,9 +7,11 @@
 #include <string.h>
 
 #include "publisher/certinfo.h"
+
+#include "common/hex.h"
 #include "publisher/large_change.h"
 #include "publisher/pubdir.h"
-#include "publisher/status.h"
+#include "publisher/status_timeline.h"
 #include "publisher/tsl_uris.h"
 
 static int is_anchoring(enum db_status s)
@@ -29,7 +31,7 @@ static int certificate_sha256(const xmlChar *b64, char out[65])
 		ok = EVP_DecodeUpdate(ctx, der, &n, b64, len) >= 0 && EVP_DecodeFinal(ctx, der + n, &tail) == 1;
 	}
 	if (ok)
-		certinfo_sha256_hex(der, (size_t)(n + tail), out);
+		sha256_hex(der, (size_t)(n + tail), out);
 	EVP_ENCODE_CTX_free(ctx);
 	free(der);
 	return ok ? 0 : -1;

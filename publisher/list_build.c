@@ -5,8 +5,10 @@
 #include <openssl/crypto.h>
 
 #include "publisher/certinfo.h"
+
+#include "common/rfc3339.h"
 #include "publisher/lists.h"
-#include "publisher/status.h"
+#include "publisher/status_timeline.h"
 #include "publisher/tsl_uris.h"
 
 /* The scheme operator: NEAC. */
@@ -80,14 +82,6 @@ static int status_allowed(enum publisher_list list, enum db_status status)
 	       status == DB_STATUS_WITHDRAWN;
 }
 
-static void format_utc(int64_t t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static xmlNodePtr add(xmlNodePtr parent, const char *name, const char *text)
 {
 	return xmlNewTextChild(parent, NULL, BAD_CAST name, text ? BAD_CAST text : NULL);
@@ -111,7 +105,7 @@ static void add_names(xmlNodePtr parent, const char *name_vi, const char *name_e
 static void add_time(xmlNodePtr parent, const char *name, int64_t t)
 {
 	char buf[32];
-	format_utc(t, buf);
+	rfc3339_format(t, buf);
 	add(parent, name, buf);
 }
 

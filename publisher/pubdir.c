@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/file.h"
 #include "publisher/pubdir.h"
 
 static int fsync_dir_of(const char *path)
@@ -123,41 +125,12 @@ int pubdir_read(const char *out, const char *rel, unsigned char **data, size_t *
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/%s", out, rel);
-	*data = NULL;
-	*len = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		if (errno == ENOENT)
-			return 1;
-		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-		return -1;
-	}
-	size_t cap = 65536, n = 0;
-	unsigned char *buf = malloc(cap);
-	while (buf) {
-		size_t r = fread(buf + n, 1, cap - n, f);
-		n += r;
-		if (n < cap)
-			break;
-		unsigned char *bigger = realloc(buf, cap * 2);
-		if (!bigger) {
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		buf = bigger;
-		cap *= 2;
-	}
-	int failed = ferror(f) || !buf;
-	fclose(f);
-	if (failed) {
-		free(buf);
-		snprintf(err, errlen, "cannot read %s", path);
-		return -1;
-	}
-	*data = buf;
-	*len = n;
-	return 0;
+	if (file_read_all(path, SIZE_MAX - 1, data, len) == 0)
+		return 0;
+	if (errno == ENOENT)
+		return 1;
+	snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+	return -1;
 }
 
 static int same_content(const char *out, const char *rel, const void *data, size_t len, char *err,

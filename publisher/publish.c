@@ -12,10 +12,14 @@
 
 #include "db/certs.h"
 #include "publisher/certinfo.h"
+
+#include "common/rfc3339.h"
+
+#include "common/hex.h"
 #include "publisher/publish.h"
 #include "publisher/pubdir.h"
 #include "publisher/self_check.h"
-#include "publisher/status.h"
+#include "publisher/status_timeline.h"
 #include "publisher/xades.h"
 
 struct built_list {
@@ -76,14 +80,6 @@ static void certs_wait(struct certs_job *job)
 	if (job->threaded)
 		pthread_join(job->thread, NULL);
 	job->threaded = 0;
-}
-
-static void format_utc(int64_t t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static int64_t last_sequence(const struct db_snapshot *snap, const char *out,
@@ -147,7 +143,7 @@ static enum publish_status build_one(const struct db_snapshot *snap,
 	b->pub.issued = now;
 	b->pub.status_upto = snap->status_upto;
 	b->pub.next_update = p.next_update;
-	certinfo_sha256_hex(b->xml, (size_t)b->len, b->pub.sha256);
+	sha256_hex(b->xml, (size_t)b->len, b->pub.sha256);
 	rc = PUBLISH_OK;
 done:
 	if (rc != PUBLISH_OK)
@@ -245,8 +241,8 @@ static void index_set_list(json_t *index, const struct publish_config *cfg,
 			   const struct built_list *b)
 {
 	char issued[32], next[32], path[64], url[1024];
-	format_utc(b->pub.issued, issued);
-	format_utc(b->pub.next_update, next);
+	rfc3339_format(b->pub.issued, issued);
+	rfc3339_format(b->pub.next_update, next);
 	snprintf(path, sizeof path, "%s/%lld.xml", b->pub.list, (long long)b->pub.sequence);
 	size_t n = strlen(cfg->base_url);
 	snprintf(url, sizeof url, "%s%s%s.xml", cfg->base_url,
@@ -309,7 +305,7 @@ static enum publish_status write_current(const struct publish_config *cfg,
 			free(pem);
 			goto done;
 		}
-		certinfo_sha256_hex((unsigned char *)pem, pem_len, sha);
+		sha256_hex((unsigned char *)pem, pem_len, sha);
 		free(pem);
 		json_t *files = json_object_get(index, "files");
 		if (!json_is_object(files)) {

@@ -1,5 +1,7 @@
 /* One publication: registry snapshot -> build -> sign -> self-check ->
- * archive files -> record in the registry -> current files -> index.json. */
+ * archive files -> record in the registry -> current files -> index.json.
+ * publisher/ sits above db/ and common/ and below web/; the command line
+ * that drives it is cli/cli_publish.c (vntl publish). */
 #ifndef VNTL_PUBLISHER_PUBLISH_H
 #define VNTL_PUBLISHER_PUBLISH_H
 

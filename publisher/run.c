@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "db/config.h"
+#include "common/config.h"
 #include "db/publication.h"
 #include "db/seal.h"
 #include "db/snapshot.h"

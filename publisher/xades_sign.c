@@ -14,6 +14,8 @@
 #include <xmlsec/xmltree.h>
 
 #include "publisher/certinfo.h"
+
+#include "common/rfc3339.h"
 #include "publisher/tsl_uris.h"
 #include "publisher/xades.h"
 #include "vntl.h"
@@ -52,14 +54,6 @@ void publisher_crypto_shutdown(void)
 	if (!crypto_started)
 		return;
 	crypto_started = 0;
-}
-
-static void format_utc(int64_t t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* xades:SigningCertificateV2/Cert: digest of the certificate (DER, not XML:
@@ -126,7 +120,7 @@ static int add_qualifying_properties(xmlDocPtr doc, xmlNodePtr sig,
 	}
 	xmlNodePtr ssp = xmlNewChild(sp, xades, BAD_CAST "SignedSignatureProperties", NULL);
 	char when[32];
-	format_utc(signing_time, when);
+	rfc3339_format(signing_time, when);
 	xmlNewChild(ssp, xades, BAD_CAST "SigningTime", BAD_CAST when);
 	if (add_signing_certificate(ssp, xades, ds, signer, err, errlen) < 0)
 		return -1;

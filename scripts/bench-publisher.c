@@ -17,6 +17,8 @@
 #include <openssl/x509v3.h>
 
 #include "publisher/certinfo.h"
+
+#include "common/hex.h"
 #include "publisher/lists.h"
 #include "publisher/pubdir.h"
 #include "publisher/publish.h"
@@ -97,7 +99,7 @@ static struct db_snapshot *synthetic_snapshot(size_t n, int64_t t)
 		s->name_en = dup(cn);
 		int len = i2d_X509(cert, &s->cert_der);
 		s->cert_der_len = (size_t)len;
-		certinfo_sha256_hex(s->cert_der, s->cert_der_len, s->cert_sha256);
+		sha256_hex(s->cert_der, s->cert_der_len, s->cert_sha256);
 		s->timeline = calloc(1, sizeof *s->timeline);
 		s->timeline_count = 1;
 		s->timeline[0].status = DB_STATUS_RECOGNISED;

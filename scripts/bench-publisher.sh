@@ -14,11 +14,11 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vntl-bench-publisher.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 # the libraries may be older than the sources (make all builds them only for programs)
-make -s -C "$src" BUILD="$build" "$build/libvntl-publisher.a" "$build/libvntl-db.a" "$build/libvntl.a"
+make -s -C "$src" BUILD="$build" "$build/libvntl-publisher.a" "$build/libvntl-db.a" "$build/libvntl-common.a" "$build/libvntl.a"
 # shellcheck disable=SC2046
 cc -std=c17 -D_GNU_SOURCE -O2 -I"$src" -I"$src/validator" $(pkg-config --cflags libxml-2.0 xmlsec1-openssl openssl) \
 	-o "$tmp/bench-publisher" "$src/scripts/bench-publisher.c" \
-	"$build/libvntl-publisher.a" "$build/libvntl-db.a" "$build/libvntl.a" \
+	"$build/libvntl-publisher.a" "$build/libvntl-db.a" "$build/libvntl-common.a" "$build/libvntl.a" \
 	$(pkg-config --libs libxml-2.0 xmlsec1-openssl openssl jansson sqlite3 libcurl) -lpthread
 
 best_first=""; best_re=""

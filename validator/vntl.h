@@ -17,6 +17,14 @@
 extern "C" {
 #endif
 
+/* libvntl is built with hidden visibility: exactly the functions marked
+ * VNTL_API here are exported, its vv_* internals are not. */
+#if defined(__GNUC__)
+#define VNTL_API __attribute__((visibility("default")))
+#else
+#define VNTL_API
+#endif
+
 typedef enum {
 	VNTL_OK = 0,
 	VNTL_ERR_USAGE,    /* a bad argument from the caller */
@@ -38,34 +46,34 @@ struct x509_st; /* OpenSSL's X509, for callers that already hold one */
  * backend) once per process; vntl_ctx_new() calls it. A program that also
  * uses xmlsec itself calls it before its own xmlsec calls, and never shuts
  * xmlsec down while libvntl may run. */
-vntl_status vntl_init(vntl_error *err);
-vntl_status vntl_ctx_new(vntl_ctx **out, vntl_error *err);
-void vntl_ctx_free(vntl_ctx *ctx);
+VNTL_API vntl_status vntl_init(vntl_error *err);
+VNTL_API vntl_status vntl_ctx_new(vntl_ctx **out, vntl_error *err);
+VNTL_API void vntl_ctx_free(vntl_ctx *ctx);
 
 /* The TS 119 612 schema: an .xsd file, or a directory holding "tsl.xsd".
  * Default: VNTL_SCHEMA_DIR (the installed $(PREFIX)/share/vntl/schema). */
-vntl_status vntl_ctx_set_schema(vntl_ctx *ctx, const char *xsd_file_or_dir, vntl_error *err);
+VNTL_API vntl_status vntl_ctx_set_schema(vntl_ctx *ctx, const char *xsd_file_or_dir, vntl_error *err);
 /* Validate against vntl's own profile of TS 119 612 (VN territory, the
  * elements vntl publishes), built into libvntl: for lists vntl publishes. */
-vntl_status vntl_ctx_use_vntl_profile(vntl_ctx *ctx, vntl_error *err);
+VNTL_API vntl_status vntl_ctx_use_vntl_profile(vntl_ctx *ctx, vntl_error *err);
 /* Skip XSD validation (for callers that validate elsewhere). */
-void vntl_ctx_disable_schema(vntl_ctx *ctx);
+VNTL_API void vntl_ctx_disable_schema(vntl_ctx *ctx);
 /* Directory keeping the last accepted sequence number per list (rollback
  * protection) and fetched copies of lists and CRLs.  Created if missing. */
-vntl_status vntl_ctx_set_cache_dir(vntl_ctx *ctx, const char *dir, vntl_error *err);
+VNTL_API vntl_status vntl_ctx_set_cache_dir(vntl_ctx *ctx, const char *dir, vntl_error *err);
 /* CA certificates (PEM) trusted for https:// fetches instead of the system store. */
-vntl_status vntl_ctx_set_tls_ca_file(vntl_ctx *ctx, const char *pem_file, vntl_error *err);
+VNTL_API vntl_status vntl_ctx_set_tls_ca_file(vntl_ctx *ctx, const char *pem_file, vntl_error *err);
 /* Judge list freshness (NextUpdate) at this time instead of now. */
-void vntl_ctx_set_list_time(vntl_ctx *ctx, time_t at);
+VNTL_API void vntl_ctx_set_list_time(vntl_ctx *ctx, time_t at);
 /* Largest list accepted, in bytes (default 128 MiB). */
-void vntl_ctx_set_max_list_size(vntl_ctx *ctx, size_t bytes);
+VNTL_API void vntl_ctx_set_max_list_size(vntl_ctx *ctx, size_t bytes);
 
 /* A certificate (PEM or DER file, possibly several PEM blocks) allowed to
  * sign the lists loaded with vntl_ctx_load_list(). */
-vntl_status vntl_ctx_add_signer_file(vntl_ctx *ctx, const char *cert_file, vntl_error *err);
+VNTL_API vntl_status vntl_ctx_add_signer_file(vntl_ctx *ctx, const char *cert_file, vntl_error *err);
 /* The same, for one certificate held as DER bytes. */
-vntl_status vntl_ctx_add_signer_der(vntl_ctx *ctx, const unsigned char *der, size_t len,
-                                    vntl_error *err);
+VNTL_API vntl_status vntl_ctx_add_signer_der(vntl_ctx *ctx, const unsigned char *der, size_t len,
+                                             vntl_error *err);
 
 /* --- lists --------------------------------------------------------------- */
 typedef struct {
@@ -91,27 +99,30 @@ typedef struct {
 
 /* Load a list from a file path or an https:// URL; it is kept in ctx only
  * if every rule passes.  info may be NULL. */
-vntl_status vntl_ctx_load_list(vntl_ctx *ctx, const char *file_or_url,
-                               vntl_list_info *info, vntl_error *err);
+VNTL_API vntl_status vntl_ctx_load_list(vntl_ctx *ctx, const char *file_or_url,
+                                        vntl_list_info *info, vntl_error *err);
 /* The same rules for a list held in memory (e.g. one about to be published);
  * name labels it in results and logs. */
-vntl_status vntl_ctx_load_list_memory(vntl_ctx *ctx, const void *data, size_t len,
-                                      const char *name, vntl_list_info *info, vntl_error *err);
+VNTL_API vntl_status vntl_ctx_load_list_memory(vntl_ctx *ctx, const void *data, size_t len,
+                                               const char *name, vntl_list_info *info, vntl_error *err);
 /* Load the list that an already loaded pointer list (e.g. the EU LOTL)
  * points to for territory, from file_or_url (NULL: the pointer's
  * TSLLocation).  Its signer must be one of the pointer's certificates.
  * A territory with several pointed lists (vntl's pointer list points to two
  * VN lists) is refused as "pointer-ambiguous", naming their locations. */
-vntl_status vntl_ctx_load_pointed_list(vntl_ctx *ctx, const char *territory,
-                                       const char *file_or_url,
-                                       vntl_list_info *info, vntl_error *err);
+VNTL_API vntl_status vntl_ctx_load_pointed_list(vntl_ctx *ctx, const char *territory,
+                                                const char *file_or_url,
+                                                vntl_list_info *info, vntl_error *err);
 /* The same for the pointer whose TSLLocation is exactly location. */
-vntl_status vntl_ctx_load_pointed_location(vntl_ctx *ctx, const char *location,
-                                           const char *file_or_url,
-                                           vntl_list_info *info, vntl_error *err);
+VNTL_API vntl_status vntl_ctx_load_pointed_location(vntl_ctx *ctx, const char *location,
+                                                    const char *file_or_url,
+                                                    vntl_list_info *info, vntl_error *err);
+/* The length of the longest TSLLocation of a loaded pointer list that value
+ * equals or that is followed by '=' in value ("LOCATION=FILE"); 0 if none. */
+VNTL_API size_t vntl_ctx_pointer_location_prefix(const vntl_ctx *ctx, const char *value);
 
 /* Plain trust anchors instead of lists (test suites, private PKIs). */
-vntl_status vntl_ctx_add_anchor_file(vntl_ctx *ctx, const char *cert_file, vntl_error *err);
+VNTL_API vntl_status vntl_ctx_add_anchor_file(vntl_ctx *ctx, const char *cert_file, vntl_error *err);
 
 /* --- chains -------------------------------------------------------------- */
 typedef enum { VNTL_REVOCATION_REQUIRE = 0, VNTL_REVOCATION_PREFER, VNTL_REVOCATION_NONE } vntl_revocation;
@@ -182,14 +193,14 @@ typedef struct {
 
 /* Check a chain; on VNTL_OK *out holds a result (free with vntl_result_free)
  * whatever the indication; other statuses mean the request itself was bad. */
-vntl_status vntl_check_chain(const vntl_ctx *ctx, const vntl_chain_request *req,
-                             vntl_result **out, vntl_error *err);
-void vntl_result_free(vntl_result *res);
-const char *vntl_indication_name(vntl_indication ind);
+VNTL_API vntl_status vntl_check_chain(const vntl_ctx *ctx, const vntl_chain_request *req,
+                                      vntl_result **out, vntl_error *err);
+VNTL_API void vntl_result_free(vntl_result *res);
+VNTL_API const char *vntl_indication_name(vntl_indication ind);
 /* the library's version, "MAJOR.MINOR.PATCH" (also vntl's, printed by --version) */
-const char *vntl_version(void);
+VNTL_API const char *vntl_version(void);
 /* JSON text of a result (caller frees with free()), NULL on allocation failure. */
-char *vntl_result_to_json(const vntl_result *res);
+VNTL_API char *vntl_result_to_json(const vntl_result *res);
 
 #ifdef __cplusplus
 }

@@ -34,7 +34,6 @@ int vv_parse_time(const char *text, time_t *out);           /* RFC 3339 / xs:dat
 void vv_format_time(time_t t, char *buf, size_t len);        /* 2026-01-02T03:04:05Z */
 /* For people in Vietnam: "2026-12-01T08:00:00Z (15:00 ICT)", with the date
  * when it differs ("2026-12-01T20:00:00Z (2026-12-02 03:00 ICT)"). */
-void vv_format_time_ict(time_t t, char *buf, size_t len);
 time_t vv_asn1_time(const ASN1_TIME *t);
 
 /* files */
@@ -220,12 +219,5 @@ size_t vv_ctx_anchors_named(const vntl_ctx *ctx, unsigned long h,
 vv_anchor *vv_anchor_append(vv_anchor **anchors, size_t *n, size_t *cap);
 /* an anchor's certificate, with the name hashes chain checks select by */
 void vv_anchor_set_cert(vv_anchor *a, X509 *cert);
-
-/* the length of the longest loaded pointer location that value equals or
- * that is followed by '=' in value; 0 if none */
-size_t vv_pointer_location_prefix(const vntl_ctx *ctx, const char *value);
-
-/* CLI (vntl-validate) */
-int vv_cli_main(int argc, char **argv);
 
 #endif

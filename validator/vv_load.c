@@ -370,9 +370,11 @@ vntl_status vntl_ctx_load_pointed_location(vntl_ctx *ctx, const char *location, 
 	               choices, choices[0] ? ")" : "");
 }
 
-size_t vv_pointer_location_prefix(const vntl_ctx *ctx, const char *value)
+size_t vntl_ctx_pointer_location_prefix(const vntl_ctx *ctx, const char *value)
 {
 	size_t best = 0;
+	if (!ctx || !value)
+		return 0;
 	for (size_t i = 0; i < ctx->n_pointers; i++) {
 		size_t n = strlen(ctx->pointers[i].location);
 		if (n > best && strncmp(value, ctx->pointers[i].location, n) == 0 &&

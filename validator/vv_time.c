@@ -43,19 +43,6 @@ void vv_format_time(time_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-void vv_format_time_ict(time_t t, char *buf, size_t len)
-{
-	char utc[32], local[24];
-	vv_format_time(t, utc, sizeof utc);
-	time_t ict = t + 7 * 3600;
-	struct tm a, b;
-	gmtime_r(&t, &a);
-	gmtime_r(&ict, &b);
-	/* the date only when Vietnam is already on the next day */
-	strftime(local, sizeof local, a.tm_yday == b.tm_yday ? "%H:%M" : "%Y-%m-%d %H:%M", &b);
-	snprintf(buf, len, "%s (%s ICT)", utc, local);
-}
-
 time_t vv_asn1_time(const ASN1_TIME *t)
 {
 	struct tm tm;

@@ -1,7 +1,9 @@
 /* Admin and provider APIs over the registry (see api.h). */
 #include "web/api.h"
 
-#include "db/config.h"
+#include "common/rfc3339.h"
+
+#include "common/config.h"
 #include "db/registry.h"
 #include "db/text.h"
 #include "web/autopublish.h"
@@ -359,7 +361,7 @@ static int proposal_from_body(struct call *c, int by_provider, struct db_change_
 		return -1;
 	const char *effective = body_string(c, "effective");
 	int64_t t = 0;
-	if (effective && db_time_parse(effective, &t) != 0) {
+	if (effective && rfc3339_parse_input(effective, &t) != 0) {
 		fail_field(c, "bad-value", "effective", "must be an RFC 3339 time with Z or an offset "
 			   "(2026-12-01T08:00:00+07:00, 2026-12-01T01:00:00Z) or a date (2026-12-01, 00:00 UTC)");
 		return -1;

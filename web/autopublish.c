@@ -1,7 +1,7 @@
 /* Publication from inside vntld (see autopublish.h). */
 #include "web/autopublish.h"
 
-#include "db/config.h"
+#include "common/config.h"
 #include "db/db.h"
 #include "web/log.h"
 

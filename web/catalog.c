@@ -116,7 +116,7 @@ static int build_page(struct web_catalog *cat, long max_age)
 	pf->data = (unsigned char *)web_html_render(cat->pub, &pf->len);
 	if (!pf->data)
 		return -1;
-	web_sha256_hex(pf->data, pf->len, pf->sha256);
+	sha256_hex(pf->data, pf->len, pf->sha256);
 	/* The page changes only with the publication it shows. */
 	time_t newest = 0;
 	for (size_t i = 0; i < cat->pub->file_count; i++)

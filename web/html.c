@@ -2,6 +2,8 @@
  * html.h). The XML is parsed without network access, DTDs or entity
  * expansion, and every value from it is HTML-escaped. */
 #include "web/html.h"
+#include "common/rfc3339.h"
+#include "common/hex.h"
 #include "db/db.h"
 
 #include "web/sbuf.h"
@@ -48,8 +50,8 @@ static void add_time(struct page *pg, const xmlChar *text, const char *fallback)
 {
 	int64_t t;
 	char both[48];
-	if (text && db_time_parse((const char *)text, &t) == 0)
-		sbuf_add_html(&pg->out, db_time_text_ict(t, both));
+	if (text && rfc3339_parse_input((const char *)text, &t) == 0)
+		sbuf_add_html(&pg->out, rfc3339_format_ict(t, both));
 	else
 		sbuf_add_html(&pg->out, text ? (const char *)text : fallback);
 }
@@ -156,7 +158,7 @@ static void add_certificate(struct page *pg, xmlNodePtr service)
 		return;
 	}
 	char sha[65];
-	web_sha256_hex(der, len, sha);
+	sha256_hex(der, len, sha);
 	const unsigned char *p = der;
 	X509 *x = d2i_X509(NULL, &p, (long)len);
 	char subject[512] = "?";

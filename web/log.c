@@ -1,17 +1,16 @@
 /* One-line, machine-parsable log events on stderr (see log.h). */
 #include "web/log.h"
 
+#include "common/rfc3339.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
 
 void web_log(const char *level, const char *event, const char *fields, ...)
 {
-	char stamp[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	char stamp[RFC3339_BUF];
+	rfc3339_format((int64_t)time(NULL), stamp);
 
 	char rest[1024];
 	va_list ap;

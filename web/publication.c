@@ -2,6 +2,7 @@
  * publication.h). */
 #include "web/publication.h"
 
+#include "common/rfc3339.h"
 #include "web/log.h"
 #include "web/safeopen.h"
 
@@ -15,40 +16,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-void web_sha256_hex(const void *data, size_t len, char hex[65])
-{
-	unsigned char md[32];
-	unsigned int mdlen = 0;
-	static const char digits[] = "0123456789abcdef";
-	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32) {
-		hex[0] = '\0'; /* matches nothing, so the file is refused */
-		return;
-	}
-	for (int i = 0; i < 32; i++) {
-		hex[2 * i] = digits[md[i] >> 4];
-		hex[2 * i + 1] = digits[md[i] & 15];
-	}
-	hex[64] = '\0';
-}
-
-int web_parse_utc(const char *text, time_t *out)
-{
-	int y, mo, d, h, mi, s;
-	char z;
-	int consumed = 0;
-	if (!text || strlen(text) != 20 ||
-	    sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &y, &mo, &d, &h, &mi, &s, &z, &consumed) != 7 ||
-	    consumed != 20 || z != 'Z' || text[4] != '-' || text[7] != '-' || text[13] != ':' ||
-	    text[16] != ':')
-		return -1;
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
-		return -1;
-	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
-			.tm_hour = h, .tm_min = mi, .tm_sec = s};
-	*out = timegm(&tm);
-	return 0;
-}
 
 void web_publication_stamp(const char *dir, struct web_stamp *out)
 {
@@ -163,7 +130,7 @@ static struct web_file *load_file(struct loader *ld, const char *rel, const char
 	if (read_file(ld, rel, &data, &len, &st) != 0)
 		return NULL;
 	char sha[65];
-	web_sha256_hex(data, len, sha);
+	sha256_hex(data, len, sha);
 	if (want_sha && strcmp(sha, want_sha) != 0) {
 		snprintf(ld->err, ld->errlen, "%s/%s: SHA-256 %s, index.json names %s", ld->dir,
 			 rel, sha, want_sha);
@@ -307,7 +274,7 @@ static int load_list(struct loader *ld, const char *name, json_t *entry)
 		return fail(ld, name, "\"size\" must be a non-negative integer");
 	if (sha_field(ld, entry, name, li->sha256) != 0)
 		return -1;
-	if (web_parse_utc(issued, &li->issued) != 0 || web_parse_utc(next, &li->next_update) != 0)
+	if (rfc3339_parse_utc(issued, &li->issued) != 0 || rfc3339_parse_utc(next, &li->next_update) != 0)
 		return fail(ld, name, "\"issued\" and \"next_update\" must be YYYY-MM-DDTHH:MM:SSZ");
 	li->sequence = json_integer_value(seq);
 	li->size = (size_t)json_integer_value(size);
@@ -723,7 +690,7 @@ enum web_archive_result web_publication_read_archive(const struct web_publicatio
 		return WEB_ARCHIVE_REFUSED;
 	}
 	char sha[65];
-	web_sha256_hex(data, len, sha);
+	sha256_hex(data, len, sha);
 	int verdict = web_verifier_recall(pub->verifier, name, sha);
 	if (verdict < 0) {
 		struct web_verified v;
@@ -775,7 +742,7 @@ static int check_tracked(struct web_publication *pub, struct web_tracked *t, int
 			     whylen) != 0)
 		return -1;
 	char sha[65];
-	web_sha256_hex(data, len, sha);
+	sha256_hex(data, len, sha);
 	free(data);
 	if (strcmp(sha, t->sha256) != 0) {
 		snprintf(why, whylen, "its bytes changed since they were verified (SHA-256 %s, verified %s)",

@@ -6,7 +6,7 @@
 #include "web/http.h"
 #include "web/log.h"
 #include "web/metrics.h"
-#include "web/status.h"
+#include "web/health.h"
 #include "web/tls.h"
 #include "web/autopublish.h"
 #include "web/workers.h"

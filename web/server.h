@@ -1,6 +1,8 @@
 /* vntld: the HTTPS server (libmicrohttpd) over the current publication.
  *
- * The caller (vntld_main.c) owns the process: it blocks signals, calls
+ * web/ is the top library layer (it may use publisher/, db/, common/ and
+ * libvntl's vntl.h); the program around it is vntld/.
+ * The caller (vntld/vntld_main.c) owns the process: it blocks signals, calls
  * web_server_check_publication() every poll interval, web_server_reload_tls()
  * on SIGHUP and web_server_drain() on SIGTERM. */
 #ifndef VNTL_WEB_SERVER_H

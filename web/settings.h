@@ -1,9 +1,10 @@
 /* vntld's settings: the `server.*` keys of the configuration file, with
- * command-line flags applied on top (see README.md "Server: vntld"). */
+ * command-line flags applied on top (see README.md "Server: vntld"); the
+ * flags themselves are parsed by vntld/vntld_main.c. */
 #ifndef VNTL_WEB_SETTINGS_H
 #define VNTL_WEB_SETTINGS_H
 
-#include "db/config.h"
+#include "common/config.h"
 #include "web/api.h"
 
 #include <stddef.h>

@@ -1,6 +1,7 @@
 /* Verifying lists with libvntl before they are served (see verify.h). */
 #include "web/verify.h"
 
+#include "common/rfc3339.h"
 #include "web/publication.h"
 
 #include <libxml/parser.h>
@@ -157,7 +158,7 @@ static time_t claimed_issue_time(const unsigned char *data, size_t len)
 	char text[21];
 	memcpy(text, p + sizeof tag - 1, 20);
 	text[20] = '\0';
-	return web_parse_utc(text, &t) == 0 ? t : 0;
+	return rfc3339_parse_utc(text, &t) == 0 ? t : 0;
 }
 
 /* SchemeInformation/DistributionPoints/URI must end in "/<list>.xml". Read

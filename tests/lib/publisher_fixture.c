@@ -8,6 +8,8 @@
 #include <openssl/x509v3.h>
 
 #include "publisher/certinfo.h"
+
+#include "common/hex.h"
 #include "publisher/signer.h"
 #include "tests/lib/publisher_fixture.h"
 
@@ -126,7 +128,7 @@ static struct db_service *add_service(struct db_tsp *tsp, int64_t id, const char
 	s->cert_der = malloc(der_len);
 	memcpy(s->cert_der, der, der_len);
 	s->cert_der_len = der_len;
-	certinfo_sha256_hex(der, der_len, s->cert_sha256);
+	sha256_hex(der, der_len, s->cert_sha256);
 	return s;
 }
 

@@ -1,5 +1,6 @@
 /* Certificate parsing and the import rules, on Vietnam's real certificates. */
 #include <stdarg.h>
+#include "common/rfc3339.h"
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
@@ -474,7 +475,7 @@ static void expired_certificate_is_imported_only_as_history(void **state)
 	const char *root = "rootca-p7b/vnrca256.crt";
 	assert_int_equal(import_with(db, root, &o, err, sizeof err), 1);
 	assert_non_null(strstr(err, "--effective"));
-	assert_int_equal(db_time_parse("2014-04-15", &o.effective), 0);
+	assert_int_equal(rfc3339_parse_input("2014-04-15", &o.effective), 0);
 	assert_int_equal(import_with(db, root, &o, err, sizeof err), 0);
 	struct db_cert_row row;
 	assert_int_equal(db_cert_show(db, "bac8bf60", &row, err, sizeof err), 0);
@@ -485,19 +486,19 @@ static void expired_certificate_is_imported_only_as_history(void **state)
 	const char *expired = "pem/ca-trustca-qualified-timestamping-ca-2021.pem";
 	o.tsp_id = 2;
 	o.decision_ref = "GP 3/TrustCA";
-	assert_int_equal(db_time_parse("2021-03-10", &o.effective), 0);
+	assert_int_equal(rfc3339_parse_input("2021-03-10", &o.effective), 0);
 	assert_int_equal(import_with(db, expired, &o, err, sizeof err), 1);
 	assert_non_null(strstr(err, "expired at 2026-03-03T09:22:35Z"));
 	assert_non_null(strstr(err, "--history"));
 	o.history = 1;
-	assert_int_equal(db_time_parse("2020-01-01", &o.withdrawn_at), 0); /* before the decision */
+	assert_int_equal(rfc3339_parse_input("2020-01-01", &o.withdrawn_at), 0); /* before the decision */
 	assert_int_equal(import_with(db, expired, &o, err, sizeof err), 1);
 	assert_non_null(strstr(err, "--withdrawn-at 2020-01-01T00:00:00Z"));
 	o.withdrawn_at = db_now() + 86400;
 	assert_int_equal(import_with(db, expired, &o, err, sizeof err), 1);
 	assert_non_null(strstr(err, "future"));
 	assert_int_equal(count("history.db", "SELECT count(*) FROM cert"), 1);
-	assert_int_equal(db_time_parse("2026-03-03T16:22:35+07:00", &o.withdrawn_at), 0);
+	assert_int_equal(rfc3339_parse_input("2026-03-03T16:22:35+07:00", &o.withdrawn_at), 0);
 	assert_int_equal(import_with(db, expired, &o, err, sizeof err), 0);
 	assert_int_equal(db_cert_show(db, "2", &row, err, sizeof err), 0);
 	assert_int_equal(row.timeline_count, 2);

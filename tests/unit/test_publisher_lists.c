@@ -13,7 +13,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "publisher/lists.h"
-#include "publisher/status.h"
+#include "publisher/status_timeline.h"
 #include "publisher/tsl_uris.h"
 #include "tests/lib/publisher_fixture.h"
 

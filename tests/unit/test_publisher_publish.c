@@ -21,6 +21,8 @@
 #include <jansson.h>
 
 #include "publisher/certinfo.h"
+
+#include "common/hex.h"
 #include "publisher/pubdir.h"
 #include "publisher/publish.h"
 #include "publisher/signer.h"
@@ -96,7 +98,7 @@ static void assert_list_consistent(struct pf_publish_fixture *f, json_t *index, 
 	assert_int_equal(len, cur_len);
 	assert_memory_equal(archived, current, len);
 	char sha[65];
-	certinfo_sha256_hex((unsigned char *)archived, len, sha);
+	sha256_hex((unsigned char *)archived, len, sha);
 	assert_string_equal(json_string_value(json_object_get(entry, "sha256")), sha);
 	assert_int_equal(json_integer_value(json_object_get(entry, "size")), len);
 	char url[128];
@@ -131,7 +133,7 @@ static void publishes_the_layout_of_the_contract(void **state)
 	/* NEAC root, government root, A1, B1 granted; A2 withdrawn */
 	assert_int_equal(count_pem(pem), 4);
 	char sha[65];
-	certinfo_sha256_hex((unsigned char *)pem, pem_len, sha);
+	sha256_hex((unsigned char *)pem, pem_len, sha);
 	json_t *file = json_object_get(json_object_get(index, "files"), "roots.pem");
 	assert_string_equal(json_string_value(json_object_get(file, "sha256")), sha);
 	free(pem);

@@ -1,6 +1,7 @@
 /* roots.pem: the anchors granted at issue time, and nothing (but a valid,
  * empty file) when every root has been withdrawn. */
 #include <stdarg.h>
+#include "common/hex.h"
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
@@ -78,7 +79,7 @@ static void give_certificate(struct db_snapshot *snap, int64_t service, EVP_PKEY
 	X509 *cert = pf_cert(key, s->name_en, 7000 + service, NULL, NULL, is_ca, not_before, not_after);
 	free(s->cert_der);
 	s->cert_der = pf_der(cert, &s->cert_der_len);
-	certinfo_sha256_hex(s->cert_der, s->cert_der_len, s->cert_sha256);
+	sha256_hex(s->cert_der, s->cert_der_len, s->cert_sha256);
 	X509_free(cert);
 }
 

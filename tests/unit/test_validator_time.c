@@ -33,25 +33,11 @@ static void ambiguous_or_broken_times_are_refused(void **state)
 	assert_false(vv_parse_time(NULL, &t));
 }
 
-/* Issue 9, dates: vntl-validate shows UTC and Vietnam time. */
-static void people_read_utc_and_vietnam_time(void **state)
-{
-	(void)state;
-	char buf[64];
-	vv_format_time_ict(1796112000, buf, sizeof buf); /* 2026-12-01T08:00:00Z */
-	assert_string_equal(buf, "2026-12-01T08:00:00Z (15:00 ICT)");
-	vv_format_time_ict(1796155200, buf, sizeof buf); /* 20:00Z is already the next day in Vietnam */
-	assert_string_equal(buf, "2026-12-01T20:00:00Z (2026-12-02 03:00 ICT)");
-	vv_format_time_ict(1798747200, buf, sizeof buf); /* and the next year */
-	assert_string_equal(buf, "2026-12-31T20:00:00Z (2027-01-01 03:00 ICT)");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(utc_and_offsets_agree),
 		cmocka_unit_test(ambiguous_or_broken_times_are_refused),
-		cmocka_unit_test(people_read_utc_and_vietnam_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,7 +24,7 @@
 #include "tests/lib/web_fixture.h"
 #include "web/catalog.h"
 #include "web/publication.h"
-#include "web/status.h"
+#include "web/health.h"
 #include "web/verify.h"
 
 /* Three signed publications (sequences 1 to 3), made once; each test
@@ -131,7 +131,7 @@ static void index_names(const char *dir, const char *list, const unsigned char *
 	json_t *index = json_load_file(path, 0, NULL);
 	assert_non_null(index);
 	json_t *entry = json_object_get(json_object_get(index, "lists"), list);
-	web_sha256_hex(data, len, sha);
+	sha256_hex(data, len, sha);
 	json_object_set_new(entry, "sha256", json_string(sha));
 	json_object_set_new(entry, "size", json_integer((json_int_t)len));
 	assert_int_equal(json_dump_file(index, path, 0), 0);
@@ -182,7 +182,7 @@ static void serves_the_verified_current_set_from_memory(void **state)
 	for (size_t i = 0; i < pub->file_count; i++)
 		if (strncmp(pub->files[i].name, "certs/", 6) == 0) {
 			char hex[65];
-			web_sha256_hex(pub->files[i].data, pub->files[i].len, hex);
+			sha256_hex(pub->files[i].data, pub->files[i].len, hex);
 			assert_memory_equal(pub->files[i].name + 6, hex, 64);
 			certs++;
 		}
@@ -420,7 +420,7 @@ static void finds_a_byte_changed_in_place_later(void **state)
 	/* The served bytes are still the verified ones. */
 	const struct web_file *cur = web_publication_find(pub, "roots.xml");
 	char sha[65];
-	web_sha256_hex(cur->data, cur->len, sha);
+	sha256_hex(cur->data, cur->len, sha);
 	assert_string_equal(sha, cur->sha256);
 	flip_byte_in_place(dir, "roots/3.xml", 4000);
 	assert_int_equal(web_publication_recheck(pub, 0, problem, sizeof problem), 0);

@@ -35,7 +35,7 @@ static void cert_fingerprint(const char *pem_path, char hex[65])
 {
 	size_t len;
 	unsigned char *der = tf_pem_cert_der(pem_path, &len);
-	web_sha256_hex(der, len, hex);
+	sha256_hex(der, len, hex);
 	OPENSSL_free(der);
 }
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "db/config.h"
+#include "common/config.h"
 #include "tests/lib/web_fixture.h"
 #include "web/settings.h"
 

@@ -4,9 +4,13 @@
  * (--config), else $VNTL_CONFIG, else /etc/vntl/vntl.conf when it exists.
  * Keys are flat, dotted by component ("db", "publish.out", "server.listen").
  * Command-line flags override the file; the file overrides built-in defaults.
+ * A key that no program reads (config.c holds the table) is refused with the
+ * file and line, so that a misspelt key never silently leaves its default.
+ * In common/: used by every program and library above it; includes nothing
+ * of ours. Functions return 0 or -1 with a message in the caller's err.
  */
-#ifndef VNTL_DB_CONFIG_H
-#define VNTL_DB_CONFIG_H
+#ifndef VNTL_COMMON_CONFIG_H
+#define VNTL_COMMON_CONFIG_H
 
 #include <stddef.h>
 
@@ -16,8 +20,12 @@ struct vntl_config;
 
 /* Load `path`; NULL means $VNTL_CONFIG, else the default path if it exists
  * (a missing default file is an empty configuration, a missing named file is
- * an error). Returns 0, or -1 with a message naming file and line in `err`. */
+ * an error). Returns 0, or -1 with a message naming file and line in `err`:
+ * a line that is not `key = value`, an invalid key, an unknown key. */
 int vntl_config_load(const char *path, struct vntl_config **out, char *err, size_t errlen);
+
+/* 1 when `key` is one that some program reads, else 0. */
+int vntl_config_key_is_known(const char *key);
 
 /* Value of `key`, or `fallback` when the key is absent. */
 const char *vntl_config_get(const struct vntl_config *cfg, const char *key, const char *fallback);

@@ -1,6 +1,6 @@
 /* A service's status at a given time, from its timeline (oldest first). */
-#ifndef VNTL_PUBLISHER_STATUS_H
-#define VNTL_PUBLISHER_STATUS_H
+#ifndef VNTL_PUBLISHER_STATUS_TIMELINE_H
+#define VNTL_PUBLISHER_STATUS_TIMELINE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /* Reader for the vntl configuration file (see config.h). */
-#include "db/config.h"
+#include "common/config.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -8,6 +8,32 @@
 #include <string.h>
 
 #define CONFIG_MAX_LINE 4096
+
+/* Every key any program reads, by component (README.md, "Configuration" and
+ * each component's section). One file serves vntl, vntld and the publisher,
+ * so a key outside this table is a typo or a leftover, never another
+ * program's: it is refused with its line rather than silently ignored.
+ * A new key is added here and in README.md. */
+static const char *const known_keys[] = {
+	"db",
+	/* publisher (publisher/run.c; vntl publish, vntld) */
+	"publish.out", "publish.base_url", "publish.key", "publish.cert", "publish.key_pass_file",
+	"publish.pkcs11_module", "publish.pin_file",
+	"publish.digest", "publish.next_update_days", "publish.due_days", "publish.max_drop_percent",
+	"publish.operator_street_vi", "publish.operator_street_en", "publish.operator_locality_vi",
+	"publish.operator_locality_en", "publish.operator_email", "publish.operator_uri",
+	/* vntld (web/settings.c) */
+	"server.listen", "server.port", "server.publication_dir", "server.tls_cert", "server.tls_key",
+	"server.client_ca", "server.signer_cert", "server.tls12", "server.threads",
+	"server.max_connections", "server.per_ip_connections", "server.connection_timeout",
+	"server.memory_limit", "server.max_body", "server.cache_max_age", "server.poll",
+	"server.drain_timeout", "server.poll_interval_ms", "server.api_threads", "server.api_queue",
+	"server.origin", "server.recheck_interval", "server.publish_interval",
+	/* what a proposal may say (web/settings.c, the admin and provider API) */
+	"provider.max_backdate_days", "provider.max_ahead_days", "provider.max_pending",
+	"admin.max_backdate_days", "admin.max_ahead_days",
+};
+#define KNOWN_KEY_COUNT (sizeof known_keys / sizeof known_keys[0])
 
 struct config_entry {
 	char *key;
@@ -28,6 +54,62 @@ static char *trim(char *s)
 	while (end > s && isspace((unsigned char)end[-1]))
 		*--end = '\0';
 	return s;
+}
+
+int vntl_config_key_is_known(const char *key)
+{
+	for (size_t i = 0; i < KNOWN_KEY_COUNT; i++)
+		if (strcmp(known_keys[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+/* Levenshtein distance, for keys short enough to be typos of known ones. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	enum { MAX = 64 };
+	size_t la = strlen(a), lb = strlen(b), row[MAX + 1];
+	if (la > MAX || lb > MAX)
+		return (size_t)-1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diagonal = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t above = row[j];
+			size_t cost = diagonal + (a[i - 1] != b[j - 1]);
+			size_t best = above + 1 < row[j - 1] + 1 ? above + 1 : row[j - 1] + 1;
+			row[j] = cost < best ? cost : best;
+			diagonal = above;
+		}
+	}
+	return row[lb];
+}
+
+/* The known key closest to `key` within a few typos, or NULL. */
+static const char *closest_known_key(const char *key)
+{
+	const char *best = NULL;
+	size_t best_distance = 3; /* more than two edits away is not a typo */
+	for (size_t i = 0; i < KNOWN_KEY_COUNT; i++) {
+		size_t d = edit_distance(key, known_keys[i]);
+		if (d < best_distance) {
+			best_distance = d;
+			best = known_keys[i];
+		}
+	}
+	return best;
+}
+
+static void unknown_key_error(const char *key, const char *path, int lineno, char *err, size_t errlen)
+{
+	const char *guess = closest_known_key(key);
+	if (guess)
+		snprintf(err, errlen, "%s:%d: unknown key '%s' (did you mean %s?)", path, lineno, key, guess);
+	else
+		snprintf(err, errlen, "%s:%d: unknown key '%s' (README.md, \"Configuration\", lists the keys)",
+			 path, lineno, key);
 }
 
 static int key_is_valid(const char *key)
@@ -86,6 +168,10 @@ static int parse_line(struct vntl_config *cfg, char *line, const char *path, int
 	if (!key_is_valid(key)) {
 		snprintf(err, errlen, "%s:%d: invalid key '%s' (letters, digits, . _ -)", path,
 			 lineno, key);
+		return -1;
+	}
+	if (!vntl_config_key_is_known(key)) {
+		unknown_key_error(key, path, lineno, err, errlen);
 		return -1;
 	}
 	if (config_set(cfg, key, value) != 0) {

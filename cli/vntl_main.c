@@ -1,6 +1,5 @@
 /* vntl: the operator command. One line per command; each lives in its module. */
-#include "db/cli/cli.h"
-#include "publisher/publish_cmd.h"
+#include "cli/cli.h"
 
 static const struct cli_command commands[] = {
 	{"init", cmd_init, "create the registry database, or migrate it to this version"},

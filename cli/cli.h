@@ -1,11 +1,12 @@
-/* The vntl operator commands. publisher/vntl_main.c holds the dispatch
- * table, one line per command; each command parses its own options and
- * calls db/ (no SQL here).
+/* vntl, the operator command: all of its command-line code lives in cli/.
+ * cli/vntl_main.c holds the dispatch table, one line per command; each
+ * command (cli/cli_<command>.c) parses its own options and calls the
+ * libraries: db/ for the registry (no SQL here), publisher/ for `publish`.
  *
  * Exit codes: 0 ok, 1 refused by a rule, 2 usage, 3 I/O or database error.
  */
-#ifndef VNTL_DB_CLI_H
-#define VNTL_DB_CLI_H
+#ifndef VNTL_CLI_CLI_H
+#define VNTL_CLI_CLI_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -29,8 +30,9 @@ int cmd_tsp(struct cli_env *env, int argc, char **argv);
 int cmd_cert(struct cli_env *env, int argc, char **argv);
 int cmd_change(struct cli_env *env, int argc, char **argv);
 int cmd_audit(struct cli_env *env, int argc, char **argv);
+int cmd_publish(struct cli_env *env, int argc, char **argv);
 
-/* One line of vntl's dispatch table (publisher/vntl_main.c). */
+/* One line of vntl's dispatch table (cli/vntl_main.c). */
 struct cli_command {
 	const char *name;
 	int (*fn)(struct cli_env *env, int argc, char **argv);
@@ -74,8 +76,6 @@ int cli_wants_help(int argc, char **argv);
 int cli_parse_id(const char *text, int64_t *out);
 /* db_time_parse (RFC 3339 with Z or an offset, or a date = 00:00 UTC), or "@<epoch>"; 0 ok. */
 int cli_parse_time(const char *text, int64_t *out);
-/* UTC ISO 8601 into buf. */
-const char *cli_format_time(int64_t t, char *buf, unsigned len);
 /* Subcommand dispatch within a command. */
 struct cli_sub {
 	const char *name;

@@ -1,7 +1,10 @@
 /* vntl cert import|list|show */
-#include "db/cli/cli.h"
+#include "cli/cli.h"
+#include "common/file.h"
+#include "common/rfc3339.h"
 #include "db/registry.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
@@ -27,23 +30,6 @@ static const char CERT_USAGE[] =
 	"    --name-vi NAME --name-en NAME   service names (default: the subject CN)\n";
 
 #define MAX_IMPORT (16 * 1024 * 1024)
-
-static unsigned char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	unsigned char *buf = malloc(MAX_IMPORT + 1);
-	size_t n = buf ? fread(buf, 1, MAX_IMPORT + 1, f) : 0;
-	int bad = ferror(f);
-	fclose(f);
-	if (!buf || bad) {
-		free(buf);
-		return NULL;
-	}
-	*len = n;
-	return buf;
-}
 
 static const char *outcome_name(enum db_import_outcome o)
 {
@@ -133,8 +119,11 @@ static int cert_import(struct cli_env *env, int argc, char **argv)
 		return rc;
 	const char *file = argv[optind];
 	size_t len;
-	unsigned char *data = read_file(file, &len);
-	if (!data) {
+	unsigned char *data;
+	/* too large is the file's fault (refused below, as import refuses it),
+	 * not an I/O error */
+	int too_large = file_read_all(file, MAX_IMPORT, &data, &len) != 0 && errno == EFBIG;
+	if (!data && !too_large) {
 		cli_log("error", "%s: cannot read the file", file);
 		return CLI_ERROR;
 	}
@@ -147,7 +136,7 @@ static int cert_import(struct cli_env *env, int argc, char **argv)
 	o.actor = env->as_user;
 	struct db_import_report r;
 	char err[2048];
-	rc = len > MAX_IMPORT ? (snprintf(err, sizeof err, "%s: larger than 16 MiB", file), 1)
+	rc = too_large ? (snprintf(err, sizeof err, "%s: larger than 16 MiB", file), 1)
 			      : db_cert_import(db, data, len, file, &o, &r, err, sizeof err);
 	free(data);
 	db_close(db);
@@ -164,9 +153,9 @@ static json_t *row_json(const struct db_cert_row *r)
 	return json_pack("{sI sI ss ss ss ss ss ss ss ss si ss ss ss}", "service", (json_int_t)r->service_id, "tsp",
 			 (json_int_t)r->tsp_id, "sha256", r->sha256, "subject", r->subject, "issuer", r->issuer,
 			 "serial", r->serial, "type", r->type_uri, "name", r->name_en, "not_before",
-			 cli_format_time(r->not_before, nb, sizeof nb), "not_after",
-			 cli_format_time(r->not_after, na, sizeof na), "key_bits", r->key_bits, "key_type", r->key_type,
-			 "status", db_status_name(r->status_now), "status_since", cli_format_time(r->status_since, ss, sizeof ss));
+			 rfc3339_format(r->not_before, nb), "not_after",
+			 rfc3339_format(r->not_after, na), "key_bits", r->key_bits, "key_type", r->key_type,
+			 "status", db_status_name(r->status_now), "status_since", rfc3339_format(r->status_since, ss));
 }
 
 static int cert_list(struct cli_env *env, int argc, char **argv)
@@ -206,7 +195,7 @@ static int cert_list(struct cli_env *env, int argc, char **argv)
 		else
 			printf("%" PRId64 "\ttsp %" PRId64 "\t%s\t%.16s…\tuntil %s\t%s\n", rows[i].service_id, rows[i].tsp_id,
 			       db_status_name(rows[i].status_now), rows[i].sha256,
-			       cli_format_time(rows[i].not_after, na, sizeof na), rows[i].name_en);
+			       rfc3339_format(rows[i].not_after, na), rows[i].name_en);
 	}
 	if (env->json)
 		json_dumpf(arr, stdout, JSON_INDENT(2)), putchar('\n');
@@ -250,7 +239,7 @@ static int cert_show(struct cli_env *env, int argc, char **argv)
 		json_t *o = row_json(&r), *tl = json_array();
 		for (size_t i = 0; i < r.timeline_count; i++)
 			json_array_append_new(tl, json_pack("{ss ss ss ss}", "status", db_status_name(r.timeline[i].status),
-							    "effective", cli_format_time(r.timeline[i].effective, t1, sizeof t1),
+							    "effective", rfc3339_format(r.timeline[i].effective, t1),
 							    "reason", r.timeline[i].reason, "decision_ref",
 							    r.timeline[i].decision_ref));
 		json_object_set_new(o, "timeline", tl);
@@ -261,11 +250,11 @@ static int cert_show(struct cli_env *env, int argc, char **argv)
 		printf("service %" PRId64 " of TSP %" PRId64 ": %s\n  sha256: %s\n  subject: %s\n  issuer: %s\n"
 		       "  serial: %s\n  valid: %s .. %s\n  key: %s %d bits, signature %s\n  type: %s\n"
 		       "  status now: %s\n  timeline:\n", r.service_id, r.tsp_id, r.name_en, r.sha256, r.subject,
-		       r.issuer, r.serial, cli_format_time(r.not_before, t1, sizeof t1),
-		       cli_format_time(r.not_after, t2, sizeof t2), r.key_type, r.key_bits, r.sig_alg, r.type_uri,
+		       r.issuer, r.serial, rfc3339_format(r.not_before, t1),
+		       rfc3339_format(r.not_after, t2), r.key_type, r.key_bits, r.sig_alg, r.type_uri,
 		       db_status_name(r.status_now));
 		for (size_t i = 0; i < r.timeline_count; i++)
-			printf("    %s  %-10s  %s  (%s)\n", cli_format_time(r.timeline[i].effective, t1, sizeof t1),
+			printf("    %s  %-10s  %s  (%s)\n", rfc3339_format(r.timeline[i].effective, t1),
 			       db_status_name(r.timeline[i].status), r.timeline[i].decision_ref, r.timeline[i].reason);
 	}
 	db_cert_row_clear(&r);

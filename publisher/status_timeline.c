@@ -1,7 +1,7 @@
 /* Status timelines: which entry is in effect when, and how it is named. */
 #include <stdio.h>
 
-#include "publisher/status.h"
+#include "publisher/status_timeline.h"
 #include "publisher/tsl_uris.h"
 
 long status_index_at(const struct db_service *svc, int64_t t)

@@ -1,23 +1,18 @@
-/* /healthz and /metrics bodies (see status.h). */
-#include "web/status.h"
+/* /healthz and /metrics bodies (see health.h). */
+#include "web/health.h"
+
+#include "common/rfc3339.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void format_utc(time_t t, char out[21])
-{
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static json_t *list_json(const struct web_list_info *li, time_t now)
 {
-	char issued[21], next[21];
-	format_utc(li->issued, issued);
-	format_utc(li->next_update, next);
+	char issued[RFC3339_BUF], next[RFC3339_BUF];
+	rfc3339_format(li->issued, issued);
+	rfc3339_format(li->next_update, next);
 	return json_pack("{s:I, s:s, s:s, s:s, s:I}", "sequence", (json_int_t)li->sequence,
 			 "sha256", li->sha256, "issued", issued, "next_update", next,
 			 "seconds_to_next_update", (json_int_t)(li->next_update - now));

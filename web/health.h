@@ -1,7 +1,7 @@
 /* /healthz and /metrics bodies, from the served catalog and the state of
- * the last publication load. */
-#ifndef VNTL_WEB_STATUS_H
-#define VNTL_WEB_STATUS_H
+ * the last publication load (web_status_*: the server's status). */
+#ifndef VNTL_WEB_HEALTH_H
+#define VNTL_WEB_HEALTH_H
 
 #include "web/catalog.h"
 #include "web/metrics.h"

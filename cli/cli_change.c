@@ -1,5 +1,6 @@
 /* vntl change propose|approve|reject|list|show */
-#include "db/cli/cli.h"
+#include "cli/cli.h"
+#include "common/rfc3339.h"
 #include "db/registry.h"
 
 #include <getopt.h>
@@ -128,7 +129,7 @@ static int change_reject(struct cli_env *env, int argc, char **argv)
 /* A pending change without an effective time takes effect when approved. */
 static const char *effective_text(const struct db_change *c, char out[32])
 {
-	return c->effective ? cli_format_time(c->effective, out, 32) : "on approval";
+	return c->effective ? rfc3339_format(c->effective, out) : "on approval";
 }
 
 static json_t *change_json(const struct db_change *c)
@@ -139,9 +140,9 @@ static json_t *change_json(const struct db_change *c)
 			 c->service_name, "status", db_status_name(c->new_status), "effective",
 			 effective_text(c, eff), "reason", c->reason, "decision_ref",
 			 c->decision_ref, "proposed_by", c->proposed_by, "proposed_at",
-			 cli_format_time(c->proposed_at, at, sizeof at), "state", db_change_state_name(c->state),
+			 rfc3339_format(c->proposed_at, at), "state", db_change_state_name(c->state),
 			 "decided_by", c->decided_by, "decided_at",
-			 c->decided_by ? cli_format_time(c->decided_at, dec, sizeof dec) : NULL, "note", c->decision_note);
+			 c->decided_by ? rfc3339_format(c->decided_at, dec) : NULL, "note", c->decision_note);
 }
 
 static int change_list(struct cli_env *env, int argc, char **argv)

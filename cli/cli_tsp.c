@@ -1,5 +1,5 @@
 /* vntl tsp add|list|show */
-#include "db/cli/cli.h"
+#include "cli/cli.h"
 #include "db/registry.h"
 
 #include <getopt.h>

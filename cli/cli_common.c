@@ -1,8 +1,9 @@
 /* Helpers shared by the vntl commands: opening the registry, results,
  * logging, parsing. */
-#include "db/cli/cli.h"
+#include "cli/cli.h"
+#include "common/rfc3339.h"
 #include "db/changes.h"
-#include "db/config.h"
+#include "common/config.h"
 #include "db/db.h"
 #include "db/users.h"
 
@@ -163,16 +164,7 @@ int cli_parse_time(const char *text, int64_t *out)
 		*out = v;
 		return 0;
 	}
-	return db_time_parse(text, out);
-}
-
-const char *cli_format_time(int64_t t, char *buf, unsigned len)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	if (!gmtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, len, "@%lld", (long long)t);
-	return buf;
+	return rfc3339_parse_input(text, out);
 }
 
 int cli_dispatch(struct cli_env *env, int argc, char **argv, const struct cli_sub *subs, const char *usage)

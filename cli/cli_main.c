@@ -1,6 +1,6 @@
 /* vntl's frame: global options, configuration, database path, dispatch. */
-#include "db/cli/cli.h"
-#include "db/config.h"
+#include "cli/cli.h"
+#include "common/config.h"
 #include "vntl.h"
 
 #include <getopt.h>

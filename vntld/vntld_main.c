@@ -1,6 +1,6 @@
-/* vntld: serves the publication directory over HTTPS. Flags, configuration
+/* vntld: serves the publication directory over HTTPS. Its main: flags, configuration
  * and signals; everything else is in web/server.c. */
-#include "db/config.h"
+#include "common/config.h"
 #include "db/db.h"
 #include "web/log.h"
 #include "web/server.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "db/config.h"
+#include "common/config.h"
 
 static char path[4096];
 
@@ -39,18 +39,18 @@ static void reads_keys_ignoring_comments_and_blanks(void **state)
 static void later_line_overrides_earlier(void **state)
 {
 	(void)state;
-	write_config("a = 1\na = 2\n");
+	write_config("publish.out = 1\npublish.out = 2\n");
 	struct vntl_config *cfg;
 	char err[256];
 	assert_int_equal(vntl_config_load(path, &cfg, err, sizeof err), 0);
-	assert_string_equal(vntl_config_get(cfg, "a", NULL), "2");
+	assert_string_equal(vntl_config_get(cfg, "publish.out", NULL), "2");
 	vntl_config_free(cfg);
 }
 
 static void line_without_equals_is_refused_with_line_number(void **state)
 {
 	(void)state;
-	write_config("a = 1\nnonsense\n");
+	write_config("db = 1\nnonsense\n");
 	struct vntl_config *cfg = (struct vntl_config *)1;
 	char err[256] = "";
 	assert_int_equal(vntl_config_load(path, &cfg, err, sizeof err), -1);
@@ -66,6 +66,42 @@ static void invalid_key_is_refused(void **state)
 	char err[256] = "";
 	assert_int_equal(vntl_config_load(path, &cfg, err, sizeof err), -1);
 	assert_non_null(strstr(err, "invalid key"));
+}
+
+/* A misspelt key would otherwise leave its setting at the default unseen. */
+static void unknown_key_is_refused_with_file_line_and_guess(void **state)
+{
+	(void)state;
+	write_config("db = r.db\n# the port\nserver.prot = 8443\n");
+	struct vntl_config *cfg = (struct vntl_config *)1;
+	char err[4300] = "", want[4300];
+	assert_int_equal(vntl_config_load(path, &cfg, err, sizeof err), -1);
+	assert_null(cfg);
+	snprintf(want, sizeof want, "%s:3: unknown key 'server.prot' (did you mean server.port?)", path);
+	assert_string_equal(err, want);
+}
+
+static void unknown_key_far_from_any_is_refused_without_guess(void **state)
+{
+	(void)state;
+	write_config("colour = blue\n");
+	struct vntl_config *cfg;
+	char err[256] = "";
+	assert_int_equal(vntl_config_load(path, &cfg, err, sizeof err), -1);
+	assert_non_null(strstr(err, ":1: unknown key 'colour'"));
+	assert_null(strstr(err, "did you mean"));
+}
+
+static void every_component_key_is_known(void **state)
+{
+	(void)state;
+	static const char *const keys[] = {"db", "publish.out", "publish.key", "server.port",
+					   "server.publish_interval", "provider.max_pending",
+					   "admin.max_ahead_days"};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		assert_true(vntl_config_key_is_known(keys[i]));
+	assert_false(vntl_config_key_is_known("server"));
+	assert_false(vntl_config_key_is_known("server.prot"));
 }
 
 static void named_missing_file_is_an_error(void **state)
@@ -93,18 +129,18 @@ static void environment_names_the_file(void **state)
 static void integers_are_range_checked(void **state)
 {
 	(void)state;
-	write_config("n = 42\nbad = 4x\nbig = 99999\n");
+	write_config("publish.due_days = 42\npublish.next_update_days = 4x\npublish.max_drop_percent = 99999\n");
 	struct vntl_config *cfg;
 	char err[256];
 	long v;
 	assert_int_equal(vntl_config_load(path, &cfg, err, sizeof err), 0);
-	assert_int_equal(vntl_config_get_long(cfg, "n", 0, 1, 100, &v, err, sizeof err), 0);
+	assert_int_equal(vntl_config_get_long(cfg, "publish.due_days", 0, 1, 100, &v, err, sizeof err), 0);
 	assert_int_equal(v, 42);
 	assert_int_equal(vntl_config_get_long(cfg, "absent", 7, 1, 100, &v, err, sizeof err), 0);
 	assert_int_equal(v, 7);
-	assert_int_equal(vntl_config_get_long(cfg, "bad", 0, 1, 100, &v, err, sizeof err), -1);
-	assert_int_equal(vntl_config_get_long(cfg, "big", 0, 1, 100, &v, err, sizeof err), -1);
-	assert_non_null(strstr(err, "big"));
+	assert_int_equal(vntl_config_get_long(cfg, "publish.next_update_days", 0, 1, 100, &v, err, sizeof err), -1);
+	assert_int_equal(vntl_config_get_long(cfg, "publish.max_drop_percent", 0, 1, 100, &v, err, sizeof err), -1);
+	assert_non_null(strstr(err, "publish.max_drop_percent"));
 	vntl_config_free(cfg);
 }
 
@@ -115,6 +151,9 @@ int main(void)
 		cmocka_unit_test(later_line_overrides_earlier),
 		cmocka_unit_test(line_without_equals_is_refused_with_line_number),
 		cmocka_unit_test(invalid_key_is_refused),
+		cmocka_unit_test(unknown_key_is_refused_with_file_line_and_guess),
+		cmocka_unit_test(unknown_key_far_from_any_is_refused_without_guess),
+		cmocka_unit_test(every_component_key_is_known),
 		cmocka_unit_test(named_missing_file_is_an_error),
 		cmocka_unit_test(environment_names_the_file),
 		cmocka_unit_test(integers_are_range_checked),

@@ -1,5 +1,5 @@
-/* vntl-validate: check trust lists and certificate chains (see vv_cli.c). */
-#include "vv_internal.h"
+/* vntl-validate: check trust lists and certificate chains (see validate_cli.c). */
+#include "validate/validate_cli.h"
 
 #include <malloc.h>
 #include <stdint.h>
@@ -36,5 +36,5 @@ static void prepare_heap(void)
 int main(int argc, char **argv)
 {
 	prepare_heap();
-	return vv_cli_main(argc, argv);
+	return validate_cli_main(argc, argv);
 }

@@ -1,11 +1,23 @@
-/* `vntl publish` (see publish_cmd.h and README.md, "Publisher"). */
+/* `vntl publish` (README.md, "Publisher"): options, the signer's
+ * configuration, the registry -> publisher_run(), and what it did as vntl
+ * says it. Nothing is signed unless the registry passes db_registry_check
+ * and no list would drop more than publish.max_drop_percent of its trusted
+ * services (or all of them) without an approver's confirmation (--as).
+ * Exit: 0 published (or nothing due), 1 refused by a rule, 2 usage, 3 I/O
+ * or database error. */
+#include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "publisher/publish.h"
-#include "publisher/publish_cmd.h"
+#include "cli/cli.h"
+#include "common/config.h"
+#include "common/rfc3339.h"
 #include "db/db.h"
+#include "publisher/publish.h"
 #include "publisher/run.h"
+#include "publisher/signer.h"
 
 static const char USAGE[] =
 	"usage: vntl [--as APPROVER] publish [--list roots|foreign|pointer|all] [--if-due]\n"
@@ -84,17 +96,14 @@ static void report(const struct publish_result *r, const char *as_user)
 		printf("published %s sequence %lld sha256 %s\n", p->list, (long long)p->sequence, p->sha256);
 		char next[32];
 		fprintf(stderr, "vntl: info: published list=%s sequence=%lld sha256=%s next_update=%s\n",
-			p->list, (long long)p->sequence, p->sha256, db_time_text(p->next_update, next));
+			p->list, (long long)p->sequence, p->sha256, rfc3339_format(p->next_update, next));
 	}
 }
 
-int publisher_command_run(const struct vntl_config *config, struct db *db, int argc, char **argv)
-{
-	return publisher_command_run_as(config, db, NULL, argc, argv);
-}
-
-int publisher_command_run_as(const struct vntl_config *config, struct db *db, const char *as_user, int argc,
-			     char **argv)
+/* Parse argv (argv[0] is "publish") and run, acting as `as_user` (the
+ * approver who may confirm a large change); returns the exit code. */
+static int run_publish(const struct vntl_config *config, struct db *db, const char *as_user, int argc,
+		       char **argv)
 {
 	struct options o;
 	int parsed = parse_options(argc, argv, &o);
@@ -106,4 +115,45 @@ int publisher_command_run_as(const struct vntl_config *config, struct db *db, co
 	publisher_run(config, db, &req, &res);
 	report(&res, as_user);
 	return res.code;
+}
+
+/* The list-signing key and certificate are configuration: a key not set,
+ * or naming a file that cannot be read, is a configuration error (exit 2,
+ * as README says), found before the registry is opened. */
+static int check_signer_config(const struct vntl_config *cfg)
+{
+	static const struct { const char *key, *what; } files[] = {
+		{"publish.key", "list-signing private key"},
+		{"publish.cert", "list-signing certificate"},
+	};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		const char *path = vntl_config_get(cfg, files[i].key, NULL);
+		if (!path || !*path) {
+			cli_log("usage", "publish: %s is not set in the configuration: the %s (PEM) is required",
+				files[i].key, files[i].what);
+			return CLI_USAGE;
+		}
+		if (!publisher_key_is_pkcs11(path) && access(path, R_OK) != 0) {
+			cli_log("usage", "publish: %s = %s: cannot read the %s: %s", files[i].key, path,
+				files[i].what, strerror(errno));
+			return CLI_USAGE;
+		}
+	}
+	return CLI_OK;
+}
+
+int cmd_publish(struct cli_env *env, int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv))
+		return run_publish(env->config, NULL, NULL, argc, argv);
+	int rc = check_signer_config(env->config);
+	if (rc != CLI_OK)
+		return rc;
+	struct db *db = NULL;
+	rc = cli_open(env, 0, &db);
+	if (rc != CLI_OK)
+		return rc;
+	rc = run_publish(env->config, db, env->as_user, argc, argv);
+	db_close(db);
+	return rc;
 }

@@ -1,8 +1,12 @@
-/* vntl-validate: the command line over libvntl.
+/* vntl-validate: the command line over libvntl, using only its public API
+ * (vntl.h); not part of libvntl.
  *   vntl-validate list FILE|URL --signer PEM... [options]
  *   vntl-validate chain LEAF (--list FILE|URL... | --anchors PEM...) [options]
  * Exit: 0 passed/accepted, 1 failed/refused, 2 indeterminate, 3 usage or input error. */
-#include "vv_internal.h"
+#include "validate/validate_cli.h"
+
+#include "common/rfc3339.h"
+#include "vntl.h"
 
 #include <getopt.h>
 #include <stdarg.h>
@@ -234,9 +238,9 @@ static int check_operands(int argc, char **argv, struct options *o)
 		return usage_error("%s wants %s, got %d (\"%s\", \"%s\"%s)", argv[1], what,
 		                   argc - optind, argv[optind], argv[optind + 1],
 		                   argc - optind > 2 ? ", ..." : "");
-	if (o->at_text && !vv_parse_time(o->at_text, &o->req.at))
+	if (o->at_text && rfc3339_parse(o->at_text, &o->req.at))
 		return bad_value(O_AT, o->at_text);
-	if (o->list_at_text && !vv_parse_time(o->list_at_text, &o->list_at))
+	if (o->list_at_text && rfc3339_parse(o->list_at_text, &o->list_at))
 		return bad_value(O_LIST_AT, o->list_at_text);
 	return 0;
 }
@@ -284,8 +288,8 @@ static int report_error(const struct options *o, const vntl_error *err, vntl_sta
 static void print_list(const struct options *o, const char *src, const vntl_list_info *li)
 {
 	char issued[32], next[32];
-	vv_format_time(li->issued, issued, sizeof issued);
-	vv_format_time(li->next_update, next, sizeof next);
+	rfc3339_format(li->issued, issued);
+	rfc3339_format(li->next_update, next);
 	if (o->json) {
 		json_t *j = json_pack("{s:b, s:s, s:s, s:s, s:i, s:I, s:s, s:s, s:i, s:i, s:i, s:s, s:b, s:s, s:s}",
 		    "accepted", 1, "source", src, "territory", li->territory, "type", li->type,
@@ -302,8 +306,8 @@ static void print_list(const struct options *o, const char *src, const vntl_list
 		return;
 	}
 	char issued_ict[64], next_ict[64];
-	vv_format_time_ict(li->issued, issued_ict, sizeof issued_ict);
-	vv_format_time_ict(li->next_update, next_ict, sizeof next_ict);
+	rfc3339_format_ict(li->issued, issued_ict);
+	rfc3339_format_ict(li->next_update, next_ict);
 	printf("accepted: %s\n  territory %s, sequence %lld, version %d, issued %s, next update %s\n"
 	       "  %zu services, %zu pointers, signed by %s%s\n", src, li->territory, li->sequence,
 	       li->version, issued_ict, next_ict, li->services, li->pointers, li->signer_subject,
@@ -341,7 +345,7 @@ static vntl_status load_pointed(vntl_ctx *ctx, const char *value, vntl_list_info
 {
 	char selector[1024];
 	const char *src;
-	size_t n = is_url(value) ? vv_pointer_location_prefix(ctx, value) : 0;
+	size_t n = is_url(value) ? vntl_ctx_pointer_location_prefix(ctx, value) : 0;
 	if (is_url(value) && n == 0) { /* no such location: the library names the ones there are */
 		*shown = value;
 		return vntl_ctx_load_pointed_location(ctx, value, NULL, li, err);
@@ -390,9 +394,9 @@ static int run_list(int argc, char **argv, struct options *o)
 
 static void print_cert(const vntl_cert_info *c, size_t depth)
 {
-	char nb[64], na[64];
-	vv_format_time_ict(c->not_before, nb, sizeof nb);
-	vv_format_time_ict(c->not_after, na, sizeof na);
+	char nb[RFC3339_ICT_BUF], na[RFC3339_ICT_BUF];
+	rfc3339_format_ict(c->not_before, nb);
+	rfc3339_format_ict(c->not_after, na);
 	printf("  [%zu] subject %s\n      issuer  %s\n      serial  %s\n      valid   %s .. %s\n"
 	       "      sha256  %s\n", depth, c->subject, c->issuer, c->serial, nb, na, c->sha256);
 }
@@ -406,8 +410,8 @@ static void print_result(const struct options *o, const vntl_result *r)
 		free(text);
 		return;
 	}
-	char at[64];
-	vv_format_time_ict(r->at, at, sizeof at);
+	char at[RFC3339_ICT_BUF];
+	rfc3339_format_ict(r->at, at);
 	printf("%s%s%s: %s\n", vntl_indication_name(r->indication), r->sub_indication[0] ? "/" : "",
 	       r->sub_indication, r->reason);
 	printf("  issuer organisation: %s\n  subject: %s\n  time: %s\n  valid at that time: %s\n",
@@ -415,7 +419,7 @@ static void print_result(const struct options *o, const vntl_result *r)
 	if (r->anchor_source[0]) {
 		char since[64] = "";
 		if (r->anchor_status_since)
-			vv_format_time_ict(r->anchor_status_since, since, sizeof since);
+			rfc3339_format_ict(r->anchor_status_since, since);
 		printf("  anchor: %s%s%s%s%s\n", r->anchor_source, r->anchor_status[0] ? ", status " : "",
 		       r->anchor_status, since[0] ? " since " : "", since);
 	}
@@ -459,7 +463,7 @@ static int run_chain(int argc, char **argv, struct options *o)
 	return code;
 }
 
-int vv_cli_main(int argc, char **argv)
+int validate_cli_main(int argc, char **argv)
 {
 	if (argc < 2) {
 		fputs(usage_text, stderr);

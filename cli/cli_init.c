@@ -1,5 +1,5 @@
 /* vntl init, vntl user add|list */
-#include "db/cli/cli.h"
+#include "cli/cli.h"
 #include "db/registry.h"
 
 #include <getopt.h>

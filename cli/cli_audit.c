@@ -1,5 +1,6 @@
 /* vntl audit verify|list (auditors only) */
-#include "db/cli/cli.h"
+#include "cli/cli.h"
+#include "common/rfc3339.h"
 #include "db/registry.h"
 
 #include <getopt.h>
@@ -119,7 +120,7 @@ static int audit_list(struct cli_env *env, int argc, char **argv)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
 		char at[32];
-		cli_format_time(e[i].at, at, sizeof at);
+		rfc3339_format(e[i].at, at);
 		if (env->json) {
 			json_t *detail = json_loads(e[i].detail, 0, NULL);
 			json_array_append_new(arr, json_pack("{sI ss ss ss ss so ss ss}", "id", (json_int_t)e[i].id, "at", at,

@@ -1,0 +1,105 @@
+/* common/: hex, SHA-256 hex, RFC 3339 times and reading a whole file, the
+ * one copy of each that db/, publisher/, web/ and the programs share. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "common/file.h"
+#include "common/hex.h"
+#include "common/rfc3339.h"
+
+static void hex_is_lowercase_and_terminated(void **state)
+{
+	(void)state;
+	const unsigned char in[] = {0x00, 0x9f, 0xab, 0xff};
+	char out[9];
+	memset(out, 'x', sizeof out);
+	hex_encode(in, sizeof in, out);
+	assert_string_equal(out, "009fabff");
+}
+
+static void sha256_hex_of_known_input(void **state)
+{
+	(void)state;
+	char out[SHA256_HEX_BUF];
+	sha256_hex("abc", 3, out);
+	assert_string_equal(out, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	sha256_hex("", 0, out);
+	assert_string_equal(out, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+static void times_format_and_parse_back(void **state)
+{
+	(void)state;
+	char out[RFC3339_BUF];
+	assert_string_equal(rfc3339_format(1795000000, out), "2026-11-18T11:06:40Z");
+	time_t t;
+	assert_int_equal(rfc3339_parse_utc("2026-11-18T11:06:40Z", &t), 0);
+	assert_int_equal((long long)t, 1795000000LL);
+	assert_int_equal(rfc3339_parse("2026-11-18T18:06:40.250+07:00", &t), 0);
+	assert_int_equal((long long)t, 1795000000LL);
+	/* out of gmtime's range: still text, never an empty or garbled buffer */
+	assert_string_equal(rfc3339_format(INT64_MAX, out), "@9223372036854775807");
+}
+
+static void strict_and_lenient_parsers_refuse_what_they_should(void **state)
+{
+	(void)state;
+	time_t t;
+	assert_int_equal(rfc3339_parse_utc("2026-11-18T18:06:40+07:00", &t), -1); /* Z only */
+	assert_int_equal(rfc3339_parse_utc("2026-11-18T11:06:40Z ", &t), -1);
+	assert_int_equal(rfc3339_parse_utc("1969-12-31T23:59:59Z", &t), -1);
+	assert_int_equal(rfc3339_parse("2026-11-18T11:06:40", &t), -1); /* no zone */
+	assert_int_equal(rfc3339_parse("2026-13-18T11:06:40Z", &t), -1);
+	assert_int_equal(rfc3339_parse(NULL, &t), -1);
+}
+
+static void write_file(const char *path, size_t size)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	for (size_t i = 0; i < size; i++)
+		fputc((int)(i % 251), f);
+	fclose(f);
+}
+
+static void whole_file_is_read_and_bounded(void **state)
+{
+	(void)state;
+	const char *dir = getenv("VNTL_TMP");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/file.bin", dir ? dir : "/tmp");
+	const size_t size = 200000; /* more than one read buffer */
+	write_file(path, size);
+	unsigned char *data;
+	size_t len;
+	assert_int_equal(file_read_all(path, size, &data, &len), 0);
+	assert_int_equal(len, size);
+	assert_int_equal(data[size - 1], (size - 1) % 251);
+	free(data);
+	errno = 0;
+	assert_int_equal(file_read_all(path, size - 1, &data, &len), -1);
+	assert_int_equal(errno, EFBIG);
+	assert_null(data);
+	remove(path);
+	assert_int_equal(file_read_all(path, size, &data, &len), -1);
+	assert_int_equal(errno, ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(hex_is_lowercase_and_terminated),
+		cmocka_unit_test(sha256_hex_of_known_input),
+		cmocka_unit_test(times_format_and_parse_back),
+		cmocka_unit_test(strict_and_lenient_parsers_refuse_what_they_should),
+		cmocka_unit_test(whole_file_is_read_and_bounded),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

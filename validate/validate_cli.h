@@ -1,0 +1,9 @@
+/* vntl-validate's command line (validate_cli.c), over libvntl's public API. */
+#ifndef VNTL_VALIDATE_VALIDATE_CLI_H
+#define VNTL_VALIDATE_VALIDATE_CLI_H
+
+/* The whole program after main's heap setup; returns the exit code:
+ * 0 passed/accepted, 1 failed/refused, 2 indeterminate, 3 usage or input error. */
+int validate_cli_main(int argc, char **argv);
+
+#endif
