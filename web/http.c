@@ -196,3 +196,14 @@ int web_http_same_origin(const char *origin, const char *self_origin)
 	size_t n = origin_length(origin);
 	return n == origin_length(self_origin) && strncasecmp(origin, self_origin, n) == 0;
 }
+
+int web_http_path_ok(const char *path)
+{
+	if (!path || path[0] != '/')
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '/' || *p == '.' || *p == '-' || *p == '_' || *p == '~'))
+			return 0;
+	return 1;
+}

@@ -42,6 +42,10 @@ int web_http_is_json(const char *content_type);
  * 443 may be given or left out on either side. NULL arguments: no. */
 int web_http_same_origin(const char *origin, const char *self_origin);
 
+/* Whether a URL path (percent-decoded) holds only bytes a published name
+ * or an API route can have: letters, digits, '/', '.', '-', '_' and '~'. */
+int web_http_path_ok(const char *path);
+
 /* Content type to serve a published file with, from its name. */
 const char *web_http_content_type(const char *name);
 
