@@ -67,8 +67,10 @@ enum api_state { API_NONE, API_QUEUED, API_ANSWERED };
 
 /* One request's state, from the first call of the handler to completion. */
 struct request {
-	const char *raw_url;           /* the URL as received (URI log callback); NULL: unknown */
+	const char *raw_url;           /* where the URL was received (URI log callback); NULL: unknown */
+	size_t raw_url_len;            /* its length then, before any decoding */
 	int started;                   /* the handler was called for it */
+	void *owned;                   /* bytes a response points into, freed at completion */
 	struct web_catalog *cat;       /* held while the response may be sent */
 	enum web_path_class cls;
 	unsigned status;
@@ -302,6 +304,112 @@ static enum MHD_Result serve_metrics(struct web_server *s, struct MHD_Connection
 	return queue_owned(c, rq, MHD_HTTP_OK, body, len, "text/plain; version=0.0.4; charset=utf-8");
 }
 
+/* ---- Range (an interrupted download resumes) ---- */
+
+struct header_copy {
+	struct MHD_Response *to;
+	int all;   /* 0: leave out what describes another file */
+	int failed;
+};
+
+static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	(void)kind;
+	struct header_copy *hc = cls;
+	static const char *const own[] = {MHD_HTTP_HEADER_CONTENT_TYPE, MHD_HTTP_HEADER_ETAG,
+					  MHD_HTTP_HEADER_LAST_MODIFIED, MHD_HTTP_HEADER_CACHE_CONTROL};
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		return MHD_YES;
+	for (size_t i = 0; !hc->all && i < sizeof own / sizeof own[0]; i++)
+		if (strcasecmp(key, own[i]) == 0)
+			return MHD_YES;
+	if (MHD_add_response_header(hc->to, key, value) != MHD_YES)
+		hc->failed = 1;
+	return MHD_YES;
+}
+
+/* A 206 of bytes first..last of `data` (size bytes in all), or a 416
+ * (data NULL), with the headers of `like` (all of them, or with `all` 0 the
+ * ones every file has). `data` must outlive the response. */
+static enum MHD_Result queue_range(struct MHD_Connection *c, struct request *rq,
+				   struct MHD_Response *like, int all, const unsigned char *data,
+				   uint64_t size, uint64_t first, uint64_t last,
+				   const char *const *extra)
+{
+	size_t len = data ? (size_t)(last - first + 1) : 0;
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, data ? (void *)(data + first) : NULL,
+								  MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	struct header_copy hc = {r, all, 0};
+	if (like)
+		MHD_get_response_headers(like, copy_header, &hc);
+	char content_range[80];
+	if (data)
+		snprintf(content_range, sizeof content_range, "bytes %llu-%llu/%llu",
+			 (unsigned long long)first, (unsigned long long)last, (unsigned long long)size);
+	else
+		snprintf(content_range, sizeof content_range, "bytes */%llu", (unsigned long long)size);
+	for (size_t i = 0; extra && extra[i]; i += 2)
+		if (MHD_add_response_header(r, extra[i], extra[i + 1]) != MHD_YES)
+			hc.failed = 1;
+	if (hc.failed || MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, content_range) != MHD_YES ||
+	    MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes") != MHD_YES) {
+		MHD_destroy_response(r);
+		return MHD_NO;
+	}
+	rq->bytes = len;
+	enum MHD_Result ret = queue(c, rq, data ? MHD_HTTP_PARTIAL_CONTENT : MHD_HTTP_RANGE_NOT_SATISFIABLE, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Which part of a file of `size` bytes with `etag` to send: WEB_RANGE_WHOLE
+ * when there is no usable Range or an If-Range that no longer holds. */
+static enum web_range wanted_range(struct MHD_Connection *c, const char *etag, time_t last_modified,
+				   uint64_t size, uint64_t *first, uint64_t *last)
+{
+	const char *range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
+	const char *if_range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_RANGE);
+	if (!range || !web_http_if_range_holds(if_range, etag, last_modified))
+		return WEB_RANGE_WHOLE;
+	return web_http_range(range, size, first, last);
+}
+
+/* An archive version asked for with Range: read and verified like any
+ * (web_publication_read_archive); 0 when that gives no bytes to cut, and
+ * the whole answer is left to serve_archive. */
+static int serve_archive_range(struct web_server *s, struct MHD_Connection *c, struct request *rq,
+			       const char *url, enum MHD_Result *ret)
+{
+	struct web_file f;
+	int rejected = 0;
+	if (web_publication_read_archive(rq->cat->pub, url + 1, &f, &rejected) != WEB_ARCHIVE_OK) {
+		web_metrics_files_rejected(s->metrics, (uint64_t)rejected);
+		return 0;
+	}
+	char etag[68], date[WEB_HTTP_DATE_LEN];
+	snprintf(etag, sizeof etag, "\"%s\"", f.sha256);
+	web_http_format_date(f.mtime, date);
+	uint64_t first = 0, last = 0;
+	enum web_range range = wanted_range(c, etag, f.mtime, f.len, &first, &last);
+	if (range == WEB_RANGE_WHOLE) {
+		free(f.data);
+		return 0;
+	}
+	/* The bytes live as long as the request (freed in on_completed). */
+	rq->owned = f.data;
+	const char *const headers[] = {
+		MHD_HTTP_HEADER_CONTENT_TYPE, web_http_content_type(url), MHD_HTTP_HEADER_ETAG, etag,
+		MHD_HTTP_HEADER_LAST_MODIFIED, date, MHD_HTTP_HEADER_CACHE_CONTROL,
+		"public, max-age=31536000, immutable", NULL};
+	rq->cls = WEB_PATH_ARCHIVE;
+	*ret = queue_range(c, rq, rq->cat->page.ok, 0, range == WEB_RANGE_PART ? f.data : NULL, f.len,
+			   first, last, headers);
+	return 1;
+}
+
 /* Archive versions are read from disk per request (web_catalog_archive). */
 static enum MHD_Result serve_archive(struct web_server *s, struct MHD_Connection *c,
 				     struct request *rq, const char *url, const char *inm,
@@ -310,6 +418,10 @@ static enum MHD_Result serve_archive(struct web_server *s, struct MHD_Connection
 	unsigned status;
 	struct MHD_Response *r;
 	int rejected = 0;
+	enum MHD_Result ranged;
+	if (!is_head && !inm && !ims && MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE) &&
+	    serve_archive_range(s, c, rq, url, &ranged))
+		return ranged;
 	if (!web_catalog_archive(rq->cat, url, inm, ims, is_head, &status, &r, &rq->bytes, &rejected))
 		return queue(c, rq, MHD_HTTP_NOT_FOUND, s->not_found);
 	web_metrics_files_rejected(s->metrics, (uint64_t)rejected);
@@ -336,6 +448,12 @@ static enum MHD_Result serve_file(struct web_server *s, struct MHD_Connection *c
 		return queue(c, rq, e->status, e->ok);
 	if ((inm || ims) && web_http_not_modified(inm, ims, e->etag, e->last_modified))
 		return queue(c, rq, MHD_HTTP_NOT_MODIFIED, e->not_modified);
+	uint64_t first = 0, last = 0;
+	enum web_range range = is_head ? WEB_RANGE_WHOLE
+		: wanted_range(c, e->etag, e->last_modified, e->file->len, &first, &last);
+	if (range != WEB_RANGE_WHOLE)
+		return queue_range(c, rq, e->ok, 1, range == WEB_RANGE_PART ? e->file->data : NULL,
+				   e->file->len, first, last, NULL);
 	rq->bytes = is_head ? 0 : e->file->len;
 	return queue(c, rq, MHD_HTTP_OK, e->ok);
 }
@@ -561,7 +679,7 @@ static int raw_url_has_nul(const struct request *rq, const char *version)
 	uintptr_t start = (uintptr_t)rq->raw_url, end = (uintptr_t)version;
 	if (end <= start || end - start > (1u << 20))
 		return 0; /* not the layout of a request line: nothing to compare */
-	return strlen(rq->raw_url) != end - start - 1;
+	return rq->raw_url_len != end - start - 1;
 }
 
 /* A path that holds a byte no published name or API route has (a NUL, raw
@@ -662,6 +780,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	free_job(&rq->job);
 	free(rq->resp.body);
 	free(rq->body);
+	free(rq->owned);
 	free(rq);
 	*req_cls = NULL;
 }
@@ -691,8 +810,10 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	(void)cls, (void)c;
 	struct request *rq = calloc(1, sizeof *rq);
-	if (rq)
+	if (rq) {
 		rq->raw_url = uri;
+		rq->raw_url_len = strlen(uri);
+	}
 	return rq;
 }
 
