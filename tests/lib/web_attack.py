@@ -191,7 +191,8 @@ async def count_held(when):
     await asyncio.sleep(max(0, when - time.monotonic()))
     out = subprocess.run(["ss", "-Htn", "state", "established", f"( sport = :{port} )"],
                          capture_output=True, text=True).stdout
-    stats["server_held"] = len([l for l in out.splitlines() if l.strip()])
+    peers = [l.split()[-1].rsplit(":", 1)[0] for l in out.splitlines() if l.strip()]
+    stats["server_held"] = sum(1 for p in peers if p in ADDRESSES)
 
 
 def probe_main():
