@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -177,7 +178,9 @@ static unsigned phase_timeout(const struct web_guard_limits *l, enum web_conn_st
 	}
 }
 
-static void enter(struct web_conn *c, enum web_conn_state s)
+/* `retime` 0: the connection is closing, its timeout is left alone (and
+ * libmicrohttpd may hold its own locks). */
+static void move(struct web_conn *c, enum web_conn_state s, int retime)
 {
 	if (c->state == s)
 		return;
@@ -187,8 +190,13 @@ static void enter(struct web_conn *c, enum web_conn_state s)
 	c->since_ms = now_ms();
 	unsigned after = phase_timeout(&c->guard->limits, s);
 	/* libmicrohttpd closes a connection silent for this long. */
-	if (after != before)
+	if (retime && after != before)
 		MHD_set_connection_option(c->mhd, MHD_CONNECTION_OPTION_TIMEOUT, after);
+}
+
+static void enter(struct web_conn *c, enum web_conn_state s)
+{
+	move(c, s, 1);
 }
 
 /* A transport error that makes GnuTLS, and so libmicrohttpd, close. */
@@ -271,6 +279,17 @@ static int guard_pull_timeout(gnutls_transport_ptr_t p, unsigned ms)
 	return poll(&pfd, 1, ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (int)ms);
 }
 
+/* The kernel would take megabytes of a response at once and then report
+ * no progress for as long as a slow client takes to read them: keeping
+ * little unsent data queued makes every min_send_rate window show what the
+ * client really read. Half a window at the minimum rate, at least 16 KB. */
+static void limit_unsent(int fd, const struct web_guard_limits *l)
+{
+	uint64_t bytes = (uint64_t)l->min_send_rate * l->send_timeout / 2;
+	int lowat = bytes < 16384 ? 16384 : bytes > (1u << 20) ? (1 << 20) : (int)bytes;
+	setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof lowat);
+}
+
 struct web_conn *web_guard_started(struct web_guard *g, struct MHD_Connection *mhd,
 				   gnutls_session_t session)
 {
@@ -296,6 +315,7 @@ struct web_conn *web_guard_started(struct web_guard *g, struct MHD_Connection *m
 	if (!keyed)
 		c->key[0] = 0;
 	web_metrics_conn_state(g->metrics, WEB_CONN_STATES, WEB_CONN_HANDSHAKE);
+	limit_unsent(c->fd, &g->limits);
 	gnutls_transport_set_ptr(session, c);
 	gnutls_transport_set_pull_function(session, guard_pull);
 	gnutls_transport_set_pull_timeout_function(session, guard_pull_timeout);
@@ -375,5 +395,5 @@ void web_guard_request_done(struct web_conn *c, enum MHD_RequestTerminationCode 
 		return;
 	if (toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED)
 		c->timed_out_in = (int)c->state + 1;
-	enter(c, WEB_CONN_IDLE);
+	move(c, WEB_CONN_IDLE, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
 }

@@ -16,7 +16,7 @@ closed_by_server counts attack connections the server closed (EOF or reset)
 before the end, as the attacker saw it (a slow reader may not see it: the data
 already sent is still in its buffers); server_held_at_end counts the
 connections the server still held established just before the end."""
-import asyncio, concurrent.futures, json, socket, ssl, subprocess, sys, time
+import asyncio, concurrent.futures, json, socket, ssl, subprocess, sys, threading, time
 
 PROBE = sys.argv[1] == "--probe"
 if PROBE:
@@ -82,11 +82,20 @@ async def idle_one(i, deadline):
         sock.close()
 
 
+# A Python client is slow at TLS handshakes: a few at a time, so that each
+# completes well within the server's handshake deadline.
+HANDSHAKES = threading.BoundedSemaphore(32)
+
+
 async def tls_one(i):
-    sock = await open_raw(i)
-    reader, writer = await asyncio.wait_for(
-        asyncio.open_connection(sock=sock, ssl=ctx, server_hostname="localhost"), 15)
-    return reader, writer
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(None, HANDSHAKES.acquire)
+    try:
+        sock = await open_raw(i)
+        return await asyncio.wait_for(
+            asyncio.open_connection(sock=sock, ssl=ctx, server_hostname="localhost"), 15)
+    finally:
+        HANDSHAKES.release()
 
 
 async def slowloris_one(i, deadline):
@@ -122,8 +131,9 @@ def slowread_blocking(i, deadline):
         raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         raw.bind((ADDRESSES[i % len(ADDRESSES)], 0))
         raw.settimeout(15)
-        raw.connect(("127.0.0.1", port))
-        tls = ctx.wrap_socket(raw, server_hostname="localhost")
+        with HANDSHAKES:
+            raw.connect(("127.0.0.1", port))
+            tls = ctx.wrap_socket(raw, server_hostname="localhost")
         tls.sendall((f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n" * 4).encode())
     except (OSError, ssl.SSLError):
         return
