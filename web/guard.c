@@ -169,8 +169,8 @@ static unsigned phase_timeout(const struct web_guard_limits *l, enum web_conn_st
 	switch (s) {
 	case WEB_CONN_HANDSHAKE:
 		return l->handshake_timeout;
-	case WEB_CONN_HEADER:
-		return l->header_timeout;
+	case WEB_CONN_HEADER: /* a silent half-request: no longer than a silent connection */
+		return l->header_timeout < l->idle_timeout ? l->header_timeout : l->idle_timeout;
 	case WEB_CONN_SENDING:
 		return l->send_timeout;
 	default:
@@ -230,7 +230,7 @@ static ssize_t guard_pull(gnutls_transport_ptr_t p, void *buf, size_t len)
 		return cut_off(c, WEB_CLOSE_HANDSHAKE_TIMEOUT);
 	if (c->state == WEB_CONN_IDLE)
 		enter(c, WEB_CONN_HEADER);
-	else if (c->state == WEB_CONN_HEADER && overdue(c, now, l->header_timeout))
+	else if (c->state == WEB_CONN_HEADER && overdue(c, now, phase_timeout(l, WEB_CONN_HEADER)))
 		return cut_off(c, WEB_CLOSE_HEADER_TIMEOUT);
 	return n;
 }

@@ -37,7 +37,7 @@ PY
 
 cat >"$conf" <<CONF
 server.handshake_timeout = 2
-server.header_timeout = 3
+server.header_timeout = 2
 server.send_timeout = 2
 server.min_send_rate = 65536
 CONF
@@ -49,7 +49,7 @@ attack idle 200 5
 	web_fail "idle connections not counted as handshake timeouts: $(metric 'vntld_connections_closed_total{limit="handshake-timeout"}')"
 
 # --- a header sent a byte a second: closed at the header deadline
-attack slowloris 100 6
+attack slowloris 100 7
 [ "$(metric 'vntld_connections_closed_total{limit="header-timeout"}')" -ge 50 ] ||
 	web_fail "slowloris not closed by the header timeout: $(metric 'vntld_connections_closed_total{limit="header-timeout"}')"
 
