@@ -12,7 +12,8 @@
 # "none" measures the ordinary clients alone, for comparison.
 #   scripts/soak-web-attack.sh [BUILD_DIR]
 # Environment: RUNS (3), IDLE (10000), SLOWLORIS (1000), SLOWREAD (500),
-# SECONDS_EACH (25).
+# SECONDS_EACH (25), MODES ("none idle slowloris slowread"), VNTLD_CONFIG (a
+# configuration file for vntld, e.g. with server.per_ip_connections = 0).
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/build/release}" && pwd)
@@ -30,7 +31,7 @@ sh "$src/tests/lib/web_make_tls.sh" "$tmp/tls" server >/dev/null
 
 start() {
 	: >"$tmp/vntld.log"
-	"$build/vntld" --listen 127.0.0.1 --port 0 --publication-dir "$tmp/pub" \
+	"$build/vntld" ${VNTLD_CONFIG:+--config "$VNTLD_CONFIG"} --listen 127.0.0.1 --port 0 --publication-dir "$tmp/pub" \
 		--signer-cert "$tmp/pub.keys/pki/list-signer.pem" \
 		--tls-cert "$tmp/tls/server.pem" --tls-key "$tmp/tls/server.key" 2>"$tmp/vntld.log" &
 	pid=$!
@@ -44,7 +45,7 @@ start() {
 }
 stop() { kill -TERM "$pid"; wait "$pid" || true; pid=""; }
 
-for mode in none idle slowloris slowread; do
+for mode in ${MODES:-none idle slowloris slowread}; do
 	case $mode in
 	none) count=0 ;; # the baseline: the ordinary clients alone
 	idle) count=${IDLE:-10000} ;;
