@@ -1,6 +1,8 @@
 /* Dates, entity tags and conditional requests (see http.h). */
 #include "web/http.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -195,4 +197,70 @@ int web_http_same_origin(const char *origin, const char *self_origin)
 		return 0;
 	size_t n = origin_length(origin);
 	return n == origin_length(self_origin) && strncasecmp(origin, self_origin, n) == 0;
+}
+
+int web_http_path_ok(const char *path)
+{
+	if (!path || path[0] != '/')
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '/' || *p == '.' || *p == '-' || *p == '_' || *p == '~'))
+			return 0;
+	return 1;
+}
+
+/* A run of digits into *out; NULL when there is none or it overflows. */
+static const char *parse_position(const char *p, uint64_t *out)
+{
+	if (*p < '0' || *p > '9')
+		return NULL;
+	uint64_t v = 0;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return NULL;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	*out = v;
+	return p;
+}
+
+enum web_range web_http_range(const char *range, uint64_t size, uint64_t *first, uint64_t *last)
+{
+	if (!range || strncasecmp(range, "bytes=", 6) != 0 || strchr(range, ','))
+		return WEB_RANGE_WHOLE;
+	const char *p = range + 6;
+	p += strspn(p, " \t");
+	uint64_t a = 0, b = 0;
+	if (*p == '-') { /* the last b bytes */
+		if (!(p = parse_position(p + 1, &b)) || p[strspn(p, " \t")] != '\0')
+			return WEB_RANGE_WHOLE;
+		if (b == 0 || size == 0)
+			return WEB_RANGE_UNSATISFIABLE;
+		*first = b >= size ? 0 : size - b;
+		*last = size - 1;
+		return WEB_RANGE_PART;
+	}
+	if (!(p = parse_position(p, &a)) || *p++ != '-')
+		return WEB_RANGE_WHOLE;
+	int open_ended = *p == '\0' || *p == ' ' || *p == '\t';
+	if (!open_ended && (!(p = parse_position(p, &b)) || b < a))
+		return WEB_RANGE_WHOLE;
+	if (p[strspn(p, " \t")] != '\0')
+		return WEB_RANGE_WHOLE;
+	if (a >= size)
+		return WEB_RANGE_UNSATISFIABLE;
+	*first = a;
+	*last = open_ended || b >= size ? size - 1 : b;
+	return WEB_RANGE_PART;
+}
+
+int web_http_if_range_holds(const char *if_range, const char *etag, time_t last_modified)
+{
+	if (!if_range)
+		return 1;
+	if (if_range[0] == '"')
+		return strcmp(if_range, etag) == 0;
+	time_t date;
+	return web_http_parse_date(if_range, &date) == 0 && date == last_modified;
 }

@@ -4,6 +4,7 @@
 #define VNTL_WEB_HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #define WEB_HTTP_DATE_LEN 30 /* "Sun, 06 Nov 1994 08:49:37 GMT" + NUL */
@@ -41,6 +42,26 @@ int web_http_is_json(const char *content_type);
  * as the service is reached). Scheme and host compare without case; port
  * 443 may be given or left out on either side. NULL arguments: no. */
 int web_http_same_origin(const char *origin, const char *self_origin);
+
+/* Whether a URL path (percent-decoded) holds only bytes a published name
+ * or an API route can have: letters, digits, '/', '.', '-', '_' and '~'. */
+int web_http_path_ok(const char *path);
+
+/* What a Range header asks of a body of `size` bytes (RFC 9110 §14). */
+enum web_range {
+	WEB_RANGE_WHOLE,         /* no Range, a malformed one, or several ranges: 200, whole body */
+	WEB_RANGE_PART,          /* one satisfiable range: 206 with bytes first..last */
+	WEB_RANGE_UNSATISFIABLE, /* one range wholly past the end: 416 */
+};
+
+/* Parses `range` ("bytes=0-99", "bytes=100-", "bytes=-100"; NULL: none).
+ * Several ranges are answered whole (a 200 is always a correct answer). */
+enum web_range web_http_range(const char *range, uint64_t size, uint64_t *first, uint64_t *last);
+
+/* Whether an If-Range header lets a Range apply to the representation with
+ * strong `etag` and `last_modified`: NULL (no If-Range), the same entity tag
+ * (strong comparison), or exactly its Last-Modified date. */
+int web_http_if_range_holds(const char *if_range, const char *etag, time_t last_modified);
 
 /* Content type to serve a published file with, from its name. */
 const char *web_http_content_type(const char *name);

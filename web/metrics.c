@@ -25,7 +25,16 @@ struct web_metrics {
 	atomic_uint_fast64_t logins_unrecorded;
 	atomic_uint_fast64_t attack_alerts;
 	atomic_uint_fast64_t accounts_under_attack;  /* a gauge */
+	atomic_int_fast64_t conn_states[WEB_CONN_STATES]; /* gauges */
+	atomic_uint_fast64_t conn_closed[WEB_CLOSE_REASONS];
 };
+
+static const char *const conn_state_names[WEB_CONN_STATES] = {
+	"handshake", "idle", "header", "processing", "sending"};
+
+static const char *const close_reason_names[WEB_CLOSE_REASONS] = {
+	"handshake-timeout", "header-timeout", "slow-reader", "idle-timeout",
+	"per-address", "global"};
 
 static const char *const login_limit_names[WEB_LIMITS] = {"account-address", "address"};
 
@@ -111,6 +120,20 @@ void web_metrics_set_accounts_under_attack(struct web_metrics *m, uint64_t accou
 	atomic_store_explicit(&m->accounts_under_attack, accounts, memory_order_relaxed);
 }
 
+void web_metrics_conn_state(struct web_metrics *m, enum web_conn_state from, enum web_conn_state to)
+{
+	if ((unsigned)from < WEB_CONN_STATES)
+		atomic_fetch_sub_explicit(&m->conn_states[from], 1, memory_order_relaxed);
+	if ((unsigned)to < WEB_CONN_STATES)
+		atomic_fetch_add_explicit(&m->conn_states[to], 1, memory_order_relaxed);
+}
+
+void web_metrics_conn_closed(struct web_metrics *m, enum web_close_reason why)
+{
+	if ((unsigned)why < WEB_CLOSE_REASONS)
+		atomic_fetch_add_explicit(&m->conn_closed[why], 1, memory_order_relaxed);
+}
+
 static unsigned long long load(const atomic_uint_fast64_t *v)
 {
 	return (unsigned long long)atomic_load_explicit(v, memory_order_relaxed);
@@ -182,4 +205,16 @@ void web_metrics_render(const struct web_metrics *m, struct sbuf *out)
 		    "# TYPE vntld_provider_accounts_under_attack gauge\n"
 		    "vntld_provider_accounts_under_attack %llu\n",
 		    load(&m->logins_unrecorded), load(&m->attack_alerts), load(&m->accounts_under_attack));
+	sbuf_add(out, "# HELP vntld_connections_state Connections open now, by state.\n"
+		      "# TYPE vntld_connections_state gauge\n");
+	for (size_t st = 0; st < WEB_CONN_STATES; st++) {
+		long long n = (long long)atomic_load_explicit(&m->conn_states[st], memory_order_relaxed);
+		sbuf_printf(out, "vntld_connections_state{state=\"%s\"} %lld\n", conn_state_names[st],
+			    n < 0 ? 0 : n);
+	}
+	sbuf_add(out, "# HELP vntld_connections_closed_total Connections closed or refused by a limit.\n"
+		      "# TYPE vntld_connections_closed_total counter\n");
+	for (size_t r = 0; r < WEB_CLOSE_REASONS; r++)
+		sbuf_printf(out, "vntld_connections_closed_total{limit=\"%s\"} %llu\n",
+			    close_reason_names[r], load(&m->conn_closed[r]));
 }

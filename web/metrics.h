@@ -38,6 +38,27 @@ enum web_login_limit {
 	WEB_LIMITS
 };
 
+/* Where a connection is (vntld_connections_state{state}; see guard.h). */
+enum web_conn_state {
+	WEB_CONN_HANDSHAKE,  /* accepted, TLS handshake not complete */
+	WEB_CONN_IDLE,       /* between requests (keep-alive) */
+	WEB_CONN_HEADER,     /* a request's header is arriving */
+	WEB_CONN_PROCESSING, /* a request is read or answered (API work included) */
+	WEB_CONN_SENDING,    /* a response is being sent */
+	WEB_CONN_STATES
+};
+
+/* Which limit closed or refused a connection (vntld_connections_closed_total{limit}). */
+enum web_close_reason {
+	WEB_CLOSE_HANDSHAKE_TIMEOUT,
+	WEB_CLOSE_HEADER_TIMEOUT,
+	WEB_CLOSE_SLOW_READER,
+	WEB_CLOSE_IDLE_TIMEOUT,
+	WEB_CLOSE_ADDRESS_LIMIT,
+	WEB_CLOSE_GLOBAL_LIMIT,
+	WEB_CLOSE_REASONS
+};
+
 struct web_metrics;
 
 struct web_metrics *web_metrics_new(void);
@@ -63,6 +84,12 @@ void web_metrics_login_unrecorded(struct web_metrics *m);
 void web_metrics_attack_alert(struct web_metrics *m);
 /* Provider accounts under attack now (a gauge). */
 void web_metrics_set_accounts_under_attack(struct web_metrics *m, uint64_t accounts);
+
+/* A connection moved from state `from` to `to` (WEB_CONN_STATES: none,
+ * for a new or a closed connection). */
+void web_metrics_conn_state(struct web_metrics *m, enum web_conn_state from, enum web_conn_state to);
+/* A connection closed or refused by `why`. */
+void web_metrics_conn_closed(struct web_metrics *m, enum web_close_reason why);
 
 /* Appends the counters in Prometheus text format. */
 void web_metrics_render(const struct web_metrics *m, struct sbuf *out);

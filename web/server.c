@@ -3,6 +3,7 @@
 
 #include "web/api.h"
 #include "web/catalog.h"
+#include "web/guard.h"
 #include "web/http.h"
 #include "web/log.h"
 #include "web/metrics.h"
@@ -36,6 +37,7 @@ struct web_server {
 	struct MHD_Daemon *daemons[WEB_MAX_THREADS];
 	unsigned daemon_count;
 	struct web_metrics *metrics;
+	struct web_guard *guard;       /* per-phase deadlines and connection limits */
 	unsigned port;
 	char *client_ca_pem;
 	pthread_mutex_t lock;          /* guards current and load_error */
@@ -65,6 +67,10 @@ enum api_state { API_NONE, API_QUEUED, API_ANSWERED };
 
 /* One request's state, from the first call of the handler to completion. */
 struct request {
+	const char *raw_url;           /* where the URL was received (URI log callback); NULL: unknown */
+	size_t raw_url_len;            /* its length then, before any decoding */
+	int started;                   /* the handler was called for it */
+	void *owned;                   /* bytes a response points into, freed at completion */
 	struct web_catalog *cat;       /* held while the response may be sent */
 	enum web_path_class cls;
 	unsigned status;
@@ -199,10 +205,17 @@ void web_server_check_publication(struct web_server *s)
 
 /* ---- responses ---- */
 
+static struct web_conn *guarded(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return info ? info->socket_context : NULL;
+}
+
 static enum MHD_Result queue(struct MHD_Connection *c, struct request *rq, unsigned status,
 			     struct MHD_Response *r)
 {
 	rq->status = status;
+	web_guard_response_queued(guarded(c));
 	return MHD_queue_response(c, status, r);
 }
 
@@ -291,6 +304,112 @@ static enum MHD_Result serve_metrics(struct web_server *s, struct MHD_Connection
 	return queue_owned(c, rq, MHD_HTTP_OK, body, len, "text/plain; version=0.0.4; charset=utf-8");
 }
 
+/* ---- Range (an interrupted download resumes) ---- */
+
+struct header_copy {
+	struct MHD_Response *to;
+	int all;   /* 0: leave out what describes another file */
+	int failed;
+};
+
+static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	(void)kind;
+	struct header_copy *hc = cls;
+	static const char *const own[] = {MHD_HTTP_HEADER_CONTENT_TYPE, MHD_HTTP_HEADER_ETAG,
+					  MHD_HTTP_HEADER_LAST_MODIFIED, MHD_HTTP_HEADER_CACHE_CONTROL};
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		return MHD_YES;
+	for (size_t i = 0; !hc->all && i < sizeof own / sizeof own[0]; i++)
+		if (strcasecmp(key, own[i]) == 0)
+			return MHD_YES;
+	if (MHD_add_response_header(hc->to, key, value) != MHD_YES)
+		hc->failed = 1;
+	return MHD_YES;
+}
+
+/* A 206 of bytes first..last of `data` (size bytes in all), or a 416
+ * (data NULL), with the headers of `like` (all of them, or with `all` 0 the
+ * ones every file has). `data` must outlive the response. */
+static enum MHD_Result queue_range(struct MHD_Connection *c, struct request *rq,
+				   struct MHD_Response *like, int all, const unsigned char *data,
+				   uint64_t size, uint64_t first, uint64_t last,
+				   const char *const *extra)
+{
+	size_t len = data ? (size_t)(last - first + 1) : 0;
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, data ? (void *)(data + first) : NULL,
+								  MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	struct header_copy hc = {r, all, 0};
+	if (like)
+		MHD_get_response_headers(like, copy_header, &hc);
+	char content_range[80];
+	if (data)
+		snprintf(content_range, sizeof content_range, "bytes %llu-%llu/%llu",
+			 (unsigned long long)first, (unsigned long long)last, (unsigned long long)size);
+	else
+		snprintf(content_range, sizeof content_range, "bytes */%llu", (unsigned long long)size);
+	for (size_t i = 0; extra && extra[i]; i += 2)
+		if (MHD_add_response_header(r, extra[i], extra[i + 1]) != MHD_YES)
+			hc.failed = 1;
+	if (hc.failed || MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, content_range) != MHD_YES ||
+	    MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes") != MHD_YES) {
+		MHD_destroy_response(r);
+		return MHD_NO;
+	}
+	rq->bytes = len;
+	enum MHD_Result ret = queue(c, rq, data ? MHD_HTTP_PARTIAL_CONTENT : MHD_HTTP_RANGE_NOT_SATISFIABLE, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Which part of a file of `size` bytes with `etag` to send: WEB_RANGE_WHOLE
+ * when there is no usable Range or an If-Range that no longer holds. */
+static enum web_range wanted_range(struct MHD_Connection *c, const char *etag, time_t last_modified,
+				   uint64_t size, uint64_t *first, uint64_t *last)
+{
+	const char *range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
+	const char *if_range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_RANGE);
+	if (!range || !web_http_if_range_holds(if_range, etag, last_modified))
+		return WEB_RANGE_WHOLE;
+	return web_http_range(range, size, first, last);
+}
+
+/* An archive version asked for with Range: read and verified like any
+ * (web_publication_read_archive); 0 when that gives no bytes to cut, and
+ * the whole answer is left to serve_archive. */
+static int serve_archive_range(struct web_server *s, struct MHD_Connection *c, struct request *rq,
+			       const char *url, enum MHD_Result *ret)
+{
+	struct web_file f;
+	int rejected = 0;
+	if (web_publication_read_archive(rq->cat->pub, url + 1, &f, &rejected) != WEB_ARCHIVE_OK) {
+		web_metrics_files_rejected(s->metrics, (uint64_t)rejected);
+		return 0;
+	}
+	char etag[68], date[WEB_HTTP_DATE_LEN];
+	snprintf(etag, sizeof etag, "\"%s\"", f.sha256);
+	web_http_format_date(f.mtime, date);
+	uint64_t first = 0, last = 0;
+	enum web_range range = wanted_range(c, etag, f.mtime, f.len, &first, &last);
+	if (range == WEB_RANGE_WHOLE) {
+		free(f.data);
+		return 0;
+	}
+	/* The bytes live as long as the request (freed in on_completed). */
+	rq->owned = f.data;
+	const char *const headers[] = {
+		MHD_HTTP_HEADER_CONTENT_TYPE, web_http_content_type(url), MHD_HTTP_HEADER_ETAG, etag,
+		MHD_HTTP_HEADER_LAST_MODIFIED, date, MHD_HTTP_HEADER_CACHE_CONTROL,
+		"public, max-age=31536000, immutable", NULL};
+	rq->cls = WEB_PATH_ARCHIVE;
+	*ret = queue_range(c, rq, rq->cat->page.ok, 0, range == WEB_RANGE_PART ? f.data : NULL, f.len,
+			   first, last, headers);
+	return 1;
+}
+
 /* Archive versions are read from disk per request (web_catalog_archive). */
 static enum MHD_Result serve_archive(struct web_server *s, struct MHD_Connection *c,
 				     struct request *rq, const char *url, const char *inm,
@@ -299,6 +418,10 @@ static enum MHD_Result serve_archive(struct web_server *s, struct MHD_Connection
 	unsigned status;
 	struct MHD_Response *r;
 	int rejected = 0;
+	enum MHD_Result ranged;
+	if (!is_head && !inm && !ims && MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE) &&
+	    serve_archive_range(s, c, rq, url, &ranged))
+		return ranged;
 	if (!web_catalog_archive(rq->cat, url, inm, ims, is_head, &status, &r, &rq->bytes, &rejected))
 		return queue(c, rq, MHD_HTTP_NOT_FOUND, s->not_found);
 	web_metrics_files_rejected(s->metrics, (uint64_t)rejected);
@@ -325,6 +448,12 @@ static enum MHD_Result serve_file(struct web_server *s, struct MHD_Connection *c
 		return queue(c, rq, e->status, e->ok);
 	if ((inm || ims) && web_http_not_modified(inm, ims, e->etag, e->last_modified))
 		return queue(c, rq, MHD_HTTP_NOT_MODIFIED, e->not_modified);
+	uint64_t first = 0, last = 0;
+	enum web_range range = is_head ? WEB_RANGE_WHOLE
+		: wanted_range(c, e->etag, e->last_modified, e->file->len, &first, &last);
+	if (range != WEB_RANGE_WHOLE)
+		return queue_range(c, rq, e->ok, 1, range == WEB_RANGE_PART ? e->file->data : NULL,
+				   e->file->len, first, last, NULL);
 	rq->bytes = is_head ? 0 : e->file->len;
 	return queue(c, rq, MHD_HTTP_OK, e->ok);
 }
@@ -540,6 +669,38 @@ static enum MHD_Result refuse_ambiguous_framing(struct MHD_Connection *c, struct
 	return ret;
 }
 
+/* Whether the request line's URL held a NUL byte: libmicrohttpd hands the
+ * URL on as a C string, so "/index.json<NUL>x" would arrive as "/index.json".
+ * The version it found after the URL follows the URL's terminator. */
+static int raw_url_has_nul(const struct request *rq, const char *version)
+{
+	if (!rq->raw_url || !version)
+		return 0;
+	uintptr_t start = (uintptr_t)rq->raw_url, end = (uintptr_t)version;
+	if (end <= start || end - start > (1u << 20))
+		return 0; /* not the layout of a request line: nothing to compare */
+	return rq->raw_url_len != end - start - 1;
+}
+
+/* A path that holds a byte no published name or API route has (a NUL, raw
+ * or %00, a control byte, a space, '%' left over, non-ASCII…) is answered
+ * 400 rather than looked up, so it can never mean another name. */
+static enum MHD_Result refuse_bad_path(struct MHD_Connection *c, struct request *rq, const char *url,
+				       const char *version, int *refused)
+{
+	*refused = raw_url_has_nul(rq, version) || !web_http_path_ok(url);
+	if (!*refused)
+		return MHD_YES;
+	static const char body[] = "{\"error\":\"bad-path\",\"message\":\"the path holds a byte no published name has\"}\n";
+	struct MHD_Response *r = static_json(body);
+	if (!r)
+		return MHD_NO;
+	rq->bytes = sizeof body - 1;
+	enum MHD_Result ret = queue(c, rq, MHD_HTTP_BAD_REQUEST, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 static enum web_path_class classify_url(const char *url)
 {
 	if (strcmp(url, "/healthz") == 0)
@@ -557,20 +718,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **req_cls)
 {
-	(void)version, (void)upload_data;
+	(void)upload_data;
 	struct web_server *s = cls;
 	struct request *rq = *req_cls;
-	if (!rq) {
+	if (!rq || !rq->started) {
 		/* Answering on the first call would make libmicrohttpd close
 		 * the connection after the response (no keep-alive). */
-		rq = calloc(1, sizeof *rq);
+		web_guard_request_began(guarded(c));
+		rq = rq ? rq : calloc(1, sizeof *rq);
 		if (!rq)
 			return MHD_NO;
+		rq->started = 1;
 		rq->is_api = s->api && web_api_owns(url);
 		rq->cls = classify_url(url);
 		*req_cls = rq;
 		int refused = 0;
-		enum MHD_Result ret = refuse_ambiguous_framing(c, rq, &refused);
+		enum MHD_Result ret = refuse_bad_path(c, rq, url, version, &refused);
+		if (!refused)
+			ret = refuse_ambiguous_framing(c, rq, &refused);
 		return refused ? ret : MHD_YES;
 	}
 	if (rq->status) {
@@ -603,9 +768,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
-	(void)c;
 	struct web_server *s = cls;
 	struct request *rq = *req_cls;
+	web_guard_request_done(guarded(c), toe);
 	if (!rq)
 		return;
 	if (rq->status)
@@ -615,6 +780,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	free_job(&rq->job);
 	free(rq->resp.body);
 	free(rq->body);
+	free(rq->owned);
 	free(rq);
 	*req_cls = NULL;
 }
@@ -622,15 +788,33 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 			  enum MHD_ConnectionNotificationCode toe)
 {
-	(void)socket_context;
 	struct web_server *s = cls;
-	if (toe != MHD_CONNECTION_NOTIFY_STARTED)
+	if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		web_guard_closed(*socket_context);
+		*socket_context = NULL;
 		return;
+	}
 	web_metrics_connection(s->metrics);
 	const union MHD_ConnectionInfo *info =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
-	if (info && info->tls_session)
-		web_tls_setup_session((gnutls_session_t)info->tls_session, s->client_ca_pem != NULL);
+	if (!info || !info->tls_session)
+		return;
+	gnutls_session_t session = (gnutls_session_t)info->tls_session;
+	*socket_context = web_guard_started(s->guard, c, session);
+	web_tls_setup_session(session, s->client_ca_pem != NULL, *socket_context != NULL);
+}
+
+/* The request's state is created as soon as its URL is read, to keep the
+ * URL as received (see raw_url_has_nul). */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls, (void)c;
+	struct request *rq = calloc(1, sizeof *rq);
+	if (rq) {
+		rq->raw_url = uri;
+		rq->raw_url_len = strlen(uri);
+	}
+	return rq;
 }
 
 static int hex_value(char c)
@@ -726,21 +910,22 @@ static struct MHD_Daemon *start_daemon(struct web_server *s, unsigned port,
 		{MHD_OPTION_END, 0, NULL},
 	};
 	return MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, s,
+		flags, 0, web_guard_admit, s->guard, on_request, s,
 		/* first, or libmicrohttpd logs the options before it to stderr */
 		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, s,
 		MHD_OPTION_SOCK_ADDR, addr,
 		MHD_OPTION_HTTPS_CERT_CALLBACK, web_tls_certificate_callback,
 		MHD_OPTION_HTTPS_PRIORITIES, web_tls_priorities(st->tls12),
 		MHD_OPTION_CONNECTION_LIMIT, connection_limit,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, st->per_ip_connections,
-		MHD_OPTION_CONNECTION_TIMEOUT, st->connection_timeout,
+		/* The phase deadlines start from this one (see guard.h). */
+		MHD_OPTION_CONNECTION_TIMEOUT, st->handshake_timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, st->memory_limit,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 		MHD_OPTION_UNESCAPE_CALLBACK, unescape, s,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 		MHD_OPTION_ARRAY, trust,
 		MHD_OPTION_END);
 }
@@ -750,10 +935,10 @@ static int start_daemons(struct web_server *s)
 {
 	const struct web_settings *st = &s->settings;
 	unsigned count = st->threads < WEB_MAX_THREADS ? st->threads : WEB_MAX_THREADS;
-	unsigned limit = (st->max_connections + count - 1) / count;
 	unsigned port = st->port;
 	for (unsigned i = 0; i < count; i++) {
-		s->daemons[i] = start_daemon(s, port, limit);
+		/* The limit is the guard's, across threads: one thread may hold all. */
+		s->daemons[i] = start_daemon(s, port, st->max_connections);
 		if (!s->daemons[i])
 			return -1;
 		s->daemon_count++;
@@ -796,6 +981,7 @@ static void free_server(struct web_server *s)
 	web_catalog_release(s->current);
 	web_verifier_free(s->verifier);
 	web_api_free(s->api);
+	web_guard_free(s->guard);
 	web_metrics_free(s->metrics);
 	free(s->client_ca_pem);
 	pthread_mutex_destroy(&s->lock);
@@ -815,7 +1001,18 @@ int web_server_start(const struct web_settings *settings, struct web_server **ou
 	s->settings = *settings;
 	pthread_mutex_init(&s->lock, NULL);
 	s->metrics = web_metrics_new();
-	if (!s->metrics || build_static_responses(s) != 0) {
+	const struct web_guard_limits limits = {
+		.handshake_timeout = settings->handshake_timeout,
+		.header_timeout = settings->header_timeout,
+		.idle_timeout = settings->connection_timeout,
+		.send_timeout = settings->send_timeout,
+		.min_send_rate = settings->min_send_rate,
+		.per_address = settings->per_ip_connections,
+		.max_connections = settings->max_connections,
+	};
+	if (s->metrics)
+		s->guard = web_guard_new(&limits, s->metrics);
+	if (!s->guard || build_static_responses(s) != 0) {
 		snprintf(err, errlen, "out of memory");
 		free_server(s);
 		return -1;

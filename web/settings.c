@@ -118,7 +118,7 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	if (cores < 1)
 		cores = 1;
 	long port, threads, maxconn, perip, timeout, memlimit, maxbody, maxage, drain, interval, recheck;
-	long api_threads, api_queue, publish_interval;
+	long api_threads, api_queue, publish_interval, handshake, header, send_timeout, min_rate;
 	int epoll_on = 0, tls12_on = 0;
 	if (get_text(&src, "server.listen", "0.0.0.0", out->listen, sizeof out->listen) ||
 	    get_number(&src, "server.port", 8443, 0, 65535, &port) ||
@@ -133,12 +133,16 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	    get_choice(&src, "server.tls12", "0", "0", "1", &tls12_on) ||
 	    get_number(&src, "server.threads", cores, 1, 256, &threads) ||
 	    get_number(&src, "server.max_connections", 20000, 1, 1000000, &maxconn) ||
-	    get_number(&src, "server.per_ip_connections", 1000, 0, 1000000, &perip) ||
+	    get_number(&src, "server.per_ip_connections", 256, 0, 1000000, &perip) ||
 	    get_number(&src, "server.connection_timeout", 60, 1, 86400, &timeout) ||
+	    get_number(&src, "server.handshake_timeout", 5, 1, 600, &handshake) ||
+	    get_number(&src, "server.header_timeout", 10, 1, 600, &header) ||
+	    get_number(&src, "server.send_timeout", 10, 1, 3600, &send_timeout) ||
+	    get_number(&src, "server.min_send_rate", 1024, 0, 100000000, &min_rate) ||
 	    get_number(&src, "server.memory_limit", 16384, 4096, 1048576, &memlimit) ||
 	    get_number(&src, "server.max_body", 65536, 256, 16777216, &maxbody) ||
 	    get_number(&src, "server.cache_max_age", 60, 0, 86400, &maxage) ||
-	    get_choice(&src, "server.poll", "poll", "poll", "epoll", &epoll_on) ||
+	    get_choice(&src, "server.poll", "epoll", "poll", "epoll", &epoll_on) ||
 	    get_number(&src, "server.drain_timeout", 10, 0, 3600, &drain) ||
 	    get_number(&src, "server.poll_interval_ms", 1000, 10, 60000, &interval) ||
 	    get_number(&src, "server.api_threads", 2, 1, 64, &api_threads) ||
@@ -157,6 +161,10 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	out->max_connections = (unsigned)maxconn;
 	out->per_ip_connections = (unsigned)perip;
 	out->connection_timeout = (unsigned)timeout;
+	out->handshake_timeout = (unsigned)handshake;
+	out->header_timeout = (unsigned)header;
+	out->send_timeout = (unsigned)send_timeout;
+	out->min_send_rate = (unsigned)min_rate;
 	out->memory_limit = (size_t)memlimit;
 	out->max_body = (size_t)maxbody;
 	out->cache_max_age = maxage;

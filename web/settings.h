@@ -22,8 +22,12 @@ struct web_settings {
 	int tls12;                  /* 1: TLS 1.2 accepted besides 1.3 */
 	unsigned threads;
 	unsigned max_connections;
-	unsigned per_ip_connections; /* 0: no per-address limit */
-	unsigned connection_timeout; /* seconds of inactivity before a connection is closed */
+	unsigned per_ip_connections; /* per address (IPv6: /64), all threads; 0: no limit */
+	unsigned connection_timeout; /* seconds of silence between requests (or in one) before closing */
+	unsigned handshake_timeout;  /* seconds from accept to a completed TLS handshake */
+	unsigned header_timeout;     /* seconds from a request's first byte to its whole header */
+	unsigned send_timeout;       /* seconds a response may stall; window of min_send_rate */
+	unsigned min_send_rate;      /* bytes/s a response must leave at, per window; 0: off */
 	size_t memory_limit;        /* per-connection buffer: bounds the request head */
 	size_t max_body;            /* largest API request body */
 	long cache_max_age;         /* Cache-Control max-age of files that change */

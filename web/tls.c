@@ -1,6 +1,7 @@
 /* Swappable TLS credentials, tickets and handshake counting (see tls.h). */
 #include "web/tls.h"
 
+#include "web/guard.h"
 #include "web/publication.h"
 
 #include <gnutls/x509.h>
@@ -154,12 +155,20 @@ static int on_finished(gnutls_session_t session, unsigned htype, unsigned when,
 	return 0;
 }
 
-void web_tls_setup_session(gnutls_session_t session, int want_client_cert)
+static int on_finished_guarded(gnutls_session_t session, unsigned htype, unsigned when,
+			       unsigned incoming, const gnutls_datum_t *msg)
+{
+	if (incoming)
+		web_guard_handshake_done(session);
+	return on_finished(session, htype, when, incoming, msg);
+}
+
+void web_tls_setup_session(gnutls_session_t session, int want_client_cert, int guarded)
 {
 	if (ticket_key.data)
 		gnutls_session_ticket_enable_server(session, &ticket_key);
 	gnutls_handshake_set_hook_function(session, GNUTLS_HANDSHAKE_FINISHED, GNUTLS_HOOK_POST,
-					   on_finished);
+					   guarded ? on_finished_guarded : on_finished);
 	if (want_client_cert)
 		gnutls_certificate_server_set_request(session, GNUTLS_CERT_REQUEST);
 }

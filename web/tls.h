@@ -31,8 +31,10 @@ const char *web_tls_priorities(int allow_tls12);
 int web_tls_init(struct web_metrics *metrics, char *err, size_t errlen);
 
 /* Per-connection setup, called when a connection is accepted: tickets on,
- * handshake counting, a client certificate asked for when `want_client_cert`. */
-void web_tls_setup_session(gnutls_session_t session, int want_client_cert);
+ * handshake counting, a client certificate asked for when `want_client_cert`;
+ * `guarded`: the session's transport is a web_guard connection, told when
+ * the handshake completes. */
+void web_tls_setup_session(gnutls_session_t session, int want_client_cert, int guarded);
 
 /* SHA-256 (lowercase hex) of the peer's certificate when it sent one that
  * chains to the trusted client CA; 0, or -1 when there is none or it is

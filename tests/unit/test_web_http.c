@@ -111,6 +111,60 @@ static void same_origin_is_scheme_host_and_port(void **state)
 	assert_false(web_http_same_origin(NULL, "https://tl.neac.gov.vn"));
 }
 
+static void one_range_is_cut_several_are_whole(void **state)
+{
+	(void)state;
+	uint64_t a = 0, b = 0;
+	assert_int_equal(web_http_range("bytes=0-99", 1000, &a, &b), WEB_RANGE_PART);
+	assert_true(a == 0 && b == 99);
+	assert_int_equal(web_http_range("bytes=900-", 1000, &a, &b), WEB_RANGE_PART);
+	assert_true(a == 900 && b == 999);
+	assert_int_equal(web_http_range("bytes=-10", 1000, &a, &b), WEB_RANGE_PART);
+	assert_true(a == 990 && b == 999);
+	assert_int_equal(web_http_range("bytes=-5000", 1000, &a, &b), WEB_RANGE_PART);
+	assert_true(a == 0 && b == 999);
+	assert_int_equal(web_http_range("bytes=990-5000", 1000, &a, &b), WEB_RANGE_PART);
+	assert_true(a == 990 && b == 999);
+	assert_int_equal(web_http_range("bytes=1000-", 1000, &a, &b), WEB_RANGE_UNSATISFIABLE);
+	assert_int_equal(web_http_range("bytes=-0", 1000, &a, &b), WEB_RANGE_UNSATISFIABLE);
+	/* several ranges, malformed, another unit, reversed, overflowing: the whole body */
+	assert_int_equal(web_http_range("bytes=0-1,5-6", 1000, &a, &b), WEB_RANGE_WHOLE);
+	assert_int_equal(web_http_range("bytes=abc", 1000, &a, &b), WEB_RANGE_WHOLE);
+	assert_int_equal(web_http_range("items=0-1", 1000, &a, &b), WEB_RANGE_WHOLE);
+	assert_int_equal(web_http_range("bytes=9-1", 1000, &a, &b), WEB_RANGE_WHOLE);
+	assert_int_equal(web_http_range("bytes=0-1x", 1000, &a, &b), WEB_RANGE_WHOLE);
+	assert_int_equal(web_http_range("bytes=99999999999999999999999-", 1000, &a, &b), WEB_RANGE_WHOLE);
+	assert_int_equal(web_http_range(NULL, 1000, &a, &b), WEB_RANGE_WHOLE);
+}
+
+static void if_range_needs_the_same_tag_or_date(void **state)
+{
+	(void)state;
+	assert_true(web_http_if_range_holds(NULL, "\"abc\"", 0));
+	assert_true(web_http_if_range_holds("\"abc\"", "\"abc\"", 0));
+	assert_false(web_http_if_range_holds("W/\"abc\"", "\"abc\"", 0));
+	assert_false(web_http_if_range_holds("\"old\"", "\"abc\"", 0));
+	assert_true(web_http_if_range_holds("Sun, 06 Nov 1994 08:49:37 GMT", "\"abc\"", 784111777));
+	assert_false(web_http_if_range_holds("Sun, 06 Nov 1994 08:49:37 GMT", "\"abc\"", 784111778));
+	assert_false(web_http_if_range_holds("garbage", "\"abc\"", 784111777));
+}
+
+static void paths_hold_only_name_bytes(void **state)
+{
+	(void)state;
+	assert_true(web_http_path_ok("/"));
+	assert_true(web_http_path_ok("/roots/7.xml"));
+	assert_true(web_http_path_ok("/certs/ab12.cer"));
+	assert_true(web_http_path_ok("/api/v1/provider/status-changes"));
+	assert_false(web_http_path_ok("/index.json%00"));
+	assert_false(web_http_path_ok("/a b"));
+	assert_false(web_http_path_ok("/a\nb"));
+	assert_false(web_http_path_ok("/r\xc3\xa9"));
+	assert_false(web_http_path_ok("/a\\b"));
+	assert_false(web_http_path_ok("index.json"));
+	assert_false(web_http_path_ok(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -122,6 +176,9 @@ int main(void)
 		cmocka_unit_test(framing_allows_one_reading_of_the_body_only),
 		cmocka_unit_test(json_content_type_with_parameters_only),
 		cmocka_unit_test(same_origin_is_scheme_host_and_port),
+		cmocka_unit_test(one_range_is_cut_several_are_whole),
+		cmocka_unit_test(if_range_needs_the_same_tag_or_date),
+		cmocka_unit_test(paths_hold_only_name_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -68,12 +68,41 @@ static void recheck_interval_is_bounded(void **state)
 	vntl_config_free(cfg);
 }
 
+static void connection_limits_have_defaults_and_bounds(void **state)
+{
+	(void)state;
+	struct vntl_config *cfg = config("server.signer_cert = /s.pem\n");
+	struct web_settings s;
+	char err[512];
+	assert_int_equal(web_settings_load(cfg, tls, 2, &s, err, sizeof err), 0);
+	assert_int_equal(s.handshake_timeout, 5);
+	assert_int_equal(s.header_timeout, 10);
+	assert_int_equal(s.send_timeout, 10);
+	assert_int_equal(s.min_send_rate, 1024);
+	assert_int_equal(s.per_ip_connections, 256);
+	assert_int_equal(s.use_epoll, 1);
+	vntl_config_free(cfg);
+	static const char *const bad[] = {"server.handshake_timeout = 0\n", "server.header_timeout = 601\n",
+					  "server.send_timeout = 0\n", "server.min_send_rate = -1\n"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char text[256];
+		snprintf(text, sizeof text, "server.signer_cert = /s.pem\n%s", bad[i]);
+		cfg = config(text);
+		assert_int_equal(web_settings_load(cfg, tls, 2, &s, err, sizeof err), -1);
+		char key[64];
+		snprintf(key, sizeof key, "%.*s", (int)strcspn(bad[i], " "), bad[i]);
+		assert_non_null(strstr(err, key));
+		vntl_config_free(cfg);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(signer_defaults_to_the_publishers_certificate),
 		cmocka_unit_test(no_signer_no_server),
 		cmocka_unit_test(recheck_interval_is_bounded),
+		cmocka_unit_test(connection_limits_have_defaults_and_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
