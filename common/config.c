@@ -28,7 +28,8 @@ static const char *const known_keys[] = {
 	"server.max_connections", "server.per_ip_connections", "server.connection_timeout",
 	"server.memory_limit", "server.max_body", "server.cache_max_age", "server.poll",
 	"server.drain_timeout", "server.poll_interval_ms", "server.api_threads", "server.api_queue",
-	"server.origin", "server.recheck_interval", "server.publish_interval",
+	"server.origin", "server.recheck_interval", "server.publish_interval", "server.handshake_timeout",
+	"server.header_timeout", "server.send_timeout", "server.min_send_rate",
 	/* what a proposal may say (web/settings.c, the admin and provider API) */
 	"provider.max_backdate_days", "provider.max_ahead_days", "provider.max_pending",
 	"admin.max_backdate_days", "admin.max_ahead_days",
