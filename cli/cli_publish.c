@@ -47,22 +47,23 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->if_due = 1;
 		} else if (strcmp(argv[i], "--confirm-large-change") == 0) {
 			o->confirm_large_change = 1;
-		} else if (strcmp(argv[i], "--list") == 0 && i + 1 < argc) {
+		} else if (strcmp(argv[i], "--list") == 0) {
 			enum publisher_list l;
-			const char *name = argv[++i];
+			const char *name = i + 1 < argc ? argv[++i] : "";
 			if (strcmp(name, "all") == 0)
 				o->lists = PUBLISH_ALL;
 			else if (publisher_list_from_name(name, &l) == 0)
 				o->lists = PUBLISH_MASK(l);
 			else {
-				fprintf(stderr, "vntl: usage: unknown list '%s' (roots, foreign, pointer, all)\n", name);
+				cli_usage_error("publish", "--list wants roots, foreign, pointer or all, not '%s'", name);
 				return -1;
 			}
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			fputs(USAGE, stdout);
 			return 1;
 		} else {
-			fprintf(stderr, "vntl: usage: unknown option '%s'\n%s", argv[i], USAGE);
+			cli_usage_error("publish", "unknown option '%s' (--list, --if-due, --confirm-large-change)",
+					argv[i]);
 			return -1;
 		}
 	}

@@ -86,7 +86,9 @@ run 1 "$V" --config "$VNTL_TMP/mismatch.conf" publish && grep -q 'does not match
 printf 'publish.due_days = 40\n' >> "$VNTL_TMP/vntl.conf"
 run 2 "$V" publish && grep -q 'publish.due_days' "$VNTL_TMP/stderr" || fail "bad publish.due_days is not a configuration error"
 sed -i '$d' "$VNTL_TMP/vntl.conf"
-run 2 "$V" publish --list everything || true
+usage_error 2 "--list wants roots, foreign, pointer or all, not 'everything'" "$V" publish --list everything
+usage_error 2 "--list wants roots, foreign, pointer or all, not ''" "$V" publish --list
+usage_error 2 "unknown option '--bogus'" "$V" publish --bogus
 # a signing key or certificate not configured, or not readable: configuration error, nothing published
 grep -v '^publish.key = ' "$VNTL_CONFIG" > "$VNTL_TMP/nokey.conf"
 config_error "publish.key is not set in the configuration" "$V" --config "$VNTL_TMP/nokey.conf" publish
