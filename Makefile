@@ -5,6 +5,7 @@
 #                   a normal build and an ASan+UBSan build
 #   make demo       demo PKI + registry + signed lists, served on https://localhost:8443
 #   make bench      benchmarks, each printed as a ratio against a baseline run alongside
+#   make soak       vntld under the full-size attacks (idle, slowloris, slow readers)
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # Sources are found by folder (see DESIGN.md): adding a .c file to a module
@@ -79,7 +80,7 @@ PROGRAMS := $(if $(VNTL_PROG_SRC),$(BUILD)/vntl) \
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/%,$(FUZZ_SRC))
 
-.PHONY: all deps check test demo bench install uninstall clean
+.PHONY: all deps check test demo bench soak install uninstall clean
 .DEFAULT_GOAL := all
 
 all: $(PROGRAMS) $(LIBVNTL_A) $(LIBVNTL_SO) $(BUILD)/vntl.pc
@@ -162,6 +163,10 @@ demo: deps all
 
 bench: deps all
 	scripts/bench.sh $(BUILD)
+
+# vntld under the full-size attacks of issue 17 (minutes; loopback only).
+soak: deps all
+	scripts/soak-web-attack.sh $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
