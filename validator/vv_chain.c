@@ -143,6 +143,12 @@ static void map_x509_error(vntl_result *r, int e, int depth, X509 *cert)
 	char subject[256] = "";
 	if (cert)
 		vv_name_text(X509_get_subject_name(cert), subject, sizeof subject);
+	if (revocation_data_unusable(e)) {
+		set_result(r, VNTL_INDETERMINATE, "TRY_LATER",
+		           "no usable revocation information for the certificate at depth %d "
+		           "(\"%s\"): %s", depth, subject, why);
+		return;
+	}
 	switch (e) {
 	case X509_V_ERR_CERT_HAS_EXPIRED:
 		if (depth == 0)
@@ -164,18 +170,6 @@ static void map_x509_error(vntl_result *r, int e, int depth, X509 *cert)
 		else
 			set_result(r, VNTL_INDETERMINATE, "REVOKED_CA_NO_POE",
 			           "CA certificate at depth %d was revoked before T", depth);
-		return;
-	case X509_V_ERR_UNABLE_TO_GET_CRL:
-	case X509_V_ERR_CRL_HAS_EXPIRED:
-	case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
-	case X509_V_ERR_CRL_SIGNATURE_FAILURE:
-	case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
-	case X509_V_ERR_DIFFERENT_CRL_SCOPE:
-	case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
-	case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION:
-		set_result(r, VNTL_INDETERMINATE, "TRY_LATER",
-		           "no usable revocation information for the certificate at depth %d "
-		           "(\"%s\"): %s", depth, subject, why);
 		return;
 	case X509_V_ERR_CERT_SIGNATURE_FAILURE:
 	case X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE:
