@@ -2,6 +2,7 @@
  * it covers the scripts a Vietnamese registry meets, and anything it misses
  * only weakens a warning that the officer must confirm anyway. */
 #include "db/skeleton.h"
+#include "db/text.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -36,29 +37,6 @@ static const struct look_alike SCRIPTS[] = {
 	{0x0455, 's'}, {0x0456, 'i'}, {0x0458, 'j'}, {0x01A0, 'o'}, {0x01A1, 'o'}, {0x01AF, 'u'},
 	{0x01B0, 'u'},
 };
-
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-	size_t len;
-	uint32_t c = s[0];
-	if (c < 0x80)
-		len = 1;
-	else if ((c & 0xE0) == 0xC0)
-		len = 2, c &= 0x1F;
-	else if ((c & 0xF0) == 0xE0)
-		len = 3, c &= 0x0F;
-	else if ((c & 0xF8) == 0xF0)
-		len = 4, c &= 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	*cp = c;
-	return len;
-}
 
 static int dropped(uint32_t cp)
 {
@@ -100,8 +78,8 @@ char *db_skeleton(const char *text)
 	size_t o = 0;
 	for (size_t at = 0; at < n;) {
 		uint32_t cp;
-		size_t len = utf8_decode(s + at, &cp);
-		if (len == 0 || at + len > n) {
+		size_t len = db_utf8_decode(s + at, &cp);
+		if (len == 0) {
 			out[o++] = (char)s[at++];
 			continue;
 		}

@@ -5,9 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Decode one UTF-8 sequence strictly (RFC 3629: shortest form, no
- * surrogates, at most U+10FFFF). Returns its length, or 0 if invalid. */
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+size_t db_utf8_decode(const unsigned char *s, uint32_t *cp)
 {
 	static const uint32_t min_of_len[5] = {0, 0, 0x80, 0x800, 0x10000};
 	size_t len;
@@ -62,7 +60,7 @@ int db_text_check(const char *field, const char *value, size_t max_chars, unsign
 	size_t chars = 0;
 	uint32_t cp = 0;
 	for (size_t at = 0; s[at]; chars++) {
-		size_t n = utf8_decode(s + at, &cp);
+		size_t n = db_utf8_decode(s + at, &cp);
 		if (n == 0)
 			return db_msg(1, err, errlen, "%s is not valid UTF-8 (byte 0x%02X at offset %zu): "
 				      "give the text in UTF-8", field, s[at], at);

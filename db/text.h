@@ -6,6 +6,7 @@
 #define VNTL_DB_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum db_text_flags {
 	DB_TEXT_REQUIRED = 1,   /* empty (or NULL) is refused */
@@ -16,6 +17,11 @@ enum db_text_flags {
 #define DB_TEXT_NAME_MAX 256
 #define DB_TEXT_REF_MAX 256
 #define DB_TEXT_REASON_MAX 2000
+
+/* Decode the UTF-8 sequence at s (NUL-terminated text) strictly (RFC 3629:
+ * shortest form, no surrogates, at most U+10FFFF) into *cp. Returns its
+ * length in bytes, or 0 when it is not valid UTF-8. */
+size_t db_utf8_decode(const unsigned char *s, uint32_t *cp);
 
 /* 0 when `value` is valid UTF-8 holding only characters XML 1.0 allows (no
  * other control character), without leading or trailing white space, of at
