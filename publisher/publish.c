@@ -12,6 +12,8 @@
 
 #include "db/certs.h"
 #include "publisher/certinfo.h"
+#include "publisher/index_jws.h"
+#include "vntl.h"
 
 #include "common/rfc3339.h"
 
@@ -163,18 +165,49 @@ static int anchors_now(X509 *cert, int64_t now)
 	       X509_cmp_time(X509_get0_notBefore(cert), &t) < 0 && X509_cmp_time(X509_get0_notAfter(cert), &t) > 0;
 }
 
-/* "# Provider: …" lines before the certificate, so that a person reading
- * the bundle (or a tool's log) knows what each anchor is. */
-static void write_label(BIO *bio, const struct db_tsp *tsp, const struct db_service *s,
-			const struct db_status_entry *e)
+/* "# List: …" lines before the certificate, so that a person reading the
+ * bundle (or a tool's log) knows what each anchor is and why it anchors. */
+static void write_label(BIO *bio, enum publisher_list list, const struct db_tsp *tsp,
+			const struct db_service *s, const struct db_status_entry *e)
 {
 	char since[32];
 	time_t t = (time_t)e->effective;
 	struct tm tm;
 	if (!gmtime_r(&t, &tm) || !strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm))
 		snprintf(since, sizeof since, "unknown");
-	BIO_printf(bio, "# Provider: %s\n# Service: %s\n# Status: %s since %s (%s)\n# SHA-256: %s\n",
-		   tsp->name_en, s->name_en, db_status_name(e->status), since, e->decision_ref, s->cert_sha256);
+	BIO_printf(bio, "# List: %s\n# Provider: %s\n# Service: %s\n# Status: %s since %s (%s)\n"
+			"# SHA-256: %s\n",
+		   publisher_list_name(list), tsp->name_en, s->name_en, db_status_name(e->status), since,
+		   e->decision_ref, s->cert_sha256);
+}
+
+/* The status under which a service of `list` anchors chains. */
+static enum db_status anchoring_status(enum publisher_list list)
+{
+	return list == PUBLISHER_FOREIGN ? DB_STATUS_RECOGNISED : DB_STATUS_GRANTED;
+}
+
+static void write_list_anchors(BIO *bio, const struct db_snapshot *snap, enum publisher_list list,
+			       int64_t now)
+{
+	for (size_t i = 0; i < snap->tsp_count; i++) {
+		const struct db_tsp *tsp = &snap->tsps[i];
+		if (!list_includes_tsp(list, tsp->kind))
+			continue;
+		for (size_t j = 0; j < tsp->service_count; j++) {
+			const struct db_service *s = &tsp->services[j];
+			long k = status_index_at(s, now);
+			if (k < 0 || s->timeline[k].status != anchoring_status(list))
+				continue;
+			const unsigned char *p = s->cert_der;
+			X509 *cert = d2i_X509(NULL, &p, (long)s->cert_der_len);
+			if (cert && anchors_now(cert, now)) {
+				write_label(bio, list, tsp, s, &s->timeline[k]);
+				PEM_write_bio_X509(bio, cert);
+			}
+			X509_free(cert);
+		}
+	}
 }
 
 char *publisher_roots_pem(const struct db_snapshot *snap, int64_t now, size_t *len)
@@ -182,24 +215,8 @@ char *publisher_roots_pem(const struct db_snapshot *snap, int64_t now, size_t *l
 	BIO *bio = BIO_new(BIO_s_mem());
 	if (!bio)
 		return NULL;
-	for (size_t i = 0; i < snap->tsp_count; i++) {
-		const struct db_tsp *tsp = &snap->tsps[i];
-		if (!list_includes_tsp(PUBLISHER_ROOTS, tsp->kind))
-			continue;
-		for (size_t j = 0; j < tsp->service_count; j++) {
-			const struct db_service *s = &tsp->services[j];
-			long k = status_index_at(s, now);
-			if (k < 0 || s->timeline[k].status != DB_STATUS_GRANTED)
-				continue;
-			const unsigned char *p = s->cert_der;
-			X509 *cert = d2i_X509(NULL, &p, (long)s->cert_der_len);
-			if (cert && anchors_now(cert, now)) {
-				write_label(bio, tsp, s, &s->timeline[k]);
-				PEM_write_bio_X509(bio, cert);
-			}
-			X509_free(cert);
-		}
-	}
+	write_list_anchors(bio, snap, PUBLISHER_ROOTS, now);
+	write_list_anchors(bio, snap, PUBLISHER_FOREIGN, now);
 	char *data;
 	long n = BIO_get_mem_data(bio, &data);
 	char *out = malloc((size_t)n + 1);
@@ -231,6 +248,10 @@ static json_t *load_index(const char *out, char *err, size_t errlen)
 			snprintf(err, errlen, "%s/index.json is not a vntl index (%s)", out, jerr.text);
 			return NULL;
 		}
+		/* The last signature covers the last index: signed anew below. */
+		json_object_del(index, "protected");
+		json_object_del(index, "payload");
+		json_object_del(index, "signature");
 		return index;
 	}
 	index = json_pack("{s:i, s:{}, s:{}}", "format", 1, "lists", "files");
@@ -238,7 +259,7 @@ static json_t *load_index(const char *out, char *err, size_t errlen)
 }
 
 static void index_set_list(json_t *index, const struct publish_config *cfg,
-			   const struct built_list *b)
+			   const struct built_list *b, const char *signer_sha256)
 {
 	char issued[32], next[32], path[64], url[1024];
 	rfc3339_format(b->pub.issued, issued);
@@ -248,10 +269,10 @@ static void index_set_list(json_t *index, const struct publish_config *cfg,
 	snprintf(url, sizeof url, "%s%s%s.xml", cfg->base_url,
 		 n && cfg->base_url[n - 1] == '/' ? "" : "/", b->pub.list);
 	json_object_set_new(json_object_get(index, "lists"), b->pub.list,
-			    json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s}", "sequence",
+			    json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s}", "sequence",
 				      (json_int_t)b->pub.sequence, "sha256", b->pub.sha256, "size",
 				      (json_int_t)b->len, "issued", issued, "next_update", next,
-				      "path", path, "url", url));
+				      "path", path, "url", url, "signer_sha256", signer_sha256));
 }
 
 static enum publish_status write_archives(const struct publish_config *cfg,
@@ -278,14 +299,103 @@ static enum publish_status write_archives(const struct publish_config *cfg,
 	return PUBLISH_OK;
 }
 
-static enum publish_status write_current(const struct publish_config *cfg,
-					 const struct db_snapshot *snap, struct built_list *built,
-					 unsigned lists, int64_t now, char *err, size_t errlen)
+/* What the run writes last, made (and signed) before anything is written,
+ * so that a signer that fails (a token gone) refuses the run whole. */
+struct current_files {
+	char *pem;            /* roots.pem; NULL when neither anchor list changes */
+	size_t pem_len;
+	char *index;          /* the signed index.json */
+	size_t index_len;
+};
+
+static void current_files_free(struct current_files *c)
+{
+	free(c->pem);
+	free(c->index);
+}
+
+/* roots.pem holds the anchors of both lists (national and foreign): made
+ * when either changes, named in the index with its SHA-256 (so the
+ * signature covers it). */
+static int prepare_roots_pem(const struct db_snapshot *snap, json_t *index, int64_t now,
+			     struct current_files *c, char *err, size_t errlen)
+{
+	c->pem = publisher_roots_pem(snap, now, &c->pem_len);
+	if (!c->pem) {
+		snprintf(err, errlen, "roots.pem: out of memory");
+		return -1;
+	}
+	char sha[65];
+	sha256_hex((unsigned char *)c->pem, c->pem_len, sha);
+	json_t *files = json_object_get(index, "files");
+	if (!json_is_object(files)) {
+		files = json_object();
+		json_object_set_new(index, "files", files);
+	}
+	json_object_set_new(files, "roots.pem",
+			    json_pack("{s:s, s:I}", "sha256", sha, "size", (json_int_t)c->pem_len));
+	return 0;
+}
+
+/* The index signed (a JWS, publisher/index_jws.h) and checked with
+ * libvntl, as a poller would check it. */
+static enum publish_status sign_index(const struct publish_config *cfg, json_t *index,
+				      int64_t now, struct current_files *c, char *err, size_t errlen)
+{
+	char issued[32];
+	rfc3339_format(now, issued);
+	json_object_set_new(index, "issued", json_string(issued));
+	if (publisher_index_sign(cfg->signer, index, &c->index, &c->index_len, err, errlen) < 0)
+		return PUBLISH_REFUSED;
+	unsigned char *der = NULL;
+	int der_len = i2d_X509(cfg->signer->cert, &der);
+	const unsigned char *ders[1] = {der};
+	size_t lens[1] = {der_len > 0 ? (size_t)der_len : 0};
+	vntl_index *check = NULL;
+	vntl_error verr = {"", ""};
+	enum publish_status rc = PUBLISH_OK;
+	if (der_len <= 0 || vntl_index_verify(c->index, c->index_len, ders, lens, 1, &check, &verr) != VNTL_OK) {
+		snprintf(err, errlen, "index.json: self-check: the validator refuses it (%s): %s",
+			 verr.rule, verr.reason);
+		rc = PUBLISH_REFUSED;
+	}
+	vntl_index_free(check);
+	OPENSSL_free(der);
+	return rc;
+}
+
+static enum publish_status prepare_current(const struct publish_config *cfg,
+					   const struct db_snapshot *snap, const struct built_list *built,
+					   unsigned lists, int64_t now, struct current_files *c,
+					   char *err, size_t errlen)
 {
 	json_t *index = load_index(cfg->out, err, errlen);
 	if (!index)
 		return PUBLISH_IO;
-	enum publish_status rc = PUBLISH_IO;
+	char signer_sha256[65];
+	unsigned char *der = NULL;
+	int der_len = i2d_X509(cfg->signer->cert, &der);
+	sha256_hex(der, der_len > 0 ? (size_t)der_len : 0, signer_sha256);
+	OPENSSL_free(der);
+	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++)
+		if (lists & PUBLISH_MASK(l))
+			index_set_list(index, cfg, &built[l], signer_sha256);
+	enum publish_status rc = PUBLISH_REFUSED;
+	if ((lists & (PUBLISH_MASK(PUBLISHER_ROOTS) | PUBLISH_MASK(PUBLISHER_FOREIGN))) &&
+	    prepare_roots_pem(snap, index, now, c, err, errlen) < 0)
+		rc = PUBLISH_IO;
+	else
+		rc = sign_index(cfg, index, now, c, err, errlen);
+	json_decref(index);
+	return rc;
+}
+
+/* The current copies, roots.pem, and index.json last: until it is
+ * replaced, readers see the last set; once it is, the new one whole. */
+static enum publish_status write_current(const struct publish_config *cfg,
+					 const struct built_list *built, unsigned lists,
+					 const struct current_files *c, char *err, size_t errlen)
+{
 	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++) {
 		if (!(lists & PUBLISH_MASK(l)))
 			continue;
@@ -294,34 +404,12 @@ static enum publish_status write_current(const struct publish_config *cfg,
 		snprintf(archive, sizeof archive, "%s/%lld.xml", built[l].pub.list,
 			 (long long)built[l].pub.sequence);
 		if (pubdir_link_current(cfg->out, rel, archive, err, errlen) < 0)
-			goto done;
-		index_set_list(index, cfg, &built[l]);
+			return PUBLISH_IO;
 	}
-	if (lists & PUBLISH_MASK(PUBLISHER_ROOTS)) {
-		size_t pem_len = 0;
-		char *pem = publisher_roots_pem(snap, now, &pem_len);
-		char sha[65];
-		if (!pem || pubdir_write(cfg->out, "roots.pem", pem, pem_len, err, errlen) < 0) {
-			free(pem);
-			goto done;
-		}
-		sha256_hex((unsigned char *)pem, pem_len, sha);
-		free(pem);
-		json_t *files = json_object_get(index, "files");
-		if (!json_is_object(files)) {
-			files = json_object();
-			json_object_set_new(index, "files", files);
-		}
-		json_object_set_new(files, "roots.pem",
-				    json_pack("{s:s, s:I}", "sha256", sha, "size", (json_int_t)pem_len));
-	}
-	char *text = json_dumps(index, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (text && pubdir_write(cfg->out, "index.json", text, strlen(text), err, errlen) == 0)
-		rc = PUBLISH_OK;
-	free(text);
-done:
-	json_decref(index);
-	return rc;
+	if (c->pem && pubdir_write(cfg->out, "roots.pem", c->pem, c->pem_len, err, errlen) < 0)
+		return PUBLISH_IO;
+	return pubdir_write(cfg->out, "index.json", c->index, c->index_len, err, errlen) < 0
+		? PUBLISH_IO : PUBLISH_OK;
 }
 
 /* Archives written in this run that the registry did not record were never
@@ -365,6 +453,9 @@ enum publish_status publisher_publish(const struct db_snapshot *snap,
 		if (lists & PUBLISH_MASK(l))
 			rc = build_one(snap, cfg, (enum publisher_list)l, now, &built[l], err, errlen);
 	certs_wait(&certs);
+	struct current_files current = {0};
+	if (rc == PUBLISH_OK)
+		rc = prepare_current(cfg, snap, built, lists, now, &current, err, errlen);
 	if (rc == PUBLISH_OK)
 		rc = write_archives(cfg, &certs, built, lists, err, errlen);
 	int recorded[PUBLISHER_LIST_COUNT] = {0, 0, 0};
@@ -386,7 +477,8 @@ enum publish_status publisher_publish(const struct db_snapshot *snap,
 	if (rc != PUBLISH_OK)
 		remove_unrecorded(cfg->out, built, lists, recorded);
 	if (rc == PUBLISH_OK)
-		rc = write_current(cfg, snap, built, lists, now, err, errlen);
+		rc = write_current(cfg, built, lists, &current, err, errlen);
+	current_files_free(&current);
 	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++) {
 		if (rc == PUBLISH_OK && (lists & PUBLISH_MASK(l))) {
 			outcome->published[l] = 1;

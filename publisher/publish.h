@@ -56,9 +56,10 @@ int publisher_list_due(const struct db_snapshot *snap, enum publisher_list list,
 		       int64_t margin);
 
 /* The PEM bundle of the anchors trusted at `now`: roots list services whose
- * status is granted and whose certificate is a CA (basicConstraints CA:TRUE)
- * valid at `now` (TSA end-entity certificates and expired roots anchor
- * nothing). Each certificate is preceded by "# Provider:", "# Service:",
+ * status is granted and foreign list services whose status is recognised,
+ * whose certificate is a CA (basicConstraints CA:TRUE) valid at `now` (TSA
+ * end-entity certificates and expired roots anchor nothing). Each
+ * certificate is preceded by "# List:", "# Provider:", "# Service:",
  * "# Status:" and "# SHA-256:" label lines. Caller frees. */
 char *publisher_roots_pem(const struct db_snapshot *snap, int64_t now, size_t *len);
 

@@ -121,6 +121,37 @@ fail:
 	return NULL;
 }
 
+int signer_evp_sign(EVP_PKEY *key, const char *digest, const void *data, size_t len,
+		    unsigned char **sig, size_t *sig_len, char *err, size_t errlen)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char *out = NULL;
+	size_t out_len = 0;
+	int ok = md && EVP_DigestSignInit(md, NULL, EVP_get_digestbyname(digest), NULL, key) == 1 &&
+		 EVP_DigestSign(md, NULL, &out_len, data, len) == 1 &&
+		 (out = OPENSSL_malloc(out_len)) != NULL &&
+		 EVP_DigestSign(md, out, &out_len, data, len) == 1;
+	EVP_MD_CTX_free(md);
+	if (!ok) {
+		unsigned long e = ERR_peek_last_error();
+		ERR_clear_error();
+		snprintf(err, errlen, "the key did not sign (%s)",
+			 e && ERR_reason_error_string(e) ? ERR_reason_error_string(e) : "no reason given");
+		OPENSSL_free(out);
+		return -1;
+	}
+	*sig = out;
+	*sig_len = out_len;
+	return 0;
+}
+
+int publisher_signer_sign_bytes(struct publisher_signer *signer, const char *digest,
+				const void *data, size_t len, unsigned char **sig, size_t *sig_len,
+				char *err, size_t errlen)
+{
+	return signer->ops->sign_bytes(signer, digest, data, len, sig, sig_len, err, errlen);
+}
+
 void publisher_signer_free(struct publisher_signer *signer)
 {
 	if (!signer)

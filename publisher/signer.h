@@ -24,6 +24,10 @@ struct publisher_signer_ops {
 	 * which then replaces the stand-in's. *value is OPENSSL_free'd. */
 	int (*sign_value)(struct publisher_signer *signer, const unsigned char *data, size_t len,
 			  unsigned char **value, size_t *value_len, char *err, size_t errlen);
+	/* Sign arbitrary bytes with the real key (in the token for PKCS#11):
+	 * see publisher_signer_sign_bytes. */
+	int (*sign_bytes)(struct publisher_signer *signer, const char *digest, const void *data,
+			  size_t len, unsigned char **sig, size_t *sig_len, char *err, size_t errlen);
 	void (*destroy)(struct publisher_signer *signer);
 };
 
@@ -82,6 +86,15 @@ int publisher_signer_open_pkcs11(const char *uri, const char *module, const char
 int publisher_read_passphrase(const char *pass_file, const char *env_name, char **out,
 			      char *err, size_t errlen);
 void publisher_passphrase_free(char *pass);
+
+/* Sign `data` with the signer's key, whichever backend holds it (the
+ * token's key never leaves it): digest `digest` (OpenSSL name, "SHA256"),
+ * RSA PKCS#1 v1.5 or ECDSA. *sig is the signature as OpenSSL gives it
+ * (ECDSA: a DER SEQUENCE of r and s), OPENSSL_free'd by the caller. For
+ * what is not XML: the signed index (publisher/index_jws.c). */
+int publisher_signer_sign_bytes(struct publisher_signer *signer, const char *digest,
+				const void *data, size_t len, unsigned char **sig, size_t *sig_len,
+				char *err, size_t errlen);
 
 void publisher_signer_free(struct publisher_signer *signer);
 

@@ -27,4 +27,9 @@ X509 *signer_read_cert(const char *path, char *err, size_t errlen);
  * KeyInfo can carry it. */
 xmlSecKeyPtr signer_key_with_cert(EVP_PKEY *pkey, X509 *cert, char *err, size_t errlen);
 
+/* EVP_DigestSign of `data` with `key` and digest `digest`; 0, or -1 with
+ * the reason OpenSSL (or the token, through the engine) gave. */
+int signer_evp_sign(EVP_PKEY *key, const char *digest, const void *data, size_t len,
+		    unsigned char **sig, size_t *sig_len, char *err, size_t errlen);
+
 #endif

@@ -18,6 +18,13 @@ static xmlSecKeyPtr pem_make_key(struct publisher_signer *signer, char *err, siz
 	return signer_key_with_cert(impl->key, signer->cert, err, errlen);
 }
 
+static int pem_sign_bytes(struct publisher_signer *signer, const char *digest, const void *data,
+			  size_t len, unsigned char **sig, size_t *sig_len, char *err, size_t errlen)
+{
+	struct pem_impl *impl = signer->impl;
+	return signer_evp_sign(impl->key, digest, data, len, sig, sig_len, err, errlen);
+}
+
 static void pem_destroy(struct publisher_signer *signer)
 {
 	struct pem_impl *impl = signer->impl;
@@ -28,6 +35,7 @@ static void pem_destroy(struct publisher_signer *signer)
 static const struct publisher_signer_ops PEM_OPS = {
 	.kind = "pem",
 	.make_key = pem_make_key,
+	.sign_bytes = pem_sign_bytes,
 	.destroy = pem_destroy,
 };
 

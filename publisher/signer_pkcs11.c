@@ -163,26 +163,29 @@ static int ecdsa_der_to_xmldsig(EVP_PKEY *key, unsigned char **sig, size_t *len)
 	return 0;
 }
 
+static int pkcs11_sign_bytes(struct publisher_signer *signer, const char *digest,
+			     const void *data, size_t len, unsigned char **sig, size_t *sig_len,
+			     char *err, size_t errlen)
+{
+	struct pkcs11_impl *impl = signer->impl;
+	char why[256];
+	if (signer_evp_sign(impl->key, digest, data, len, sig, sig_len, why, sizeof why) == 0)
+		return 0;
+	snprintf(err, errlen, "the token did not sign with the %s key: %s", signer->key_desc, why);
+	return -1;
+}
+
 static int pkcs11_sign_value(struct publisher_signer *signer, const unsigned char *data, size_t len,
 			     unsigned char **value, size_t *value_len, char *err, size_t errlen)
 {
 	struct pkcs11_impl *impl = signer->impl;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	unsigned char *sig = NULL;
 	size_t sig_len = 0;
-	int ok = md && EVP_DigestSignInit(md, NULL, EVP_get_digestbyname(signer->digest_name), NULL,
-					  impl->key) == 1 &&
-		 EVP_DigestSign(md, NULL, &sig_len, data, len) == 1 &&
-		 (sig = OPENSSL_malloc(sig_len)) != NULL &&
-		 EVP_DigestSign(md, sig, &sig_len, data, len) == 1 &&
-		 (!EVP_PKEY_is_a(impl->key, "EC") || ecdsa_der_to_xmldsig(impl->key, &sig, &sig_len) == 0);
-	EVP_MD_CTX_free(md);
-	if (!ok) {
-		unsigned long e = ERR_peek_last_error();
-		ERR_clear_error();
-		snprintf(err, errlen, "the token did not sign with the %s key (%s)", signer->key_desc,
-			 e && ERR_reason_error_string(e) ? ERR_reason_error_string(e) : "no reason given");
+	if (pkcs11_sign_bytes(signer, signer->digest_name, data, len, &sig, &sig_len, err, errlen) < 0)
+		return -1;
+	if (EVP_PKEY_is_a(impl->key, "EC") && ecdsa_der_to_xmldsig(impl->key, &sig, &sig_len) < 0) {
 		OPENSSL_free(sig);
+		snprintf(err, errlen, "the token's ECDSA signature is not a DER SEQUENCE of r and s");
 		return -1;
 	}
 	*value = sig;
@@ -206,6 +209,7 @@ static const struct publisher_signer_ops PKCS11_OPS = {
 	.kind = "pkcs11",
 	.make_key = pkcs11_make_key,
 	.sign_value = pkcs11_sign_value,
+	.sign_bytes = pkcs11_sign_bytes,
 	.destroy = pkcs11_destroy,
 };
 

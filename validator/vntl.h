@@ -202,6 +202,60 @@ VNTL_API const char *vntl_version(void);
 /* JSON text of a result (caller frees with free()), NULL on allocation failure. */
 VNTL_API char *vntl_result_to_json(const vntl_result *res);
 
+/* --- signed index (index.json) -------------------------------------------
+ * Since libvntl 3.1.0. The publisher's index.json names per list the URL,
+ * sequence, SHA-256, size, issue time, NextUpdate and the SHA-256 of the
+ * signer's certificate, and is a JWS (RFC 7515) in the flattened JSON
+ * serialization: "protected", "payload" (base64url of the index's compact
+ * JSON), "signature". Protected header: "alg" (ES256 for EC P-256, ES384
+ * for P-384, RS256/RS384/RS512 for RSA), "typ" "vntl-index+jws", "x5c"
+ * [the signer certificate, base64 DER]. As RFC 7515 §7.2.1 allows, the
+ * object also carries the payload's members in clear (format, lists,
+ * files) for pollers that only read; they must equal the payload's.
+ * README: "Signed index". */
+typedef struct {
+	char name[16];            /* "roots", "foreign", "pointer" */
+	long long sequence;       /* TSLSequenceNumber */
+	char sha256[65];          /* of the list's bytes */
+	long long size;           /* bytes */
+	time_t issued;            /* ListIssueDateTime */
+	time_t next_update;       /* NextUpdate */
+	char url[512];            /* where the current version is served */
+	char path[64];            /* "<list>/<sequence>.xml", the immutable copy */
+	char signer_sha256[65];   /* of the DER of the certificate that signs the list */
+	/* The library allocates these (vntl_index_list_at): new fields are only
+	 * added at the end, never allocate one yourself. */
+} vntl_index_list;
+
+typedef struct vntl_index vntl_index;
+
+/* Verify a signed index: well-formed JWS with exactly the header above, the
+ * x5c certificate byte-equal to one of the `signer_count` pinned
+ * certificates (DER), its signature valid, the payload a vntl index (format
+ * 1, every field of every list present), the members in clear (if any)
+ * equal to the payload's. Rules: "index-malformed",
+ * "index-algorithm", "index-signer-not-pinned", "index-signature-invalid".
+ * On VNTL_OK *out holds it (free with vntl_index_free). */
+VNTL_API vntl_status vntl_index_verify(const void *jws, size_t len,
+                                       const unsigned char *const *signer_ders,
+                                       const size_t *signer_lens, size_t signer_count,
+                                       vntl_index **out, vntl_error *err);
+/* The lists it names, in the order of the payload. */
+VNTL_API size_t vntl_index_list_count(const vntl_index *idx);
+VNTL_API const vntl_index_list *vntl_index_list_at(const vntl_index *idx, size_t i);
+/* The list named `name` ("roots"), or NULL. */
+VNTL_API const vntl_index_list *vntl_index_find(const vntl_index *idx, const char *name);
+/* The signed payload: the index's compact JSON (not NUL-terminated). */
+VNTL_API const unsigned char *vntl_index_payload(const vntl_index *idx, size_t *len);
+/* "ES256", "RS256", ... and the SHA-256 (hex) of the signer's certificate. */
+VNTL_API const char *vntl_index_algorithm(const vntl_index *idx);
+VNTL_API const char *vntl_index_signer_sha256(const vntl_index *idx);
+/* The SHA-256 (hex) and size of a file the index names in "files"
+ * ("roots.pem"); VNTL_ERR_REFUSED ("index-malformed") when it names none. */
+VNTL_API vntl_status vntl_index_file(const vntl_index *idx, const char *name, char sha256[65],
+                                     long long *size, vntl_error *err);
+VNTL_API void vntl_index_free(vntl_index *idx);
+
 #ifdef __cplusplus
 }
 #endif

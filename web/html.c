@@ -314,6 +314,32 @@ static void add_list(struct page *pg, const struct web_list_info *li)
 	xmlFreeDoc(doc);
 }
 
+/* The list signer's fingerprint, and what to do with it: a relying party
+ * pins the certificate only after comparing this with what NEAC gave it
+ * out of band (this page itself could be a forgery). */
+static void add_signer(struct page *pg)
+{
+	const struct web_verifier *v = pg->pub->verifier;
+	size_t n = v ? web_verifier_signer_count(v) : 0;
+	if (n == 0)
+		return;
+	sbuf_add(&pg->out, "<section id=\"signer\"><h2>Chứng thư ký danh sách <span lang=\"en\">"
+			   "(list signer certificate)</span></h2>\n<p><a href=\"/signer.pem\">signer.pem</a>, "
+			   "SHA-256:");
+	for (size_t i = 0; i < n; i++) {
+		char sha[65];
+		web_verifier_signer_sha256(v, i, sha);
+		sbuf_printf(&pg->out, "%s<span class=\"fp\">%s</span>", i ? ", " : " ", sha);
+	}
+	sbuf_add(&pg->out, "</p>\n<p>Hãy so sánh dấu vân tay SHA-256 này với giá trị NEAC cung cấp qua một "
+			   "kênh khác (văn bản, điện thoại, trang rootca.gov.vn) rồi mới ghim chứng thư này "
+			   "(<code>vntl-validate sync --signer signer.pem</code>): trang này có thể bị giả mạo. "
+			   "<span lang=\"en\">Compare this SHA-256 fingerprint with the value NEAC gives you "
+			   "through another channel (letter, telephone, rootca.gov.vn) before you pin this "
+			   "certificate (<code>vntl-validate sync --signer signer.pem</code>): this page itself "
+			   "could be forged.</span></p></section>\n");
+}
+
 char *web_html_render(const struct web_publication *pub, size_t *len)
 {
 	struct page pg = {.pub = pub};
@@ -332,6 +358,7 @@ char *web_html_render(const struct web_publication *pub, size_t *len)
 	if (web_publication_find(pub, "roots.pem"))
 		sbuf_add(&pg.out, " · <a href=\"/roots.pem\">roots.pem</a>");
 	sbuf_add(&pg.out, "</p>\n");
+	add_signer(&pg);
 	for (size_t i = 0; i < pub->list_count; i++)
 		add_list(&pg, &pub->lists[i]);
 	sbuf_add(&pg.out, "</body></html>\n");

@@ -387,11 +387,24 @@ static void keep_records(json_t *lists, struct index_records *rec)
 	}
 }
 
+/* index.json is signed (a JWS): checked once everything it names was, so
+ * that the reason given for a bad set is the most specific one. Its bytes
+ * are those of the file at `pos` (the table moved as it grew). */
+static int verify_signed_index(struct loader *ld, size_t pos)
+{
+	const struct web_file *index = &ld->pub->files[pos];
+	char why[1024];
+	if (web_verify_index(ld->verifier, index->data, index->len, why, sizeof why) == 0)
+		return 0;
+	return fail(ld, why, NULL);
+}
+
 static int load_index(struct loader *ld, struct index_records *rec)
 {
 	struct web_file *index = load_file(ld, "index.json", "index.json", NULL, -1);
 	if (!index)
 		return -1;
+	size_t index_pos = (size_t)(index - ld->pub->files);
 	json_error_t jerr;
 	json_t *root = json_loadb((const char *)index->data, index->len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
@@ -416,6 +429,8 @@ static int load_index(struct loader *ld, struct index_records *rec)
 		}
 		if (rc == 0)
 			rc = load_named_files(ld, json_object_get(root, "files"));
+		if (rc == 0)
+			rc = verify_signed_index(ld, index_pos);
 	}
 	json_decref(root);
 	return rc;
@@ -585,8 +600,32 @@ static void clear_contents(struct web_publication *pub)
 	pub->file_count = pub->tracked_count = pub->list_count = pub->skipped_files = 0;
 }
 
+/* /signer.pem: the pinned list signer(s), from vntld's configuration (not
+ * from the directory), so a relying party can fetch what it then checks
+ * against the SHA-256 it got out of band. */
+static int add_signer_pem(struct loader *ld)
+{
+	size_t len = 0;
+	char *pem = web_verifier_signer_pem(ld->verifier, &len);
+	struct web_file *f = pem ? add_file(ld, "signer.pem") : NULL;
+	if (!f) {
+		free(pem);
+		snprintf(ld->err, ld->errlen, "out of memory");
+		return -1;
+	}
+	f->data = (unsigned char *)pem;
+	f->len = len;
+	sha256_hex(pem, len, f->sha256);
+	for (size_t i = 0; i + 1 < ld->pub->file_count; i++)
+		if (ld->pub->files[i].mtime > f->mtime)
+			f->mtime = ld->pub->files[i].mtime;
+	return 0;
+}
+
 static int finish(struct loader *ld)
 {
+	if (add_signer_pem(ld) != 0)
+		return -1;
 	struct web_publication *pub = ld->pub;
 	qsort(pub->files, pub->file_count, sizeof *pub->files, compare_files);
 	for (size_t i = 1; i < pub->file_count; i++) {

@@ -224,6 +224,52 @@ int web_verify_list(struct web_verifier *v, const char *list, long long sequence
 	return 0;
 }
 
+int web_verify_index(struct web_verifier *v, const unsigned char *data, size_t len, char *why,
+		     size_t whylen)
+{
+	vntl_index *idx = NULL;
+	vntl_error verr = {"", ""};
+	vntl_status st = vntl_index_verify(data, len, (const unsigned char *const *)v->signer_der,
+					   v->signer_len, v->signer_count, &idx, &verr);
+	vntl_index_free(idx);
+	if (st != VNTL_OK) {
+		snprintf(why, whylen, "the signed index is refused by libvntl (%s): %s",
+			 verr.rule[0] ? verr.rule : "internal", verr.reason);
+		return -1;
+	}
+	return 0;
+}
+
+char *web_verifier_signer_pem(const struct web_verifier *v, size_t *len)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	int ok = bio != NULL;
+	for (size_t i = 0; ok && i < v->signer_count; i++) {
+		const unsigned char *p = v->signer_der[i];
+		X509 *cert = d2i_X509(NULL, &p, (long)v->signer_len[i]);
+		ok = cert && PEM_write_bio_X509(bio, cert) == 1;
+		X509_free(cert);
+	}
+	char *data = NULL, *out = NULL;
+	long n = ok ? BIO_get_mem_data(bio, &data) : -1;
+	if (n > 0 && (out = malloc((size_t)n)) != NULL) {
+		memcpy(out, data, (size_t)n);
+		*len = (size_t)n;
+	}
+	BIO_free(bio);
+	return out;
+}
+
+size_t web_verifier_signer_count(const struct web_verifier *v)
+{
+	return v->signer_count;
+}
+
+void web_verifier_signer_sha256(const struct web_verifier *v, size_t i, char out[65])
+{
+	web_sha256_hex(v->signer_der[i], v->signer_len[i], out);
+}
+
 static size_t slot_of(const char *name)
 {
 	uint32_t h = 2166136261u; /* FNV-1a */

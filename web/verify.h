@@ -36,6 +36,20 @@ int web_verify_list(struct web_verifier *v, const char *list, long long sequence
 		    const unsigned char *data, size_t len, struct web_verified *out, char *why,
 		    size_t whylen);
 
+/* Verifies index.json's bytes as the signed index (a JWS, README "Signed
+ * index") with libvntl: signed by a pinned signer, its members in clear
+ * those it signed. 0, or -1 with the reason. Thread-safe. */
+int web_verify_index(struct web_verifier *v, const unsigned char *data, size_t len, char *why,
+		     size_t whylen);
+
+/* The pinned signer certificate(s) as PEM (malloc'd, *len bytes), for
+ * /signer.pem; NULL when out of memory. */
+char *web_verifier_signer_pem(const struct web_verifier *v, size_t *len);
+/* How many certificates are pinned, and the SHA-256 (hex, of the DER) of
+ * the i-th: what a relying party pins out of band. */
+size_t web_verifier_signer_count(const struct web_verifier *v);
+void web_verifier_signer_sha256(const struct web_verifier *v, size_t i, char out[65]);
+
 /* The verdict remembered for archive file `name` with bytes of SHA-256
  * `sha256`: 1 verified, 0 refused, -1 not remembered. The memory is a
  * fixed number of slots (WEB_VERIFIED_SLOTS), whatever the archive holds. */

@@ -7,7 +7,8 @@
 # SEQ must be the next sequence (1, 2, ...): the registry numbers them.
 # --pad adds XML comments of BYTES bytes in all inside the roots list: comments
 # are outside the signed canonical form, so the list still verifies, and
-# index.json is rewritten with the new SHA-256 and size; --pad-foreign does
+# index.json is rewritten with the new SHA-256 and size (and signed again
+# with the list signer's key, tests/lib/jws_index.py); --pad-foreign does
 # the same to the foreign list.
 set -eu
 dir=$1; seq=$2; pad=0; pad_foreign=0
@@ -59,3 +60,8 @@ PY
 }
 pad_list roots "$pad"
 pad_list foreign "$pad_foreign"
+# index.json is signed: the fixture signs its edit with the list signer's key
+if [ "$pad" -gt 0 ] || [ "$pad_foreign" -gt 0 ]; then
+	/usr/bin/python3 "$VNTL_SRC/tests/lib/jws_index.py" sign "$keys/pki/list-signer.key" \
+		"$keys/pki/list-signer.pem" "$dir/index.json"
+fi
