@@ -28,6 +28,7 @@
 #include "publisher/signer.h"
 #include "publisher/xades.h"
 #include "tests/lib/publisher_fixture.h"
+#include "vntl.h"
 
 static int64_t now;
 
@@ -130,8 +131,11 @@ static void publishes_the_layout_of_the_contract(void **state)
 	size_t pem_len;
 	char *pem = slurp(f->out, "roots.pem", &pem_len);
 	assert_non_null(pem);
-	/* NEAC root, government root, A1, B1 granted; A2 withdrawn */
-	assert_int_equal(count_pem(pem), 4);
+	/* NEAC root, government root, A1, B1 granted; A2 withdrawn; foreign CA 1
+	 * and 2 recognised (2 again after a suspension) */
+	assert_int_equal(count_pem(pem), 6);
+	assert_non_null(strstr(pem, "# List: foreign\n# Provider: DEMO Foreign Trust Services Ltd\n"
+				    "# Service: DEMO Foreign CA 2\n# Status: recognised since "));
 	char sha[65];
 	sha256_hex((unsigned char *)pem, pem_len, sha);
 	json_t *file = json_object_get(json_object_get(index, "files"), "roots.pem");
@@ -154,6 +158,73 @@ static void publishes_the_layout_of_the_contract(void **state)
 	json_decref(index);
 }
 
+/* index.json is a JWS signed by the list signer: libvntl verifies it with
+ * the signer pinned and reads back what the clear members say; an edit of
+ * any member, or another pinned signer, is refused. */
+static void signs_the_index_as_a_jws(void **state)
+{
+	struct pf_publish_fixture *f = *state;
+	char err[512] = "";
+	if (publish(f, PUBLISH_ALL, now, err) != PUBLISH_OK)
+		fail_msg("%s", err);
+	size_t len;
+	char *text = slurp(f->out, "index.json", &len);
+	assert_non_null(text);
+	unsigned char *der = NULL;
+	int der_len = i2d_X509(f->signer->cert, &der);
+	const unsigned char *ders[1] = {der};
+	size_t lens[1] = {(size_t)der_len};
+	vntl_index *idx = NULL;
+	vntl_error verr = {"", ""};
+	if (vntl_index_verify(text, len, ders, lens, 1, &idx, &verr) != VNTL_OK)
+		fail_msg("%s: %s", verr.rule, verr.reason);
+	assert_int_equal(vntl_index_list_count(idx), 3);
+	const vntl_index_list *roots = vntl_index_find(idx, "roots");
+	assert_non_null(roots);
+	assert_int_equal(roots->sequence, 1);
+	assert_int_equal(roots->issued, now);
+	assert_string_equal(roots->path, "roots/1.xml");
+	char signer_sha[65];
+	sha256_hex(der, (size_t)der_len, signer_sha);
+	assert_string_equal(roots->signer_sha256, signer_sha);
+	assert_string_equal(vntl_index_signer_sha256(idx), signer_sha);
+	assert_string_equal(vntl_index_algorithm(idx), "ES256");
+	char pem_sha[65];
+	long long pem_size = 0;
+	assert_int_equal(vntl_index_file(idx, "roots.pem", pem_sha, &pem_size, &verr), VNTL_OK);
+	assert_true(pem_size > 0);
+	vntl_index_free(idx);
+	/* a sequence changed in clear: refused */
+	char *seq = strstr(text, "\"sequence\": 1");
+	assert_non_null(seq);
+	seq[12] = '2';
+	assert_int_equal(vntl_index_verify(text, len, ders, lens, 1, &idx, &verr), VNTL_ERR_REFUSED);
+	assert_string_equal(verr.rule, "index-signature-invalid");
+	seq[12] = '1';
+	/* one byte of the signature: refused */
+	char *sig = strstr(text, "\"signature\": \"");
+	assert_non_null(sig);
+	sig[16] = sig[16] == 'A' ? 'B' : 'A';
+	assert_int_equal(vntl_index_verify(text, len, ders, lens, 1, &idx, &verr), VNTL_ERR_REFUSED);
+	if (strcmp(verr.rule, "index-signature-invalid") != 0)
+		fail_msg("%s: %s", verr.rule, verr.reason);
+	sig[16] = sig[16] == 'A' ? 'B' : 'A';
+	/* another signer pinned */
+	struct pf_publish_fixture *other = pf_publish_fixture_new("jws-other", "other-signer", now);
+	unsigned char *other_der = NULL;
+	int other_len = i2d_X509(other->signer->cert, &other_der);
+	const unsigned char *other_ders[1] = {other_der};
+	size_t other_lens[1] = {(size_t)other_len};
+	assert_int_equal(vntl_index_verify(text, len, other_ders, other_lens, 1, &idx, &verr),
+			 VNTL_ERR_REFUSED);
+	assert_string_equal(verr.rule, "index-signer-not-pinned");
+	assert_null(idx);
+	OPENSSL_free(other_der);
+	pf_publish_fixture_free(other);
+	OPENSSL_free(der);
+	free(text);
+}
+
 static void republishing_increments_and_keeps_the_archive(void **state)
 {
 	struct pf_publish_fixture *f = *state;
@@ -172,7 +243,7 @@ static void republishing_increments_and_keeps_the_archive(void **state)
 	assert_memory_equal(first, again, len1);
 	size_t pem_len;
 	char *pem = slurp(f->out, "roots.pem", &pem_len);
-	assert_int_equal(count_pem(pem), 3);
+	assert_int_equal(count_pem(pem), 5);
 	free(pem);
 	free(first);
 	free(again);
@@ -314,6 +385,7 @@ static int run_unit_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(publishes_the_layout_of_the_contract, setup, teardown),
+		cmocka_unit_test_setup_teardown(signs_the_index_as_a_jws, setup, teardown),
 		cmocka_unit_test_setup_teardown(republishing_increments_and_keeps_the_archive, setup, teardown),
 		cmocka_unit_test_setup_teardown(refused_publication_touches_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(registry_refusal_leaves_index_and_current_files, setup, teardown),

@@ -33,27 +33,56 @@ static void holds_the_roots_granted_at_issue_time(void **state)
 	char *pem = publisher_roots_pem(snap, now, &len);
 	assert_non_null(pem);
 	/* NEAC root, government root, public CA A's granted certificate and
-	 * public CA B (withdrawn only in 5 days); not A's withdrawn one, not foreign. */
-	assert_int_equal(count_certs(pem), 4);
+	 * public CA B (withdrawn only in 5 days); not A's withdrawn one; the two
+	 * recognised foreign certificates. */
+	assert_int_equal(count_certs(pem), 6);
 	assert_int_equal(strlen(pem), len);
 	free(pem);
 	/* in 6 days B is withdrawn too */
 	pem = publisher_roots_pem(snap, now + 6 * 86400, &len);
 	assert_non_null(pem);
-	assert_int_equal(count_certs(pem), 3);
+	assert_int_equal(count_certs(pem), 5);
 	free(pem);
 	pf_snapshot_free(snap);
 }
 
-static void is_empty_when_every_root_is_withdrawn(void **state)
+/* The recognised foreign certificates anchor chains too (circular 000
+ * art. 5): labelled with their list; a suspended one is left out. */
+static void holds_the_recognised_foreign_certificates(void **state)
+{
+	(void)state;
+	int64_t now = (int64_t)time(NULL);
+	struct db_snapshot *snap = pf_snapshot(now);
+	size_t len = 0;
+	char *pem = publisher_roots_pem(snap, now, &len);
+	assert_non_null(pem);
+	char label[512];
+	snprintf(label, sizeof label, "# List: foreign\n# Provider: DEMO Foreign Trust Services Ltd\n"
+		 "# Service: DEMO Foreign CA 1\n# Status: recognised since ");
+	const char *at = strstr(pem, label);
+	assert_non_null(at);
+	snprintf(label, sizeof label, "(QĐ 8/QĐ-DEMO)\n# SHA-256: %s\n-----BEGIN CERTIFICATE-----",
+		 pf_service(snap, 501)->cert_sha256);
+	assert_non_null(strstr(at, label));
+	/* the roots come first, each with its list */
+	assert_true(strncmp(pem, "# List: roots\n", 14) == 0);
+	free(pem);
+	pf_add_status(pf_service(snap, 501), DB_STATUS_SUSPENDED, now - 60, "QĐ 12/QĐ-DEMO");
+	pem = publisher_roots_pem(snap, now, &len);
+	assert_non_null(pem);
+	assert_int_equal(count_certs(pem), 5);
+	assert_null(strstr(pem, pf_service(snap, 501)->cert_sha256));
+	free(pem);
+	pf_snapshot_free(snap);
+}
+
+static void is_empty_when_every_anchor_is_withdrawn(void **state)
 {
 	(void)state;
 	int64_t now = (int64_t)time(NULL);
 	struct db_snapshot *snap = pf_snapshot(now);
 	for (size_t i = 0; i < snap->tsp_count; i++) {
 		struct db_tsp *tsp = &snap->tsps[i];
-		if (tsp->kind == DB_TSP_FOREIGN)
-			continue;
 		for (size_t j = 0; j < tsp->service_count; j++) {
 			struct db_service *s = &tsp->services[j];
 			if (s->timeline[s->timeline_count - 1].status != DB_STATUS_WITHDRAWN)
@@ -96,12 +125,12 @@ static void holds_only_unexpired_ca_certificates_each_labelled(void **state)
 	size_t len = 0;
 	char *pem = publisher_roots_pem(snap, now, &len);
 	assert_non_null(pem);
-	assert_int_equal(count_certs(pem), 2);
+	assert_int_equal(count_certs(pem), 4); /* and the two foreign ones */
 	assert_null(strstr(pem, pf_service(snap, 301)->cert_sha256));
 	assert_null(strstr(pem, pf_service(snap, 401)->cert_sha256));
 	const struct db_service *root = pf_service(snap, 101);
 	char label[512];
-	snprintf(label, sizeof label, "# Provider: DEMO National Electronic Authentication Centre\n"
+	snprintf(label, sizeof label, "# List: roots\n# Provider: DEMO National Electronic Authentication Centre\n"
 		 "# Service: DEMO NEAC Root CA\n# Status: granted since ");
 	const char *at = strstr(pem, label);
 	assert_non_null(at);
@@ -117,7 +146,7 @@ static void holds_only_unexpired_ca_certificates_each_labelled(void **state)
 		X509_free(x);
 	}
 	BIO_free(bio);
-	assert_int_equal(read, 2);
+	assert_int_equal(read, 4);
 	free(pem);
 	EVP_PKEY_free(key);
 	pf_snapshot_free(snap);
@@ -127,7 +156,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(holds_the_roots_granted_at_issue_time),
-		cmocka_unit_test(is_empty_when_every_root_is_withdrawn),
+		cmocka_unit_test(is_empty_when_every_anchor_is_withdrawn),
+		cmocka_unit_test(holds_the_recognised_foreign_certificates),
 		cmocka_unit_test(holds_only_unexpired_ca_certificates_each_labelled),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

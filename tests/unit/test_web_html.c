@@ -12,6 +12,7 @@
 #include "tests/lib/web_fixture.h"
 #include "web/html.h"
 #include "web/publication.h"
+#include "web/verify.h"
 
 static char *render_dir(const char *dir)
 {
@@ -113,6 +114,45 @@ static void reports_a_list_that_is_not_xml(void **state)
 	free(html);
 }
 
+/* The list signer's SHA-256 (of the pinned certificate's DER) and the
+ * instruction to compare it out of band before pinning, in both languages. */
+static void shows_the_signer_fingerprint_to_pin(void **state)
+{
+	(void)state;
+	char dir[4096], signer[4200], cmd[9000];
+	web_fixture_dir("signerpage", dir, sizeof dir);
+	assert_int_equal(web_fixture_signed(dir, 1), 0);
+	web_fixture_signer(dir, signer, sizeof signer);
+	struct web_verifier *v = NULL;
+	char err[512];
+	assert_int_equal(web_verifier_new(signer, &v, err, sizeof err), 0);
+	struct web_publication *pub = NULL;
+	assert_int_equal(web_publication_load(dir, v, 0, &pub, err, sizeof err), 0);
+	char *html = web_html_render(pub, NULL);
+	assert_non_null(html);
+	/* the fingerprint as openssl prints it, lowercase and without colons */
+	snprintf(cmd, sizeof cmd, "openssl x509 -in '%s' -noout -fingerprint -sha256 | "
+		 "sed 's/.*=//; s/://g' | tr A-F a-f > '%s/fp'", signer, dir);
+	assert_int_equal(system(cmd), 0);
+	char path[4200], fp[80] = "";
+	snprintf(path, sizeof path, "%s/fp", dir);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(fp, sizeof fp, f));
+	fclose(f);
+	fp[strcspn(fp, "\n")] = '\0';
+	assert_int_equal(strlen(fp), 64);
+	char want[200];
+	snprintf(want, sizeof want, "<span class=\"fp\">%s</span>", fp);
+	assert_contains(html, want);
+	assert_contains(html, "<a href=\"/signer.pem\">signer.pem</a>");
+	assert_contains(html, "Hãy so sánh dấu vân tay SHA-256");
+	assert_contains(html, "Compare this SHA-256 fingerprint with the value NEAC gives you");
+	free(html);
+	web_publication_free(pub);
+	web_verifier_free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -120,6 +160,7 @@ int main(void)
 		cmocka_unit_test(fingerprint_is_sha256_of_the_certificate),
 		cmocka_unit_test(does_not_expand_entities_or_load_dtds),
 		cmocka_unit_test(reports_a_list_that_is_not_xml),
+		cmocka_unit_test(shows_the_signer_fingerprint_to_pin),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

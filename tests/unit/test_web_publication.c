@@ -330,6 +330,60 @@ static void refuses_malformed_indexes(void **state)
 	load_fails(dir, "plain file name");
 }
 
+/* Sets `field` of list `list` in index.json's clear members to `value`,
+ * leaving the signature as it was (an attacker without the key). */
+static void index_clear_set(const char *dir, const char *list, const char *field, json_t *value)
+{
+	char path[4400];
+	snprintf(path, sizeof path, "%s/index.json", dir);
+	json_t *index = json_load_file(path, 0, NULL);
+	assert_non_null(index);
+	json_object_set_new(json_object_get(json_object_get(index, "lists"), list), field, value);
+	assert_int_equal(json_dump_file(index, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER), 0);
+	json_decref(index);
+}
+
+/* index.json is signed (a JWS): an edit that every file still agrees with
+ * (a URL pointing elsewhere), a signature removed or another signer's
+ * index are refused; /signer.pem serves the pinned signer. */
+static void refuses_an_index_whose_signature_does_not_hold(void **state)
+{
+	(void)state;
+	char dir[4096];
+	copy_of_master("jwsurl", dir, sizeof dir);
+	index_clear_set(dir, "roots", "url", json_string("https://evil.example/roots.xml"));
+	load_fails(dir, "index-signature-invalid");
+	copy_of_master("jwsgone", dir, sizeof dir);
+	char path[4400];
+	snprintf(path, sizeof path, "%s/index.json", dir);
+	json_t *index = json_load_file(path, 0, NULL);
+	json_object_del(index, "signature");
+	assert_int_equal(json_dump_file(index, path, 0), 0);
+	json_decref(index);
+	load_fails(dir, "index-malformed");
+	/* the whole index (lists included) of another signer */
+	char other[4096], cmd[9000];
+	web_fixture_dir("jwsother", other, sizeof other);
+	assert_int_equal(web_fixture_signed(other, 1), 0);
+	copy_of_master("jwsswap", dir, sizeof dir);
+	snprintf(cmd, sizeof cmd, "cp '%s/index.json' '%s/index.json'", other, dir);
+	run(cmd);
+	load_fails(dir, "SHA-256"); /* its lists are not these */
+	copy_of_master("signerpem", dir, sizeof dir);
+	struct web_publication *pub = load_ok(dir, 0);
+	const struct web_file *pem = web_publication_find(pub, "signer.pem");
+	assert_non_null(pem);
+	size_t len;
+	char *slash = strrchr(signer, '/');
+	*slash = '\0';
+	unsigned char *want = slurp(signer, slash + 1, &len);
+	*slash = '/';
+	assert_int_equal(pem->len, len);
+	assert_memory_equal(pem->data, want, len);
+	free(want);
+	web_publication_free(pub);
+}
+
 static void never_follows_symbolic_links(void **state)
 {
 	(void)state;
@@ -596,6 +650,7 @@ int main(void)
 		cmocka_unit_test(serves_a_list_past_its_next_update_and_reports_it),
 		cmocka_unit_test(refuses_a_signer_certificate_that_is_not_one),
 		cmocka_unit_test(catalog_outlives_its_replacement_while_held),
+		cmocka_unit_test(refuses_an_index_whose_signature_does_not_hold),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
