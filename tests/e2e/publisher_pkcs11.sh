@@ -4,7 +4,8 @@
 # signs with RSA-3072 and with ECDSA P-256 keys of the token (PIN from
 # publish.pin_file, then from VNTL_PKCS11_PIN, through SoftHSM2's module,
 # then through the default p11-kit proxy); the lists verify with
-# xmlsec1 and the independent oracle. A wrong PIN, no PIN, a PIN in the
+# xmlsec1 and the independent oracle, the signed index.json (a JWS signed
+# in the token too) with Python's cryptography and openssl. A wrong PIN, no PIN, a PIN in the
 # configuration, a URI naming no key, a wrong object name, an RSA-2048 key,
 # a missing module: refused, with the README's exit codes, and nothing
 # published.
@@ -74,6 +75,14 @@ refused() {
 	[ "$(state)" = "$before" ] || fail "a refused publication ($2) changed the published lists"
 }
 
+# jws_check CERT ALG: index.json is a JWS signed in the token (the key never
+# left it) with CERT's key: verified by Python's cryptography, not vntl's code
+jws_check() {
+	alg=$(/usr/bin/python3 "$VNTL_SRC/tests/lib/jws_index.py" verify "$1" out/index.json) ||
+		fail "the signed index made with $1 does not verify independently"
+	[ "$alg" = "$2" ] || fail "index signed with $alg, wanted $2"
+}
+
 # 1. RSA-3072 in the token, PIN from publish.pin_file
 conf "pkcs11:token=neac-tl;object=tl-rsa-3072" tl-rsa-3072.pem "publish.pin_file = $VNTL_TMP/pin"
 $V publish > pub.txt 2> err.txt || fail "publish with the RSA-3072 token key: $(cat err.txt)"
@@ -81,6 +90,17 @@ $V publish > pub.txt 2> err.txt || fail "publish with the RSA-3072 token key: $(
 verify_all tl-rsa-3072.pem
 grep -q 'SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"' out/roots.xml ||
 	fail "not an RSA-SHA256 signature"
+jws_check tl-rsa-3072.pem RS256
+# and with openssl on the signing input (RS256: PKCS#1 v1.5, SHA-256)
+python3 - <<'PY2' || fail "cannot split the signed index"
+import base64, json
+o = json.load(open("out/index.json"))
+open("jws-input", "w").write(o["protected"] + "." + o["payload"])
+open("jws-sig", "wb").write(base64.urlsafe_b64decode(o["signature"] + "=" * (-len(o["signature"]) % 4)))
+PY2
+openssl x509 -in tl-rsa-3072.pem -noout -pubkey > tl-rsa-3072.pub
+openssl dgst -sha256 -verify tl-rsa-3072.pub -signature jws-sig jws-input >/dev/null ||
+	fail "openssl dgst -verify refuses the signed index"
 
 # 2. ECDSA P-256, PIN from the environment, sha384, the default module
 module=
@@ -91,6 +111,7 @@ VNTL_PKCS11_PIN=2718 $V publish > pub.txt 2> err.txt || fail "publish with the P
 verify_all tl-ec-p256.pem
 grep -q 'Algorithm="http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384"' out/roots.xml ||
 	fail "not an ECDSA-SHA384 signature"
+jws_check tl-ec-p256.pem ES256 # the curve decides (RFC 7518), whatever publish.digest says
 
 # 3. refusals: nothing published
 conf "pkcs11:token=neac-tl;object=tl-ec-p256" tl-ec-p256.pem
@@ -114,4 +135,4 @@ module=$VNTL_TMP/no-such-module.so
 conf "pkcs11:token=neac-tl;object=tl-ec-p256" tl-ec-p256.pem "publish.pin_file = $VNTL_TMP/pin"
 refused 2 "publish.pkcs11_module = $VNTL_TMP/no-such-module.so: cannot read the PKCS#11 module"
 [ "$(seq_of roots)" = 2 ] || fail "a refusal used a sequence number"
-echo "ok: RSA-3072 and P-256 token keys sign lists that xmlsec1 and the oracle accept; keys not exportable; refusals publish nothing"
+echo "ok: RSA-3072 and P-256 token keys sign lists (and the JWS index) that xmlsec1, the oracle (and Python, openssl) accept; keys not exportable; refusals publish nothing"
