@@ -6,6 +6,7 @@
 #include "validate/validate_cli.h"
 
 #include "common/rfc3339.h"
+#include "validate/sync.h"
 #include "vntl.h"
 
 #include <getopt.h>
@@ -40,6 +41,8 @@ static const char usage_text[] =
     "           [--eku OID]... [--max-depth N] [--profile strict|path]\n"
     "           (--list FILE|URL... --signer PEM... [--pointed WHICH]... [--list-at RFC3339]\n"
     "            | --anchors PEM...)\n"
+    "       vntl-validate sync --from URL --signer PEM --out DIR [--interval SECONDS] (see sync --help)\n"
+    "       vntl-validate anchors --sync-dir DIR [--at RFC3339] [--json]\n"
     "       vntl-validate --help | --version\n"
     "   list: --at judges the list's freshness; chain: --at is the time T of the chain\n"
     "         (lists are judged now, or at --list-at); certificates no --crl covers are\n"
@@ -477,12 +480,17 @@ int validate_cli_main(int argc, char **argv)
 		printf("vntl-validate (vntl) %s\n", vntl_version());
 		return EXIT_PASSED;
 	}
+	if (strcmp(argv[1], "sync") == 0)
+		return validate_sync_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "anchors") == 0)
+		return validate_anchors_main(argc - 1, argv + 1);
 	struct options o;
 	memset(&o, 0, sizeof o);
 	o.req.online = 1;
 	o.is_list = strcmp(argv[1], "list") == 0;
 	if (!o.is_list && strcmp(argv[1], "chain") != 0)
-		return usage_error("unknown command \"%s\": the commands are list and chain", argv[1]);
+		return usage_error("unknown command \"%s\": the commands are list, chain, sync and anchors",
+				   argv[1]);
 	int rc = parse_options(argc, argv, &o);
 	if (rc == -O_HELP) {
 		fputs(usage_text, stdout);

@@ -1,0 +1,695 @@
+/* vntl-validate sync: keep a local trust store current from a vntl
+ * publication (README "Keeping a trust store current").
+ *
+ * One run: a conditional GET of index.json (ETag / If-Modified-Since kept
+ * in state.json); 304, or the same index, changes nothing. Otherwise the
+ * index's JWS is verified against the pinned signer (libvntl), each list
+ * whose SHA-256 changed is downloaded from its immutable path, and every
+ * list is loaded with libvntl (schema, signature by the pinned signer,
+ * freshness, rollback against the sequences of the current set); roots.pem
+ * (named with its SHA-256 by the signed index) becomes anchors.pem once
+ * each of its certificates is checked to be an anchor of the verified lists
+ * now. All of it is written into a new generation directory, made current
+ * in one rename (validate/sync_store.h). Any failure leaves DIR as it was. */
+#include "validate/sync.h"
+
+#include "common/file.h"
+#include "common/hex.h"
+#include "common/rfc3339.h"
+#include "validate/sync_store.h"
+#include "vntl.h"
+
+#include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_INDEX (4u << 20)
+#define MAX_LIST (256u << 20)
+/* DIR and its generations: room left in PATH_MAX for the names below them */
+#define SYNC_PATH 2048
+
+struct sync_opts {
+	const char *from, *signer, *out, *ca_file;
+	long interval;
+	unsigned char *signer_der;
+	size_t signer_len;
+};
+
+/* --- HTTP ------------------------------------------------------------------ */
+
+struct fetched {
+	unsigned char *data;
+	size_t len, max;
+	long status;
+	char etag[256];
+	char last_modified[128];
+	int too_big;
+};
+
+static size_t on_body(char *ptr, size_t size, size_t n, void *arg)
+{
+	struct fetched *f = arg;
+	size_t add = size * n;
+	if (f->len + add > f->max) {
+		f->too_big = 1;
+		return 0;
+	}
+	unsigned char *grown = realloc(f->data, f->len + add + 1);
+	if (!grown)
+		return 0;
+	f->data = grown;
+	memcpy(f->data + f->len, ptr, add);
+	f->len += add;
+	return add;
+}
+
+/* "Name: value\r\n" into out when the header is `name`. */
+static void header_value(const char *line, size_t len, const char *name, char *out, size_t outlen)
+{
+	size_t n = strlen(name);
+	if (len <= n + 1 || strncasecmp(line, name, n) != 0 || line[n] != ':')
+		return;
+	const char *v = line + n + 1;
+	const char *end = line + len;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	if ((size_t)(end - v) < outlen)
+		snprintf(out, outlen, "%.*s", (int)(end - v), v);
+}
+
+static size_t on_header(char *line, size_t size, size_t n, void *arg)
+{
+	struct fetched *f = arg;
+	header_value(line, size * n, "ETag", f->etag, sizeof f->etag);
+	header_value(line, size * n, "Last-Modified", f->last_modified, sizeof f->last_modified);
+	return size * n;
+}
+
+/* GET url (conditional when etag or last_modified is given). 0 with
+ * f->status 200 or 304; -1 with why. */
+static int http_get(const struct sync_opts *o, const char *url, const char *etag,
+		    const char *last_modified, size_t max, struct fetched *f, char *why,
+		    size_t whylen)
+{
+	memset(f, 0, sizeof *f);
+	f->max = max;
+	CURL *c = curl_easy_init();
+	struct curl_slist *headers = NULL;
+	char line[512];
+	if (etag && *etag) {
+		snprintf(line, sizeof line, "If-None-Match: %s", etag);
+		headers = curl_slist_append(headers, line);
+	}
+	if (last_modified && *last_modified) {
+		snprintf(line, sizeof line, "If-Modified-Since: %s", last_modified);
+		headers = curl_slist_append(headers, line);
+	}
+	if (!c) {
+		snprintf(why, whylen, "%s: cannot start libcurl", url);
+		return -1;
+	}
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, f);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "vntl-validate-sync/" VNTL_VERSION_STRING);
+	if (o->ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
+	CURLcode rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &f->status);
+	curl_slist_free_all(headers);
+	curl_easy_cleanup(c);
+	if (rc != CURLE_OK || (f->status != 200 && f->status != 304)) {
+		if (f->too_big)
+			snprintf(why, whylen, "%s: larger than %zu bytes", url, max);
+		else if (rc != CURLE_OK)
+			snprintf(why, whylen, "%s: %s", url, curl_easy_strerror(rc));
+		else
+			snprintf(why, whylen, "%s: HTTP status %ld", url, f->status);
+		free(f->data);
+		f->data = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* --- the current set --------------------------------------------------------- */
+
+struct run {
+	const struct sync_opts *o;
+	char dir[SYNC_PATH];       /* DIR */
+	char current[SYNC_PATH];   /* DIR/gen-… now current; "" when none */
+	char gen[SYNC_PATH];       /* the generation being written; "" when none */
+	json_t *state;            /* current state.json, or an empty object */
+	vntl_index *index;
+	char rule[64];
+	char why[1024];
+	int downloaded;
+};
+
+static int refuse(struct run *r, int code, const char *rule, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int refuse(struct run *r, int code, const char *rule, const char *fmt, ...)
+{
+	snprintf(r->rule, sizeof r->rule, "%s", rule);
+	char why[sizeof r->why]; /* the arguments may be r->why itself */
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	memcpy(r->why, why, sizeof why);
+	return code;
+}
+
+static const char *state_str(json_t *state, const char *key)
+{
+	const char *v = json_string_value(json_object_get(state, key));
+	return v ? v : "";
+}
+
+static json_t *state_list(json_t *state, const char *name)
+{
+	return json_object_get(json_object_get(state, "lists"), name);
+}
+
+/* Is any list of the current set past its NextUpdate? The message names it. */
+static int current_is_stale(struct run *r, time_t now)
+{
+	const char *name;
+	json_t *e;
+	json_object_foreach(json_object_get(r->state, "lists"), name, e) {
+		time_t next;
+		if (rfc3339_parse_utc(json_string_value(json_object_get(e, "next_update")), &next) == 0 &&
+		    next <= now) {
+			refuse(r, SYNC_STALE, "list-stale",
+			       "%s list sequence %lld in %s is past its NextUpdate %s and the server "
+			       "offers nothing newer", name,
+			       (long long)json_integer_value(json_object_get(e, "sequence")), r->dir,
+			       json_string_value(json_object_get(e, "next_update")));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The bytes of `rel` in the current generation when they have SHA-256
+ * `sha` (a list or roots.pem that did not change), else NULL. */
+static unsigned char *reuse(struct run *r, const char *rel, const char *sha, size_t *len)
+{
+	if (!r->current[0])
+		return NULL;
+	char path[PATH_MAX], have[65];
+	snprintf(path, sizeof path, "%s/%s", r->current, rel);
+	unsigned char *data = NULL;
+	if (file_read_all(path, MAX_LIST, &data, len) != 0)
+		return NULL;
+	sha256_hex(data, *len, have);
+	if (strcmp(have, sha) != 0) {
+		free(data);
+		return NULL;
+	}
+	return data;
+}
+
+/* The file the signed index names at `path` with this SHA-256 and size:
+ * from the current set when unchanged, else downloaded. Written into the
+ * new generation as `rel`. */
+static int obtain(struct run *r, const char *path, const char *rel, const char *sha,
+		  long long size, const char *state_sha)
+{
+	size_t len = 0;
+	unsigned char *data = strcmp(sha, state_sha) == 0 ? reuse(r, rel, sha, &len) : NULL;
+	if (!data) {
+		char url[PATH_MAX + 64];
+		size_t n = strlen(r->o->from);
+		snprintf(url, sizeof url, "%.*s/%s", (int)(n && r->o->from[n - 1] == '/' ? n - 1 : n),
+			 r->o->from, path);
+		struct fetched f;
+		if (http_get(r->o, url, NULL, NULL, MAX_LIST, &f, r->why, sizeof r->why) != 0 ||
+		    f.status != 200) {
+			free(f.data);
+			return refuse(r, SYNC_USAGE, "fetch-failed", "%s", r->why);
+		}
+		data = f.data;
+		len = f.len;
+		r->downloaded++;
+		char have[65];
+		sha256_hex(data, len, have);
+		if (strcmp(have, sha) != 0 || (long long)len != size) {
+			free(data);
+			return refuse(r, SYNC_REFUSED, "list-digest-mismatch",
+				      "%s: %zu bytes of SHA-256 %s, the signed index names %lld bytes of %s",
+				      url, len, have, size, sha);
+		}
+	}
+	int rc = store_write(r->gen, rel, data, len, r->why, sizeof r->why);
+	free(data);
+	return rc == 0 ? SYNC_OK : refuse(r, SYNC_USAGE, "store-failed", "%s", r->why);
+}
+
+/* --- verification of the new set --------------------------------------------- */
+
+/* The rollback records of the current set, carried into the new one, so
+ * that libvntl refuses a list older than one already accepted. */
+static int carry_rollback_records(struct run *r)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+	snprintf(to, sizeof to, "%s/.rollback", r->gen);
+	if (mkdir(to, 0755) != 0)
+		return refuse(r, SYNC_USAGE, "store-failed", "%s: %s", to, strerror(errno));
+	if (!r->current[0])
+		return SYNC_OK;
+	snprintf(from, sizeof from, "%s/.rollback", r->current);
+	DIR *d = opendir(from);
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		char src[PATH_MAX + 256];
+		snprintf(src, sizeof src, "%s/%s", from, e->d_name);
+		unsigned char *data = NULL;
+		size_t len = 0;
+		char rel[300];
+		snprintf(rel, sizeof rel, ".rollback/%s", e->d_name);
+		if (file_read_all(src, 4096, &data, &len) == 0)
+			store_write(r->gen, rel, data, len, r->why, sizeof r->why);
+		free(data);
+	}
+	if (d)
+		closedir(d);
+	return SYNC_OK;
+}
+
+static int verify_lists(struct run *r, vntl_ctx *ctx)
+{
+	for (size_t i = 0; i < vntl_index_list_count(r->index); i++) {
+		const vntl_index_list *l = vntl_index_list_at(r->index, i);
+		json_t *last = state_list(r->state, l->name);
+		long long last_seq = json_integer_value(json_object_get(last, "sequence"));
+		if (last && l->sequence < last_seq)
+			return refuse(r, SYNC_REFUSED, "sequence-rollback",
+				      "the signed index names %s list sequence %lld, older than %lld in %s: "
+				      "an older publication is being replayed", l->name, l->sequence,
+				      last_seq, r->dir);
+		char path[PATH_MAX];
+		snprintf(path, sizeof path, "%s/%s.xml", r->gen, l->name);
+		vntl_list_info info;
+		vntl_error err = {"", ""};
+		if (vntl_ctx_load_list(ctx, path, &info, &err) != VNTL_OK)
+			return refuse(r, strcmp(err.rule, "list-expired") == 0 ? SYNC_STALE : SYNC_REFUSED,
+				      err.rule, "%s list sequence %lld: %s", l->name, l->sequence, err.reason);
+		if (info.sequence != l->sequence || info.issued != l->issued ||
+		    info.next_update != l->next_update)
+			return refuse(r, SYNC_REFUSED, "index-mismatch",
+				      "%s list: the signed list (sequence %lld) is not what the signed "
+				      "index names (sequence %lld, its dates)", l->name, info.sequence,
+				      l->sequence);
+	}
+	return SYNC_OK;
+}
+
+/* Every certificate of roots.pem must be an anchor of the verified lists
+ * now: anchors.pem never holds more than the signed lists grant. */
+static int check_anchors(struct run *r, vntl_ctx *ctx, STACK_OF(X509) *anchors)
+{
+	for (int i = 0; i < sk_X509_num(anchors); i++) {
+		X509 *cert = sk_X509_value(anchors, i);
+		vntl_chain_request req = {.leaf_cert = cert, .revocation = VNTL_REVOCATION_NONE,
+					  .purpose = VNTL_PURPOSE_ANY, .profile = VNTL_PROFILE_PATH};
+		vntl_result *res = NULL;
+		vntl_error err = {"", ""};
+		int ok = vntl_check_chain(ctx, &req, &res, &err) == VNTL_OK &&
+			 res->indication == VNTL_PASSED;
+		char subject[256] = "";
+		X509_NAME_oneline(X509_get_subject_name(cert), subject, sizeof subject);
+		char reason[800];
+		snprintf(reason, sizeof reason, "%s", res ? res->reason : err.reason);
+		vntl_result_free(res);
+		if (!ok)
+			return refuse(r, SYNC_REFUSED, "anchor-not-in-lists",
+				      "roots.pem holds %s, which the verified lists do not make an anchor "
+				      "now: %s", subject, reason);
+	}
+	return SYNC_OK;
+}
+
+/* certs/<subject hash>.<n>: the anchors as an OpenSSL CApath. */
+static int write_hashed_dir(struct run *r, STACK_OF(X509) *anchors)
+{
+	char certs[PATH_MAX];
+	snprintf(certs, sizeof certs, "%s/certs", r->gen);
+	if (mkdir(certs, 0755) != 0)
+		return refuse(r, SYNC_USAGE, "store-failed", "%s: %s", certs, strerror(errno));
+	for (int i = 0; i < sk_X509_num(anchors); i++) {
+		X509 *cert = sk_X509_value(anchors, i);
+		unsigned long h = X509_subject_name_hash(cert);
+		char rel[64], path[SYNC_PATH + 64];
+		int n = 0;
+		do {
+			snprintf(rel, sizeof rel, "certs/%08lx.%d", h, n++);
+			snprintf(path, sizeof path, "%s/%s", r->gen, rel);
+		} while (access(path, F_OK) == 0);
+		BIO *bio = BIO_new(BIO_s_mem());
+		char *pem = NULL;
+		long len = bio && PEM_write_bio_X509(bio, cert) == 1 ? BIO_get_mem_data(bio, &pem) : -1;
+		int rc = len > 0 ? store_write(r->gen, rel, pem, (size_t)len, r->why, sizeof r->why) : -1;
+		BIO_free(bio);
+		if (rc != 0)
+			return refuse(r, SYNC_USAGE, "store-failed", "%s", r->why);
+	}
+	return store_sync_dir(certs, r->why, sizeof r->why) == 0
+		? SYNC_OK : refuse(r, SYNC_USAGE, "store-failed", "%s", r->why);
+}
+
+static STACK_OF(X509) *read_pem_bundle(const char *path)
+{
+	STACK_OF(X509) *certs = sk_X509_new_null();
+	FILE *f = fopen(path, "r");
+	X509 *x;
+	while (certs && f && (x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL)
+		if (!sk_X509_push(certs, x))
+			X509_free(x);
+	if (f)
+		fclose(f);
+	return certs;
+}
+
+/* The pinned signer, kept with the set it verified (vntl-validate anchors). */
+static int write_signer(struct run *r)
+{
+	const unsigned char *p = r->o->signer_der;
+	X509 *cert = d2i_X509(NULL, &p, (long)r->o->signer_len);
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *pem = NULL;
+	long len = cert && bio && PEM_write_bio_X509(bio, cert) == 1 ? BIO_get_mem_data(bio, &pem) : -1;
+	int rc = len > 0 ? store_write(r->gen, "signer.pem", pem, (size_t)len, r->why, sizeof r->why) : -1;
+	BIO_free(bio);
+	X509_free(cert);
+	return rc == 0 ? SYNC_OK : refuse(r, SYNC_USAGE, "store-failed", "%s", r->why);
+}
+
+static int write_state(struct run *r, const struct fetched *index, time_t now)
+{
+	char synced[32], index_sha[65];
+	rfc3339_format(now, synced);
+	sha256_hex(index->data, index->len, index_sha);
+	json_t *lists = json_object();
+	for (size_t i = 0; i < vntl_index_list_count(r->index); i++) {
+		const vntl_index_list *l = vntl_index_list_at(r->index, i);
+		char issued[32], next[32];
+		rfc3339_format(l->issued, issued);
+		rfc3339_format(l->next_update, next);
+		json_object_set_new(lists, l->name,
+				    json_pack("{s:I, s:s, s:s, s:s}", "sequence", (json_int_t)l->sequence,
+					      "sha256", l->sha256, "issued", issued, "next_update", next));
+	}
+	char pem_sha[65];
+	long long pem_size = 0;
+	vntl_index_file(r->index, "roots.pem", pem_sha, &pem_size, NULL);
+	json_t *state = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "format", 1,
+				  "from", r->o->from, "synced", synced, "index_sha256", index_sha,
+				  "etag", index->etag, "last_modified", index->last_modified,
+				  "signer_sha256", vntl_index_signer_sha256(r->index), "lists", lists,
+				  "anchors_sha256", pem_sha);
+	char *text = state ? json_dumps(state, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(state);
+	int rc = text ? store_write(r->gen, "state.json", text, strlen(text), r->why, sizeof r->why) : -1;
+	free(text);
+	return rc == 0 ? SYNC_OK : refuse(r, SYNC_USAGE, "store-failed", "%s", r->why);
+}
+
+/* Everything of the new set, into r->gen. */
+static int build_generation(struct run *r, const struct fetched *index, time_t now)
+{
+	int rc = carry_rollback_records(r);
+	for (size_t i = 0; rc == SYNC_OK && i < vntl_index_list_count(r->index); i++) {
+		const vntl_index_list *l = vntl_index_list_at(r->index, i);
+		char rel[32];
+		snprintf(rel, sizeof rel, "%s.xml", l->name);
+		rc = obtain(r, l->path, rel, l->sha256,
+			    l->size, state_str(state_list(r->state, l->name), "sha256"));
+	}
+	char pem_sha[65];
+	long long pem_size = 0;
+	vntl_error err = {"", ""};
+	if (rc == SYNC_OK && vntl_index_file(r->index, "roots.pem", pem_sha, &pem_size, &err) != VNTL_OK)
+		rc = refuse(r, SYNC_REFUSED, err.rule, "%s", err.reason);
+	if (rc == SYNC_OK)
+		rc = obtain(r, "roots.pem", "anchors.pem", pem_sha, pem_size,
+			    state_str(r->state, "anchors_sha256"));
+	vntl_ctx *ctx = NULL;
+	char cache[PATH_MAX];
+	snprintf(cache, sizeof cache, "%s/.rollback", r->gen);
+	if (rc == SYNC_OK &&
+	    (vntl_ctx_new(&ctx, &err) != VNTL_OK || vntl_ctx_use_vntl_profile(ctx, &err) != VNTL_OK ||
+	     vntl_ctx_add_signer_der(ctx, r->o->signer_der, r->o->signer_len, &err) != VNTL_OK ||
+	     vntl_ctx_set_cache_dir(ctx, cache, &err) != VNTL_OK))
+		rc = refuse(r, SYNC_USAGE, err.rule, "%s", err.reason);
+	if (rc == SYNC_OK)
+		rc = verify_lists(r, ctx);
+	STACK_OF(X509) *anchors = NULL;
+	if (rc == SYNC_OK) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof path, "%s/anchors.pem", r->gen);
+		anchors = read_pem_bundle(path);
+		rc = anchors ? check_anchors(r, ctx, anchors) : refuse(r, SYNC_USAGE, "internal", "out of memory");
+	}
+	if (rc == SYNC_OK)
+		rc = write_hashed_dir(r, anchors);
+	sk_X509_pop_free(anchors, X509_free);
+	vntl_ctx_free(ctx);
+	if (rc == SYNC_OK)
+		rc = write_signer(r);
+	if (rc == SYNC_OK)
+		rc = write_state(r, index, now);
+	if (rc == SYNC_OK && (store_sync_dir(cache, r->why, sizeof r->why) != 0 ||
+			      store_sync_dir(r->gen, r->why, sizeof r->why) != 0))
+		rc = refuse(r, SYNC_USAGE, "store-failed", "%s", r->why);
+	return rc;
+}
+
+/* --- one run ------------------------------------------------------------------ */
+
+static int load_state(struct run *r)
+{
+	r->state = NULL;
+	if (store_current(r->dir, r->current, sizeof r->current) == 0) {
+		char path[PATH_MAX + 16];
+		snprintf(path, sizeof path, "%s/state.json", r->current);
+		r->state = json_load_file(path, 0, NULL);
+		if (!json_is_object(r->state)) {
+			json_decref(r->state);
+			r->state = NULL;
+			r->current[0] = '\0'; /* unreadable: synced again from nothing */
+		}
+	}
+	if (!r->state)
+		r->state = json_object();
+	return r->state ? 0 : -1;
+}
+
+static int sync_once(const struct sync_opts *o, struct run *r)
+{
+	memset(r, 0, sizeof *r);
+	r->o = o;
+	snprintf(r->dir, sizeof r->dir, "%s", o->out);
+	time_t now = time(NULL);
+	if (load_state(r) != 0)
+		return refuse(r, SYNC_USAGE, "internal", "out of memory");
+	char url[PATH_MAX];
+	size_t n = strlen(o->from);
+	snprintf(url, sizeof url, "%.*s/index.json", (int)(n && o->from[n - 1] == '/' ? n - 1 : n), o->from);
+	struct fetched index;
+	if (http_get(o, url, state_str(r->state, "etag"), state_str(r->state, "last_modified"),
+		     MAX_INDEX, &index, r->why, sizeof r->why) != 0)
+		return refuse(r, SYNC_USAGE, "fetch-failed", "%s", r->why);
+	char index_sha[65] = "";
+	if (index.status == 200)
+		sha256_hex(index.data, index.len, index_sha);
+	if (index.status == 304 || strcmp(index_sha, state_str(r->state, "index_sha256")) == 0) {
+		free(index.data);
+		printf("sync: %s: nothing changed (%s)\n", o->out, index.status == 304 ? "304" : "same index");
+		return current_is_stale(r, now) ? SYNC_STALE : SYNC_OK;
+	}
+	vntl_error err = {"", ""};
+	const unsigned char *ders[1] = {o->signer_der};
+	size_t lens[1] = {o->signer_len};
+	if (vntl_index_verify(index.data, index.len, ders, lens, 1, &r->index, &err) != VNTL_OK) {
+		free(index.data);
+		return refuse(r, SYNC_REFUSED, err.rule, "%s: %s", url, err.reason);
+	}
+	int rc = store_new_generation(o->out, r->gen, sizeof r->gen, r->why, sizeof r->why) == 0
+		? build_generation(r, &index, now) : refuse(r, SYNC_USAGE, "store-failed", "%s", r->why);
+	if (rc == SYNC_OK && store_commit(o->out, r->gen, r->why, sizeof r->why) != 0)
+		rc = refuse(r, SYNC_USAGE, "store-failed", "%s", r->why);
+	if (rc != SYNC_OK && r->gen[0])
+		store_discard(r->gen);
+	if (rc == SYNC_OK) {
+		printf("sync: %s:", o->out);
+		for (size_t i = 0; i < vntl_index_list_count(r->index); i++) {
+			const vntl_index_list *l = vntl_index_list_at(r->index, i);
+			printf(" %s %lld%s", l->name, l->sequence,
+			       i + 1 < vntl_index_list_count(r->index) ? "," : "");
+		}
+		printf(" (%d files downloaded)\n", r->downloaded);
+	}
+	free(index.data);
+	return rc;
+}
+
+static void run_free(struct run *r)
+{
+	json_decref(r->state);
+	vntl_index_free(r->index);
+	r->state = NULL;
+	r->index = NULL;
+}
+
+/* One sync at a time per DIR: a second one waits for the first. */
+static int lock_dir(const char *dir)
+{
+	mkdir(dir, 0755);
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/.lock", dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd >= 0 && flock(fd, LOCK_EX) != 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static int sync_and_report(const struct sync_opts *o)
+{
+	int lock = lock_dir(o->out);
+	if (lock < 0) {
+		fprintf(stderr, "vntl-validate: sync: %s: cannot lock it (%s)\n", o->out, strerror(errno));
+		return SYNC_USAGE;
+	}
+	struct run r;
+	int rc = sync_once(o, &r);
+	if (rc != SYNC_OK)
+		fprintf(stderr, "vntl-validate: sync: %s (%s): %s%s\n",
+			rc == SYNC_STALE ? "stale" : "refused", r.rule, r.why,
+			rc == SYNC_STALE || !r.gen[0] ? "" : "; the trust store was left as it was");
+	fflush(stdout);
+	run_free(&r);
+	close(lock);
+	return rc;
+}
+
+/* --- options and the loop --------------------------------------------------------- */
+
+static volatile sig_atomic_t stopping;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static int read_signer(struct sync_opts *o)
+{
+	FILE *f = fopen(o->signer, "r");
+	X509 *cert = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+	if (f)
+		fclose(f);
+	unsigned char *der = NULL;
+	int len = cert ? i2d_X509(cert, &der) : -1;
+	X509_free(cert);
+	if (len <= 0) {
+		fprintf(stderr, "vntl-validate: sync: --signer %s: no PEM certificate in it\n", o->signer);
+		return -1;
+	}
+	o->signer_der = der;
+	o->signer_len = (size_t)len;
+	return 0;
+}
+
+static const char sync_usage[] =
+    "usage: vntl-validate sync --from URL --signer PEM --out DIR [--ca-file PEM]\n"
+    "           [--interval SECONDS]\n"
+    "exit: 0 synced or nothing changed, 1 refused (DIR untouched), 3 usage or fetch\n"
+    "      failure (DIR untouched), 4 stale: a list is past its NextUpdate\n";
+
+int validate_sync_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"from", required_argument, NULL, 'f'}, {"signer", required_argument, NULL, 's'},
+		{"out", required_argument, NULL, 'o'}, {"ca-file", required_argument, NULL, 'c'},
+		{"interval", required_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	struct sync_opts o = {0};
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		char *end = NULL;
+		switch (c) {
+		case 'f': o.from = optarg; break;
+		case 's': o.signer = optarg; break;
+		case 'o': o.out = optarg; break;
+		case 'c': o.ca_file = optarg; break;
+		case 'i':
+			o.interval = strtol(optarg, &end, 10);
+			if (!*optarg || *end || o.interval < 1 || o.interval > 7 * 86400) {
+				fprintf(stderr, "vntl-validate: sync: --interval takes seconds, 1 to 604800\n");
+				return SYNC_USAGE;
+			}
+			break;
+		case 'h': fputs(sync_usage, stdout); return SYNC_OK;
+		default:
+			fprintf(stderr, "vntl-validate: sync: unknown option or missing value: %s\n%s",
+				argv[optind - 1], sync_usage);
+			return SYNC_USAGE;
+		}
+	}
+	if (!o.from || !o.signer || !o.out || optind != argc) {
+		fprintf(stderr, "vntl-validate: sync: --from, --signer and --out are required\n%s", sync_usage);
+		return SYNC_USAGE;
+	}
+	if (read_signer(&o) != 0)
+		return SYNC_USAGE;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	int rc = sync_and_report(&o);
+	if (o.interval) {
+		signal(SIGTERM, on_stop);
+		signal(SIGINT, on_stop);
+		srand((unsigned)(time(NULL) ^ getpid()));
+		while (!stopping) {
+			/* up to 10% of jitter, so that pollers do not come in step */
+			long wait = o.interval + rand() % (o.interval / 10 + 1);
+			for (long s = 0; s < wait && !stopping; s++)
+				sleep(1);
+			if (!stopping)
+				rc = sync_and_report(&o);
+		}
+	}
+	curl_global_cleanup();
+	OPENSSL_free(o.signer_der);
+	return rc;
+}

@@ -1,0 +1,136 @@
+/* The generation directories of the trust store (see sync_store.h). */
+#include "validate/sync_store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define GEN_PREFIX "gen-"
+
+int store_current(const char *dir, char *out, size_t outlen)
+{
+	char link[PATH_MAX], target[256];
+	snprintf(link, sizeof link, "%s/current", dir);
+	ssize_t n = readlink(link, target, sizeof target - 1);
+	if (n <= 0)
+		return -1;
+	target[n] = '\0';
+	/* only ever a name of ours, beside the link */
+	if (strncmp(target, GEN_PREFIX, strlen(GEN_PREFIX)) != 0 || strchr(target, '/'))
+		return -1;
+	snprintf(out, outlen, "%s/%s", dir, target);
+	return 0;
+}
+
+int store_new_generation(const char *dir, char *out, size_t outlen, char *why, size_t whylen)
+{
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		snprintf(why, whylen, "%s: cannot create it (%s)", dir, strerror(errno));
+		return -1;
+	}
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(out, outlen, "%s/" GEN_PREFIX "%lld%09ld-%d", dir, (long long)ts.tv_sec, ts.tv_nsec,
+		 (int)getpid());
+	if (mkdir(out, 0755) != 0) {
+		snprintf(why, whylen, "%s: cannot create it (%s)", out, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int store_write(const char *gen, const char *rel, const void *data, size_t len, char *why,
+		size_t whylen)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", gen, rel);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	const unsigned char *p = data;
+	size_t left = len;
+	while (fd >= 0 && left > 0) {
+		ssize_t n = write(fd, p, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		p += n;
+		left -= (size_t)n;
+	}
+	int ok = fd >= 0 && left == 0 && fsync(fd) == 0;
+	if (fd >= 0 && close(fd) != 0)
+		ok = 0;
+	if (!ok)
+		snprintf(why, whylen, "%s: cannot write it (%s)", path, strerror(errno));
+	return ok ? 0 : -1;
+}
+
+int store_sync_dir(const char *path, char *why, size_t whylen)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int ok = fd >= 0 && fsync(fd) == 0;
+	if (fd >= 0)
+		close(fd);
+	if (!ok)
+		snprintf(why, whylen, "%s: cannot sync it (%s)", path, strerror(errno));
+	return ok ? 0 : -1;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void store_discard(const char *gen)
+{
+	nftw(gen, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Every generation but `keep1` and `keep2`, and link temps left by a
+ * killed run. */
+static void remove_old(const char *dir, const char *keep1, const char *keep2)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (strncmp(e->d_name, "current.tmp-", 12) == 0)
+			unlink(path);
+		else if (strncmp(e->d_name, GEN_PREFIX, strlen(GEN_PREFIX)) == 0 &&
+			 strcmp(path, keep1) != 0 && strcmp(path, keep2) != 0)
+			store_discard(path);
+	}
+	closedir(d);
+}
+
+int store_commit(const char *dir, const char *gen, char *why, size_t whylen)
+{
+	char previous[PATH_MAX] = "", link_tmp[PATH_MAX], link[PATH_MAX];
+	store_current(dir, previous, sizeof previous);
+	snprintf(link_tmp, sizeof link_tmp, "%s/current.tmp-%d", dir, (int)getpid());
+	snprintf(link, sizeof link, "%s/current", dir);
+	unlink(link_tmp);
+	const char *name = strrchr(gen, '/') + 1;
+	if (symlink(name, link_tmp) != 0 || rename(link_tmp, link) != 0) {
+		snprintf(why, whylen, "%s: cannot make %s current (%s)", dir, name, strerror(errno));
+		unlink(link_tmp);
+		return -1;
+	}
+	if (store_sync_dir(dir, why, whylen) != 0)
+		return -1;
+	remove_old(dir, gen, previous);
+	return 0;
+}

@@ -1,0 +1,33 @@
+/* The trust store directory that `vntl-validate sync` writes: each synced
+ * set is a generation directory DIR/gen-<time>-<pid>, written and fsynced
+ * whole, then made current by replacing the symbolic link DIR/current with
+ * rename(2). A reader that resolves DIR/current sees the old set or the new
+ * one, never a mix, whenever sync is killed. */
+#ifndef VNTL_VALIDATE_SYNC_STORE_H
+#define VNTL_VALIDATE_SYNC_STORE_H
+
+#include <stddef.h>
+
+/* DIR/current resolved: "DIR/gen-…" in out, 0; -1 when there is none yet. */
+int store_current(const char *dir, char *out, size_t outlen);
+
+/* A new, empty generation directory under `dir` (created with `dir` when
+ * missing); its path in out. 0, or -1 with why. */
+int store_new_generation(const char *dir, char *out, size_t outlen, char *why, size_t whylen);
+
+/* Creates `gen`/`rel` with exactly these bytes and fsyncs it. */
+int store_write(const char *gen, const char *rel, const void *data, size_t len, char *why,
+		size_t whylen);
+
+/* fsyncs the directory `path`. */
+int store_sync_dir(const char *path, char *why, size_t whylen);
+
+/* Makes `gen` current (symbolic link swapped by rename, then the directory
+ * fsynced), then removes the generations older than the one it replaced
+ * (a reader may still be reading that one). */
+int store_commit(const char *dir, const char *gen, char *why, size_t whylen);
+
+/* Removes a generation that will never be committed. */
+void store_discard(const char *gen);
+
+#endif
