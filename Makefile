@@ -40,6 +40,8 @@ endif
 VNTL_MAJOR := 3
 VNTL_VERSION := 3.0.0
 
+# Where `make install` puts the systemd units of `vntl-validate sync` (dist/systemd).
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 # Where `make install` puts vntl's XSD profile: the validator's default schema.
 SCHEMA_DIR := $(PREFIX)/share/vntl/schema
 CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) -fPIC -I. -Ivalidator $(PKG_CFLAGS) \
@@ -181,6 +183,10 @@ install: all
 	install -d $(DESTDIR)$(SCHEMA_DIR)
 	install -m 644 schema/vntl-tsl-profile.xsd $(DESTDIR)$(SCHEMA_DIR)/tsl.xsd
 	install -m 644 schema/vntl-xml.xsd $(DESTDIR)$(SCHEMA_DIR)/
+	install -d $(DESTDIR)$(UNITDIR)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@UNITDIR@|$(UNITDIR)|g' dist/systemd/vntl-sync.service.in \
+		> $(DESTDIR)$(UNITDIR)/vntl-sync.service
+	install -m 644 dist/systemd/vntl-sync.timer $(DESTDIR)$(UNITDIR)/
 	@if [ -z "$(DESTDIR)" ] && command -v ldconfig >/dev/null; then ldconfig; fi
 
 uninstall:
@@ -188,6 +194,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/lib/libvntl.* $(DESTDIR)$(PREFIX)/include/vntl.h
 	rm -f $(DESTDIR)$(PREFIX)/lib/pkgconfig/vntl.pc
 	rm -rf $(DESTDIR)$(SCHEMA_DIR)
+	rm -f $(DESTDIR)$(UNITDIR)/vntl-sync.service $(DESTDIR)$(UNITDIR)/vntl-sync.timer
 
 clean:
 	rm -rf build

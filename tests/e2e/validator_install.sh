@@ -14,10 +14,14 @@ major=$(sed -n 's/^VNTL_MAJOR := //p' "$VNTL_SRC/Makefile")
 version=$(sed -n 's/^VNTL_VERSION := //p' "$VNTL_SRC/Makefile")
 [ -n "$major" ] && [ -n "$version" ] || { echo "FAIL: no library version in the Makefile"; exit 1; }
 for f in include/vntl.h lib/libvntl.a lib/libvntl.so.$version lib/libvntl.so.$major lib/libvntl.so lib/pkgconfig/vntl.pc \
-	share/vntl/schema/tsl.xsd share/vntl/schema/vntl-xml.xsd bin/vntl bin/vntl-validate bin/vntld; do
+	share/vntl/schema/tsl.xsd share/vntl/schema/vntl-xml.xsd bin/vntl bin/vntl-validate bin/vntld \
+	lib/systemd/system/vntl-sync.service lib/systemd/system/vntl-sync.timer; do
 	[ -e "$root$prefix/$f" ] || { echo "FAIL: $prefix/$f not installed"; exit 1; }
 done
 [ "$(readlink "$root$prefix/lib/libvntl.so.$major")" = "libvntl.so.$version" ] || { echo "FAIL: soname link"; exit 1; }
+# the sync unit runs the installed vntl-validate (issue 12)
+grep -q "^ExecStart=$prefix/bin/vntl-validate sync --from \${VNTL_SYNC_FROM} --signer /etc/vntl/signer.pem --out /var/lib/vntl-trust\$" \
+	"$root$prefix/lib/systemd/system/vntl-sync.service" || { echo "FAIL: vntl-sync.service ExecStart"; exit 1; }
 objdump -p "$root$prefix/lib/libvntl.so.$version" | grep -q "SONAME *libvntl.so.$major\$" || { echo "FAIL: SONAME"; exit 1; }
 
 # The example, exactly as README.md shows it.

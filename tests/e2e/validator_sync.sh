@@ -160,15 +160,16 @@ assert len(os.listdir(os.path.join(c, "certs"))) == n, "certs/"
 print(s["lists"]["roots"]["sequence"])
 PY
 }
-iterations=8
-[ "${VNTL_SAN:-0}" = 1 ] && iterations=4
+iterations=6
+[ "${VNTL_SAN:-0}" = 1 ] && iterations=3
+mirror "$T/pub-1"
+"$VV" sync --from "http://127.0.0.1:$(cat "$T/hport")/m" --signer "$signer" --out "$T/k1" >/dev/null 2>&1 ||
+	fail "sync of the first set"
+mirror "$T/pub-2"
 k=0
 while [ $k -lt $iterations ]; do
 	rm -rf "$T/k"
-	mirror "$T/pub-1"
-	"$VV" sync --from "http://127.0.0.1:$(cat "$T/hport")/m" --signer "$signer" --out "$T/k" >/dev/null 2>&1 ||
-		fail "sync of the first set"
-	mirror "$T/pub-2"
+	cp -a "$T/k1" "$T/k"
 	"$VV" sync --from "http://127.0.0.1:$(cat "$T/hport")/m" --signer "$signer" --out "$T/k" >/dev/null 2>&1 &
 	spid=$!
 	sleep "0.$(shuf -i 0-40 -n 1 | sed 's/^\(.\)$/0\1/')"
@@ -176,7 +177,7 @@ while [ $k -lt $iterations ]; do
 	wait $spid 2>/dev/null || true
 	seq=$(consistent "$T/k") || fail "kill -9 left $T/k mixed"
 	[ "$seq" = 1 ] || [ "$seq" = 2 ] || fail "after kill -9 the store holds sequence '$seq'"
-	# and the next sync completes it
+	# and the next sync completes it, leaving no generation of the killed run
 	"$VV" sync --from "http://127.0.0.1:$(cat "$T/hport")/m" --signer "$signer" --out "$T/k" >/dev/null 2>&1 ||
 		fail "sync after a kill"
 	[ "$(consistent "$T/k")" = 2 ] || fail "sync after a kill did not complete"
