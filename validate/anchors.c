@@ -1,7 +1,9 @@
-/* vntl-validate anchors --sync-dir DIR [--at T] [--json]: the anchors of a
- * synced trust store and their status at T, asked of libvntl with the
- * verified lists of the store (each anchor checked as a chain of itself at
- * T), labelled as anchors.pem labels them. */
+/* vntl-validate anchors (--sync-dir DIR | --list FILE... --signer PEM)
+ * [--at T] [--json]: the anchors of a synced trust store, or of lists given
+ * as files, and their status at T, asked of libvntl with the verified
+ * lists (each anchor checked as a chain of itself at T). A synced store's
+ * anchors come labelled from its anchors.pem; a list's are the CA
+ * certificates its services name, read once libvntl accepted the list. */
 #include "validate/sync.h"
 
 #include "common/rfc3339.h"
@@ -9,6 +11,10 @@
 #include "vntl.h"
 
 #include <getopt.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+#include <openssl/evp.h>
 #include <jansson.h>
 #include <limits.h>
 #include <openssl/pem.h>
@@ -59,7 +65,84 @@ static size_t read_labelled(const char *path, struct labelled **out)
 	return n;
 }
 
-static int load_store(const char *gen, time_t at, vntl_ctx **ctx, vntl_error *err)
+/* The text of the first node of `expr` under `node`, "" when none. */
+static void xpath_text(xmlXPathContextPtr xp, xmlNodePtr node, const char *expr, char *out,
+		       size_t outlen)
+{
+	out[0] = '\0';
+	xmlXPathObjectPtr r = xmlXPathNodeEval(node, BAD_CAST expr, xp);
+	if (r && r->nodesetval && r->nodesetval->nodeNr > 0) {
+		xmlChar *t = xmlNodeGetContent(r->nodesetval->nodeTab[0]);
+		snprintf(out, outlen, "%s", t ? (const char *)t : "");
+		xmlFree(t);
+	}
+	xmlXPathFreeObject(r);
+}
+
+static X509 *cert_from_base64(const char *text)
+{
+	size_t n = 0;
+	char *clean = malloc(strlen(text) + 1);
+	for (const char *p = text; clean && *p; p++)
+		if (*p != ' ' && *p != '\n' && *p != '\r' && *p != '\t')
+			clean[n++] = *p;
+	unsigned char *der = clean && n % 4 == 0 && n > 0 ? malloc(n) : NULL;
+	int len = der ? EVP_DecodeBlock(der, (unsigned char *)clean, (int)n) : -1;
+	const unsigned char *p = der;
+	X509 *cert = len > 0 ? d2i_X509(NULL, &p, len) : NULL; /* trailing pad bytes are ignored */
+	free(clean);
+	free(der);
+	return cert;
+}
+
+/* The certificates the services of the (already verified) list `path`
+ * name, labelled with the list, provider and service. */
+static void read_list_certs(const char *path, struct labelled **out, size_t *n)
+{
+	xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlXPathContextPtr xp = doc ? xmlXPathNewContext(doc) : NULL;
+	if (!xp) {
+		xmlFreeDoc(doc);
+		return;
+	}
+	xmlXPathRegisterNs(xp, BAD_CAST "t", BAD_CAST "http://uri.etsi.org/02231/v2#");
+	xmlXPathObjectPtr svcs = xmlXPathEvalExpression(
+		BAD_CAST "//t:TrustServiceProvider/t:TSPServices/t:TSPService", xp);
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	for (int i = 0; svcs && svcs->nodesetval && i < svcs->nodesetval->nodeNr; i++) {
+		xmlNodePtr svc = svcs->nodesetval->nodeTab[i];
+		char provider[512], service[512], b64[65536];
+		xpath_text(xp, svc, "../../t:TSPInformation/t:TSPName/t:Name[@xml:lang='en']", provider,
+			   sizeof provider);
+		xpath_text(xp, svc, "t:ServiceInformation/t:ServiceName/t:Name[@xml:lang='en']", service,
+			   sizeof service);
+		xpath_text(xp, svc, "t:ServiceInformation/t:ServiceDigitalIdentity/t:DigitalId/"
+				    "t:X509Certificate", b64, sizeof b64);
+		X509 *cert = b64[0] ? cert_from_base64(b64) : NULL;
+		struct labelled *grown = cert ? realloc(*out, (*n + 1) * sizeof **out) : NULL;
+		if (!grown) {
+			X509_free(cert);
+			continue;
+		}
+		unsigned char md[32];
+		unsigned int md_len = 0;
+		char sha[65];
+		X509_digest(cert, EVP_sha256(), md, &md_len);
+		for (unsigned k = 0; k < 32; k++)
+			snprintf(sha + 2 * k, 3, "%02x", md[k]);
+		*out = grown;
+		(*out)[*n].cert = cert;
+		(*out)[(*n)++].labels = json_pack("{s:s, s:s, s:s, s:s}", "List", base, "Provider", provider,
+						  "Service", service, "SHA-256", sha);
+	}
+	xmlXPathFreeObject(svcs);
+	xmlXPathFreeContext(xp);
+	xmlFreeDoc(doc);
+}
+
+/* The lists are judged now (their freshness); the anchors' status at T comes
+ * from the history the lists carry. */
+static int load_store(const char *gen, vntl_ctx **ctx, vntl_error *err)
 {
 	char path[PATH_MAX + 32];
 	if (vntl_ctx_new(ctx, err) != VNTL_OK || vntl_ctx_use_vntl_profile(*ctx, err) != VNTL_OK)
@@ -67,7 +150,6 @@ static int load_store(const char *gen, time_t at, vntl_ctx **ctx, vntl_error *er
 	snprintf(path, sizeof path, "%s/signer.pem", gen); /* the signer sync pinned */
 	if (vntl_ctx_add_signer_file(*ctx, path, err) != VNTL_OK)
 		return -1;
-	vntl_ctx_set_list_time(*ctx, at);
 	snprintf(path, sizeof path, "%s/state.json", gen);
 	json_t *state = json_load_file(path, 0, NULL);
 	const char *name;
@@ -82,6 +164,20 @@ static int load_store(const char *gen, time_t at, vntl_ctx **ctx, vntl_error *er
 	return rc;
 }
 
+static int load_files(const char **lists, size_t n_lists, const char **signers, size_t n_signers,
+		      vntl_ctx **ctx, vntl_error *err)
+{
+	if (vntl_ctx_new(ctx, err) != VNTL_OK || vntl_ctx_use_vntl_profile(*ctx, err) != VNTL_OK)
+		return -1;
+	for (size_t i = 0; i < n_signers; i++)
+		if (vntl_ctx_add_signer_file(*ctx, signers[i], err) != VNTL_OK)
+			return -1;
+	for (size_t i = 0; i < n_lists; i++)
+		if (vntl_ctx_load_list(*ctx, lists[i], NULL, err) != VNTL_OK)
+			return -1;
+	return 0;
+}
+
 static const char *last_segment(const char *uri)
 {
 	const char *slash = strrchr(uri, '/');
@@ -92,8 +188,11 @@ int validate_anchors_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"sync-dir", required_argument, NULL, 'd'}, {"at", required_argument, NULL, 'a'},
-		{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
-	const char *dir = NULL, *at_text = NULL;
+		{"json", no_argument, NULL, 'j'}, {"list", required_argument, NULL, 'l'},
+		{"signer", required_argument, NULL, 's'}, {NULL, 0, NULL, 0}};
+	const char *dir = NULL, *at_text = NULL, *lists[64];
+	const char *signers[16];
+	size_t n_lists = 0, n_signers = 0;
 	int json = 0, c;
 	optind = 1;
 	opterr = 0;
@@ -104,35 +203,54 @@ int validate_anchors_main(int argc, char **argv)
 			at_text = optarg;
 		else if (c == 'j')
 			json = 1;
+		else if (c == 'l' && n_lists < 64 && strstr(optarg, "://")) {
+			fprintf(stderr, "vntl-validate: anchors: --list %s: give a file (fetch lists with "
+					"sync, or with curl)\n", optarg);
+			return SYNC_USAGE;
+		} else if (c == 'l' && n_lists < 64)
+			lists[n_lists++] = optarg;
+		else if (c == 's' && n_signers < 16)
+			signers[n_signers++] = optarg;
 		else {
 			fprintf(stderr, "vntl-validate: anchors: unknown option or missing value: %s\n"
-					"usage: vntl-validate anchors --sync-dir DIR [--at RFC3339] [--json]\n",
+					"usage: vntl-validate anchors (--sync-dir DIR | --list FILE... --signer PEM...)\n"
+					"           [--at RFC3339] [--json]\n",
 				argv[optind - 1]);
 			return SYNC_USAGE;
 		}
 	}
 	time_t at = time(NULL);
-	if (!dir || optind != argc || (at_text && rfc3339_parse_utc(at_text, &at) != 0)) {
-		fprintf(stderr, "vntl-validate: anchors: --sync-dir DIR is required; --at takes "
-				"YYYY-MM-DDTHH:MM:SSZ\n");
+	if (!dir == !n_lists || (n_lists && !n_signers) || optind != argc ||
+	    (at_text && rfc3339_parse_utc(at_text, &at) != 0)) {
+		fprintf(stderr, "vntl-validate: anchors: give --sync-dir DIR, or --list FILE... with "
+				"--signer PEM; --at takes YYYY-MM-DDTHH:MM:SSZ\n");
 		return SYNC_USAGE;
 	}
 	char gen[PATH_MAX], path[PATH_MAX + 32];
-	if (store_current(dir, gen, sizeof gen) != 0) {
+	if (dir && store_current(dir, gen, sizeof gen) != 0) {
 		fprintf(stderr, "vntl-validate: anchors: %s holds no synced trust store (run sync)\n", dir);
 		return SYNC_USAGE;
 	}
 	vntl_ctx *ctx = NULL;
 	vntl_error err = {"", ""};
-	if (load_store(gen, at, &ctx, &err) != 0) {
-		fprintf(stderr, "vntl-validate: anchors: %s: the synced lists do not load (%s): %s\n", gen,
-			err.rule, err.reason);
+	int loaded = dir ? load_store(gen, &ctx, &err)
+			 : load_files(lists, n_lists, signers, n_signers, &ctx, &err);
+	if (loaded != 0) {
+		fprintf(stderr, "vntl-validate: anchors: %s: the lists do not load (%s): %s\n",
+			dir ? gen : "--list", err.rule, err.reason);
 		vntl_ctx_free(ctx);
-		return strcmp(err.rule, "list-expired") == 0 ? SYNC_STALE : SYNC_REFUSED;
+		return strcmp(err.rule, "list-expired") == 0 ? SYNC_STALE
+		       : (strcmp(err.rule, "list-unreadable") == 0 || !err.rule[0]) ? SYNC_USAGE : SYNC_REFUSED;
 	}
-	snprintf(path, sizeof path, "%s/anchors.pem", gen);
 	struct labelled *anchors = NULL;
-	size_t n = read_labelled(path, &anchors);
+	size_t n = 0;
+	if (dir) {
+		snprintf(path, sizeof path, "%s/anchors.pem", gen);
+		n = read_labelled(path, &anchors);
+	} else {
+		for (size_t i = 0; i < n_lists; i++)
+			read_list_certs(lists[i], &anchors, &n);
+	}
 	json_t *out = json_array();
 	char when[32];
 	rfc3339_format(at, when);

@@ -88,6 +88,12 @@ grep -q '"sequence": 2' "$cur/state.json" || fail "state.json does not record se
 "$VV" anchors --sync-dir "$T/store" --json >"$T/anchors.json" 2>/dev/null || fail "anchors --json"
 python3 -c "import json,sys; a=json.load(open(sys.argv[1])); assert all(x['trusted'] for x in a) and len(a)==6" \
 	"$T/anchors.json" || fail "anchors --json: $(cat "$T/anchors.json")"
+# the same lists given as files: the withdrawn CA is listed, not trusted now
+"$VV" anchors --list "$cur/roots.xml" --list "$cur/foreign.xml" --signer "$signer" >"$T/anchors.txt" 2>/dev/null ||
+	fail "anchors --list"
+grep -q "^$pubca1  NOT      roots.xml | DEMO Public CA 1 |" "$T/anchors.txt" ||
+	fail "anchors --list does not show public CA 1 withdrawn: $(cat "$T/anchors.txt")"
+[ "$(grep -c '  trusted  ' "$T/anchors.txt")" = 6 ] || fail "anchors --list: 6 trusted expected"
 cp -a "$pub" "$T/pub-2"
 
 # 5. refusals from a hostile mirror: DIR unchanged each time
