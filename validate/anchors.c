@@ -1,27 +1,29 @@
-/* vntl-validate anchors (--sync-dir DIR | --list FILE... --signer PEM)
+/* vntl-validate anchors (--sync-dir DIR | --list FILE... --signer PEM...)
  * [--at T] [--json]: the anchors of a synced trust store, or of lists given
- * as files, and their status at T, asked of libvntl with the verified
- * lists (each anchor checked as a chain of itself at T). A synced store's
- * anchors come labelled from its anchors.pem; a list's are the CA
- * certificates its services name, read once libvntl accepted the list. */
+ * as files, and their status at T. The lists are first accepted by libvntl
+ * (signature by the pinned signer, schema, freshness now); the status at T
+ * is then read from the services' status history in those lists
+ * (validate/list_services.h). A synced store's anchors are those of its
+ * anchors.pem, labelled as it labels them; a list's are the certificates
+ * its services name. */
 #include "validate/sync.h"
 
 #include "common/rfc3339.h"
+#include "validate/list_services.h"
 #include "validate/sync_store.h"
 #include "vntl.h"
 
 #include <getopt.h>
-#include <libxml/parser.h>
-#include <libxml/xpath.h>
-#include <libxml/xpathInternals.h>
-#include <openssl/evp.h>
 #include <jansson.h>
 #include <limits.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define MAX_LISTS 64
 
 struct labelled {
 	X509 *cert;
@@ -38,7 +40,6 @@ static size_t read_labelled(const char *path, struct labelled **out)
 	size_t n = 0;
 	json_t *labels = json_object();
 	char line[4096];
-	long block_start = -1;
 	while (fgets(line, sizeof line, f)) {
 		line[strcspn(line, "\r\n")] = '\0';
 		char *colon = line[0] == '#' ? strstr(line, ": ") : NULL;
@@ -46,8 +47,7 @@ static size_t read_labelled(const char *path, struct labelled **out)
 			*colon = '\0';
 			json_object_set_new(labels, line + 2, json_string(colon + 2));
 		} else if (strcmp(line, "-----BEGIN CERTIFICATE-----") == 0) {
-			block_start = ftell(f) - (long)strlen(line) - 1;
-			fseek(f, block_start, SEEK_SET);
+			fseek(f, ftell(f) - (long)strlen(line) - 1, SEEK_SET);
 			X509 *cert = PEM_read_X509(f, NULL, NULL, NULL);
 			struct labelled *grown = cert ? realloc(*out, (n + 1) * sizeof **out) : NULL;
 			if (!grown) {
@@ -65,235 +65,201 @@ static size_t read_labelled(const char *path, struct labelled **out)
 	return n;
 }
 
-/* The text of the first node of `expr` under `node`, "" when none. */
-static void xpath_text(xmlXPathContextPtr xp, xmlNodePtr node, const char *expr, char *out,
-		       size_t outlen)
-{
-	out[0] = '\0';
-	xmlXPathObjectPtr r = xmlXPathNodeEval(node, BAD_CAST expr, xp);
-	if (r && r->nodesetval && r->nodesetval->nodeNr > 0) {
-		xmlChar *t = xmlNodeGetContent(r->nodesetval->nodeTab[0]);
-		snprintf(out, outlen, "%s", t ? (const char *)t : "");
-		xmlFree(t);
-	}
-	xmlXPathFreeObject(r);
-}
+struct source {
+	const char *lists[MAX_LISTS];
+	char *owned[MAX_LISTS];   /* paths made for a synced store */
+	char labels[MAX_LISTS][64];
+	size_t n;
+	const char *signers[16];
+	size_t n_signers;
+	char store_signer[PATH_MAX]; /* a synced store's pinned signer */
+};
 
-static X509 *cert_from_base64(const char *text)
-{
-	size_t n = 0;
-	char *clean = malloc(strlen(text) + 1);
-	for (const char *p = text; clean && *p; p++)
-		if (*p != ' ' && *p != '\n' && *p != '\r' && *p != '\t')
-			clean[n++] = *p;
-	unsigned char *der = clean && n % 4 == 0 && n > 0 ? malloc(n) : NULL;
-	int len = der ? EVP_DecodeBlock(der, (unsigned char *)clean, (int)n) : -1;
-	const unsigned char *p = der;
-	X509 *cert = len > 0 ? d2i_X509(NULL, &p, len) : NULL; /* trailing pad bytes are ignored */
-	free(clean);
-	free(der);
-	return cert;
-}
-
-/* The certificates the services of the (already verified) list `path`
- * name, labelled with the list, provider and service. */
-static void read_list_certs(const char *path, struct labelled **out, size_t *n)
-{
-	xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	xmlXPathContextPtr xp = doc ? xmlXPathNewContext(doc) : NULL;
-	if (!xp) {
-		xmlFreeDoc(doc);
-		return;
-	}
-	xmlXPathRegisterNs(xp, BAD_CAST "t", BAD_CAST "http://uri.etsi.org/02231/v2#");
-	xmlXPathObjectPtr svcs = xmlXPathEvalExpression(
-		BAD_CAST "//t:TrustServiceProvider/t:TSPServices/t:TSPService", xp);
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	for (int i = 0; svcs && svcs->nodesetval && i < svcs->nodesetval->nodeNr; i++) {
-		xmlNodePtr svc = svcs->nodesetval->nodeTab[i];
-		char provider[512], service[512], b64[65536];
-		xpath_text(xp, svc, "../../t:TSPInformation/t:TSPName/t:Name[@xml:lang='en']", provider,
-			   sizeof provider);
-		xpath_text(xp, svc, "t:ServiceInformation/t:ServiceName/t:Name[@xml:lang='en']", service,
-			   sizeof service);
-		xpath_text(xp, svc, "t:ServiceInformation/t:ServiceDigitalIdentity/t:DigitalId/"
-				    "t:X509Certificate", b64, sizeof b64);
-		X509 *cert = b64[0] ? cert_from_base64(b64) : NULL;
-		struct labelled *grown = cert ? realloc(*out, (*n + 1) * sizeof **out) : NULL;
-		if (!grown) {
-			X509_free(cert);
-			continue;
-		}
-		unsigned char md[32];
-		unsigned int md_len = 0;
-		char sha[65];
-		X509_digest(cert, EVP_sha256(), md, &md_len);
-		for (unsigned k = 0; k < 32; k++)
-			snprintf(sha + 2 * k, 3, "%02x", md[k]);
-		*out = grown;
-		(*out)[*n].cert = cert;
-		(*out)[(*n)++].labels = json_pack("{s:s, s:s, s:s, s:s}", "List", base, "Provider", provider,
-						  "Service", service, "SHA-256", sha);
-	}
-	xmlXPathFreeObject(svcs);
-	xmlXPathFreeContext(xp);
-	xmlFreeDoc(doc);
-}
-
-/* The lists are judged now (their freshness); the anchors' status at T comes
- * from the history the lists carry. */
-static int load_store(const char *gen, vntl_ctx **ctx, vntl_error *err)
+/* The lists of the synced store `gen` (state.json names them) and its
+ * pinned signer. */
+static int store_source(const char *gen, struct source *src)
 {
 	char path[PATH_MAX + 32];
-	if (vntl_ctx_new(ctx, err) != VNTL_OK || vntl_ctx_use_vntl_profile(*ctx, err) != VNTL_OK)
-		return -1;
-	snprintf(path, sizeof path, "%s/signer.pem", gen); /* the signer sync pinned */
-	if (vntl_ctx_add_signer_file(*ctx, path, err) != VNTL_OK)
-		return -1;
 	snprintf(path, sizeof path, "%s/state.json", gen);
 	json_t *state = json_load_file(path, 0, NULL);
 	const char *name;
 	json_t *e;
-	int rc = json_is_object(json_object_get(state, "lists")) ? 0 : -1;
 	json_object_foreach(json_object_get(state, "lists"), name, e) {
+		if (src->n == MAX_LISTS)
+			break;
 		snprintf(path, sizeof path, "%s/%s.xml", gen, name);
-		if (rc == 0 && vntl_ctx_load_list(*ctx, path, NULL, err) != VNTL_OK)
-			rc = -1;
+		src->owned[src->n] = strdup(path);
+		src->lists[src->n] = src->owned[src->n];
+		snprintf(src->labels[src->n++], sizeof src->labels[0], "%s", name);
 	}
 	json_decref(state);
+	snprintf(src->store_signer, sizeof src->store_signer, "%.*s/signer.pem",
+		 (int)(sizeof src->store_signer - 12), gen);
+	src->signers[src->n_signers++] = src->store_signer;
+	return src->n ? 0 : -1;
+}
+
+/* libvntl accepts every list (judged now), or says why not. */
+static int verify_lists(const struct source *src, vntl_error *err)
+{
+	vntl_ctx *ctx = NULL;
+	int rc = vntl_ctx_new(&ctx, err) == VNTL_OK && vntl_ctx_use_vntl_profile(ctx, err) == VNTL_OK ? 0 : -1;
+	for (size_t i = 0; rc == 0 && i < src->n_signers; i++)
+		if (vntl_ctx_add_signer_file(ctx, src->signers[i], err) != VNTL_OK)
+			rc = -1;
+	for (size_t i = 0; rc == 0 && i < src->n; i++)
+		if (vntl_ctx_load_list(ctx, src->lists[i], NULL, err) != VNTL_OK)
+			rc = -1;
+	vntl_ctx_free(ctx);
 	return rc;
 }
 
-static int load_files(const char **lists, size_t n_lists, const char **signers, size_t n_signers,
-		      vntl_ctx **ctx, vntl_error *err)
+static const struct list_service *find_service(const struct list_service *s, size_t n,
+					       const char *sha)
 {
-	if (vntl_ctx_new(ctx, err) != VNTL_OK || vntl_ctx_use_vntl_profile(*ctx, err) != VNTL_OK)
-		return -1;
-	for (size_t i = 0; i < n_signers; i++)
-		if (vntl_ctx_add_signer_file(*ctx, signers[i], err) != VNTL_OK)
-			return -1;
-	for (size_t i = 0; i < n_lists; i++)
-		if (vntl_ctx_load_list(*ctx, lists[i], NULL, err) != VNTL_OK)
-			return -1;
-	return 0;
+	for (size_t i = 0; sha && i < n; i++)
+		if (strcmp(s[i].sha256, sha) == 0)
+			return &s[i];
+	return NULL;
 }
 
-static const char *last_segment(const char *uri)
+/* The anchor's status at `at` added to its labels; prints a line unless json. */
+static void describe(json_t *a, const struct list_service *s, time_t at, int json)
 {
-	const char *slash = strrchr(uri, '/');
-	return slash ? slash + 1 : uri;
+	char when[32], since[32] = "";
+	rfc3339_format(at, when);
+	const struct service_period *p = s ? list_service_status_at(s, at) : NULL;
+	int trusted = s && list_service_anchors_at(s, at);
+	if (p)
+		rfc3339_format(p->start, since);
+	json_object_set_new(a, "at", json_string(when));
+	json_object_set_new(a, "trusted", json_boolean(trusted));
+	json_object_set_new(a, "status_at", json_string(p ? p->status : ""));
+	json_object_set_new(a, "status_since", json_string(since));
+	if (!s)
+		json_object_set_new(a, "reason", json_string("no service of the verified lists names it"));
+	else if (!trusted)
+		json_object_set_new(a, "reason", json_string(p && list_status_anchors(p->status)
+			? "its certificate is not valid at that time"
+			: "its status at that time does not make it an anchor"));
+	if (json)
+		return;
+	const char *v[4];
+	const char *keys[4] = {"SHA-256", "List", "Provider", "Service"};
+	for (int i = 0; i < 4; i++) {
+		v[i] = json_string_value(json_object_get(a, keys[i]));
+		v[i] = v[i] ? v[i] : "?";
+	}
+	printf("%s  %-8s %s | %s | %s | %s%s%s\n", v[0], trusted ? "trusted" : "NOT", v[1], v[2], v[3],
+	       p ? p->status : "-", p ? " since " : "", since);
 }
 
-int validate_anchors_main(int argc, char **argv)
+static const char anchors_usage[] =
+    "usage: vntl-validate anchors (--sync-dir DIR | --list FILE... --signer PEM...)\n"
+    "           [--at RFC3339] [--json]\n";
+
+static int parse(int argc, char **argv, const char **dir, time_t *at, int *json, struct source *src)
 {
 	static const struct option opts[] = {
 		{"sync-dir", required_argument, NULL, 'd'}, {"at", required_argument, NULL, 'a'},
 		{"json", no_argument, NULL, 'j'}, {"list", required_argument, NULL, 'l'},
-		{"signer", required_argument, NULL, 's'}, {NULL, 0, NULL, 0}};
-	const char *dir = NULL, *at_text = NULL, *lists[64];
-	const char *signers[16];
-	size_t n_lists = 0, n_signers = 0;
-	int json = 0, c;
+		{"signer", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	int c;
 	optind = 1;
 	opterr = 0;
+	*at = time(NULL);
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd')
-			dir = optarg;
-		else if (c == 'a')
-			at_text = optarg;
-		else if (c == 'j')
-			json = 1;
-		else if (c == 'l' && n_lists < 64 && strstr(optarg, "://")) {
-			fprintf(stderr, "vntl-validate: anchors: --list %s: give a file (fetch lists with "
-					"sync, or with curl)\n", optarg);
-			return SYNC_USAGE;
-		} else if (c == 'l' && n_lists < 64)
-			lists[n_lists++] = optarg;
-		else if (c == 's' && n_signers < 16)
-			signers[n_signers++] = optarg;
-		else {
-			fprintf(stderr, "vntl-validate: anchors: unknown option or missing value: %s\n"
-					"usage: vntl-validate anchors (--sync-dir DIR | --list FILE... --signer PEM...)\n"
-					"           [--at RFC3339] [--json]\n",
-				argv[optind - 1]);
+		if (c == 'd') {
+			*dir = optarg;
+		} else if (c == 'a') {
+			if (rfc3339_parse_utc(optarg, at) != 0) {
+				fprintf(stderr, "vntl-validate: anchors: --at takes YYYY-MM-DDTHH:MM:SSZ\n");
+				return SYNC_USAGE;
+			}
+		} else if (c == 'j') {
+			*json = 1;
+		} else if (c == 'l' && src->n < MAX_LISTS && !strstr(optarg, "://")) {
+			const char *base = strrchr(optarg, '/') ? strrchr(optarg, '/') + 1 : optarg;
+			snprintf(src->labels[src->n], sizeof src->labels[0], "%.*s",
+				 (int)strcspn(base, "."), base);
+			src->lists[src->n++] = optarg;
+		} else if (c == 's' && src->n_signers < 16) {
+			src->signers[src->n_signers++] = optarg;
+		} else if (c == 'h') {
+			fputs(anchors_usage, stdout);
+			return -1;
+		} else {
+			fprintf(stderr, "vntl-validate: anchors: %s: unknown option, missing value, or a "
+					"URL where a file is needed (fetch lists with sync or curl)\n%s",
+				argv[optind - 1], anchors_usage);
 			return SYNC_USAGE;
 		}
 	}
-	time_t at = time(NULL);
-	if (!dir == !n_lists || (n_lists && !n_signers) || optind != argc ||
-	    (at_text && rfc3339_parse_utc(at_text, &at) != 0)) {
+	if (!*dir == !src->n || (src->n && !src->n_signers) || optind != argc) {
 		fprintf(stderr, "vntl-validate: anchors: give --sync-dir DIR, or --list FILE... with "
-				"--signer PEM; --at takes YYYY-MM-DDTHH:MM:SSZ\n");
+				"--signer PEM\n%s", anchors_usage);
 		return SYNC_USAGE;
 	}
-	char gen[PATH_MAX], path[PATH_MAX + 32];
-	if (dir && store_current(dir, gen, sizeof gen) != 0) {
+	return 0;
+}
+
+int validate_anchors_main(int argc, char **argv)
+{
+	const char *dir = NULL;
+	time_t at;
+	int json = 0;
+	struct source src;
+	memset(&src, 0, sizeof src);
+	int rc = parse(argc, argv, &dir, &at, &json, &src);
+	if (rc)
+		return rc < 0 ? SYNC_OK : rc;
+	char gen[PATH_MAX];
+	if (dir && (store_current(dir, gen, sizeof gen) != 0 || store_source(gen, &src) != 0)) {
 		fprintf(stderr, "vntl-validate: anchors: %s holds no synced trust store (run sync)\n", dir);
 		return SYNC_USAGE;
 	}
-	vntl_ctx *ctx = NULL;
 	vntl_error err = {"", ""};
-	int loaded = dir ? load_store(gen, &ctx, &err)
-			 : load_files(lists, n_lists, signers, n_signers, &ctx, &err);
-	if (loaded != 0) {
-		fprintf(stderr, "vntl-validate: anchors: %s: the lists do not load (%s): %s\n",
-			dir ? gen : "--list", err.rule, err.reason);
-		vntl_ctx_free(ctx);
-		return strcmp(err.rule, "list-expired") == 0 ? SYNC_STALE
-		       : (strcmp(err.rule, "list-unreadable") == 0 || !err.rule[0]) ? SYNC_USAGE : SYNC_REFUSED;
+	struct list_service *services = NULL;
+	size_t n_services = 0;
+	if (verify_lists(&src, &err) != 0) {
+		fprintf(stderr, "vntl-validate: anchors: the lists are refused (%s): %s\n", err.rule, err.reason);
+		rc = strcmp(err.rule, "list-expired") == 0 ? SYNC_STALE
+		     : strcmp(err.rule, "list-unreadable") == 0 ? SYNC_USAGE : SYNC_REFUSED;
 	}
-	struct labelled *anchors = NULL;
-	size_t n = 0;
-	if (dir) {
-		snprintf(path, sizeof path, "%s/anchors.pem", gen);
-		n = read_labelled(path, &anchors);
-	} else {
-		for (size_t i = 0; i < n_lists; i++)
-			read_list_certs(lists[i], &anchors, &n);
-	}
+	for (size_t i = 0; rc == 0 && i < src.n; i++)
+		list_services_read(src.lists[i], src.labels[i], &services, &n_services);
 	json_t *out = json_array();
-	char when[32];
-	rfc3339_format(at, when);
-	for (size_t i = 0; i < n; i++) {
-		vntl_chain_request req = {.leaf_cert = anchors[i].cert, .at = at,
-					  .revocation = VNTL_REVOCATION_NONE,
-					  .purpose = VNTL_PURPOSE_ANY, .profile = VNTL_PROFILE_PATH};
-		vntl_result *res = NULL;
-		int trusted = vntl_check_chain(ctx, &req, &res, &err) == VNTL_OK &&
-			      res->indication == VNTL_PASSED;
-		char since[32] = "";
-		if (trusted && res->anchor_status_since)
-			rfc3339_format(res->anchor_status_since, since);
-		json_t *a = anchors[i].labels;
-		json_object_set_new(a, "trusted_at", json_string(when));
-		json_object_set_new(a, "trusted", json_boolean(trusted));
-		json_object_set_new(a, "status_at", json_string(trusted ? last_segment(res->anchor_status) : ""));
-		json_object_set_new(a, "status_since", json_string(since));
-		if (!trusted)
-			json_object_set_new(a, "reason", json_string(res ? res->reason : err.reason));
-		vntl_result_free(res);
-		if (!json)
-			printf("%s  %-8s %s | %s | %s%s%s\n",
-			       json_string_value(json_object_get(a, "SHA-256")) ? json_string_value(json_object_get(a, "SHA-256")) : "?",
-			       trusted ? "trusted" : "NOT",
-			       json_string_value(json_object_get(a, "List")) ? json_string_value(json_object_get(a, "List")) : "?",
-			       json_string_value(json_object_get(a, "Provider")) ? json_string_value(json_object_get(a, "Provider")) : "?",
-			       json_string_value(json_object_get(a, "Service")) ? json_string_value(json_object_get(a, "Service")) : "?",
-			       trusted ? " | " : "", trusted ? json_string_value(json_object_get(a, "status_at")) : "");
-		json_array_append(out, a);
+	if (rc == 0 && dir) {
+		char path[PATH_MAX + 32];
+		snprintf(path, sizeof path, "%s/anchors.pem", gen);
+		struct labelled *anchors = NULL;
+		size_t n = read_labelled(path, &anchors);
+		for (size_t i = 0; i < n; i++) {
+			const char *sha = json_string_value(json_object_get(anchors[i].labels, "SHA-256"));
+			describe(anchors[i].labels, find_service(services, n_services, sha), at, json);
+			json_array_append_new(out, anchors[i].labels);
+			X509_free(anchors[i].cert);
+		}
+		free(anchors);
+	} else if (rc == 0) {
+		for (size_t i = 0; i < n_services; i++) {
+			const struct list_service *s = &services[i];
+			json_t *a = json_pack("{s:s, s:s, s:s, s:s}", "List", s->list, "Provider", s->provider,
+					      "Service", s->service, "SHA-256", s->sha256);
+			describe(a, s, at, json);
+			json_array_append_new(out, a);
+		}
 	}
-	if (json) {
+	if (rc == 0 && json) {
 		char *text = json_dumps(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		if (text)
 			puts(text);
 		free(text);
 	}
-	for (size_t i = 0; i < n; i++) {
-		X509_free(anchors[i].cert);
-		json_decref(anchors[i].labels);
-	}
-	free(anchors);
 	json_decref(out);
-	vntl_ctx_free(ctx);
-	return SYNC_OK;
+	list_services_free(services, n_services);
+	for (size_t i = 0; i < MAX_LISTS; i++)
+		free(src.owned[i]);
+	return rc;
 }

@@ -8,14 +8,15 @@
  * list is loaded with libvntl (schema, signature by the pinned signer,
  * freshness, rollback against the sequences of the current set); roots.pem
  * (named with its SHA-256 by the signed index) becomes anchors.pem once
- * each of its certificates is checked to be an anchor of the verified lists
- * now. All of it is written into a new generation directory, made current
+ * each of its certificates is checked to be a service of the verified
+ * lists whose status makes it an anchor now. All of it is written into a new generation directory, made current
  * in one rename (validate/sync_store.h). Any failure leaves DIR as it was. */
 #include "validate/sync.h"
 
 #include "common/file.h"
 #include "common/hex.h"
 #include "common/rfc3339.h"
+#include "validate/list_services.h"
 #include "validate/sync_store.h"
 #include "vntl.h"
 
@@ -26,6 +27,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <signal.h>
@@ -332,29 +334,44 @@ static int verify_lists(struct run *r, vntl_ctx *ctx)
 	return SYNC_OK;
 }
 
-/* Every certificate of roots.pem must be an anchor of the verified lists
- * now: anchors.pem never holds more than the signed lists grant. */
-static int check_anchors(struct run *r, vntl_ctx *ctx, STACK_OF(X509) *anchors)
+static void cert_sha256(X509 *cert, char out[65])
 {
-	for (int i = 0; i < sk_X509_num(anchors); i++) {
-		X509 *cert = sk_X509_value(anchors, i);
-		vntl_chain_request req = {.leaf_cert = cert, .revocation = VNTL_REVOCATION_NONE,
-					  .purpose = VNTL_PURPOSE_ANY, .profile = VNTL_PROFILE_PATH};
-		vntl_result *res = NULL;
-		vntl_error err = {"", ""};
-		int ok = vntl_check_chain(ctx, &req, &res, &err) == VNTL_OK &&
-			 res->indication == VNTL_PASSED;
-		char subject[256] = "";
-		X509_NAME_oneline(X509_get_subject_name(cert), subject, sizeof subject);
-		char reason[800];
-		snprintf(reason, sizeof reason, "%s", res ? res->reason : err.reason);
-		vntl_result_free(res);
-		if (!ok)
-			return refuse(r, SYNC_REFUSED, "anchor-not-in-lists",
-				      "roots.pem holds %s, which the verified lists do not make an anchor "
-				      "now: %s", subject, reason);
+	unsigned char md[32];
+	unsigned int len = 0;
+	X509_digest(cert, EVP_sha256(), md, &len);
+	hex_encode(md, sizeof md, out);
+}
+
+/* Every certificate of roots.pem must be a service of the verified lists
+ * that anchors chains now: anchors.pem never holds more than the signed
+ * lists grant. */
+static int check_anchors(struct run *r, STACK_OF(X509) *anchors, time_t now)
+{
+	struct list_service *services = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < vntl_index_list_count(r->index); i++) {
+		const vntl_index_list *l = vntl_index_list_at(r->index, i);
+		char path[PATH_MAX];
+		snprintf(path, sizeof path, "%s/%s.xml", r->gen, l->name);
+		list_services_read(path, l->name, &services, &n);
 	}
-	return SYNC_OK;
+	int rc = SYNC_OK;
+	for (int i = 0; rc == SYNC_OK && i < sk_X509_num(anchors); i++) {
+		X509 *cert = sk_X509_value(anchors, i);
+		char sha[65], subject[256] = "";
+		cert_sha256(cert, sha);
+		const struct list_service *found = NULL;
+		for (size_t j = 0; j < n && !found; j++)
+			if (strcmp(services[j].sha256, sha) == 0 && list_service_anchors_at(&services[j], now))
+				found = &services[j];
+		X509_NAME_oneline(X509_get_subject_name(cert), subject, sizeof subject);
+		if (!found)
+			rc = refuse(r, SYNC_REFUSED, "anchor-not-in-lists",
+				    "roots.pem holds %s (SHA-256 %s), which no service of the verified lists "
+				    "makes an anchor now", subject, sha);
+	}
+	list_services_free(services, n);
+	return rc;
 }
 
 /* certs/<subject hash>.<n>: the anchors as an OpenSSL CApath. */
@@ -476,7 +493,7 @@ static int build_generation(struct run *r, const struct fetched *index, time_t n
 		char path[PATH_MAX];
 		snprintf(path, sizeof path, "%s/anchors.pem", r->gen);
 		anchors = read_pem_bundle(path);
-		rc = anchors ? check_anchors(r, ctx, anchors) : refuse(r, SYNC_USAGE, "internal", "out of memory");
+		rc = anchors ? check_anchors(r, anchors, now) : refuse(r, SYNC_USAGE, "internal", "out of memory");
 	}
 	if (rc == SYNC_OK)
 		rc = write_hashed_dir(r, anchors);

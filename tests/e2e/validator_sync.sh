@@ -59,7 +59,7 @@ grep -q '^# List: foreign' "$cur/anchors.pem" || fail "no foreign anchor labelle
 openssl verify -CApath "$cur/certs" "$keys/pki/public-ca-1.pem" >/dev/null || fail "certs/ does not work as CApath"
 pubca1=$(openssl x509 -in "$keys/pki/public-ca-1.pem" -outform DER | sha256sum | cut -c1-64)
 "$VV" anchors --sync-dir "$T/store" >"$T/anchors.txt" 2>/dev/null || fail "anchors"
-grep -q "^$pubca1  trusted  roots | DEMO Public CA 1 |.*| granted" "$T/anchors.txt" ||
+grep -q "^$pubca1  trusted  roots | DEMO Public CA 1 | .* | granted since 2020-01-01T00:00:00Z\$" "$T/anchors.txt" ||
 	fail "anchors does not show public CA 1 trusted: $(cat "$T/anchors.txt")"
 
 # 3. nothing changed: one request, answered 304, and DIR untouched
@@ -88,12 +88,19 @@ grep -q '"sequence": 2' "$cur/state.json" || fail "state.json does not record se
 "$VV" anchors --sync-dir "$T/store" --json >"$T/anchors.json" 2>/dev/null || fail "anchors --json"
 python3 -c "import json,sys; a=json.load(open(sys.argv[1])); assert all(x['trusted'] for x in a) and len(a)==6" \
 	"$T/anchors.json" || fail "anchors --json: $(cat "$T/anchors.json")"
+
 # the same lists given as files: the withdrawn CA is listed, not trusted now
 "$VV" anchors --list "$cur/roots.xml" --list "$cur/foreign.xml" --signer "$signer" >"$T/anchors.txt" 2>/dev/null ||
 	fail "anchors --list"
-grep -q "^$pubca1  NOT      roots.xml | DEMO Public CA 1 |" "$T/anchors.txt" ||
+grep -q "^$pubca1  NOT      roots | DEMO Public CA 1 | .* | withdrawn since " "$T/anchors.txt" ||
 	fail "anchors --list does not show public CA 1 withdrawn: $(cat "$T/anchors.txt")"
 [ "$(grep -c '  trusted  ' "$T/anchors.txt")" = 6 ] || fail "anchors --list: 6 trusted expected"
+# a second before the withdrawal took effect, it was trusted
+withdrawn=$(sed -n "s/^$pubca1 .* withdrawn since \(.*\)\$/\1/p" "$T/anchors.txt")
+before_w=$(date -u -d "@$(($(date -u -d "$withdrawn" +%s) - 1))" +%Y-%m-%dT%H:%M:%SZ)
+"$VV" anchors --list "$cur/roots.xml" --signer "$signer" --at "$before_w" 2>/dev/null |
+	grep -q "^$pubca1  trusted  roots | DEMO Public CA 1 | .* | granted since " ||
+	fail "anchors --at $before_w (before the withdrawal) does not show public CA 1 trusted"
 cp -a "$pub" "$T/pub-2"
 
 # 5. refusals from a hostile mirror: DIR unchanged each time
