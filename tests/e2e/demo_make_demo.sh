@@ -95,7 +95,8 @@ check 11 2 "INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND"
 grep -q "deprecatedatnationallevel since" "$cmds/out.11" || fail "the check now does not say the CA is suspended"
 grep -q "GET /crl/foreign-1.crl" "$demo/revocation.log" || fail "the CRL was not fetched from the demo's server"
 
-# The lists themselves, and every demo CA in roots.pem: 2 roots + 3 public CAs.
+# The lists themselves, and every demo CA in roots.pem: 2 roots + 3 public CAs, then the
+# recognised foreign certificates.
 # (VNTL_DEMO_HSM=1, demo_make_demo_hsm.sh: signed by the key in the token.)
 signer_cert=$demo/pki/list-signer.pem
 [ "${VNTL_DEMO_HSM:-0}" = 1 ] && signer_cert=$demo/token/list-signer.pem
@@ -105,8 +106,12 @@ for list in roots foreign pointer; do
 		--cache-dir "$VNTL_TMP/cache" --schema-dir "$VNTL_SRC/schema/vntl-tsl-profile.xsd" \
 		>/dev/null 2>&1 || fail "$list.xml served by the demo does not validate"
 done
-roots=$(grep -c 'BEGIN CERTIFICATE' "$demo/publication/roots.pem")
-[ "$roots" -eq 5 ] || fail "roots.pem holds $roots anchors, expected 5"
+roots=$(grep -c '^# List: roots$' "$demo/publication/roots.pem")
+[ "$roots" -eq 5 ] || fail "roots.pem holds $roots anchors of the roots list, expected 5"
+# and the recognised foreign certificates (issue 12), never a suspended one
+grep -q '^# List: foreign$' "$demo/publication/roots.pem" || fail "roots.pem holds no foreign anchor"
+grep -A3 '^# List: foreign$' "$demo/publication/roots.pem" | grep '^# Status:' | grep -vq '^# Status: recognised since' &&
+	fail "roots.pem holds a foreign certificate that is not recognised"
 grep -q DEMO "$cmds/out.4" || fail "demo certificates are not marked DEMO"
 seq_before=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["lists"]["roots"]["sequence"])' "$cmds/out.5")
 

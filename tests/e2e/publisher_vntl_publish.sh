@@ -38,7 +38,9 @@ $V publish > pub1.txt 2>/dev/null || fail "first publish"
 [ "$(seq_of roots)" = 1 ] && [ "$(seq_of foreign)" = 1 ] && [ "$(seq_of pointer)" = 1 ] || fail "first sequences"
 cp out/roots/1.xml roots-1.copy
 cp out/roots.pem roots-1.pem
-[ "$(grep -c 'BEGIN CERTIFICATE' roots-1.pem)" = 5 ] || fail "roots.pem should hold 5 anchors"
+[ "$(grep -c 'BEGIN CERTIFICATE' roots-1.pem)" = 7 ] || fail "roots.pem should hold 7 anchors"
+[ "$(grep -c '^# List: roots$' roots-1.pem)" = 5 ] || fail "roots.pem should hold the 5 anchors of the roots list"
+[ "$(grep -c '^# List: foreign$' roots-1.pem)" = 2 ] || fail "roots.pem should hold the 2 recognised foreign certificates"
 for f in out/roots/1.xml out/foreign/1.xml out/pointer/1.xml; do
 	xmllint --noout --nonet --schema "$VNTL_SHARED/tl/xsd/19612-libxml2.xsd" "$f" 2>/dev/null || fail "XSD: $f"
 	xmlsec_verify pki/list-signer.pem "$f" || fail "signature: $f"
@@ -61,7 +63,7 @@ svc="//*[local-name()='TSPService'][*[local-name()='ServiceInformation']/*[local
 [ "$(xp "string($svc/*[local-name()='ServiceHistory']/*[local-name()='ServiceHistoryInstance'][1]/*[local-name()='ServiceStatus'])" out/roots/2.xml)" = \
 	"http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/granted" ] || fail "no ServiceHistory entry with the grant"
 xp "string($svc//*[local-name()='InformationValue'])" out/roots/2.xml | grep -q "QĐ 99/QĐ-DEMO" || fail "decision not listed"
-[ "$(grep -c 'BEGIN CERTIFICATE' out/roots.pem)" = 4 ] || fail "roots.pem should hold 4 anchors now"
+[ "$(grep -c '^# List: roots$' out/roots.pem)" = 4 ] || fail "roots.pem should hold 4 roots anchors now"
 grep -q "$(sed -n 2p pki/public-ca-1.pem)" out/roots.pem && fail "withdrawn CA still in roots.pem"
 python3 "$VNTL_SRC/tests/lib/publisher_checkdir.py" out >/dev/null || fail "inconsistent directory"
 xmlsec_verify pki/list-signer.pem out/roots.xml || fail "signature of roots.xml"
@@ -98,6 +100,9 @@ python3 -c "import json,sys; e=[x for x in json.load(open('audit.json')) if x['a
 sys.exit(not (len(e)==1 and e[0]['actor']=='anh' and e[0]['object']=='list:foreign' and e[0]['detail']['dropped']==1 and e[0]['detail']['listed']==2))" ||
 	fail "the confirmed large change is not audited with its counts"
 grep -q "published foreign sequence 3" due.txt || fail "foreign list not republished: $(cat due.txt)"
+# roots.pem follows the foreign list: the suspended certificate anchors nothing any more
+[ "$(grep -c '^# List: foreign$' out/roots.pem)" = 1 ] || fail "roots.pem still holds the suspended foreign certificate"
+grep -q "$(sed -n 2p pki/foreign-1.pem)" out/roots.pem && fail "suspended foreign certificate still in roots.pem"
 grep -q "published roots" due.txt && fail "roots list republished without a reason"
 grep -q "deprecatedatnationallevel" out/foreign/3.xml || fail "suspension not in foreign/3.xml"
 [ "$(seq_of roots)" = 2 ] || fail "roots sequence moved"
