@@ -5,7 +5,10 @@
  * SHA-256. Loading reads index.json first, then every file it names; each
  * list must verify by its own XAdES signature (web/verify.h) and agree with
  * index.json (sequence, SHA-256, size, dates), every other file must have
- * the SHA-256 index.json gives it (certs/<sha256>.cer: its name). A set that
+ * the SHA-256 index.json gives it (certs/<sha256>.cer: its name), and
+ * index.json itself must verify as the signed index (a JWS by the pinned
+ * signer, README "Signed index"). The pinned signer is served as
+ * signer.pem, from memory. A set that
  * fails is refused as a whole, and the caller keeps serving the previous
  * one; with nothing to keep, the set can instead be built from the newest
  * archive version of each list that verifies ("degraded": index.json and

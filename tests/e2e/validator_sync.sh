@@ -6,7 +6,7 @@
 # costs one request answered 304; a tampered index, a tampered list, a
 # replayed older publication and a wrong pin are each refused with DIR
 # unchanged; a stale store exits 4; sync killed with -9 at random moments
-# never leaves DIR mixed.
+# never leaves DIR mixed; sync --interval picks up a new publication.
 set -eu
 . "$VNTL_SRC/tests/lib/web_server.sh"
 T="$VNTL_TMP"
@@ -197,5 +197,16 @@ while [ $k -lt $iterations ]; do
 	[ "$(ls -d "$T/k"/gen-* | wc -l)" -le 2 ] || fail "generations of killed runs left behind"
 	k=$((k + 1))
 done
+# 8. --interval keeps running: a new publication is picked up, SIGTERM stops it
+"$VV" sync --from "http://127.0.0.1:$(cat "$T/hport")/m" --signer "$signer" --out "$T/k" --interval 1 \
+	>"$T/interval.txt" 2>&1 &
+ipid=$!
+sleep 1
+mirror "$pub" # sequence 3
+i=0; while [ "$(consistent "$T/k")" != 3 ] && [ $i -lt 60 ]; do sleep 0.25; i=$((i + 1)); done
+[ "$(consistent "$T/k")" = 3 ] || fail "sync --interval did not pick up sequence 3: $(cat "$T/interval.txt")"
+kill -TERM $ipid
+rc=0; wait $ipid || rc=$?
+[ $rc = 0 ] || fail "sync --interval exited $rc on SIGTERM"
 web_stop
 echo "validator_sync: ok"
