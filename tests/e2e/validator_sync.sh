@@ -173,7 +173,7 @@ assert len(os.listdir(os.path.join(c, "certs"))) == n, "certs/"
 print(s["lists"]["roots"]["sequence"])
 PY
 }
-iterations=6
+iterations=5
 [ "${VNTL_SAN:-0}" = 1 ] && iterations=3
 mirror "$T/pub-1"
 "$VV" sync --from "http://127.0.0.1:$(cat "$T/hport")/m" --signer "$signer" --out "$T/k1" >/dev/null 2>&1 ||
