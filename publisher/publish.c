@@ -428,6 +428,25 @@ static void remove_unrecorded(const char *out, const struct built_list *built, u
 	}
 }
 
+/* Lists an index written before the index was signed names without the
+ * signer's SHA-256: they are published again with this run, so that the
+ * signed index says which certificate signs every list it names. */
+static unsigned lists_lacking_signer(const char *out)
+{
+	char err[512];
+	json_t *index = load_index(out, err, sizeof err);
+	unsigned mask = 0;
+	const char *name;
+	json_t *entry;
+	json_object_foreach(json_object_get(index, "lists"), name, entry) {
+		enum publisher_list list;
+		if (!json_object_get(entry, "signer_sha256") && publisher_list_from_name(name, &list) == 0)
+			mask |= PUBLISH_MASK(list);
+	}
+	json_decref(index);
+	return mask;
+}
+
 enum publish_status publisher_publish(const struct db_snapshot *snap,
 				      const struct publish_config *cfg, unsigned lists, int64_t now,
 				      publish_record_fn record, void *record_ctx,
@@ -446,6 +465,7 @@ enum publish_status publisher_publish(const struct db_snapshot *snap,
 	if (lock < 0)
 		return PUBLISH_IO;
 	pubdir_remove_stale_temps(cfg->out);
+	lists |= lists_lacking_signer(cfg->out);
 	struct certs_job certs = {.out = cfg->out, .snap = snap};
 	certs_start(&certs);
 	enum publish_status rc = PUBLISH_OK;

@@ -225,6 +225,35 @@ static void signs_the_index_as_a_jws(void **state)
 	free(text);
 }
 
+/* An index written before the index was signed names lists without the
+ * signer's SHA-256: the next publication, of any list, publishes them too,
+ * so the signed index vouches for every list it names. */
+static void upgrades_an_index_from_before_the_signature(void **state)
+{
+	struct pf_publish_fixture *f = *state;
+	char err[512] = "";
+	assert_int_equal(publish(f, PUBLISH_ALL, now, err), PUBLISH_OK);
+	json_t *index = index_json(f);
+	json_object_del(index, "protected");
+	json_object_del(index, "payload");
+	json_object_del(index, "signature");
+	json_object_del(json_object_get(json_object_get(index, "lists"), "foreign"), "signer_sha256");
+	char path[4400];
+	snprintf(path, sizeof path, "%s/index.json", f->out);
+	assert_int_equal(json_dump_file(index, path, JSON_INDENT(2)), 0);
+	json_decref(index);
+	if (publish(f, PUBLISH_MASK(PUBLISHER_ROOTS), now + 60, err) != PUBLISH_OK)
+		fail_msg("%s", err);
+	index = index_json(f);
+	assert_list_consistent(f, index, "roots", 2);
+	assert_list_consistent(f, index, "foreign", 2); /* published again */
+	assert_list_consistent(f, index, "pointer", 1);
+	assert_non_null(json_object_get(json_object_get(json_object_get(index, "lists"), "foreign"),
+					"signer_sha256"));
+	assert_non_null(json_object_get(index, "signature"));
+	json_decref(index);
+}
+
 static void republishing_increments_and_keeps_the_archive(void **state)
 {
 	struct pf_publish_fixture *f = *state;
@@ -386,6 +415,7 @@ static int run_unit_tests(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(publishes_the_layout_of_the_contract, setup, teardown),
 		cmocka_unit_test_setup_teardown(signs_the_index_as_a_jws, setup, teardown),
+		cmocka_unit_test_setup_teardown(upgrades_an_index_from_before_the_signature, setup, teardown),
 		cmocka_unit_test_setup_teardown(republishing_increments_and_keeps_the_archive, setup, teardown),
 		cmocka_unit_test_setup_teardown(refused_publication_touches_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(registry_refusal_leaves_index_and_current_files, setup, teardown),
