@@ -297,9 +297,14 @@ static int carry_rollback_records(struct run *r)
 		size_t len = 0;
 		char rel[300];
 		snprintf(rel, sizeof rel, ".rollback/%s", e->d_name);
-		if (file_read_all(src, 4096, &data, &len) == 0)
-			store_write(r->gen, rel, data, len, r->why, sizeof r->why);
+		int copied = file_read_all(src, 4096, &data, &len) == 0 &&
+			     store_write(r->gen, rel, data, len, r->why, sizeof r->why) == 0;
 		free(data);
+		if (!copied) {
+			closedir(d);
+			return refuse(r, SYNC_USAGE, "store-failed", "cannot carry the rollback record %s "
+				      "into the new set", src);
+		}
 	}
 	if (d)
 		closedir(d);
