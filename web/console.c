@@ -517,7 +517,7 @@ int web_console_add_headers(struct MHD_Response *r, const struct web_console_res
 					     "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; "
 					     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'") == MHD_YES &&
 		     MHD_add_response_header(r, "X-Frame-Options", "DENY") == MHD_YES &&
-		     MHD_add_response_header(r, "Referrer-Policy", "no-referrer") == MHD_YES &&
+		     MHD_add_response_header(r, "Referrer-Policy", "same-origin") == MHD_YES &&
 		     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") == MHD_YES;
 	else
 		ok = ok && MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "max-age=3600") == MHD_YES;
