@@ -205,7 +205,10 @@ static void session_from_cookie(const struct web_console *con, const char *cooki
 	hex_encode(raw, sizeof raw, s->sid);
 }
 
-/* The cookie renewing session `s` at `now` (sliding timeout). */
+/* The cookie renewing session `s` at `now` (sliding timeout). A browser
+ * session cookie: kept past the timeout so that a late form is told its
+ * session expired (the server decides; the cookie is worthless without
+ * the certificate). */
 static void session_cookie(const struct web_console *con, const struct session *s, const char *fp,
 			   int64_t now, struct web_console_response *resp)
 {
@@ -213,8 +216,8 @@ static void session_cookie(const struct web_console *con, const struct session *
 	snprintf(last, sizeof last, "%" PRId64, now);
 	mac_hex(con, "session", s->sid, last, fp, mac);
 	snprintf(resp->set_cookie, sizeof resp->set_cookie,
-		 WEB_CONSOLE_COOKIE "=%s.%s.%s; Path=/admin/; Secure; HttpOnly; SameSite=Strict; Max-Age=%u",
-		 s->sid, last, mac, con->session_timeout);
+		 WEB_CONSOLE_COOKIE "=%s.%s.%s; Path=/admin/; Secure; HttpOnly; SameSite=Strict",
+		 s->sid, last, mac);
 }
 
 /* ---- actions ---- */
