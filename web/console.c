@@ -408,9 +408,12 @@ static int refuse_forged(struct console_ctx *x, const struct session *s)
 	if (req->origin && !web_http_same_origin(req->origin, req->self_origin)) {
 		why = "the Origin header names another site";
 		vi = "Yêu cầu đến từ một trang khác.";
-	} else if (!req->form || req->form->refused) {
+	} else if (!req->form) {
 		why = "the body is not a form (application/x-www-form-urlencoded or multipart/form-data)";
 		vi = "Nội dung gửi lên không phải là biểu mẫu.";
+	} else if (req->form->refused) {
+		why = "the form has too many fields, a file, or more bytes than server.max_body";
+		vi = "Biểu mẫu quá lớn hoặc có quá nhiều trường.";
 	} else if (s->expired) {
 		why = "the session expired: reload the page and submit again";
 		vi = "Phiên làm việc đã hết hạn: hãy tải lại trang rồi gửi lại.";

@@ -645,7 +645,7 @@ static void answer_busy(struct request *rq)
 static enum MHD_Result serve_api(struct web_server *s, struct MHD_Connection *c, struct request *rq,
 				 const char *url, const char *method)
 {
-	rq->cls = strncmp(url, "/admin/", 7) == 0 ? WEB_PATH_ADMIN : WEB_PATH_PROVIDER;
+	rq->cls = rq->is_console || strncmp(url, "/admin/", 7) == 0 ? WEB_PATH_ADMIN : WEB_PATH_PROVIDER;
 	if (rq->api_state == API_NONE) {
 		if (capture_job(s, c, rq, url, method) != 0)
 			return MHD_NO;
