@@ -87,7 +87,7 @@ static void forms_join_pieces_and_refuse_excess(void **state)
 	f.max_total = 0;
 
 	/* too many fields, or a file */
-	char key[8];
+	char key[16];
 	for (int i = 0; i < WEB_CONSOLE_FIELDS; i++) {
 		snprintf(key, sizeof key, "k%d", i);
 		post_piece(&f, key, "v", 0, MHD_YES);
