@@ -379,6 +379,10 @@ static void route_get(struct console_ctx *x, const char *route)
 		console_propose_form(x, NULL);
 	else if (strcmp(route, "audit") == 0)
 		console_audit(x);
+	else if (strcmp(route, "certificates") == 0)
+		console_certificates(x);
+	else if (strncmp(route, "certificates/", 13) == 0 && route[13] && !strchr(route + 13, '/'))
+		console_certificate(x, route + 13);
 	else if (strncmp(route, "changes/", 8) == 0 && parse_id(route + 8, &id, &rest) == 0 && !*rest)
 		change_page(x, id);
 	else

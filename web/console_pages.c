@@ -57,21 +57,21 @@ static void add(struct console_ctx *x, const char *s)
 	sbuf_add(&x->out, s);
 }
 
-static void esc(struct console_ctx *x, const char *s)
+void console_esc(struct console_ctx *x, const char *s)
 {
 	sbuf_add_html(&x->out, s ? s : "");
 }
 
 /* "Tiếng Việt <span class="en">English</span>" (both constant text). */
-static void both(struct console_ctx *x, const char *vi, const char *en)
+void console_both(struct console_ctx *x, const char *vi, const char *en)
 {
 	sbuf_printf(&x->out, "%s <span class=\"en\" lang=\"en\">%s</span>", vi, en);
 }
 
-static void add_time(struct console_ctx *x, int64_t t)
+void console_time(struct console_ctx *x, int64_t t)
 {
 	char buf[RFC3339_ICT_BUF];
-	esc(x, rfc3339_format_ict(t, buf));
+	console_esc(x, rfc3339_format_ict(t, buf));
 }
 
 static void head(struct sbuf *b, const char *title_vi, const char *title_en)
@@ -82,26 +82,27 @@ static void head(struct sbuf *b, const char *title_vi, const char *title_en)
 		    title_vi, title_en, CONSOLE_CSS_PATH);
 }
 
-static void page_begin(struct console_ctx *x, const char *title_vi, const char *title_en)
+void console_page_begin(struct console_ctx *x, const char *title_vi, const char *title_en)
 {
 	head(&x->out, title_vi, title_en);
 	add(x, "<header><p class=\"brand\">NEAC · Danh sách tin cậy <span class=\"en\" lang=\"en\">"
 	       "Trust list staff console</span></p><nav>"
 	       "<a href=\"/admin/\">Tổng quan <span class=\"en\" lang=\"en\">Dashboard</span></a>"
+	       "<a href=\"/admin/certificates\">Chứng thư <span class=\"en\" lang=\"en\">Certificates</span></a>"
 	       "<a href=\"/admin/propose\">Đề xuất <span class=\"en\" lang=\"en\">Propose</span></a>"
 	       "<a href=\"/admin/audit\">Nhật ký <span class=\"en\" lang=\"en\">Audit</span></a>"
 	       "<a href=\"/\">Trang công khai <span class=\"en\" lang=\"en\">Public page</span></a>"
 	       "</nav><p class=\"who\">");
 	char roles[64];
 	db_roles_format(x->user.roles, roles, sizeof roles);
-	esc(x, x->user.name);
+	console_esc(x, x->user.name);
 	add(x, " (");
-	esc(x, roles);
+	console_esc(x, roles);
 	add(x, ")</p></header>\n<main>");
 	sbuf_printf(&x->out, "<h1>%s <span class=\"en\" lang=\"en\">%s</span></h1>\n", title_vi, title_en);
 }
 
-static void page_end(struct console_ctx *x, unsigned status)
+void console_page_end(struct console_ctx *x, unsigned status)
 {
 	add(x, "</main></body></html>\n");
 	x->resp->status = status;
@@ -134,30 +135,30 @@ static int proposed_by_provider(struct console_ctx *x, const char *name)
 static void waiting_on(struct console_ctx *x, const struct db_change *ch)
 {
 	if (ch->proposed_by && strcmp(ch->proposed_by, x->user.name) == 0)
-		both(x, "một người phê duyệt khác (không phải bạn)", "another approver (not you)");
+		console_both(x, "một người phê duyệt khác (không phải bạn)", "another approver (not you)");
 	else if (has_role(x, DB_ROLE_APPROVER))
-		both(x, "bạn hoặc một người phê duyệt khác", "you or another approver");
+		console_both(x, "bạn hoặc một người phê duyệt khác", "you or another approver");
 	else
-		both(x, "một người phê duyệt", "an approver");
+		console_both(x, "một người phê duyệt", "an approver");
 }
 
 static void pending_section(struct console_ctx *x)
 {
 	add(x, "<h2>");
-	both(x, "Đề xuất chờ duyệt", "Pending proposals");
+	console_both(x, "Đề xuất chờ duyệt", "Pending proposals");
 	add(x, "</h2>\n");
 	struct db_change *list = NULL;
 	size_t count = 0;
 	char err[512];
 	if (db_change_list(x->db, DB_CHANGE_PENDING, 0, &list, &count, err, sizeof err) != 0) {
 		add(x, "<p class=\"problem\">");
-		esc(x, err);
+		console_esc(x, err);
 		add(x, "</p>");
 		return;
 	}
 	if (count == 0) {
 		add(x, "<p>");
-		both(x, "Không có đề xuất nào chờ duyệt.", "Nothing is waiting for approval.");
+		console_both(x, "Không có đề xuất nào chờ duyệt.", "Nothing is waiting for approval.");
 		add(x, "</p>\n");
 	} else {
 		add(x, "<div class=\"box\"><table><tr><th>#</th><th>Dịch vụ <span class=\"en\">Service</span></th>"
@@ -168,16 +169,16 @@ static void pending_section(struct console_ctx *x)
 			const struct db_change *ch = &list[i];
 			sbuf_printf(&x->out, "<tr><td><a href=\"/admin/changes/%" PRId64 "\">%" PRId64 "</a></td><td>",
 				    ch->id, ch->id);
-			esc(x, ch->service_name);
+			console_esc(x, ch->service_name);
 			add(x, "</td><td>");
-			esc(x, db_status_name(ch->new_status));
+			console_esc(x, db_status_name(ch->new_status));
 			add(x, "</td><td>");
-			esc(x, ch->proposed_by);
+			console_esc(x, ch->proposed_by);
 			add(x, proposed_by_provider(x, ch->proposed_by)
 				       ? " <span class=\"tag\">nhà cung cấp · provider</span>"
 				       : " <span class=\"tag\">cán bộ · staff</span>");
 			add(x, "<br>");
-			add_time(x, ch->proposed_at);
+			console_time(x, ch->proposed_at);
 			add(x, "</td><td>");
 			waiting_on(x, ch);
 			add(x, "</td></tr>\n");
@@ -228,7 +229,7 @@ static void publications_section(struct console_ctx *x, int64_t audit_entries)
 {
 	static const char *const lists[] = {"roots", "foreign", "pointer"};
 	add(x, "<h2>");
-	both(x, "Các lần công bố gần nhất", "Last publications");
+	console_both(x, "Các lần công bố gần nhất", "Last publications");
 	add(x, "</h2>\n<div class=\"box\"><table><tr><th>Danh sách <span class=\"en\">List</span></th>"
 	       "<th>Số thứ tự <span class=\"en\">Sequence</span></th><th>Thời điểm <span class=\"en\">Issued</span></th>"
 	       "<th>Người công bố <span class=\"en\">By</span></th>"
@@ -239,18 +240,18 @@ static void publications_section(struct console_ctx *x, int64_t audit_entries)
 		sbuf_printf(&x->out, "<tr><td>%s</td>", lists[i]);
 		if (db_publication_last(x->db, lists[i], &p) != 0) {
 			add(x, "<td colspan=\"4\">");
-			both(x, "chưa công bố", "never published");
+			console_both(x, "chưa công bố", "never published");
 			add(x, "</td></tr>\n");
 			continue;
 		}
 		char who[64];
 		publisher_of(x, &p, audit_entries, who, sizeof who);
 		sbuf_printf(&x->out, "<td>%" PRId64 "</td><td>", p.sequence);
-		add_time(x, p.issued);
+		console_time(x, p.issued);
 		add(x, "</td><td>");
-		esc(x, who[0] ? who : "?");
+		console_esc(x, who[0] ? who : "?");
 		add(x, "</td><td>");
-		add_time(x, p.next_update);
+		console_time(x, p.next_update);
 		add(x, "<br>");
 		countdown(x, p.next_update, now);
 		add(x, "</td></tr>\n");
@@ -262,37 +263,37 @@ static void verdict_block(struct console_ctx *x, const struct db_audit_verdict *
 {
 	add(x, "<div class=\"box\"><table><tr><th>Trạng thái chuỗi <span class=\"en\">Chain state</span></th><td");
 	add(x, v->kind == DB_AUDIT_INTACT ? ">" : " class=\"overdue\">");
-	esc(x, db_audit_break_name(v->kind));
+	console_esc(x, db_audit_break_name(v->kind));
 	if (v->kind != DB_AUDIT_INTACT) {
 		add(x, ": ");
-		esc(x, v->message);
+		console_esc(x, v->message);
 	}
 	sbuf_printf(&x->out, "</td></tr><tr><th>Số mục <span class=\"en\">Entries</span></th><td>%" PRId64
 		    "</td></tr><tr><th>Mã băm đầu chuỗi <span class=\"en\">Head hash</span></th>"
 		    "<td class=\"hash\" id=\"head-hash\">", v->entries);
-	esc(x, v->head_hash);
+	console_esc(x, v->head_hash);
 	add(x, "</td></tr></table></div>\n");
 }
 
 void console_dashboard(struct console_ctx *x)
 {
-	page_begin(x, "Tổng quan", "Dashboard");
+	console_page_begin(x, "Tổng quan", "Dashboard");
 	pending_section(x);
 	struct db_audit_verdict v;
 	char err[512];
 	int verified = db_audit_verify(x->db, &v, err, sizeof err) == 0;
 	publications_section(x, verified ? v.entries : 0);
 	add(x, "<h2>");
-	both(x, "Nhật ký kiểm toán", "Audit chain");
+	console_both(x, "Nhật ký kiểm toán", "Audit chain");
 	add(x, "</h2>\n");
 	if (verified) {
 		verdict_block(x, &v);
 	} else {
 		add(x, "<p class=\"problem\">");
-		esc(x, err);
+		console_esc(x, err);
 		add(x, "</p>");
 	}
-	page_end(x, 200);
+	console_page_end(x, 200);
 }
 
 /* ---- one proposal ---- */
@@ -307,13 +308,13 @@ static void timeline_rows(struct console_ctx *x, const struct db_cert_row *row)
 	for (size_t i = 0; i < row->timeline_count; i++) {
 		const struct db_status_entry *e = &row->timeline[i];
 		add(x, "<tr><td>");
-		esc(x, db_status_name(e->status));
+		console_esc(x, db_status_name(e->status));
 		add(x, "</td><td>");
-		add_time(x, e->effective);
+		console_time(x, e->effective);
 		add(x, "</td><td>");
-		esc(x, e->decision_ref);
+		console_esc(x, e->decision_ref);
 		add(x, "</td><td>");
-		esc(x, e->reason);
+		console_esc(x, e->reason);
 		add(x, "</td></tr>\n");
 	}
 }
@@ -321,44 +322,44 @@ static void timeline_rows(struct console_ctx *x, const struct db_cert_row *row)
 static void before_after(struct console_ctx *x, const struct db_change *ch, const struct db_cert_row *row)
 {
 	add(x, "<h2>");
-	both(x, "Trước và sau", "Before and after");
+	console_both(x, "Trước và sau", "Before and after");
 	add(x, "</h2>\n<div class=\"box\"><table><tr><th></th><th>Hiện tại <span class=\"en\">Now</span></th>"
 	       "<th>Sau khi phê duyệt <span class=\"en\">After approval</span></th></tr>\n<tr><th>Trạng thái "
 	       "<span class=\"en\">Status</span></th><td id=\"status-before\">");
-	esc(x, db_status_name(row->status_now));
+	console_esc(x, db_status_name(row->status_now));
 	add(x, "<br><code>");
-	esc(x, status_uri(row->status_now));
+	console_esc(x, status_uri(row->status_now));
 	add(x, "</code></td><td id=\"status-after\">");
-	esc(x, db_status_name(ch->new_status));
+	console_esc(x, db_status_name(ch->new_status));
 	add(x, "<br><code>");
-	esc(x, status_uri(ch->new_status));
+	console_esc(x, status_uri(ch->new_status));
 	add(x, "</code></td></tr>\n<tr><th>Từ <span class=\"en\">Since</span></th><td>");
-	add_time(x, row->status_since);
+	console_time(x, row->status_since);
 	add(x, "</td><td>");
 	if (ch->effective)
-		add_time(x, ch->effective);
+		console_time(x, ch->effective);
 	else if (ch->state == DB_CHANGE_PENDING)
-		both(x, "khi được phê duyệt", "when approved");
+		console_both(x, "khi được phê duyệt", "when approved");
 	add(x, "</td></tr>\n<tr><th>Danh sách <span class=\"en\">List</span></th><td colspan=\"2\">");
-	esc(x, list_of(row->tsp_kind));
+	console_esc(x, list_of(row->tsp_kind));
 	add(x, "</td></tr></table></div>\n<h2>");
-	both(x, "Lịch sử trạng thái", "Status timeline");
+	console_both(x, "Lịch sử trạng thái", "Status timeline");
 	add(x, "</h2>\n<div class=\"box\"><table><tr><th>Trạng thái <span class=\"en\">Status</span></th>"
 	       "<th>Hiệu lực <span class=\"en\">Effective</span></th><th>Quyết định <span class=\"en\">Decision</span></th>"
 	       "<th>Lý do <span class=\"en\">Reason</span></th></tr>\n");
 	timeline_rows(x, row);
 	if (ch->state == DB_CHANGE_PENDING) {
 		add(x, "<tr><td><strong>");
-		esc(x, db_status_name(ch->new_status));
+		console_esc(x, db_status_name(ch->new_status));
 		add(x, "</strong> <span class=\"tag\">mới · new</span></td><td>");
 		if (ch->effective)
-			add_time(x, ch->effective);
+			console_time(x, ch->effective);
 		else
-			both(x, "khi được phê duyệt", "when approved");
+			console_both(x, "khi được phê duyệt", "when approved");
 		add(x, "</td><td>");
-		esc(x, ch->decision_ref);
+		console_esc(x, ch->decision_ref);
 		add(x, "</td><td>");
-		esc(x, ch->reason);
+		console_esc(x, ch->reason);
 		add(x, "</td></tr>\n");
 	}
 	add(x, "</table></div>\n");
@@ -368,39 +369,40 @@ static void change_facts(struct console_ctx *x, const struct db_change *ch, cons
 			 const struct db_cert_row *row)
 {
 	add(x, "<div class=\"box\"><table><tr><th>Trạng thái đề xuất <span class=\"en\">State</span></th><td id=\"state\">");
-	esc(x, db_change_state_name(ch->state));
+	console_esc(x, db_change_state_name(ch->state));
 	add(x, "</td></tr>\n<tr><th>Nhà cung cấp <span class=\"en\">Provider</span></th><td id=\"tsp-name\">");
 	if (tsp) {
-		esc(x, tsp->name_vi);
+		console_esc(x, tsp->name_vi);
 		add(x, " · <span lang=\"en\">");
-		esc(x, tsp->name_en);
+		console_esc(x, tsp->name_en);
 		add(x, "</span> (");
-		esc(x, tsp->country);
+		console_esc(x, tsp->country);
 		add(x, ")");
 	}
-	add(x, "</td></tr>\n<tr><th>Dịch vụ <span class=\"en\">Service</span></th><td id=\"service-name\">");
-	esc(x, ch->service_name);
-	add(x, "</td></tr>\n<tr><th>Chủ thể <span class=\"en\">Subject</span></th><td>");
-	esc(x, row->subject);
+	sbuf_printf(&x->out, "</td></tr>\n<tr><th>Dịch vụ <span class=\"en\">Service</span></th><td id=\"service-name\">"
+		    "<a href=\"/admin/certificates/%" PRId64 "\">", ch->service_id);
+	console_esc(x, ch->service_name);
+	add(x, "</a></td></tr>\n<tr><th>Chủ thể <span class=\"en\">Subject</span></th><td>");
+	console_esc(x, row->subject);
 	add(x, "</td></tr>\n<tr><th>SHA-256</th><td class=\"hash\">");
-	esc(x, ch->cert_sha256);
+	console_esc(x, ch->cert_sha256);
 	add(x, "</td></tr>\n<tr><th>Quyết định <span class=\"en\">Decision</span></th><td>");
-	esc(x, ch->decision_ref);
+	console_esc(x, ch->decision_ref);
 	add(x, "</td></tr>\n<tr><th>Lý do <span class=\"en\">Reason</span></th><td>");
-	esc(x, ch->reason);
+	console_esc(x, ch->reason);
 	add(x, "</td></tr>\n<tr><th>Người đề xuất <span class=\"en\">Proposed by</span></th><td id=\"proposer\">");
-	esc(x, ch->proposed_by);
+	console_esc(x, ch->proposed_by);
 	add(x, ", ");
-	add_time(x, ch->proposed_at);
+	console_time(x, ch->proposed_at);
 	add(x, "</td></tr>\n");
 	if (ch->state != DB_CHANGE_PENDING) {
 		add(x, "<tr><th>Quyết định bởi <span class=\"en\">Decided by</span></th><td id=\"decider\">");
-		esc(x, ch->decided_by);
+		console_esc(x, ch->decided_by);
 		add(x, ", ");
-		add_time(x, ch->decided_at);
+		console_time(x, ch->decided_at);
 		if (ch->decision_note && *ch->decision_note) {
 			add(x, "<br>");
-			esc(x, ch->decision_note);
+			console_esc(x, ch->decision_note);
 		}
 		add(x, "</td></tr>\n");
 	}
@@ -413,14 +415,14 @@ static void decision_forms(struct console_ctx *x, const struct db_change *ch)
 		return;
 	if (ch->proposed_by && strcmp(ch->proposed_by, x->user.name) == 0) {
 		add(x, "<p class=\"notice\" id=\"own-proposal\">");
-		both(x, "Bạn là người đề xuất: một người phê duyệt khác phải quyết định (nguyên tắc bốn mắt).",
+		console_both(x, "Bạn là người đề xuất: một người phê duyệt khác phải quyết định (nguyên tắc bốn mắt).",
 		     "You proposed this: another approver must decide (four eyes).");
 		add(x, "</p>\n");
 		return;
 	}
 	if (!has_role(x, DB_ROLE_APPROVER)) {
 		add(x, "<p class=\"notice\">");
-		both(x, "Chỉ người có vai trò phê duyệt mới quyết định được.", "Only an approver can decide.");
+		console_both(x, "Chỉ người có vai trò phê duyệt mới quyết định được.", "Only an approver can decide.");
 		add(x, "</p>\n");
 		return;
 	}
@@ -466,16 +468,16 @@ void console_change(struct console_ctx *x, int64_t id, const char *notice_vi, co
 	int have_tsp = db_tsp_get(x->db, ch.tsp_id, &tsp, err, sizeof err) == 0;
 	char title[64];
 	snprintf(title, sizeof title, "Đề xuất %" PRId64, id);
-	page_begin(x, title, "Proposal");
+	console_page_begin(x, title, "Proposal");
 	if (notice_vi) {
 		add(x, "<p class=\"notice\" id=\"notice\">");
-		both(x, notice_vi, notice_en);
+		console_both(x, notice_vi, notice_en);
 		add(x, "</p>\n");
 	}
 	change_facts(x, &ch, have_tsp ? &tsp : NULL, &row);
 	before_after(x, &ch, &row);
 	decision_forms(x, &ch);
-	page_end(x, 200);
+	console_page_end(x, 200);
 	if (have_tsp)
 		db_tsp_clear(&tsp);
 	db_cert_row_clear(&row);
@@ -498,17 +500,17 @@ static void text_input(struct console_ctx *x, const char *name, const char *type
 	sbuf_printf(&x->out, "<label for=\"%s\">%s <span class=\"en\">%s</span></label><input id=\"%s\" "
 		    "name=\"%s\" type=\"%s\"%s value=\"", name, label_vi, label_en, name, name, type,
 		    required ? " required" : "");
-	esc(x, submitted(x, name));
+	console_esc(x, submitted(x, name));
 	add(x, "\">");
 }
 
 void console_propose_form(struct console_ctx *x, const char *problem)
 {
 	static const char *const statuses[] = {"suspended", "recognised", "withdrawn", "granted"};
-	page_begin(x, "Đề xuất thay đổi trạng thái", "Propose a status change");
+	console_page_begin(x, "Đề xuất thay đổi trạng thái", "Propose a status change");
 	if (problem) {
 		add(x, "<p class=\"problem\" id=\"problem\">");
-		esc(x, problem);
+		console_esc(x, problem);
 		add(x, "</p>\n");
 	}
 	add(x, "<form class=\"action\" method=\"post\" action=\"/admin/propose\">");
@@ -525,12 +527,12 @@ void console_propose_form(struct console_ctx *x, const char *problem)
 	text_input(x, "decision_ref", "text", "Số quyết định", "Decision reference", 1);
 	add(x, "<label for=\"reason\">Lý do <span class=\"en\">Reason</span></label>"
 	       "<textarea id=\"reason\" name=\"reason\" maxlength=\"2000\" required>");
-	esc(x, submitted(x, "reason"));
+	console_esc(x, submitted(x, "reason"));
 	add(x, "</textarea>");
 	text_input(x, "effective", "datetime-local", "Hiệu lực từ (giờ Việt Nam, để trống: khi được phê duyệt)",
 		   "Effective from (Vietnam time, UTC+07:00; empty: when approved)", 0);
 	add(x, "<button type=\"submit\" id=\"propose\">Gửi đề xuất <span lang=\"en\">Propose</span></button></form>\n");
-	page_end(x, problem ? 400 : 200);
+	console_page_end(x, problem ? 400 : 200);
 }
 
 /* ---- audit ---- */
@@ -571,15 +573,15 @@ static int matches(const struct db_audit_entry *e, const struct audit_filter *f)
 static void audit_row(struct console_ctx *x, const struct db_audit_entry *e)
 {
 	sbuf_printf(&x->out, "<tr><td>%" PRId64 "</td><td>", e->id);
-	add_time(x, e->at);
+	console_time(x, e->at);
 	add(x, "</td><td>");
-	esc(x, e->actor);
+	console_esc(x, e->actor);
 	add(x, "</td><td>");
-	esc(x, e->action);
+	console_esc(x, e->action);
 	add(x, "</td><td>");
-	esc(x, e->object);
+	console_esc(x, e->object);
 	add(x, "</td><td class=\"hash\">");
-	esc(x, e->detail);
+	console_esc(x, e->detail);
 	add(x, "</td></tr>\n");
 }
 
@@ -626,7 +628,7 @@ static void audit_form(struct console_ctx *x)
 		sbuf_printf(&x->out, "<div><label for=\"f-%s\">%s <span class=\"en\">%s</span></label>"
 			    "<input id=\"f-%s\" name=\"%s\" type=\"%s\" value=\"", fields[i][0], fields[i][2],
 			    fields[i][3], fields[i][0], fields[i][0], fields[i][1]);
-		esc(x, arg(x, fields[i][0]));
+		console_esc(x, arg(x, fields[i][0]));
 		add(x, "\"></div>");
 	}
 	add(x, "<div><button type=\"submit\">Lọc <span lang=\"en\">Filter</span></button></div></form>\n");
@@ -653,20 +655,20 @@ void console_audit(struct console_ctx *x)
 		console_message(x, 500, "Không kiểm tra được nhật ký", "Cannot verify the audit log", err);
 		return;
 	}
-	page_begin(x, "Nhật ký kiểm toán", "Audit log");
+	console_page_begin(x, "Nhật ký kiểm toán", "Audit log");
 	add(x, "<h2>");
-	both(x, "Kiểm tra chuỗi băm", "Chain verification");
+	console_both(x, "Kiểm tra chuỗi băm", "Chain verification");
 	add(x, "</h2>\n");
 	verdict_block(x, &v);
 	audit_form(x);
 	if (bad) {
 		add(x, "<p class=\"problem\">");
-		esc(x, bad);
+		console_esc(x, bad);
 		add(x, "</p>\n");
 	} else {
 		audit_entries(x, &f, v.entries);
 	}
-	page_end(x, bad ? 400 : 200);
+	console_page_end(x, bad ? 400 : 200);
 }
 
 /* ---- messages ---- */
@@ -675,16 +677,16 @@ void console_message(struct console_ctx *x, unsigned status, const char *vi, con
 {
 	sbuf_free(&x->out);
 	memset(&x->out, 0, sizeof x->out);
-	page_begin(x, vi, en);
+	console_page_begin(x, vi, en);
 	if (detail && *detail) {
 		add(x, "<p class=\"problem\" id=\"problem\">");
-		esc(x, detail);
+		console_esc(x, detail);
 		add(x, "</p>\n");
 	}
 	add(x, "<p><a href=\"/admin/\">");
-	both(x, "Về trang tổng quan", "Back to the dashboard");
+	console_both(x, "Về trang tổng quan", "Back to the dashboard");
 	add(x, "</a></p>\n");
-	page_end(x, status);
+	console_page_end(x, status);
 }
 
 void console_refusal(struct web_console_response *resp, unsigned status, const char *vi, const char *en)

@@ -23,6 +23,17 @@ struct console_ctx {
 #define CONSOLE_CSS_PATH "/admin/static/console.css"
 extern const char console_css[];
 
+/* Building blocks of every page. */
+void console_page_begin(struct console_ctx *x, const char *title_vi, const char *title_en);
+/* Hands the page to ctx->resp with `status`. */
+void console_page_end(struct console_ctx *x, unsigned status);
+/* Text from the registry or the request, HTML-escaped (NULL: nothing). */
+void console_esc(struct console_ctx *x, const char *s);
+/* Constant text in both languages: "vi <span class=en>en</span>". */
+void console_both(struct console_ctx *x, const char *vi, const char *en);
+/* A time in UTC and in Vietnam time. */
+void console_time(struct console_ctx *x, int64_t t);
+
 /* Pages. Each renders a whole document into ctx->resp (status 200 unless
  * it says otherwise). */
 void console_dashboard(struct console_ctx *x);
@@ -35,6 +46,12 @@ void console_propose_form(struct console_ctx *x, const char *problem);
 /* The audit log with the ?actor=, ?action=, ?from=, ?to= filters and the
  * chain's verification. */
 void console_audit(struct console_ctx *x);
+/* Certificates (console_certs.c): search with ?q= (name, subject,
+ * SHA-256 prefix, service id), ?country=, ?status=; and one certificate by
+ * service id or SHA-256 prefix with its fields, status timeline and the
+ * proposals behind its changes. */
+void console_certificates(struct console_ctx *x);
+void console_certificate(struct console_ctx *x, const char *key);
 /* A message page for an authenticated user (refusals of an action). */
 void console_message(struct console_ctx *x, unsigned status, const char *vi, const char *en,
 		     const char *detail);

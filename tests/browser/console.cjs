@@ -159,6 +159,23 @@ async function audit(approver) {
 	await fitsPhone(approver, 'audit');
 }
 
+async function certificates(page) {
+	await page.goto(URL + '/admin/certificates', { waitUntil: 'load' });
+	await page.type('#q', 'script');
+	await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('form.filters button')]);
+	const found = await page.$$eval('#certificates tr', (trs) => trs.slice(1).map((t) => t.textContent));
+	check(found.length >= 1 && found.every((t) => t.includes(process.env.HOSTILE)),
+	      `certificate search by provider name finds its services (${found.length})`);
+	await shot(page, 'console-certificates');
+	await page.goto(URL + '/admin/certificates/' + process.env.SERVICE, { waitUntil: 'load' });
+	check((await text(page, '#status-now')).startsWith('suspended'), 'the certificate page shows the new status');
+	const decisions = await page.$$eval('#proposals tr', (trs) => trs.slice(1).map((t) => t.textContent));
+	check(decisions.some((t) => t.includes('applied') && t.includes('anh')),
+	      'the certificate page shows the decision behind the change');
+	await shot(page, 'console-certificate');
+	await fitsPhone(page, 'certificate');
+}
+
 async function published(page) {
 	// vntld publishes by itself after the approval (server.publish_interval)
 	for (let i = 0; i < 60; i++) {
@@ -184,6 +201,7 @@ async function published(page) {
 		await proposerCannotApprove(officer, id);
 		await approve(approver, id);
 		await audit(approver);
+		await certificates(approver);
 		await published(officer);
 		for (const p of [officer, approver])
 			check(p.errors.length === 0, 'no console errors or CSP violations: ' + JSON.stringify(p.errors));

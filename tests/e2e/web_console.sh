@@ -113,6 +113,21 @@ tok2=$(csrf_of <"$T/review2.html")
 [ "$(post unknown jar-anh "/admin/changes/$id/reject" csrf="$tok2" note="thiếu hồ sơ")" = 303 ] || web_fail "reject"
 [ "$(sql "SELECT state FROM change_request WHERE id = $id")" = rejected ] || web_fail "not rejected"
 
+# Certificates: search by provider name, SHA-256 prefix, country and status;
+# a certificate's page with its timeline and the decisions behind it.
+get staff jar-tam "/admin/certificates?q=script" >"$T/search.html"
+grep -q "href=\"/admin/certificates/$SERVICE\"" "$T/search.html" || web_fail "search by provider name"
+grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' "$T/search.html" || web_fail "search results not escaped"
+sha=$(sql "SELECT c.sha256 FROM service s JOIN cert c ON c.id = s.cert_id WHERE s.id = $SERVICE")
+get staff jar-tam "/admin/certificates?q=$(echo "$sha" | cut -c1-10)" >"$T/search.html"
+[ "$(grep -c 'href="/admin/certificates/[0-9]*"' "$T/search.html")" = 1 ] || web_fail "search by SHA-256 prefix"
+get staff jar-tam "/admin/certificates?country=sg&status=recognised" >"$T/search.html"
+[ "$(grep -c 'href="/admin/certificates/[0-9]*"' "$T/search.html")" = 2 ] || web_fail "search by country and status"
+get staff jar-tam "/admin/certificates/$SERVICE" >"$T/cert.html"
+grep -q 'QĐ 2/DEMO' "$T/cert.html" && grep -q "href=\"/admin/changes/$id\"" "$T/cert.html" &&
+	grep -q 'thiếu hồ sơ' "$T/cert.html" || web_fail "certificate page lacks its timeline or decisions"
+[ "$(get staff jar-tam /admin/certificates/ffffffffff -o /dev/null -w '%{http_code}')" = 404 ] || web_fail "unknown certificate page"
+
 # Audit: auditors only; filters; the head hash is the chain's.
 [ "$(get staff jar-tam /admin/audit -o /dev/null -w '%{http_code}')" = 403 ] || web_fail "an officer read the audit log"
 get unknown jar-anh "/admin/audit?actor=anh&action=change." >"$T/audit.html"

@@ -75,7 +75,8 @@ case "$status" in
 */deprecatedatnationallevel) ;;
 *) web_fail "the served foreign list says '$status' for the service after the approval" ;;
 esac
-for s in dashboard propose review-proposer review-approver approved audit refused dashboard-390px; do
+for s in dashboard propose review-proposer review-approver approved audit certificates certificate refused \
+	dashboard-390px certificate-390px; do
 	[ -s "$shots/console-$s.png" ] || web_fail "screenshot console-$s.png missing"
 done
 web_stop
