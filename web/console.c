@@ -339,6 +339,34 @@ static void do_decide(struct console_ctx *x, int64_t id, int approve)
 	redirect(x->resp, where);
 }
 
+/* `vntl user add NAME --role ROLES --cert-sha256 FP` through the same
+ * registry function: db_user_add checks the acting officer, the name,
+ * the roles and the fingerprint, and audits. */
+static void do_add_user(struct console_ctx *x)
+{
+	const char *name = field(x, "name"), *roles_text = field(x, "roles"), *fp = field(x, "cert_sha256");
+	char err[512];
+	struct db_user_input in = {.name = name ? name : "", .cert_sha256 = fp && *fp ? fp : NULL};
+	if (db_roles_parse(roles_text ? roles_text : "", &in.roles, err, sizeof err) != 0) {
+		console_users(x, err, NULL);
+		return;
+	}
+	if (in.roles & DB_ROLE_PROVIDER) {
+		console_users(x, "roles: provider accounts need a secret: use vntl user add", NULL);
+		return;
+	}
+	int64_t id = 0;
+	if (db_user_add(x->db, x->user.name, &in, &id, err, sizeof err) != 0) {
+		console_users(x, err, NULL);
+		return;
+	}
+	web_log("info", "user-added", "user=\"%s\" by=\"%s\" via=console", in.name, x->user.name);
+	/* db_user_add allows letters, digits and "._-@" in names: safe in a URL */
+	char where[128];
+	snprintf(where, sizeof where, "/admin/users?added=%s", in.name);
+	redirect(x->resp, where);
+}
+
 /* ---- routing ---- */
 
 static int parse_id(const char *text, int64_t *id, const char **rest)
@@ -381,6 +409,8 @@ static void route_get(struct console_ctx *x, const char *route)
 		console_audit(x);
 	else if (strcmp(route, "certificates") == 0)
 		console_certificates(x);
+	else if (strcmp(route, "users") == 0)
+		console_users(x, NULL, x->req->query ? web_console_form_get(x->req->query, "added") : NULL);
 	else if (strncmp(route, "certificates/", 13) == 0 && route[13] && !strchr(route + 13, '/'))
 		console_certificate(x, route + 13);
 	else if (strncmp(route, "changes/", 8) == 0 && parse_id(route + 8, &id, &rest) == 0 && !*rest)
@@ -395,6 +425,8 @@ static void route_post(struct console_ctx *x, const char *route)
 	const char *rest;
 	if (strcmp(route, "propose") == 0)
 		do_propose(x);
+	else if (strcmp(route, "users") == 0)
+		do_add_user(x);
 	else if (strncmp(route, "changes/", 8) == 0 && parse_id(route + 8, &id, &rest) == 0 &&
 		 (strcmp(rest, "/approve") == 0 || strcmp(rest, "/reject") == 0))
 		do_decide(x, id, strcmp(rest, "/approve") == 0);

@@ -91,6 +91,7 @@ void console_page_begin(struct console_ctx *x, const char *title_vi, const char 
 	       "<a href=\"/admin/certificates\">Chứng thư <span class=\"en\" lang=\"en\">Certificates</span></a>"
 	       "<a href=\"/admin/propose\">Đề xuất <span class=\"en\" lang=\"en\">Propose</span></a>"
 	       "<a href=\"/admin/audit\">Nhật ký <span class=\"en\" lang=\"en\">Audit</span></a>"
+	       "<a href=\"/admin/users\">Người dùng <span class=\"en\" lang=\"en\">Users</span></a>"
 	       "<a href=\"/\">Trang công khai <span class=\"en\" lang=\"en\">Public page</span></a>"
 	       "</nav><p class=\"who\">");
 	char roles[64];

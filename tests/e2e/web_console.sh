@@ -128,6 +128,27 @@ grep -q 'QĐ 2/DEMO' "$T/cert.html" && grep -q "href=\"/admin/changes/$id\"" "$T
 	grep -q 'thiếu hồ sơ' "$T/cert.html" || web_fail "certificate page lacks its timeline or decisions"
 [ "$(get staff jar-tam /admin/certificates/ffffffffff -o /dev/null -w '%{http_code}')" = 404 ] || web_fail "unknown certificate page"
 
+# Users: the list; adding a staff member is the officer's (the registry's
+# rule), with the token, audited; bad input names the field.
+get unknown jar-anh /admin/users >"$T/users.html"
+grep -q '<td>tam</td><td>officer</td>' "$T/users.html" || web_fail "users list"
+tok2=$(csrf_of <"$T/users.html")
+newfp=$(openssl x509 -in "$T/cc/nobody.pem" -outform DER | sha256sum | cut -c1-64)
+[ "$(post unknown jar-anh /admin/users csrf="$tok2" name=hoa roles=auditor cert_sha256="$newfp")" = 400 ] &&
+	grep -q 'officer' "$T/body" || web_fail "an approver added a user: $(grep problem "$T/body")"
+users0=$(sql "SELECT count(*) FROM account")
+[ "$(post staff jar-tam /admin/users name=hoa roles=auditor cert_sha256="$newfp")" = 403 ] || web_fail "user added without token"
+[ "$(post staff jar-tam /admin/users csrf="$tok" name=hoa roles=boss cert_sha256="$newfp")" = 400 ] &&
+	grep -q 'boss' "$T/body" || web_fail "unknown role: $(grep problem "$T/body")"
+[ "$(post staff jar-tam /admin/users csrf="$tok" name='hoa<b>' roles=auditor cert_sha256="$newfp")" = 400 ] ||
+	web_fail "a name with markup was accepted"
+[ "$(sql "SELECT count(*) FROM account")" = "$users0" ] || web_fail "a refused form added a user"
+[ "$(post staff jar-tam /admin/users csrf="$tok" name=hoa roles=auditor cert_sha256="$newfp")" = 303 ] &&
+	[ "$(header Location)" = "/admin/users?added=hoa" ] || web_fail "add user: $(grep problem "$T/body")"
+[ "$(sql "SELECT count(*) FROM audit WHERE action = 'user.add' AND actor = 'tam'")" = 1 ] || web_fail "user.add not audited"
+# the new certificate now opens the console
+[ "$(get nobody jar-hoa /admin/ -o /dev/null -w '%{http_code}')" = 200 ] || web_fail "the added user cannot get in"
+
 # Audit: auditors only; filters; the head hash is the chain's.
 [ "$(get staff jar-tam /admin/audit -o /dev/null -w '%{http_code}')" = 403 ] || web_fail "an officer read the audit log"
 get unknown jar-anh "/admin/audit?actor=anh&action=change." >"$T/audit.html"
