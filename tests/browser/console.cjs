@@ -97,6 +97,8 @@ async function propose(officer) {
 	check(r.headers()['content-security-policy'].includes("frame-ancestors 'none'") &&
 	      r.headers()['cache-control'] === 'no-store' && r.headers()['x-frame-options'] === 'DENY',
 	      'staff pages carry CSP, X-Frame-Options and no-store');
+	const bg = await officer.$eval('header', (h) => getComputedStyle(h).backgroundColor);
+	check(bg === 'rgb(139, 29, 29)', `the stylesheet from /admin/static/ applies under the CSP (${bg})`);
 	await shot(officer, 'console-dashboard');
 	await fitsPhone(officer, 'dashboard');
 	await officer.goto(URL + '/admin/propose', { waitUntil: 'load' });

@@ -61,7 +61,7 @@ mkdir -p "$shots"
 audit_refusals() { sqlite3 "$T/registry.db" "SELECT count(*) FROM audit WHERE action = 'auth.fail'"; }
 refusals_before=$(audit_refusals)
 URL="$URL" SERVICE="$SERVICE" HOSTILE="$HOSTILE" SHOTS="$shots" NODE_PATH="$deps/node_modules" \
-	timeout 120 node "$VNTL_SRC/tests/browser/console.cjs" >"$T/browser.out" 2>&1 || {
+	timeout 300 node "$VNTL_SRC/tests/browser/console.cjs" >"$T/browser.out" 2>&1 || {
 	cat "$T/browser.out"; web_fail "browser scenario"; }
 cat "$T/browser.out"
 [ "$(audit_refusals)" -gt "$refusals_before" ] || web_fail "the refusal without a certificate was not audited"
