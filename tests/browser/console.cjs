@@ -8,6 +8,7 @@
 'use strict';
 const puppeteer = require('puppeteer-core');
 const path = require('path');
+const http = require('http');
 
 const URL = process.env.URL;
 const SHOTS = process.env.SHOTS;
@@ -130,6 +131,26 @@ async function proposerCannotApprove(officer, id) {
 	check(r.status === 409 && r.text.includes('Refused'), `the server refuses the proposer's own approval (${r.status})`);
 }
 
+// A foreign site the approver visits posts an approval form to vntld (the
+// browser still presents the certificate): refused, nothing changes.
+async function crossSite(approver, id) {
+	const server = http.createServer((req, res) => {
+		res.setHeader('Content-Type', 'text/html');
+		res.end(`<form id="f" method="post" action="${URL}/admin/changes/${id}/approve">` +
+			'<input name="note" value="cross-site"></form><script>document.getElementById("f").submit()</script>');
+	});
+	await new Promise((res) => server.listen(0, '127.0.0.1', res));
+	const evil = `http://127.0.0.1:${server.address().port}/`;
+	const [response] = await Promise.all([
+		approver.waitForNavigation({ waitUntil: 'load' }),
+		approver.goto(evil),
+	]);
+	server.close();
+	const body = await approver.evaluate(() => document.body.innerText);
+	check(response.status() === 403 && body.includes('Request refused'),
+	      `a form posted from another site is refused (${response.status()})`);
+}
+
 async function approve(approver, id) {
 	await approver.goto(URL + '/admin/', { waitUntil: 'load' });
 	check(await approver.$(`a[href="/admin/changes/${id}"]`) !== null, 'the approver sees the proposal pending');
@@ -139,7 +160,8 @@ async function approve(approver, id) {
 	check(r.status === 403 && r.text.includes('CSRF'), `a POST without the CSRF token is refused (${r.status})`);
 	r = await post(approver, `/admin/changes/${id}/approve`, { note: 'forged', csrf: 'ab'.repeat(32) });
 	check(r.status === 403, `a POST with a wrong CSRF token is refused (${r.status})`);
-	await approver.reload({ waitUntil: 'load' });
+	await crossSite(approver, id);
+	await approver.goto(URL + `/admin/changes/${id}`, { waitUntil: 'load' });
 	check((await text(approver, '#state')) === 'pending', 'the forged approvals changed nothing');
 	await shot(approver, 'console-review-approver');
 	await approver.type('#approve-note', 'Đồng ý / agreed');
