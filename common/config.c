@@ -33,6 +33,8 @@ static const char *const known_keys[] = {
 	/* what a proposal may say (web/settings.c, the admin and provider API) */
 	"provider.max_backdate_days", "provider.max_ahead_days", "provider.max_pending",
 	"admin.max_backdate_days", "admin.max_ahead_days",
+	/* the staff console (web/console.c) */
+	"console.session_timeout",
 };
 #define KNOWN_KEY_COUNT (sizeof known_keys / sizeof known_keys[0])
 

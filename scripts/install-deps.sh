@@ -13,7 +13,8 @@ cmocka:libcmocka-dev jansson:libjansson-dev gnutls:libgnutls28-dev"
 # command -> Debian package (tools the build, tests, demo and benchmarks run)
 TOOLS="pkg-config:pkg-config cc:gcc make:make openssl:openssl xmllint:libxml2-utils
 xmlsec1:xmlsec1 sqlite3:sqlite3 curl:curl python3:python3 wrk:wrk nginx:nginx-light
-node:nodejs npm:npm softhsm2-util:softhsm2 pkcs11-tool:opensc"
+node:nodejs npm:npm softhsm2-util:softhsm2 pkcs11-tool:opensc
+chromium:chromium pk12util:libnss3-tools certutil:libnss3-tools"
 
 # file -> Debian package (PKCS#11 signing: the OpenSSL engine the publisher
 # loads, p11-kit's proxy module (its default), SoftHSM2's module; PyKCS11

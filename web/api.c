@@ -321,21 +321,29 @@ static int check_text_field(struct call *c, const char *field, size_t max_chars,
 
 /* An effective time no officer would want to review (years ahead, or long
  * past) is refused; the window comes from the configuration. */
-static int check_effective_window(struct call *c, time_t effective, int by_provider)
+int web_api_effective_problem(const struct web_api *api, time_t effective, int by_provider, char *msg,
+			      size_t msglen)
 {
-	const struct web_api_limits *l = &c->api->limits;
+	const struct web_api_limits *l = &api->limits;
 	unsigned back = by_provider ? l->provider_max_backdate_days : l->admin_max_backdate_days;
 	unsigned ahead = by_provider ? l->provider_max_ahead_days : l->admin_max_ahead_days;
 	const char *scope = by_provider ? "provider" : "admin";
 	time_t now = time(NULL);
-	char msg[160];
 	if (effective < now - (time_t)back * DAY)
-		snprintf(msg, sizeof msg, "must not be more than %u days before now (%s.max_backdate_days)",
+		snprintf(msg, msglen, "must not be more than %u days before now (%s.max_backdate_days)",
 			 back, scope);
 	else if (effective > now + (time_t)ahead * DAY)
-		snprintf(msg, sizeof msg, "must not be more than %u days after now (%s.max_ahead_days)", ahead,
+		snprintf(msg, msglen, "must not be more than %u days after now (%s.max_ahead_days)", ahead,
 			 scope);
 	else
+		return 0;
+	return -1;
+}
+
+static int check_effective_window(struct call *c, time_t effective, int by_provider)
+{
+	char msg[160];
+	if (web_api_effective_problem(c->api, effective, by_provider, msg, sizeof msg) == 0)
 		return 0;
 	fail_field(c, "bad-value", "effective", msg);
 	return -1;
@@ -586,15 +594,21 @@ static void admin_publish(struct call *c)
 
 /* A failed login: counted for /metrics; audited at once when it is the
  * first from its source in this interval, else summed (see authfail.h). */
+static void note_failure(struct web_api *api, struct db *db, const char *method, const char *who,
+			 const char *peer, enum web_auth_reason reason)
+{
+	char source[96];
+	snprintf(source, sizeof source, "%d %s", (int)reason, peer);
+	if (web_authfail_note(api->audit_failures, source, method, who, peer, time(NULL)))
+		db_auth_record_failure(db, method, who, peer);
+}
+
 static void login_failed(struct call *c, const char *method, const char *who,
 			 enum web_auth_reason reason)
 {
 	c->resp->auth_failed = 1;
 	c->resp->auth_reason = reason;
-	char source[96];
-	snprintf(source, sizeof source, "%d %s", (int)reason, c->req->peer);
-	if (web_authfail_note(c->api->audit_failures, source, method, who, c->req->peer, time(NULL)))
-		db_auth_record_failure(c->db, method, who, c->req->peer);
+	note_failure(c->api, c->db, method, who, c->req->peer, reason);
 }
 
 #define SUMMARY_BATCH 64
@@ -630,32 +644,55 @@ void web_api_flush_auth_failures(struct web_api *api, time_t now, int all)
 						      web_ratelimit_locked(api->attacked_accounts, now));
 }
 
+int web_api_staff_login(struct web_api *api, struct db *db, const char *cert_sha256, const char *peer,
+			struct db_user *user, enum web_staff_refusal *why, char *err, size_t errlen)
+{
+	if (!cert_sha256) {
+		*why = WEB_STAFF_NO_CERTIFICATE;
+		web_log("warn", "admin-refused", "peer=%s reason=\"no client certificate\"", peer);
+		note_failure(api, db, "cert", "none", peer, WEB_AUTH_NO_CERTIFICATE);
+		return 1;
+	}
+	int rc = db_user_by_cert(db, cert_sha256, user, err, errlen);
+	if (rc == 1) {
+		*why = WEB_STAFF_UNKNOWN_CERTIFICATE;
+		web_log("warn", "admin-refused", "peer=%s cert=%s reason=\"unknown certificate\"", peer,
+			cert_sha256);
+		note_failure(api, db, "cert", cert_sha256, peer, WEB_AUTH_UNKNOWN_CERTIFICATE);
+		return 1;
+	}
+	if (rc != 0)
+		return -1;
+	if (user->roles & DB_ROLE_PROVIDER) {
+		*why = WEB_STAFF_PROVIDER;
+		return 1;
+	}
+	return 0;
+}
+
 static int staff_login(struct call *c)
 {
-	if (!c->req->client_cert_sha256) {
-		fail(c, 401, "client-certificate-required",
-		     "the admin API needs a client certificate issued by the staff CA");
-		web_log("warn", "admin-refused", "peer=%s reason=\"no client certificate\"", c->req->peer);
-		login_failed(c, "cert", "none", WEB_AUTH_NO_CERTIFICATE);
-		return -1;
-	}
-	int rc = db_user_by_cert(c->db, c->req->client_cert_sha256, &c->user, c->err, sizeof c->err);
-	if (rc == 1) {
-		fail(c, 403, "unknown-certificate", "this client certificate belongs to no staff member");
-		web_log("warn", "admin-refused", "peer=%s cert=%s reason=\"unknown certificate\"",
-			c->req->peer, c->req->client_cert_sha256);
-		login_failed(c, "cert", c->req->client_cert_sha256, WEB_AUTH_UNKNOWN_CERTIFICATE);
-		return -1;
-	}
-	if (rc != 0) {
+	enum web_staff_refusal why;
+	int rc = web_api_staff_login(c->api, c->db, c->req->client_cert_sha256, c->req->peer, &c->user, &why,
+				     c->err, sizeof c->err);
+	if (rc < 0)
 		fail_db(c, rc);
-		return -1;
-	}
-	if (c->user.roles & DB_ROLE_PROVIDER) {
+	if (rc != 1)
+		return rc;
+	if (why == WEB_STAFF_PROVIDER) {
 		fail(c, 403, "forbidden", "providers use the provider API");
 		return -1;
 	}
-	return 0;
+	c->resp->auth_failed = 1;
+	if (why == WEB_STAFF_NO_CERTIFICATE) {
+		c->resp->auth_reason = WEB_AUTH_NO_CERTIFICATE;
+		fail(c, 401, "client-certificate-required",
+		     "the admin API needs a client certificate issued by the staff CA");
+	} else {
+		c->resp->auth_reason = WEB_AUTH_UNKNOWN_CERTIFICATE;
+		fail(c, 403, "unknown-certificate", "this client certificate belongs to no staff member");
+	}
+	return -1;
 }
 
 static void admin(struct call *c, const char *route)

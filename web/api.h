@@ -74,6 +74,31 @@ int web_api_owns(const char *path);
 void web_api_handle(struct web_api *api, const struct web_api_request *req,
 		    struct web_api_response *resp);
 
+struct db;
+struct db_user;
+
+/* Why web_api_staff_login refused. */
+enum web_staff_refusal {
+	WEB_STAFF_NO_CERTIFICATE,      /* no verified client certificate */
+	WEB_STAFF_UNKNOWN_CERTIFICATE, /* one that belongs to no user */
+	WEB_STAFF_PROVIDER,            /* a provider's: providers use the provider API */
+};
+
+/* The staff login of the admin API, shared with the staff console: the
+ * holder of the verified client certificate `cert_sha256` (NULL: none was
+ * presented) from registry `db`. 0 (`user` filled), 1 refused (`why` set;
+ * a missing or unknown certificate is logged and audited, summed per
+ * source as for every failed login, see authfail.h), -1 registry error
+ * (`err`). */
+int web_api_staff_login(struct web_api *api, struct db *db, const char *cert_sha256, const char *peer,
+			struct db_user *user, enum web_staff_refusal *why, char *err, size_t errlen);
+
+/* The check of a proposal's effective time against the
+ * admin.* / provider.* window: 0 when it may be proposed, else -1 and
+ * `msg` says which limit it passes. */
+int web_api_effective_problem(const struct web_api *api, time_t effective, int by_provider, char *msg,
+			      size_t msglen);
+
 /* Writes the summaries of failed logins whose interval ended by `now` (all
  * of them when `all`) to the audit log (see authfail.h). */
 void web_api_flush_auth_failures(struct web_api *api, time_t now, int all);

@@ -3,6 +3,7 @@
 
 #include "web/api.h"
 #include "web/catalog.h"
+#include "web/console.h"
 #include "web/guard.h"
 #include "web/http.h"
 #include "web/log.h"
@@ -48,6 +49,7 @@ struct web_server {
 	char file_problem[2048];       /* guarded by lock; empty while every served file is right */
 	time_t last_rehash;
 	struct web_api *api;           /* NULL when no registry is configured */
+	struct web_console *console;   /* the staff console; NULL without api */
 	struct web_workers *workers;   /* run the API requests; NULL without api */
 	struct web_autopublish *autopublish; /* publication after approval; NULL when off */
 	struct MHD_Response *not_found, *not_allowed, *unavailable;
@@ -58,6 +60,7 @@ struct web_server {
 struct api_job {
 	char *method, *path, *query_state, *query_after, *query_limit;
 	char *authorization, *content_type, *origin, *self_origin;
+	char *cookie;                  /* the console's session cookie */
 	char peer[64];
 	char fingerprint[65];
 	int have_cert;
@@ -84,6 +87,11 @@ struct request {
 	struct api_job job;
 	struct web_api_response resp;  /* set by the worker, then the connection resumed */
 	int busy;                      /* the API queue was full */
+	int is_console;                /* the staff console (run on the API workers too) */
+	struct MHD_PostProcessor *pp;  /* console POST: reads the form; NULL: not a form */
+	int has_form;                  /* a POST whose body was a form */
+	struct web_console_form form, query;
+	struct web_console_response console_resp;
 };
 
 /* ---- the current catalog ---- */
@@ -505,6 +513,7 @@ static void free_job(struct api_job *j)
 	free(j->content_type);
 	free(j->origin);
 	free(j->self_origin);
+	free(j->cookie);
 }
 
 /* The origin the admin API answers for: server.origin, else the scheme and
@@ -534,6 +543,10 @@ static int capture_job(struct web_server *s, struct MHD_Connection *c, struct re
 	j->content_type = copy_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	j->origin = copy_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ORIGIN);
 	j->self_origin = self_origin(s, c);
+	if (rq->is_console) {
+		j->cookie = copy_value(c, MHD_COOKIE_KIND, WEB_CONSOLE_COOKIE);
+		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, web_console_form_arg, &rq->query);
+	}
 	peer_address(c, j->peer, sizeof j->peer);
 	if (rq->cls == WEB_PATH_ADMIN && s->client_ca_pem) {
 		const union MHD_ConnectionInfo *info =
@@ -544,6 +557,44 @@ static int capture_job(struct web_server *s, struct MHD_Connection *c, struct re
 	return j->method && j->path ? 0 : -1;
 }
 
+/* The console's share of run_api_job. */
+static void run_console_job(struct web_server *s, struct request *rq)
+{
+	const struct api_job *j = &rq->job;
+	struct web_console_request req = {
+		.method = j->method, .path = j->path, .query = &rq->query,
+		.form = rq->has_form ? &rq->form : NULL, .cookie = j->cookie,
+		.client_cert_sha256 = j->have_cert ? j->fingerprint : NULL,
+		.origin = j->origin, .self_origin = j->self_origin, .peer = j->peer,
+	};
+	web_console_handle(s->console, &req, &rq->console_resp);
+	if (rq->console_resp.auth_failed)
+		web_metrics_auth_failure(s->metrics, 1, rq->console_resp.auth_reason);
+	struct MHD_Connection *c = rq->conn;
+	rq->api_state = API_ANSWERED;
+	MHD_resume_connection(c);
+}
+
+/* The console's answer, once its worker resumed the connection. */
+static enum MHD_Result queue_console(struct MHD_Connection *c, struct request *rq)
+{
+	struct web_console_response *cr = &rq->console_resp;
+	if (!cr->body)
+		return MHD_NO;
+	struct MHD_Response *r = MHD_create_response_from_buffer(cr->body_len, cr->body, MHD_RESPMEM_MUST_FREE);
+	if (!r)
+		return MHD_NO;
+	cr->body = NULL; /* the response owns it now */
+	if (web_console_add_headers(r, cr) != 0) {
+		MHD_destroy_response(r);
+		return MHD_NO;
+	}
+	rq->bytes = cr->body_len;
+	enum MHD_Result ret = queue(c, rq, cr->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 /* On an API worker: the registry work, then the connection is resumed and
  * its serving thread sends the answer. `rq` is not touched after the resume:
  * the request may complete and be freed at once. */
@@ -552,6 +603,10 @@ static void run_api_job(void *job, void *ctx)
 	struct web_server *s = ctx;
 	struct request *rq = job;
 	const struct api_job *j = &rq->job;
+	if (rq->is_console) {
+		run_console_job(s, rq);
+		return;
+	}
 	struct web_api_request req = {
 		.method = j->method, .path = j->path, .query_state = j->query_state,
 		.query_after = j->query_after, .query_limit = j->query_limit,
@@ -590,7 +645,7 @@ static void answer_busy(struct request *rq)
 static enum MHD_Result serve_api(struct web_server *s, struct MHD_Connection *c, struct request *rq,
 				 const char *url, const char *method)
 {
-	rq->cls = strncmp(url, "/admin/", 7) == 0 ? WEB_PATH_ADMIN : WEB_PATH_PROVIDER;
+	rq->cls = rq->is_console || strncmp(url, "/admin/", 7) == 0 ? WEB_PATH_ADMIN : WEB_PATH_PROVIDER;
 	if (rq->api_state == API_NONE) {
 		if (capture_job(s, c, rq, url, method) != 0)
 			return MHD_NO;
@@ -605,6 +660,8 @@ static enum MHD_Result serve_api(struct web_server *s, struct MHD_Connection *c,
 		}
 		return MHD_YES;
 	}
+	if (rq->api_state == API_ANSWERED && rq->is_console && !rq->busy)
+		return queue_console(c, rq);
 	if (rq->api_state != API_ANSWERED || !rq->resp.body)
 		return MHD_NO;
 	struct MHD_Response *r = MHD_create_response_from_buffer(rq->resp.body_len, rq->resp.body,
@@ -714,6 +771,20 @@ static enum web_path_class classify_url(const char *url)
 	return WEB_PATH_UNKNOWN;
 }
 
+/* A console POST's body is read by libmicrohttpd's post processor, which
+ * exists only for form bodies (urlencoded or multipart); others are kept
+ * out and the console refuses the request. */
+static void begin_console(struct web_server *s, struct MHD_Connection *c, struct request *rq,
+			  const char *method)
+{
+	rq->form.max_total = s->settings.max_body;
+	rq->query.max_total = s->settings.max_body;
+	if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
+		return;
+	rq->pp = MHD_create_post_processor(c, 4096, web_console_form_post, &rq->form);
+	rq->has_form = rq->pp != NULL;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **req_cls)
@@ -729,9 +800,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!rq)
 			return MHD_NO;
 		rq->started = 1;
-		rq->is_api = s->api && web_api_owns(url);
+		rq->is_console = s->console && web_console_owns(url);
+		rq->is_api = !rq->is_console && s->api && web_api_owns(url);
 		rq->cls = classify_url(url);
 		*req_cls = rq;
+		if (rq->is_console)
+			begin_console(s, c, rq, method);
 		int refused = 0;
 		enum MHD_Result ret = refuse_bad_path(c, rq, url, version, &refused);
 		if (!refused)
@@ -749,10 +823,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		 * the body has been read, and nothing is written. */
 		if (rq->is_api)
 			keep_body(s, rq, upload_data, *upload_data_size);
+		else if (rq->pp && !rq->form.refused &&
+			 MHD_post_process(rq->pp, upload_data, *upload_data_size) != MHD_YES)
+			rq->form.refused = 1;
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (rq->is_api)
+	if (rq->pp) {
+		/* the last field of a urlencoded body is delivered here */
+		if (MHD_destroy_post_processor(rq->pp) != MHD_YES)
+			rq->form.refused = 1;
+		rq->pp = NULL;
+	}
+	if (rq->is_api || rq->is_console)
 		return serve_api(s, c, rq, url, method);
 	rq->cat = acquire_current(s);
 	int is_head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
@@ -777,6 +860,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		web_metrics_request(s->metrics, rq->cls, rq->status,
 				    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? rq->bytes : 0);
 	web_catalog_release(rq->cat);
+	if (rq->pp)
+		MHD_destroy_post_processor(rq->pp);
+	web_console_form_clear(&rq->form);
+	web_console_form_clear(&rq->query);
+	free(rq->console_resp.body);
 	free_job(&rq->job);
 	free(rq->resp.body);
 	free(rq->body);
@@ -980,6 +1068,7 @@ static void free_server(struct web_server *s)
 		MHD_destroy_response(s->unavailable);
 	web_catalog_release(s->current);
 	web_verifier_free(s->verifier);
+	web_console_free(s->console);
 	web_api_free(s->api);
 	web_guard_free(s->guard);
 	web_metrics_free(s->metrics);
@@ -1036,6 +1125,12 @@ int web_server_start(const struct web_settings *settings, struct web_server **ou
 	}
 	if (s->api)
 		web_api_configure(s->api, &settings->api_limits, s->metrics);
+	if (s->api && !(s->console = web_console_new(s->api, settings->registry,
+						     settings->console_session_timeout))) {
+		snprintf(err, errlen, "cannot set up the staff console (memory or randomness)");
+		free_server(s);
+		return -1;
+	}
 	if (s->api && !(s->workers = web_workers_start(settings->api_threads, settings->api_queue,
 						       run_api_job, api_tick, s))) {
 		snprintf(err, errlen, "cannot start %u API worker threads", settings->api_threads);

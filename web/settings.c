@@ -119,6 +119,7 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 		cores = 1;
 	long port, threads, maxconn, perip, timeout, memlimit, maxbody, maxage, drain, interval, recheck;
 	long api_threads, api_queue, publish_interval, handshake, header, send_timeout, min_rate;
+	long console_timeout;
 	int epoll_on = 0, tls12_on = 0;
 	if (get_text(&src, "server.listen", "0.0.0.0", out->listen, sizeof out->listen) ||
 	    get_number(&src, "server.port", 8443, 0, 65535, &port) ||
@@ -150,7 +151,8 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	    get_text(&src, "server.origin", "", out->origin, sizeof out->origin) ||
 	    get_number(&src, "server.recheck_interval", 300, 1, 86400, &recheck) ||
 	    get_api_limits(&src, &out->api_limits) ||
-	    get_number(&src, "server.publish_interval", 60, 0, 86400, &publish_interval))
+	    get_number(&src, "server.publish_interval", 60, 0, 86400, &publish_interval) ||
+	    get_number(&src, "console.session_timeout", 900, 1, 86400, &console_timeout))
 		return -1;
 	const char *cfg_path = vntl_config_path(cfg);
 	if (cfg_path && strlen(cfg_path) < sizeof out->config_path)
@@ -175,6 +177,7 @@ int web_settings_load(const struct vntl_config *cfg, const struct web_override *
 	out->api_queue = (unsigned)api_queue;
 	out->recheck_interval = (unsigned)recheck;
 	out->publish_interval = (unsigned)publish_interval;
+	out->console_session_timeout = (unsigned)console_timeout;
 	out->publish_configured = cfg && vntl_config_get(cfg, "publish.key", NULL) &&
 				  vntl_config_get(cfg, "publish.cert", NULL);
 	return check_required(out, err, errlen);

@@ -41,6 +41,7 @@ struct web_settings {
 	struct web_api_limits api_limits; /* provider.* and admin.* keys: what a proposal may say */
 	unsigned publish_interval;  /* seconds between publications of what is due; 0: never */
 	int publish_configured;     /* the file sets publish.key and publish.cert */
+	unsigned console_session_timeout; /* seconds a console session lives without a request */
 };
 
 /* A flag given on the command line, as the configuration key it overrides. */
