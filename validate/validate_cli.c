@@ -323,6 +323,10 @@ static void print_list(const struct options *o, const char *src, const vntl_list
 static int setup_ctx(const struct options *o, vntl_ctx **ctx, vntl_error *err)
 {
 	vntl_status st = vntl_ctx_new(ctx, err);
+	if (st == VNTL_OK) {
+		vntl_ctx_set_log(*ctx, validate_log_stderr, NULL);
+		vntl_ctx_set_threads(*ctx, 1); /* a program of ours: faster loads of large lists */
+	}
 	if (st == VNTL_OK && o->schema)
 		st = vntl_ctx_set_schema(*ctx, o->schema, err);
 	if (st == VNTL_OK && o->no_schema)

@@ -68,6 +68,38 @@ VNTL_API void vntl_ctx_set_list_time(vntl_ctx *ctx, time_t at);
 /* Largest list accepted, in bytes (default 128 MiB). */
 VNTL_API void vntl_ctx_set_max_list_size(vntl_ctx *ctx, size_t bytes);
 
+/* --- logging ------------------------------------------------------------ */
+/* libvntl prints nothing.  A caller that wants to know what it did (a list
+ * fetched, accepted or refused, a service ignored, OCSP asked) installs a
+ * callback: event is a short name ("list-accepted", "fetch", ...), message
+ * a one-line "key=value ..." text without newlines.  The callback runs on
+ * the thread of the libvntl call that logs (chain checks from several
+ * threads may log at once) or, with vntl_ctx_set_threads(), on a thread
+ * libvntl started during that call; it must not call back into ctx. */
+typedef enum { VNTL_LOG_DEBUG = 0, VNTL_LOG_INFO, VNTL_LOG_WARNING, VNTL_LOG_ERROR } vntl_log_level;
+typedef void (*vntl_log_fn)(void *userdata, vntl_log_level level, const char *event,
+                            const char *message);
+/* fn NULL: nothing is logged (the default). */
+VNTL_API void vntl_ctx_set_log(vntl_ctx *ctx, vntl_log_fn fn, void *userdata);
+/* Only events of this level or above reach the callback (default VNTL_LOG_INFO). */
+VNTL_API void vntl_ctx_set_log_level(vntl_ctx *ctx, vntl_log_level min_level);
+/* "debug", "info", "warning", "error" */
+VNTL_API const char *vntl_log_level_name(vntl_log_level level);
+
+/* --- threads and network ------------------------------------------------- */
+/* libvntl starts no thread unless allowed here (default 0).  With 1 it
+ * validates a list's schema on a second thread while the signature is
+ * verified, during vntl_ctx_load_list*() only, and joins it before
+ * returning (about a third faster for large lists).  libcurl itself may
+ * resolve host names on a short-lived thread of its own during a fetch
+ * (Debian's libcurl is built with the threaded resolver); a caller that
+ * must avoid that fetches the list itself and loads it from memory. */
+VNTL_API void vntl_ctx_set_threads(vntl_ctx *ctx, int allow);
+/* Timeouts of every fetch (lists, OCSP, CRLs), in seconds: to connect
+ * (default 10 for lists, 5 for OCSP and CRLs) and for the whole transfer
+ * (default 60 for lists, 15 for OCSP and CRLs).  0 keeps the defaults. */
+VNTL_API void vntl_ctx_set_fetch_timeouts(vntl_ctx *ctx, long connect_seconds, long total_seconds);
+
 /* A certificate (PEM or DER file, possibly several PEM blocks) allowed to
  * sign the lists loaded with vntl_ctx_load_list(). */
 VNTL_API vntl_status vntl_ctx_add_signer_file(vntl_ctx *ctx, const char *cert_file, vntl_error *err);
@@ -124,6 +156,43 @@ VNTL_API size_t vntl_ctx_pointer_location_prefix(const vntl_ctx *ctx, const char
 /* Plain trust anchors instead of lists (test suites, private PKIs). */
 VNTL_API vntl_status vntl_ctx_add_anchor_file(vntl_ctx *ctx, const char *cert_file, vntl_error *err);
 
+/* --- anchors ------------------------------------------------------------- */
+/* The certificates the loaded lists (and anchor files) give, one per
+ * service identity, with the status of the service at a time T:
+ *
+ *   vntl_anchor_iter *it;
+ *   if (vntl_anchor_iter_new(ctx, 0, 1, &it, &err) == VNTL_OK) {
+ *       for (const vntl_anchor *a; (a = vntl_anchor_iter_next(it)); )
+ *           printf("%s: %s\n", vntl_anchor_service(a), vntl_anchor_sha256(a));
+ *       vntl_anchor_iter_free(it);
+ *   }
+ *
+ * at 0 means now; only_trusted 1 skips those whose status at T does not
+ * anchor.  An anchor (and every string and X509 it gives) is valid until
+ * the next vntl_anchor_iter_next() on its iterator; the X509 belongs to ctx
+ * (X509_up_ref it to keep it).  Loading lists into ctx while iterating is
+ * not allowed. */
+typedef struct vntl_anchor_iter vntl_anchor_iter;
+typedef struct vntl_anchor vntl_anchor;
+VNTL_API vntl_status vntl_anchor_iter_new(const vntl_ctx *ctx, time_t at, int only_trusted,
+                                          vntl_anchor_iter **out, vntl_error *err);
+VNTL_API const vntl_anchor *vntl_anchor_iter_next(vntl_anchor_iter *it);
+VNTL_API void vntl_anchor_iter_free(vntl_anchor_iter *it);
+/* the list (file or URL as loaded) or "anchor file PATH" it comes from */
+VNTL_API const char *vntl_anchor_list(const vntl_anchor *a);
+/* TSPName and ServiceName (first Name); "" for a plain anchor */
+VNTL_API const char *vntl_anchor_provider(const vntl_anchor *a);
+VNTL_API const char *vntl_anchor_service(const vntl_anchor *a);
+/* the ServiceStatus URI at T and since when; "" and 0 for a plain anchor or
+ * before the service's first status */
+VNTL_API const char *vntl_anchor_status(const vntl_anchor *a);
+VNTL_API time_t vntl_anchor_status_since(const vntl_anchor *a);
+/* 1 when its status at T anchors chains (a plain anchor always does) */
+VNTL_API int vntl_anchor_trusted(const vntl_anchor *a);
+/* SHA-256 of the certificate's DER, 64 lower-case hex digits */
+VNTL_API const char *vntl_anchor_sha256(const vntl_anchor *a);
+VNTL_API struct x509_st *vntl_anchor_cert(const vntl_anchor *a);
+
 /* --- chains -------------------------------------------------------------- */
 typedef enum { VNTL_REVOCATION_REQUIRE = 0, VNTL_REVOCATION_PREFER, VNTL_REVOCATION_NONE } vntl_revocation;
 typedef enum { VNTL_PURPOSE_SIGNATURE = 0, VNTL_PURPOSE_ANY } vntl_purpose;
@@ -133,6 +202,14 @@ typedef enum { VNTL_ALG_POLICY_VN = 0, VNTL_ALG_POLICY_NONE } vntl_alg_policy;
  * names ...); PATH: the RFC 5280 §6 path validation algorithm alone (for
  * test suites such as NIST PKITS that exercise only the algorithm). */
 typedef enum { VNTL_PROFILE_STRICT = 0, VNTL_PROFILE_PATH } vntl_cert_profile;
+
+/* One certificate or CRL held in memory: DER (exactly one object), or PEM
+ * text (every block of the kind asked for). */
+typedef struct {
+	const unsigned char *data;
+	size_t len;
+} vntl_der;
+struct X509_crl_st; /* OpenSSL's X509_CRL */
 
 typedef struct {
 	const char *leaf_file;          /* PEM or DER; or, instead: */
@@ -160,6 +237,15 @@ typedef struct {
 	int max_depth;                  /* 0: no limit but VNTL_MAX_CHAIN certificates; N: the anchor
 	                                   is at most N certificates above the leaf */
 	vntl_cert_profile profile;
+	/* Since libvntl 4.0.0: inputs held in memory, in addition to the files
+	 * above (nothing is taken over; X509 and X509_CRL objects are used
+	 * read-only and may be shared between threads). A leaf in memory is
+	 * taken when neither leaf_file nor leaf_cert is set. */
+	vntl_der leaf_der;
+	const vntl_der *untrusted_der;  size_t n_untrusted_der;
+	struct x509_st *const *untrusted_certs;  size_t n_untrusted_certs;
+	const vntl_der *crl_der;        size_t n_crl_der;
+	struct X509_crl_st *const *crls;  size_t n_crls;
 } vntl_chain_request;
 
 typedef enum { VNTL_PASSED = 0, VNTL_FAILED = 1, VNTL_INDETERMINATE = 2 } vntl_indication;
