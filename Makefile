@@ -37,8 +37,10 @@ endif
 # 2.1: vntl_ctx_load_pointed_location(), vntl_version().
 # 3: vntl_ctx_pointer_location_prefix() (vntl-validate uses only this API);
 #    vntl_chain_request grew (ekus, max_depth, profile), which callers allocate.
-VNTL_MAJOR := 3
-VNTL_VERSION := 3.0.0
+# 4: vntl_list_info and vntl_chain_request begin with their size (they can
+#    grow without a new soname); the request takes inputs from memory.
+VNTL_MAJOR := 4
+VNTL_VERSION := 4.0.0
 
 # Where `make install` puts vntl's XSD profile: the validator's default schema.
 SCHEMA_DIR := $(PREFIX)/share/vntl/schema

@@ -58,7 +58,7 @@ int publisher_self_check(const unsigned char *xml, size_t len, X509 *signer,
 			 int64_t last_sequence, int64_t now, char *err, size_t errlen)
 {
 	char why[1024] = "";
-	vntl_list_info info;
+	vntl_list_info info = { .size = sizeof info };
 	int rc = check_with_validator(xml, len, signer, now, &info, why, sizeof why);
 	if (rc == 0)
 		rc = check_sequence(&info, last_sequence, now, why, sizeof why);

@@ -368,13 +368,13 @@ static vntl_status load_lists(const struct options *o, vntl_ctx *ctx, const stru
 {
 	vntl_status st = VNTL_OK;
 	for (size_t i = 0; st == VNTL_OK && i < lists->n; i++) {
-		vntl_list_info li;
+		vntl_list_info li = { .size = sizeof li };
 		st = vntl_ctx_load_list(ctx, lists->v[i], &li, err);
 		if (st == VNTL_OK && print)
 			print_list(o, lists->v[i], &li);
 	}
 	for (size_t i = 0; st == VNTL_OK && i < o->pointed.n; i++) {
-		vntl_list_info li;
+		vntl_list_info li = { .size = sizeof li };
 		const char *src = NULL;
 		st = load_pointed(ctx, o->pointed.v[i], &li, &src, err);
 		if (st == VNTL_OK && print)
@@ -483,6 +483,7 @@ int validate_cli_main(int argc, char **argv)
 	}
 	struct options o;
 	memset(&o, 0, sizeof o);
+	o.req.size = sizeof o.req;
 	o.req.online = 1;
 	o.is_list = strcmp(argv[1], "list") == 0;
 	if (!o.is_list && strcmp(argv[1], "chain") != 0)

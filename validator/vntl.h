@@ -107,8 +107,21 @@ VNTL_API vntl_status vntl_ctx_add_signer_file(vntl_ctx *ctx, const char *cert_fi
 VNTL_API vntl_status vntl_ctx_add_signer_der(vntl_ctx *ctx, const unsigned char *der, size_t len,
                                              vntl_error *err);
 
+/* --- growing structs ------------------------------------------------------ */
+/* The two structs a caller allocates, vntl_list_info and vntl_chain_request,
+ * begin with their size: set it to sizeof the struct (a zero size is refused
+ * as a usage error).  Fields are only ever added at their end, so a program
+ * built against an older vntl.h keeps working with a newer libvntl of the
+ * same major version: the fields it does not know are taken as zero (a
+ * request) or not written (a list info).  A size larger than the library
+ * knows (built against a newer vntl.h) is refused.  vntl_result is always
+ * allocated by libvntl and only grows at its end; vntl_error never changes.
+ *   vntl_list_info info = { .size = sizeof info };
+ *   vntl_chain_request req = { .size = sizeof req, .leaf_file = "leaf.pem" }; */
+
 /* --- lists --------------------------------------------------------------- */
 typedef struct {
+	size_t size;               /* since 4.0.0: sizeof(vntl_list_info), set by the caller */
 	int version;               /* TSLVersionIdentifier */
 	long long sequence;        /* TSLSequenceNumber */
 	char territory[8];         /* SchemeTerritory */
@@ -130,7 +143,7 @@ typedef struct {
 } vntl_list_info;
 
 /* Load a list from a file path or an https:// URL; it is kept in ctx only
- * if every rule passes.  info may be NULL. */
+ * if every rule passes.  info may be NULL (else its size must be set). */
 VNTL_API vntl_status vntl_ctx_load_list(vntl_ctx *ctx, const char *file_or_url,
                                         vntl_list_info *info, vntl_error *err);
 /* The same rules for a list held in memory (e.g. one about to be published);
@@ -212,6 +225,7 @@ typedef struct {
 struct X509_crl_st; /* OpenSSL's X509_CRL */
 
 typedef struct {
+	size_t size;                    /* since 4.0.0: sizeof(vntl_chain_request), set by the caller */
 	const char *leaf_file;          /* PEM or DER; or, instead: */
 	struct x509_st *leaf_cert;      /* a parsed OpenSSL X509 (not taken over) */
 	const char *const *untrusted;   /* NULL-terminated list of files, or NULL */
@@ -229,8 +243,7 @@ typedef struct {
 	                                   CRL covers */
 	/* Since libvntl 3.0.0. New fields are only ever added here, at the end,
 	 * and zero is their default, so a request zero-initialised with
-	 * designated initialisers keeps its meaning (rebuild against the new
-	 * header: the struct's size changed, hence the new soname). */
+	 * designated initialisers keeps its meaning (see "growing structs"). */
 	const char *const *ekus;        /* NULL-terminated OIDs: the leaf's extended key usage, when
 	                                   present, must hold one of them (anyExtendedKeyUsage does
 	                                   not count); NULL: any EKU that allows the purpose */

@@ -869,9 +869,21 @@ static void judge(const vntl_ctx *ctx, struct inputs *in, const vntl_chain_reque
 vntl_status vntl_check_chain(const vntl_ctx *ctx, const vntl_chain_request *req,
                              vntl_result **out, vntl_error *err)
 {
-	if (!ctx || !req || !(req->leaf_file || req->leaf_cert || req->leaf_der.data) || !out)
+	if (!ctx || !req || !out)
 		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_check_chain: NULL argument");
 	*out = NULL;
+	if (req->size == 0 || req->size > sizeof *req)
+		return vv_fail(err, VNTL_ERR_USAGE, "usage",
+		               "vntl_chain_request.size is %zu: set it to sizeof(vntl_chain_request) "
+		               "(%zu in libvntl %s)", req->size, sizeof *req, vntl_version());
+	/* the fields a caller built against an older vntl.h does not have are zero */
+	vntl_chain_request known;
+	memset(&known, 0, sizeof known);
+	memcpy(&known, req, req->size);
+	req = &known;
+	if (!(req->leaf_file || req->leaf_cert || req->leaf_der.data))
+		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_check_chain: no leaf (leaf_file, "
+		               "leaf_cert or leaf_der)");
 	vv_anchors_decode(ctx);
 	struct inputs in;
 	vntl_status st = load_inputs(ctx, req, &in, err);

@@ -228,9 +228,29 @@ static vntl_status check_list(const vntl_ctx *ctx, const vv_list *list, const ch
 	return st;
 }
 
+/* A caller's list info: its size says which fields it has room for. */
+static vntl_status check_info_size(const vntl_list_info *info, vntl_error *err)
+{
+	if (info && (info->size == 0 || info->size > sizeof *info))
+		return vv_fail(err, VNTL_ERR_USAGE, "usage",
+		               "vntl_list_info.size is %zu: set it to sizeof(vntl_list_info) (%zu in "
+		               "libvntl %s)", info->size, sizeof *info, vntl_version());
+	return VNTL_OK;
+}
+
+static void give_info(vntl_list_info *info, const vntl_list_info *from)
+{
+	size_t room = info->size;
+	memcpy(info, from, room);
+	info->size = room;
+}
+
 static vntl_status load_with_pins(vntl_ctx *ctx, const struct source *from, STACK_OF(X509) *pins,
                                   const char *territory, vntl_list_info *info, vntl_error *err)
 {
+	vntl_status checked = check_info_size(info, err);
+	if (checked != VNTL_OK)
+		return checked;
 	const char *src = from->name;
 	unsigned char *data = NULL;
 	size_t len = 0;
@@ -251,7 +271,7 @@ static vntl_status load_with_pins(vntl_ctx *ctx, const struct source *from, STAC
 		st = vv_fetch_keep(ctx, src, data, len, &fs, err);
 	free(data);
 	if (st == VNTL_OK && info)
-		*info = list.info;
+		give_info(info, &list.info);
 	if (st == VNTL_OK)
 		st = vv_ctx_adopt_list(ctx, &list, err);
 	if (st == VNTL_OK)

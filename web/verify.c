@@ -213,7 +213,7 @@ int web_verify_list(struct web_verifier *v, const char *list, long long sequence
 		    size_t whylen)
 {
 	vntl_error verr = {"", ""};
-	vntl_list_info info;
+	vntl_list_info info = { .size = sizeof info };
 	char label[64];
 	snprintf(label, sizeof label, "%s/%lld.xml", list, sequence);
 	pthread_mutex_lock(&v->lock);

@@ -101,7 +101,7 @@ static void without_a_callback_nothing_reaches_stderr(void **state)
 	assert_true(dup2(capture_fd, 2) == 2);
 
 	vntl_ctx *ctx = swedish_ctx();
-	vntl_list_info info;
+	vntl_list_info info = { .size = sizeof info };
 	vntl_status refused = load_swedish(ctx, 1, &info);
 	vntl_status accepted = load_swedish(ctx, 0, &info);
 	vntl_ctx_free(ctx);
@@ -121,7 +121,7 @@ static void a_callback_receives_the_events_at_its_level(void **state)
 {
 	(void)state;
 	struct captured all = { .n = 0 }, warnings = { .n = 0 };
-	vntl_list_info info;
+	vntl_list_info info = { .size = sizeof info };
 
 	vntl_ctx *ctx = swedish_ctx();
 	vntl_ctx_set_log(ctx, capture, &all);
@@ -147,7 +147,7 @@ static void a_callback_receives_the_events_at_its_level(void **state)
 static void no_thread_is_started_unless_allowed(void **state)
 {
 	(void)state;
-	vntl_list_info info;
+	vntl_list_info info = { .size = sizeof info };
 	vntl_ctx *ctx = swedish_ctx();
 	int before = __atomic_load_n(&threads_started, __ATOMIC_SEQ_CST);
 	assert_int_equal(load_swedish(ctx, 0, &info), VNTL_OK);
@@ -165,7 +165,7 @@ static void no_thread_is_started_unless_allowed(void **state)
 static void anchors_are_listed_with_their_status_at_t(void **state)
 {
 	(void)state;
-	vntl_list_info info;
+	vntl_list_info info = { .size = sizeof info };
 	vntl_ctx *ctx = swedish_ctx();
 	assert_int_equal(load_swedish(ctx, 0, &info), VNTL_OK);
 	vntl_anchor_iter *it;
@@ -246,7 +246,8 @@ static void intermediates_and_crls_come_from_memory(void **state)
 	char sub[64];
 
 	/* Without the intermediate there is no path; without CRLs, no revocation data. */
-	vntl_chain_request req = { .leaf_der = { ee, ee_len }, .at = 1302825600,
+	vntl_chain_request req = { .size = sizeof req,
+		.leaf_der = { ee, ee_len }, .at = 1302825600,
 		.purpose = VNTL_PURPOSE_ANY, .alg_policy = VNTL_ALG_POLICY_NONE };
 	assert_int_equal(check(ctx, &req, sub), VNTL_INDETERMINATE);
 	assert_string_equal(sub, "NO_CERTIFICATE_CHAIN_FOUND");
@@ -270,7 +271,8 @@ static void intermediates_and_crls_come_from_memory(void **state)
 	assert_true(ca_cert && crl1 && crl2);
 	X509 *certs[] = { ca_cert };
 	X509_CRL *crl_objs[] = { crl1, crl2 };
-	vntl_chain_request held = { .leaf_der = { ee, ee_len }, .at = 1302825600,
+	vntl_chain_request held = { .size = sizeof held,
+		.leaf_der = { ee, ee_len }, .at = 1302825600,
 		.purpose = VNTL_PURPOSE_ANY, .alg_policy = VNTL_ALG_POLICY_NONE,
 		.untrusted_certs = certs, .n_untrusted_certs = 1, .crls = crl_objs, .n_crls = 2 };
 	assert_int_equal(check(ctx, &held, sub), VNTL_PASSED);
@@ -301,6 +303,48 @@ static void intermediates_and_crls_come_from_memory(void **state)
 	free(ca_crl);
 }
 
+/* A caller built against an older vntl.h passes a shorter struct: the
+ * fields it does not have are taken as zero, and never written. */
+static void structs_carry_their_size(void **state)
+{
+	(void)state;
+	struct pkits p;
+	pkits_paths(&p);
+	vntl_ctx *ctx;
+	vntl_error err;
+	assert_int_equal(vntl_ctx_new(&ctx, &err), VNTL_OK);
+	assert_int_equal(vntl_ctx_add_anchor_file(ctx, p.anchor, &err), VNTL_OK);
+	const char *untrusted[] = { p.ca, NULL }, *crls[] = { p.root_crl, p.ca_crl, NULL };
+	vntl_chain_request req = { .size = offsetof(vntl_chain_request, leaf_der),
+		.leaf_file = p.ee, .untrusted = untrusted, .crl_files = crls, .at = 1302825600,
+		.purpose = VNTL_PURPOSE_ANY, .alg_policy = VNTL_ALG_POLICY_NONE,
+		/* beyond its size: must not be read */
+		.untrusted_certs = (X509 *const *)&req, .n_untrusted_certs = 3 };
+	char sub[64];
+	assert_int_equal(check(ctx, &req, sub), VNTL_PASSED);
+	vntl_result *res = NULL;
+	req.size = 0;
+	assert_int_equal(vntl_check_chain(ctx, &req, &res, &err), VNTL_ERR_USAGE);
+	assert_non_null(strstr(err.reason, "sizeof(vntl_chain_request)"));
+	req.size = sizeof req + 8;
+	assert_int_equal(vntl_check_chain(ctx, &req, &res, &err), VNTL_ERR_USAGE);
+	assert_null(res);
+	vntl_ctx_free(ctx);
+
+	ctx = swedish_ctx();
+	vntl_list_info info;
+	memset(&info, 0x5a, sizeof info);
+	info.size = 0;
+	assert_int_equal(load_swedish(ctx, 0, &info), VNTL_ERR_USAGE);
+	info.size = offsetof(vntl_list_info, warning);
+	assert_int_equal(load_swedish(ctx, 0, &info), VNTL_OK);
+	assert_string_equal(info.territory, "SE");
+	assert_int_equal(info.size, offsetof(vntl_list_info, warning));
+	assert_int_equal((unsigned char)info.warning[0], 0x5a);
+	assert_int_equal((unsigned char)info.ignored[sizeof info.ignored - 1], 0x5a);
+	vntl_ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +353,7 @@ int main(void)
 		cmocka_unit_test(no_thread_is_started_unless_allowed),
 		cmocka_unit_test(anchors_are_listed_with_their_status_at_t),
 		cmocka_unit_test(intermediates_and_crls_come_from_memory),
+		cmocka_unit_test(structs_carry_their_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
