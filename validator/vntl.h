@@ -86,6 +86,12 @@ VNTL_API void vntl_ctx_set_log_level(vntl_ctx *ctx, vntl_log_level min_level);
 /* "debug", "info", "warning", "error" */
 VNTL_API const char *vntl_log_level_name(vntl_log_level level);
 
+/* --- language ------------------------------------------------------------ */
+/* Results for people (circular 001 §2.4) in English (the default) or
+ * Vietnamese: vntl_result's verdict and reason, and the labels below. */
+typedef enum { VNTL_LANG_EN = 0, VNTL_LANG_VI } vntl_language;
+VNTL_API void vntl_ctx_set_language(vntl_ctx *ctx, vntl_language lang);
+
 /* --- threads and network ------------------------------------------------- */
 /* libvntl starts no thread unless allowed here (default 0).  With 1 it
  * validates a list's schema on a second thread while the signature is
@@ -288,7 +294,26 @@ typedef struct {
 	char issuer_organisation[256];
 	char subject_display[512];
 	int valid_at_time;             /* 1 when indication is PASSED */
+	/* Since 4.0.0 (a result is only ever allocated by libvntl, and grows
+	 * only at its end). reason above is in the context's language: in
+	 * Vietnamese, a sentence for the sub-indication followed by the
+	 * technical detail, which stays English. */
+	vntl_language language;
+	char verdict[160];             /* §2.4 notice: "valid at the time of signing", "hợp lệ ..." */
+	char reason_en[768];           /* the reason in English, whatever the language */
 } vntl_result;
+
+/* The §2.4 display fields' labels in a language, e.g. for
+ * VNTL_LABEL_ISSUER_ORGANISATION "issuer organisation" or "cơ quan, tổ chức
+ * cấp chứng thư". */
+typedef enum {
+	VNTL_LABEL_VERDICT = 0, VNTL_LABEL_ISSUER_ORGANISATION, VNTL_LABEL_SUBJECT, VNTL_LABEL_TIME,
+	VNTL_LABEL_VALID_AT_TIME, VNTL_LABEL_YES, VNTL_LABEL_NO, VNTL_LABEL_REASON,
+	VNTL_LABEL_ANCHOR, VNTL_LABEL_REVOCATION, VNTL_LABEL_CHAIN
+} vntl_display_label_id;
+VNTL_API const char *vntl_display_label(vntl_language lang, vntl_display_label_id id);
+/* One sentence for an ETSI TS 119 102-1 sub-indication ("" for PASSED). */
+VNTL_API const char *vntl_sub_indication_text(vntl_language lang, const char *sub_indication);
 
 /* Check a chain; on VNTL_OK *out holds a result (free with vntl_result_free)
  * whatever the indication; other statuses mean the request itself was bad. */

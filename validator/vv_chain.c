@@ -894,6 +894,8 @@ vntl_status vntl_check_chain(const vntl_ctx *ctx, const vntl_chain_request *req,
 		res->at = req->at ? req->at : time(NULL);
 		judge(ctx, &in, req, res, err, &st);
 	}
+	if (st == VNTL_OK)
+		vv_localise_result(res, ctx->language);
 	free_inputs(&in);
 	if (st != VNTL_OK) {
 		free(res);

@@ -277,3 +277,9 @@ void vntl_ctx_set_fetch_timeouts(vntl_ctx *ctx, long connect_seconds, long total
 	ctx->connect_timeout = connect_seconds > 0 ? connect_seconds : 0;
 	ctx->total_timeout = total_seconds > 0 ? total_seconds : 0;
 }
+
+void vntl_ctx_set_language(vntl_ctx *ctx, vntl_language lang)
+{
+	if (ctx)
+		ctx->language = lang == VNTL_LANG_VI ? VNTL_LANG_VI : VNTL_LANG_EN;
+}

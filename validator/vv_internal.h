@@ -65,6 +65,8 @@ xmlNodePtr vv_child(const xmlNode *parent, const char *ns, const char *name);
 xmlNodePtr vv_next(const xmlNode *after, const char *ns, const char *name);
 char *vv_text(const xmlNode *node); /* trimmed content, malloc'd ("" if none) */
 void vv_copy_text(const xmlNode *node, char *dst, size_t len); /* trimmed, truncated */
+/* cuts a UTF-8 sequence left incomplete at the end by truncation */
+void vv_trim_partial_utf8(char *text);
 X509 *vv_cert_from_base64(const xmlNode *node);
 /* the DER bytes of a base64 element, malloc'd; NULL if empty or not base64 */
 unsigned char *vv_der_from_base64(const xmlNode *node, size_t *len);
@@ -226,8 +228,12 @@ struct vntl_ctx {
 	void *log_userdata;
 	vntl_log_level log_min;
 	int threads_allowed;
+	vntl_language language;
 	long connect_timeout, total_timeout; /* seconds; 0: the defaults */
 };
+
+/* the result's verdict and reason in lang, its English reason kept (vv_i18n.c) */
+void vv_localise_result(vntl_result *res, vntl_language lang);
 
 /* a trust store over a stack of anchors (kept by the caller until the store
  * and every context on it are freed), and a context on it */

@@ -69,21 +69,6 @@ static const char *unknown_critical(const xmlNode *extensions)
 	return NULL;
 }
 
-/* Cuts a UTF-8 sequence left incomplete at the end by truncation (JSON
- * output would refuse the whole string). */
-static void trim_partial_utf8(char *text)
-{
-	size_t n = strlen(text), start = n;
-	while (start > 0 && ((unsigned char)text[start - 1] & 0xC0) == 0x80)
-		start--;
-	if (start == 0 || (unsigned char)text[start - 1] < 0xC0)
-		return; /* ends in ASCII or a complete sequence without a lead byte left */
-	unsigned char lead = (unsigned char)text[start - 1];
-	size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-	if (n - (start - 1) < want)
-		text[start - 1] = 0;
-}
-
 /* "NAME (critical extension X)" added to the list info's ignored entries. */
 static void note_ignored(vv_list *list, const xmlNode *name_parent, const char *what,
                          const char *extension)
@@ -92,10 +77,10 @@ static void note_ignored(vv_list *list, const xmlNode *name_parent, const char *
 	vv_copy_text(vv_child(name_parent, VV_NS_TSL, "Name"), name, sizeof name);
 	char *out = list->info.ignored;
 	size_t used = strlen(out);
-	trim_partial_utf8(name);
+	vv_trim_partial_utf8(name);
 	snprintf(out + used, sizeof list->info.ignored - used, "%s%s %s (critical extension %.120s)",
 	         used ? "; " : "", what, name[0] ? name : "(unnamed)", extension);
-	trim_partial_utf8(out);
+	vv_trim_partial_utf8(out);
 }
 
 static vntl_status read_service(vv_list *list, const char *provider, const xmlNode *service,
