@@ -3,9 +3,11 @@
  *
  * Every function returns a vntl_status and, when it is not VNTL_OK, fills the
  * caller's vntl_error with the name of the rule that refused the input and a
- * reason a person can act on.  The library keeps no global state of its own;
- * a vntl_ctx may be shared by threads for vntl_check_chain() once every list
- * and anchor has been loaded (loading itself is not thread-safe on one ctx).
+ * reason a person can act on.  It prints nothing (see vntl_ctx_set_log),
+ * starts no thread unless allowed (vntl_ctx_set_threads) and keeps no global
+ * state of its own; a vntl_ctx may be shared by threads for
+ * vntl_check_chain() once every list and anchor has been loaded (loading
+ * itself is not thread-safe on one ctx).
  */
 #ifndef VNTL_H
 #define VNTL_H
