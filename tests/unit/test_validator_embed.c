@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <cmocka.h>
 
 #include <openssl/evp.h>
@@ -345,6 +348,34 @@ static void structs_carry_their_size(void **state)
 	vntl_ctx_free(ctx);
 }
 
+/* A server that accepts connections and never answers: the fetch ends at
+ * the timeout the caller set (1 s), not at the default minute. */
+static void fetch_timeouts_are_the_callers(void **state)
+{
+	(void)state;
+	int listener = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(listener >= 0);
+	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof addr;
+	assert_int_equal(bind(listener, (struct sockaddr *)&addr, sizeof addr), 0);
+	assert_int_equal(listen(listener, 4), 0);
+	assert_int_equal(getsockname(listener, (struct sockaddr *)&addr, &len), 0);
+	char url[64];
+	snprintf(url, sizeof url, "https://127.0.0.1:%d/list.xml", ntohs(addr.sin_port));
+
+	vntl_ctx *ctx;
+	vntl_error err;
+	assert_int_equal(vntl_ctx_new(&ctx, &err), VNTL_OK);
+	vntl_ctx_set_fetch_timeouts(ctx, 1, 1);
+	time_t start = time(NULL);
+	assert_int_equal(vntl_ctx_load_list(ctx, url, NULL, &err), VNTL_ERR_INPUT);
+	time_t took = time(NULL) - start;
+	vntl_ctx_free(ctx);
+	close(listener);
+	assert_string_equal(err.rule, "fetch-failed");
+	assert_true(took < 30); /* the default would wait 60 s */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +385,7 @@ int main(void)
 		cmocka_unit_test(anchors_are_listed_with_their_status_at_t),
 		cmocka_unit_test(intermediates_and_crls_come_from_memory),
 		cmocka_unit_test(structs_carry_their_size),
+		cmocka_unit_test(fetch_timeouts_are_the_callers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
