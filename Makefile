@@ -118,12 +118,13 @@ $(BUILD)/obj/validator/vv_init.o: Makefile
 # validator/vv_profile.c embeds schema/*.xsd with .incbin: rebuild it when they change.
 $(BUILD)/obj/validator/vv_profile.o: $(wildcard schema/*.xsd)
 
-# The validator compiles PREFIX in (its default schema directory): rebuild it
-# when PREFIX changes, e.g. `make install PREFIX=/usr` after a plain `make`.
+# The validator compiles PREFIX in (its default schema directory, used by
+# vv_load.c alone): rebuild it when PREFIX changes, e.g. `make install
+# PREFIX=/usr` after a plain `make`.
 $(BUILD)/prefix: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
-$(call obj,$(VAL_SRC)): $(BUILD)/prefix
+$(BUILD)/obj/validator/vv_load.o: $(BUILD)/prefix
 # libvntl exports only its API (VNTL_API in vntl.h), not its vv_* internals.
 $(call obj,$(VAL_SRC)): CFLAGS_ALL += -fvisibility=hidden
 .PHONY: FORCE
