@@ -37,8 +37,10 @@ endif
 # 2.1: vntl_ctx_load_pointed_location(), vntl_version().
 # 3: vntl_ctx_pointer_location_prefix() (vntl-validate uses only this API);
 #    vntl_chain_request grew (ekus, max_depth, profile), which callers allocate.
-VNTL_MAJOR := 3
-VNTL_VERSION := 3.0.0
+# 4: vntl_list_info and vntl_chain_request begin with their size (they can
+#    grow without a new soname); the request takes inputs from memory.
+VNTL_MAJOR := 4
+VNTL_VERSION := 4.0.0
 
 # Where `make install` puts the systemd units of `vntl-validate sync` (dist/systemd).
 UNITDIR ?= $(PREFIX)/lib/systemd/system
@@ -118,12 +120,13 @@ $(BUILD)/obj/validator/vv_init.o: Makefile
 # validator/vv_profile.c embeds schema/*.xsd with .incbin: rebuild it when they change.
 $(BUILD)/obj/validator/vv_profile.o: $(wildcard schema/*.xsd)
 
-# The validator compiles PREFIX in (its default schema directory): rebuild it
-# when PREFIX changes, e.g. `make install PREFIX=/usr` after a plain `make`.
+# The validator compiles PREFIX in (its default schema directory, used by
+# vv_load.c alone): rebuild it when PREFIX changes, e.g. `make install
+# PREFIX=/usr` after a plain `make`.
 $(BUILD)/prefix: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
-$(call obj,$(VAL_SRC)): $(BUILD)/prefix
+$(BUILD)/obj/validator/vv_load.o: $(BUILD)/prefix
 # libvntl exports only its API (VNTL_API in vntl.h), not its vv_* internals.
 $(call obj,$(VAL_SRC)): CFLAGS_ALL += -fvisibility=hidden
 .PHONY: FORCE

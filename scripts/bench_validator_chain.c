@@ -115,7 +115,8 @@ static double vntl_rate(char **argv, double seconds, time_t at, int leaf_from_fi
 	/* Like the baseline, the caller holds the parsed leaf (signing software has
 	 * it from the signature); intermediates and CRLs come from files. */
 	X509 *leaf = read_cert(argv[1]);
-	vntl_chain_request req = { .leaf_cert = leaf_from_file ? NULL : leaf,
+	vntl_chain_request req = { .size = sizeof req,
+		.leaf_cert = leaf_from_file ? NULL : leaf,
 		.leaf_file = argv[1], .untrusted = untrusted, .crl_files = crls, .at = at };
 	long n = 0;
 	double start = now_seconds();

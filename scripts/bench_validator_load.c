@@ -2,9 +2,12 @@
  * preparation (that is vntl-validate's own), so the figure shows what a
  * program linking the library gets.
  *   bench_validator_load LIST SIGNER_PEM [SCHEMA]
+ * VNTL_BENCH_THREADS=1: allow libvntl its load thread (vntl_ctx_set_threads).
  * Built and run by scripts/bench-validator.sh; exit 0 only when the list
  * is accepted. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "vntl.h"
 
@@ -17,6 +20,9 @@ int main(int argc, char **argv)
 	vntl_ctx *ctx = NULL;
 	vntl_error err = { "", "" };
 	vntl_status st = vntl_ctx_new(&ctx, &err);
+	const char *threads = getenv("VNTL_BENCH_THREADS");
+	if (st == VNTL_OK)
+		vntl_ctx_set_threads(ctx, threads && strcmp(threads, "1") == 0);
 	if (st == VNTL_OK)
 		st = vntl_ctx_add_signer_file(ctx, argv[2], &err);
 	if (st == VNTL_OK && argc > 3)

@@ -11,6 +11,7 @@
 #include "common/rfc3339.h"
 #include "validate/list_services.h"
 #include "validate/sync_store.h"
+#include "validate/validate_cli.h"
 #include "vntl.h"
 
 #include <getopt.h>
@@ -103,7 +104,8 @@ static int store_source(const char *gen, struct source *src)
 static int verify_lists(const struct source *src, vntl_error *err)
 {
 	vntl_ctx *ctx = NULL;
-	int rc = vntl_ctx_new(&ctx, err) == VNTL_OK && vntl_ctx_use_vntl_profile(ctx, err) == VNTL_OK ? 0 : -1;
+	int rc = vntl_ctx_new(&ctx, err) == VNTL_OK && !validate_ctx_defaults(ctx) &&
+		 vntl_ctx_use_vntl_profile(ctx, err) == VNTL_OK ? 0 : -1;
 	for (size_t i = 0; rc == 0 && i < src->n_signers; i++)
 		if (vntl_ctx_add_signer_file(ctx, src->signers[i], err) != VNTL_OK)
 			rc = -1;

@@ -18,6 +18,7 @@
 #include "common/rfc3339.h"
 #include "validate/list_services.h"
 #include "validate/sync_store.h"
+#include "validate/validate_cli.h"
 #include "vntl.h"
 
 #include <curl/curl.h>
@@ -324,7 +325,7 @@ static int verify_lists(struct run *r, vntl_ctx *ctx)
 				      last_seq, r->dir);
 		char path[PATH_MAX];
 		snprintf(path, sizeof path, "%s/%s.xml", r->gen, l->name);
-		vntl_list_info info;
+		vntl_list_info info = { .size = sizeof info };
 		vntl_error err = {"", ""};
 		if (vntl_ctx_load_list(ctx, path, &info, &err) != VNTL_OK)
 			return refuse(r, strcmp(err.rule, "list-expired") == 0 ? SYNC_STALE : SYNC_REFUSED,
@@ -487,7 +488,8 @@ static int build_generation(struct run *r, const struct fetched *index, time_t n
 	char cache[PATH_MAX];
 	snprintf(cache, sizeof cache, "%s/.rollback", r->gen);
 	if (rc == SYNC_OK &&
-	    (vntl_ctx_new(&ctx, &err) != VNTL_OK || vntl_ctx_use_vntl_profile(ctx, &err) != VNTL_OK ||
+	    (vntl_ctx_new(&ctx, &err) != VNTL_OK || validate_ctx_defaults(ctx) ||
+	     vntl_ctx_use_vntl_profile(ctx, &err) != VNTL_OK ||
 	     vntl_ctx_add_signer_der(ctx, r->o->signer_der, r->o->signer_len, &err) != VNTL_OK ||
 	     vntl_ctx_set_cache_dir(ctx, cache, &err) != VNTL_OK))
 		rc = refuse(r, SYNC_USAGE, err.rule, "%s", err.reason);

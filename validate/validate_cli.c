@@ -29,6 +29,7 @@ struct options {
 	const char *at_text, *list_at_text, *schema, *cache_dir, *ca_file;
 	time_t list_at;
 	int is_list, no_schema, json, explicit_policy, inhibit_map, inhibit_any;
+	vntl_language lang;
 	vntl_chain_request req;
 };
 
@@ -53,6 +54,9 @@ static const char usage_text[] =
     "         LOCATION       the list whose TSLLocation is LOCATION (https://...)\n"
     "         LOCATION=FILE  that list, read from FILE\n"
     "   common: [--json] [--schema-dir DIR|XSD | --no-schema] [--cache-dir DIR] [--ca-file PEM]\n"
+    "           [--lang en|vi]   results (circular 001 §2.4) in English or Vietnamese\n"
+    "   VNTL_VALIDATE_TUNE_HEAP=1 in the environment: grow the heap in large, kept, huge-page\n"
+    "         steps (faster loads of very large lists; uses more address space)\n"
     "exit: 0 passed, 1 failed/refused, 2 indeterminate, 3 usage or input error\n";
 
 /* One line that says what is wrong, then where the usage is. */
@@ -101,7 +105,7 @@ static int pointed_form_ok(const char *v)
 enum { O_SIGNER = 256, O_UNTRUSTED, O_AT, O_CRL, O_REVOCATION, O_PURPOSE, O_POLICY,
        O_EXPLICIT, O_INHIBIT_MAP, O_INHIBIT_ANY, O_ALG, O_LIST, O_ANCHORS, O_JSON, O_SCHEMA,
        O_NO_SCHEMA, O_CACHE, O_CA, O_POINTED, O_LIST_AT, O_OFFLINE, O_HELP, O_VERSION, O_EKU,
-       O_MAX_DEPTH, O_PROFILE };
+       O_MAX_DEPTH, O_PROFILE, O_LANG };
 
 static const struct option longopts[] = {
 	{ "signer", required_argument, NULL, O_SIGNER },
@@ -130,6 +134,7 @@ static const struct option longopts[] = {
 	{ "eku", required_argument, NULL, O_EKU },
 	{ "max-depth", required_argument, NULL, O_MAX_DEPTH },
 	{ "profile", required_argument, NULL, O_PROFILE },
+	{ "lang", required_argument, NULL, O_LANG },
 	{ NULL, 0, NULL, 0 } };
 
 /* What each option's value looks like, for the message when it is wrong. */
@@ -145,6 +150,7 @@ static const char *value_form(int opt)
 	case O_EKU: return "an extended key usage OID such as 1.3.6.1.5.5.7.3.4";
 	case O_MAX_DEPTH: return "a number of certificates from 1 to 15";
 	case O_PROFILE: return "strict or path";
+	case O_LANG: return "vi or en";
 	case O_ALG: return "vn or none";
 	case O_LIST: return "a list FILE or https:// URL";
 	case O_SCHEMA: return "a directory holding tsl.xsd, or an .xsd file";
@@ -187,6 +193,11 @@ static int take_option(int c, const char *arg, struct options *o)
 		o->req.max_depth = (int)n;
 		break;
 	}
+	case O_LANG:
+		if ((v = parse_choice(arg, "en", "vi", NULL)) < 0)
+			return bad_value(c, arg);
+		o->lang = (vntl_language)v;
+		break;
 	case O_PROFILE:
 		if ((v = parse_choice(arg, "strict", "path", NULL)) < 0)
 			return bad_value(c, arg);
@@ -326,6 +337,10 @@ static void print_list(const struct options *o, const char *src, const vntl_list
 static int setup_ctx(const struct options *o, vntl_ctx **ctx, vntl_error *err)
 {
 	vntl_status st = vntl_ctx_new(ctx, err);
+	if (st == VNTL_OK) {
+		validate_ctx_defaults(*ctx);
+		vntl_ctx_set_language(*ctx, o->lang);
+	}
 	if (st == VNTL_OK && o->schema)
 		st = vntl_ctx_set_schema(*ctx, o->schema, err);
 	if (st == VNTL_OK && o->no_schema)
@@ -367,13 +382,13 @@ static vntl_status load_lists(const struct options *o, vntl_ctx *ctx, const stru
 {
 	vntl_status st = VNTL_OK;
 	for (size_t i = 0; st == VNTL_OK && i < lists->n; i++) {
-		vntl_list_info li;
+		vntl_list_info li = { .size = sizeof li };
 		st = vntl_ctx_load_list(ctx, lists->v[i], &li, err);
 		if (st == VNTL_OK && print)
 			print_list(o, lists->v[i], &li);
 	}
 	for (size_t i = 0; st == VNTL_OK && i < o->pointed.n; i++) {
-		vntl_list_info li;
+		vntl_list_info li = { .size = sizeof li };
 		const char *src = NULL;
 		st = load_pointed(ctx, o->pointed.v[i], &li, &src, err);
 		if (st == VNTL_OK && print)
@@ -415,20 +430,26 @@ static void print_result(const struct options *o, const vntl_result *r)
 	}
 	char at[RFC3339_ICT_BUF];
 	rfc3339_format_ict(r->at, at);
+	vntl_language l = o->lang;
 	printf("%s%s%s: %s\n", vntl_indication_name(r->indication), r->sub_indication[0] ? "/" : "",
 	       r->sub_indication, r->reason);
-	printf("  issuer organisation: %s\n  subject: %s\n  time: %s\n  valid at that time: %s\n",
-	       r->issuer_organisation, r->subject_display, at, r->valid_at_time ? "yes" : "no");
+	printf("  %s: %s\n", vntl_display_label(l, VNTL_LABEL_VERDICT), r->verdict);
+	printf("  %s: %s\n  %s: %s\n  %s: %s\n  %s: %s\n",
+	       vntl_display_label(l, VNTL_LABEL_ISSUER_ORGANISATION), r->issuer_organisation,
+	       vntl_display_label(l, VNTL_LABEL_SUBJECT), r->subject_display,
+	       vntl_display_label(l, VNTL_LABEL_TIME), at,
+	       vntl_display_label(l, VNTL_LABEL_VALID_AT_TIME),
+	       vntl_display_label(l, r->valid_at_time ? VNTL_LABEL_YES : VNTL_LABEL_NO));
 	if (r->anchor_source[0]) {
 		char since[64] = "";
 		if (r->anchor_status_since)
 			rfc3339_format_ict(r->anchor_status_since, since);
-		printf("  anchor: %s%s%s%s%s\n", r->anchor_source, r->anchor_status[0] ? ", status " : "",
+		printf("  %s: %s%s%s%s%s\n", vntl_display_label(l, VNTL_LABEL_ANCHOR), r->anchor_source, r->anchor_status[0] ? ", status " : "",
 		       r->anchor_status, since[0] ? " since " : "", since);
 	}
 	if (r->revocation_source[0])
-		printf("  revocation: %s\n", r->revocation_source);
-	printf("chain:\n");
+		printf("  %s: %s\n", vntl_display_label(l, VNTL_LABEL_REVOCATION), r->revocation_source);
+	printf("%s:\n", vntl_display_label(l, VNTL_LABEL_CHAIN));
 	for (size_t i = 0; i < r->chain_len; i++)
 		print_cert(&r->chain[i], i);
 }
@@ -486,6 +507,7 @@ int validate_cli_main(int argc, char **argv)
 		return validate_anchors_main(argc - 1, argv + 1);
 	struct options o;
 	memset(&o, 0, sizeof o);
+	o.req.size = sizeof o.req;
 	o.req.online = 1;
 	o.is_list = strcmp(argv[1], "list") == 0;
 	if (!o.is_list && strcmp(argv[1], "chain") != 0)

@@ -3,6 +3,8 @@
 
 #include <malloc.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -11,12 +13,14 @@
 
 /* Loading a 10,000-entry list builds a ~50 MB tree out of small
  * allocations, and on virtual machines each first touch of a 4 KB page is
- * a page fault costing ~12 us: a third of the load time.  This program (the
- * library never touches the allocator) therefore lets its heap grow in one
- * large step, kept rather than trimmed, and asks for transparent huge
- * pages on it, as glibc's glibc.malloc.hugetlb=1 tunable would.  Only
- * address space is reserved: memory is still used as it is touched, in
- * 2 MB steps.  Where the kernel offers no huge pages nothing changes. */
+ * a page fault costing ~12 us: a third of the load time.  Asked to
+ * (VNTL_VALIDATE_TUNE_HEAP=1; the library never touches the allocator),
+ * this program lets its heap grow in one large step, kept rather than
+ * trimmed, and asks for transparent huge pages on it, as glibc's
+ * glibc.malloc.hugetlb=1 tunable would.  Only address space is reserved:
+ * memory is still used as it is touched, in 2 MB steps.  Where the kernel
+ * offers no huge pages nothing changes.  Off by default: a program must
+ * not change the allocator's behaviour on a host that did not ask for it. */
 static void prepare_heap(void)
 {
 	const size_t probe_size = 16u << 20; /* below the mmap threshold set here */
@@ -33,8 +37,15 @@ static void prepare_heap(void)
 		madvise((void *)start, end - start, MADV_HUGEPAGE);
 }
 
+static int heap_tuning_asked(void)
+{
+	const char *v = getenv("VNTL_VALIDATE_TUNE_HEAP");
+	return v && strcmp(v, "1") == 0;
+}
+
 int main(int argc, char **argv)
 {
-	prepare_heap();
+	if (heap_tuning_asked())
+		prepare_heap();
 	return validate_cli_main(argc, argv);
 }

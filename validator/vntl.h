@@ -3,9 +3,11 @@
  *
  * Every function returns a vntl_status and, when it is not VNTL_OK, fills the
  * caller's vntl_error with the name of the rule that refused the input and a
- * reason a person can act on.  The library keeps no global state of its own;
- * a vntl_ctx may be shared by threads for vntl_check_chain() once every list
- * and anchor has been loaded (loading itself is not thread-safe on one ctx).
+ * reason a person can act on.  It prints nothing (see vntl_ctx_set_log),
+ * starts no thread unless allowed (vntl_ctx_set_threads) and keeps no global
+ * state of its own; a vntl_ctx may be shared by threads for
+ * vntl_check_chain() once every list and anchor has been loaded (loading
+ * itself is not thread-safe on one ctx).
  */
 #ifndef VNTL_H
 #define VNTL_H
@@ -68,6 +70,44 @@ VNTL_API void vntl_ctx_set_list_time(vntl_ctx *ctx, time_t at);
 /* Largest list accepted, in bytes (default 128 MiB). */
 VNTL_API void vntl_ctx_set_max_list_size(vntl_ctx *ctx, size_t bytes);
 
+/* --- logging ------------------------------------------------------------ */
+/* libvntl prints nothing.  A caller that wants to know what it did (a list
+ * fetched, accepted or refused, a service ignored, OCSP asked) installs a
+ * callback: event is a short name ("list-accepted", "fetch", ...), message
+ * a one-line "key=value ..." text without newlines.  The callback runs on
+ * the thread of the libvntl call that logs (chain checks from several
+ * threads may log at once) or, with vntl_ctx_set_threads(), on a thread
+ * libvntl started during that call; it must not call back into ctx. */
+typedef enum { VNTL_LOG_DEBUG = 0, VNTL_LOG_INFO, VNTL_LOG_WARNING, VNTL_LOG_ERROR } vntl_log_level;
+typedef void (*vntl_log_fn)(void *userdata, vntl_log_level level, const char *event,
+                            const char *message);
+/* fn NULL: nothing is logged (the default). */
+VNTL_API void vntl_ctx_set_log(vntl_ctx *ctx, vntl_log_fn fn, void *userdata);
+/* Only events of this level or above reach the callback (default VNTL_LOG_INFO). */
+VNTL_API void vntl_ctx_set_log_level(vntl_ctx *ctx, vntl_log_level min_level);
+/* "debug", "info", "warning", "error" */
+VNTL_API const char *vntl_log_level_name(vntl_log_level level);
+
+/* --- language ------------------------------------------------------------ */
+/* Results for people (circular 001 §2.4) in English (the default) or
+ * Vietnamese: vntl_result's verdict and reason, and the labels below. */
+typedef enum { VNTL_LANG_EN = 0, VNTL_LANG_VI } vntl_language;
+VNTL_API void vntl_ctx_set_language(vntl_ctx *ctx, vntl_language lang);
+
+/* --- threads and network ------------------------------------------------- */
+/* libvntl starts no thread unless allowed here (default 0).  With 1 it
+ * validates a list's schema on a second thread while the signature is
+ * verified, during vntl_ctx_load_list*() only, and joins it before
+ * returning (about a third faster for large lists).  libcurl itself may
+ * resolve host names on a short-lived thread of its own during a fetch
+ * (Debian's libcurl is built with the threaded resolver); a caller that
+ * must avoid that fetches the list itself and loads it from memory. */
+VNTL_API void vntl_ctx_set_threads(vntl_ctx *ctx, int allow);
+/* Timeouts of every fetch (lists, OCSP, CRLs), in seconds: to connect
+ * (default 10 for lists, 5 for OCSP and CRLs) and for the whole transfer
+ * (default 60 for lists, 15 for OCSP and CRLs).  0 keeps the defaults. */
+VNTL_API void vntl_ctx_set_fetch_timeouts(vntl_ctx *ctx, long connect_seconds, long total_seconds);
+
 /* A certificate (PEM or DER file, possibly several PEM blocks) allowed to
  * sign the lists loaded with vntl_ctx_load_list(). */
 VNTL_API vntl_status vntl_ctx_add_signer_file(vntl_ctx *ctx, const char *cert_file, vntl_error *err);
@@ -75,8 +115,21 @@ VNTL_API vntl_status vntl_ctx_add_signer_file(vntl_ctx *ctx, const char *cert_fi
 VNTL_API vntl_status vntl_ctx_add_signer_der(vntl_ctx *ctx, const unsigned char *der, size_t len,
                                              vntl_error *err);
 
+/* --- growing structs ------------------------------------------------------ */
+/* The two structs a caller allocates, vntl_list_info and vntl_chain_request,
+ * begin with their size: set it to sizeof the struct (a zero size is refused
+ * as a usage error).  Fields are only ever added at their end, so a program
+ * built against an older vntl.h keeps working with a newer libvntl of the
+ * same major version: the fields it does not know are taken as zero (a
+ * request) or not written (a list info).  A size larger than the library
+ * knows (built against a newer vntl.h) is refused.  vntl_result is always
+ * allocated by libvntl and only grows at its end; vntl_error never changes.
+ *   vntl_list_info info = { .size = sizeof info };
+ *   vntl_chain_request req = { .size = sizeof req, .leaf_file = "leaf.pem" }; */
+
 /* --- lists --------------------------------------------------------------- */
 typedef struct {
+	size_t size;               /* since 4.0.0: sizeof(vntl_list_info), set by the caller */
 	int version;               /* TSLVersionIdentifier */
 	long long sequence;        /* TSLSequenceNumber */
 	char territory[8];         /* SchemeTerritory */
@@ -98,7 +151,7 @@ typedef struct {
 } vntl_list_info;
 
 /* Load a list from a file path or an https:// URL; it is kept in ctx only
- * if every rule passes.  info may be NULL. */
+ * if every rule passes.  info may be NULL (else its size must be set). */
 VNTL_API vntl_status vntl_ctx_load_list(vntl_ctx *ctx, const char *file_or_url,
                                         vntl_list_info *info, vntl_error *err);
 /* The same rules for a list held in memory (e.g. one about to be published);
@@ -124,6 +177,43 @@ VNTL_API size_t vntl_ctx_pointer_location_prefix(const vntl_ctx *ctx, const char
 /* Plain trust anchors instead of lists (test suites, private PKIs). */
 VNTL_API vntl_status vntl_ctx_add_anchor_file(vntl_ctx *ctx, const char *cert_file, vntl_error *err);
 
+/* --- anchors ------------------------------------------------------------- */
+/* The certificates the loaded lists (and anchor files) give, one per
+ * service identity, with the status of the service at a time T:
+ *
+ *   vntl_anchor_iter *it;
+ *   if (vntl_anchor_iter_new(ctx, 0, 1, &it, &err) == VNTL_OK) {
+ *       for (const vntl_anchor *a; (a = vntl_anchor_iter_next(it)); )
+ *           printf("%s: %s\n", vntl_anchor_service(a), vntl_anchor_sha256(a));
+ *       vntl_anchor_iter_free(it);
+ *   }
+ *
+ * at 0 means now; only_trusted 1 skips those whose status at T does not
+ * anchor.  An anchor (and every string and X509 it gives) is valid until
+ * the next vntl_anchor_iter_next() on its iterator; the X509 belongs to ctx
+ * (X509_up_ref it to keep it).  Loading lists into ctx while iterating is
+ * not allowed. */
+typedef struct vntl_anchor_iter vntl_anchor_iter;
+typedef struct vntl_anchor vntl_anchor;
+VNTL_API vntl_status vntl_anchor_iter_new(const vntl_ctx *ctx, time_t at, int only_trusted,
+                                          vntl_anchor_iter **out, vntl_error *err);
+VNTL_API const vntl_anchor *vntl_anchor_iter_next(vntl_anchor_iter *it);
+VNTL_API void vntl_anchor_iter_free(vntl_anchor_iter *it);
+/* the list (file or URL as loaded) or "anchor file PATH" it comes from */
+VNTL_API const char *vntl_anchor_list(const vntl_anchor *a);
+/* TSPName and ServiceName (first Name); "" for a plain anchor */
+VNTL_API const char *vntl_anchor_provider(const vntl_anchor *a);
+VNTL_API const char *vntl_anchor_service(const vntl_anchor *a);
+/* the ServiceStatus URI at T and since when; "" and 0 for a plain anchor or
+ * before the service's first status */
+VNTL_API const char *vntl_anchor_status(const vntl_anchor *a);
+VNTL_API time_t vntl_anchor_status_since(const vntl_anchor *a);
+/* 1 when its status at T anchors chains (a plain anchor always does) */
+VNTL_API int vntl_anchor_trusted(const vntl_anchor *a);
+/* SHA-256 of the certificate's DER, 64 lower-case hex digits */
+VNTL_API const char *vntl_anchor_sha256(const vntl_anchor *a);
+VNTL_API struct x509_st *vntl_anchor_cert(const vntl_anchor *a);
+
 /* --- chains -------------------------------------------------------------- */
 typedef enum { VNTL_REVOCATION_REQUIRE = 0, VNTL_REVOCATION_PREFER, VNTL_REVOCATION_NONE } vntl_revocation;
 typedef enum { VNTL_PURPOSE_SIGNATURE = 0, VNTL_PURPOSE_ANY } vntl_purpose;
@@ -134,7 +224,16 @@ typedef enum { VNTL_ALG_POLICY_VN = 0, VNTL_ALG_POLICY_NONE } vntl_alg_policy;
  * test suites such as NIST PKITS that exercise only the algorithm). */
 typedef enum { VNTL_PROFILE_STRICT = 0, VNTL_PROFILE_PATH } vntl_cert_profile;
 
+/* One certificate or CRL held in memory: DER (exactly one object), or PEM
+ * text (every block of the kind asked for). */
 typedef struct {
+	const unsigned char *data;
+	size_t len;
+} vntl_der;
+struct X509_crl_st; /* OpenSSL's X509_CRL */
+
+typedef struct {
+	size_t size;                    /* since 4.0.0: sizeof(vntl_chain_request), set by the caller */
 	const char *leaf_file;          /* PEM or DER; or, instead: */
 	struct x509_st *leaf_cert;      /* a parsed OpenSSL X509 (not taken over) */
 	const char *const *untrusted;   /* NULL-terminated list of files, or NULL */
@@ -152,14 +251,22 @@ typedef struct {
 	                                   CRL covers */
 	/* Since libvntl 3.0.0. New fields are only ever added here, at the end,
 	 * and zero is their default, so a request zero-initialised with
-	 * designated initialisers keeps its meaning (rebuild against the new
-	 * header: the struct's size changed, hence the new soname). */
+	 * designated initialisers keeps its meaning (see "growing structs"). */
 	const char *const *ekus;        /* NULL-terminated OIDs: the leaf's extended key usage, when
 	                                   present, must hold one of them (anyExtendedKeyUsage does
 	                                   not count); NULL: any EKU that allows the purpose */
 	int max_depth;                  /* 0: no limit but VNTL_MAX_CHAIN certificates; N: the anchor
 	                                   is at most N certificates above the leaf */
 	vntl_cert_profile profile;
+	/* Since libvntl 4.0.0: inputs held in memory, in addition to the files
+	 * above (nothing is taken over; X509 and X509_CRL objects are used
+	 * read-only and may be shared between threads). A leaf in memory is
+	 * taken when neither leaf_file nor leaf_cert is set. */
+	vntl_der leaf_der;
+	const vntl_der *untrusted_der;  size_t n_untrusted_der;
+	struct x509_st *const *untrusted_certs;  size_t n_untrusted_certs;
+	const vntl_der *crl_der;        size_t n_crl_der;
+	struct X509_crl_st *const *crls;  size_t n_crls;
 } vntl_chain_request;
 
 typedef enum { VNTL_PASSED = 0, VNTL_FAILED = 1, VNTL_INDETERMINATE = 2 } vntl_indication;
@@ -189,7 +296,26 @@ typedef struct {
 	char issuer_organisation[256];
 	char subject_display[512];
 	int valid_at_time;             /* 1 when indication is PASSED */
+	/* Since 4.0.0 (a result is only ever allocated by libvntl, and grows
+	 * only at its end). reason above is in the context's language: in
+	 * Vietnamese, a sentence for the sub-indication followed by the
+	 * technical detail, which stays English. */
+	vntl_language language;
+	char verdict[160];             /* §2.4 notice: "valid at the time of signing", "hợp lệ ..." */
+	char reason_en[768];           /* the reason in English, whatever the language */
 } vntl_result;
+
+/* The §2.4 display fields' labels in a language, e.g. for
+ * VNTL_LABEL_ISSUER_ORGANISATION "issuer organisation" or "cơ quan, tổ chức
+ * cấp chứng thư". */
+typedef enum {
+	VNTL_LABEL_VERDICT = 0, VNTL_LABEL_ISSUER_ORGANISATION, VNTL_LABEL_SUBJECT, VNTL_LABEL_TIME,
+	VNTL_LABEL_VALID_AT_TIME, VNTL_LABEL_YES, VNTL_LABEL_NO, VNTL_LABEL_REASON,
+	VNTL_LABEL_ANCHOR, VNTL_LABEL_REVOCATION, VNTL_LABEL_CHAIN
+} vntl_display_label_id;
+VNTL_API const char *vntl_display_label(vntl_language lang, vntl_display_label_id id);
+/* One sentence for an ETSI TS 119 102-1 sub-indication ("" for PASSED). */
+VNTL_API const char *vntl_sub_indication_text(vntl_language lang, const char *sub_indication);
 
 /* Check a chain; on VNTL_OK *out holds a result (free with vntl_result_free)
  * whatever the indication; other statuses mean the request itself was bad. */

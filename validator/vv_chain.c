@@ -434,7 +434,7 @@ static void collect_path_names(const vntl_ctx *ctx, const struct inputs *in,
 		                               NULL, NULL, NULL));
 	for (size_t k = 0; k < ns->n && !ns->overflow; k++) {
 		const struct vv_name_index *named;
-		size_t count = vv_ctx_anchors_named(ctx, ns->hash[k], &named);
+		size_t count = vv_anchors_named(ctx, ns->hash[k], &named);
 		for (size_t j = 0; j < count; j++)
 			add_name(ns, ctx->anchors[named[j].anchor].issuer_hash);
 	}
@@ -443,8 +443,7 @@ static void collect_path_names(const vntl_ctx *ctx, const struct inputs *in,
 static void push_if_anchoring(STACK_OF(X509) *sk, const vv_anchor *a, time_t at,
                               int with_any_status)
 {
-	const vv_status_period *p = a->periods ? vv_anchor_period_at(a, at) : NULL;
-	if (a->cert && (with_any_status || !a->periods || (p && vv_status_anchors(p->status))))
+	if (a->cert && (with_any_status || vv_anchor_anchors_at(a, at)))
 		sk_X509_push(sk, a->cert);
 }
 
@@ -463,27 +462,11 @@ static STACK_OF(X509) *anchors_at(const vntl_ctx *ctx, const struct inputs *in, 
 	}
 	for (size_t k = 0; sk && k < ns.n; k++) {
 		const struct vv_name_index *named;
-		size_t count = vv_ctx_anchors_named(ctx, ns.hash[k], &named);
+		size_t count = vv_anchors_named(ctx, ns.hash[k], &named);
 		for (size_t j = 0; j < count; j++)
 			push_if_anchoring(sk, &ctx->anchors[named[j].anchor], at, with_any_status);
 	}
 	return sk;
-}
-
-static const vv_anchor *find_anchor(const vntl_ctx *ctx, X509 *cert, time_t at, int trusted)
-{
-	const vv_anchor *fallback = NULL;
-	for (size_t i = 0; i < ctx->n_anchors; i++) {
-		const vv_anchor *a = &ctx->anchors[i];
-		if (!a->cert || X509_cmp(a->cert, cert) != 0)
-			continue;
-		const vv_status_period *p = a->periods ? vv_anchor_period_at(a, at) : NULL;
-		int anchors = !a->periods || (p && vv_status_anchors(p->status));
-		if (anchors == trusted)
-			return a;
-		fallback = a;
-	}
-	return fallback;
 }
 
 static void free_inputs(struct inputs *in)
@@ -491,6 +474,48 @@ static void free_inputs(struct inputs *in)
 	X509_free(in->leaf);
 	sk_X509_pop_free(in->untrusted, X509_free);
 	sk_X509_CRL_pop_free(in->crls, X509_CRL_free);
+}
+
+static vntl_status push_shared_cert(STACK_OF(X509) *sk, X509 *cert, vntl_error *err)
+{
+	if (X509_up_ref(cert) && sk_X509_push(sk, cert))
+		return VNTL_OK;
+	X509_free(cert);
+	return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "loading certificates");
+}
+
+static vntl_status push_shared_crl(STACK_OF(X509_CRL) *sk, X509_CRL *crl, vntl_error *err)
+{
+	if (X509_CRL_up_ref(crl) && sk_X509_CRL_push(sk, crl))
+		return VNTL_OK;
+	X509_CRL_free(crl);
+	return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "loading CRLs");
+}
+
+/* The request's untrusted certificates and CRLs held in memory; an entry
+ * that is NULL or does not decode is named by its field and index. */
+static vntl_status load_memory_inputs(const vntl_chain_request *req, struct inputs *in,
+                                      vntl_error *err)
+{
+	vntl_status st = VNTL_OK;
+	char name[64];
+	for (size_t i = 0; st == VNTL_OK && i < req->n_untrusted_der; i++) {
+		snprintf(name, sizeof name, "untrusted_der[%zu]", i);
+		st = vv_certs_from_memory(req->untrusted_der[i].data, req->untrusted_der[i].len, name,
+		                          in->untrusted, err);
+	}
+	for (size_t i = 0; st == VNTL_OK && i < req->n_crl_der; i++) {
+		snprintf(name, sizeof name, "crl_der[%zu]", i);
+		st = vv_crls_from_memory(req->crl_der[i].data, req->crl_der[i].len, name, in->crls, err);
+	}
+	for (size_t i = 0; st == VNTL_OK && i < req->n_untrusted_certs; i++)
+		st = req->untrusted_certs[i]
+		     ? push_shared_cert(in->untrusted, req->untrusted_certs[i], err)
+		     : vv_fail(err, VNTL_ERR_USAGE, "usage", "untrusted_certs[%zu] is NULL", i);
+	for (size_t i = 0; st == VNTL_OK && i < req->n_crls; i++)
+		st = req->crls[i] ? push_shared_crl(in->crls, req->crls[i], err)
+		                  : vv_fail(err, VNTL_ERR_USAGE, "usage", "crls[%zu] is NULL", i);
+	return st;
 }
 
 static vntl_status load_inputs(const vntl_ctx *ctx, const vntl_chain_request *req,
@@ -507,8 +532,11 @@ static vntl_status load_inputs(const vntl_ctx *ctx, const vntl_chain_request *re
 	vntl_status st = VNTL_OK;
 	if (req->leaf_cert && X509_up_ref(req->leaf_cert))
 		in->leaf = req->leaf_cert;
-	else
+	else if (req->leaf_file)
 		st = vv_load_certs(req->leaf_file, leafs, err);
+	else
+		st = vv_certs_from_memory(req->leaf_der.data, req->leaf_der.len, "the leaf (leaf_der)",
+		                          leafs, err);
 	if (st == VNTL_OK && !in->leaf)
 		in->leaf = sk_X509_shift(leafs);
 	sk_X509_pop_free(leafs, X509_free);
@@ -516,6 +544,8 @@ static vntl_status load_inputs(const vntl_ctx *ctx, const vntl_chain_request *re
 		st = vv_input_cache_load(ctx->inputs, req->untrusted[i], 0, in->untrusted, NULL, err);
 	for (size_t i = 0; st == VNTL_OK && req->crl_files && req->crl_files[i]; i++)
 		st = vv_input_cache_load(ctx->inputs, req->crl_files[i], 1, NULL, in->crls, err);
+	if (st == VNTL_OK)
+		st = load_memory_inputs(req, in, err);
 	return st;
 }
 
@@ -613,7 +643,7 @@ static void explain_untrusted_anchor(const vntl_ctx *ctx, const struct inputs *i
 	vntl_error ignored;
 	vntl_status st;
 	if (all && run_openssl(in, all, &path_only, &s, NULL, &chain, &ignored, &st)) {
-		const vv_anchor *a = find_anchor(ctx, sk_X509_value(chain, sk_X509_num(chain) - 1), at, 0);
+		const vv_anchor *a = vv_anchors_find(ctx, sk_X509_value(chain, sk_X509_num(chain) - 1), at, 0);
 		const vv_status_period *p = a ? vv_anchor_period_at(a, at) : NULL;
 		char since[32] = "";
 		if (p)
@@ -660,14 +690,14 @@ static void gather_online(const vntl_ctx *ctx, struct inputs *in, const vntl_cha
 			X509_up_ref(cert);
 			o->cert = cert;
 			s->n_ocsp++;
-			vv_log("ocsp", "depth=%d revoked=%d source=%s", i, o->revoked, o->source);
+			vv_log(ctx, VNTL_LOG_INFO, "ocsp", "depth=%d revoked=%d source=%s", i, o->revoked, o->source);
 			continue;
 		}
 		if (why[0])
-			vv_log("ocsp-unusable", "depth=%d why=%s", i, why);
+			vv_log(ctx, VNTL_LOG_WARNING, "ocsp-unusable", "depth=%d why=%s", i, why);
 		why[0] = 0;
 		if (!vv_fetch_crls(ctx, cert, in->crls, why, sizeof why) && why[0])
-			vv_log("crl-unavailable", "depth=%d why=%s", i, why);
+			vv_log(ctx, VNTL_LOG_WARNING, "crl-unavailable", "depth=%d why=%s", i, why);
 	}
 	sk_X509_pop_free(chain, X509_free);
 }
@@ -818,7 +848,7 @@ static void judge(const vntl_ctx *ctx, struct inputs *in, const vntl_chain_reque
 	if (*st == VNTL_OK && ok && (req->alg_policy == VNTL_ALG_POLICY_NONE ||
 	                             check_algorithms(res, chain)) &&
 	    check_profile(res, chain, in->crls, req) && check_purpose(res, in->leaf, req)) {
-		const vv_anchor *a = find_anchor(ctx, sk_X509_value(chain, sk_X509_num(chain) - 1),
+		const vv_anchor *a = vv_anchors_find(ctx, sk_X509_value(chain, sk_X509_num(chain) - 1),
 		                                 res->at, 1);
 		const vv_status_period *p = a && a->periods ? vv_anchor_period_at(a, res->at) : NULL;
 		if (a)
@@ -839,10 +869,22 @@ static void judge(const vntl_ctx *ctx, struct inputs *in, const vntl_chain_reque
 vntl_status vntl_check_chain(const vntl_ctx *ctx, const vntl_chain_request *req,
                              vntl_result **out, vntl_error *err)
 {
-	if (!ctx || !req || !(req->leaf_file || req->leaf_cert) || !out)
+	if (!ctx || !req || !out)
 		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_check_chain: NULL argument");
 	*out = NULL;
-	vv_ctx_decode_anchors(ctx);
+	if (req->size == 0 || req->size > sizeof *req)
+		return vv_fail(err, VNTL_ERR_USAGE, "usage",
+		               "vntl_chain_request.size is %zu: set it to sizeof(vntl_chain_request) "
+		               "(%zu in libvntl %s)", req->size, sizeof *req, vntl_version());
+	/* the fields a caller built against an older vntl.h does not have are zero */
+	vntl_chain_request known;
+	memset(&known, 0, sizeof known);
+	memcpy(&known, req, req->size);
+	req = &known;
+	if (!(req->leaf_file || req->leaf_cert || req->leaf_der.data))
+		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_check_chain: no leaf (leaf_file, "
+		               "leaf_cert or leaf_der)");
+	vv_anchors_decode(ctx);
 	struct inputs in;
 	vntl_status st = load_inputs(ctx, req, &in, err);
 	vntl_result *res = st == VNTL_OK ? calloc(1, sizeof *res) : NULL;
@@ -852,6 +894,8 @@ vntl_status vntl_check_chain(const vntl_ctx *ctx, const vntl_chain_request *req,
 		res->at = req->at ? req->at : time(NULL);
 		judge(ctx, &in, req, res, err, &st);
 	}
+	if (st == VNTL_OK)
+		vv_localise_result(res, ctx->language);
 	free_inputs(&in);
 	if (st != VNTL_OK) {
 		free(res);

@@ -27,6 +27,7 @@ vntl_status vntl_ctx_new(vntl_ctx **out, vntl_error *err)
 	if (!ctx)
 		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "allocating a context");
 	ctx->max_list_size = 128u << 20;
+	ctx->log_min = VNTL_LOG_INFO;
 	if (pthread_mutex_init(&ctx->anchors_lock, NULL) != 0) {
 		free(ctx);
 		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "allocating a context");
@@ -130,21 +131,6 @@ vntl_status vntl_ctx_add_signer_file(vntl_ctx *ctx, const char *cert_file, vntl_
 	return vv_load_certs(cert_file, ctx->signers, err);
 }
 
-vv_anchor *vv_anchor_append(vv_anchor **anchors, size_t *n, size_t *cap)
-{
-	if (*n == *cap) {
-		size_t grown_cap = *cap ? 2 * *cap : 16;
-		vv_anchor *grown = realloc(*anchors, grown_cap * sizeof *grown);
-		if (!grown)
-			return NULL;
-		*anchors = grown;
-		*cap = grown_cap;
-	}
-	vv_anchor *a = &(*anchors)[(*n)++];
-	memset(a, 0, sizeof *a);
-	return a;
-}
-
 vntl_status vntl_ctx_use_vntl_profile(vntl_ctx *ctx, vntl_error *err)
 {
 	if (!ctx)
@@ -237,79 +223,6 @@ vntl_status vv_ctx_adopt_list(vntl_ctx *ctx, vv_list *list, vntl_error *err)
 	return st;
 }
 
-void vv_anchor_set_cert(vv_anchor *a, X509 *cert)
-{
-	a->cert = cert;
-	a->subject_hash = cert ? X509_subject_name_hash(cert) : 0;
-	a->issuer_hash = cert ? X509_issuer_name_hash(cert) : 0;
-}
-
-static int by_hash(const void *a, const void *b)
-{
-	const struct vv_name_index *x = a, *y = b;
-	if (x->hash != y->hash)
-		return x->hash < y->hash ? -1 : 1;
-	return x->anchor < y->anchor ? -1 : x->anchor > y->anchor;
-}
-
-/* Without memory for the index every chain check finds nothing by name and
- * falls back to scanning all anchors (see vv_chain.c). */
-static void index_anchors(vntl_ctx *ctx)
-{
-	struct vv_name_index *idx = realloc(ctx->by_subject,
-	                                    (ctx->n_anchors ? ctx->n_anchors : 1) * sizeof *idx);
-	ctx->n_by_subject = 0;
-	if (!idx)
-		return;
-	ctx->by_subject = idx;
-	for (size_t i = 0; i < ctx->n_anchors; i++)
-		if (ctx->anchors[i].cert)
-			idx[ctx->n_by_subject++] = (struct vv_name_index){ ctx->anchors[i].subject_hash, i };
-	qsort(idx, ctx->n_by_subject, sizeof *idx, by_hash);
-}
-
-size_t vv_ctx_anchors_named(const vntl_ctx *ctx, unsigned long h,
-                            const struct vv_name_index **first)
-{
-	size_t lo = 0, hi = ctx->n_by_subject;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (ctx->by_subject[mid].hash < h)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	size_t end = lo;
-	while (end < ctx->n_by_subject && ctx->by_subject[end].hash == h)
-		end++;
-	*first = ctx->by_subject ? &ctx->by_subject[lo] : NULL;
-	return end - lo;
-}
-
-void vv_ctx_decode_anchors(const vntl_ctx *ctx)
-{
-	/* The context is const to its readers but owns its lock and the lazily
-	 * filled certificates; it is always heap-allocated, never const. */
-	vntl_ctx *mut = (vntl_ctx *)ctx;
-	pthread_mutex_lock(&mut->anchors_lock);
-	for (size_t i = mut->n_decoded; i < mut->n_anchors; i++) {
-		vv_anchor *a = &mut->anchors[i];
-		if (!a->cert && a->der) {
-			const unsigned char *p = a->der;
-			vv_anchor_set_cert(a, d2i_X509(NULL, &p, (long)a->der_len));
-			free(a->der);
-			a->der = NULL;
-			a->der_len = 0;
-		}
-	}
-	/* Rebuilt only when anchors were added, which never happens while
-	 * chain checks run: checks read the index without the lock. */
-	if (mut->n_decoded != mut->n_anchors)
-		index_anchors(mut);
-	mut->n_decoded = mut->n_anchors;
-	pthread_mutex_unlock(&mut->anchors_lock);
-}
-
 vntl_status vntl_ctx_add_anchor_file(vntl_ctx *ctx, const char *cert_file, vntl_error *err)
 {
 	if (!ctx || !cert_file)
@@ -335,4 +248,38 @@ vntl_status vntl_ctx_add_anchor_file(vntl_ctx *ctx, const char *cert_file, vntl_
 	}
 	sk_X509_pop_free(certs, X509_free);
 	return st;
+}
+
+void vntl_ctx_set_log(vntl_ctx *ctx, vntl_log_fn fn, void *userdata)
+{
+	if (!ctx)
+		return;
+	ctx->log_fn = fn;
+	ctx->log_userdata = userdata;
+}
+
+void vntl_ctx_set_log_level(vntl_ctx *ctx, vntl_log_level min_level)
+{
+	if (ctx)
+		ctx->log_min = min_level;
+}
+
+void vntl_ctx_set_threads(vntl_ctx *ctx, int allow)
+{
+	if (ctx)
+		ctx->threads_allowed = allow != 0;
+}
+
+void vntl_ctx_set_fetch_timeouts(vntl_ctx *ctx, long connect_seconds, long total_seconds)
+{
+	if (!ctx)
+		return;
+	ctx->connect_timeout = connect_seconds > 0 ? connect_seconds : 0;
+	ctx->total_timeout = total_seconds > 0 ? total_seconds : 0;
+}
+
+void vntl_ctx_set_language(vntl_ctx *ctx, vntl_language lang)
+{
+	if (ctx)
+		ctx->language = lang == VNTL_LANG_VI ? VNTL_LANG_VI : VNTL_LANG_EN;
 }

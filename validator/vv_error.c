@@ -1,4 +1,4 @@
-/* Error reporting: fill the caller's vntl_error; log one line per event. */
+/* Error reporting: fill the caller's vntl_error; hand events to the caller's log callback. */
 #include "vv_internal.h"
 
 #include <stdarg.h>
@@ -17,15 +17,27 @@ vntl_status vv_fail(vntl_error *err, vntl_status st, const char *rule, const cha
 	return st;
 }
 
-void vv_log(const char *event, const char *fmt, ...)
+void vv_log(const vntl_ctx *ctx, vntl_log_level level, const char *event, const char *fmt, ...)
 {
+	if (!ctx || !ctx->log_fn || level < ctx->log_min)
+		return;
 	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	for (char *p = msg; *p; p++)
-		if (*p == '\n' || *p == '"')
-			*p = '\'';
-	fprintf(stderr, "vntl-validator event=%s msg=\"%s\"\n", event, msg);
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	ctx->log_fn(ctx->log_userdata, level, event, msg);
+}
+
+const char *vntl_log_level_name(vntl_log_level level)
+{
+	switch (level) {
+	case VNTL_LOG_DEBUG: return "debug";
+	case VNTL_LOG_INFO: return "info";
+	case VNTL_LOG_WARNING: return "warning";
+	default: return "error";
+	}
 }

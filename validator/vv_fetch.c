@@ -109,8 +109,8 @@ static long perform(const vntl_ctx *ctx, const char *url, const struct validator
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (ctx->tls_ca_file)
 		curl_easy_setopt(curl, CURLOPT_CAINFO, ctx->tls_ca_file);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, ctx->connect_timeout ? ctx->connect_timeout : 10L);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, ctx->total_timeout ? ctx->total_timeout : 60L);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)b->max);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
@@ -156,7 +156,7 @@ vntl_status vv_fetch(const vntl_ctx *ctx, const char *url, unsigned char **data,
 	char errbuf[CURL_ERROR_SIZE] = "";
 	long code = perform(ctx, url, &cached, &b, &fresh, errbuf);
 	if (code == 200) {
-		vv_log("fetch", "url=%s status=200 bytes=%zu", url, b.len);
+		vv_log(ctx, VNTL_LOG_INFO, "fetch", "url=%s status=200 bytes=%zu", url, b.len);
 		fs->downloaded = 1;
 		snprintf(fs->etag, sizeof fs->etag, "%s", fresh.etag);
 		snprintf(fs->last_modified, sizeof fs->last_modified, "%s", fresh.last_modified);
@@ -176,10 +176,10 @@ vntl_status vv_fetch(const vntl_ctx *ctx, const char *url, unsigned char **data,
 		               "cached copy exists", url, code > 0 ? "unexpected HTTP status" : errbuf);
 	}
 	if (code == 304)
-		vv_log("fetch", "url=%s status=304 cached copy used", url);
+		vv_log(ctx, VNTL_LOG_INFO, "fetch", "url=%s status=304 cached copy used", url);
 	else {
 		fs->from_cache = 1;
-		vv_log("fetch-failed-using-cache", "url=%s http=%ld error=%s", url, code, errbuf);
+		vv_log(ctx, VNTL_LOG_WARNING, "fetch-failed-using-cache", "url=%s http=%ld error=%s", url, code, errbuf);
 	}
 	return VNTL_OK;
 }

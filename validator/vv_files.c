@@ -3,6 +3,7 @@
 #include "vv_internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,39 +52,65 @@ static int looks_like_pem(const unsigned char *data, size_t len)
 	return memmem(data, len, "-----BEGIN", 10) != NULL;
 }
 
+/* Every PEM block of one kind in data, or data as one DER object (all of
+ * it: bytes after the object mean it is not what the caller thinks). */
+#define PARSE_ALL(TYPE, PEM_READ, D2I, FREE, PUSH)                                           \
+	do {                                                                                   \
+		if (looks_like_pem(data, len)) {                                                   \
+			BIO *bio = BIO_new_mem_buf(data, (int)len);                                    \
+			TYPE *obj;                                                                     \
+			while (bio && (obj = PEM_READ(bio, NULL, NULL, NULL)) != NULL) {               \
+				if (!PUSH(into, obj)) {                                                    \
+					FREE(obj);                                                             \
+					break;                                                                 \
+				}                                                                          \
+				count++;                                                                   \
+			}                                                                              \
+			BIO_free(bio);                                                                 \
+		} else {                                                                           \
+			const unsigned char *p = data;                                                 \
+			TYPE *obj = D2I(NULL, &p, (long)len);                                          \
+			if (obj && p == data + len && PUSH(into, obj))                                 \
+				count++;                                                                   \
+			else                                                                           \
+				FREE(obj);                                                                 \
+		}                                                                                  \
+		ERR_clear_error();                                                                 \
+	} while (0)
+
+vntl_status vv_certs_from_memory(const unsigned char *data, size_t len, const char *name,
+                                 STACK_OF(X509) *into, vntl_error *err)
+{
+	int count = 0;
+	if (data && len > 0 && len <= INT_MAX)
+		PARSE_ALL(X509, PEM_read_bio_X509, d2i_X509, X509_free, sk_X509_push);
+	if (count == 0)
+		return vv_fail(err, VNTL_ERR_INPUT, "certificate-unreadable",
+		               "%s holds no PEM or DER X.509 certificate", name);
+	return VNTL_OK;
+}
+
+vntl_status vv_crls_from_memory(const unsigned char *data, size_t len, const char *name,
+                                STACK_OF(X509_CRL) *into, vntl_error *err)
+{
+	int count = 0;
+	if (data && len > 0 && len <= INT_MAX)
+		PARSE_ALL(X509_CRL, PEM_read_bio_X509_CRL, d2i_X509_CRL, X509_CRL_free, sk_X509_CRL_push);
+	if (count == 0)
+		return vv_fail(err, VNTL_ERR_INPUT, "crl-unreadable", "%s holds no PEM or DER CRL", name);
+	return VNTL_OK;
+}
+
 vntl_status vv_load_certs(const char *path, STACK_OF(X509) *into, vntl_error *err)
 {
 	unsigned char *data;
 	size_t len;
 	vntl_status st = vv_read_file(path, 16u << 20, &data, &len, err);
-	if (st != VNTL_OK)
-		return st;
-	int count = 0;
-	if (looks_like_pem(data, len)) {
-		BIO *bio = BIO_new_mem_buf(data, (int)len);
-		X509 *cert;
-		while (bio && (cert = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
-			if (!sk_X509_push(into, cert)) {
-				X509_free(cert);
-				break;
-			}
-			count++;
-		}
-		BIO_free(bio);
-	} else {
-		const unsigned char *p = data;
-		X509 *cert = d2i_X509(NULL, &p, (long)len);
-		if (cert && sk_X509_push(into, cert))
-			count++;
-		else
-			X509_free(cert);
+	if (st == VNTL_OK) {
+		st = vv_certs_from_memory(data, len, path, into, err);
+		free(data);
 	}
-	free(data);
-	ERR_clear_error();
-	if (count == 0)
-		return vv_fail(err, VNTL_ERR_INPUT, "certificate-unreadable",
-		               "%s holds no PEM or DER X.509 certificate", path);
-	return VNTL_OK;
+	return st;
 }
 
 vntl_status vv_load_crls(const char *path, STACK_OF(X509_CRL) *into, vntl_error *err)
@@ -91,33 +118,11 @@ vntl_status vv_load_crls(const char *path, STACK_OF(X509_CRL) *into, vntl_error 
 	unsigned char *data;
 	size_t len;
 	vntl_status st = vv_read_file(path, 64u << 20, &data, &len, err);
-	if (st != VNTL_OK)
-		return st;
-	int count = 0;
-	if (looks_like_pem(data, len)) {
-		BIO *bio = BIO_new_mem_buf(data, (int)len);
-		X509_CRL *crl;
-		while (bio && (crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)) != NULL) {
-			if (!sk_X509_CRL_push(into, crl)) {
-				X509_CRL_free(crl);
-				break;
-			}
-			count++;
-		}
-		BIO_free(bio);
-	} else {
-		const unsigned char *p = data;
-		X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)len);
-		if (crl && sk_X509_CRL_push(into, crl))
-			count++;
-		else
-			X509_CRL_free(crl);
+	if (st == VNTL_OK) {
+		st = vv_crls_from_memory(data, len, path, into, err);
+		free(data);
 	}
-	free(data);
-	ERR_clear_error();
-	if (count == 0)
-		return vv_fail(err, VNTL_ERR_INPUT, "crl-unreadable", "%s holds no PEM or DER CRL", path);
-	return VNTL_OK;
+	return st;
 }
 
 void vv_sha256_hex(const unsigned char *data, size_t len, char out[65])

@@ -51,8 +51,8 @@ int vv_http_exchange(const vntl_ctx *ctx, const char *url, const unsigned char *
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (ctx->tls_ca_file)
 		curl_easy_setopt(curl, CURLOPT_CAINFO, ctx->tls_ca_file);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 15L);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, ctx->connect_timeout ? ctx->connect_timeout : 5L);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, ctx->total_timeout ? ctx->total_timeout : 15L);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &s);

@@ -24,7 +24,9 @@
 /* errors */
 vntl_status vv_fail(vntl_error *err, vntl_status st, const char *rule, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-void vv_log(const char *event, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* one event to the context's log callback, if it has one and level is high enough */
+void vv_log(const vntl_ctx *ctx, vntl_log_level level, const char *event, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* one-time initialisation of libxml2 / xmlsec / OpenSSL */
 int vv_global_init(void);
@@ -41,6 +43,12 @@ vntl_status vv_read_file(const char *path, size_t max, unsigned char **data, siz
                          vntl_error *err);
 vntl_status vv_load_certs(const char *path, STACK_OF(X509) *into, vntl_error *err);
 vntl_status vv_load_crls(const char *path, STACK_OF(X509_CRL) *into, vntl_error *err);
+/* the same for bytes in memory (PEM blocks, or exactly one DER object);
+ * name labels them in errors */
+vntl_status vv_certs_from_memory(const unsigned char *data, size_t len, const char *name,
+                                 STACK_OF(X509) *into, vntl_error *err);
+vntl_status vv_crls_from_memory(const unsigned char *data, size_t len, const char *name,
+                                STACK_OF(X509_CRL) *into, vntl_error *err);
 void vv_sha256_hex(const unsigned char *data, size_t len, char out[65]);
 void vv_cert_sha256_hex(X509 *cert, char out[65]);
 void vv_name_text(const X509_NAME *name, char *out, size_t len); /* RFC 2253, UTF-8 */
@@ -57,6 +65,8 @@ xmlNodePtr vv_child(const xmlNode *parent, const char *ns, const char *name);
 xmlNodePtr vv_next(const xmlNode *after, const char *ns, const char *name);
 char *vv_text(const xmlNode *node); /* trimmed content, malloc'd ("" if none) */
 void vv_copy_text(const xmlNode *node, char *dst, size_t len); /* trimmed, truncated */
+/* cuts a UTF-8 sequence left incomplete at the end by truncation */
+void vv_trim_partial_utf8(char *text);
 X509 *vv_cert_from_base64(const xmlNode *node);
 /* the DER bytes of a base64 element, malloc'd; NULL if empty or not base64 */
 unsigned char *vv_der_from_base64(const xmlNode *node, size_t *len);
@@ -88,6 +98,7 @@ typedef struct {
 	unsigned char *der; size_t der_len;
 	const char *source;         /* the list's (or anchor file's) name: one string kept
 	                             * by the list, then by the context, for all its anchors */
+	char *provider, *service;   /* TSPName and ServiceName (first Name); NULL for a plain anchor */
 	/* newest first, at least one for a list's anchor; NULL only for a
 	 * plain anchor (an anchor file), which anchors at any time */
 	vv_status_period *periods;
@@ -110,18 +121,31 @@ typedef struct {
 	char *source;                /* what its anchors' source points to */
 	vv_anchor *anchors; size_t n_anchors, cap_anchors;
 	vv_pointer *pointers; size_t n_pointers;
+	const vntl_ctx *logger;      /* while it is read: where events go */
 } vv_list;
 
-vntl_status vv_read_list(xmlDocPtr signed_doc, const char *source, vv_list *out, vntl_error *err);
-/* the anchors one CA service adds to list: each certificate that was its
- * identity, with the service's status timeline */
-vntl_status vv_read_service_anchors(vv_list *list, const xmlNode *service, vntl_error *err);
+/* ctx only receives log events */
+vntl_status vv_read_list(const vntl_ctx *ctx, xmlDocPtr signed_doc, const char *source, vv_list *out,
+                         vntl_error *err);
+/* the anchors one CA service of provider adds to list: each certificate that
+ * was its identity, with the service's status timeline */
+vntl_status vv_read_service_anchors(vv_list *list, const char *provider, const xmlNode *service,
+                                    vntl_error *err);
 void vv_list_clear(vv_list *list);
-void vv_anchor_clear(vv_anchor *a);
 void vv_pointer_clear(vv_pointer *p);
-/* status of an anchor at time at: the acceptable status URI, or NULL */
+
+/* anchors (vv_anchors.c): one anchor, and the context's set of them */
+void vv_anchor_clear(vv_anchor *a);
+/* a zeroed slot at the end of an anchor array, grown as needed; NULL if out of memory */
+vv_anchor *vv_anchor_append(vv_anchor **anchors, size_t *n, size_t *cap);
+/* an anchor's certificate, with the name hashes chain checks select by */
+void vv_anchor_set_cert(vv_anchor *a, X509 *cert);
+/* the status period of an anchor at time at, or NULL before its first */
 const vv_status_period *vv_anchor_period_at(const vv_anchor *a, time_t at);
+/* 1 when a status URI lets a service anchor */
 int vv_status_anchors(const char *status_uri);
+/* 1 when the anchor anchors chains at time at */
+int vv_anchor_anchors_at(const vv_anchor *a, time_t at);
 
 /* parsed intermediates and CRLs, shared by threads */
 typedef struct vv_input_cache vv_input_cache;
@@ -200,7 +224,16 @@ struct vntl_ctx {
 	struct vv_name_index { unsigned long hash; size_t anchor; } *by_subject;
 	size_t n_by_subject;
 	vv_input_cache *inputs;
+	vntl_log_fn log_fn;
+	void *log_userdata;
+	vntl_log_level log_min;
+	int threads_allowed;
+	vntl_language language;
+	long connect_timeout, total_timeout; /* seconds; 0: the defaults */
 };
+
+/* the result's verdict and reason in lang, its English reason kept (vv_i18n.c) */
+void vv_localise_result(vntl_result *res, vntl_language lang);
 
 /* a trust store over a stack of anchors (kept by the caller until the store
  * and every context on it are freed), and a context on it */
@@ -210,14 +243,12 @@ int vv_trust_ctx_init(X509_STORE_CTX *ctx, X509_STORE *store, X509 *leaf,
 
 /* move an accepted list's anchors and pointers into the context */
 vntl_status vv_ctx_adopt_list(vntl_ctx *ctx, vv_list *list, vntl_error *err);
-/* decode the anchors added since the last call; safe to call from threads */
-void vv_ctx_decode_anchors(const vntl_ctx *ctx);
+/* decode the context's anchors added since the last call; safe to call from threads */
+void vv_anchors_decode(const vntl_ctx *ctx);
 /* the decoded anchors whose subject name hash is h: *first and the count */
-size_t vv_ctx_anchors_named(const vntl_ctx *ctx, unsigned long h,
-                            const struct vv_name_index **first);
-/* a zeroed slot at the end of an anchor array, grown as needed; NULL if out of memory */
-vv_anchor *vv_anchor_append(vv_anchor **anchors, size_t *n, size_t *cap);
-/* an anchor's certificate, with the name hashes chain checks select by */
-void vv_anchor_set_cert(vv_anchor *a, X509 *cert);
+size_t vv_anchors_named(const vntl_ctx *ctx, unsigned long h, const struct vv_name_index **first);
+/* the context's anchor that is cert and whose anchoring at T is trusted (1 or 0);
+ * else another anchor that is cert; NULL if none */
+const vv_anchor *vv_anchors_find(const vntl_ctx *ctx, X509 *cert, time_t at, int trusted);
 
 #endif

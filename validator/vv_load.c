@@ -146,7 +146,7 @@ static void *check_content(void *arg)
 	struct content_job *job = arg;
 	job->schema_st = validate_schema(job->ctx, job->doc, &job->schema_err);
 	job->model_st = job->schema_st == VNTL_OK
-	                ? vv_read_list(job->doc, job->src, job->list, &job->model_err)
+	                ? vv_read_list(job->ctx, job->doc, job->src, job->list, &job->model_err)
 	                : VNTL_OK;
 	return NULL;
 }
@@ -190,7 +190,8 @@ static vntl_status verify_document(vntl_ctx *ctx, xmlDocPtr doc, STACK_OF(X509) 
 		return st;
 	struct content_job job = { .ctx = ctx, .doc = doc, .src = src, .list = list };
 	pthread_t checker;
-	int threaded = pthread_create(&checker, NULL, check_content, &job) == 0;
+	int threaded = ctx->threads_allowed &&
+	               pthread_create(&checker, NULL, check_content, &job) == 0;
 	st = verify_signature_quietly(doc, pins, &sig, err);
 	if (threaded)
 		pthread_join(checker, NULL);
@@ -208,7 +209,7 @@ static vntl_status verify_document(vntl_ctx *ctx, xmlDocPtr doc, STACK_OF(X509) 
 		             sizeof list->info.signer_subject);
 		snprintf(list->info.warning, sizeof list->info.warning, "%s", sig.warning);
 		if (sig.warning[0])
-			vv_log("list-warning", "source=%s warning=%s", src, sig.warning);
+			vv_log(ctx, VNTL_LOG_WARNING, "list-warning", "source=%s warning=%s", src, sig.warning);
 	}
 	else
 		vv_list_clear(list);
@@ -227,9 +228,29 @@ static vntl_status check_list(const vntl_ctx *ctx, const vv_list *list, const ch
 	return st;
 }
 
+/* A caller's list info: its size says which fields it has room for. */
+static vntl_status check_info_size(const vntl_list_info *info, vntl_error *err)
+{
+	if (info && (info->size == 0 || info->size > sizeof *info))
+		return vv_fail(err, VNTL_ERR_USAGE, "usage",
+		               "vntl_list_info.size is %zu: set it to sizeof(vntl_list_info) (%zu in "
+		               "libvntl %s)", info->size, sizeof *info, vntl_version());
+	return VNTL_OK;
+}
+
+static void give_info(vntl_list_info *info, const vntl_list_info *from)
+{
+	size_t room = info->size;
+	memcpy(info, from, room);
+	info->size = room;
+}
+
 static vntl_status load_with_pins(vntl_ctx *ctx, const struct source *from, STACK_OF(X509) *pins,
                                   const char *territory, vntl_list_info *info, vntl_error *err)
 {
+	vntl_status checked = check_info_size(info, err);
+	if (checked != VNTL_OK)
+		return checked;
 	const char *src = from->name;
 	unsigned char *data = NULL;
 	size_t len = 0;
@@ -250,15 +271,15 @@ static vntl_status load_with_pins(vntl_ctx *ctx, const struct source *from, STAC
 		st = vv_fetch_keep(ctx, src, data, len, &fs, err);
 	free(data);
 	if (st == VNTL_OK && info)
-		*info = list.info;
+		give_info(info, &list.info);
 	if (st == VNTL_OK)
 		st = vv_ctx_adopt_list(ctx, &list, err);
 	if (st == VNTL_OK)
-		vv_log("list-accepted", "source=%s territory=%s sequence=%lld%s", src,
+		vv_log(ctx, VNTL_LOG_INFO, "list-accepted", "source=%s territory=%s sequence=%lld%s", src,
 		       list.info.territory, list.info.sequence,
 		       fs.from_cache ? " from=cache-after-failed-fetch" : "");
 	else
-		vv_log("list-refused", "source=%s rule=%s", src, err ? err->rule : "");
+		vv_log(ctx, VNTL_LOG_WARNING, "list-refused", "source=%s rule=%s", src, err ? err->rule : "");
 	vv_list_clear(&list);
 	return st;
 }

@@ -154,7 +154,7 @@ static X509_CRL *fetch_crl(const vntl_ctx *ctx, const char *url, char *why, size
 	else if (ctx->cache_dir)
 		vv_cache_write(path, data, len, NULL);
 	free(data);
-	vv_log("crl-fetched", "url=%s ok=%d", url, crl != NULL);
+	vv_log(ctx, VNTL_LOG_INFO, "crl-fetched", "url=%s ok=%d", url, crl != NULL);
 	return crl;
 }
 

@@ -114,12 +114,26 @@ static vntl_status read_timeline(const xmlNode *service, struct entry **out, siz
 	return VNTL_OK;
 }
 
-static vntl_status push_anchor(vv_list *list, unsigned char *der, size_t der_len,
-                               vv_status_period *periods, size_t n, vntl_error *err)
+/* Who an anchor belongs to, for callers that list anchors. */
+struct owner {
+	const char *provider, *service;
+};
+
+static vntl_status push_anchor(vv_list *list, const struct owner *owner, unsigned char *der,
+                               size_t der_len, vv_status_period *periods, size_t n,
+                               vntl_error *err)
 {
-	vv_anchor *a = vv_anchor_append(&list->anchors, &list->n_anchors, &list->cap_anchors);
-	if (!a)
+	char *provider = strdup(owner->provider), *service = strdup(owner->service);
+	vv_anchor *a = provider && service
+	               ? vv_anchor_append(&list->anchors, &list->n_anchors, &list->cap_anchors)
+	               : NULL;
+	if (!a) {
+		free(provider);
+		free(service);
 		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing anchors");
+	}
+	a->provider = provider;
+	a->service = service;
 	a->der = der;
 	a->der_len = der_len;
 	a->source = list->source;
@@ -131,8 +145,8 @@ static vntl_status push_anchor(vv_list *list, unsigned char *der, size_t der_len
 /* The certificate at t[k].id.der[i] as an anchor: the whole timeline, with
  * the entries that name other certificates only made not to anchor. Takes
  * the certificate's bytes out of the timeline. */
-static vntl_status add_identity(vv_list *list, struct entry *t, size_t n, size_t k, size_t i,
-                                vntl_error *err)
+static vntl_status add_identity(vv_list *list, const struct owner *owner, struct entry *t,
+                                size_t n, size_t k, size_t i, vntl_error *err)
 {
 	unsigned char *der = t[k].id.der[i];
 	size_t len = t[k].id.len[i];
@@ -144,7 +158,7 @@ static vntl_status add_identity(vv_list *list, struct entry *t, size_t n, size_t
 		if (t[j].id.n > 0 && !names(&t[j].id, der, len))
 			snprintf(periods[j].status, sizeof periods[j].status, "%s", NOT_THIS_CERTIFICATE);
 	}
-	vntl_status st = push_anchor(list, der, len, periods, n, err);
+	vntl_status st = push_anchor(list, owner, der, len, periods, n, err);
 	if (st != VNTL_OK) {
 		free(periods);
 		return st;
@@ -161,15 +175,22 @@ static vntl_status add_identity(vv_list *list, struct entry *t, size_t n, size_t
 	return VNTL_OK;
 }
 
-vntl_status vv_read_service_anchors(vv_list *list, const xmlNode *service, vntl_error *err)
+vntl_status vv_read_service_anchors(vv_list *list, const char *provider, const xmlNode *service,
+                                    vntl_error *err)
 {
+	char *service_name = vv_text(vv_child(vv_child(vv_child(service, VV_NS_TSL,
+	                                                        "ServiceInformation"),
+	                                               VV_NS_TSL, "ServiceName"), VV_NS_TSL, "Name"));
+	const struct owner owner = { provider, service_name ? service_name : "" };
 	struct entry *t = NULL;
 	size_t n = 0;
-	vntl_status st = read_timeline(service, &t, &n, err);
+	vntl_status st = service_name ? read_timeline(service, &t, &n, err)
+	                              : vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "reading a service");
 	for (size_t k = 0; st == VNTL_OK && k < n; k++)
 		for (size_t i = 0; st == VNTL_OK && i < t[k].id.n; i++)
 			if (t[k].id.der[i])
-				st = add_identity(list, t, n, k, i, err);
+				st = add_identity(list, &owner, t, n, k, i, err);
 	free_timeline(t, n);
+	free(service_name);
 	return st;
 }

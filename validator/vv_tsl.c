@@ -69,44 +69,6 @@ static const char *unknown_critical(const xmlNode *extensions)
 	return NULL;
 }
 
-/* Statuses under which a service anchors: eIDAS granted / national
- * recognition, and the pre-eIDAS "acceptable" ones. */
-int vv_status_anchors(const char *uri)
-{
-	static const char *const ok[] = { "granted", "recognisedatnationallevel", "setbynationallaw",
-		"undersupervision", "supervisionincessation", "accredited", NULL };
-	if (strncmp(uri, VV_STATUS_PREFIX, strlen(VV_STATUS_PREFIX)) != 0)
-		return 0;
-	for (const char *const *s = ok; *s; s++)
-		if (strcmp(uri + strlen(VV_STATUS_PREFIX), *s) == 0)
-			return 1;
-	return 0;
-}
-
-const vv_status_period *vv_anchor_period_at(const vv_anchor *a, time_t at)
-{
-	const vv_status_period *best = NULL;
-	for (size_t i = 0; i < a->n_periods; i++)
-		if (a->periods[i].start <= at && (!best || a->periods[i].start > best->start))
-			best = &a->periods[i];
-	return best;
-}
-
-/* Cuts a UTF-8 sequence left incomplete at the end by truncation (JSON
- * output would refuse the whole string). */
-static void trim_partial_utf8(char *text)
-{
-	size_t n = strlen(text), start = n;
-	while (start > 0 && ((unsigned char)text[start - 1] & 0xC0) == 0x80)
-		start--;
-	if (start == 0 || (unsigned char)text[start - 1] < 0xC0)
-		return; /* ends in ASCII or a complete sequence without a lead byte left */
-	unsigned char lead = (unsigned char)text[start - 1];
-	size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-	if (n - (start - 1) < want)
-		text[start - 1] = 0;
-}
-
 /* "NAME (critical extension X)" added to the list info's ignored entries. */
 static void note_ignored(vv_list *list, const xmlNode *name_parent, const char *what,
                          const char *extension)
@@ -115,13 +77,14 @@ static void note_ignored(vv_list *list, const xmlNode *name_parent, const char *
 	vv_copy_text(vv_child(name_parent, VV_NS_TSL, "Name"), name, sizeof name);
 	char *out = list->info.ignored;
 	size_t used = strlen(out);
-	trim_partial_utf8(name);
+	vv_trim_partial_utf8(name);
 	snprintf(out + used, sizeof list->info.ignored - used, "%s%s %s (critical extension %.120s)",
 	         used ? "; " : "", what, name[0] ? name : "(unnamed)", extension);
-	trim_partial_utf8(out);
+	vv_trim_partial_utf8(out);
 }
 
-static vntl_status read_service(vv_list *list, const xmlNode *service, vntl_error *err)
+static vntl_status read_service(vv_list *list, const char *provider, const xmlNode *service,
+                                vntl_error *err)
 {
 	xmlNodePtr info = vv_child(service, VV_NS_TSL, "ServiceInformation");
 	char type[160];
@@ -133,11 +96,11 @@ static vntl_status read_service(vv_list *list, const xmlNode *service, vntl_erro
 	if (unknown) {
 		list->info.ignored_services++;
 		note_ignored(list, vv_child(info, VV_NS_TSL, "ServiceName"), "service", unknown);
-		vv_log("service-ignored", "source=%s reason=\"critical extension %s is not known\"",
+		vv_log(list->logger, VNTL_LOG_WARNING, "service-ignored", "source=%s reason=\"critical extension %s is not known\"",
 		       list->source, unknown);
 		return VNTL_OK;
 	}
-	return vv_read_service_anchors(list, service, err);
+	return vv_read_service_anchors(list, provider, service, err);
 }
 
 static vntl_status read_pointer(vv_list *list, const xmlNode *ptr, vntl_error *err)
@@ -253,21 +216,25 @@ static vntl_status read_provider(vv_list *list, const xmlNode *tsp, vntl_error *
 	xmlNodePtr services = vv_child(tsp, VV_NS_TSL, "TSPServices");
 	const char *unknown = unknown_critical(vv_child(vv_child(tsp, VV_NS_TSL, "TSPInformation"),
 	                                                VV_NS_TSL, "TSPInformationExtensions"));
-	vntl_status st = VNTL_OK;
+	char *provider = vv_text(vv_child(vv_child(vv_child(tsp, VV_NS_TSL, "TSPInformation"),
+	                                           VV_NS_TSL, "TSPName"), VV_NS_TSL, "Name"));
+	vntl_status st = provider ? VNTL_OK
+	                          : vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "reading a provider");
 	for (xmlNodePtr s = vv_child(services, VV_NS_TSL, "TSPService"); s && st == VNTL_OK;
 	     s = vv_next(s, VV_NS_TSL, "TSPService")) {
 		if (!unknown) {
-			st = read_service(list, s, err);
+			st = read_service(list, provider, s, err);
 			continue;
 		}
 		list->info.services++;
 		list->info.ignored_services++;
 	}
+	free(provider);
 	if (unknown)
 		note_ignored(list, vv_child(vv_child(tsp, VV_NS_TSL, "TSPInformation"), VV_NS_TSL,
 		                            "TSPName"), "provider", unknown);
 	if (unknown)
-		vv_log("provider-ignored", "source=%s reason=\"critical extension %s is not known\"",
+		vv_log(list->logger, VNTL_LOG_WARNING, "provider-ignored", "source=%s reason=\"critical extension %s is not known\"",
 		       list->source, unknown);
 	return st;
 }
@@ -289,9 +256,11 @@ static int reserve_anchors(vv_list *list, const xmlNode *tsps)
 	return list->anchors ? 0 : -1;
 }
 
-vntl_status vv_read_list(xmlDocPtr doc, const char *source, vv_list *list, vntl_error *err)
+vntl_status vv_read_list(const vntl_ctx *ctx, xmlDocPtr doc, const char *source, vv_list *list,
+                         vntl_error *err)
 {
 	memset(list, 0, sizeof *list);
+	list->logger = ctx;
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	if (!vv_is(root, VV_NS_TSL, "TrustServiceStatusList"))
 		return vv_fail(err, VNTL_ERR_REFUSED, "not-a-trust-list",
@@ -308,14 +277,6 @@ vntl_status vv_read_list(xmlDocPtr doc, const char *source, vv_list *list, vntl_
 	if (st != VNTL_OK)
 		vv_list_clear(list);
 	return st;
-}
-
-void vv_anchor_clear(vv_anchor *a)
-{
-	X509_free(a->cert);
-	free(a->der);
-	free(a->periods);
-	memset(a, 0, sizeof *a);
 }
 
 void vv_pointer_clear(vv_pointer *p)

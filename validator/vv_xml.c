@@ -303,3 +303,18 @@ X509 *vv_cert_from_base64(const xmlNode *node)
 	free(der);
 	return cert;
 }
+
+/* Cuts a UTF-8 sequence left incomplete at the end by truncation (JSON
+ * output would refuse the whole string). */
+void vv_trim_partial_utf8(char *text)
+{
+	size_t n = strlen(text), start = n;
+	while (start > 0 && ((unsigned char)text[start - 1] & 0xC0) == 0x80)
+		start--;
+	if (start == 0 || (unsigned char)text[start - 1] < 0xC0)
+		return; /* ends in ASCII or a complete sequence without a lead byte left */
+	unsigned char lead = (unsigned char)text[start - 1];
+	size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+	if (n - (start - 1) < want)
+		text[start - 1] = 0;
+}

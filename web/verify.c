@@ -2,6 +2,7 @@
 #include "web/verify.h"
 
 #include "common/rfc3339.h"
+#include "web/log.h"
 #include "web/publication.h"
 
 #include <libxml/parser.h>
@@ -86,12 +87,32 @@ static int read_signers(struct web_verifier *v, const char *path, char *err, siz
 	return 0;
 }
 
+/* libvntl's warnings (a list refused, a fetch fallen back to the cache) in
+ * vntld's own log format; its routine events stay out of the log, since
+ * vntld logs what it does with a publication itself. */
+static void log_validator_event(void *userdata, vntl_log_level level, const char *event,
+                                const char *message)
+{
+	(void)userdata;
+	char quoted[1024];
+	size_t n = 0;
+	for (const char *p = message; *p && n + 1 < sizeof quoted; p++)
+		quoted[n++] = *p == '"' ? '\'' : *p;
+	quoted[n] = 0;
+	web_log(level >= VNTL_LOG_ERROR ? "error" : "warn", "validator", "what=%s msg=\"%s\"", event,
+	        quoted);
+}
+
 static vntl_status new_ctx(struct web_verifier *v, vntl_error *verr)
 {
 	vntl_ctx *ctx = NULL;
 	vntl_status st = vntl_ctx_new(&ctx, verr);
-	if (st == VNTL_OK)
+	if (st == VNTL_OK) {
+		vntl_ctx_set_log(ctx, log_validator_event, NULL);
+		vntl_ctx_set_log_level(ctx, VNTL_LOG_WARNING);
+		vntl_ctx_set_threads(ctx, 1); /* vntld consents: faster checks of large lists */
 		st = vntl_ctx_use_vntl_profile(ctx, verr);
+	}
 	for (size_t i = 0; st == VNTL_OK && i < v->signer_count; i++)
 		st = vntl_ctx_add_signer_der(ctx, v->signer_der[i], v->signer_len[i], verr);
 	if (st != VNTL_OK) {
@@ -192,7 +213,7 @@ int web_verify_list(struct web_verifier *v, const char *list, long long sequence
 		    size_t whylen)
 {
 	vntl_error verr = {"", ""};
-	vntl_list_info info;
+	vntl_list_info info = { .size = sizeof info };
 	char label[64];
 	snprintf(label, sizeof label, "%s/%lld.xml", list, sequence);
 	pthread_mutex_lock(&v->lock);

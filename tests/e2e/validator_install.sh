@@ -44,6 +44,6 @@ python3 "$VNTL_SRC/tests/lib/validator_tsl.py" "$P/list.tpl" "$P/signer.pem" 3 \
 pki_sign_list "$P/list.tpl" "$P/list.xml" 2>/dev/null
 export LD_LIBRARY_PATH="$root$prefix/lib"
 ldd "$VNTL_TMP/example" | grep -q "$root$prefix/lib/libvntl.so.$major" || { echo "FAIL: not linked to the installed library"; exit 1; }
-expect 0 "PASSED" -- "$VNTL_TMP/example" "$P/list.xml" "$P/signer.pem" "$XSD" "$P/leaf.pem" "$P/inter.pem"
-expect 1 "list refused" -- sh -c "'$VNTL_TMP/example' '$P/list.xml' '$P/inter.pem' '$XSD' '$P/leaf.pem' 2>&1"
+expect 0 "PASSED" -- "$VNTL_TMP/example" "$P/list.xml" "$P/signer.pem" "$P/leaf.pem" "$P/inter.pem" "$XSD"
+expect 1 "list refused" -- sh -c "'$VNTL_TMP/example' '$P/list.xml' '$P/inter.pem' '$P/leaf.pem' '$P/inter.pem' '$XSD' 2>&1"
 finish

@@ -80,9 +80,11 @@ static void check_cut(struct target *t, const char *what, size_t cut)
 {
 	const char *untrusted[] = { t->intermediate, NULL };
 	const char *crls[] = { t->scratch, NULL };
-	vntl_chain_request as_leaf = { .leaf_file = t->scratch, .untrusted = untrusted,
+	vntl_chain_request as_leaf = { .size = sizeof as_leaf,
+		.leaf_file = t->scratch, .untrusted = untrusted,
 	                               .revocation = VNTL_REVOCATION_NONE, .at = 1700000000 };
-	vntl_chain_request as_crl = { .leaf_file = t->leaf, .untrusted = untrusted, .crl_files = crls,
+	vntl_chain_request as_crl = { .size = sizeof as_crl,
+		.leaf_file = t->leaf, .untrusted = untrusted, .crl_files = crls,
 	                              .revocation = VNTL_REVOCATION_REQUIRE, .at = 1700000000 };
 	const vntl_chain_request *reqs[] = { &as_leaf, &as_crl };
 	for (int i = 0; i < 2; i++) {

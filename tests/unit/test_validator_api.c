@@ -76,7 +76,7 @@ static void real_list_loads_with_its_facts(void **state)
 	assert_int_equal(vntl_ctx_set_schema(ctx, xsd, &err), VNTL_OK);
 	assert_int_equal(vntl_ctx_add_signer_file(ctx, pin, &err), VNTL_OK);
 	vntl_ctx_set_list_time(ctx, 1787000000); /* 2026-08-17, before issue: refused */
-	vntl_list_info info;
+	vntl_list_info info = { .size = sizeof info };
 	assert_int_equal(vntl_ctx_load_list(ctx, list, &info, &err), VNTL_ERR_REFUSED);
 	assert_string_equal(err.rule, "list-not-yet-issued");
 	vntl_ctx_set_list_time(ctx, 1789000000); /* 2026-09-10 */
@@ -101,7 +101,7 @@ static void list_in_memory_loads_like_its_file(void **state)
 	unsigned char *data = tf_read_file(list, &len), *der = tf_pem_cert_der(pin, &der_len);
 	vntl_ctx *ctx;
 	vntl_error err;
-	vntl_list_info info;
+	vntl_list_info info = { .size = sizeof info };
 	assert_int_equal(vntl_ctx_new(&ctx, &err), VNTL_OK);
 	assert_int_equal(vntl_ctx_set_schema(ctx, xsd, &err), VNTL_OK);
 	assert_int_equal(vntl_ctx_add_signer_der(ctx, der, der_len, &err), VNTL_OK);
@@ -173,7 +173,8 @@ static void chains_check_in_parallel_on_one_context(void **state)
 	assert_int_equal(vntl_ctx_add_anchor_file(ctx, anchor, &err), VNTL_OK);
 	const char *good_untrusted[] = { ca, NULL }, *bad_untrusted[] = { bad_ca, NULL };
 	const char *crls[] = { crl1, crl2, crl3, NULL };
-	vntl_chain_request good = { .leaf_file = ee, .untrusted = good_untrusted, .crl_files = crls,
+	vntl_chain_request good = { .size = sizeof good,
+		.leaf_file = ee, .untrusted = good_untrusted, .crl_files = crls,
 		.at = 1302825600 /* 2011-04-15 */, .purpose = VNTL_PURPOSE_ANY,
 		.alg_policy = VNTL_ALG_POLICY_NONE };
 	vntl_chain_request bad = good;
@@ -287,7 +288,8 @@ static void list_anchors_decode_once_under_parallel_first_checks(void **state)
 	assert_int_equal(vntl_ctx_add_signer_file(ctx, pin, &err), VNTL_OK);
 	vntl_ctx_set_list_time(ctx, 1789000000); /* 2026-09-10 */
 	assert_int_equal(vntl_ctx_load_list(ctx, list, NULL, &err), VNTL_OK);
-	vntl_chain_request req = { .leaf_cert = leaf, .at = 1789000000, .purpose = VNTL_PURPOSE_ANY,
+	vntl_chain_request req = { .size = sizeof req,
+		.leaf_cert = leaf, .at = 1789000000, .purpose = VNTL_PURPOSE_ANY,
 		.alg_policy = VNTL_ALG_POLICY_NONE, .revocation = VNTL_REVOCATION_NONE };
 	pthread_t threads[4];
 	struct first_check jobs[4];
@@ -319,7 +321,8 @@ static void request_fields_of_3_0_default_to_zero(void **state)
 	assert_int_equal(vntl_ctx_new(&ctx, &err), VNTL_OK);
 	assert_int_equal(vntl_ctx_add_anchor_file(ctx, anchor, &err), VNTL_OK);
 	const char *untrusted[] = { ca, NULL }, *crls[] = { crl1, crl2, NULL };
-	vntl_chain_request req = { .leaf_file = ee, .untrusted = untrusted, .crl_files = crls,
+	vntl_chain_request req = { .size = sizeof req,
+		.leaf_file = ee, .untrusted = untrusted, .crl_files = crls,
 		.at = 1302825600 /* 2011-04-15 */, .purpose = VNTL_PURPOSE_ANY,
 		.alg_policy = VNTL_ALG_POLICY_NONE };
 	struct { vntl_cert_profile profile; int max_depth; const char *eku;
