@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "common/file.h"
 #include "common/rfc3339.h"
+#include "db/corrections.h"
 #include "db/registry.h"
 
 #include <errno.h>
@@ -16,6 +17,9 @@ static const char CERT_USAGE[] =
 	"usage: vntl --as OFFICER cert import --tsp ID --decision REF --effective TIME [options] FILE\n"
 	"       vntl --as USER [--json] cert list [--tsp ID]\n"
 	"       vntl --as USER [--json] cert show SERVICE_ID|SHA256_PREFIX\n"
+	"       vntl --as OFFICER cert move SERVICE_ID --to-tsp ID --reason TEXT\n"
+	"  move: a service filed under the wrong TSP goes to another TSP of the same kind, as a\n"
+	"  correction that another approver approves (vntl correction approve ID).\n"
 	"  FILE: PEM or DER certificate, PEM bundle, or PKCS#7 .p7b (DER or PEM); all or nothing.\n"
 	"  import options:\n"
 	"    --decision REF            legal basis of the initial status (required)\n"
@@ -261,9 +265,49 @@ static int cert_show(struct cli_env *env, int argc, char **argv)
 	return CLI_OK;
 }
 
+static int cert_move(struct cli_env *env, int argc, char **argv)
+{
+	static const struct option opts[] = {{"to-tsp", required_argument, NULL, 't'},
+					     {"reason", required_argument, NULL, 'r'},
+					     {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	struct db_correction_input in = {.action = DB_FIX_SERVICE_MOVE};
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if (c == 'h')
+			return cli_usage(CERT_USAGE, 1);
+		if (c == 't' && cli_parse_id(optarg, &in.tsp_id))
+			return cli_bad_value("cert move", CERT_USAGE, "--to-tsp", optarg);
+		if (c == 'r')
+			in.reason = optarg;
+		else if (c != 't')
+			return cli_option_error("cert move", CERT_USAGE, c, argc, argv);
+	}
+	int rc = cli_operands("cert move", "SERVICE_ID", 1, argc, argv, optind);
+	if (rc)
+		return rc;
+	if (cli_parse_id(argv[optind], &in.service_id))
+		return cli_usage_error("cert move", "wants a service ID (a positive whole number), not '%s'",
+				       argv[optind]);
+	if (!in.tsp_id)
+		return cli_usage_error("cert move", "--to-tsp ID is required");
+	struct db *db;
+	if ((rc = cli_open(env, 0, &db)))
+		return rc;
+	char err[1024];
+	int64_t id;
+	rc = db_correction_propose(db, env->as_user, &in, &id, err, sizeof err);
+	db_close(db);
+	if (rc == 0)
+		printf("correction %" PRId64 " proposed: service.move service:%" PRId64 " to TSP %" PRId64
+		       "; awaiting another approver (vntl correction approve %" PRId64 ")\n", id, in.service_id,
+		       in.tsp_id, id);
+	return cli_result(rc, err);
+}
+
 int cmd_cert(struct cli_env *env, int argc, char **argv)
 {
 	static const struct cli_sub subs[] = {{"import", cert_import}, {"list", cert_list}, {"show", cert_show},
-					      {NULL, NULL}};
+					      {"move", cert_move}, {NULL, NULL}};
 	return cli_dispatch(env, argc, argv, subs, CERT_USAGE);
 }

@@ -41,7 +41,7 @@ struct service_state {
 static int load_service(struct db *db, int64_t service_id, struct service_state *s, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT s.tsp_id, t.kind, s.status, s.status_since FROM service s "
+	if (db_prepare(db, "SELECT s.tsp_id, t.kind, s.status, s.status_since FROM service_now s "
 			   "JOIN tsp t ON t.id = s.tsp_id WHERE s.id = ?", &st, err, errlen))
 		return -1;
 	sqlite3_bind_int64(st, 1, service_id);
@@ -66,8 +66,8 @@ static int check_transition(const struct service_state *s, int64_t service_id, e
 {
 	if (!db_status_transition_allowed(s->kind, s->last_status, to)) {
 		if (s->last_status == DB_STATUS_WITHDRAWN)
-			return db_msg(1, err, errlen, "service %" PRId64 " is withdrawn: nothing may follow withdrawn",
-				      service_id);
+			return db_msg(1, err, errlen, "service %" PRId64 " is withdrawn: only a reinstatement (%s) may "
+				      "follow withdrawn", service_id, db_status_name(db_initial_status(s->kind)));
 		return db_msg(1, err, errlen, "illegal transition for a %s certificate: %s -> %s (service %" PRId64 ")",
 			      db_tsp_kind_name(s->kind), db_status_name(s->last_status), db_status_name(to), service_id);
 	}
@@ -286,9 +286,12 @@ static int four_eyes(struct db *db, const char *actor, int64_t id, struct db_use
 	int rc = db_user_require(db, actor, DB_ROLE_APPROVER, u, err, errlen);
 	if (rc || (rc = load_pending(db, id, p, err, errlen)))
 		return rc;
+	char object[40];
+	snprintf(object, sizeof object, "change:%" PRId64, id);
 	if (p->proposed_by == u->id)
-		return db_msg(1, err, errlen, "four eyes: '%s' proposed change %" PRId64 " and may not decide on it; "
-			      "another approver must", actor, id);
+		return db_refusal(db, actor, "four-eyes", object,
+				  db_msg(1, err, errlen, "four eyes: '%s' proposed change %" PRId64 " and may not "
+					 "decide on it; another approver must", actor, id), err);
 	return 0;
 }
 
@@ -425,7 +428,7 @@ int db_change_state_parse(const char *text, enum db_change_state *out)
 #define CHANGE_COLUMNS \
 	"SELECT r.id, r.service_id, s.tsp_id, c.sha256, s.name_en, r.new_status, r.effective, r.reason, " \
 	"r.decision_ref, p.name, r.proposed_at, r.state, d.name, r.decided_at, r.decision_note " \
-	"FROM change_request r JOIN service s ON s.id = r.service_id JOIN cert c ON c.id = s.cert_id " \
+	"FROM change_request r JOIN service_now s ON s.id = r.service_id JOIN cert c ON c.id = s.cert_id " \
 	"JOIN account p ON p.id = r.proposed_by LEFT JOIN account d ON d.id = r.decided_by "
 
 static char *nullable(sqlite3_stmt *st, int col)

@@ -89,6 +89,9 @@ static int tsp_digest(struct hasher *d, const struct db_tsp *t, char out[65])
 	add_text(d, t->country);
 	add_text(d, t->uri);
 	add_text(d, t->email);
+	/* Only when set, so that the seals of every TSP never retired stay valid. */
+	if (t->retired)
+		add_text(d, "retired");
 	return digest_end(d, out);
 }
 
@@ -173,7 +176,7 @@ static int seal_timeline(struct db *db, struct hasher *h, int64_t service_id, js
 int db_seal_service(struct db *db, int64_t id, json_t *rows, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT s.tsp_id, s.type_uri, s.name_vi, s.name_en, c.der, c.sha256 FROM service s "
+	if (db_prepare(db, "SELECT s.tsp_id, s.type_uri, s.name_vi, s.name_en, c.der, c.sha256 FROM service_now s "
 			   "JOIN cert c ON c.id = s.cert_id WHERE s.id = ?", &st, err, errlen))
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
