@@ -36,6 +36,11 @@ enum db_open_mode {
 int db_open(const char *path, enum db_open_mode mode, struct db **out, char *err, size_t errlen);
 void db_close(struct db *db);
 
+/* The rule behind the last refusal on this handle that the audit log
+ * records ("four-eyes", "role", "unknown-user", "disabled-user"), or NULL:
+ * lets a caller answer a missing role differently from a four-eyes rule. */
+const char *db_refusal_rule(struct db *db);
+
 /* Schema version of the open database (PRAGMA user_version). */
 int db_schema_version(struct db *db);
 

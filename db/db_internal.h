@@ -15,6 +15,7 @@
 struct db_refusal_note {
 	int pending;
 	char actor[80], rule[24], object[96], message[512];
+	char last_rule[24];   /* kept after the entry is written: db_refusal_rule */
 };
 
 struct db {

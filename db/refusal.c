@@ -39,10 +39,16 @@ int db_refusal(struct db *db, const char *actor, const char *rule, const char *o
 	snprintf(r->rule, sizeof r->rule, "%s", rule);
 	snprintf(r->object, sizeof r->object, "%s", object);
 	snprintf(r->message, sizeof r->message, "%s", message ? message : "");
+	snprintf(r->last_rule, sizeof r->last_rule, "%s", rule);
 	r->pending = 1;
 	if (sqlite3_get_autocommit(db->h))
 		db_refusal_flush(db);
 	return rc;
+}
+
+const char *db_refusal_rule(struct db *db)
+{
+	return db && db->refusal.last_rule[0] ? db->refusal.last_rule : NULL;
 }
 
 void db_refusal_flush(struct db *db)

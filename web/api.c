@@ -127,10 +127,17 @@ static void fail_field(struct call *c, const char *code, const char *field, cons
 	respond(c, 400, json_pack("{s:s, s:s, s:s}", "error", code, "field", field, "message", message));
 }
 
-/* db/ convention: 0 ok, 1 refused by a rule, -1 error. */
+/* db/ convention: 0 ok, 1 refused by a rule, -1 error. A missing role (or
+ * an unknown or disabled user) is 403, the rule of four eyes 409
+ * "four-eyes", any other rule of the registry 409 "refused". */
 static void fail_db(struct call *c, int rc)
 {
-	if (rc == 1)
+	const char *rule = rc == 1 ? db_refusal_rule(c->db) : NULL;
+	if (rule && strcmp(rule, "four-eyes") == 0)
+		fail(c, 409, "four-eyes", c->err);
+	else if (rule)
+		fail(c, 403, "forbidden", c->err);
+	else if (rc == 1)
 		fail(c, 409, "refused", c->err);
 	else
 		fail(c, 500, "registry-error", c->err);
@@ -394,6 +401,132 @@ static void propose(struct call *c)
 	web_log("info", "change-proposed", "change=%lld by=\"%s\" service=%lld", (long long)id,
 		c->user.name, (long long)in.service_id);
 	respond(c, 201, json_pack("{s:I, s:s}", "change_id", (json_int_t)id, "state", "pending"));
+}
+
+/* ---- corrections (admin API) ---- */
+
+static json_t *correction_json(const struct db_correction *r)
+{
+	char at[32], dec[32];
+	json_t *payload = json_loads(r->payload, 0, NULL);
+	return json_pack("{s:I, s:s, s:s, s:o, s:s?, s:s?, s:s, s:s, s:s?, s:s?, s:s?}", "id", (json_int_t)r->id,
+			 "action", db_correction_action_name(r->action), "target", r->target, "payload",
+			 payload ? payload : json_object(), "reason", r->reason, "proposed_by", r->proposed_by,
+			 "proposed_at", rfc3339_format(r->proposed_at, at), "state", db_change_state_name(r->state),
+			 "decided_by", r->decided_by, "decided_at",
+			 r->decided_by ? rfc3339_format(r->decided_at, dec) : NULL, "note", r->decision_note);
+}
+
+static void list_corrections(struct call *c)
+{
+	int state = -1;
+	if (c->req->query_state) {
+		enum db_change_state s;
+		if (db_change_state_parse(c->req->query_state, &s) != 0) {
+			respond(c, 400, json_pack("{s:s, s:s, s:s}", "error", "bad-query", "field", "state",
+						  "message", "state must be pending, applied or rejected"));
+			return;
+		}
+		state = (int)s;
+	}
+	struct page pg;
+	if (parse_page(c, &pg) != 0)
+		return;
+	struct db_correction *list = NULL;
+	size_t count = 0;
+	int rc = db_correction_list_page(c->db, state, pg.after, pg.limit + 1, &list, &count, c->err, sizeof c->err);
+	if (rc != 0) {
+		fail_db(c, rc);
+		return;
+	}
+	json_t *arr = json_array();
+	size_t n = shown(&pg, count);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, correction_json(&list[i]));
+	int64_t last = n ? list[n - 1].id : 0;
+	db_corrections_free(list, count);
+	respond_page(c, "corrections", arr, &pg, count, last);
+}
+
+static const struct field correction_fields[] = {
+	{"action", JSON_STRING, 1},     {"reason", JSON_STRING, 1},    {"tsp_id", JSON_INTEGER, 0},
+	{"service_id", JSON_INTEGER, 0}, {"user", JSON_STRING, 0},     {"name_vi", JSON_STRING, 0},
+	{"name_en", JSON_STRING, 0},    {"trade_name", JSON_STRING, 0}, {"street", JSON_STRING, 0},
+	{"locality", JSON_STRING, 0},   {"uri", JSON_STRING, 0},       {"email", JSON_STRING, 0},
+	{"roles", JSON_STRING, 0},      {"cert_sha256", JSON_STRING, 0}, {"secret", JSON_STRING, 0},
+};
+
+/* The body of POST corrections into `in` (strings point into c->body);
+ * 0, or a 400 naming the field. */
+static int correction_from_body(struct call *c, struct db_correction_input *in)
+{
+	if (db_correction_action_parse(body_string(c, "action"), &in->action) != 0) {
+		fail_field(c, "bad-value", "action", "must be tsp.edit, tsp.retire, service.move, user.add, user.roles, "
+			   "user.disable, user.cert, user.secret or user.revoke-tokens");
+		return -1;
+	}
+	static const char *const texts[] = {"name_vi", "name_en", "trade_name", "street", "locality", "uri", "email"};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (check_text_field(c, texts[i], DB_TEXT_NAME_MAX, 0) != 0)
+			return -1;
+	if (check_text_field(c, "reason", DB_TEXT_REASON_MAX, DB_TEXT_REQUIRED | DB_TEXT_MULTILINE) != 0)
+		return -1;
+	in->tsp_id = json_integer_value(json_object_get(c->body, "tsp_id"));
+	in->service_id = json_integer_value(json_object_get(c->body, "service_id"));
+	in->user = body_string(c, "user");
+	in->name_vi = body_string(c, "name_vi");
+	in->name_en = body_string(c, "name_en");
+	in->trade_name = body_string(c, "trade_name");
+	in->street = body_string(c, "street");
+	in->locality = body_string(c, "locality");
+	in->uri = body_string(c, "uri");
+	in->email = body_string(c, "email");
+	in->cert_sha256 = body_string(c, "cert_sha256");
+	in->secret = body_string(c, "secret");
+	in->reason = body_string(c, "reason");
+	const char *roles = body_string(c, "roles");
+	char msg[160];
+	if (roles && db_roles_parse(roles, &in->roles, msg, sizeof msg) != 0) {
+		fail_field(c, "bad-value", "roles", msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void propose_correction(struct call *c)
+{
+	struct db_correction_input in = {0};
+	if (parse_body(c, correction_fields, sizeof correction_fields / sizeof correction_fields[0]) != 0 ||
+	    correction_from_body(c, &in) != 0)
+		return;
+	int64_t id = 0;
+	int rc = db_correction_propose(c->db, c->user.name, &in, &id, c->err, sizeof c->err);
+	if (rc != 0) {
+		fail_db(c, rc);
+		return;
+	}
+	web_log("info", "correction-proposed", "correction=%lld by=\"%s\" action=%s", (long long)id, c->user.name,
+		db_correction_action_name(in.action));
+	respond(c, 201, json_pack("{s:I, s:s}", "correction_id", (json_int_t)id, "state", "pending"));
+}
+
+static void decide_correction(struct call *c, long long id, int approve)
+{
+	static const struct field fields[] = {{"note", JSON_STRING, 0}};
+	if (parse_body(c, fields, 1) != 0 ||
+	    check_text_field(c, "note", DB_TEXT_REASON_MAX, (approve ? 0 : DB_TEXT_REQUIRED) | DB_TEXT_MULTILINE) != 0)
+		return;
+	const char *note = body_string(c, "note");
+	int rc = approve ? db_correction_approve(c->db, c->user.name, id, note, c->err, sizeof c->err)
+			 : db_correction_reject(c->db, c->user.name, id, note, c->err, sizeof c->err);
+	if (rc != 0) {
+		fail_db(c, rc);
+		return;
+	}
+	web_log("info", approve ? "correction-approved" : "correction-rejected", "correction=%lld by=\"%s\"", id,
+		c->user.name);
+	respond(c, 200, json_pack("{s:I, s:s}", "correction_id", (json_int_t)id, "state",
+				  approve ? "applied" : "rejected"));
 }
 
 /* ---- admin API ---- */
@@ -679,6 +812,13 @@ static void admin(struct call *c, const char *route)
 	} else if (post && sscanf(route, "changes/%lld/%15[a-z]%c", &id, action, &tail) == 2 &&
 		   (strcmp(action, "approve") == 0 || strcmp(action, "reject") == 0))
 		admin_decide(c, id, strcmp(action, "approve") == 0);
+	else if (get && strcmp(route, "corrections") == 0)
+		list_corrections(c);
+	else if (post && strcmp(route, "corrections") == 0)
+		propose_correction(c);
+	else if (post && sscanf(route, "corrections/%lld/%15[a-z]%c", &id, action, &tail) == 2 &&
+		 (strcmp(action, "approve") == 0 || strcmp(action, "reject") == 0))
+		decide_correction(c, id, strcmp(action, "approve") == 0);
 	else if (post && strcmp(route, "publish") == 0)
 		admin_publish(c);
 	else if (get && strcmp(route, "audit") == 0)

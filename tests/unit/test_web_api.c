@@ -22,6 +22,8 @@
 #define CERT_TAM "aa00000000000000000000000000000000000000000000000000000000000001"
 #define CERT_LAN "aa00000000000000000000000000000000000000000000000000000000000002"
 #define CERT_KIET "aa00000000000000000000000000000000000000000000000000000000000003"
+#define CERT_CHI "aa00000000000000000000000000000000000000000000000000000000000004"
+#define CERT_EX "aa00000000000000000000000000000000000000000000000000000000000005"
 #define CERT_STRANGER "bb00000000000000000000000000000000000000000000000000000000000009"
 
 static char db_path[4096];
@@ -41,6 +43,10 @@ static int setup(void **state)
 	db_fixture_add_user(db, &tam);
 	db_fixture_add_user(db, &lan);
 	db_fixture_add_user(db, &kiet);
+	struct db_user_input chi = {"chi", DB_ROLE_OFFICER | DB_ROLE_APPROVER, 0, CERT_CHI, NULL};
+	db_fixture_add_user(db, &chi);
+	struct db_user_input ex = {"ex", DB_ROLE_AUDITOR, 0, CERT_EX, NULL};
+	db_fixture_add_user(db, &ex);
 	struct db_user_input sp_two = {"sp-two", DB_ROLE_PROVIDER, 4, NULL, "another good secret"};
 	db_fixture_add_user(db, &sp_two);
 	own_service = db_fixture_import(db, 3, "pem/ca-cmc-ca-2025.pem");
@@ -162,17 +168,63 @@ static void four_eyes_through_the_registry(void **state)
 	expect(r, 201, "\"state\":\"pending\"");
 	long long id = atoll(strstr(r.body, "\"change_id\":") + 12);
 	char path[128];
-	/* the officer has no approver role */
+	/* the officer has no approver role: 403, and the refusal is audited */
 	snprintf(path, sizeof path, "/admin/api/changes/%lld/approve", id);
-	expect(call("POST", path, "{}", CERT_TAM, NULL, NULL), 409, "refused");
+	long long refused = db_fixture_sql_int(db_path, "SELECT count(*) FROM audit WHERE action = 'refused'");
+	expect(call("POST", path, "{}", CERT_TAM, NULL, NULL), 403, "forbidden");
 	/* an approver cannot propose */
-	expect(call("POST", "/admin/api/changes", body, CERT_LAN, NULL, NULL), 409, "refused");
+	expect(call("POST", "/admin/api/changes", body, CERT_LAN, NULL, NULL), 403, "forbidden");
+	assert_int_equal(db_fixture_sql_int(db_path, "SELECT count(*) FROM audit WHERE action = 'refused' AND "
+						     "detail LIKE '%\"rule\":\"role\"%'"), refused + 2);
+	/* who proposed may not approve, even holding both roles: 409 four-eyes */
+	struct result own = call("POST", "/admin/api/changes", body, CERT_CHI, NULL, NULL);
+	expect(own, 201, "\"state\":\"pending\"");
+	char own_path[128];
+	snprintf(own_path, sizeof own_path, "/admin/api/changes/%lld/approve",
+		 atoll(strstr(own.body, "\"change_id\":") + 12));
+	expect(call("POST", own_path, "{}", CERT_CHI, NULL, NULL), 409, "four-eyes");
+	assert_int_equal(db_fixture_sql_int(db_path, "SELECT count(*) FROM audit WHERE action = 'refused' AND "
+						     "actor = 'chi' AND detail LIKE '%four-eyes%'"), 1);
+	snprintf(own_path, sizeof own_path, "/admin/api/changes/%lld/reject",
+		 atoll(strstr(own.body, "\"change_id\":") + 12));
+	expect(call("POST", own_path, "{\"note\":\"not needed\"}", CERT_LAN, NULL, NULL), 200, "rejected");
 	expect(call("POST", path, "{\"note\":\"ok\"}", CERT_LAN, NULL, NULL), 200, "\"state\":\"applied\"");
 	expect(call("POST", path, "{}", CERT_LAN, NULL, NULL), 409, "refused");
 	char show[128];
 	snprintf(show, sizeof show, "/admin/api/certificates/%lld", (long long)own_service);
 	expect(call("GET", show, NULL, CERT_TAM, NULL, NULL), 200, "\"status\":\"suspended\"");
 	expect(call("GET", "/admin/api/changes?state=applied", NULL, CERT_TAM, NULL, NULL), 200, "QĐ 9/TEST");
+}
+
+/* The admin API proposes and decides corrections with the registry's own
+ * functions: the same four eyes, the same refusals as the CLI. */
+static void corrections_through_the_admin_api(void **state)
+{
+	(void)state;
+	expect(call("POST", "/admin/api/corrections", "{\"action\":\"tsp.rename\",\"reason\":\"r\"}", CERT_TAM,
+		    NULL, NULL), 400, "\"field\":\"action\"");
+	expect(call("POST", "/admin/api/corrections", "{\"action\":\"tsp.edit\",\"tsp_id\":2,\"reason\":\"r\","
+		    "\"name_en\":\"A\\u0001B\"}", CERT_TAM, NULL, NULL), 400, "\"field\":\"name_en\"");
+	struct result r = call("POST", "/admin/api/corrections", "{\"action\":\"tsp.edit\",\"tsp_id\":2,"
+			       "\"name_en\":\"MISA JSC\",\"reason\":\"the licence names MISA JSC\"}", CERT_TAM, NULL, NULL);
+	expect(r, 201, "\"state\":\"pending\"");
+	char path[128];
+	snprintf(path, sizeof path, "/admin/api/corrections/%lld/approve", atoll(strstr(r.body, "\"correction_id\":") + 16));
+	expect(call("POST", path, "{}", CERT_TAM, NULL, NULL), 403, "forbidden");
+	expect(call("GET", "/admin/api/providers", NULL, CERT_TAM, NULL, NULL), 200, "\"name_en\":\"MISA\"");
+	expect(call("POST", path, "{\"note\":\"checked\"}", CERT_LAN, NULL, NULL), 200, "\"state\":\"applied\"");
+	expect(call("GET", "/admin/api/providers", NULL, CERT_TAM, NULL, NULL), 200, "\"name_en\":\"MISA JSC\"");
+	expect(call("GET", "/admin/api/corrections?state=applied", NULL, CERT_KIET, NULL, NULL), 200,
+	       "\"note\":\"checked\"");
+	expect(call("GET", "/admin/api/corrections", NULL, CERT_KIET, NULL, NULL), 200, "\"proposed_at\":\"20");
+	/* a user disabled by an approved correction no longer logs in */
+	expect(call("GET", "/admin/api/audit?limit=1", NULL, CERT_EX, NULL, NULL), 200, "entries");
+	r = call("POST", "/admin/api/corrections", "{\"action\":\"user.disable\",\"user\":\"ex\","
+		 "\"reason\":\"left NEAC\"}", CERT_TAM, NULL, NULL);
+	expect(r, 201, "pending");
+	snprintf(path, sizeof path, "/admin/api/corrections/%lld/approve", atoll(strstr(r.body, "\"correction_id\":") + 16));
+	expect(call("POST", path, "{}", CERT_LAN, NULL, NULL), 200, "applied");
+	expect(call("GET", "/admin/api/audit?limit=1", NULL, CERT_EX, NULL, NULL), 403, "unknown-certificate");
 }
 
 static void bad_bodies_are_400_and_write_nothing(void **state)
@@ -748,6 +800,7 @@ int main(void)
 		cmocka_unit_test(admin_needs_a_known_client_certificate),
 		cmocka_unit_test(four_eyes_through_the_registry),
 		cmocka_unit_test(bad_bodies_are_400_and_write_nothing),
+		cmocka_unit_test(corrections_through_the_admin_api),
 		cmocka_unit_test(provider_proposes_only_for_itself_and_waits_for_staff),
 		cmocka_unit_test(an_attacker_cannot_lock_out_a_provider_by_name),
 		cmocka_unit_test(failures_of_another_sp_id_never_lock_out_a_provider),
