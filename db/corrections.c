@@ -731,6 +731,22 @@ int db_correction_reject(struct db *db, const char *actor, int64_t id, const cha
 
 /* --- reading ------------------------------------------------------------- */
 
+int db_correction_changed_list_since(struct db *db, int foreign, int64_t since)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(db, "SELECT count(*) FROM correction r JOIN tsp t ON t.id = CASE WHEN r.action = "
+			   "'service.move' THEN json_extract(r.payload, '$.to') ELSE CAST(substr(r.target, 5) AS INTEGER) "
+			   "END WHERE r.state = 'applied' AND r.decided_at >= ? AND r.action IN ('tsp.edit', "
+			   "'tsp.retire', 'service.move') AND (t.kind = ?) = ?", &st, NULL, 0))
+		return -1;
+	sqlite3_bind_int64(st, 1, since);
+	sqlite3_bind_int(st, 2, DB_TSP_FOREIGN);
+	sqlite3_bind_int(st, 3, foreign ? 1 : 0);
+	int rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) > 0 : -1;
+	sqlite3_finalize(st);
+	return rc;
+}
+
 #define CORRECTION_COLUMNS \
 	"SELECT r.id, r.action, r.target, r.payload, r.reason, p.name, r.proposed_at, r.state, d.name, " \
 	"r.decided_at, r.decision_note FROM correction r JOIN account p ON p.id = r.proposed_by " \

@@ -76,6 +76,12 @@ int db_correction_approve(struct db *db, const char *actor, int64_t id, const ch
 int db_correction_reject(struct db *db, const char *actor, int64_t id, const char *note, char *err,
 			 size_t errlen);
 
+/* 1 when a correction approved at or after `since` changed what the roots
+ * list (foreign 0) or the foreign list (foreign 1) carries (a TSP edited or
+ * retired, a service moved), 0 when none did, -1 on error: such a list is
+ * due for publication. */
+int db_correction_changed_list_since(struct db *db, int foreign, int64_t since);
+
 int db_correction_get(struct db *db, int64_t id, struct db_correction *out, char *err, size_t errlen);
 /* state -1: all; id > after_id, at most `limit` (0 = all), by id. */
 int db_correction_list_page(struct db *db, int state, int64_t after_id, size_t limit, struct db_correction **out,

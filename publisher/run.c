@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/config.h"
+#include "db/corrections.h"
 #include "db/publication.h"
 #include "db/seal.h"
 #include "db/snapshot.h"
@@ -135,12 +136,23 @@ static struct publisher_signer *open_signer(const struct settings *s, struct pub
 	return signer;
 }
 
-static unsigned due_lists(const struct db_snapshot *snap, unsigned wanted, int64_t now, long due_days)
+/* An approved correction (a TSP edited or retired, a service moved) makes
+ * the list that carries it due, like an approved status change. */
+static int corrected_since_last(struct db *db, const struct db_snapshot *snap, enum publisher_list l)
+{
+	if ((l != PUBLISHER_ROOTS && l != PUBLISHER_FOREIGN) || !snap->has_last[l])
+		return 0;
+	return db_correction_changed_list_since(db, l == PUBLISHER_FOREIGN, snap->last[l].issued) > 0;
+}
+
+static unsigned due_lists(struct db *db, const struct db_snapshot *snap, unsigned wanted, int64_t now,
+			  long due_days)
 {
 	unsigned due = 0;
 	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++)
 		if ((wanted & PUBLISH_MASK(l)) &&
-		    publisher_list_due(snap, (enum publisher_list)l, now, (int64_t)due_days * 86400))
+		    (publisher_list_due(snap, (enum publisher_list)l, now, (int64_t)due_days * 86400) ||
+		     corrected_since_last(db, snap, (enum publisher_list)l)))
 			due |= PUBLISH_MASK(l);
 	return due;
 }
@@ -200,7 +212,7 @@ static void run_with_signer(const struct settings *s, struct publisher_signer *s
 	unsigned wanted = req->lists ? req->lists : PUBLISH_ALL;
 	int64_t now = snap->taken_at;
 	if (check_registry(db, snap, res) == PUBLISH_OK) {
-		res->due = req->if_due ? due_lists(snap, wanted, now, s->due_days) : wanted;
+		res->due = req->if_due ? due_lists(db, snap, wanted, now, s->due_days) : wanted;
 		if (res->due && check_large_change(db, s, req, snap, res->due, now, res) == PUBLISH_OK) {
 			struct publish_config pc = {.out = s->out, .base_url = s->base_url,
 						    .next_update_days = (int)s->next_update_days, .signer = signer,
