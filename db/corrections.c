@@ -165,13 +165,14 @@ static int check_move(struct db *db, int64_t service_id, int64_t to, int64_t *fr
 	if ((rc = db_tsp_get(db, *from, &a, err, errlen)))
 		return rc;
 	rc = load_tsp(db, to, &b, err, errlen);
-	if (rc == 0 && a.kind != b.kind)
-		rc = db_msg(1, err, errlen, "service %" PRId64 " is under a %s TSP and TSP %" PRId64 " is %s: a service "
-			    "moves only between TSPs of one kind (a wrong kind is a new import and a withdrawal)",
-			    service_id, db_tsp_kind_name(a.kind), to, db_tsp_kind_name(b.kind));
-	db_tsp_clear(&a);
-	if (rc == 0)
+	if (rc == 0) {
+		if (a.kind != b.kind)
+			rc = db_msg(1, err, errlen, "service %" PRId64 " is under a %s TSP and TSP %" PRId64 " is %s: a "
+				    "service moves only between TSPs of one kind (a wrong kind is a new import and a "
+				    "withdrawal)", service_id, db_tsp_kind_name(a.kind), to, db_tsp_kind_name(b.kind));
 		db_tsp_clear(&b);
+	}
+	db_tsp_clear(&a);
 	return rc;
 }
 
