@@ -151,15 +151,10 @@ static int cert_import(struct cli_env *env, int argc, char **argv)
 	return CLI_OK;
 }
 
+/* The admin API's form (db/json.h): one vocabulary. */
 static json_t *row_json(const struct db_cert_row *r)
 {
-	char nb[32], na[32], ss[32];
-	return json_pack("{sI sI ss ss ss ss ss ss ss ss si ss ss ss}", "service", (json_int_t)r->service_id, "tsp",
-			 (json_int_t)r->tsp_id, "sha256", r->sha256, "subject", r->subject, "issuer", r->issuer,
-			 "serial", r->serial, "type", r->type_uri, "name", r->name_en, "not_before",
-			 rfc3339_format(r->not_before, nb), "not_after",
-			 rfc3339_format(r->not_after, na), "key_bits", r->key_bits, "key_type", r->key_type,
-			 "status", db_status_name(r->status_now), "status_since", rfc3339_format(r->status_since, ss));
+	return db_json_cert(r);
 }
 
 static int cert_list(struct cli_env *env, int argc, char **argv)
@@ -240,13 +235,7 @@ static int cert_show(struct cli_env *env, int argc, char **argv)
 		return cli_result(rc, err);
 	char t1[32], t2[32];
 	if (env->json) {
-		json_t *o = row_json(&r), *tl = json_array();
-		for (size_t i = 0; i < r.timeline_count; i++)
-			json_array_append_new(tl, json_pack("{ss ss ss ss}", "status", db_status_name(r.timeline[i].status),
-							    "effective", rfc3339_format(r.timeline[i].effective, t1),
-							    "reason", r.timeline[i].reason, "decision_ref",
-							    r.timeline[i].decision_ref));
-		json_object_set_new(o, "timeline", tl);
+		json_t *o = row_json(&r);
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(o);

@@ -25,14 +25,7 @@ static const char CORRECTION_USAGE[] =
 
 static json_t *cli_correction_json(const struct db_correction *c)
 {
-	char at[32], dec[32];
-	json_t *payload = json_loads(c->payload, 0, NULL);
-	return json_pack("{sI ss ss so ss ss ss ss s:s* s:s* s:s*}", "id", (json_int_t)c->id, "action",
-			 db_correction_action_name(c->action), "target", c->target, "payload",
-			 payload ? payload : json_object(), "reason", c->reason, "proposed_by", c->proposed_by,
-			 "proposed_at", rfc3339_format(c->proposed_at, at), "state", db_change_state_name(c->state),
-			 "decided_by", c->decided_by, "decided_at",
-			 c->decided_by ? rfc3339_format(c->decided_at, dec) : NULL, "note", c->decision_note);
+	return db_json_correction(c);
 }
 
 static int correction_decide(struct cli_env *env, int argc, char **argv, int approve)

@@ -73,10 +73,7 @@ static int tsp_add(struct cli_env *env, int argc, char **argv)
 
 static json_t *tsp_json(const struct db_tsp *t)
 {
-	return json_pack("{sI ss ss ss s:s* ss ss ss ss s:s*}", "id", (json_int_t)t->id, "kind",
-			 db_tsp_kind_name(t->kind), "name_vi", t->name_vi, "name_en", t->name_en, "trade_name",
-			 t->trade_name, "street", t->street, "locality", t->locality, "country", t->country, "uri",
-			 t->uri, "email", t->email);
+	return db_json_tsp(t);
 }
 
 static int tsp_list(struct cli_env *env, int argc, char **argv)
@@ -137,9 +134,7 @@ static int tsp_show(struct cli_env *env, int argc, char **argv)
 	if (env->json) {
 		json_t *o = tsp_json(&t), *svc = json_array();
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(svc, json_pack("{sI ss ss ss}", "service", (json_int_t)rows[i].service_id,
-							     "sha256", rows[i].sha256, "name", rows[i].name_en, "status",
-							     db_status_name(rows[i].status_now)));
+			json_array_append_new(svc, db_json_cert(&rows[i]));
 		json_object_set_new(o, "services", svc);
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		putchar('\n');

@@ -386,8 +386,8 @@ int db_change_approve_retroactive(struct db *db, const char *actor, int64_t id, 
 int db_change_reject(struct db *db, const char *actor, int64_t id, const char *note, char *err, size_t errlen)
 {
 	if (!note || !*note)
-		return db_msg(1, err, errlen, "a rejection needs a reason (--reason TEXT)");
-	if (db_text_check("note (--reason)", note, DB_TEXT_REASON_MAX, DB_TEXT_MULTILINE, err, errlen))
+		return db_msg(1, err, errlen, "a rejection needs a note saying why (--note TEXT)");
+	if (db_text_check("note (--note)", note, DB_TEXT_REASON_MAX, DB_TEXT_MULTILINE, err, errlen))
 		return 1;
 	struct pending p = {0};
 	struct db_user u;

@@ -472,6 +472,16 @@ int db_seal_check(struct db *db, const struct db_snapshot *snap, char *err, size
 	return rc;
 }
 
+int db_seal_check_now(struct db *db, char *err, size_t errlen)
+{
+	struct db_snapshot *snap;
+	if (db_snapshot_load(db, &snap, err, errlen))
+		return -1;
+	int rc = db_seal_check(db, snap, err, errlen);
+	db_snapshot_free(snap);
+	return rc;
+}
+
 static int quick_check(struct db *db, char *err, size_t errlen)
 {
 	const char *path = sqlite3_db_filename(db->h, "main");

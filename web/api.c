@@ -262,18 +262,10 @@ static const char *body_string(struct call *c, const char *name)
 
 /* ---- shared actions ---- */
 
+/* One vocabulary with `vntl --json` (db/json.h). */
 static json_t *change_json(const struct db_change *ch)
 {
-	/* effective: null while a pending change takes effect on approval */
-	return json_pack("{s:I, s:I, s:I, s:s, s:s?, s:s, s:o, s:s?, s:s?, s:s?, s:I, s:s, s:s?, s:s?}",
-			 "id", (json_int_t)ch->id, "service_id", (json_int_t)ch->service_id,
-			 "tsp_id", (json_int_t)ch->tsp_id, "cert_sha256", ch->cert_sha256,
-			 "service_name", ch->service_name, "new_status", db_status_name(ch->new_status),
-			 "effective", ch->effective ? json_integer(ch->effective) : json_null(), "reason", ch->reason,
-			 "decision_ref", ch->decision_ref, "proposed_by", ch->proposed_by,
-			 "proposed_at", (json_int_t)ch->proposed_at,
-			 "state", db_change_state_name(ch->state), "decided_by", ch->decided_by,
-			 "decision_note", ch->decision_note);
+	return db_json_change(ch);
 }
 
 static void list_changes(struct call *c, int64_t provider_tsp)
@@ -407,14 +399,7 @@ static void propose(struct call *c)
 
 static json_t *correction_json(const struct db_correction *r)
 {
-	char at[32], dec[32];
-	json_t *payload = json_loads(r->payload, 0, NULL);
-	return json_pack("{s:I, s:s, s:s, s:o, s:s?, s:s?, s:s, s:s, s:s?, s:s?, s:s?}", "id", (json_int_t)r->id,
-			 "action", db_correction_action_name(r->action), "target", r->target, "payload",
-			 payload ? payload : json_object(), "reason", r->reason, "proposed_by", r->proposed_by,
-			 "proposed_at", rfc3339_format(r->proposed_at, at), "state", db_change_state_name(r->state),
-			 "decided_by", r->decided_by, "decided_at",
-			 r->decided_by ? rfc3339_format(r->decided_at, dec) : NULL, "note", r->decision_note);
+	return db_json_correction(r);
 }
 
 static void list_corrections(struct call *c)
@@ -546,11 +531,7 @@ static void admin_providers(struct call *c)
 	json_t *arr = json_array();
 	size_t n = shown(&pg, count);
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack("{s:I, s:s, s:s?, s:s?, s:s}", "id",
-						     (json_int_t)tsps[i].id, "kind",
-						     db_tsp_kind_name(tsps[i].kind), "name_vi",
-						     tsps[i].name_vi, "name_en", tsps[i].name_en,
-						     "country", tsps[i].country));
+		json_array_append_new(arr, db_json_tsp(&tsps[i]));
 	int64_t last = n ? tsps[n - 1].id : 0;
 	db_tsps_free(tsps, count);
 	respond_page(c, "providers", arr, &pg, count, last);
@@ -558,21 +539,7 @@ static void admin_providers(struct call *c)
 
 static json_t *cert_json(const struct db_cert_row *r)
 {
-	json_t *o = json_pack("{s:I, s:I, s:s, s:s?, s:s?, s:s, s:I, s:I, s:I}", "service_id",
-			      (json_int_t)r->service_id, "tsp_id", (json_int_t)r->tsp_id, "sha256",
-			      r->sha256, "subject", r->subject, "issuer", r->issuer, "status",
-			      db_status_name(r->status_now), "status_since", (json_int_t)r->status_since,
-			      "not_before", (json_int_t)r->not_before, "not_after", (json_int_t)r->not_after);
-	if (o && r->timeline_count) {
-		json_t *tl = json_array();
-		for (size_t i = 0; i < r->timeline_count; i++)
-			json_array_append_new(tl, json_pack("{s:s, s:I, s:s?, s:s?}", "status",
-				db_status_name(r->timeline[i].status), "effective",
-				(json_int_t)r->timeline[i].effective, "reason", r->timeline[i].reason,
-				"decision_ref", r->timeline[i].decision_ref));
-		json_object_set_new(o, "timeline", tl);
-	}
-	return o;
+	return db_json_cert(r);
 }
 
 static void admin_certificates(struct call *c, const char *key)
@@ -647,9 +614,15 @@ static void admin_audit(struct call *c, int verify)
 			fail_db(c, rc);
 			return;
 		}
-		respond(c, 200, json_pack("{s:s, s:I, s:I, s:s, s:s}", "result", db_audit_break_name(v.kind),
-					  "entries", (json_int_t)v.entries, "first_bad", (json_int_t)v.first_bad,
-					  "head_hash", v.head_hash, "message", v.message));
+		/* the same check and the same fields as vntl --json audit verify */
+		char rows_msg[512] = "";
+		int rows = v.kind == DB_AUDIT_INTACT ? db_seal_check_now(c->db, rows_msg, sizeof rows_msg) : 0;
+		if (rows < 0) {
+			snprintf(c->err, sizeof c->err, "%s", rows_msg);
+			fail_db(c, -1);
+			return;
+		}
+		respond(c, 200, db_json_audit_verdict(&v, rows, rows_msg));
 		return;
 	}
 	struct page pg;
@@ -664,10 +637,7 @@ static void admin_audit(struct call *c, int verify)
 	json_t *arr = json_array();
 	size_t n = shown(&pg, count);
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack("{s:I, s:I, s:s?, s:s?, s:s?, s:s?, s:s}", "id",
-			(json_int_t)entries[i].id, "at", (json_int_t)entries[i].at, "actor",
-			entries[i].actor, "action", entries[i].action, "object", entries[i].object,
-			"detail", entries[i].detail, "hash", entries[i].hash));
+		json_array_append_new(arr, db_json_audit_entry(&entries[i]));
 	int64_t last = n ? entries[n - 1].id : 0;
 	db_audit_entries_free(entries, count);
 	respond_page(c, "entries", arr, &pg, count, last);
@@ -791,6 +761,23 @@ static int staff_login(struct call *c)
 	return 0;
 }
 
+/* A path the admin API serves, whatever the method: asked with another
+ * method it is 405, not 404. */
+static int admin_route_known(const char *route)
+{
+	static const char *const fixed[] = {"providers", "certificates", "changes", "corrections", "publish", "audit",
+					    "audit/verify"};
+	long long id;
+	char action[16], tail;
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		if (strcmp(route, fixed[i]) == 0)
+			return 1;
+	return (strncmp(route, "certificates/", 13) == 0 && route[13]) ||
+	       ((sscanf(route, "changes/%lld/%15[a-z]%c", &id, action, &tail) == 2 ||
+		 sscanf(route, "corrections/%lld/%15[a-z]%c", &id, action, &tail) == 2) &&
+		(strcmp(action, "approve") == 0 || strcmp(action, "reject") == 0));
+}
+
 static void admin(struct call *c, const char *route)
 {
 	if (staff_login(c) != 0)
@@ -825,8 +812,11 @@ static void admin(struct call *c, const char *route)
 		admin_audit(c, 0);
 	else if (get && strcmp(route, "audit/verify") == 0)
 		admin_audit(c, 1);
+	else if (admin_route_known(route))
+		fail(c, 405, "method-not-allowed", "this admin endpoint does not take this method (see README: GET "
+		     "reads, POST proposes and decides)");
 	else
-		fail(c, 404, "not-found", "no such admin endpoint (or wrong method)");
+		fail(c, 404, "not-found", "no such admin endpoint");
 }
 
 /* ---- provider API ---- */
@@ -1006,8 +996,10 @@ static void provider(struct call *c, const char *route)
 	} else if (get && strcmp(route, "status-changes") == 0) {
 		if (provider_login(c, LOGIN_TOKEN_OR_SECRET) == 0)
 			list_changes(c, c->user.tsp_id);
+	} else if (strcmp(route, "token") == 0 || strcmp(route, "status-changes") == 0) {
+		fail(c, 405, "method-not-allowed", "this provider endpoint does not take this method");
 	} else {
-		fail(c, 404, "not-found", "no such provider endpoint (or wrong method)");
+		fail(c, 404, "not-found", "no such provider endpoint");
 	}
 }
 

@@ -99,8 +99,8 @@ expect 0 "$V" --as an --json cert show "$svc"
 approved_user chi --role officer,approver
 expect 0 "$V" --as chi change propose --service "$svc" --status recognised --reason "fixed" --decision "QĐ 7" --effective 2030-01-01
 expect 1 "$V" --as chi change approve 2; contains "$ERR" "four eyes" "self approval"
-expect 1 "$V" --as bao change reject 2; contains "$ERR" "reason" "reject without reason"
-expect 0 "$V" --as bao change reject 2 --reason "wrong date"
+expect 1 "$V" --as bao change reject 2; contains "$ERR" "--note" "reject without a note"
+expect 0 "$V" --as bao change reject 2 --note "wrong date"
 expect 0 "$V" --as anh --json change show 2
 [ "$(json_get "$VNTL_TMP/out" "j['state']")" = rejected ] || fail "rejected: $OUT"
 # after withdrawn, only a reinstatement (a change like any other) may follow
@@ -120,7 +120,7 @@ expect 1 "$V" --as sp-one change propose --service 1 --status withdrawn --reason
 contains "$ERR" "own TSP" "provider other TSP"
 grep -q "provider secret" "$VNTL_DB"* && fail "secret stored in clear"
 expect 0 "$V" --as sp-one --json change list
-[ "$(json_get "$VNTL_TMP/out" "all(c['tsp'] == 3 for c in j)")" = True ] || fail "provider sees others"
+[ "$(json_get "$VNTL_TMP/out" "all(c['tsp_id'] == 3 for c in j)")" = True ] || fail "provider sees others"
 
 # audit
 expect 1 "$V" --as olga audit verify; contains "$ERR" "auditor" "officer verifies"

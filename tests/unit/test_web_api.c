@@ -227,6 +227,32 @@ static void corrections_through_the_admin_api(void **state)
 	expect(call("GET", "/admin/api/audit?limit=1", NULL, CERT_EX, NULL, NULL), 403, "unknown-certificate");
 }
 
+/* The CLI's words and the API's: times are RFC 3339 strings (or null), the
+ * approver's words are "note", a wrong method is 405, not 404. */
+static void one_vocabulary_with_the_cli(void **state)
+{
+	(void)state;
+	char body[512];
+	snprintf(body, sizeof body, "{\"service_id\":%lld,\"status\":\"recognised\",\"reason\":\"vocabulary\","
+		 "\"decision_ref\":\"QĐ 77/TEST\"}", (long long)own_service);
+	expect(call("POST", "/admin/api/changes", body, CERT_TAM, NULL, NULL), 201, "pending");
+	struct result r = call("GET", "/admin/api/changes?state=pending", NULL, CERT_TAM, NULL, NULL);
+	expect(r, 200, "\"effective\":null");
+	expect(r, 200, "\"proposed_at\":\"20");
+	expect(r, 200, "\"note\":null");
+	char show[128];
+	snprintf(show, sizeof show, "/admin/api/certificates/%lld", (long long)own_service);
+	r = call("GET", show, NULL, CERT_TAM, NULL, NULL);
+	expect(r, 200, "\"status_since\":\"20");
+	expect(r, 200, "\"effective\":\"20");
+	expect(call("GET", "/admin/api/audit?limit=1", NULL, CERT_KIET, NULL, NULL), 200, "\"at\":\"20");
+	expect(call("GET", "/admin/api/publish", NULL, CERT_TAM, NULL, NULL), 405, "method-not-allowed");
+	expect(call("POST", "/admin/api/providers", "{}", CERT_TAM, NULL, NULL), 405, "method-not-allowed");
+	expect(call("GET", "/admin/api/changes/1/approve", NULL, CERT_TAM, NULL, NULL), 405, "method-not-allowed");
+	expect(call("GET", "/admin/api/nothing-here", NULL, CERT_TAM, NULL, NULL), 404, "not-found");
+	expect(call("GET", "/api/v1/provider/token", NULL, NULL, NULL, NULL), 405, "method-not-allowed");
+}
+
 static void bad_bodies_are_400_and_write_nothing(void **state)
 {
 	(void)state;
@@ -634,7 +660,7 @@ static void audit_is_for_auditors(void **state)
 	(void)state;
 	expect(call("GET", "/admin/api/audit", NULL, CERT_TAM, NULL, NULL), 403, "forbidden");
 	expect(call("GET", "/admin/api/audit?limit=1000", NULL, CERT_KIET, NULL, NULL), 200, "change.propose");
-	expect(call("GET", "/admin/api/audit/verify", NULL, CERT_KIET, NULL, NULL), 200, "\"entries\":");
+	expect(call("GET", "/admin/api/audit/verify", NULL, CERT_KIET, NULL, NULL), 200, "\"entries_checked\":");
 	/* failed provider logins were audited by the registry */
 	expect(call("GET", "/admin/api/audit?limit=1000", NULL, CERT_KIET, NULL, NULL), 200, "auth.fail");
 }
@@ -717,7 +743,7 @@ static void failed_logins_are_audited_in_summary(void **state)
 	web_api_flush_auth_failures(api, time(NULL), 1);
 	assert_int_equal(audit_rows(peer_where), 4);
 	/* the chain still verifies */
-	expect(call("GET", "/admin/api/audit/verify", NULL, CERT_KIET, NULL, NULL), 200, "\"result\":\"intact\"");
+	expect(call("GET", "/admin/api/audit/verify", NULL, CERT_KIET, NULL, NULL), 200, "\"verdict\":\"intact\"");
 }
 
 /* Issue 19: a bearer token cannot get a new token, whatever the body says. */
@@ -801,6 +827,7 @@ int main(void)
 		cmocka_unit_test(four_eyes_through_the_registry),
 		cmocka_unit_test(bad_bodies_are_400_and_write_nothing),
 		cmocka_unit_test(corrections_through_the_admin_api),
+		cmocka_unit_test(one_vocabulary_with_the_cli),
 		cmocka_unit_test(provider_proposes_only_for_itself_and_waits_for_staff),
 		cmocka_unit_test(an_attacker_cannot_lock_out_a_provider_by_name),
 		cmocka_unit_test(failures_of_another_sp_id_never_lock_out_a_provider),
