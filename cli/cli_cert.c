@@ -18,8 +18,10 @@ static const char CERT_USAGE[] =
 	"       vntl --as USER [--json] cert list [--tsp ID]\n"
 	"       vntl --as USER [--json] cert show SERVICE_ID|SHA256_PREFIX\n"
 	"       vntl --as OFFICER cert move SERVICE_ID --to-tsp ID --reason TEXT\n"
-	"  move: a service filed under the wrong TSP goes to another TSP of the same kind, as a\n"
-	"  correction that another approver approves (vntl correction approve ID).\n"
+	"       vntl --as OFFICER cert rename SERVICE_ID [--name-vi N] [--name-en N] --reason TEXT\n"
+	"  move: a service filed under the wrong TSP goes to another TSP of the same kind; rename:\n"
+	"  a service's names as the lists carry them. Both are corrections that another approver\n"
+	"  approves (vntl correction approve ID).\n"
 	"  FILE: PEM or DER certificate, PEM bundle, or PKCS#7 .p7b (DER or PEM); all or nothing.\n"
 	"  import options:\n"
 	"    --decision REF            legal basis of the initial status (required)\n"
@@ -254,32 +256,41 @@ static int cert_show(struct cli_env *env, int argc, char **argv)
 	return CLI_OK;
 }
 
-static int cert_move(struct cli_env *env, int argc, char **argv)
+/* cert move|rename SERVICE_ID ... --reason TEXT: a correction proposal. */
+static int cert_correct(struct cli_env *env, int argc, char **argv, enum db_correction_action action)
 {
 	static const struct option opts[] = {{"to-tsp", required_argument, NULL, 't'},
+					     {"name-vi", required_argument, NULL, 'v'},
+					     {"name-en", required_argument, NULL, 'e'},
 					     {"reason", required_argument, NULL, 'r'},
 					     {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-	struct db_correction_input in = {.action = DB_FIX_SERVICE_MOVE};
+	const char *cmd = action == DB_FIX_SERVICE_MOVE ? "cert move" : "cert rename";
+	struct db_correction_input in = {.action = action};
 	int c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (c == 'h')
 			return cli_usage(CERT_USAGE, 1);
-		if (c == 't' && cli_parse_id(optarg, &in.tsp_id))
-			return cli_bad_value("cert move", CERT_USAGE, "--to-tsp", optarg);
+		if (c == 't' && (action != DB_FIX_SERVICE_MOVE || cli_parse_id(optarg, &in.tsp_id)))
+			return cli_bad_value(cmd, CERT_USAGE, "--to-tsp", optarg);
+		if ((c == 'v' || c == 'e') && action != DB_FIX_SERVICE_RENAME)
+			return cli_usage_error(cmd, "takes no --name-vi or --name-en (see cert rename)");
 		if (c == 'r')
 			in.reason = optarg;
+		else if (c == 'v')
+			in.name_vi = optarg;
+		else if (c == 'e')
+			in.name_en = optarg;
 		else if (c != 't')
-			return cli_option_error("cert move", CERT_USAGE, c, argc, argv);
+			return cli_option_error(cmd, CERT_USAGE, c, argc, argv);
 	}
-	int rc = cli_operands("cert move", "SERVICE_ID", 1, argc, argv, optind);
+	int rc = cli_operands(cmd, "SERVICE_ID", 1, argc, argv, optind);
 	if (rc)
 		return rc;
 	if (cli_parse_id(argv[optind], &in.service_id))
-		return cli_usage_error("cert move", "wants a service ID (a positive whole number), not '%s'",
-				       argv[optind]);
-	if (!in.tsp_id)
-		return cli_usage_error("cert move", "--to-tsp ID is required");
+		return cli_usage_error(cmd, "wants a service ID (a positive whole number), not '%s'", argv[optind]);
+	if (action == DB_FIX_SERVICE_MOVE && !in.tsp_id)
+		return cli_usage_error(cmd, "--to-tsp ID is required");
 	struct db *db;
 	if ((rc = cli_open(env, 0, &db)))
 		return rc;
@@ -288,15 +299,25 @@ static int cert_move(struct cli_env *env, int argc, char **argv)
 	rc = db_correction_propose(db, env->as_user, &in, &id, err, sizeof err);
 	db_close(db);
 	if (rc == 0)
-		printf("correction %" PRId64 " proposed: service.move service:%" PRId64 " to TSP %" PRId64
-		       "; awaiting another approver (vntl correction approve %" PRId64 ")\n", id, in.service_id,
-		       in.tsp_id, id);
+		printf("correction %" PRId64 " proposed: %s service:%" PRId64 "; awaiting another approver "
+		       "(vntl correction approve %" PRId64 ")\n", id, db_correction_action_name(action), in.service_id,
+		       id);
 	return cli_result(rc, err);
+}
+
+static int cert_move(struct cli_env *env, int argc, char **argv)
+{
+	return cert_correct(env, argc, argv, DB_FIX_SERVICE_MOVE);
+}
+
+static int cert_rename(struct cli_env *env, int argc, char **argv)
+{
+	return cert_correct(env, argc, argv, DB_FIX_SERVICE_RENAME);
 }
 
 int cmd_cert(struct cli_env *env, int argc, char **argv)
 {
 	static const struct cli_sub subs[] = {{"import", cert_import}, {"list", cert_list}, {"show", cert_show},
-					      {"move", cert_move}, {NULL, NULL}};
+					      {"move", cert_move}, {"rename", cert_rename}, {NULL, NULL}};
 	return cli_dispatch(env, argc, argv, subs, CERT_USAGE);
 }

@@ -8,6 +8,7 @@ static const struct cli_command commands[] = {
 	{"cert", cmd_cert, "import, list, show and move certificates (each one a service)"},
 	{"change", cmd_change, "propose, approve, reject, list and show status changes (four eyes)"},
 	{"correction", cmd_correction, "approve, reject, list and show corrections of TSPs, services, users"},
+	{"doctor", cmd_doctor, "list rows whose text a list cannot carry, and the correction for each"},
 	{"audit", cmd_audit, "verify and list the hash-chained audit log"},
 	{"publish", cmd_publish, "build, sign, self-check and publish the trust lists"},
 };

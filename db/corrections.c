@@ -18,7 +18,8 @@
 
 static const char *const action_names[DB_FIX_ACTION_COUNT + 1] = {
 	[DB_FIX_TSP_EDIT] = "tsp.edit",       [DB_FIX_TSP_RETIRE] = "tsp.retire",
-	[DB_FIX_SERVICE_MOVE] = "service.move", [DB_FIX_USER_ADD] = "user.add",
+	[DB_FIX_SERVICE_MOVE] = "service.move", [DB_FIX_SERVICE_RENAME] = "service.rename",
+	[DB_FIX_USER_ADD] = "user.add",
 	[DB_FIX_USER_ROLES] = "user.roles",   [DB_FIX_USER_DISABLE] = "user.disable",
 	[DB_FIX_USER_CERT] = "user.cert",     [DB_FIX_USER_SECRET] = "user.secret",
 	[DB_FIX_USER_TOKENS] = "user.revoke-tokens",
@@ -228,6 +229,14 @@ static int check(struct db *db, enum db_correction_action a, const char *target,
 		int64_t from;
 		return check_move(db, id, json_integer_value(json_object_get(p, "to")), &from, err, errlen);
 	}
+	if (sscanf(target, "service:%lld", &id) == 1 && a == DB_FIX_SERVICE_RENAME) {
+		int64_t tsp;
+		struct db_tsp t;
+		int rc = service_tsp(db, id, &tsp, err, errlen);
+		if (rc == 0 && (rc = load_tsp(db, tsp, &t, err, errlen)) == 0)
+			db_tsp_clear(&t);
+		return rc;
+	}
 	if (sscanf(target, "user:%79s", name) == 1 && is_user_action(a))
 		return check_user(db, a, p, name, err, errlen);
 	return db_msg(1, err, errlen, "correction target '%s' does not fit %s", target, db_correction_action_name(a));
@@ -321,6 +330,16 @@ static int describe(const struct db_correction_input *in, char target[96], json_
 			return db_msg(1, err, errlen, "a TSP correction names the TSP (a positive id)");
 		snprintf(target, 96, "tsp:%" PRId64, in->tsp_id);
 		return in->action == DB_FIX_TSP_EDIT ? tsp_edit_payload(in, p, err, errlen) : 0;
+	case DB_FIX_SERVICE_RENAME:
+		if (in->service_id <= 0)
+			return db_msg(1, err, errlen, "a rename names the service (a positive id)");
+		snprintf(target, 96, "service:%" PRId64, in->service_id);
+		if ((in->name_vi && !*in->name_vi) || (in->name_en && !*in->name_en))
+			return db_msg(1, err, errlen, "a service keeps a Vietnamese and an English name");
+		if (put_text(p, "name_vi", "name_vi (--name-vi)", in->name_vi, DB_TEXT_REQUIRED, err, errlen) ||
+		    put_text(p, "name_en", "name_en (--name-en)", in->name_en, DB_TEXT_REQUIRED, err, errlen))
+			return 1;
+		return json_object_size(p) ? 0 : db_msg(1, err, errlen, "a rename gives --name-vi, --name-en or both");
 	case DB_FIX_SERVICE_MOVE:
 		if (in->service_id <= 0 || in->tsp_id <= 0)
 			return db_msg(1, err, errlen, "a move names the service and the TSP to move it to (--to-tsp ID)");
@@ -560,6 +579,31 @@ static int hex_to_bytes(const char *hex, unsigned char *out, size_t n)
 	return 0;
 }
 
+/* New names for a service, sealed with it. */
+static int apply_rename(struct db *db, const struct pending *p, json_t *rows, char *err, size_t errlen)
+{
+	int64_t service_id = strtoll(p->target + 8, NULL, 10);
+	sqlite3_stmt *st;
+	if (db_prepare(db, "INSERT INTO service_name (service_id, name_vi, name_en, correction_id, recorded_at) "
+			   "SELECT id, coalesce(?2, name_vi), coalesce(?3, name_en), ?4, ?5 FROM service_now WHERE id = ?1",
+		       &st, err, errlen))
+		return -1;
+	sqlite3_bind_int64(st, 1, service_id);
+	const char *vi = json_string_value(json_object_get(p->payload, "name_vi"));
+	const char *en = json_string_value(json_object_get(p->payload, "name_en"));
+	if (vi)
+		sqlite3_bind_text(st, 2, vi, -1, SQLITE_STATIC);
+	if (en)
+		sqlite3_bind_text(st, 3, en, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, p->id);
+	sqlite3_bind_int64(st, 5, db_now());
+	int rc = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(db->h) == 1
+			 ? 0
+			 : db_sql_error(db, "cannot record the service's new names", err, errlen);
+	sqlite3_finalize(st);
+	return rc ? rc : db_seal_service(db, service_id, rows, err, errlen);
+}
+
 static int secret_from(json_t *p, struct db_secret *s)
 {
 	json_t *o = json_object_get(p, "secret");
@@ -673,6 +717,8 @@ static int approve_in_tx(struct db *db, const char *actor, int64_t id, const cha
 		rc = apply_tsp(db, p, rows, err, errlen);
 	else if (p->action == DB_FIX_SERVICE_MOVE)
 		rc = apply_move(db, p, rows, err, errlen);
+	else if (p->action == DB_FIX_SERVICE_RENAME)
+		rc = apply_rename(db, p, rows, err, errlen);
 	else
 		rc = apply_user(db, p, err, errlen);
 	if (rc) {

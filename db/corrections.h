@@ -2,7 +2,8 @@
  * approver role approves (which applies it) or rejects, like status changes
  * (changes.h). Nothing that reached a published list is edited: a TSP's new
  * content or retirement is a new tsp_version row, a service moved to
- * another TSP a service_move row, both sealed (seal.h) and read through
+ * another TSP a service_move row, a service's new names a service_name
+ * row, all sealed (seal.h) and read through
  * the views tsp_now / service_now. Accounts are not published: a
  * correction updates them, audited.
  *
@@ -22,6 +23,7 @@ enum db_correction_action {
 	DB_FIX_TSP_EDIT = 1,     /* names, address, URI, trade name, e-mail of a TSP */
 	DB_FIX_TSP_RETIRE,       /* a TSP whose services are all withdrawn leaves the lists */
 	DB_FIX_SERVICE_MOVE,     /* a service filed under the wrong TSP (same kind) */
+	DB_FIX_SERVICE_RENAME,   /* a service's names */
 	DB_FIX_USER_ADD,         /* a new account (after the bootstrap, see users.h) */
 	DB_FIX_USER_ROLES,       /* an account's roles */
 	DB_FIX_USER_DISABLE,     /* an account can no longer act or log in; its tokens end */
@@ -29,14 +31,14 @@ enum db_correction_action {
 	DB_FIX_USER_SECRET,      /* a provider's secret; its tokens end */
 	DB_FIX_USER_TOKENS,      /* a provider's bearer tokens end (it logs in again) */
 };
-#define DB_FIX_ACTION_COUNT 9
+#define DB_FIX_ACTION_COUNT 10
 
 struct db_correction_input {
 	enum db_correction_action action;
 	int64_t tsp_id;          /* tsp.edit, tsp.retire: the TSP; service.move: where to; user.add: a provider's TSP */
-	int64_t service_id;      /* service.move */
+	int64_t service_id;      /* service.move, service.rename */
 	const char *user;        /* user.*: the account's name */
-	/* tsp.edit: NULL keeps a field, "" clears trade_name or email */
+	/* tsp.edit (service.rename: the names only): NULL keeps a field, "" clears trade_name or email */
 	const char *name_vi, *name_en, *trade_name, *street, *locality, *uri, *email;
 	unsigned roles;          /* user.add, user.roles (enum db_role bits) */
 	const char *cert_sha256; /* user.add, user.cert: SHA-256 of the client certificate */
@@ -58,7 +60,7 @@ struct db_correction {
 	char *decision_note;     /* NULL while pending */
 };
 
-/* "tsp.edit", "tsp.retire", "service.move", "user.add", "user.roles",
+/* "tsp.edit", "tsp.retire", "service.move", "service.rename", "user.add", "user.roles",
  * "user.disable", "user.cert", "user.secret", "user.revoke-tokens". */
 const char *db_correction_action_name(enum db_correction_action a);
 int db_correction_action_parse(const char *text, enum db_correction_action *out);

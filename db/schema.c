@@ -162,7 +162,8 @@ static const char *const migrations[] = {
 	/* 4 -> 5: corrections under four eyes (db/corrections.h), never by
 	 * editing what was published. A TSP's published content is its last
 	 * tsp_version row (or its tsp row when it has none), a service's TSP
-	 * its last service_move row: both tables are insert-only and sealed
+	 * its last service_move row, its names its last service_name row:
+	 * these tables are insert-only and sealed
 	 * like the rows they supersede. The views give every reader the
 	 * current state. Accounts are not published: disabling one or
 	 * replacing its credentials updates it, audited. */
@@ -201,6 +202,18 @@ static const char *const migrations[] = {
 	"  correction_id INTEGER NOT NULL UNIQUE REFERENCES correction(id),"
 	"  recorded_at INTEGER NOT NULL);"
 	"CREATE INDEX service_move_service ON service_move(service_id, id);"
+	"CREATE TABLE service_name ("
+	"  id INTEGER PRIMARY KEY,"
+	"  service_id INTEGER NOT NULL REFERENCES service(id),"
+	"  name_vi TEXT NOT NULL,"
+	"  name_en TEXT NOT NULL,"
+	"  correction_id INTEGER NOT NULL UNIQUE REFERENCES correction(id),"
+	"  recorded_at INTEGER NOT NULL);"
+	"CREATE INDEX service_name_service ON service_name(service_id, id);"
+	"CREATE TRIGGER service_name_no_update BEFORE UPDATE ON service_name"
+	"  BEGIN SELECT RAISE(ABORT, 'published rows are append-only'); END;"
+	"CREATE TRIGGER service_name_no_delete BEFORE DELETE ON service_name"
+	"  BEGIN SELECT RAISE(ABORT, 'published rows are append-only'); END;"
 	"CREATE TRIGGER tsp_version_no_update BEFORE UPDATE ON tsp_version"
 	"  BEGIN SELECT RAISE(ABORT, 'published rows are append-only'); END;"
 	"CREATE TRIGGER tsp_version_no_delete BEFORE DELETE ON tsp_version"
@@ -224,8 +237,11 @@ static const char *const migrations[] = {
 	"CREATE VIEW service_now AS SELECT s.id AS id,"
 	"  coalesce((SELECT m.to_tsp FROM service_move m WHERE m.service_id = s.id ORDER BY m.id DESC LIMIT 1),"
 	"           s.tsp_id) AS tsp_id,"
-	"  s.cert_id AS cert_id, s.type_uri AS type_uri, s.name_vi AS name_vi, s.name_en AS name_en,"
-	"  s.status AS status, s.status_since AS status_since FROM service s;"
+	"  s.cert_id AS cert_id, s.type_uri AS type_uri,"
+	"  CASE WHEN n.id IS NULL THEN s.name_vi ELSE n.name_vi END AS name_vi,"
+	"  CASE WHEN n.id IS NULL THEN s.name_en ELSE n.name_en END AS name_en,"
+	"  s.status AS status, s.status_since AS status_since FROM service s LEFT JOIN service_name n"
+	"  ON n.id = (SELECT max(x.id) FROM service_name x WHERE x.service_id = s.id);"
 	"ALTER TABLE account ADD COLUMN disabled_at INTEGER;",
 };
 

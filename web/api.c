@@ -446,7 +446,7 @@ static const struct field correction_fields[] = {
 static int correction_from_body(struct call *c, struct db_correction_input *in)
 {
 	if (db_correction_action_parse(body_string(c, "action"), &in->action) != 0) {
-		fail_field(c, "bad-value", "action", "must be tsp.edit, tsp.retire, service.move, user.add, user.roles, "
+		fail_field(c, "bad-value", "action", "must be tsp.edit, tsp.retire, service.move, service.rename, user.add, user.roles, "
 			   "user.disable, user.cert, user.secret or user.revoke-tokens");
 		return -1;
 	}

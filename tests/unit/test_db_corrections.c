@@ -163,6 +163,28 @@ static void service_moves_between_tsps_of_one_kind(void **state)
 	db_close(db);
 }
 
+static void service_rename_appends_sealed_names(void **state)
+{
+	(void)state;
+	struct db *db = db_fixture_registry("fix-rename.db");
+	int64_t sid = db_fixture_import(db, 3, "pem/ca-cmc-ca-2025.pem"), id;
+	char err[512];
+	struct db_correction_input empty = {.action = DB_FIX_SERVICE_RENAME, .service_id = sid, .name_en = "",
+					    .reason = "x"};
+	assert_int_equal(propose(db, &empty, &id, err), 1);
+	struct db_correction_input in = {.action = DB_FIX_SERVICE_RENAME, .service_id = sid,
+					 .name_en = "CMC CA (2025)", .reason = "the name the licence gives"};
+	assert_int_equal(propose(db, &in, &id, err), 0);
+	assert_int_equal(db_correction_approve(db, "bao", id, NULL, err, sizeof err), 0);
+	struct db_snapshot *snap;
+	assert_int_equal(registry_check(db, &snap, err), 0);
+	assert_string_equal(tsp_in(snap, 3)->services[0].name_en, "CMC CA (2025)");
+	assert_int_equal(tsp_in(snap, 3)->services[0].timeline_count, 1);
+	db_snapshot_free(snap);
+	assert_int_equal(q("fix-rename.db", "SELECT count(*) FROM service WHERE name_en = 'CMC CA (2025)'"), 0);
+	db_close(db);
+}
+
 static void users_after_the_bootstrap_are_corrections(void **state)
 {
 	(void)state;
@@ -321,6 +343,7 @@ int main(void)
 		cmocka_unit_test(tsp_edit_appends_a_sealed_version),
 		cmocka_unit_test(retired_tsp_needs_withdrawn_services_and_takes_no_import),
 		cmocka_unit_test(service_moves_between_tsps_of_one_kind),
+		cmocka_unit_test(service_rename_appends_sealed_names),
 		cmocka_unit_test(users_after_the_bootstrap_are_corrections),
 		cmocka_unit_test(credentials_are_replaced_and_tokens_end),
 		cmocka_unit_test(refusals_are_audited_and_change_nothing_else),
