@@ -59,8 +59,11 @@ static void check(struct faults *f, const struct db_tsp *t, const struct db_serv
 	x->status_id = e ? e->id : 0;
 	snprintf(x->field, sizeof x->field, "%s", field);
 	snprintf(x->message, sizeof x->message, "%s", msg);
-	if (!s)
+	/* the TSP's name only when it is printable itself */
+	if (!s && db_text_check("name_en", t->name_en, DB_TEXT_NAME_MAX, 0, NULL, 0) == 0)
 		snprintf(x->where, sizeof x->where, "TSP %" PRId64 " (%.60s)", t->id, t->name_en);
+	else if (!s)
+		snprintf(x->where, sizeof x->where, "TSP %" PRId64, t->id);
 	else if (!e)
 		snprintf(x->where, sizeof x->where, "service %" PRId64 " of TSP %" PRId64, s->id, t->id);
 	else
