@@ -74,4 +74,6 @@ if $V --as mallory correction approve "$fix" 2>/dev/null; then fail "unknown use
 [ "$(sqlite3 registry.db "SELECT count(*) FROM audit WHERE action = 'correction.apply'")" = 3 ] ||
 	fail "applied corrections not audited"
 $V --as an audit verify >/dev/null || fail "audit chain after the corrections"
+$V --as an doctor >doctor.txt || fail "doctor on a clean registry: $(cat doctor.txt)"
+grep -q "no row holds text" doctor.txt || fail "doctor: $(cat doctor.txt)"
 echo "ok"
