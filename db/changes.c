@@ -36,13 +36,14 @@ struct service_state {
 	enum db_tsp_kind kind;
 	enum db_status last_status;
 	int64_t last_effective;
+	int retired;
 };
 
 static int load_service(struct db *db, int64_t service_id, struct service_state *s, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT s.tsp_id, t.kind, s.status, s.status_since FROM service_now s "
-			   "JOIN tsp t ON t.id = s.tsp_id WHERE s.id = ?", &st, err, errlen))
+	if (db_prepare(db, "SELECT s.tsp_id, t.kind, s.status, s.status_since, t.retired FROM service_now s "
+			   "JOIN tsp_now t ON t.id = s.tsp_id WHERE s.id = ?", &st, err, errlen))
 		return -1;
 	sqlite3_bind_int64(st, 1, service_id);
 	int rc = sqlite3_step(st);
@@ -51,8 +52,13 @@ static int load_service(struct db *db, int64_t service_id, struct service_state 
 		s->kind = (enum db_tsp_kind)sqlite3_column_int(st, 1);
 		s->last_status = (enum db_status)sqlite3_column_int(st, 2);
 		s->last_effective = sqlite3_column_int64(st, 3);
+		s->retired = sqlite3_column_int(st, 4);
 	}
 	sqlite3_finalize(st);
+	/* a retired TSP is in no list: nothing about it changes any more */
+	if (rc == SQLITE_ROW && s->retired)
+		return db_msg(1, err, errlen, "service %" PRId64 " belongs to TSP %" PRId64 ", which is retired: its "
+			      "status no longer changes", service_id, s->tsp_id);
 	if (rc == SQLITE_ROW)
 		return 0;
 	if (rc == SQLITE_DONE)

@@ -126,6 +126,10 @@ static void retired_tsp_needs_withdrawn_services_and_takes_no_import(void **stat
 	struct db_correction_input edit = {.action = DB_FIX_TSP_EDIT, .tsp_id = 4, .name_en = "Z", .reason = "x"};
 	assert_int_equal(propose(db, &edit, &id, err), 1);
 	assert_non_null(strstr(err, "retired"));
+	/* nor is a service of it reinstated: roots.pem would trust what no list shows */
+	struct db_change_input back = {sid, DB_STATUS_RECOGNISED, 0, "back", "QĐ 7/TEST"};
+	assert_int_equal(db_change_propose(db, "olga", &back, &change, err, sizeof err), 1);
+	assert_non_null(strstr(err, "retired"));
 	db_close(db);
 }
 
