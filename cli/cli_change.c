@@ -227,6 +227,8 @@ static int change_show(struct cli_env *env, int argc, char **argv)
 				printf("  %s: %s\n", key, json_string_value(v));
 			else if (json_is_integer(v))
 				printf("  %s: %" JSON_INTEGER_FORMAT "\n", key, json_integer_value(v));
+			else if (json_is_null(v) && strcmp(key, "effective") == 0)
+				printf("  %s: on approval\n", key);
 		}
 	}
 	json_decref(o);
