@@ -29,6 +29,8 @@ int cmd_user(struct cli_env *env, int argc, char **argv);
 int cmd_tsp(struct cli_env *env, int argc, char **argv);
 int cmd_cert(struct cli_env *env, int argc, char **argv);
 int cmd_change(struct cli_env *env, int argc, char **argv);
+int cmd_correction(struct cli_env *env, int argc, char **argv);
+int cmd_doctor(struct cli_env *env, int argc, char **argv);
 int cmd_audit(struct cli_env *env, int argc, char **argv);
 int cmd_publish(struct cli_env *env, int argc, char **argv);
 

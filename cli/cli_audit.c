@@ -24,13 +24,9 @@ static const char AUDIT_USAGE[] =
  * seals? 0 yes, 1 no (message in rows_msg), -1 error (in err). */
 static int verify_rows(struct db *db, char *rows_msg, size_t rows_len, char *err, size_t errlen)
 {
-	struct db_snapshot *snap;
-	if (db_snapshot_load(db, &snap, err, errlen))
-		return -1;
-	int rc = db_seal_check(db, snap, rows_msg, rows_len);
+	int rc = db_seal_check_now(db, rows_msg, rows_len);
 	if (rc < 0)
 		snprintf(err, errlen, "%s", rows_msg);
-	db_snapshot_free(snap);
 	return rc;
 }
 
@@ -66,10 +62,7 @@ static int audit_verify(struct cli_env *env, int argc, char **argv)
 	if (rc || rows < 0)
 		return cli_result(rc ? rc : rows, err);
 	if (env->json) {
-		json_t *o = json_pack("{sb ss sI sI ss ss sb ss}", "intact", v.kind == DB_AUDIT_INTACT, "verdict",
-				      db_audit_break_name(v.kind), "entries_checked", (json_int_t)v.entries,
-				      "first_bad", (json_int_t)v.first_bad, "head", v.head_hash, "message", v.message,
-				      "rows_intact", v.kind == DB_AUDIT_INTACT && rows == 0, "rows_message", rows_msg);
+		json_t *o = db_json_audit_verdict(&v, rows, rows_msg);
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(o);
@@ -122,11 +115,7 @@ static int audit_list(struct cli_env *env, int argc, char **argv)
 		char at[32];
 		rfc3339_format(e[i].at, at);
 		if (env->json) {
-			json_t *detail = json_loads(e[i].detail, 0, NULL);
-			json_array_append_new(arr, json_pack("{sI ss ss ss ss so ss ss}", "id", (json_int_t)e[i].id, "at", at,
-							     "actor", e[i].actor, "action", e[i].action, "object",
-							     e[i].object, "detail", detail ? detail : json_string(e[i].detail),
-							     "prev_hash", e[i].prev_hash, "hash", e[i].hash));
+			json_array_append_new(arr, db_json_audit_entry(&e[i]));
 		} else {
 			printf("%" PRId64 "\t%s\t%s\t%s\t%s\t%s\n", e[i].id, at, e[i].actor, e[i].action, e[i].object,
 			       e[i].detail);

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "common/file.h"
 #include "common/rfc3339.h"
+#include "db/corrections.h"
 #include "db/registry.h"
 
 #include <errno.h>
@@ -16,6 +17,11 @@ static const char CERT_USAGE[] =
 	"usage: vntl --as OFFICER cert import --tsp ID --decision REF --effective TIME [options] FILE\n"
 	"       vntl --as USER [--json] cert list [--tsp ID]\n"
 	"       vntl --as USER [--json] cert show SERVICE_ID|SHA256_PREFIX\n"
+	"       vntl --as OFFICER cert move SERVICE_ID --to-tsp ID --reason TEXT\n"
+	"       vntl --as OFFICER cert rename SERVICE_ID [--name-vi N] [--name-en N] --reason TEXT\n"
+	"  move: a service filed under the wrong TSP goes to another TSP of the same kind; rename:\n"
+	"  a service's names as the lists carry them. Both are corrections that another approver\n"
+	"  approves (vntl correction approve ID).\n"
 	"  FILE: PEM or DER certificate, PEM bundle, or PKCS#7 .p7b (DER or PEM); all or nothing.\n"
 	"  import options:\n"
 	"    --decision REF            legal basis of the initial status (required)\n"
@@ -147,15 +153,10 @@ static int cert_import(struct cli_env *env, int argc, char **argv)
 	return CLI_OK;
 }
 
+/* The admin API's form (db/json.h): one vocabulary. */
 static json_t *row_json(const struct db_cert_row *r)
 {
-	char nb[32], na[32], ss[32];
-	return json_pack("{sI sI ss ss ss ss ss ss ss ss si ss ss ss}", "service", (json_int_t)r->service_id, "tsp",
-			 (json_int_t)r->tsp_id, "sha256", r->sha256, "subject", r->subject, "issuer", r->issuer,
-			 "serial", r->serial, "type", r->type_uri, "name", r->name_en, "not_before",
-			 rfc3339_format(r->not_before, nb), "not_after",
-			 rfc3339_format(r->not_after, na), "key_bits", r->key_bits, "key_type", r->key_type,
-			 "status", db_status_name(r->status_now), "status_since", rfc3339_format(r->status_since, ss));
+	return db_json_cert(r);
 }
 
 static int cert_list(struct cli_env *env, int argc, char **argv)
@@ -236,13 +237,7 @@ static int cert_show(struct cli_env *env, int argc, char **argv)
 		return cli_result(rc, err);
 	char t1[32], t2[32];
 	if (env->json) {
-		json_t *o = row_json(&r), *tl = json_array();
-		for (size_t i = 0; i < r.timeline_count; i++)
-			json_array_append_new(tl, json_pack("{ss ss ss ss}", "status", db_status_name(r.timeline[i].status),
-							    "effective", rfc3339_format(r.timeline[i].effective, t1),
-							    "reason", r.timeline[i].reason, "decision_ref",
-							    r.timeline[i].decision_ref));
-		json_object_set_new(o, "timeline", tl);
+		json_t *o = row_json(&r);
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(o);
@@ -261,9 +256,68 @@ static int cert_show(struct cli_env *env, int argc, char **argv)
 	return CLI_OK;
 }
 
+/* cert move|rename SERVICE_ID ... --reason TEXT: a correction proposal. */
+static int cert_correct(struct cli_env *env, int argc, char **argv, enum db_correction_action action)
+{
+	static const struct option opts[] = {{"to-tsp", required_argument, NULL, 't'},
+					     {"name-vi", required_argument, NULL, 'v'},
+					     {"name-en", required_argument, NULL, 'e'},
+					     {"reason", required_argument, NULL, 'r'},
+					     {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	const char *cmd = action == DB_FIX_SERVICE_MOVE ? "cert move" : "cert rename";
+	struct db_correction_input in = {.action = action};
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if (c == 'h')
+			return cli_usage(CERT_USAGE, 1);
+		if (c == 't' && (action != DB_FIX_SERVICE_MOVE || cli_parse_id(optarg, &in.tsp_id)))
+			return cli_bad_value(cmd, CERT_USAGE, "--to-tsp", optarg);
+		if ((c == 'v' || c == 'e') && action != DB_FIX_SERVICE_RENAME)
+			return cli_usage_error(cmd, "takes no --name-vi or --name-en (see cert rename)");
+		if (c == 'r')
+			in.reason = optarg;
+		else if (c == 'v')
+			in.name_vi = optarg;
+		else if (c == 'e')
+			in.name_en = optarg;
+		else if (c != 't')
+			return cli_option_error(cmd, CERT_USAGE, c, argc, argv);
+	}
+	int rc = cli_operands(cmd, "SERVICE_ID", 1, argc, argv, optind);
+	if (rc)
+		return rc;
+	if (cli_parse_id(argv[optind], &in.service_id))
+		return cli_usage_error(cmd, "wants a service ID (a positive whole number), not '%s'", argv[optind]);
+	if (action == DB_FIX_SERVICE_MOVE && !in.tsp_id)
+		return cli_usage_error(cmd, "--to-tsp ID is required");
+	struct db *db;
+	if ((rc = cli_open(env, 0, &db)))
+		return rc;
+	char err[1024];
+	int64_t id;
+	rc = db_correction_propose(db, env->as_user, &in, &id, err, sizeof err);
+	db_close(db);
+	if (rc == 0)
+		printf("correction %" PRId64 " proposed: %s service:%" PRId64 "; awaiting another approver "
+		       "(vntl correction approve %" PRId64 ")\n", id, db_correction_action_name(action), in.service_id,
+		       id);
+	return cli_result(rc, err);
+}
+
+static int cert_move(struct cli_env *env, int argc, char **argv)
+{
+	return cert_correct(env, argc, argv, DB_FIX_SERVICE_MOVE);
+}
+
+static int cert_rename(struct cli_env *env, int argc, char **argv)
+{
+	return cert_correct(env, argc, argv, DB_FIX_SERVICE_RENAME);
+}
+
 int cmd_cert(struct cli_env *env, int argc, char **argv)
 {
 	static const struct cli_sub subs[] = {{"import", cert_import}, {"list", cert_list}, {"show", cert_show},
-					      {NULL, NULL}};
+					      {"move", cert_move}, {"rename", cert_rename}, {NULL, NULL}};
 	return cli_dispatch(env, argc, argv, subs, CERT_USAGE);
 }

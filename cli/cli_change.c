@@ -14,12 +14,13 @@ static const char CHANGE_USAGE[] =
 	"usage: vntl --as OFFICER|PROVIDER change propose --service ID --status STATUS --reason TEXT\n"
 	"                                   --decision REF [--effective TIME]\n"
 	"       vntl --as APPROVER change approve ID [--note TEXT] [--retroactive REASON]\n"
-	"       vntl --as APPROVER change reject ID --reason TEXT\n"
+	"       vntl --as APPROVER change reject ID --note TEXT\n"
 	"       vntl --as USER [--json] change list [--state pending|applied|rejected]\n"
 	"       vntl --as USER [--json] change show ID\n"
 	"  STATUS: granted, withdrawn (roots, public CAs); recognised, suspended, withdrawn (foreign).\n"
 	"  Approve applies the change at once (status, history, audit in one transaction).\n"
-	"  The approver must be another person than the proposer.\n"
+	"  The approver must be another person than the proposer. --reason says why a change\n"
+	"  is proposed, --note what the approver says (required to reject).\n"
 	"  TIME: 2026-12-01, 2026-12-01T08:00:00Z or @EPOCH; past or future (default: when\n"
 	"  approved). A change dated before the last published list that names its service\n"
 	"  needs --retroactive REASON at approval (audited).\n";
@@ -132,17 +133,10 @@ static const char *effective_text(const struct db_change *c, char out[32])
 	return c->effective ? rfc3339_format(c->effective, out) : "on approval";
 }
 
+/* The admin API's form (db/json.h): one vocabulary. */
 static json_t *change_json(const struct db_change *c)
 {
-	char eff[32], at[32], dec[32];
-	return json_pack("{sI sI sI ss ss ss ss ss ss ss ss ss s:s* s:s* s:s*}", "id", (json_int_t)c->id, "service",
-			 (json_int_t)c->service_id, "tsp", (json_int_t)c->tsp_id, "sha256", c->cert_sha256, "name",
-			 c->service_name, "status", db_status_name(c->new_status), "effective",
-			 effective_text(c, eff), "reason", c->reason, "decision_ref",
-			 c->decision_ref, "proposed_by", c->proposed_by, "proposed_at",
-			 rfc3339_format(c->proposed_at, at), "state", db_change_state_name(c->state),
-			 "decided_by", c->decided_by, "decided_at",
-			 c->decided_by ? rfc3339_format(c->decided_at, dec) : NULL, "note", c->decision_note);
+	return db_json_change(c);
 }
 
 static int change_list(struct cli_env *env, int argc, char **argv)
@@ -233,6 +227,8 @@ static int change_show(struct cli_env *env, int argc, char **argv)
 				printf("  %s: %s\n", key, json_string_value(v));
 			else if (json_is_integer(v))
 				printf("  %s: %" JSON_INTEGER_FORMAT "\n", key, json_integer_value(v));
+			else if (json_is_null(v) && strcmp(key, "effective") == 0)
+				printf("  %s: on approval\n", key);
 		}
 	}
 	json_decref(o);

@@ -20,7 +20,7 @@ static void usage(FILE *out, const struct cli_command *commands, size_t count)
 	      "  Global options may also follow the command. `vntl COMMAND --help` for more.\n"
 	      "commands:\n", out);
 	for (size_t i = 0; i < count; i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("exit codes: 0 ok, 1 refused by a rule, 2 usage, 3 I/O or database error\n", out);
 }
 

@@ -84,11 +84,13 @@ static void report(const struct publish_result *r, const char *as_user)
 		fprintf(stderr, "vntl: usage: %s\n", r->message);
 		return;
 	}
-	if (r->code != PUBLISH_OK) {
+	if (r->code != PUBLISH_OK && !r->blocked[0]) {
 		fprintf(stderr, "vntl: %s: %s\n", r->code == PUBLISH_REFUSED ? "refused" : "error", r->message);
 		return;
 	}
-	if (!r->due)
+	if (r->code != PUBLISH_OK)   /* a list left out; the others below were published */
+		fprintf(stderr, "vntl: refused: %s\n", r->message);
+	else if (!r->due)
 		printf("nothing due\n");
 	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++) {
 		if (!r->outcome.published[l])

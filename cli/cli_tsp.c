@@ -1,5 +1,6 @@
-/* vntl tsp add|list|show */
+/* vntl tsp add|list|show|edit|retire */
 #include "cli/cli.h"
+#include "db/corrections.h"
 #include "db/registry.h"
 
 #include <getopt.h>
@@ -14,8 +15,14 @@ static const char TSP_USAGE[] =
 	"                                 --street S --locality L --uri https://... [options]\n"
 	"       vntl --as USER [--json] tsp list\n"
 	"       vntl --as USER [--json] tsp show ID\n"
+	"       vntl --as OFFICER tsp edit ID [--name-vi N] [--name-en N] [--trade-name T] [--street S]\n"
+	"                                 [--locality L] [--uri U] [--email E] --reason TEXT\n"
+	"       vntl --as OFFICER tsp retire ID --reason TEXT\n"
 	"  KIND: neac, gov-ca, public-ca, foreign (Vietnamese kinds need --country VN).\n"
-	"  add options: --trade-name T --email E\n";
+	"  add options: --trade-name T --email E\n"
+	"  edit and retire are corrections that another approver approves (vntl correction approve\n"
+	"  ID); the lists then carry the new content. --trade-name '' or --email '' removes one.\n"
+	"  A TSP is retired when all its services are withdrawn: it leaves the lists.\n";
 
 static int tsp_add(struct cli_env *env, int argc, char **argv)
 {
@@ -66,10 +73,7 @@ static int tsp_add(struct cli_env *env, int argc, char **argv)
 
 static json_t *tsp_json(const struct db_tsp *t)
 {
-	return json_pack("{sI ss ss ss s:s* ss ss ss ss s:s*}", "id", (json_int_t)t->id, "kind",
-			 db_tsp_kind_name(t->kind), "name_vi", t->name_vi, "name_en", t->name_en, "trade_name",
-			 t->trade_name, "street", t->street, "locality", t->locality, "country", t->country, "uri",
-			 t->uri, "email", t->email);
+	return db_json_tsp(t);
 }
 
 static int tsp_list(struct cli_env *env, int argc, char **argv)
@@ -130,9 +134,7 @@ static int tsp_show(struct cli_env *env, int argc, char **argv)
 	if (env->json) {
 		json_t *o = tsp_json(&t), *svc = json_array();
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(svc, json_pack("{sI ss ss ss}", "service", (json_int_t)rows[i].service_id,
-							     "sha256", rows[i].sha256, "name", rows[i].name_en, "status",
-							     db_status_name(rows[i].status_now)));
+			json_array_append_new(svc, db_json_cert(&rows[i]));
 		json_object_set_new(o, "services", svc);
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		putchar('\n');
@@ -150,8 +152,66 @@ static int tsp_show(struct cli_env *env, int argc, char **argv)
 	return CLI_OK;
 }
 
+/* tsp edit|retire ID ... --reason TEXT: a correction proposal. */
+static int tsp_correct(struct cli_env *env, int argc, char **argv, enum db_correction_action action)
+{
+	static const struct option opts[] = {
+		{"name-vi", required_argument, NULL, 'v'}, {"name-en", required_argument, NULL, 'e'},
+		{"trade-name", required_argument, NULL, 't'}, {"street", required_argument, NULL, 's'},
+		{"locality", required_argument, NULL, 'l'}, {"uri", required_argument, NULL, 'u'},
+		{"email", required_argument, NULL, 'm'}, {"reason", required_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	static const struct option retire_opts[] = {{"reason", required_argument, NULL, 'r'},
+						    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	const char *cmd = action == DB_FIX_TSP_EDIT ? "tsp edit" : "tsp retire";
+	struct db_correction_input in = {.action = action};
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", action == DB_FIX_TSP_EDIT ? opts : retire_opts, NULL)) != -1) {
+		switch (c) {
+		case 'v': in.name_vi = optarg; break;
+		case 'e': in.name_en = optarg; break;
+		case 't': in.trade_name = optarg; break;
+		case 's': in.street = optarg; break;
+		case 'l': in.locality = optarg; break;
+		case 'u': in.uri = optarg; break;
+		case 'm': in.email = optarg; break;
+		case 'r': in.reason = optarg; break;
+		case 'h': return cli_usage(TSP_USAGE, 1);
+		default: return cli_option_error(cmd, TSP_USAGE, c, argc, argv);
+		}
+	}
+	int rc = cli_operands(cmd, "a provider ID", 1, argc, argv, optind);
+	if (rc)
+		return rc;
+	if (cli_parse_id(argv[optind], &in.tsp_id))
+		return cli_usage_error(cmd, "wants a provider ID (a positive whole number), not '%s'", argv[optind]);
+	struct db *db;
+	if ((rc = cli_open(env, 0, &db)))
+		return rc;
+	char err[1024];
+	int64_t id;
+	rc = db_correction_propose(db, env->as_user, &in, &id, err, sizeof err);
+	db_close(db);
+	if (rc == 0)
+		printf("correction %" PRId64 " proposed: %s tsp:%" PRId64 "; awaiting another approver "
+		       "(vntl correction approve %" PRId64 ")\n", id, db_correction_action_name(action), in.tsp_id, id);
+	return cli_result(rc, err);
+}
+
+static int tsp_edit(struct cli_env *env, int argc, char **argv)
+{
+	return tsp_correct(env, argc, argv, DB_FIX_TSP_EDIT);
+}
+
+static int tsp_retire(struct cli_env *env, int argc, char **argv)
+{
+	return tsp_correct(env, argc, argv, DB_FIX_TSP_RETIRE);
+}
+
 int cmd_tsp(struct cli_env *env, int argc, char **argv)
 {
-	static const struct cli_sub subs[] = {{"add", tsp_add}, {"list", tsp_list}, {"show", tsp_show}, {NULL, NULL}};
+	static const struct cli_sub subs[] = {{"add", tsp_add}, {"list", tsp_list}, {"show", tsp_show},
+					      {"edit", tsp_edit}, {"retire", tsp_retire}, {NULL, NULL}};
 	return cli_dispatch(env, argc, argv, subs, TSP_USAGE);
 }

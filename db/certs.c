@@ -82,7 +82,7 @@ static int find_registered_issuer(struct db *db, const struct db_cert_info *c, c
 				  char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT c.sha256, c.der FROM cert c JOIN service s ON s.cert_id = c.id "
+	if (db_prepare(db, "SELECT c.sha256, c.der FROM cert c JOIN service_now s ON s.cert_id = c.id "
 			   "JOIN tsp t ON t.id = s.tsp_id WHERE t.kind IN (?, ?) AND c.sha256 <> ? "
 			   "ORDER BY c.self_signed DESC, c.id", &st, err, errlen))
 		return -1;
@@ -283,18 +283,48 @@ static int add_item(struct db_import_report *r, enum db_import_outcome outcome, 
 	return it->subject ? 0 : -1;
 }
 
+/* A withdrawn certificate is not "already present": importing it again
+ * would not trust it again, and saying nothing would let the officer
+ * believe it did. 0 when the service's last status is not withdrawn. */
+static int refuse_withdrawn(struct db *db, int64_t service_id, const struct db_cert_info *c, char *err,
+			    size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(db, "SELECT status, effective, decision_ref FROM status_history WHERE service_id = ? "
+			   "ORDER BY effective DESC, id DESC LIMIT 1", &st, err, errlen))
+		return -1;
+	sqlite3_bind_int64(st, 1, service_id);
+	int step = sqlite3_step(st), rc = 0;
+	if (step == SQLITE_ROW && sqlite3_column_int(st, 0) == DB_STATUS_WITHDRAWN) {
+		char since[32];
+		rc = db_msg(1, err, errlen, "certificate %s (%s) is registered as service %" PRId64 ", withdrawn since "
+			    "%s (%s): importing it again would not trust it again; to reinstate it, propose a status "
+			    "change that another approver approves: vntl change propose --service %" PRId64
+			    " --status granted|recognised --reason TEXT --decision REF", c->sha256, c->subject,
+			    service_id, rfc3339_format(sqlite3_column_int64(st, 1), since),
+			    (const char *)sqlite3_column_text(st, 2), service_id);
+	} else if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		rc = db_sql_error(db, "cannot read the service's status", err, errlen);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int import_one(struct db *db, const struct db_import_options *o, enum db_tsp_kind kind, int64_t user_id,
 		      const struct db_cert_info *c, size_t bundle_size, struct db_import_report *r,
 		      char *err, size_t errlen)
 {
+	int rc;
 	int64_t existing = service_of_cert(db, c->sha256);
 	if (existing < 0)
 		return db_sql_error(db, "cannot look up the certificate", err, errlen);
+	if (existing > 0 && (rc = refuse_withdrawn(db, existing, c, err, errlen)))
+		return rc;
 	if (existing > 0)
 		return add_item(r, DB_IMPORT_ALREADY_PRESENT, c, existing) ? db_msg(-1, err, errlen, "out of memory") : 0;
 	if (kind == DB_TSP_PUBLIC_CA && c->self_signed && bundle_size > 1)
 		return add_item(r, DB_IMPORT_SKIPPED_ROOT, c, 0) ? db_msg(-1, err, errlen, "out of memory") : 0;
-	int rc = check_pki_place(db, o, kind, c, err, errlen);
+	rc = check_pki_place(db, o, kind, c, err, errlen);
 	if (rc == 1 && c->not_after < db_now() && !o->history && err) {
 		char t[32];
 		size_t n = strlen(err);
@@ -380,7 +410,11 @@ int db_cert_import(struct db *db, const unsigned char *data, size_t len, const c
 	struct db_user u;
 	struct db_tsp t;
 	rc = db_user_require(db, o->actor, DB_ROLE_OFFICER, &u, err, errlen);
-	if (rc == 0 && (rc = db_tsp_get(db, o->tsp_id, &t, err, errlen)) == 0) {
+	if (rc == 0 && (rc = db_tsp_get(db, o->tsp_id, &t, err, errlen)) == 0 && t.retired) {
+		rc = db_msg(1, err, errlen, "TSP %" PRId64 " (%s) is retired: nothing is imported under it",
+			    o->tsp_id, t.name_en);
+		db_tsp_clear(&t);
+	} else if (rc == 0) {
 		/* Roots first: a bundle may carry the root its other certificates chain to. */
 		for (int roots = 1; roots >= 0; roots--)
 			for (size_t i = 0; i < b.count && rc == 0; i++)
@@ -414,7 +448,7 @@ void db_import_report_free(struct db_import_report *r)
 	"  ORDER BY h.effective DESC, h.id DESC LIMIT 1), " \
 	"(SELECT h.effective FROM status_history h WHERE h.service_id = s.id AND h.effective <= ?1 " \
 	"  ORDER BY h.effective DESC, h.id DESC LIMIT 1) " \
-	"FROM service s JOIN cert c ON c.id = s.cert_id JOIN tsp t ON t.id = s.tsp_id "
+	"FROM service_now s JOIN cert c ON c.id = s.cert_id JOIN tsp t ON t.id = s.tsp_id "
 
 static void fill_row(sqlite3_stmt *st, struct db_cert_row *r)
 {

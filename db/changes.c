@@ -36,13 +36,14 @@ struct service_state {
 	enum db_tsp_kind kind;
 	enum db_status last_status;
 	int64_t last_effective;
+	int retired;
 };
 
 static int load_service(struct db *db, int64_t service_id, struct service_state *s, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT s.tsp_id, t.kind, s.status, s.status_since FROM service s "
-			   "JOIN tsp t ON t.id = s.tsp_id WHERE s.id = ?", &st, err, errlen))
+	if (db_prepare(db, "SELECT s.tsp_id, t.kind, s.status, s.status_since, t.retired FROM service_now s "
+			   "JOIN tsp_now t ON t.id = s.tsp_id WHERE s.id = ?", &st, err, errlen))
 		return -1;
 	sqlite3_bind_int64(st, 1, service_id);
 	int rc = sqlite3_step(st);
@@ -51,8 +52,13 @@ static int load_service(struct db *db, int64_t service_id, struct service_state 
 		s->kind = (enum db_tsp_kind)sqlite3_column_int(st, 1);
 		s->last_status = (enum db_status)sqlite3_column_int(st, 2);
 		s->last_effective = sqlite3_column_int64(st, 3);
+		s->retired = sqlite3_column_int(st, 4);
 	}
 	sqlite3_finalize(st);
+	/* a retired TSP is in no list: nothing about it changes any more */
+	if (rc == SQLITE_ROW && s->retired)
+		return db_msg(1, err, errlen, "service %" PRId64 " belongs to TSP %" PRId64 ", which is retired: its "
+			      "status no longer changes", service_id, s->tsp_id);
 	if (rc == SQLITE_ROW)
 		return 0;
 	if (rc == SQLITE_DONE)
@@ -66,8 +72,8 @@ static int check_transition(const struct service_state *s, int64_t service_id, e
 {
 	if (!db_status_transition_allowed(s->kind, s->last_status, to)) {
 		if (s->last_status == DB_STATUS_WITHDRAWN)
-			return db_msg(1, err, errlen, "service %" PRId64 " is withdrawn: nothing may follow withdrawn",
-				      service_id);
+			return db_msg(1, err, errlen, "service %" PRId64 " is withdrawn: only a reinstatement (%s) may "
+				      "follow withdrawn", service_id, db_status_name(db_initial_status(s->kind)));
 		return db_msg(1, err, errlen, "illegal transition for a %s certificate: %s -> %s (service %" PRId64 ")",
 			      db_tsp_kind_name(s->kind), db_status_name(s->last_status), db_status_name(to), service_id);
 	}
@@ -286,9 +292,12 @@ static int four_eyes(struct db *db, const char *actor, int64_t id, struct db_use
 	int rc = db_user_require(db, actor, DB_ROLE_APPROVER, u, err, errlen);
 	if (rc || (rc = load_pending(db, id, p, err, errlen)))
 		return rc;
+	char object[40];
+	snprintf(object, sizeof object, "change:%" PRId64, id);
 	if (p->proposed_by == u->id)
-		return db_msg(1, err, errlen, "four eyes: '%s' proposed change %" PRId64 " and may not decide on it; "
-			      "another approver must", actor, id);
+		return db_refusal(db, actor, "four-eyes", object,
+				  db_msg(1, err, errlen, "four eyes: '%s' proposed change %" PRId64 " and may not "
+					 "decide on it; another approver must", actor, id), err);
 	return 0;
 }
 
@@ -383,8 +392,8 @@ int db_change_approve_retroactive(struct db *db, const char *actor, int64_t id, 
 int db_change_reject(struct db *db, const char *actor, int64_t id, const char *note, char *err, size_t errlen)
 {
 	if (!note || !*note)
-		return db_msg(1, err, errlen, "a rejection needs a reason (--reason TEXT)");
-	if (db_text_check("note (--reason)", note, DB_TEXT_REASON_MAX, DB_TEXT_MULTILINE, err, errlen))
+		return db_msg(1, err, errlen, "a rejection needs a note saying why (--note TEXT)");
+	if (db_text_check("note (--note)", note, DB_TEXT_REASON_MAX, DB_TEXT_MULTILINE, err, errlen))
 		return 1;
 	struct pending p = {0};
 	struct db_user u;
@@ -425,7 +434,7 @@ int db_change_state_parse(const char *text, enum db_change_state *out)
 #define CHANGE_COLUMNS \
 	"SELECT r.id, r.service_id, s.tsp_id, c.sha256, s.name_en, r.new_status, r.effective, r.reason, " \
 	"r.decision_ref, p.name, r.proposed_at, r.state, d.name, r.decided_at, r.decision_note " \
-	"FROM change_request r JOIN service s ON s.id = r.service_id JOIN cert c ON c.id = s.cert_id " \
+	"FROM change_request r JOIN service_now s ON s.id = r.service_id JOIN cert c ON c.id = s.cert_id " \
 	"JOIN account p ON p.id = r.proposed_by LEFT JOIN account d ON d.id = r.decided_by "
 
 static char *nullable(sqlite3_stmt *st, int col)

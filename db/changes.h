@@ -4,7 +4,8 @@
  * Statuses: foreign certificates recognised / suspended / withdrawn; roots
  * and public-CA certificates granted / withdrawn. Legal transitions:
  *   recognised -> suspended | withdrawn;  suspended -> recognised | withdrawn;
- *   granted -> withdrawn;  nothing after withdrawn.
+ *   granted -> withdrawn;  withdrawn -> granted (roots, public CAs) or
+ *   recognised (foreign): a reinstatement, when a withdrawal was a mistake.
  * The timeline of a service only grows forward in time: a change's
  * effective time (past or future) may not precede the service's last entry.
  */

@@ -81,6 +81,7 @@ void db_rollback(struct db *db)
 {
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db_refusal_flush(db);
 }
 
 int db_prepare(struct db *db, const char *sql, sqlite3_stmt **st, char *err, size_t errlen)

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 /* From this version on, every row that reaches a published list is sealed:
  * the audit entry of the transaction that wrote it records its digest
  * (db/seal.h). Older registries get one baseline entry when migrated. */
@@ -35,6 +35,11 @@ enum db_open_mode {
  * WAL journal, foreign keys on, busy timeout. */
 int db_open(const char *path, enum db_open_mode mode, struct db **out, char *err, size_t errlen);
 void db_close(struct db *db);
+
+/* The rule behind the last refusal on this handle that the audit log
+ * records ("four-eyes", "role", "unknown-user", "disabled-user"), or NULL:
+ * lets a caller answer a missing role differently from a four-eyes rule. */
+const char *db_refusal_rule(struct db *db);
 
 /* Schema version of the open database (PRAGMA user_version). */
 int db_schema_version(struct db *db);

@@ -11,9 +11,25 @@
 
 #include "db/db.h"
 
+/* A refusal to audit once its transaction is rolled back (refusal.c). */
+struct db_refusal_note {
+	int pending;
+	char actor[80], rule[24], object[96], message[512];
+	char last_rule[24];   /* kept after the entry is written: db_refusal_rule */
+};
+
 struct db {
 	sqlite3 *h;
+	struct db_refusal_note refusal;
 };
+
+/* Audit a refused attempt (four eyes, missing role, unknown or disabled
+ * user) as an entry "refused" with {"rule", "message"}: at once when no
+ * transaction is open, else when db_rollback ends it. Returns rc, so that
+ * `return db_refusal(db, ..., db_msg(1, ...), err);` reads naturally. */
+int db_refusal(struct db *db, const char *actor, const char *rule, const char *object, int rc, const char *message);
+/* Write the pending refusal, if any and no transaction is open. */
+void db_refusal_flush(struct db *db);
 
 /* printf into err (if not NULL), returns `rc` for `return db_fail(...)`. */
 int db_msg(int rc, char *err, size_t errlen, const char *fmt, ...)
@@ -62,6 +78,22 @@ int db_seal_status(struct db *db, int64_t id, json_t *rows, char *err, size_t er
  * sealing every row it holds. */
 int db_seal_baseline_precheck(struct db *db, const char *path, char *err, size_t errlen);
 int db_seal_baseline(struct db *db, int from_version, char *err, size_t errlen);
+
+/* Accounts (users.c), for corrections.c. */
+struct db_user_input;
+struct db_secret {
+	unsigned char salt[16], hash[32];
+	int iterations;
+};
+/* A provider secret's PBKDF2 (fresh salt); 0 or -1. */
+int db_secret_derive(const char *secret, struct db_secret *out);
+/* The rules for a new account; fp receives the normalised fingerprint ("" if none). */
+int db_user_check_input(const struct db_user_input *in, char fp[65], char *err, size_t errlen);
+/* Insert the account (inside the caller's transaction); sec may be NULL. */
+int db_user_insert(struct db *db, const struct db_user_input *in, const char *fp, const struct db_secret *sec,
+		   int64_t *id, char *err, size_t errlen);
+/* Normalise a client-certificate fingerprint (hex, ':' allowed); 0 ok. */
+int db_fingerprint_normalise(const char *in, char out[65]);
 
 struct db_status_entry;
 /* Status timeline of a service, oldest first (certs.c; used by the snapshot). */

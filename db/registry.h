@@ -8,6 +8,8 @@
 #include "db/audit.h"
 #include "db/certs.h"
 #include "db/changes.h"
+#include "db/corrections.h"
+#include "db/json.h"
 #include "db/db.h"
 #include "db/publication.h"
 #include "db/seal.h"

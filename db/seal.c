@@ -89,6 +89,9 @@ static int tsp_digest(struct hasher *d, const struct db_tsp *t, char out[65])
 	add_text(d, t->country);
 	add_text(d, t->uri);
 	add_text(d, t->email);
+	/* Only when set, so that the seals of every TSP never retired stay valid. */
+	if (t->retired)
+		add_text(d, "retired");
 	return digest_end(d, out);
 }
 
@@ -173,7 +176,7 @@ static int seal_timeline(struct db *db, struct hasher *h, int64_t service_id, js
 int db_seal_service(struct db *db, int64_t id, json_t *rows, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT s.tsp_id, s.type_uri, s.name_vi, s.name_en, c.der, c.sha256 FROM service s "
+	if (db_prepare(db, "SELECT s.tsp_id, s.type_uri, s.name_vi, s.name_en, c.der, c.sha256 FROM service_now s "
 			   "JOIN cert c ON c.id = s.cert_id WHERE s.id = ?", &st, err, errlen))
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -466,6 +469,16 @@ int db_seal_check(struct db *db, const struct db_snapshot *snap, char *err, size
 		rc = check_rows(&s, snap, err, errlen);
 	free(s.v);
 	hasher_close(&s.h);
+	return rc;
+}
+
+int db_seal_check_now(struct db *db, char *err, size_t errlen)
+{
+	struct db_snapshot *snap;
+	if (db_snapshot_load(db, &snap, err, errlen))
+		return -1;
+	int rc = db_seal_check(db, snap, err, errlen);
+	db_snapshot_free(snap);
 	return rc;
 }
 

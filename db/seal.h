@@ -27,6 +27,11 @@ struct db;
  * err; -1 on a database error. */
 int db_seal_check(struct db *db, const struct db_snapshot *snap, char *err, size_t errlen);
 
+/* db_seal_check on a snapshot taken now (vntl audit verify, the admin
+ * API): 0 every published row matches its seal, 1 not (message in err),
+ * -1 error. */
+int db_seal_check_now(struct db *db, char *err, size_t errlen);
+
 /* Everything the publisher checks before it signs: SQLite's own
  * PRAGMA quick_check, the schema version (exactly DB_SCHEMA_VERSION), the
  * whole audit chain up to its recorded head, then db_seal_check.

@@ -26,7 +26,7 @@ static void fill_service(sqlite3_stmt *st, struct db_service *s)
 static int load_services(struct db *db, struct db_tsp *t, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT s.id, s.type_uri, s.name_vi, s.name_en, c.der, c.sha256 FROM service s "
+	if (db_prepare(db, "SELECT s.id, s.type_uri, s.name_vi, s.name_en, c.der, c.sha256 FROM service_now s "
 			   "JOIN cert c ON c.id = s.cert_id WHERE s.tsp_id = ? ORDER BY s.id", &st, err, errlen))
 		return -1;
 	sqlite3_bind_int64(st, 1, t->id);

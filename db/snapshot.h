@@ -61,6 +61,7 @@ struct db_tsp {
 	char country[3];         /* ISO 3166-1 alpha-2 */
 	char *uri;               /* information URI (https://…) */
 	char *email;             /* may be NULL; published as mailto: */
+	int retired;             /* retired by an approved correction: no list carries it */
 	struct db_service *services;
 	size_t service_count;
 };

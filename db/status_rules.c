@@ -53,14 +53,19 @@ enum db_status db_initial_status(enum db_tsp_kind kind)
 	return kind == DB_TSP_FOREIGN ? DB_STATUS_RECOGNISED : DB_STATUS_GRANTED;
 }
 
+/* A withdrawal made by mistake is corrected like any change: a new entry
+ * that reinstates the first status, from its own effective time, under
+ * four eyes (the published history keeps the withdrawal). */
 int db_status_transition_allowed(enum db_tsp_kind kind, enum db_status from, enum db_status to)
 {
 	if (kind == DB_TSP_FOREIGN) {
 		switch (from) {
 		case DB_STATUS_RECOGNISED: return to == DB_STATUS_SUSPENDED || to == DB_STATUS_WITHDRAWN;
 		case DB_STATUS_SUSPENDED: return to == DB_STATUS_RECOGNISED || to == DB_STATUS_WITHDRAWN;
-		default: return 0;  /* withdrawn is final */
+		case DB_STATUS_WITHDRAWN: return to == DB_STATUS_RECOGNISED;
+		default: return 0;
 		}
 	}
-	return from == DB_STATUS_GRANTED && to == DB_STATUS_WITHDRAWN;
+	return (from == DB_STATUS_GRANTED && to == DB_STATUS_WITHDRAWN) ||
+	       (from == DB_STATUS_WITHDRAWN && to == DB_STATUS_GRANTED);
 }

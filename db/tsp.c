@@ -96,7 +96,7 @@ static int email_address(const char *e)
 	return 1;
 }
 
-static int validate(const struct db_tsp_input *in, char *err, size_t errlen)
+int db_tsp_validate(const struct db_tsp_input *in, char *err, size_t errlen)
 {
 	if (in->kind < DB_TSP_NEAC || in->kind > DB_TSP_FOREIGN)
 		return db_msg(1, err, errlen, "TSP kind must be neac, gov-ca, public-ca or foreign");
@@ -110,7 +110,7 @@ static int validate(const struct db_tsp_input *in, char *err, size_t errlen)
 	if (in->kind != DB_TSP_FOREIGN && strcmp(in->country, "VN") != 0)
 		return db_msg(1, err, errlen, "a Vietnamese TSP (kind %s) must have country VN", db_tsp_kind_name(in->kind));
 	/* The published lists carry them for every provider (TS 119 612
-	 * TSPAddress, TSPInformationURI), and a provider is never edited. */
+	 * TSPAddress, TSPInformationURI). */
 	if (!required(in->street) || !required(in->locality))
 		return db_msg(1, err, errlen, "a TSP needs a postal address (--street, --locality): the trust lists publish it");
 	if (!required(in->uri))
@@ -183,13 +183,15 @@ static int insert(struct db *db, const struct db_tsp_input *in, int64_t *id, cha
 int db_tsp_add(struct db *db, const char *actor, const struct db_tsp_input *in, int64_t *id,
 	       char *err, size_t errlen)
 {
-	int rc = validate(in, err, errlen);
+	int rc = db_tsp_validate(in, err, errlen);
 	if (rc)
 		return rc;
 	if (db_begin_write(db, err, errlen))
 		return -1;
 	struct db_user u;
 	rc = db_user_require(db, actor, DB_ROLE_OFFICER, &u, err, errlen);
+	if (rc == 0)
+		rc = db_tsp_name_free(db, in->name_en, 0, err, errlen);
 	if (rc == 0)
 		rc = insert(db, in, id, err, errlen);
 	if (rc == 0)
@@ -199,6 +201,21 @@ int db_tsp_add(struct db *db, const char *actor, const struct db_tsp_input *in, 
 		return rc;
 	}
 	return db_commit(db, err, errlen);
+}
+
+int db_tsp_name_free(struct db *db, const char *name_en, int64_t except_id, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(db, "SELECT id FROM tsp_now WHERE name_en = ? AND id <> ?", &st, err, errlen))
+		return -1;
+	sqlite3_bind_text(st, 1, name_en, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, except_id);
+	int rc = sqlite3_step(st);
+	int64_t other = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return db_msg(1, err, errlen, "a TSP named '%s' already exists (TSP %" PRId64 ")", name_en, other);
+	return rc == SQLITE_DONE ? 0 : db_sql_error(db, "cannot check TSP names", err, errlen);
 }
 
 static char *opt_strdup(sqlite3_stmt *st, int col)
@@ -219,9 +236,11 @@ static void fill(sqlite3_stmt *st, struct db_tsp *t)
 	snprintf(t->country, sizeof t->country, "%s", (const char *)sqlite3_column_text(st, 7));
 	t->uri = db_column_strdup(st, 8);
 	t->email = opt_strdup(st, 9);
+	t->retired = sqlite3_column_int(st, 10);
 }
 
-#define TSP_COLUMNS "id, kind, name_vi, name_en, trade_name, street, locality, country, uri, email"
+/* tsp_now: each TSP as its last approved correction left it. */
+#define TSP_COLUMNS "id, kind, name_vi, name_en, trade_name, street, locality, country, uri, email, retired"
 
 /* `sql` binds ?1 (id after) and ?2 (limit, -1 for all). */
 static int list_query(struct db *db, const char *sql, int64_t after_id, size_t limit,
@@ -257,14 +276,14 @@ static int list_query(struct db *db, const char *sql, int64_t after_id, size_t l
 
 int db_tsp_list(struct db *db, struct db_tsp **out, size_t *count, char *err, size_t errlen)
 {
-	return list_query(db, "SELECT " TSP_COLUMNS " FROM tsp WHERE id > ?1 ORDER BY kind, id LIMIT ?2",
+	return list_query(db, "SELECT " TSP_COLUMNS " FROM tsp_now WHERE id > ?1 ORDER BY kind, id LIMIT ?2",
 			  0, 0, out, count, err, errlen);
 }
 
 int db_tsp_list_page(struct db *db, int64_t after_id, size_t limit, struct db_tsp **out,
 		     size_t *count, char *err, size_t errlen)
 {
-	return list_query(db, "SELECT " TSP_COLUMNS " FROM tsp WHERE id > ?1 ORDER BY id LIMIT ?2",
+	return list_query(db, "SELECT " TSP_COLUMNS " FROM tsp_now WHERE id > ?1 ORDER BY id LIMIT ?2",
 			  after_id, limit, out, count, err, errlen);
 }
 
@@ -272,7 +291,7 @@ int db_tsp_get(struct db *db, int64_t id, struct db_tsp *out, char *err, size_t 
 {
 	sqlite3_stmt *st;
 	memset(out, 0, sizeof *out);
-	if (db_prepare(db, "SELECT " TSP_COLUMNS " FROM tsp WHERE id = ?", &st, err, errlen))
+	if (db_prepare(db, "SELECT " TSP_COLUMNS " FROM tsp_now WHERE id = ?", &st, err, errlen))
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);

@@ -69,7 +69,7 @@ void db_roles_format(unsigned roles, char *out, size_t outlen)
 }
 
 /* Lowercase hex without ':' separators; 0 when it is 64 hex digits. */
-static int normalise_fingerprint(const char *in, char out[65])
+int db_fingerprint_normalise(const char *in, char out[65])
 {
 	size_t n = 0;
 	for (const char *p = in; *p; p++) {
@@ -97,6 +97,7 @@ static int user_from_row(sqlite3_stmt *st, struct db_user *out)
 	snprintf(out->name, sizeof out->name, "%s", (const char *)sqlite3_column_text(st, 1));
 	out->roles = (unsigned)sqlite3_column_int(st, 2);
 	out->tsp_id = sqlite3_column_int64(st, 3);
+	out->disabled = sqlite3_column_count(st) > 4 && sqlite3_column_int(st, 4);
 	return 0;
 }
 
@@ -104,7 +105,9 @@ static int user_query(struct db *db, const char *where, const char *key, struct 
 		      char *err, size_t errlen)
 {
 	char sql[256];
-	snprintf(sql, sizeof sql, "SELECT id, name, roles, coalesce(tsp_id, 0) FROM account WHERE %s = ?", where);
+	/* A disabled account keeps its name, never its logins. */
+	snprintf(sql, sizeof sql, "SELECT id, name, roles, coalesce(tsp_id, 0), disabled_at IS NOT NULL "
+		 "FROM account WHERE %s = ?%s", where, strcmp(where, "name") == 0 ? "" : " AND disabled_at IS NULL");
 	sqlite3_stmt *st;
 	if (db_prepare(db, sql, &st, err, errlen))
 		return -1;
@@ -129,7 +132,7 @@ int db_user_get(struct db *db, const char *name, struct db_user *out, char *err,
 int db_user_by_cert(struct db *db, const char *fingerprint, struct db_user *out, char *err, size_t errlen)
 {
 	char fp[65];
-	if (normalise_fingerprint(fingerprint, fp))
+	if (db_fingerprint_normalise(fingerprint, fp))
 		return db_msg(1, err, errlen, "not a SHA-256 fingerprint");
 	int rc = user_query(db, "cert_sha256", fp, out, err, errlen);
 	if (rc == 1)
@@ -143,14 +146,22 @@ int db_user_require(struct db *db, const char *name, unsigned roles, struct db_u
 	if (!name || !*name)
 		return db_msg(1, err, errlen, "this command needs an acting user (--as USER)");
 	int rc = db_user_get(db, name, out, err, errlen);
+	char object[96];
+	snprintf(object, sizeof object, "user:%s", name);
+	if (rc == 1)
+		return db_refusal(db, name, "unknown-user", object, rc, err);
 	if (rc)
 		return rc;
+	if (out->disabled)
+		return db_refusal(db, name, "disabled-user", object,
+				  db_msg(1, err, errlen, "user '%s' is disabled", name), err);
 	if (!(out->roles & roles)) {
 		char want[64], has[64];
 		db_roles_format(roles, want, sizeof want);
 		db_roles_format(out->roles, has, sizeof has);
-		return db_msg(1, err, errlen, "user '%s' (%s) lacks the role needed here: %s", name, has,
-			      want);
+		return db_refusal(db, name, "role", object,
+				  db_msg(1, err, errlen, "user '%s' (%s) lacks the role needed here: %s", name, has,
+					 want), err);
 	}
 	return 0;
 }
@@ -160,7 +171,7 @@ int db_user_list(struct db *db, struct db_user **out, size_t *count, char *err, 
 	*out = NULL;
 	*count = 0;
 	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT id, name, roles, coalesce(tsp_id, 0) FROM account ORDER BY id", &st, err, errlen))
+	if (db_prepare(db, "SELECT id, name, roles, coalesce(tsp_id, 0), disabled_at IS NOT NULL FROM account ORDER BY id", &st, err, errlen))
 		return -1;
 	size_t cap = 0;
 	int rc;
@@ -195,7 +206,7 @@ static int64_t user_count(struct db *db)
 	return n;
 }
 
-static int validate_user_input(const struct db_user_input *in, char fp[65], char *err, size_t errlen)
+int db_user_check_input(const struct db_user_input *in, char fp[65], char *err, size_t errlen)
 {
 	if (!in->name || !*in->name || strlen(in->name) >= 64)
 		return db_msg(1, err, errlen, "a user name is required (1 to 63 characters)");
@@ -213,18 +224,23 @@ static int validate_user_input(const struct db_user_input *in, char fp[65], char
 		return db_msg(1, err, errlen, "only providers authenticate with a secret");
 	}
 	fp[0] = '\0';
-	if (in->cert_sha256 && normalise_fingerprint(in->cert_sha256, fp))
+	if (in->cert_sha256 && db_fingerprint_normalise(in->cert_sha256, fp))
 		return db_msg(1, err, errlen, "client-certificate fingerprint must be 64 hex digits (SHA-256)");
 	return 0;
 }
 
-static int insert_user(struct db *db, const struct db_user_input *in, const char *fp, int64_t *id,
-		       char *err, size_t errlen)
+int db_secret_derive(const char *secret, struct db_secret *out)
 {
-	unsigned char salt[SALT_LEN], hash[HASH_LEN];
-	if (in->secret && (RAND_bytes(salt, sizeof salt) != 1 ||
-			   pbkdf2(in->secret, salt, sizeof salt, pbkdf2_iterations, hash)))
-		return db_msg(-1, err, errlen, "cannot derive the secret's hash");
+	out->iterations = pbkdf2_iterations;
+	return RAND_bytes(out->salt, sizeof out->salt) == 1 &&
+			       pbkdf2(secret, out->salt, sizeof out->salt, out->iterations, out->hash) == 0
+		       ? 0
+		       : -1;
+}
+
+int db_user_insert(struct db *db, const struct db_user_input *in, const char *fp, const struct db_secret *sec,
+		   int64_t *id, char *err, size_t errlen)
+{
 	sqlite3_stmt *st;
 	if (db_prepare(db, "INSERT INTO account (name, roles, tsp_id, cert_sha256, secret_salt, secret_hash, "
 			   "secret_iterations, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, err, errlen))
@@ -233,16 +249,15 @@ static int insert_user(struct db *db, const struct db_user_input *in, const char
 	sqlite3_bind_int(st, 2, (int)in->roles);
 	if (in->tsp_id > 0)
 		sqlite3_bind_int64(st, 3, in->tsp_id);
-	if (*fp)
+	if (fp && *fp)
 		sqlite3_bind_text(st, 4, fp, -1, SQLITE_STATIC);
-	if (in->secret) {
-		sqlite3_bind_blob(st, 5, salt, sizeof salt, SQLITE_STATIC);
-		sqlite3_bind_blob(st, 6, hash, sizeof hash, SQLITE_STATIC);
-		sqlite3_bind_int(st, 7, pbkdf2_iterations);
+	if (sec) {
+		sqlite3_bind_blob(st, 5, sec->salt, sizeof sec->salt, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 6, sec->hash, sizeof sec->hash, SQLITE_STATIC);
+		sqlite3_bind_int(st, 7, sec->iterations);
 	}
 	sqlite3_bind_int64(st, 8, db_now());
 	int rc = sqlite3_step(st);
-	OPENSSL_cleanse(hash, sizeof hash);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE)
 		return db_msg(1, err, errlen, "user '%s' or that client certificate already exists", in->name);
@@ -254,23 +269,56 @@ static int insert_user(struct db *db, const struct db_user_input *in, const char
 	return 0;
 }
 
+static int insert_user(struct db *db, const struct db_user_input *in, const char *fp, int64_t *id,
+		       char *err, size_t errlen)
+{
+	struct db_secret sec;
+	if (in->secret && db_secret_derive(in->secret, &sec))
+		return db_msg(-1, err, errlen, "cannot derive the secret's hash");
+	int rc = db_user_insert(db, in, fp, in->secret ? &sec : NULL, id, err, errlen);
+	OPENSSL_cleanse(&sec, sizeof sec);
+	return rc;
+}
+
+/* 1 while the registry lacks an officer or an approver, 0 after, -1. */
+static int bootstrap_open(struct db *db)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(db, "SELECT (SELECT count(*) FROM account WHERE roles & 1) = 0 OR "
+			   "(SELECT count(*) FROM account WHERE roles & 2) = 0", &st, NULL, 0))
+		return -1;
+	int rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int db_user_bootstrap_open(struct db *db)
+{
+	return bootstrap_open(db);
+}
+
 int db_user_add(struct db *db, const char *actor, const struct db_user_input *in, int64_t *id,
 		char *err, size_t errlen)
 {
 	char fp[65];
-	int rc = validate_user_input(in, fp, err, errlen);
+	int rc = db_user_check_input(in, fp, err, errlen);
 	if (rc)
 		return rc;
 	if (db_begin_write(db, err, errlen))
 		return -1;
 	int64_t users = user_count(db);
+	int open = bootstrap_open(db);
 	struct db_user acting;
-	if (users < 0)
+	if (users < 0 || open < 0)
 		rc = db_sql_error(db, "cannot count users", err, errlen);
 	else if (users == 0 && !(in->roles & DB_ROLE_OFFICER))
 		rc = db_msg(1, err, errlen, "the first user of a registry must hold the officer role");
 	else if (users > 0)
 		rc = db_user_require(db, actor, DB_ROLE_OFFICER, &acting, err, errlen);
+	if (rc == 0 && !open)
+		rc = db_msg(1, err, errlen, "the registry has an officer and an approver: a new user is a four-eyes "
+			    "proposal that another approver approves (vntl user add proposes it; "
+			    "vntl correction approve ID)");
 	if (rc == 0)
 		rc = insert_user(db, in, fp, id, err, errlen);
 	if (rc == 0) {
@@ -278,8 +326,8 @@ int db_user_add(struct db *db, const char *actor, const struct db_user_input *in
 		db_roles_format(in->roles, roles, sizeof roles);
 		snprintf(object, sizeof object, "user:%s", in->name);
 		snprintf(detail, sizeof detail,
-			 "{\"id\":%" PRId64 ",\"roles\":\"%s\",\"tsp\":%" PRId64 ",\"cert_sha256\":\"%s\"}",
-			 *id, roles, in->tsp_id, fp);
+			 "{\"bootstrap\":true,\"id\":%" PRId64 ",\"roles\":\"%s\",\"tsp\":%" PRId64
+			 ",\"cert_sha256\":\"%s\"}", *id, roles, in->tsp_id, fp);
 		rc = db_audit_append(db, users == 0 ? "bootstrap" : actor, "user.add", object, detail, err, errlen);
 	}
 	if (rc) {
@@ -324,7 +372,7 @@ int db_provider_check(struct db *db, const char *sp_id, const char *secret, stru
 {
 	sqlite3_stmt *st;
 	if (db_prepare(db, "SELECT id, name, roles, coalesce(tsp_id, 0), secret_salt, secret_hash, "
-			   "secret_iterations FROM account WHERE name = ? AND secret_hash IS NOT NULL",
+			   "secret_iterations FROM account WHERE name = ? AND secret_hash IS NOT NULL AND disabled_at IS NULL",
 			   &st, err, errlen))
 		return -1;
 	sqlite3_bind_text(st, 1, sp_id ? sp_id : "", -1, SQLITE_STATIC);
@@ -421,7 +469,7 @@ int db_token_check(struct db *db, const char *token, struct db_user *out, char *
 	token_hash(token ? token : "", h);
 	sqlite3_stmt *st;
 	if (db_prepare(db, "SELECT a.id, a.name, a.roles, coalesce(a.tsp_id, 0) FROM token t "
-			   "JOIN account a ON a.id = t.account_id WHERE t.hash = ? AND t.expires > ?",
+			   "JOIN account a ON a.id = t.account_id WHERE t.hash = ? AND t.expires > ? AND a.disabled_at IS NULL",
 			   &st, err, errlen))
 		return -1;
 	sqlite3_bind_text(st, 1, h, -1, SQLITE_STATIC);

@@ -28,6 +28,7 @@ struct db_user {
 	char name[64];
 	unsigned roles;        /* enum db_role bits */
 	int64_t tsp_id;        /* providers: their TSP; 0 for staff */
+	int disabled;          /* disabled by a correction: can neither act nor log in */
 };
 
 struct db_user_input {
@@ -42,10 +43,17 @@ struct db_user_input {
 int db_roles_parse(const char *text, unsigned *roles, char *err, size_t errlen);
 void db_roles_format(unsigned roles, char *out, size_t outlen);
 
-/* Add a user. `actor` must hold the officer role, except for the very first
- * user of a registry (bootstrap, actor NULL), who must be an officer. */
+/* Add a user directly: only during the bootstrap, until the registry holds
+ * an officer and an approver. `actor` must hold the officer role, except
+ * for the very first user of a registry (actor NULL), who must be an
+ * officer. After the bootstrap this is refused (1): a new user is a
+ * four-eyes correction (corrections.h, DB_FIX_USER_ADD). */
 int db_user_add(struct db *db, const char *actor, const struct db_user_input *in, int64_t *id,
 		char *err, size_t errlen);
+
+/* 1 while the registry lacks an officer or an approver (users may be added
+ * directly), 0 after, -1 on error. */
+int db_user_bootstrap_open(struct db *db);
 
 /* 0 found, 1 no such user, -1 error. */
 int db_user_get(struct db *db, const char *name, struct db_user *out, char *err, size_t errlen);

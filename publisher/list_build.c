@@ -373,7 +373,10 @@ static int add_providers(xmlNodePtr root, const struct db_snapshot *snap,
 	xmlNodePtr list = NULL;
 	for (size_t i = 0; i < snap->tsp_count; i++) {
 		const struct db_tsp *tsp = &snap->tsps[i];
-		if (!list_includes_tsp(p->list, tsp->kind))
+		/* A retired TSP (an approved correction; its services all
+		 * withdrawn and published so) leaves the list: TS 119 612 has no
+		 * status for a provider itself. */
+		if (!list_includes_tsp(p->list, tsp->kind) || tsp->retired)
 			continue;
 		if (tsp_fields_present(tsp, err, errlen) < 0)
 			return -1;

@@ -2,9 +2,12 @@
  * large-change rule, then publisher_publish. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/config.h"
+#include "db/corrections.h"
+#include "db/doctor.h"
 #include "db/publication.h"
 #include "db/seal.h"
 #include "db/snapshot.h"
@@ -135,12 +138,23 @@ static struct publisher_signer *open_signer(const struct settings *s, struct pub
 	return signer;
 }
 
-static unsigned due_lists(const struct db_snapshot *snap, unsigned wanted, int64_t now, long due_days)
+/* An approved correction (a TSP edited or retired, a service moved) makes
+ * the list that carries it due, like an approved status change. */
+static int corrected_since_last(struct db *db, const struct db_snapshot *snap, enum publisher_list l)
+{
+	if ((l != PUBLISHER_ROOTS && l != PUBLISHER_FOREIGN) || !snap->has_last[l])
+		return 0;
+	return db_correction_changed_list_since(db, l == PUBLISHER_FOREIGN, snap->last[l].issued) > 0;
+}
+
+static unsigned due_lists(struct db *db, const struct db_snapshot *snap, unsigned wanted, int64_t now,
+			  long due_days)
 {
 	unsigned due = 0;
 	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++)
 		if ((wanted & PUBLISH_MASK(l)) &&
-		    publisher_list_due(snap, (enum publisher_list)l, now, (int64_t)due_days * 86400))
+		    (publisher_list_due(snap, (enum publisher_list)l, now, (int64_t)due_days * 86400) ||
+		     corrected_since_last(db, snap, (enum publisher_list)l)))
 			due |= PUBLISH_MASK(l);
 	return due;
 }
@@ -188,6 +202,32 @@ static int check_large_change(struct db *db, const struct settings *s, const str
 	return PUBLISH_OK;
 }
 
+/* A row whose text no list can carry (db/doctor.h) blocks only the list
+ * that carries it: that list is left out of this run, named with the row,
+ * and the others publish. Returns the lists that may go. */
+static unsigned leave_out_blocked(const struct db_snapshot *snap, unsigned lists, struct publish_result *res)
+{
+	struct db_text_fault *f;
+	size_t n;
+	if (db_text_faults(snap, &f, &n) != 0)
+		return lists;   /* out of memory: the self-check still refuses bad XML */
+	unsigned left = lists;
+	size_t used = strlen(res->blocked);
+	for (size_t i = 0; i < n; i++) {
+		enum publisher_list l = f[i].kind == DB_TSP_FOREIGN ? PUBLISHER_FOREIGN : PUBLISHER_ROOTS;
+		if (!(left & PUBLISH_MASK(l)))
+			continue;
+		left &= ~PUBLISH_MASK(l);
+		int w = snprintf(res->blocked + used, sizeof res->blocked - used, "%s%s list not published: %s, "
+				 "field %s: %s (vntl doctor lists the correction)", used ? "; " : "",
+				 publisher_list_name(l), f[i].where, f[i].field, f[i].message);
+		if (w > 0)
+			used = used + (size_t)w < sizeof res->blocked ? used + (size_t)w : sizeof res->blocked - 1;
+	}
+	free(f);
+	return left;
+}
+
 static void run_with_signer(const struct settings *s, struct publisher_signer *signer, struct db *db,
 			    const struct publish_request *req, struct publish_result *res)
 {
@@ -200,7 +240,8 @@ static void run_with_signer(const struct settings *s, struct publisher_signer *s
 	unsigned wanted = req->lists ? req->lists : PUBLISH_ALL;
 	int64_t now = snap->taken_at;
 	if (check_registry(db, snap, res) == PUBLISH_OK) {
-		res->due = req->if_due ? due_lists(snap, wanted, now, s->due_days) : wanted;
+		res->due = req->if_due ? due_lists(db, snap, wanted, now, s->due_days) : wanted;
+		res->due = leave_out_blocked(snap, res->due, res);
 		if (res->due && check_large_change(db, s, req, snap, res->due, now, res) == PUBLISH_OK) {
 			struct publish_config pc = {.out = s->out, .base_url = s->base_url,
 						    .next_update_days = (int)s->next_update_days, .signer = signer,
@@ -211,6 +252,8 @@ static void run_with_signer(const struct settings *s, struct publisher_signer *s
 		}
 	}
 	db_snapshot_free(snap);
+	if (res->blocked[0] && res->code == PUBLISH_OK)
+		fail(res, PUBLISH_REFUSED, "%s", res->blocked);
 }
 
 void publisher_run(const struct vntl_config *config, struct db *db, const struct publish_request *req,

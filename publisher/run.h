@@ -3,7 +3,9 @@
  * lists -> an outcome. Nothing is printed: the caller reports the outcome
  * in its own words (the CLI on stdout/stderr, vntld in its log).
  *
- * Nothing is signed unless the registry passes db_registry_check and no
+ * A row whose text no list can carry leaves out only its own list (see
+ * publish_result.blocked). Nothing is signed unless the registry passes
+ * db_registry_check and no
  * list would drop more than publish.max_drop_percent of its trusted
  * services (or all of them) without an approver's confirmation.
  */
@@ -42,6 +44,10 @@ struct publish_result {
 	struct publish_large_change large[PUBLISHER_LIST_COUNT];
 	char key_warning[256];     /* a signing key accepted with a warning (RSA-2048), else "" */
 	char message[1024];        /* why, when code is not PUBLISH_OK */
+	/* Lists left out because a row holds text no list can carry, naming
+	 * the row ("" when none); the others were published (outcome), and
+	 * code is PUBLISH_REFUSED with this message. */
+	char blocked[1024];
 };
 
 /* Run one publication. Serialised by the caller where runs may overlap in

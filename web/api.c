@@ -127,10 +127,17 @@ static void fail_field(struct call *c, const char *code, const char *field, cons
 	respond(c, 400, json_pack("{s:s, s:s, s:s}", "error", code, "field", field, "message", message));
 }
 
-/* db/ convention: 0 ok, 1 refused by a rule, -1 error. */
+/* db/ convention: 0 ok, 1 refused by a rule, -1 error. A missing role (or
+ * an unknown or disabled user) is 403, the rule of four eyes 409
+ * "four-eyes", any other rule of the registry 409 "refused". */
 static void fail_db(struct call *c, int rc)
 {
-	if (rc == 1)
+	const char *rule = rc == 1 ? db_refusal_rule(c->db) : NULL;
+	if (rule && strcmp(rule, "four-eyes") == 0)
+		fail(c, 409, "four-eyes", c->err);
+	else if (rule)
+		fail(c, 403, "forbidden", c->err);
+	else if (rc == 1)
 		fail(c, 409, "refused", c->err);
 	else
 		fail(c, 500, "registry-error", c->err);
@@ -255,18 +262,10 @@ static const char *body_string(struct call *c, const char *name)
 
 /* ---- shared actions ---- */
 
+/* One vocabulary with `vntl --json` (db/json.h). */
 static json_t *change_json(const struct db_change *ch)
 {
-	/* effective: null while a pending change takes effect on approval */
-	return json_pack("{s:I, s:I, s:I, s:s, s:s?, s:s, s:o, s:s?, s:s?, s:s?, s:I, s:s, s:s?, s:s?}",
-			 "id", (json_int_t)ch->id, "service_id", (json_int_t)ch->service_id,
-			 "tsp_id", (json_int_t)ch->tsp_id, "cert_sha256", ch->cert_sha256,
-			 "service_name", ch->service_name, "new_status", db_status_name(ch->new_status),
-			 "effective", ch->effective ? json_integer(ch->effective) : json_null(), "reason", ch->reason,
-			 "decision_ref", ch->decision_ref, "proposed_by", ch->proposed_by,
-			 "proposed_at", (json_int_t)ch->proposed_at,
-			 "state", db_change_state_name(ch->state), "decided_by", ch->decided_by,
-			 "decision_note", ch->decision_note);
+	return db_json_change(ch);
 }
 
 static void list_changes(struct call *c, int64_t provider_tsp)
@@ -404,6 +403,125 @@ static void propose(struct call *c)
 	respond(c, 201, json_pack("{s:I, s:s}", "change_id", (json_int_t)id, "state", "pending"));
 }
 
+/* ---- corrections (admin API) ---- */
+
+static json_t *correction_json(const struct db_correction *r)
+{
+	return db_json_correction(r);
+}
+
+static void list_corrections(struct call *c)
+{
+	int state = -1;
+	if (c->req->query_state) {
+		enum db_change_state s;
+		if (db_change_state_parse(c->req->query_state, &s) != 0) {
+			respond(c, 400, json_pack("{s:s, s:s, s:s}", "error", "bad-query", "field", "state",
+						  "message", "state must be pending, applied or rejected"));
+			return;
+		}
+		state = (int)s;
+	}
+	struct page pg;
+	if (parse_page(c, &pg) != 0)
+		return;
+	struct db_correction *list = NULL;
+	size_t count = 0;
+	int rc = db_correction_list_page(c->db, state, pg.after, pg.limit + 1, &list, &count, c->err, sizeof c->err);
+	if (rc != 0) {
+		fail_db(c, rc);
+		return;
+	}
+	json_t *arr = json_array();
+	size_t n = shown(&pg, count);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, correction_json(&list[i]));
+	int64_t last = n ? list[n - 1].id : 0;
+	db_corrections_free(list, count);
+	respond_page(c, "corrections", arr, &pg, count, last);
+}
+
+static const struct field correction_fields[] = {
+	{"action", JSON_STRING, 1},     {"reason", JSON_STRING, 1},    {"tsp_id", JSON_INTEGER, 0},
+	{"service_id", JSON_INTEGER, 0}, {"user", JSON_STRING, 0},     {"name_vi", JSON_STRING, 0},
+	{"name_en", JSON_STRING, 0},    {"trade_name", JSON_STRING, 0}, {"street", JSON_STRING, 0},
+	{"locality", JSON_STRING, 0},   {"uri", JSON_STRING, 0},       {"email", JSON_STRING, 0},
+	{"roles", JSON_STRING, 0},      {"cert_sha256", JSON_STRING, 0}, {"secret", JSON_STRING, 0},
+};
+
+/* The body of POST corrections into `in` (strings point into c->body);
+ * 0, or a 400 naming the field. */
+static int correction_from_body(struct call *c, struct db_correction_input *in)
+{
+	if (db_correction_action_parse(body_string(c, "action"), &in->action) != 0) {
+		fail_field(c, "bad-value", "action", "must be tsp.edit, tsp.retire, service.move, service.rename, user.add, user.roles, "
+			   "user.disable, user.cert, user.secret or user.revoke-tokens");
+		return -1;
+	}
+	static const char *const texts[] = {"name_vi", "name_en", "trade_name", "street", "locality", "uri", "email"};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (check_text_field(c, texts[i], DB_TEXT_NAME_MAX, 0) != 0)
+			return -1;
+	if (check_text_field(c, "reason", DB_TEXT_REASON_MAX, DB_TEXT_REQUIRED | DB_TEXT_MULTILINE) != 0)
+		return -1;
+	in->tsp_id = json_integer_value(json_object_get(c->body, "tsp_id"));
+	in->service_id = json_integer_value(json_object_get(c->body, "service_id"));
+	in->user = body_string(c, "user");
+	in->name_vi = body_string(c, "name_vi");
+	in->name_en = body_string(c, "name_en");
+	in->trade_name = body_string(c, "trade_name");
+	in->street = body_string(c, "street");
+	in->locality = body_string(c, "locality");
+	in->uri = body_string(c, "uri");
+	in->email = body_string(c, "email");
+	in->cert_sha256 = body_string(c, "cert_sha256");
+	in->secret = body_string(c, "secret");
+	in->reason = body_string(c, "reason");
+	const char *roles = body_string(c, "roles");
+	char msg[160];
+	if (roles && db_roles_parse(roles, &in->roles, msg, sizeof msg) != 0) {
+		fail_field(c, "bad-value", "roles", msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void propose_correction(struct call *c)
+{
+	struct db_correction_input in = {0};
+	if (parse_body(c, correction_fields, sizeof correction_fields / sizeof correction_fields[0]) != 0 ||
+	    correction_from_body(c, &in) != 0)
+		return;
+	int64_t id = 0;
+	int rc = db_correction_propose(c->db, c->user.name, &in, &id, c->err, sizeof c->err);
+	if (rc != 0) {
+		fail_db(c, rc);
+		return;
+	}
+	web_log("info", "correction-proposed", "correction=%lld by=\"%s\" action=%s", (long long)id, c->user.name,
+		db_correction_action_name(in.action));
+	respond(c, 201, json_pack("{s:I, s:s}", "correction_id", (json_int_t)id, "state", "pending"));
+}
+
+static void decide_correction(struct call *c, long long id, int approve)
+{
+	static const struct field fields[] = {{"note", JSON_STRING, 0}};
+	if (parse_body(c, fields, 1) != 0 ||
+	    check_text_field(c, "note", DB_TEXT_REASON_MAX, (approve ? 0 : DB_TEXT_REQUIRED) | DB_TEXT_MULTILINE) != 0)
+		return;
+	const char *note = body_string(c, "note");
+	int rc = approve ? db_correction_approve(c->db, c->user.name, id, note, c->err, sizeof c->err)
+			 : db_correction_reject(c->db, c->user.name, id, note, c->err, sizeof c->err);
+	if (rc != 0) {
+		fail_db(c, rc);
+		return;
+	}
+	web_log("info", approve ? "correction-approved" : "correction-rejected", "correction=%lld by=\"%s\"", id,
+		c->user.name);
+	respond(c, 200, json_pack("{s:I, s:s}", "correction_id", (json_int_t)id, "state",
+				  approve ? "applied" : "rejected"));
+}
+
 /* ---- admin API ---- */
 
 static void admin_providers(struct call *c)
@@ -421,11 +539,7 @@ static void admin_providers(struct call *c)
 	json_t *arr = json_array();
 	size_t n = shown(&pg, count);
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack("{s:I, s:s, s:s?, s:s?, s:s}", "id",
-						     (json_int_t)tsps[i].id, "kind",
-						     db_tsp_kind_name(tsps[i].kind), "name_vi",
-						     tsps[i].name_vi, "name_en", tsps[i].name_en,
-						     "country", tsps[i].country));
+		json_array_append_new(arr, db_json_tsp(&tsps[i]));
 	int64_t last = n ? tsps[n - 1].id : 0;
 	db_tsps_free(tsps, count);
 	respond_page(c, "providers", arr, &pg, count, last);
@@ -433,21 +547,7 @@ static void admin_providers(struct call *c)
 
 static json_t *cert_json(const struct db_cert_row *r)
 {
-	json_t *o = json_pack("{s:I, s:I, s:s, s:s?, s:s?, s:s, s:I, s:I, s:I}", "service_id",
-			      (json_int_t)r->service_id, "tsp_id", (json_int_t)r->tsp_id, "sha256",
-			      r->sha256, "subject", r->subject, "issuer", r->issuer, "status",
-			      db_status_name(r->status_now), "status_since", (json_int_t)r->status_since,
-			      "not_before", (json_int_t)r->not_before, "not_after", (json_int_t)r->not_after);
-	if (o && r->timeline_count) {
-		json_t *tl = json_array();
-		for (size_t i = 0; i < r->timeline_count; i++)
-			json_array_append_new(tl, json_pack("{s:s, s:I, s:s?, s:s?}", "status",
-				db_status_name(r->timeline[i].status), "effective",
-				(json_int_t)r->timeline[i].effective, "reason", r->timeline[i].reason,
-				"decision_ref", r->timeline[i].decision_ref));
-		json_object_set_new(o, "timeline", tl);
-	}
-	return o;
+	return db_json_cert(r);
 }
 
 static void admin_certificates(struct call *c, const char *key)
@@ -522,9 +622,15 @@ static void admin_audit(struct call *c, int verify)
 			fail_db(c, rc);
 			return;
 		}
-		respond(c, 200, json_pack("{s:s, s:I, s:I, s:s, s:s}", "result", db_audit_break_name(v.kind),
-					  "entries", (json_int_t)v.entries, "first_bad", (json_int_t)v.first_bad,
-					  "head_hash", v.head_hash, "message", v.message));
+		/* the same check and the same fields as vntl --json audit verify */
+		char rows_msg[512] = "";
+		int rows = v.kind == DB_AUDIT_INTACT ? db_seal_check_now(c->db, rows_msg, sizeof rows_msg) : 0;
+		if (rows < 0) {
+			snprintf(c->err, sizeof c->err, "%s", rows_msg);
+			fail_db(c, -1);
+			return;
+		}
+		respond(c, 200, db_json_audit_verdict(&v, rows, rows_msg));
 		return;
 	}
 	struct page pg;
@@ -539,10 +645,7 @@ static void admin_audit(struct call *c, int verify)
 	json_t *arr = json_array();
 	size_t n = shown(&pg, count);
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack("{s:I, s:I, s:s?, s:s?, s:s?, s:s?, s:s}", "id",
-			(json_int_t)entries[i].id, "at", (json_int_t)entries[i].at, "actor",
-			entries[i].actor, "action", entries[i].action, "object", entries[i].object,
-			"detail", entries[i].detail, "hash", entries[i].hash));
+		json_array_append_new(arr, db_json_audit_entry(&entries[i]));
 	int64_t last = n ? entries[n - 1].id : 0;
 	db_audit_entries_free(entries, count);
 	respond_page(c, "entries", arr, &pg, count, last);
@@ -695,6 +798,23 @@ static int staff_login(struct call *c)
 	return -1;
 }
 
+/* A path the admin API serves, whatever the method: asked with another
+ * method it is 405, not 404. */
+static int admin_route_known(const char *route)
+{
+	static const char *const fixed[] = {"providers", "certificates", "changes", "corrections", "publish", "audit",
+					    "audit/verify"};
+	long long id;
+	char action[16], tail;
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		if (strcmp(route, fixed[i]) == 0)
+			return 1;
+	return (strncmp(route, "certificates/", 13) == 0 && route[13]) ||
+	       ((sscanf(route, "changes/%lld/%15[a-z]%c", &id, action, &tail) == 2 ||
+		 sscanf(route, "corrections/%lld/%15[a-z]%c", &id, action, &tail) == 2) &&
+		(strcmp(action, "approve") == 0 || strcmp(action, "reject") == 0));
+}
+
 static void admin(struct call *c, const char *route)
 {
 	if (staff_login(c) != 0)
@@ -716,14 +836,24 @@ static void admin(struct call *c, const char *route)
 	} else if (post && sscanf(route, "changes/%lld/%15[a-z]%c", &id, action, &tail) == 2 &&
 		   (strcmp(action, "approve") == 0 || strcmp(action, "reject") == 0))
 		admin_decide(c, id, strcmp(action, "approve") == 0);
+	else if (get && strcmp(route, "corrections") == 0)
+		list_corrections(c);
+	else if (post && strcmp(route, "corrections") == 0)
+		propose_correction(c);
+	else if (post && sscanf(route, "corrections/%lld/%15[a-z]%c", &id, action, &tail) == 2 &&
+		 (strcmp(action, "approve") == 0 || strcmp(action, "reject") == 0))
+		decide_correction(c, id, strcmp(action, "approve") == 0);
 	else if (post && strcmp(route, "publish") == 0)
 		admin_publish(c);
 	else if (get && strcmp(route, "audit") == 0)
 		admin_audit(c, 0);
 	else if (get && strcmp(route, "audit/verify") == 0)
 		admin_audit(c, 1);
+	else if (admin_route_known(route))
+		fail(c, 405, "method-not-allowed", "this admin endpoint does not take this method (see README: GET "
+		     "reads, POST proposes and decides)");
 	else
-		fail(c, 404, "not-found", "no such admin endpoint (or wrong method)");
+		fail(c, 404, "not-found", "no such admin endpoint");
 }
 
 /* ---- provider API ---- */
@@ -903,8 +1033,10 @@ static void provider(struct call *c, const char *route)
 	} else if (get && strcmp(route, "status-changes") == 0) {
 		if (provider_login(c, LOGIN_TOKEN_OR_SECRET) == 0)
 			list_changes(c, c->user.tsp_id);
+	} else if (strcmp(route, "token") == 0 || strcmp(route, "status-changes") == 0) {
+		fail(c, 405, "method-not-allowed", "this provider endpoint does not take this method");
 	} else {
-		fail(c, 404, "not-found", "no such provider endpoint (or wrong method)");
+		fail(c, 404, "not-found", "no such provider endpoint");
 	}
 }
 

@@ -35,7 +35,7 @@ attack deleted "DELETE FROM audit WHERE id = 10" 10 deleted
 attack reordered "UPDATE audit SET id = -1 WHERE id = 11; UPDATE audit SET id = 11 WHERE id = 12; UPDATE audit SET id = 12 WHERE id = -1" 11 reordered
 last=$(sqlite3 "$VNTL_TMP/pristine.db" "SELECT max(id) FROM audit")
 attack truncated "DELETE FROM audit WHERE id = $last" "$last" deleted
-attack actor "UPDATE audit SET actor = 'anh' WHERE id = 11" 11 modified
+attack actor "UPDATE audit SET actor = 'mallory' WHERE id = 11" 11 modified
 
 # Dropping the append-only triggers alone is found, naming the trigger.
 cp "$VNTL_TMP/pristine.db" "$VNTL_TMP/untriggered.db"

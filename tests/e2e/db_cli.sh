@@ -96,18 +96,18 @@ expect 0 "$V" --as an --json cert show "$svc"
 [ "$(json_get "$VNTL_TMP/out" "j['status']")" = suspended ] || fail "status after approve: $OUT"
 [ "$(json_get "$VNTL_TMP/out" "len(j['timeline'])")" = 2 ] || fail "timeline: $OUT"
 # an approver who proposes cannot approve their own change; reject needs a reason
-expect 0 "$V" --as olga user add chi --role officer,approver
+approved_user chi --role officer,approver
 expect 0 "$V" --as chi change propose --service "$svc" --status recognised --reason "fixed" --decision "QĐ 7" --effective 2030-01-01
 expect 1 "$V" --as chi change approve 2; contains "$ERR" "four eyes" "self approval"
-expect 1 "$V" --as bao change reject 2; contains "$ERR" "reason" "reject without reason"
-expect 0 "$V" --as bao change reject 2 --reason "wrong date"
+expect 1 "$V" --as bao change reject 2; contains "$ERR" "--note" "reject without a note"
+expect 0 "$V" --as bao change reject 2 --note "wrong date"
 expect 0 "$V" --as anh --json change show 2
 [ "$(json_get "$VNTL_TMP/out" "j['state']")" = rejected ] || fail "rejected: $OUT"
-# withdrawn is final
+# after withdrawn, only a reinstatement (a change like any other) may follow
 expect 0 "$V" --as olga change propose --service "$svc" --status withdrawn --reason "licence revoked" --decision "QĐ 8" --effective 2031-01-01T00:00:00Z
 expect 0 "$V" --as anh change approve 3
-expect 1 "$V" --as olga change propose --service "$svc" --status recognised --reason r --decision d --effective 2032-01-01
-contains "$ERR" "withdrawn" "after withdrawn"
+expect 1 "$V" --as olga change propose --service "$svc" --status suspended --reason r --decision d --effective 2032-01-01
+contains "$ERR" "only a reinstatement (recognised)" "after withdrawn"
 expect 0 "$V" --as an --json cert show "$svc"
 [ "$(json_get "$VNTL_TMP/out" "[e['status'] for e in j['timeline']]")" = "['recognised', 'suspended', 'withdrawn']" ] ||
 	fail "future-dated timeline: $OUT"
@@ -115,12 +115,12 @@ expect 0 "$V" --as an --json cert show "$svc"
 
 # providers: own TSP only
 printf 'a provider secret of some length\n' >"$VNTL_TMP/secret"
-expect 0 "$V" --as olga user add sp-one --role provider --tsp 3 --secret-file "$VNTL_TMP/secret"
+approved_user sp-one --role provider --tsp 3 --secret-file "$VNTL_TMP/secret"
 expect 1 "$V" --as sp-one change propose --service 1 --status withdrawn --reason r --decision d
 contains "$ERR" "own TSP" "provider other TSP"
 grep -q "provider secret" "$VNTL_DB"* && fail "secret stored in clear"
 expect 0 "$V" --as sp-one --json change list
-[ "$(json_get "$VNTL_TMP/out" "all(c['tsp'] == 3 for c in j)")" = True ] || fail "provider sees others"
+[ "$(json_get "$VNTL_TMP/out" "all(c['tsp_id'] == 3 for c in j)")" = True ] || fail "provider sees others"
 
 # audit
 expect 1 "$V" --as olga audit verify; contains "$ERR" "auditor" "officer verifies"

@@ -34,7 +34,7 @@ $V publish >/dev/null 2>&1 || fail "first publish"
 # 1. propose, publish in between, approve: --if-due must see the change.
 change=$($V --as olga change propose --service "$FOREIGN1" --status suspended --reason "audit finding" \
 	--decision "QĐ 7/QĐ-DEMO" | sed -n 's/^change \([0-9]*\) .*/\1/p')
-$V --as anh --json change show "$change" | grep -q '"effective": "on approval"' || fail "effective is not 'on approval'"
+$V --as anh --json change show "$change" | grep -q '"effective": null' || fail "effective is not null (on approval)"
 sleep 1
 $V publish >/dev/null 2>&1 || fail "publish between proposal and approval"
 between=$(issued_of out/foreign.xml)

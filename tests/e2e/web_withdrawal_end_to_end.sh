@@ -44,7 +44,7 @@ V --as olga cert import --tsp 1 --decision "QĐ 1/DEMO" --effective 2020-01-01 "
 V --as olga tsp add --kind gov-ca --name-vi "Ban Cơ yếu DEMO" --name-en "DEMO Government CA" --country VN \
 	--street "1 Ton That Thuyet" --locality "Ha Noi" --email demo@ca.gov.vn --uri https://ca.gov.vn >/dev/null
 V --as olga cert import --tsp 2 --decision "QĐ 3/DEMO" --effective 2020-01-01 "$T/pki/gov-root.pem" >/dev/null
-service=$(V --as olga --json cert list | python3 -c 'import json,sys; d=json.load(sys.stdin); d=d.get("certificates", d) if isinstance(d, dict) else d; print([c["service"] for c in d if "NEAC" in c["subject"]][0])')
+service=$(V --as olga --json cert list | python3 -c 'import json,sys; d=json.load(sys.stdin); d=d.get("certificates", d) if isinstance(d, dict) else d; print([c["service_id"] for c in d if "NEAC" in c["subject"]][0])')
 web_start --config "$T/vntl.conf"
 admin() { # cert-name method path [body]
 	if [ $# -gt 3 ]; then
@@ -82,7 +82,7 @@ out=$(admin staff POST /admin/api/changes "{\"service_id\":$service,\"status\":\
 [ "$(echo "$out" | tail -n 1)" = 201 ] || web_fail "propose: $out"
 change=$(echo "$out" | head -n 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["change_id"])')
 out=$(admin staff POST "/admin/api/changes/$change/approve" '{}')
-[ "$(echo "$out" | tail -n 1)" = 409 ] || web_fail "the proposer approved its own change: $out"
+[ "$(echo "$out" | tail -n 1)" = 403 ] || web_fail "the proposer (an officer, not an approver) approved its own change: $out"
 out=$(admin unknown POST "/admin/api/changes/$change/approve" '{"note":"ok"}')
 [ "$(echo "$out" | tail -n 1)" = 200 ] || web_fail "approve: $out"
 after=$(date -u -d '+1 minute' +%Y-%m-%dT%H:%M:%SZ)

@@ -22,14 +22,23 @@ contains() { # haystack needle what
 	case "$1" in *"$2"*) ;; *) fail "$3: '$2' not in: $1" ;; esac
 }
 
+# approved_user NAME ARGS...: after the bootstrap, olga proposes the user
+# and anh approves the correction.
+approved_user() {
+	expect 0 "$V" --as olga user add "$@" --reason "new colleague"
+	fix=$(printf '%s\n' "$OUT" | sed -n 's/^correction \([0-9]*\) proposed.*/\1/p')
+	[ -n "$fix" ] || fail "user add $1 was not proposed: $OUT"
+	expect 0 "$V" --as anh correction approve "$fix"
+}
+
 # A registry with staff olga (officer), anh and bao (approvers), an (auditor),
 # TSPs 1 NEAC, 2 MISA (public CA), 3 Foreign One (foreign).
 make_registry() {
 	expect 0 "$V" init
 	expect 0 "$V" user add olga --role officer
-	expect 0 "$V" --as olga user add anh --role approver
-	expect 0 "$V" --as olga user add bao --role approver
 	expect 0 "$V" --as olga user add an --role auditor
+	expect 0 "$V" --as olga user add anh --role approver
+	approved_user bao --role approver
 	expect 0 "$V" --as olga tsp add --kind neac --name-vi "Trung tâm Chứng thực điện tử quốc gia" \
 		--name-en "National Electronic Authentication Centre" --country VN --uri https://rootca.gov.vn \
 		--street "15 Trần Phú" --locality "Hà Nội"

@@ -55,6 +55,17 @@ static void must(int rc, const char *what, const char *err)
 		die(what, err);
 }
 
+void db_fixture_add_user(struct db *db, const struct db_user_input *u)
+{
+	char err[512];
+	struct db_correction_input in = {.action = DB_FIX_USER_ADD, .user = u->name, .roles = u->roles,
+					 .tsp_id = u->tsp_id, .cert_sha256 = u->cert_sha256, .secret = u->secret,
+					 .reason = "fixture"};
+	int64_t id;
+	must(db_correction_propose(db, "olga", &in, &id, err, sizeof err), u->name, err);
+	must(db_correction_approve(db, "anh", id, NULL, err, sizeof err), u->name, err);
+}
+
 struct db *db_fixture_registry(const char *name)
 {
 	char path[4096], err[512];
@@ -67,10 +78,11 @@ struct db *db_fixture_registry(const char *name)
 	must(db_user_add(db, NULL, &olga, &id, err, sizeof err), "user olga", err);
 	struct db_user_input anh = {"anh", DB_ROLE_APPROVER, 0, NULL, NULL};
 	must(db_user_add(db, "olga", &anh, &id, err, sizeof err), "user anh", err);
+	/* After the bootstrap (an officer and an approver), users are corrections. */
 	struct db_user_input bao = {"bao", DB_ROLE_APPROVER | DB_ROLE_OFFICER, 0, NULL, NULL};
-	must(db_user_add(db, "olga", &bao, &id, err, sizeof err), "user bao", err);
+	db_fixture_add_user(db, &bao);
 	struct db_user_input an = {"an", DB_ROLE_AUDITOR, 0, NULL, NULL};
-	must(db_user_add(db, "olga", &an, &id, err, sizeof err), "user an", err);
+	db_fixture_add_user(db, &an);
 	struct db_tsp_input neac = {DB_TSP_NEAC, "Trung tâm Chứng thực điện tử quốc gia",
 				    "National Electronic Authentication Centre", NULL, "15 Trần Phú", "Hà Nội", "VN",
 				    "https://rootca.gov.vn", NULL};
@@ -85,7 +97,7 @@ struct db *db_fixture_registry(const char *name)
 				  "Paris", "FR", "https://two.example", NULL};
 	must(db_tsp_add(db, "olga", &f2, &id, err, sizeof err), "tsp f2", err);
 	struct db_user_input sp = {"sp-one", DB_ROLE_PROVIDER, 3, NULL, "correct horse battery"};
-	must(db_user_add(db, "olga", &sp, &id, err, sizeof err), "user sp-one", err);
+	db_fixture_add_user(db, &sp);
 	return db;
 }
 

@@ -21,6 +21,11 @@ void db_fixture_pki(const char *rel, char *out, size_t outlen);
  * secret "correct horse battery". */
 struct db *db_fixture_registry(const char *name);
 
+/* Add a user after the bootstrap: a correction proposed by olga and
+ * approved by anh; aborts the test on refusal. */
+struct db_user_input;
+void db_fixture_add_user(struct db *db, const struct db_user_input *u);
+
 /* Import a vn-pki file into TSP `tsp` as olga; returns the service id of the
  * last certificate added (0 if none), aborts the test on refusal. */
 int64_t db_fixture_import(struct db *db, int64_t tsp, const char *pki_rel);

@@ -79,8 +79,8 @@ CONF
 	export VNTL_CONFIG="$1/vntl.conf" VNTL_DB="$1/registry.db"
 	$V init >/dev/null
 	$V user add olga --role officer >/dev/null
-	$V --as olga user add anh --role approver >/dev/null
 	$V --as olga user add an --role auditor >/dev/null
+	$V --as olga user add anh --role approver >/dev/null
 	tsp_add() { $V --as olga tsp add "$@" --street "1 Demo Street" --locality "Ha Noi" >/dev/null; }
 	tsp_add --kind neac --name-vi "Trung tâm Chứng thực điện tử quốc gia" --name-en "DEMO NEAC" \
 		--country VN --uri https://rootca.gov.vn

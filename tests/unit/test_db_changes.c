@@ -87,13 +87,16 @@ static void illegal_transitions_are_refused(void **state)
 	assert_int_equal(db_change_approve(db, "anh", id, NULL, err, sizeof err), 0);
 	assert_int_equal(propose(db, "olga", foreign, DB_STATUS_WITHDRAWN, 0, &id, err), 0);
 	assert_int_equal(db_change_approve(db, "anh", id, NULL, err, sizeof err), 0);
-	assert_int_equal(propose(db, "olga", foreign, DB_STATUS_RECOGNISED, 0, &id, err), 1);
-	assert_non_null(strstr(err, "withdrawn"));
+	assert_int_equal(propose(db, "olga", foreign, DB_STATUS_SUSPENDED, 0, &id, err), 1);
+	assert_non_null(strstr(err, "only a reinstatement (recognised)"));
 	assert_int_equal(propose(db, "olga", root, DB_STATUS_WITHDRAWN, 0, &id, err), 0);
 	assert_int_equal(db_change_approve(db, "anh", id, NULL, err, sizeof err), 0);
-	assert_int_equal(propose(db, "olga", root, DB_STATUS_GRANTED, 0, &id, err), 1);
+	assert_int_equal(propose(db, "olga", root, DB_STATUS_WITHDRAWN, 0, &id, err), 1);
 	assert_true(db_status_transition_allowed(DB_TSP_PUBLIC_CA, DB_STATUS_GRANTED, DB_STATUS_WITHDRAWN));
-	assert_false(db_status_transition_allowed(DB_TSP_PUBLIC_CA, DB_STATUS_WITHDRAWN, DB_STATUS_GRANTED));
+	/* a withdrawal made by mistake is reinstated by a change under four eyes */
+	assert_true(db_status_transition_allowed(DB_TSP_PUBLIC_CA, DB_STATUS_WITHDRAWN, DB_STATUS_GRANTED));
+	assert_true(db_status_transition_allowed(DB_TSP_FOREIGN, DB_STATUS_WITHDRAWN, DB_STATUS_RECOGNISED));
+	assert_false(db_status_transition_allowed(DB_TSP_FOREIGN, DB_STATUS_WITHDRAWN, DB_STATUS_SUSPENDED));
 	db_close(db);
 }
 

@@ -88,12 +88,11 @@ static void default_iterations_meet_the_minimum(void **state)
 {
 	(void)state;
 	assert_true(DB_PBKDF2_ITERATIONS >= 100000);
-	char path[4096], err[512];
+	char path[4096];
 	struct db *db = db_fixture_registry("iter.db");
 	db_test_set_pbkdf2_iterations(0);  /* back to the production default */
-	int64_t id;
 	struct db_user_input sp = {"sp-two", DB_ROLE_PROVIDER, 4, NULL, "another long secret"};
-	assert_int_equal(db_user_add(db, "olga", &sp, &id, err, sizeof err), 0);
+	db_fixture_add_user(db, &sp);
 	db_close(db);
 	db_fixture_path("unused", path, sizeof path);
 	assert_int_equal(q("iter.db", "SELECT secret_iterations FROM account WHERE name = 'sp-two'"), DB_PBKDF2_ITERATIONS);

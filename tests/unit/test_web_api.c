@@ -22,6 +22,8 @@
 #define CERT_TAM "aa00000000000000000000000000000000000000000000000000000000000001"
 #define CERT_LAN "aa00000000000000000000000000000000000000000000000000000000000002"
 #define CERT_KIET "aa00000000000000000000000000000000000000000000000000000000000003"
+#define CERT_CHI "aa00000000000000000000000000000000000000000000000000000000000004"
+#define CERT_EX "aa00000000000000000000000000000000000000000000000000000000000005"
 #define CERT_STRANGER "bb00000000000000000000000000000000000000000000000000000000000009"
 
 static char db_path[4096];
@@ -35,16 +37,18 @@ static int setup(void **state)
 	struct db *db = db_fixture_registry("api.db");
 	const char *tmp = getenv("VNTL_TMP");
 	snprintf(db_path, sizeof db_path, "%s/api.db", tmp ? tmp : "/tmp");
-	char err[512];
-	int64_t id;
 	struct db_user_input tam = {"tam", DB_ROLE_OFFICER, 0, CERT_TAM, NULL};
 	struct db_user_input lan = {"lan", DB_ROLE_APPROVER, 0, CERT_LAN, NULL};
 	struct db_user_input kiet = {"kiet", DB_ROLE_AUDITOR, 0, CERT_KIET, NULL};
-	assert_int_equal(db_user_add(db, "olga", &tam, &id, err, sizeof err), 0);
-	assert_int_equal(db_user_add(db, "olga", &lan, &id, err, sizeof err), 0);
-	assert_int_equal(db_user_add(db, "olga", &kiet, &id, err, sizeof err), 0);
+	db_fixture_add_user(db, &tam);
+	db_fixture_add_user(db, &lan);
+	db_fixture_add_user(db, &kiet);
+	struct db_user_input chi = {"chi", DB_ROLE_OFFICER | DB_ROLE_APPROVER, 0, CERT_CHI, NULL};
+	db_fixture_add_user(db, &chi);
+	struct db_user_input ex = {"ex", DB_ROLE_AUDITOR, 0, CERT_EX, NULL};
+	db_fixture_add_user(db, &ex);
 	struct db_user_input sp_two = {"sp-two", DB_ROLE_PROVIDER, 4, NULL, "another good secret"};
-	assert_int_equal(db_user_add(db, "olga", &sp_two, &id, err, sizeof err), 0);
+	db_fixture_add_user(db, &sp_two);
 	own_service = db_fixture_import(db, 3, "pem/ca-cmc-ca-2025.pem");
 	other_service = db_fixture_import(db, 4, "pem/root-neac-vnrca-rs-2025.pem");
 	db_close(db);
@@ -164,17 +168,89 @@ static void four_eyes_through_the_registry(void **state)
 	expect(r, 201, "\"state\":\"pending\"");
 	long long id = atoll(strstr(r.body, "\"change_id\":") + 12);
 	char path[128];
-	/* the officer has no approver role */
+	/* the officer has no approver role: 403, and the refusal is audited */
 	snprintf(path, sizeof path, "/admin/api/changes/%lld/approve", id);
-	expect(call("POST", path, "{}", CERT_TAM, NULL, NULL), 409, "refused");
+	long long refused = db_fixture_sql_int(db_path, "SELECT count(*) FROM audit WHERE action = 'refused'");
+	expect(call("POST", path, "{}", CERT_TAM, NULL, NULL), 403, "forbidden");
 	/* an approver cannot propose */
-	expect(call("POST", "/admin/api/changes", body, CERT_LAN, NULL, NULL), 409, "refused");
+	expect(call("POST", "/admin/api/changes", body, CERT_LAN, NULL, NULL), 403, "forbidden");
+	assert_int_equal(db_fixture_sql_int(db_path, "SELECT count(*) FROM audit WHERE action = 'refused' AND "
+						     "detail LIKE '%\"rule\":\"role\"%'"), refused + 2);
+	/* who proposed may not approve, even holding both roles: 409 four-eyes */
+	struct result own = call("POST", "/admin/api/changes", body, CERT_CHI, NULL, NULL);
+	expect(own, 201, "\"state\":\"pending\"");
+	char own_path[128];
+	snprintf(own_path, sizeof own_path, "/admin/api/changes/%lld/approve",
+		 atoll(strstr(own.body, "\"change_id\":") + 12));
+	expect(call("POST", own_path, "{}", CERT_CHI, NULL, NULL), 409, "four-eyes");
+	assert_int_equal(db_fixture_sql_int(db_path, "SELECT count(*) FROM audit WHERE action = 'refused' AND "
+						     "actor = 'chi' AND detail LIKE '%four-eyes%'"), 1);
+	snprintf(own_path, sizeof own_path, "/admin/api/changes/%lld/reject",
+		 atoll(strstr(own.body, "\"change_id\":") + 12));
+	expect(call("POST", own_path, "{\"note\":\"not needed\"}", CERT_LAN, NULL, NULL), 200, "rejected");
 	expect(call("POST", path, "{\"note\":\"ok\"}", CERT_LAN, NULL, NULL), 200, "\"state\":\"applied\"");
 	expect(call("POST", path, "{}", CERT_LAN, NULL, NULL), 409, "refused");
 	char show[128];
 	snprintf(show, sizeof show, "/admin/api/certificates/%lld", (long long)own_service);
 	expect(call("GET", show, NULL, CERT_TAM, NULL, NULL), 200, "\"status\":\"suspended\"");
 	expect(call("GET", "/admin/api/changes?state=applied", NULL, CERT_TAM, NULL, NULL), 200, "QĐ 9/TEST");
+}
+
+/* The admin API proposes and decides corrections with the registry's own
+ * functions: the same four eyes, the same refusals as the CLI. */
+static void corrections_through_the_admin_api(void **state)
+{
+	(void)state;
+	expect(call("POST", "/admin/api/corrections", "{\"action\":\"tsp.rename\",\"reason\":\"r\"}", CERT_TAM,
+		    NULL, NULL), 400, "\"field\":\"action\"");
+	expect(call("POST", "/admin/api/corrections", "{\"action\":\"tsp.edit\",\"tsp_id\":2,\"reason\":\"r\","
+		    "\"name_en\":\"A\\u0001B\"}", CERT_TAM, NULL, NULL), 400, "\"field\":\"name_en\"");
+	struct result r = call("POST", "/admin/api/corrections", "{\"action\":\"tsp.edit\",\"tsp_id\":2,"
+			       "\"name_en\":\"MISA JSC\",\"reason\":\"the licence names MISA JSC\"}", CERT_TAM, NULL, NULL);
+	expect(r, 201, "\"state\":\"pending\"");
+	char path[128];
+	snprintf(path, sizeof path, "/admin/api/corrections/%lld/approve", atoll(strstr(r.body, "\"correction_id\":") + 16));
+	expect(call("POST", path, "{}", CERT_TAM, NULL, NULL), 403, "forbidden");
+	expect(call("GET", "/admin/api/providers", NULL, CERT_TAM, NULL, NULL), 200, "\"name_en\":\"MISA\"");
+	expect(call("POST", path, "{\"note\":\"checked\"}", CERT_LAN, NULL, NULL), 200, "\"state\":\"applied\"");
+	expect(call("GET", "/admin/api/providers", NULL, CERT_TAM, NULL, NULL), 200, "\"name_en\":\"MISA JSC\"");
+	expect(call("GET", "/admin/api/corrections?state=applied", NULL, CERT_KIET, NULL, NULL), 200,
+	       "\"note\":\"checked\"");
+	expect(call("GET", "/admin/api/corrections", NULL, CERT_KIET, NULL, NULL), 200, "\"proposed_at\":\"20");
+	/* a user disabled by an approved correction no longer logs in */
+	expect(call("GET", "/admin/api/audit?limit=1", NULL, CERT_EX, NULL, NULL), 200, "entries");
+	r = call("POST", "/admin/api/corrections", "{\"action\":\"user.disable\",\"user\":\"ex\","
+		 "\"reason\":\"left NEAC\"}", CERT_TAM, NULL, NULL);
+	expect(r, 201, "pending");
+	snprintf(path, sizeof path, "/admin/api/corrections/%lld/approve", atoll(strstr(r.body, "\"correction_id\":") + 16));
+	expect(call("POST", path, "{}", CERT_LAN, NULL, NULL), 200, "applied");
+	expect(call("GET", "/admin/api/audit?limit=1", NULL, CERT_EX, NULL, NULL), 403, "unknown-certificate");
+}
+
+/* The CLI's words and the API's: times are RFC 3339 strings (or null), the
+ * approver's words are "note", a wrong method is 405, not 404. */
+static void one_vocabulary_with_the_cli(void **state)
+{
+	(void)state;
+	char body[512];
+	snprintf(body, sizeof body, "{\"service_id\":%lld,\"status\":\"recognised\",\"reason\":\"vocabulary\","
+		 "\"decision_ref\":\"QĐ 77/TEST\"}", (long long)own_service);
+	expect(call("POST", "/admin/api/changes", body, CERT_TAM, NULL, NULL), 201, "pending");
+	struct result r = call("GET", "/admin/api/changes?state=pending", NULL, CERT_TAM, NULL, NULL);
+	expect(r, 200, "\"effective\":null");
+	expect(r, 200, "\"proposed_at\":\"20");
+	expect(r, 200, "\"note\":null");
+	char show[128];
+	snprintf(show, sizeof show, "/admin/api/certificates/%lld", (long long)own_service);
+	r = call("GET", show, NULL, CERT_TAM, NULL, NULL);
+	expect(r, 200, "\"status_since\":\"20");
+	expect(r, 200, "\"effective\":\"20");
+	expect(call("GET", "/admin/api/audit?limit=1", NULL, CERT_KIET, NULL, NULL), 200, "\"at\":\"20");
+	expect(call("GET", "/admin/api/publish", NULL, CERT_TAM, NULL, NULL), 405, "method-not-allowed");
+	expect(call("POST", "/admin/api/providers", "{}", CERT_TAM, NULL, NULL), 405, "method-not-allowed");
+	expect(call("GET", "/admin/api/changes/1/approve", NULL, CERT_TAM, NULL, NULL), 405, "method-not-allowed");
+	expect(call("GET", "/admin/api/nothing-here", NULL, CERT_TAM, NULL, NULL), 404, "not-found");
+	expect(call("GET", "/api/v1/provider/token", NULL, NULL, NULL, NULL), 405, "method-not-allowed");
 }
 
 static void bad_bodies_are_400_and_write_nothing(void **state)
@@ -584,7 +660,7 @@ static void audit_is_for_auditors(void **state)
 	(void)state;
 	expect(call("GET", "/admin/api/audit", NULL, CERT_TAM, NULL, NULL), 403, "forbidden");
 	expect(call("GET", "/admin/api/audit?limit=1000", NULL, CERT_KIET, NULL, NULL), 200, "change.propose");
-	expect(call("GET", "/admin/api/audit/verify", NULL, CERT_KIET, NULL, NULL), 200, "\"entries\":");
+	expect(call("GET", "/admin/api/audit/verify", NULL, CERT_KIET, NULL, NULL), 200, "\"entries_checked\":");
 	/* failed provider logins were audited by the registry */
 	expect(call("GET", "/admin/api/audit?limit=1000", NULL, CERT_KIET, NULL, NULL), 200, "auth.fail");
 }
@@ -667,7 +743,7 @@ static void failed_logins_are_audited_in_summary(void **state)
 	web_api_flush_auth_failures(api, time(NULL), 1);
 	assert_int_equal(audit_rows(peer_where), 4);
 	/* the chain still verifies */
-	expect(call("GET", "/admin/api/audit/verify", NULL, CERT_KIET, NULL, NULL), 200, "\"result\":\"intact\"");
+	expect(call("GET", "/admin/api/audit/verify", NULL, CERT_KIET, NULL, NULL), 200, "\"verdict\":\"intact\"");
 }
 
 /* Issue 19: a bearer token cannot get a new token, whatever the body says. */
@@ -750,6 +826,8 @@ int main(void)
 		cmocka_unit_test(admin_needs_a_known_client_certificate),
 		cmocka_unit_test(four_eyes_through_the_registry),
 		cmocka_unit_test(bad_bodies_are_400_and_write_nothing),
+		cmocka_unit_test(corrections_through_the_admin_api),
+		cmocka_unit_test(one_vocabulary_with_the_cli),
 		cmocka_unit_test(provider_proposes_only_for_itself_and_waits_for_staff),
 		cmocka_unit_test(an_attacker_cannot_lock_out_a_provider_by_name),
 		cmocka_unit_test(failures_of_another_sp_id_never_lock_out_a_provider),

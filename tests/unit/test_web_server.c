@@ -59,8 +59,7 @@ static int setup(void **state)
 	snprintf(staff_pem, sizeof staff_pem, "%s/staff.pem", certs);
 	cert_fingerprint(staff_pem, fp);
 	struct db_user_input tam = {"tam", DB_ROLE_OFFICER, 0, fp, NULL};
-	int64_t id;
-	assert_int_equal(db_user_add(db, "olga", &tam, &id, err, sizeof err), 0);
+	db_fixture_add_user(db, &tam);
 	db_close(db);
 
 	char cert[2400], key[2400], ca[2400];
