@@ -4,6 +4,7 @@
 
 #include "common/hex.h"
 #include "common/rfc3339.h"
+#include "db/corrections.h"
 #include "db/registry.h"
 #include "db/text.h"
 #include "web/console_pages.h"
@@ -339,31 +340,50 @@ static void do_decide(struct console_ctx *x, int64_t id, int approve)
 	redirect(x->resp, where);
 }
 
-/* `vntl user add NAME --role ROLES --cert-sha256 FP` through the same
- * registry function: db_user_add checks the acting officer, the name,
- * the roles and the fingerprint, and audits. */
+/* `vntl user add NAME --role ROLES --cert-sha256 FP --reason R` through the
+ * same registry functions: during the bootstrap (no officer and approver
+ * yet) db_user_add adds at once; afterwards the account is a four-eyes
+ * correction another approver applies. Both check the acting officer, the
+ * name, the roles and the fingerprint, and audit. */
 static void do_add_user(struct console_ctx *x)
 {
 	const char *name = field(x, "name"), *roles_text = field(x, "roles"), *fp = field(x, "cert_sha256");
+	const char *reason = field(x, "reason");
 	char err[512];
 	struct db_user_input in = {.name = name ? name : "", .cert_sha256 = fp && *fp ? fp : NULL};
 	if (db_roles_parse(roles_text ? roles_text : "", &in.roles, err, sizeof err) != 0) {
-		console_users(x, err, NULL);
+		console_users(x, err, NULL, NULL);
 		return;
 	}
 	if (in.roles & DB_ROLE_PROVIDER) {
-		console_users(x, "roles: provider accounts need a secret: use vntl user add", NULL);
+		console_users(x, "roles: provider accounts need a secret: use vntl user add", NULL, NULL);
 		return;
 	}
+	int open = db_user_bootstrap_open(x->db);
 	int64_t id = 0;
-	if (db_user_add(x->db, x->user.name, &in, &id, err, sizeof err) != 0) {
-		console_users(x, err, NULL);
+	int rc;
+	if (open == 1) {
+		rc = db_user_add(x->db, x->user.name, &in, &id, err, sizeof err);
+	} else if (open == 0) {
+		struct db_correction_input fix = {.action = DB_FIX_USER_ADD, .user = in.name, .roles = in.roles,
+						  .cert_sha256 = in.cert_sha256, .reason = reason ? reason : ""};
+		rc = db_correction_propose(x->db, x->user.name, &fix, &id, err, sizeof err);
+	} else {
+		rc = -1;
+		snprintf(err, sizeof err, "the registry cannot be read");
+	}
+	if (rc != 0) {
+		console_users(x, err, NULL, NULL);
 		return;
 	}
-	web_log("info", "user-added", "user=\"%s\" by=\"%s\" via=console", in.name, x->user.name);
+	web_log("info", open ? "user-added" : "user-add-proposed", "user=\"%s\" by=\"%s\" via=console", in.name,
+		x->user.name);
 	/* db_user_add allows letters, digits and "._-@" in names: safe in a URL */
-	char where[128];
-	snprintf(where, sizeof where, "/admin/users?added=%s", in.name);
+	char where[160];
+	if (open)
+		snprintf(where, sizeof where, "/admin/users?added=%s", in.name);
+	else
+		snprintf(where, sizeof where, "/admin/users?proposed=%" PRId64, id);
 	redirect(x->resp, where);
 }
 
@@ -410,7 +430,8 @@ static void route_get(struct console_ctx *x, const char *route)
 	else if (strcmp(route, "certificates") == 0)
 		console_certificates(x);
 	else if (strcmp(route, "users") == 0)
-		console_users(x, NULL, x->req->query ? web_console_form_get(x->req->query, "added") : NULL);
+		console_users(x, NULL, x->req->query ? web_console_form_get(x->req->query, "added") : NULL,
+			      x->req->query ? web_console_form_get(x->req->query, "proposed") : NULL);
 	else if (strncmp(route, "certificates/", 13) == 0 && route[13] && !strchr(route + 13, '/'))
 		console_certificate(x, route + 13);
 	else if (strncmp(route, "changes/", 8) == 0 && parse_id(route + 8, &id, &rest) == 0 && !*rest)

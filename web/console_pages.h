@@ -54,8 +54,9 @@ void console_certificates(struct console_ctx *x);
 void console_certificate(struct console_ctx *x, const char *key);
 /* The users (every staff member may read the list) and the form adding
  * a staff member with a client certificate; `problem` (may be NULL): why
- * the last form was refused (status 400); `added`: who was just added. */
-void console_users(struct console_ctx *x, const char *problem, const char *added);
+ * the last form was refused (status 400); `added`: who was just added;
+ * `proposed`: the correction that will add them once approved. */
+void console_users(struct console_ctx *x, const char *problem, const char *added, const char *proposed);
 /* A message page for an authenticated user (refusals of an action). */
 void console_message(struct console_ctx *x, unsigned status, const char *vi, const char *en,
 		     const char *detail);

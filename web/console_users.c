@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void add(struct console_ctx *x, const char *s)
 {
@@ -40,7 +41,7 @@ static void users_table(struct console_ctx *x)
 	free(users);
 }
 
-void console_users(struct console_ctx *x, const char *problem, const char *added)
+void console_users(struct console_ctx *x, const char *problem, const char *added, const char *proposed)
 {
 	console_page_begin(x, "Người dùng", "Users");
 	if (problem) {
@@ -55,6 +56,15 @@ void console_users(struct console_ctx *x, const char *problem, const char *added
 		console_esc(x, added);
 		add(x, "</p>\n");
 	}
+	if (proposed && strspn(proposed, "0123456789") == strlen(proposed)) {
+		add(x, "<p class=\"notice\" id=\"notice\">");
+		console_both(x, "Đã đề xuất thêm người dùng; chờ một người phê duyệt khác.",
+			     "Proposed; awaiting another approver:");
+		add(x, " <code>vntl correction approve ");
+		console_esc(x, proposed);
+		add(x, "</code>");
+		add(x, "</p>\n");
+	}
 	users_table(x);
 	add(x, "<h2>");
 	console_both(x, "Thêm cán bộ", "Add a staff member");
@@ -66,6 +76,8 @@ void console_users(struct console_ctx *x, const char *problem, const char *added
 	       "<input id=\"roles\" name=\"roles\" required value=\"officer\">"
 	       "<label for=\"cert_sha256\">SHA-256 của chứng thư số máy khách <span class=\"en\">Client certificate "
 	       "SHA-256</span></label><input id=\"cert_sha256\" name=\"cert_sha256\" required maxlength=\"95\">"
+	       "<label for=\"reason\">Lý do <span class=\"en\">Reason (a second approver approves the new account)</span>"
+	       "</label><input id=\"reason\" name=\"reason\" maxlength=\"500\">"
 	       "<button type=\"submit\" id=\"add-user\">Thêm <span lang=\"en\">Add</span></button></form>\n");
 	add(x, "<p>");
 	console_both(x, "Tài khoản nhà cung cấp (có mật khẩu) được tạo bằng vntl user add.",

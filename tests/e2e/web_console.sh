@@ -143,9 +143,18 @@ users0=$(sql "SELECT count(*) FROM account")
 [ "$(post staff jar-tam /admin/users csrf="$tok" name='hoa<b>' roles=auditor cert_sha256="$newfp")" = 400 ] ||
 	web_fail "a name with markup was accepted"
 [ "$(sql "SELECT count(*) FROM account")" = "$users0" ] || web_fail "a refused form added a user"
-[ "$(post staff jar-tam /admin/users csrf="$tok" name=hoa roles=auditor cert_sha256="$newfp")" = 303 ] &&
-	[ "$(header Location)" = "/admin/users?added=hoa" ] || web_fail "add user: $(grep problem "$T/body")"
-[ "$(sql "SELECT count(*) FROM audit WHERE action = 'user.add' AND actor = 'tam'")" = 1 ] || web_fail "user.add not audited"
+# past the bootstrap a new account is a four-eyes correction: proposed
+# here, it opens nothing until another approver applies it
+[ "$(post staff jar-tam /admin/users csrf="$tok" name=hoa roles=auditor cert_sha256="$newfp" reason="new auditor")" = 303 ] ||
+	web_fail "add user: $(grep problem "$T/body")"
+fix=$(header Location | sed -n 's|^/admin/users?proposed=\([0-9]*\)$|\1|p')
+[ -n "$fix" ] || web_fail "add user did not propose a correction: $(header Location)"
+get staff jar-tam "/admin/users?proposed=$fix" | grep -q "correction approve $fix<" || web_fail "no proposal notice"
+[ "$(sql "SELECT count(*) FROM account")" = "$users0" ] || web_fail "a proposal added the user at once"
+[ "$(get nobody jar-hoa /admin/ -o /dev/null -w '%{http_code}')" = 403 ] || web_fail "a proposed user got in"
+"$VNTL_BUILD/vntl" --config "$CONF" --as anh correction approve "$fix" >/dev/null || web_fail "approve the new account"
+[ "$(sql "SELECT count(*) FROM audit WHERE action = 'correction.propose' AND actor = 'tam'")" = 1 ] ||
+	web_fail "the proposal is not audited"
 # the new certificate now opens the console
 [ "$(get nobody jar-hoa /admin/ -o /dev/null -w '%{http_code}')" = 200 ] || web_fail "the added user cannot get in"
 

@@ -30,12 +30,10 @@ static int setup(void **state)
 	struct db *db = db_fixture_registry("console.db");
 	const char *tmp = getenv("VNTL_TMP");
 	snprintf(db_path, sizeof db_path, "%s/console.db", tmp ? tmp : "/tmp");
-	char err[512];
-	int64_t id;
 	struct db_user_input tam = {"tam", DB_ROLE_OFFICER, 0, CERT_TAM, NULL};
 	struct db_user_input lan = {"lan", DB_ROLE_APPROVER, 0, CERT_LAN, NULL};
-	assert_int_equal(db_user_add(db, "olga", &tam, &id, err, sizeof err), 0);
-	assert_int_equal(db_user_add(db, "olga", &lan, &id, err, sizeof err), 0);
+	db_fixture_add_user(db, &tam);
+	db_fixture_add_user(db, &lan);
 	service = db_fixture_import(db, 3, "pem/ca-cmc-ca-2025.pem");
 	db_close(db);
 	assert_non_null(api = web_api_new(db_path, NULL));
