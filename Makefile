@@ -28,6 +28,13 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissi
 ifeq ($(SAN),1)
 OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 LDSAN   := -fsanitize=address,undefined
+else ifeq ($(SAN),fuzz)
+# clang's libFuzzer build (make fuzz): coverage on every library, ASan+UBSan.
+# clang also flags vsnprintf of a va_list format and SQL split over string
+# literals, which gcc's -Wformat=2 accepts and the code means.
+OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+           -fno-sanitize-recover=all -DVNTL_LIBFUZZER -Wno-format-nonliteral -Wno-string-concatenation
+LDSAN   := -fsanitize=fuzzer,address,undefined
 else
 OPT     := -O2 -g
 LDSAN   :=
@@ -79,8 +86,18 @@ PROGRAMS := $(if $(VNTL_PROG_SRC),$(BUILD)/vntl) \
             $(if $(VNTLD_PROG_SRC),$(BUILD)/vntld)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/%,$(FUZZ_SRC))
+# libFuzzer targets: the fuzz_*.c that define LLVMFuzzerTestOneInput (see
+# tests/fuzz/fuzz.h); the others are drivers with their own main.
+FUZZ_TARGET_SRC := $(shell grep -l LLVMFuzzerTestOneInput $(FUZZ_SRC) /dev/null 2>/dev/null)
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/%,$(FUZZ_TARGET_SRC))
+FUZZ_DRIVERS := $(filter-out $(FUZZ_TARGETS),$(FUZZ_BINS))
+FUZZ_SUPPORT := $(BUILD)/obj/tests/fuzz/support.o
+FUZZ_BUILD   := build/fuzz
+FUZZ_SECONDS ?= 60
+# make check: each target this long, after replaying its corpus.
+FUZZ_SMOKE_SECONDS ?= 4
 
-.PHONY: all deps check test demo bench soak install uninstall clean
+.PHONY: all deps check test demo bench soak fuzz fuzz-targets install uninstall clean
 .DEFAULT_GOAL := all
 
 all: $(PROGRAMS) $(LIBVNTL_A) $(LIBVNTL_SO) $(BUILD)/vntl.pc
@@ -144,9 +161,13 @@ $(BUILD)/vntld: $(call obj,$(VNTLD_PROG_SRC)) $(INTERNAL_LIBS)
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) $(CMOCKA_LIBS) -lpthread
-$(BUILD)/tests/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS)
+$(FUZZ_DRIVERS): $(BUILD)/tests/%: $(BUILD)/obj/tests/fuzz/%.o $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
+# With SAN=fuzz libFuzzer supplies main; otherwise support.c replays the corpus.
+$(FUZZ_TARGETS): $(BUILD)/tests/%: $(BUILD)/obj/tests/fuzz/%.o $(FUZZ_SUPPORT) $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(FUZZ_SUPPORT) $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
 
 # Everything the tests run: programs, unit tests, fuzz drivers.
 test-build: all $(UNIT_BINS) $(FUZZ_BINS)
@@ -157,6 +178,14 @@ test: test-build
 check: deps
 	$(MAKE) test BUILD=build/release SAN=0
 	$(MAKE) test BUILD=build/asan SAN=1
+	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
+
+# Every libFuzzer target for FUZZ_SECONDS each (clang; corpus in tests/fuzz/corpus).
+fuzz: deps
+	$(MAKE) fuzz-targets BUILD=$(FUZZ_BUILD) SAN=fuzz CC=clang
+	scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+fuzz-targets: $(FUZZ_TARGETS)
 
 demo: deps all
 	scripts/demo.sh $(BUILD)

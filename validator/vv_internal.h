@@ -165,6 +165,14 @@ int vv_http_exchange(const vntl_ctx *ctx, const char *url, const unsigned char *
                      unsigned char **data, size_t *len, char *why, size_t why_len);
 int vv_ocsp_status(const vntl_ctx *ctx, X509 *cert, X509 *issuer, vv_revocation_status *out,
                    char *why, size_t why_len);
+struct ocsp_request_st;
+struct ocsp_cert_id_st;
+/* A responder's answer (DER, from url) to req about id, a certificate that
+ * issuer issued: 1 with *out filled when it is a fresh statement of good or
+ * revoked signed by issuer or its delegate, else 0 with why. */
+int vv_ocsp_read_answer(const unsigned char *answer, size_t answer_len,
+                        struct ocsp_request_st *req, struct ocsp_cert_id_st *id, X509 *issuer,
+                        const char *url, vv_revocation_status *out, char *why, size_t why_len);
 int vv_fetch_crls(const vntl_ctx *ctx, X509 *cert, STACK_OF(X509_CRL) *into, char *why,
                   size_t why_len);
 
