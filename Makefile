@@ -39,6 +39,21 @@ else
 OPT     := -O2 -g
 LDSAN   :=
 endif
+# --- hardening (every build; checked by tests/e2e/build_hardening.sh) ---
+# Stack protector and clash protection, CET branch tracking and shadow stack
+# where the compiler has them, full RELRO with immediate binding, and PIE
+# programs (objects are -fPIC, which a PIE may link, because libvntl.so is
+# made from the same objects). _FORTIFY_SOURCE needs the optimiser and
+# duplicates what ASan checks, so it is in the release build only.
+cc_has = $(shell $(CC) $(1) -Werror -E -x c /dev/null -o /dev/null >/dev/null 2>&1 && echo $(1))
+HARDEN_CFLAGS := -fstack-protector-strong $(call cc_has,-fstack-clash-protection) \
+                 $(call cc_has,-fcf-protection)
+HARDEN_LDFLAGS := -Wl,-z,relro,-z,now
+PIE_LDFLAGS := -pie
+ifeq ($(SAN),0)
+HARDEN_CFLAGS += -D_FORTIFY_SOURCE=2
+endif
+
 # --- version of the public library (validator/vntl.h) ---
 # 2: vntl_list_info grew (ignored_services), which callers allocate.
 # 2.1: vntl_ctx_load_pointed_location(), vntl_version().
@@ -49,9 +64,13 @@ VNTL_VERSION := 3.0.0
 
 # Where `make install` puts vntl's XSD profile: the validator's default schema.
 SCHEMA_DIR := $(PREFIX)/share/vntl/schema
-CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) -fPIC -I. -Ivalidator $(PKG_CFLAGS) \
+CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) $(HARDEN_CFLAGS) -fPIC -I. -Ivalidator $(PKG_CFLAGS) \
               -DVNTL_SCHEMA_DIR='"$(SCHEMA_DIR)"' -DVNTL_VERSION_STRING='"$(VNTL_VERSION)"' $(CFLAGS)
-LDFLAGS_ALL := $(LDSAN) $(LDFLAGS)
+LDFLAGS_ALL := $(LDSAN) $(HARDEN_LDFLAGS) $(LDFLAGS)
+# what $(BUILD)/cflags records (immediate: target-specific additions aside)
+CFLAGS_STAMP := $(CC) $(CSTD) $(WARN) $(OPT) $(HARDEN_CFLAGS) $(CFLAGS)
+# programs and test binaries (not libvntl.so)
+LDFLAGS_EXE := $(PIE_LDFLAGS) $(LDFLAGS_ALL)
 
 # --- modules ---
 # Libraries, lowest first: common/ <- db/ <- publisher/ <- web/; validator/ is
@@ -105,7 +124,12 @@ all: $(PROGRAMS) $(LIBVNTL_A) $(LIBVNTL_SO) $(BUILD)/vntl.pc
 deps:
 	@scripts/install-deps.sh --check >/dev/null 2>&1 || scripts/install-deps.sh
 
-$(BUILD)/obj/%.o: %.c
+# Objects are rebuilt when the compiler or its flags change (hardening, SAN).
+$(BUILD)/cflags: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(subst ','\'',$(CFLAGS_STAMP))' | cmp -s - $@ || echo '$(subst ','\'',$(CFLAGS_STAMP))' > $@
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/cflags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
@@ -152,22 +176,22 @@ $(BUILD)/vntl.pc: validator/vntl.pc.in Makefile
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VNTL_VERSION)|g' $< > $@
 
 $(BUILD)/vntl: $(call obj,$(VNTL_PROG_SRC)) $(INTERNAL_LIBS)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(call obj,$(VNTL_PROG_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
+	$(CC) $(LDFLAGS_EXE) -o $@ $(call obj,$(VNTL_PROG_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
 $(BUILD)/vntl-validate: $(call obj,$(VALIDATE_PROG_SRC)) $(LIBCOMMON) $(LIBVNTL_A)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(call obj,$(VALIDATE_PROG_SRC)) $(LIBCOMMON) $(LIBVNTL_A) $(PKG_LIBS) -lpthread
+	$(CC) $(LDFLAGS_EXE) -o $@ $(call obj,$(VALIDATE_PROG_SRC)) $(LIBCOMMON) $(LIBVNTL_A) $(PKG_LIBS) -lpthread
 $(BUILD)/vntld: $(call obj,$(VNTLD_PROG_SRC)) $(INTERNAL_LIBS)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(call obj,$(VNTLD_PROG_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
+	$(CC) $(LDFLAGS_EXE) -o $@ $(call obj,$(VNTLD_PROG_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) $(CMOCKA_LIBS) -lpthread
+	$(CC) $(LDFLAGS_EXE) -o $@ $< $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) $(CMOCKA_LIBS) -lpthread
 $(FUZZ_DRIVERS): $(BUILD)/tests/%: $(BUILD)/obj/tests/fuzz/%.o $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
+	$(CC) $(LDFLAGS_EXE) -o $@ $< $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
 # With SAN=fuzz libFuzzer supplies main; otherwise support.c replays the corpus.
 $(FUZZ_TARGETS): $(BUILD)/tests/%: $(BUILD)/obj/tests/fuzz/%.o $(FUZZ_SUPPORT) $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(FUZZ_SUPPORT) $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
+	$(CC) $(LDFLAGS_EXE) -o $@ $< $(FUZZ_SUPPORT) $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
 
 # Everything the tests run: programs, unit tests, fuzz drivers.
 test-build: all $(UNIT_BINS) $(FUZZ_BINS)
