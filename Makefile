@@ -193,8 +193,21 @@ $(FUZZ_TARGETS): $(BUILD)/tests/%: $(BUILD)/obj/tests/fuzz/%.o $(FUZZ_SUPPORT) $
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_EXE) -o $@ $< $(FUZZ_SUPPORT) $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
 
+# vntl with its test hooks compiled in (-DVNTL_TEST_HOOKS: environment
+# variables such as VNTL_TEST_APPLY_PAUSE_MS that widen the windows the
+# kill -9 tests aim at); for tests only, never installed.
+TEST_HOOK_SRC := $(shell grep -l VNTL_TEST_HOOKS $(VNTL_PROG_SRC) /dev/null 2>/dev/null)
+TEST_HOOK_OBJ := $(patsubst %.c,$(BUILD)/obj/hooks/%.o,$(TEST_HOOK_SRC))
+$(BUILD)/obj/hooks/%.o: %.c $(BUILD)/cflags
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -DVNTL_TEST_HOOKS -MMD -MP -c $< -o $@
+$(BUILD)/tests/vntl-test-hooks: $(filter-out $(call obj,$(TEST_HOOK_SRC)),$(call obj,$(VNTL_PROG_SRC))) \
+                                $(TEST_HOOK_OBJ) $(INTERNAL_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_EXE) -o $@ $(filter %.o,$^) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
+
 # Everything the tests run: programs, unit tests, fuzz drivers.
-test-build: all $(UNIT_BINS) $(FUZZ_BINS)
+test-build: all $(UNIT_BINS) $(FUZZ_BINS) $(if $(VNTL_PROG_SRC),$(BUILD)/tests/vntl-test-hooks)
 
 test: test-build
 	tests/run-all.sh $(BUILD) $(SAN)

@@ -40,12 +40,27 @@ for f in "$prefix/bin/vntl" "$prefix/bin/vntl-validate" "$prefix/bin/vntld" "$pr
 	fi
 	echo "checked $name"
 done
+objs=$(find "$VNTL_BUILD/obj" -name '*.o' -not -path '*/tests/*' -not -path '*/hooks/*' | sort)
 if [ $cet = 1 ]; then
-	for o in $(find "$VNTL_BUILD/obj/common" "$VNTL_BUILD/obj/db" "$VNTL_BUILD/obj/publisher" \
-		"$VNTL_BUILD/obj/web" "$VNTL_BUILD/obj/validator" "$VNTL_BUILD/obj/cli" "$VNTL_BUILD/obj/validate" \
-		"$VNTL_BUILD/obj/vntld" -name '*.o'); do
-		readelf -n "$o" | grep -q 'IBT, SHSTK' || check "${o#"$VNTL_BUILD"/}" "CET (-fcf-protection: IBT, SHSTK)"
-	done
+	# one readelf for all: "File: X" then its notes; list the files without the mark
+	# shellcheck disable=SC2086
+	unmarked=$(readelf -n $objs | awk '/^File: /{ if (f && !m) print f; f=$2; m=0 } /IBT, SHSTK/{ m=1 }
+		END { if (f && !m) print f }')
+	[ -z "$unmarked" ] || { echo "FAIL: objects without CET marks (-fcf-protection):"; echo "$unmarked"; fail=1; }
 	echo "checked the CET marks of vntl's objects"
 fi
+
+# Production code does only what production needs: no environment test hook
+# in an installed program (they are in BUILD/tests/vntl-test-hooks only), and
+# no ioctl that could change the attributes of the operator's directories.
+grep -q VNTL_TEST_APPLY_PAUSE_MS "$VNTL_BUILD/tests/vntl-test-hooks" ||
+	{ echo "FAIL: the test build has no VNTL_TEST_APPLY_PAUSE_MS hook to look for"; fail=1; }
+for f in "$prefix/bin/vntl" "$prefix/bin/vntl-validate" "$prefix/bin/vntld" "$prefix/lib/libvntl.so.$version"; do
+	hooks=$(grep -ao 'VNTL_TEST_[A-Z_]*' "$f" | sort -u | tr '\n' ' ')
+	[ -z "$hooks" ] || { echo "FAIL: ${f#"$prefix"/} obeys test hooks: $hooks"; fail=1; }
+done
+# shellcheck disable=SC2086
+callers=$(nm -uA $objs | awk '$NF == "ioctl" { print $1 }')
+[ -z "$callers" ] || { echo "FAIL: calls ioctl (chattr on the operator's directory?): $callers"; fail=1; }
+echo "checked: no test hooks, no ioctl"
 [ $fail = 0 ]
