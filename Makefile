@@ -28,6 +28,10 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissi
 ifeq ($(SAN),1)
 OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 LDSAN   := -fsanitize=address,undefined
+else ifeq ($(SAN),thread)
+# ThreadSanitizer build (make tsan): the tests that run threads.
+OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+LDSAN   := -fsanitize=thread
 else ifeq ($(SAN),fuzz)
 # clang's libFuzzer build (make fuzz): coverage on every library, ASan+UBSan.
 # clang also flags vsnprintf of a va_list format and SQL split over string
