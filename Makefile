@@ -2,7 +2,10 @@
 #
 #   make            build everything into build/release
 #   make check      install missing dependencies, run every test twice:
-#                   a normal build and an ASan+UBSan build
+#                   a normal build and an ASan+UBSan build; then each
+#                   libFuzzer target briefly (make fuzz) and the threaded
+#                   tests under ThreadSanitizer (make tsan)
+#   make fuzz       every libFuzzer target for FUZZ_SECONDS (clang)
 #   make demo       demo PKI + registry + signed lists, served on https://localhost:8443
 #   make bench      benchmarks, each printed as a ratio against a baseline run alongside
 #   make soak       vntld under the full-size attacks (idle, slowloris, slow readers)
@@ -120,7 +123,7 @@ FUZZ_SECONDS ?= 60
 # make check: each target this long, after replaying its corpus.
 FUZZ_SMOKE_SECONDS ?= 4
 
-.PHONY: all deps check test demo bench soak fuzz fuzz-targets install uninstall clean
+.PHONY: all deps check test demo bench soak fuzz fuzz-targets tsan tsan-targets install uninstall clean
 .DEFAULT_GOAL := all
 
 all: $(PROGRAMS) $(LIBVNTL_A) $(LIBVNTL_SO) $(BUILD)/vntl.pc
@@ -220,6 +223,18 @@ check: deps
 	$(MAKE) test BUILD=build/release SAN=0
 	$(MAKE) test BUILD=build/asan SAN=1
 	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
+	$(MAKE) tsan
+
+# ThreadSanitizer (SAN=thread) on the tests whose code runs threads: the
+# validator's parallel loading and chain checks, the publisher's staging
+# thread, vntld's API workers and its swap and reload under clients.
+TSAN_BUILD := build/tsan
+TSAN_TESTS := unit/test_validator_api unit/test_publisher_publish unit/test_web_server e2e/web_reload_threads
+tsan: deps
+	$(MAKE) tsan-targets BUILD=$(TSAN_BUILD) SAN=thread
+	@for t in $(TSAN_TESTS); do tests/run-all.sh $(TSAN_BUILD) 1 $$t || exit 1; done
+
+tsan-targets: $(BUILD)/vntld $(BUILD)/vntl $(patsubst unit/%,$(BUILD)/tests/%,$(filter unit/%,$(TSAN_TESTS)))
 
 # Every libFuzzer target for FUZZ_SECONDS each (clang; corpus in tests/fuzz/corpus).
 fuzz: deps
