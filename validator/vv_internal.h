@@ -160,6 +160,13 @@ typedef struct {
 	time_t produced;
 	char source[512];
 } vv_revocation_status;
+/* The libcurl options a transfer's safety rests on: only `protocols`
+ * (also after a redirect), the peer's certificate and name verified, the
+ * context's CA file. 0, or -1 when libcurl refused one of them (e.g. a
+ * libcurl too old for CURLOPT_PROTOCOLS_STR): the transfer must not run.
+ * `curl` is a CURL *. */
+__attribute__((warn_unused_result))
+int vv_curl_restrict(const vntl_ctx *ctx, void *curl, const char *protocols);
 int vv_http_exchange(const vntl_ctx *ctx, const char *url, const unsigned char *body,
                      size_t body_len, const char *content_type, size_t max,
                      unsigned char **data, size_t *len, char *why, size_t why_len);
