@@ -121,7 +121,7 @@ FUZZ_SUPPORT := $(BUILD)/obj/tests/fuzz/support.o
 FUZZ_BUILD   := build/fuzz
 FUZZ_SECONDS ?= 60
 # make check: each target this long, after replaying its corpus.
-FUZZ_SMOKE_SECONDS ?= 4
+FUZZ_SMOKE_SECONDS ?= 3
 
 .PHONY: all deps check test demo bench soak fuzz fuzz-targets tsan tsan-targets install uninstall clean
 .DEFAULT_GOAL := all
