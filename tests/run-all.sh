@@ -1,6 +1,6 @@
 #!/bin/sh
-# Run every test against one build: the cmocka unit tests, the fuzz drivers
-# (a bounded number of iterations) and the end-to-end scripts.
+# Run every test against one build: the cmocka unit tests, the fuzz targets
+# (replaying their corpus, see tests/fuzz/fuzz.h) and the end-to-end scripts.
 #   tests/run-all.sh BUILD_DIR SANITIZED(0|1) [NAME_FILTER]
 # Tests run $VNTL_TEST_JOBS at a time (default: the number of cores); each
 # gets a fresh scratch directory in $VNTL_TMP and these variables:
