@@ -51,9 +51,10 @@ run_target() {
 }
 
 failed=""
-if [ "${FUZZ_JOBS:-1}" -gt 1 ]; then
+if [ "${FUZZ_CHILD:-0}" != 1 ] && [ "${FUZZ_JOBS:-1}" -gt 1 ]; then
+	# each child runs one target itself (FUZZ_JOBS=1: never a further fan-out)
 	# shellcheck disable=SC2086
-	out=$(printf '%s\n' $targets | FUZZ_CHILD=1 xargs -P "$FUZZ_JOBS" -I{} "$0" "$build" "$seconds" {})
+	out=$(printf '%s\n' $targets | FUZZ_CHILD=1 FUZZ_JOBS=1 xargs -P "$FUZZ_JOBS" -I{} "$0" "$build" "$seconds" {})
 	echo "$out"
 	echo "$out" | grep -q '^FAIL' && exit 1
 	exit 0
