@@ -2,7 +2,10 @@
 #
 #   make            build everything into build/release
 #   make check      install missing dependencies, run every test twice:
-#                   a normal build and an ASan+UBSan build
+#                   a normal build and an ASan+UBSan build; then each
+#                   libFuzzer target briefly (make fuzz) and the threaded
+#                   tests under ThreadSanitizer (make tsan)
+#   make fuzz       every libFuzzer target for FUZZ_SECONDS (clang)
 #   make demo       demo PKI + registry + signed lists, served on https://localhost:8443
 #   make bench      benchmarks, each printed as a ratio against a baseline run alongside
 #   make soak       vntld under the full-size attacks (idle, slowloris, slow readers)
@@ -28,10 +31,36 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissi
 ifeq ($(SAN),1)
 OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 LDSAN   := -fsanitize=address,undefined
+else ifeq ($(SAN),thread)
+# ThreadSanitizer build (make tsan): the tests that run threads.
+OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+LDSAN   := -fsanitize=thread
+else ifeq ($(SAN),fuzz)
+# clang's libFuzzer build (make fuzz): coverage on every library, ASan+UBSan.
+# clang also flags vsnprintf of a va_list format and SQL split over string
+# literals, which gcc's -Wformat=2 accepts and the code means.
+OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+           -fno-sanitize-recover=all -DVNTL_LIBFUZZER -Wno-format-nonliteral -Wno-string-concatenation
+LDSAN   := -fsanitize=fuzzer,address,undefined
 else
 OPT     := -O2 -g
 LDSAN   :=
 endif
+# --- hardening (every build; checked by tests/e2e/build_hardening.sh) ---
+# Stack protector and clash protection, CET branch tracking and shadow stack
+# where the compiler has them, full RELRO with immediate binding, and PIE
+# programs (objects are -fPIC, which a PIE may link, because libvntl.so is
+# made from the same objects). _FORTIFY_SOURCE needs the optimiser and
+# duplicates what ASan checks, so it is in the release build only.
+cc_has = $(shell $(CC) $(1) -Werror -E -x c /dev/null -o /dev/null >/dev/null 2>&1 && echo $(1))
+HARDEN_CFLAGS := -fstack-protector-strong $(call cc_has,-fstack-clash-protection) \
+                 $(call cc_has,-fcf-protection)
+HARDEN_LDFLAGS := -Wl,-z,relro,-z,now
+PIE_LDFLAGS := -pie
+ifeq ($(SAN),0)
+HARDEN_CFLAGS += -D_FORTIFY_SOURCE=2
+endif
+
 # --- version of the public library (validator/vntl.h) ---
 # 2: vntl_list_info grew (ignored_services), which callers allocate.
 # 2.1: vntl_ctx_load_pointed_location(), vntl_version().
@@ -46,9 +75,13 @@ VNTL_VERSION := 4.0.0
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 # Where `make install` puts vntl's XSD profile: the validator's default schema.
 SCHEMA_DIR := $(PREFIX)/share/vntl/schema
-CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) -fPIC -I. -Ivalidator $(PKG_CFLAGS) \
+CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) $(HARDEN_CFLAGS) -fPIC -I. -Ivalidator $(PKG_CFLAGS) \
               -DVNTL_SCHEMA_DIR='"$(SCHEMA_DIR)"' -DVNTL_VERSION_STRING='"$(VNTL_VERSION)"' $(CFLAGS)
-LDFLAGS_ALL := $(LDSAN) $(LDFLAGS)
+LDFLAGS_ALL := $(LDSAN) $(HARDEN_LDFLAGS) $(LDFLAGS)
+# what $(BUILD)/cflags records (immediate: target-specific additions aside)
+CFLAGS_STAMP := $(CC) $(CSTD) $(WARN) $(OPT) $(HARDEN_CFLAGS) $(CFLAGS)
+# programs and test binaries (not libvntl.so)
+LDFLAGS_EXE := $(PIE_LDFLAGS) $(LDFLAGS_ALL)
 
 # --- modules ---
 # Libraries, lowest first: common/ <- db/ <- publisher/ <- web/; validator/ is
@@ -83,8 +116,18 @@ PROGRAMS := $(if $(VNTL_PROG_SRC),$(BUILD)/vntl) \
             $(if $(VNTLD_PROG_SRC),$(BUILD)/vntld)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/%,$(FUZZ_SRC))
+# libFuzzer targets: the fuzz_*.c that define LLVMFuzzerTestOneInput (see
+# tests/fuzz/fuzz.h); the others are drivers with their own main.
+FUZZ_TARGET_SRC := $(shell grep -l LLVMFuzzerTestOneInput $(FUZZ_SRC) /dev/null 2>/dev/null)
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/%,$(FUZZ_TARGET_SRC))
+FUZZ_DRIVERS := $(filter-out $(FUZZ_TARGETS),$(FUZZ_BINS))
+FUZZ_SUPPORT := $(BUILD)/obj/tests/fuzz/support.o
+FUZZ_BUILD   := build/fuzz
+FUZZ_SECONDS ?= 60
+# make check: each target this long, after replaying its corpus.
+FUZZ_SMOKE_SECONDS ?= 3
 
-.PHONY: all deps check test demo bench soak install uninstall clean
+.PHONY: all deps check test demo bench soak fuzz fuzz-targets tsan tsan-targets install uninstall clean
 .DEFAULT_GOAL := all
 
 all: $(PROGRAMS) $(LIBVNTL_A) $(LIBVNTL_SO) $(BUILD)/vntl.pc
@@ -92,7 +135,12 @@ all: $(PROGRAMS) $(LIBVNTL_A) $(LIBVNTL_SO) $(BUILD)/vntl.pc
 deps:
 	@scripts/install-deps.sh --check >/dev/null 2>&1 || scripts/install-deps.sh
 
-$(BUILD)/obj/%.o: %.c
+# Objects are rebuilt when the compiler or its flags change (hardening, SAN).
+$(BUILD)/cflags: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(subst ','\'',$(CFLAGS_STAMP))' | cmp -s - $@ || echo '$(subst ','\'',$(CFLAGS_STAMP))' > $@
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/cflags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
@@ -140,21 +188,38 @@ $(BUILD)/vntl.pc: validator/vntl.pc.in Makefile
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VNTL_VERSION)|g' $< > $@
 
 $(BUILD)/vntl: $(call obj,$(VNTL_PROG_SRC)) $(INTERNAL_LIBS)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(call obj,$(VNTL_PROG_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
+	$(CC) $(LDFLAGS_EXE) -o $@ $(call obj,$(VNTL_PROG_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
 $(BUILD)/vntl-validate: $(call obj,$(VALIDATE_PROG_SRC)) $(LIBCOMMON) $(LIBVNTL_A)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(call obj,$(VALIDATE_PROG_SRC)) $(LIBCOMMON) $(LIBVNTL_A) $(PKG_LIBS) -lpthread
+	$(CC) $(LDFLAGS_EXE) -o $@ $(call obj,$(VALIDATE_PROG_SRC)) $(LIBCOMMON) $(LIBVNTL_A) $(PKG_LIBS) -lpthread
 $(BUILD)/vntld: $(call obj,$(VNTLD_PROG_SRC)) $(INTERNAL_LIBS)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(call obj,$(VNTLD_PROG_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
+	$(CC) $(LDFLAGS_EXE) -o $@ $(call obj,$(VNTLD_PROG_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) $(CMOCKA_LIBS) -lpthread
-$(BUILD)/tests/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS)
+	$(CC) $(LDFLAGS_EXE) -o $@ $< $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) $(CMOCKA_LIBS) -lpthread
+$(FUZZ_DRIVERS): $(BUILD)/tests/%: $(BUILD)/obj/tests/fuzz/%.o $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
+	$(CC) $(LDFLAGS_EXE) -o $@ $< $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
+# With SAN=fuzz libFuzzer supplies main; otherwise support.c replays the corpus.
+$(FUZZ_TARGETS): $(BUILD)/tests/%: $(BUILD)/obj/tests/fuzz/%.o $(FUZZ_SUPPORT) $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_EXE) -o $@ $< $(FUZZ_SUPPORT) $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
+
+# vntl with its test hooks compiled in (-DVNTL_TEST_HOOKS: environment
+# variables such as VNTL_TEST_APPLY_PAUSE_MS that widen the windows the
+# kill -9 tests aim at); for tests only, never installed.
+TEST_HOOK_SRC := $(shell grep -l VNTL_TEST_HOOKS $(VNTL_PROG_SRC) /dev/null 2>/dev/null)
+TEST_HOOK_OBJ := $(patsubst %.c,$(BUILD)/obj/hooks/%.o,$(TEST_HOOK_SRC))
+$(BUILD)/obj/hooks/%.o: %.c $(BUILD)/cflags
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -DVNTL_TEST_HOOKS -MMD -MP -c $< -o $@
+$(BUILD)/tests/vntl-test-hooks: $(filter-out $(call obj,$(TEST_HOOK_SRC)),$(call obj,$(VNTL_PROG_SRC))) \
+                                $(TEST_HOOK_OBJ) $(INTERNAL_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_EXE) -o $@ $(filter %.o,$^) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread
 
 # Everything the tests run: programs, unit tests, fuzz drivers.
-test-build: all $(UNIT_BINS) $(FUZZ_BINS)
+test-build: all $(UNIT_BINS) $(FUZZ_BINS) $(if $(VNTL_PROG_SRC),$(BUILD)/tests/vntl-test-hooks)
 
 test: test-build
 	tests/run-all.sh $(BUILD) $(SAN)
@@ -162,6 +227,26 @@ test: test-build
 check: deps
 	$(MAKE) test BUILD=build/release SAN=0
 	$(MAKE) test BUILD=build/asan SAN=1
+	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
+	$(MAKE) tsan
+
+# ThreadSanitizer (SAN=thread) on the tests whose code runs threads: the
+# validator's parallel loading and chain checks, the publisher's staging
+# thread, vntld's API workers and its swap and reload under clients.
+TSAN_BUILD := build/tsan
+TSAN_TESTS := unit/test_validator_api unit/test_publisher_publish unit/test_web_server e2e/web_reload_threads
+tsan: deps
+	$(MAKE) tsan-targets BUILD=$(TSAN_BUILD) SAN=thread
+	@for t in $(TSAN_TESTS); do tests/run-all.sh $(TSAN_BUILD) 1 $$t || exit 1; done
+
+tsan-targets: $(BUILD)/vntld $(BUILD)/vntl $(patsubst unit/%,$(BUILD)/tests/%,$(filter unit/%,$(TSAN_TESTS)))
+
+# Every libFuzzer target for FUZZ_SECONDS each (clang; corpus in tests/fuzz/corpus).
+fuzz: deps
+	$(MAKE) fuzz-targets BUILD=$(FUZZ_BUILD) SAN=fuzz CC=clang
+	scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+fuzz-targets: $(FUZZ_TARGETS)
 
 demo: deps all
 	scripts/demo.sh $(BUILD)

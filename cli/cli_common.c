@@ -43,10 +43,13 @@ int cli_open(struct cli_env *env, int create, struct db **db)
 		cli_log("usage", "no registry database: give --db PATH, set $VNTL_DB, or key db in the config file");
 		return CLI_USAGE;
 	}
-	/* Test hook (kill -9 tests): widen the window inside an apply. */
+#ifdef VNTL_TEST_HOOKS
+	/* Test hook (kill -9 tests): widen the window inside an apply. Only in
+	 * BUILD/tests/vntl-test-hooks, never in the installed vntl. */
 	const char *pause = getenv("VNTL_TEST_APPLY_PAUSE_MS");
 	if (pause)
 		db_test_set_apply_pause_ms(atoi(pause));
+#endif
 	int rc = db_open(env->db_path, create ? DB_OPEN_CREATE : DB_OPEN_EXISTING, db, err, sizeof err);
 	return cli_result(rc, err);
 }

@@ -45,3 +45,15 @@ int file_read_all(const char *path, size_t max, unsigned char **data, size_t *le
 	*len = n;
 	return 0;
 }
+
+int path_join(char *out, size_t outlen, const char *dir, const char *name)
+{
+	int n = snprintf(out, outlen, "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= outlen) {
+		if (outlen)
+			out[0] = '\0';
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}

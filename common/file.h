@@ -1,5 +1,5 @@
-/* Reading a whole file into memory: the one copy every program and library
- * outside libvntl uses. */
+/* Reading a whole file into memory, and joining paths: the one copy every
+ * program and library outside libvntl uses. */
 #ifndef VNTL_COMMON_FILE_H
 #define VNTL_COMMON_FILE_H
 
@@ -10,5 +10,11 @@
  * into *len. Returns 0, or -1 with errno set: EFBIG when the file holds
  * more than `max` bytes, ENOMEM, or the error of open or read. */
 int file_read_all(const char *path, size_t max, unsigned char **data, size_t *len);
+
+/* "dir/name" into out (outlen bytes). Returns 0, or -1 with errno
+ * ENAMETOOLONG when it does not fit: a silently truncated path names
+ * another file, so the result must be checked. */
+__attribute__((warn_unused_result))
+int path_join(char *out, size_t outlen, const char *dir, const char *name);
 
 #endif

@@ -412,11 +412,12 @@ int db_provider_authenticate(struct db *db, const char *sp_id, const char *secre
 	return rc;
 }
 
-static void token_hash(const char *token, char out[65])
+/* 0, or -1 when OpenSSL could not hash: no token may then be issued or
+ * accepted (an unchecked digest would compare stack garbage). */
+__attribute__((warn_unused_result)) static int token_hash(const char *token, char out[65])
 {
-	unsigned char md[32];
-	EVP_Digest(token, strlen(token), md, NULL, EVP_sha256(), NULL);
-	hex_encode(md, sizeof md, out);
+	sha256_hex(token, strlen(token), out);
+	return out[0] ? 0 : -1;
 }
 
 int db_token_issue(struct db *db, int64_t user_id, int64_t ttl, char token[DB_TOKEN_HEX_LEN + 1],
@@ -430,7 +431,10 @@ int db_token_issue(struct db *db, int64_t user_id, int64_t ttl, char token[DB_TO
 	hex_encode(raw, sizeof raw, token);
 	OPENSSL_cleanse(raw, sizeof raw);
 	char h[65], object[64], detail[128];
-	token_hash(token, h);
+	if (token_hash(token, h) != 0) {
+		memset(token, 0, DB_TOKEN_HEX_LEN + 1);
+		return db_msg(-1, err, errlen, "cannot hash a token (SHA-256)");
+	}
 	if (db_begin_write(db, err, errlen))
 		return -1;
 	sqlite3_stmt *st;
@@ -466,7 +470,8 @@ int db_token_issue(struct db *db, int64_t user_id, int64_t ttl, char token[DB_TO
 int db_token_check(struct db *db, const char *token, struct db_user *out, char *err, size_t errlen)
 {
 	char h[65];
-	token_hash(token ? token : "", h);
+	if (token_hash(token ? token : "", h) != 0)
+		return db_msg(-1, err, errlen, "cannot hash a token (SHA-256)");
 	sqlite3_stmt *st;
 	if (db_prepare(db, "SELECT a.id, a.name, a.roles, coalesce(a.tsp_id, 0) FROM token t "
 			   "JOIN account a ON a.id = t.account_id WHERE t.hash = ? AND t.expires > ? AND a.disabled_at IS NULL",

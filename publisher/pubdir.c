@@ -81,11 +81,22 @@ int pubdir_prepare(const char *out, char *err, size_t errlen)
 	return 0;
 }
 
+/* out/rel into path, or -1 with a message naming both when it is too long. */
+static int publication_path(char *path, size_t n, const char *out, const char *rel, char *err,
+			    size_t errlen)
+{
+	if (path_join(path, n, out, rel) == 0)
+		return 0;
+	snprintf(err, errlen, "path too long: %.200s/%.200s", out, rel);
+	return -1;
+}
+
 int pubdir_write(const char *out, const char *rel, const void *data, size_t len, char *err,
 		 size_t errlen)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 16];
-	snprintf(path, sizeof path, "%s/%s", out, rel);
+	char path[PATH_MAX], tmp[PATH_MAX + 16] = "";
+	if (publication_path(path, sizeof path, out, rel, err, errlen) < 0)
+		return -1;
 	if (write_temp(path, data, len, tmp, sizeof tmp) < 0 || rename(tmp, path) < 0 ||
 	    fsync_dir_of(path) < 0) {
 		int e = errno;
@@ -100,8 +111,9 @@ int pubdir_link_current(const char *out, const char *rel, const char *target, ch
 			size_t errlen)
 {
 	char path[PATH_MAX], from[PATH_MAX], tmp[PATH_MAX + 32];
-	snprintf(path, sizeof path, "%s/%s", out, rel);
-	snprintf(from, sizeof from, "%s/%s", out, target);
+	if (publication_path(path, sizeof path, out, rel, err, errlen) < 0 ||
+	    publication_path(from, sizeof from, out, target, err, errlen) < 0)
+		return -1;
 	for (int attempt = 0; attempt < 100; attempt++) {
 		snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%d", path, (long)getpid(), attempt);
 		if (link(from, tmp) == 0)
@@ -124,7 +136,8 @@ int pubdir_read(const char *out, const char *rel, unsigned char **data, size_t *
 		size_t errlen)
 {
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/%s", out, rel);
+	if (publication_path(path, sizeof path, out, rel, err, errlen) < 0)
+		return -1;
 	if (file_read_all(path, SIZE_MAX - 1, data, len) == 0)
 		return 0;
 	if (errno == ENOENT)
@@ -149,7 +162,9 @@ int pubdir_stage(const char *out, const char *rel, const void *data, size_t len,
 		 size_t tmplen, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/%s", out, rel);
+	tmp[0] = '\0';
+	if (publication_path(path, sizeof path, out, rel, err, errlen) < 0)
+		return -1;
 	if (write_temp(path, data, len, tmp, tmplen) < 0) {
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 		tmp[0] = '\0';
@@ -168,7 +183,10 @@ int pubdir_commit_immutable(const char *out, const char *rel, const char *tmp, c
 			    size_t len, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/%s", out, rel);
+	if (publication_path(path, sizeof path, out, rel, err, errlen) < 0) {
+		unlink(tmp);
+		return -1;
+	}
 	/* link() never replaces an existing file, unlike rename(). */
 	int rc = link(tmp, path);
 	int e = errno;
@@ -200,7 +218,8 @@ int pubdir_write_immutable(const char *out, const char *rel, const void *data, s
 int64_t pubdir_highest_sequence(const char *out, const char *list)
 {
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/%s", out, list);
+	if (path_join(path, sizeof path, out, list) < 0)
+		return 0; /* no such directory can exist */
 	DIR *d = opendir(path);
 	if (!d)
 		return 0;

@@ -12,9 +12,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <linux/fs.h>
 #include <unistd.h>
 
 #include "publisher/pubdir.h"
@@ -63,36 +61,14 @@ static int write_cert_at(int dir, const char *name, const unsigned char *der, si
 	return close(fd);
 }
 
-/* mkdir <out>/<name> where ext4 puts a new top-level directory: a block
- * group with few directories and many free inodes, instead of out's own.
- * On ext4 without a journal (as on the development machine) every new inode
- * costs a scan of the inodes freed in its group in the last minutes
- * (recently_deleted()), so 10,000 certificate files created next to
- * directories that builds and tests keep filling and emptying took 1-3 s
- * instead of 0.1-0.4 s. The hint (chattr +T) is set on out only for this
- * mkdir; file systems without it refuse the ioctl and nothing changes. */
-static int mkdir_spread(int outfd, const char *name)
-{
-	int flags = 0, hinted = 0;
-	if (ioctl(outfd, FS_IOC_GETFLAGS, &flags) == 0 && !(flags & FS_TOPDIR_FL)) {
-		int top = flags | FS_TOPDIR_FL;
-		hinted = ioctl(outfd, FS_IOC_SETFLAGS, &top) == 0;
-	}
-	int rc = mkdirat(outfd, name, 0755);
-	int saved = errno;
-	if (hinted)
-		ioctl(outfd, FS_IOC_SETFLAGS, &flags);
-	errno = saved;
-	return rc;
-}
-
-/* Create and open this run's staging directory (named after the process,
- * so that ext4 spreads successive ones); one left by an earlier process
- * with the same id is removed, never trusted. */
+/* Create and open this run's staging directory (named after the process);
+ * one left by an earlier process with the same id is removed, never
+ * trusted. The operator's directory keeps its attributes: no placement
+ * hint (chattr +T) is set on it for speed. */
 static int open_staging(int outfd, struct pubdir_certs *st)
 {
 	remove_flat_dir_at(outfd, st->name);
-	if (mkdir_spread(outfd, st->name) < 0)
+	if (mkdirat(outfd, st->name, 0755) < 0)
 		return -1;
 	st->staged = 1;
 	return openat(outfd, st->name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -13,7 +13,7 @@ cmocka:libcmocka-dev jansson:libjansson-dev gnutls:libgnutls28-dev"
 # command -> Debian package (tools the build, tests, demo and benchmarks run)
 TOOLS="pkg-config:pkg-config cc:gcc make:make openssl:openssl xmllint:libxml2-utils
 xmlsec1:xmlsec1 sqlite3:sqlite3 curl:curl python3:python3 wrk:wrk nginx:nginx-light
-node:nodejs npm:npm softhsm2-util:softhsm2 pkcs11-tool:opensc
+node:nodejs npm:npm softhsm2-util:softhsm2 pkcs11-tool:opensc clang:clang
 chromium:chromium pk12util:libnss3-tools certutil:libnss3-tools"
 
 # file -> Debian package (PKCS#11 signing: the OpenSSL engine the publisher
@@ -23,6 +23,10 @@ FILES="/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so:libengine-pkcs11-openssl
 /usr/lib/x86_64-linux-gnu/p11-kit-proxy.so:p11-kit-modules
 /usr/lib/softhsm/libsofthsm2.so:libsofthsm2
 /usr/lib/python3/dist-packages/PyKCS11/__init__.py:python3-pykcs11"
+
+# file pattern -> Debian package: libFuzzer's runtime (make fuzz), only
+# recommended by clang, so not pulled in with --no-install-recommends
+GLOBS="/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-dev"
 
 missing=""
 have_pkgconfig=0
@@ -40,6 +44,11 @@ done
 for pair in $FILES; do
 	file=${pair%%:*}; pkg=${pair#*:}
 	[ -e "$file" ] || missing="$missing $pkg"
+done
+for pair in $GLOBS; do
+	pattern=${pair%%:*}; pkg=${pair#*:}
+	# shellcheck disable=SC2086
+	ls $pattern >/dev/null 2>&1 || missing="$missing $pkg"
 done
 
 if [ -z "$missing" ]; then

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Run every test against one build: the cmocka unit tests, the fuzz drivers
-# (a bounded number of iterations) and the end-to-end scripts.
+# Run every test against one build: the cmocka unit tests, the fuzz targets
+# (replaying their corpus, see tests/fuzz/fuzz.h) and the end-to-end scripts.
 #   tests/run-all.sh BUILD_DIR SANITIZED(0|1) [NAME_FILTER]
 # Tests run $VNTL_TEST_JOBS at a time (default: the number of cores); each
 # gets a fresh scratch directory in $VNTL_TMP and these variables:
@@ -21,6 +21,7 @@ export VNTL_BUILD="$build" VNTL_SRC="$src" VNTL_SHARED="$shared" VNTL_SAN="$san"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export LSAN_OPTIONS="suppressions=$src/tests/lsan.supp:print_suppressions=0"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$src/tests/tsan.supp"
 jobs=${VNTL_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 if [ "${RUN_ALL_ONE:-}" = 1 ]; then

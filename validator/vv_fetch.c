@@ -100,19 +100,18 @@ static long perform(const vntl_ctx *ctx, const char *url, const struct validator
 		snprintf(h, sizeof h, "If-Modified-Since: %s", cached->last_modified);
 		headers = curl_slist_append(headers, h);
 	}
-	curl_easy_setopt(curl, CURLOPT_URL, url);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https");
-	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	if (curl_easy_setopt(curl, CURLOPT_URL, url) != CURLE_OK || vv_curl_restrict(ctx, curl, "https") != 0 ||
+	    curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)b->max) != CURLE_OK) {
+		snprintf(errbuf, CURL_ERROR_SIZE, "libcurl refused the URL or the https, TLS or size restrictions");
+		curl_slist_free_all(headers);
+		curl_easy_cleanup(curl);
+		return -1;
+	}
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 3L);
-	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (ctx->tls_ca_file)
-		curl_easy_setopt(curl, CURLOPT_CAINFO, ctx->tls_ca_file);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, ctx->connect_timeout ? ctx->connect_timeout : 10L);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, ctx->total_timeout ? ctx->total_timeout : 60L);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)b->max);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, b);

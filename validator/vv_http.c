@@ -27,6 +27,16 @@ static size_t on_data(char *ptr, size_t size, size_t n, void *user)
 	return add;
 }
 
+int vv_curl_restrict(const vntl_ctx *ctx, void *curl, const char *protocols)
+{
+	int ok = curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, protocols) == CURLE_OK &&
+	         curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, protocols) == CURLE_OK &&
+	         curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
+	         curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
+	         (!ctx->tls_ca_file || curl_easy_setopt(curl, CURLOPT_CAINFO, ctx->tls_ca_file) == CURLE_OK);
+	return ok ? 0 : -1;
+}
+
 int vv_http_exchange(const vntl_ctx *ctx, const char *url, const unsigned char *body,
                      size_t body_len, const char *content_type, size_t max,
                      unsigned char **data, size_t *len, char *why, size_t why_len)
@@ -45,12 +55,12 @@ int vv_http_exchange(const vntl_ctx *ctx, const char *url, const unsigned char *
 	struct sink s = { .max = max };
 	struct curl_slist *headers = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "", ctype[128];
-	curl_easy_setopt(curl, CURLOPT_URL, url);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (ctx->tls_ca_file)
-		curl_easy_setopt(curl, CURLOPT_CAINFO, ctx->tls_ca_file);
+	if (curl_easy_setopt(curl, CURLOPT_URL, url) != CURLE_OK ||
+	    vv_curl_restrict(ctx, curl, "http,https") != 0) {
+		snprintf(why, why_len, "libcurl refused the URL or the protocol and TLS restrictions");
+		curl_easy_cleanup(curl);
+		return 0;
+	}
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, ctx->connect_timeout ? ctx->connect_timeout : 5L);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, ctx->total_timeout ? ctx->total_timeout : 15L);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);

@@ -184,11 +184,26 @@ typedef struct {
 	time_t produced;
 	char source[512];
 } vv_revocation_status;
+/* The libcurl options a transfer's safety rests on: only `protocols`
+ * (also after a redirect), the peer's certificate and name verified, the
+ * context's CA file. 0, or -1 when libcurl refused one of them (e.g. a
+ * libcurl too old for CURLOPT_PROTOCOLS_STR): the transfer must not run.
+ * `curl` is a CURL *. */
+__attribute__((warn_unused_result))
+int vv_curl_restrict(const vntl_ctx *ctx, void *curl, const char *protocols);
 int vv_http_exchange(const vntl_ctx *ctx, const char *url, const unsigned char *body,
                      size_t body_len, const char *content_type, size_t max,
                      unsigned char **data, size_t *len, char *why, size_t why_len);
 int vv_ocsp_status(const vntl_ctx *ctx, X509 *cert, X509 *issuer, vv_revocation_status *out,
                    char *why, size_t why_len);
+struct ocsp_request_st;
+struct ocsp_cert_id_st;
+/* A responder's answer (DER, from url) to req about id, a certificate that
+ * issuer issued: 1 with *out filled when it is a fresh statement of good or
+ * revoked signed by issuer or its delegate, else 0 with why. */
+int vv_ocsp_read_answer(const unsigned char *answer, size_t answer_len,
+                        struct ocsp_request_st *req, struct ocsp_cert_id_st *id, X509 *issuer,
+                        const char *url, vv_revocation_status *out, char *why, size_t why_len);
 int vv_fetch_crls(const vntl_ctx *ctx, X509 *cert, STACK_OF(X509_CRL) *into, char *why,
                   size_t why_len);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <xmlsec/xmltree.h>
 
 /* Where a list comes from: a file path or an https:// URL (name), or bytes
  * the caller holds (data, with name as its label). */
@@ -127,11 +128,24 @@ static void mute_generic_errors(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
-/* The schema is validated and the model read on a second thread while the
- * signature is verified.  All three only read the tree once the structure
- * check has registered every Id (libxml2's schema validator adds an xs:ID
- * to the document's table only when it is not registered yet), and nothing
- * they find is used unless the signature holds. */
+/* The model is read on a second thread while the signature is verified;
+ * nothing it finds is used unless the signature holds. Two threads may
+ * share the tree only while neither writes it, and three things write a
+ * parsed document, so all three happen before it is shared:
+ *  - xmlSecDSigCtxVerify() starts with xmlSecAddIDs(doc, signature, "Id")
+ *    (xmlsec src/xmldsig.c), which xmlAddID()s every attribute named Id
+ *    under the signature, in any namespace, that is not registered yet:
+ *    the same call made first leaves it nothing to add;
+ *  - schema validation xmlAddID()s each attribute the schema types xs:ID
+ *    that is not registered yet (libxml2 xmlschemastypes.c,
+ *    xmlSchemaValAtomicType), and which those are depends on the schema
+ *    the caller chose: it runs here, before the thread starts;
+ *  - the first lookup of the xml: namespace creates doc->oldNs
+ *    (xmlSearchNs -> xmlTreeEnsureXMLDecl): it is looked up here.
+ * After that signature verification (c14n, digests, XPointer id()
+ * lookups) and the model (vv_read_list) only read the tree. ThreadSanitizer
+ * cannot see inside the uninstrumented libxml2 and xmlsec, which is why
+ * this rests on their code rather than on a TSan run alone. */
 struct content_job {
 	vntl_ctx *ctx;
 	xmlDocPtr doc;
@@ -144,11 +158,19 @@ struct content_job {
 static void *check_content(void *arg)
 {
 	struct content_job *job = arg;
-	job->schema_st = validate_schema(job->ctx, job->doc, &job->schema_err);
 	job->model_st = job->schema_st == VNTL_OK
 	                ? vv_read_list(job->ctx, job->doc, job->src, job->list, &job->model_err)
 	                : VNTL_OK;
 	return NULL;
+}
+
+/* Every write to the tree that checking it would make (see above). */
+static void write_before_sharing(struct content_job *job, xmlNodePtr signature)
+{
+	static const xmlChar *signature_ids[] = { BAD_CAST "Id", NULL };
+	xmlSecAddIDs(job->doc, signature, signature_ids);
+	(void)xmlSearchNs(job->doc, xmlDocGetRootElement(job->doc), BAD_CAST "xml");
+	job->schema_st = validate_schema(job->ctx, job->doc, &job->schema_err);
 }
 
 static vntl_status content_verdict(struct content_job *job, vntl_error *err)
@@ -189,6 +211,7 @@ static vntl_status verify_document(vntl_ctx *ctx, xmlDocPtr doc, STACK_OF(X509) 
 	if (st != VNTL_OK)
 		return st;
 	struct content_job job = { .ctx = ctx, .doc = doc, .src = src, .list = list };
+	write_before_sharing(&job, vv_child(xmlDocGetRootElement(doc), VV_NS_DSIG, "Signature"));
 	pthread_t checker;
 	int threaded = ctx->threads_allowed &&
 	               pthread_create(&checker, NULL, check_content, &job) == 0;

@@ -47,6 +47,38 @@ static OCSP_BASICRESP *verified_basic(OCSP_RESPONSE *resp, OCSP_REQUEST *req, X5
 	return bs;
 }
 
+int vv_ocsp_read_answer(const unsigned char *answer, size_t answer_len, OCSP_REQUEST *req,
+                        OCSP_CERTID *id, X509 *issuer, const char *url, vv_revocation_status *out,
+                        char *why, size_t why_len)
+{
+	const unsigned char *p = answer;
+	OCSP_RESPONSE *resp = answer_len <= OCSP_MAX_RESPONSE
+	                      ? d2i_OCSP_RESPONSE(NULL, &p, (long)answer_len) : NULL;
+	OCSP_BASICRESP *bs = resp ? verified_basic(resp, req, issuer, why, why_len) : NULL;
+	int done = 0;
+	if (!resp)
+		snprintf(why, why_len, "unreadable OCSP response from %.200s", url);
+	int status = -1, reason = 0;
+	ASN1_GENERALIZEDTIME *rev = NULL, *thisupd = NULL, *nextupd = NULL;
+	if (bs && OCSP_resp_find_status(bs, id, &status, &reason, &rev, &thisupd, &nextupd) != 1)
+		snprintf(why, why_len, "OCSP response does not cover the certificate");
+	else if (bs && OCSP_check_validity(thisupd, nextupd, OCSP_LEEWAY_SECONDS, -1) != 1)
+		snprintf(why, why_len, "OCSP response is not fresh (thisUpdate/nextUpdate)");
+	else if (bs && status != V_OCSP_CERTSTATUS_UNKNOWN) {
+		out->revoked = status == V_OCSP_CERTSTATUS_REVOKED;
+		out->revocation_time = rev ? vv_asn1_time(rev) : 0;
+		out->produced = vv_asn1_time(thisupd);
+		snprintf(out->source, sizeof out->source, "ocsp:%.480s", url);
+		done = 1;
+	} else if (bs) {
+		snprintf(why, why_len, "OCSP responder does not know the certificate");
+	}
+	OCSP_BASICRESP_free(bs);
+	OCSP_RESPONSE_free(resp);
+	ERR_clear_error();
+	return done;
+}
+
 static int ocsp_query(const vntl_ctx *ctx, const char *url, X509 *cert, X509 *issuer,
                       vv_revocation_status *out, char *why, size_t why_len)
 {
@@ -62,30 +94,8 @@ static int ocsp_query(const vntl_ctx *ctx, const char *url, X509 *cert, X509 *is
 			der_len = i2d_OCSP_REQUEST(req, &der);
 	}
 	if (der_len > 0 && vv_http_exchange(ctx, url, der, (size_t)der_len, "application/ocsp-request",
-	                                    OCSP_MAX_RESPONSE, &answer, &answer_len, why, why_len)) {
-		const unsigned char *p = answer;
-		OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &p, (long)answer_len);
-		OCSP_BASICRESP *bs = resp ? verified_basic(resp, req, issuer, why, why_len) : NULL;
-		if (!resp)
-			snprintf(why, why_len, "unreadable OCSP response from %.200s", url);
-		int status = -1, reason = 0;
-		ASN1_GENERALIZEDTIME *rev = NULL, *thisupd = NULL, *nextupd = NULL;
-		if (bs && OCSP_resp_find_status(bs, id_copy, &status, &reason, &rev, &thisupd, &nextupd) != 1)
-			snprintf(why, why_len, "OCSP response does not cover the certificate");
-		else if (bs && OCSP_check_validity(thisupd, nextupd, OCSP_LEEWAY_SECONDS, -1) != 1)
-			snprintf(why, why_len, "OCSP response is not fresh (thisUpdate/nextUpdate)");
-		else if (bs && status != V_OCSP_CERTSTATUS_UNKNOWN) {
-			out->revoked = status == V_OCSP_CERTSTATUS_REVOKED;
-			out->revocation_time = rev ? vv_asn1_time(rev) : 0;
-			out->produced = vv_asn1_time(thisupd);
-			snprintf(out->source, sizeof out->source, "ocsp:%.480s", url);
-			done = 1;
-		} else if (bs) {
-			snprintf(why, why_len, "OCSP responder does not know the certificate");
-		}
-		OCSP_BASICRESP_free(bs);
-		OCSP_RESPONSE_free(resp);
-	}
+	                                    OCSP_MAX_RESPONSE, &answer, &answer_len, why, why_len))
+		done = vv_ocsp_read_answer(answer, answer_len, req, id_copy, issuer, url, out, why, why_len);
 	OCSP_CERTID_free(id);
 	OCSP_CERTID_free(id_copy);
 	OCSP_REQUEST_free(req);

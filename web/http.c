@@ -199,6 +199,34 @@ int web_http_same_origin(const char *origin, const char *self_origin)
 	return n == origin_length(self_origin) && strncasecmp(origin, self_origin, n) == 0;
 }
 
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+size_t web_http_unescape_path(char *uri)
+{
+	char *out = uri;
+	for (const char *in = uri; *in; in++) {
+		int hi, lo;
+		if (in[0] == '%' && (hi = hex_value(in[1])) >= 0 && (lo = hex_value(in[2])) >= 0 &&
+		    (hi | lo) != 0) {
+			*out++ = (char)(hi * 16 + lo);
+			in += 2;
+		} else {
+			*out++ = *in;
+		}
+	}
+	*out = '\0';
+	return (size_t)(out - uri);
+}
+
 int web_http_path_ok(const char *path)
 {
 	if (!path || path[0] != '/')

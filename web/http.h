@@ -43,6 +43,11 @@ int web_http_is_json(const char *content_type);
  * 443 may be given or left out on either side. NULL arguments: no. */
 int web_http_same_origin(const char *origin, const char *self_origin);
 
+/* Percent-decodes a URL path in place (libmicrohttpd's unescape callback)
+ * and returns its new length, except that %00 stays as it is: a NUL would
+ * cut the name short ("/index.json%00.txt" must not mean "/index.json"). */
+size_t web_http_unescape_path(char *uri);
+
 /* Whether a URL path (percent-decoded) holds only bytes a published name
  * or an API route can have: letters, digits, '/', '.', '-', '_' and '~'. */
 int web_http_path_ok(const char *path);

@@ -905,35 +905,11 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	return rq;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decoding in place, except that %00 stays as it is: a NUL would
- * cut the name short ("/index.json%00.txt" must not mean "/index.json"). */
+/* libmicrohttpd's unescape callback: web_http_unescape_path (http.h). */
 static size_t unescape(void *cls, struct MHD_Connection *c, char *uri)
 {
 	(void)cls, (void)c;
-	char *out = uri;
-	for (const char *in = uri; *in; in++) {
-		int hi, lo;
-		if (in[0] == '%' && (hi = hex_value(in[1])) >= 0 && (lo = hex_value(in[2])) >= 0 &&
-		    (hi | lo) != 0) {
-			*out++ = (char)(hi * 16 + lo);
-			in += 2;
-		} else {
-			*out++ = *in;
-		}
-	}
-	*out = '\0';
-	return (size_t)(out - uri);
+	return web_http_unescape_path(uri);
 }
 
 static void on_mhd_error(void *cls, const char *fmt, va_list ap)

@@ -5,6 +5,8 @@
 # service status + audit entry) or not at all (still pending, none of them).
 #   VNTL_KILL9_ITERATIONS overrides the count (scripts/soak-db.sh uses it).
 . "$VNTL_SRC/tests/lib/db_e2e.sh"
+# vntl built with its test hooks (VNTL_TEST_APPLY_PAUSE_MS); the installed one has none.
+H="$VNTL_BUILD/tests/vntl-test-hooks"
 
 iterations=${VNTL_KILL9_ITERATIONS:-200}
 [ "${VNTL_SAN:-0}" = 1 ] && [ -z "${VNTL_KILL9_ITERATIONS:-}" ] && iterations=40
@@ -19,7 +21,7 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # that; the window then follows the load (tests run in parallel).
 expect 0 "$V" --as olga change propose --service 1 --status suspended --reason calibrate --decision "QĐ 0"
 t0=$(now_ms)
-VNTL_TEST_APPLY_PAUSE_MS=3 "$V" --as anh change approve 1 >/dev/null || fail "calibration approve"
+VNTL_TEST_APPLY_PAUSE_MS=3 "$H" --as anh change approve 1 >/dev/null || fail "calibration approve"
 span=$(( ($(now_ms) - t0) * 11 / 10 ))
 [ $span -ge 5 ] || span=5
 
@@ -43,7 +45,7 @@ while [ $i -lt $iterations ]; do
 		expect 0 "$V" --as olga change propose --service 1 --status $next --reason "kill test $i" --decision "QĐ $i"
 		pending=$(echo "$OUT" | sed -n 's/^change \([0-9]*\) proposed.*/\1/p')
 	fi
-	VNTL_TEST_APPLY_PAUSE_MS=$(rnd 6) "$V" --as anh change approve "$pending" >/dev/null 2>&1 &
+	VNTL_TEST_APPLY_PAUSE_MS=$(rnd 6) "$H" --as anh change approve "$pending" >/dev/null 2>&1 &
 	pid=$!
 	delay=$(rnd $span)
 	sleep "$((delay / 1000)).$(printf %03d $((delay % 1000)))"

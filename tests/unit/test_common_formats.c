@@ -1,5 +1,6 @@
-/* common/: hex, SHA-256 hex, RFC 3339 times and reading a whole file, the
- * one copy of each that db/, publisher/, web/ and the programs share. */
+/* common/: hex, SHA-256 hex, RFC 3339 times, reading a whole file and
+ * joining paths, the one copy of each that db/, publisher/, web/ and the
+ * programs share; and a publication path too long for the buffer. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 #include "common/file.h"
 #include "common/hex.h"
 #include "common/rfc3339.h"
+#include "publisher/pubdir.h"
 
 static void hex_is_lowercase_and_terminated(void **state)
 {
@@ -92,9 +94,34 @@ static void whole_file_is_read_and_bounded(void **state)
 	assert_int_equal(errno, ENOENT);
 }
 
+static void path_join_refuses_what_does_not_fit(void **state)
+{
+	(void)state;
+	char out[8];
+	assert_int_equal(path_join(out, sizeof out, "ab", "cdef"), 0); /* 7 bytes and NUL */
+	assert_string_equal(out, "ab/cdef");
+	errno = 0;
+	assert_int_equal(path_join(out, sizeof out, "ab", "cdefg"), -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+	assert_string_equal(out, ""); /* never a truncated name of another file */
+}
+
+static void publication_path_too_long_is_refused_by_name(void **state)
+{
+	(void)state;
+	const char *dir = getenv("VNTL_TMP");
+	char rel[5000], err[512] = "";
+	memset(rel, 'x', sizeof rel - 1);
+	rel[sizeof rel - 1] = '\0';
+	assert_int_equal(pubdir_write(dir ? dir : "/tmp", rel, "x", 1, err, sizeof err), -1);
+	assert_non_null(strstr(err, "path too long"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(path_join_refuses_what_does_not_fit),
+		cmocka_unit_test(publication_path_too_long_is_refused_by_name),
 		cmocka_unit_test(hex_is_lowercase_and_terminated),
 		cmocka_unit_test(sha256_hex_of_known_input),
 		cmocka_unit_test(times_format_and_parse_back),

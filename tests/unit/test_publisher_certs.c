@@ -161,10 +161,8 @@ static void fresh_directory_is_staged_then_renamed_whole(void **state)
 	cert_rel(pf_service(f->snap, 501), st.name, rel, sizeof rel);
 	assert_true(exists(f, rel));
 	ino_t staged = inode_of(f, st.name);
-	/* the placement hint (FS_TOPDIR_FL) was set only for the mkdir */
+	/* the operator's directory keeps its attributes (no chattr +T) */
 	assert_int_equal(dir_flags(f), flags);
-	if (flags >= 0)
-		assert_false(flags & FS_TOPDIR_FL);
 	assert_int_equal(pubdir_commit_certs(f->out, &st, err, sizeof err), 0);
 	assert_false(st.staged);
 	/* the staging directory itself became certs/: one rename */
