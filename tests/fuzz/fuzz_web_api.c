@@ -63,7 +63,6 @@ static void fresh_registry(void)
 		db_close(old);
 	}
 	struct db *db = db_fixture_registry("api.db");
-	int64_t id;
 	struct db_user_input officer = {"tam", DB_ROLE_OFFICER, 0, CERT_OFFICER, NULL};
 	struct db_user_input approver = {"lan", DB_ROLE_APPROVER, 0, CERT_APPROVER, NULL};
 	size_t n;
@@ -71,9 +70,9 @@ static void fresh_registry(void)
 	struct db_import_options o = {.tsp_id = 3, .actor = "olga", .decision_ref = "QĐ fuzz",
 				      .effective = DB_FIXTURE_DECISION_DATE, .history = 1};
 	struct db_import_report r;
-	if (db_user_add(db, "olga", &officer, &id, err, sizeof err) != 0 ||
-	    db_user_add(db, "olga", &approver, &id, err, sizeof err) != 0 ||
-	    db_cert_import(db, pem, n, "foreign-1.pem", &o, &r, err, sizeof err) != 0)
+	db_fixture_add_user(db, &officer);
+	db_fixture_add_user(db, &approver);
+	if (db_cert_import(db, pem, n, "foreign-1.pem", &o, &r, err, sizeof err) != 0)
 		fuzz_fail("registry setup: %s", err);
 	db_import_report_free(&r);
 	free(pem);
