@@ -235,7 +235,11 @@ struct X509_crl_st; /* OpenSSL's X509_CRL */
 typedef struct {
 	size_t size;                    /* since 4.0.0: sizeof(vntl_chain_request), set by the caller */
 	const char *leaf_file;          /* PEM or DER; or, instead: */
-	struct x509_st *leaf_cert;      /* a parsed OpenSSL X509 (not taken over) */
+	struct x509_st *leaf_cert;      /* a parsed OpenSSL X509 (not taken over). One X509
+	                                   shared by threads checking at once: call
+	                                   X509_check_purpose(x, -1, 0) on it first (OpenSSL 3.0
+	                                   fills its extension cache on first use behind an
+	                                   unlocked "done" test) */
 	const char *const *untrusted;   /* NULL-terminated list of files, or NULL */
 	const char *const *crl_files;   /* NULL-terminated list of CRL files (PEM/DER), or NULL */
 	const char *const *policies;    /* NULL-terminated OIDs (initial policy set), or NULL */

@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/x509v3.h>
 
 /* Statuses under which a service anchors: eIDAS granted / national
  * recognition, and the pre-eIDAS "acceptable" ones. */
@@ -58,6 +59,12 @@ vv_anchor *vv_anchor_append(vv_anchor **anchors, size_t *n, size_t *cap)
 void vv_anchor_set_cert(vv_anchor *a, X509 *cert)
 {
 	a->cert = cert;
+	/* OpenSSL caches a certificate's extensions on its first use and tests
+	 * its "done" flag without a lock: filled here, before any chain check
+	 * can see the anchor (set up by the loading thread, or under
+	 * anchors_lock), checking threads only read them. */
+	if (cert)
+		X509_check_purpose(cert, -1, 0);
 	a->subject_hash = cert ? X509_subject_name_hash(cert) : 0;
 	a->issuer_hash = cert ? X509_issuer_name_hash(cert) : 0;
 }
