@@ -224,8 +224,13 @@ test-build: all $(UNIT_BINS) $(FUZZ_BINS) $(if $(VNTL_PROG_SRC),$(BUILD)/tests/v
 test: test-build
 	tests/run-all.sh $(BUILD) $(SAN)
 
+# make check builds on every core (the tests themselves are scheduled by
+# run-all.sh); a plain `make check` would otherwise compile four trees on one.
+CHECK_JOBS := $(shell nproc 2>/dev/null || echo 2)
 check: deps
+	$(MAKE) -j$(CHECK_JOBS) test-build BUILD=build/release SAN=0
 	$(MAKE) test BUILD=build/release SAN=0
+	$(MAKE) -j$(CHECK_JOBS) test-build BUILD=build/asan SAN=1
 	$(MAKE) test BUILD=build/asan SAN=1
 	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
 	$(MAKE) tsan
@@ -236,14 +241,14 @@ check: deps
 TSAN_BUILD := build/tsan
 TSAN_TESTS := unit/test_validator_api unit/test_publisher_publish unit/test_web_server e2e/web_reload_threads
 tsan: deps
-	$(MAKE) tsan-targets BUILD=$(TSAN_BUILD) SAN=thread
+	$(MAKE) -j$(CHECK_JOBS) tsan-targets BUILD=$(TSAN_BUILD) SAN=thread
 	@for t in $(TSAN_TESTS); do tests/run-all.sh $(TSAN_BUILD) 1 $$t || exit 1; done
 
 tsan-targets: $(BUILD)/vntld $(BUILD)/vntl $(patsubst unit/%,$(BUILD)/tests/%,$(filter unit/%,$(TSAN_TESTS)))
 
 # Every libFuzzer target for FUZZ_SECONDS each (clang; corpus in tests/fuzz/corpus).
 fuzz: deps
-	$(MAKE) fuzz-targets BUILD=$(FUZZ_BUILD) SAN=fuzz CC=clang
+	$(MAKE) -j$(CHECK_JOBS) fuzz-targets BUILD=$(FUZZ_BUILD) SAN=fuzz CC=clang
 	scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 fuzz-targets: $(FUZZ_TARGETS)
