@@ -728,6 +728,37 @@ static void record_revocation(vntl_result *res, const struct inputs *in,
 	snprintf(res->revocation_source, sizeof res->revocation_source, "crl");
 }
 
+/* The listed service nearest the leaf decides (TS 119 615: the trust anchor
+ * is the first certificate of the path that a list names): a CA the lists
+ * name is judged by its own status at T even when a root above it still
+ * anchors, as when NEAC withdraws a public CA whose root stays granted, or a
+ * listed time-stamping unit is withdrawn. Returns 0 and sets the result when
+ * such a certificate does not anchor at T. */
+static int listed_cas_anchor(const vntl_ctx *ctx, STACK_OF(X509) *chain, time_t at,
+                             vntl_result *res)
+{
+	for (int k = 0; k < sk_X509_num(chain) - 1; k++) {
+		X509 *c = sk_X509_value(chain, k);
+		const vv_anchor *a = vv_anchors_find(ctx, c, at, 1);
+		if (!a)
+			continue;
+		if (vv_anchor_anchors_at(a, at))
+			return 1;
+		const vv_status_period *p = vv_anchor_period_at(a, at);
+		char since[32] = "", name[400];
+		if (p)
+			vv_format_time(p->start, since, sizeof since);
+		vv_name_text(X509_get_subject_name(c), name, sizeof name);
+		set_result(res, VNTL_INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND",
+		           "the chain passes through %.200s, a service of %.200s whose status at T "
+		           "was %.120s%s%s, which does not anchor (a listed CA is judged by its own "
+		           "status, not by the anchor above it)", name, a->source,
+		           p ? p->status : "not yet listed", p ? " since " : "", since);
+		return 0;
+	}
+	return 1;
+}
+
 static int index_of(STACK_OF(X509) *sk, X509 *cert)
 {
 	for (int i = 0; i < sk_X509_num(sk); i++)
@@ -845,7 +876,8 @@ static void judge(const vntl_ctx *ctx, struct inputs *in, const vntl_chain_reque
 	describe_chain(res, chain, in->leaf);
 	if (*st == VNTL_OK && !ok && strcmp(res->sub_indication, "NO_CERTIFICATE_CHAIN_FOUND") == 0)
 		explain_untrusted_anchor(ctx, in, req, res->at, res);
-	if (*st == VNTL_OK && ok && (req->alg_policy == VNTL_ALG_POLICY_NONE ||
+	if (*st == VNTL_OK && ok && listed_cas_anchor(ctx, chain, res->at, res) &&
+	    (req->alg_policy == VNTL_ALG_POLICY_NONE ||
 	                             check_algorithms(res, chain)) &&
 	    check_profile(res, chain, in->crls, req) && check_purpose(res, in->leaf, req)) {
 		const vv_anchor *a = vv_anchors_find(ctx, sk_X509_value(chain, sk_X509_num(chain) - 1),

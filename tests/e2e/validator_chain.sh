@@ -22,6 +22,7 @@ pki_issue "$P" sub deep v3_sign
 pki_issue "$P" root ncca v3_ca_nc
 pki_issue "$P" ncca evil v3_evil_name
 pki_issue "$P" root2 foreign v3_sign
+pki_issue "$P" root direct v3_sign
 pki_revoke inter revoked
 pki_crl inter "$P/inter.crl"
 pki_crl root "$P/root.crl"
@@ -120,6 +121,22 @@ expect 2 "another certificate" -- "$VV" chain "$P/foreign.pem" $R --crl "$P/root
 	--at 2025-01-01T00:00:00Z
 expect 0 "PASSED" -- "$VV" chain "$P/good.pem" $U $R $CRLS --at 2025-01-01T00:00:00Z
 expect 2 "another certificate" -- "$VV" chain "$P/good.pem" $U $R $CRLS --at $T
+
+# A listed CA is judged by its own status (TS 119 615: the first listed
+# certificate of the path is the anchor), not by the root above it: NEAC
+# withdraws a public CA (inter) in 2024 while its root stays granted. A
+# certificate the list does not name (direct, under the root) still anchors
+# at the root.
+python3 "$VNTL_SRC/tests/lib/validator_tsl.py" "$P/subca.tpl" "$P/signer.pem" 10 \
+	"$(iso_days_from_now -1)" "$(iso_days_from_now 30)" \
+	"$P/root.pem|CA/PKC|granted@2021-01-01T00:00:00Z" \
+	"$P/inter.pem|CA/PKC|withdrawn@2024-01-01T00:00:00Z|granted@2021-01-01T00:00:00Z"
+pki_sign_list "$P/subca.tpl" "$P/subca.xml" 2>/dev/null
+S="--list $P/subca.xml --signer $P/signer.pem --schema-dir $XSD"
+expect 0 "PASSED" -- "$VV" chain "$P/good.pem" $U $S $CRLS --at $T
+expect 2 "passes through C=VN,O=Test Org root,CN=inter" -- "$VV" chain "$P/good.pem" $U $S $CRLS --at 2025-01-01T00:00:00Z
+expect 2 "withdrawn since 2024-01-01" -- "$VV" chain "$P/good.pem" $U $S $CRLS --at 2025-01-01T00:00:00Z
+expect 0 "PASSED" -- "$VV" chain "$P/direct.pem" $S --crl "$P/root.crl" --at 2025-01-01T00:00:00Z
 
 # Extensions marked critical: a known one changes nothing, an unknown one
 # keeps the service from anchoring (the list still loads and says so), and
