@@ -227,22 +227,33 @@ test: test-build
 # make check builds on every core (the tests themselves are scheduled by
 # run-all.sh); a plain `make check` would otherwise compile four trees on one.
 CHECK_JOBS := $(shell nproc 2>/dev/null || echo 2)
+# Each phase prints the time it starts, so a slow one shows.
+check_phase = @echo "== make check: $(1) ($$(date -u +%H:%M:%S) UTC)"
 check: deps
+	$(call check_phase,release build)
 	$(MAKE) -j$(CHECK_JOBS) test-build BUILD=build/release SAN=0
+	$(call check_phase,release tests)
 	$(MAKE) test BUILD=build/release SAN=0
+	$(call check_phase,ASan+UBSan build)
 	$(MAKE) -j$(CHECK_JOBS) test-build BUILD=build/asan SAN=1
+	$(call check_phase,ASan+UBSan tests)
 	$(MAKE) test BUILD=build/asan SAN=1
-	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
+	$(call check_phase,libFuzzer smoke)
+	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) FUZZ_JOBS=$(CHECK_JOBS)
+	$(call check_phase,ThreadSanitizer)
 	$(MAKE) tsan
+	$(call check_phase,done)
 
 # ThreadSanitizer (SAN=thread) on the tests whose code runs threads: the
 # validator's parallel loading and chain checks, the publisher's staging
 # thread, vntld's API workers and its swap and reload under clients.
 TSAN_BUILD := build/tsan
+comma := ,
+space := $(subst ,, )
 TSAN_TESTS := unit/test_validator_api unit/test_publisher_publish unit/test_web_server e2e/web_reload_threads
 tsan: deps
 	$(MAKE) -j$(CHECK_JOBS) tsan-targets BUILD=$(TSAN_BUILD) SAN=thread
-	@for t in $(TSAN_TESTS); do tests/run-all.sh $(TSAN_BUILD) 1 $$t || exit 1; done
+	tests/run-all.sh $(TSAN_BUILD) 1 $(subst $(space),$(comma),$(strip $(TSAN_TESTS)))
 
 tsan-targets: $(BUILD)/vntld $(BUILD)/vntl $(patsubst unit/%,$(BUILD)/tests/%,$(filter unit/%,$(TSAN_TESTS)))
 

@@ -1,7 +1,11 @@
 #!/bin/sh
 # Run every test against one build: the cmocka unit tests, the fuzz targets
 # (replaying their corpus, see tests/fuzz/fuzz.h) and the end-to-end scripts.
-#   tests/run-all.sh BUILD_DIR SANITIZED(0|1) [NAME_FILTER]
+#   tests/run-all.sh BUILD_DIR SANITIZED(0|1) [NAME_FILTER[,NAME_FILTER]...]
+# (a test runs when its name contains one of the filters). The longest tests
+# start first, by the durations the last runs recorded in build/test-times:
+# with tests of 1 to 45 s on two cores, a long test started last would run
+# alone at the end.
 # Tests run $VNTL_TEST_JOBS at a time (default: the number of cores); each
 # gets a fresh scratch directory in $VNTL_TMP and these variables:
 #   VNTL_BUILD   absolute path of the build directory (programs, tests)
@@ -28,6 +32,7 @@ if [ "${RUN_ALL_ONE:-}" = 1 ]; then
 	results=$RUN_ALL_RESULTS
 else
 	results=$(mktemp -d "${TMPDIR:-/tmp}/vntl-results.XXXXXX")
+	mkdir "$results/times"
 	export RUN_ALL_RESULTS="$results"
 	trap 'rm -rf "$results"' EXIT
 fi
@@ -41,6 +46,7 @@ run_one() {
 	rc=$?
 	secs=$(( $(date +%s) - start ))
 	key=$(echo "$name" | tr / _)
+	echo "$name $secs" > "$results/times/$key"
 	if [ $rc -eq 0 ]; then
 		echo "PASS $name (${secs}s)"; echo pass > "$results/$key"
 		rm -rf "$scratch" "$scratch.log"
@@ -73,9 +79,34 @@ if [ "${RUN_ALL_ONE:-}" = 1 ]; then   # re-entry from xargs: run one test
 	exit 0
 fi
 
+matches_filter() {
+	[ -n "$filter" ] || return 0
+	old_ifs=$IFS; IFS=,
+	for f in $filter; do
+		case "$1" in *"$f"*) IFS=$old_ifs; return 0 ;; esac
+	done
+	IFS=$old_ifs
+	return 1
+}
+
+times_file=$src/build/test-times
+
+# NAME<TAB>COMMAND lines, the longest known first (unknown: as if 10 s).
+longest_first() {
+	awk -F'\t' -v times="$times_file" '
+		BEGIN { while ((getline line < times) > 0) { split(line, f, " "); t[f[1]] = f[2] } }
+		{ printf "%d\t%s\n", (($1 in t) ? t[$1] : 10), $0 }' |
+		sort -s -t "$(printf '\t')" -k1,1nr | cut -f2-
+}
+
 list_tests | while IFS="$(printf '\t')" read -r name cmd; do
-	case "$name" in *"$filter"*) printf '%s\t%s\n' "$name" "$cmd" ;; esac
-done | tr '\t' '\n' | RUN_ALL_ONE=1 xargs -r -d '\n' -n 2 -P "$jobs" "$0" "$1" "$san" "$filter"
+	matches_filter "$name" && printf '%s\t%s\n' "$name" "$cmd"
+done | longest_first | tr '\t' '\n' | RUN_ALL_ONE=1 xargs -r -d '\n' -n 2 -P "$jobs" "$0" "$1" "$san" "$filter"
+
+# this run's durations first, then the ones it did not measure
+mkdir -p "$(dirname "$times_file")"
+{ cat "$results"/times/* 2>/dev/null; cat "$times_file" 2>/dev/null; } |
+	awk '!seen[$1]++' > "$times_file.$$" && mv "$times_file.$$" "$times_file"
 
 total=0; pass=0; fail=0; skip=0; failed=""
 for f in "$results"/*; do

@@ -49,8 +49,12 @@ kill_loop() {
 		if wait "$pid"; then completed=$((completed + 1)); else killed=$((killed + 1)); fi
 		python3 "$VNTL_SRC/tests/lib/publisher_checkdir.py" out > paths ||
 			{ echo "iteration $i (killed after ${delay} ms): inconsistent directory"; return 1; }
+		# bytes already verified verify again: only new files cost a check
 		for list in $(cat paths); do
+			sum=$(sha256sum < "$list" | cut -c1-64)
+			grep -qx "$sum" verified 2>/dev/null && continue
 			xmlsec_verify "$signer" "$list" || { echo "iteration $i: $list does not verify"; return 1; }
+			echo "$sum" >> verified
 		done
 	done
 	echo "kill test: $iterations iterations, $killed killed mid-run, $completed completed"
