@@ -270,8 +270,12 @@ demo: deps all
 bench: deps all
 	scripts/bench.sh $(BUILD)
 
-# vntld under the full-size attacks of issue 17 (minutes; loopback only).
+# SOAK_RUNS kill -9 across apply, publish and vntld's swap, each followed by
+# a full consistency check; then vntld under the full-size attacks of issue
+# 17 (minutes; loopback only).
+SOAK_RUNS := 1000
 soak: deps all
+	scripts/soak-kill.sh $(BUILD) $(SOAK_RUNS)
 	scripts/soak-web-attack.sh $(BUILD)
 
 install: all
