@@ -31,6 +31,8 @@ int db_refusal(struct db *db, const char *actor, const char *rule, const char *o
 /* Write the pending refusal, if any and no transaction is open. */
 void db_refusal_flush(struct db *db);
 
+/* Running SQL: db/stmt.h. */
+
 /* printf into err (if not NULL), returns `rc` for `return db_fail(...)`. */
 int db_msg(int rc, char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -42,9 +44,6 @@ int db_begin_write(struct db *db, char *err, size_t errlen);
 int db_begin_read(struct db *db, char *err, size_t errlen);
 int db_commit(struct db *db, char *err, size_t errlen);
 void db_rollback(struct db *db);
-
-/* Prepare, or -1 with a message. */
-int db_prepare(struct db *db, const char *sql, sqlite3_stmt **st, char *err, size_t errlen);
 
 /* Room for element `count` of a growing array of `size`-byte elements with
  * capacity *cap: returns the array (reallocated when full, *cap updated) or
