@@ -1,5 +1,7 @@
 /* Shared by the db/ modules only: the handle, transactions, statements and
- * the audit append that every write transaction ends with. */
+ * the audit append that every write transaction ends with.
+ *
+ * Return values as everywhere in db/ (db/db.h): 0 ok, 1 refused, -1 error. */
 #ifndef VNTL_DB_INTERNAL_H
 #define VNTL_DB_INTERNAL_H
 
@@ -91,7 +93,8 @@ int db_user_check_input(const struct db_user_input *in, char fp[65], char *err, 
 /* Insert the account (inside the caller's transaction); sec may be NULL. */
 int db_user_insert(struct db *db, const struct db_user_input *in, const char *fp, const struct db_secret *sec,
 		   int64_t *id, char *err, size_t errlen);
-/* Normalise a client-certificate fingerprint (hex, ':' allowed); 0 ok. */
+/* Normalise a client-certificate fingerprint (hex, ':' allowed): 0, or 1
+ * when it is not 64 hex digits. */
 int db_fingerprint_normalise(const char *in, char out[65]);
 
 struct db_status_entry;

@@ -69,7 +69,7 @@ void db_roles_format(unsigned roles, char *out, size_t outlen)
 		}
 }
 
-/* Lowercase hex without ':' separators; 0 when it is 64 hex digits. */
+/* Lowercase hex without ':' separators; 0 when it is 64 hex digits, else 1. */
 int db_fingerprint_normalise(const char *in, char out[65])
 {
 	size_t n = 0;
@@ -77,11 +77,11 @@ int db_fingerprint_normalise(const char *in, char out[65])
 		if (*p == ':')
 			continue;
 		if (!isxdigit((unsigned char)*p) || n == 64)
-			return -1;
+			return 1;
 		out[n++] = (char)tolower((unsigned char)*p);
 	}
 	out[n] = '\0';
-	return n == 64 ? 0 : -1;
+	return n == 64 ? 0 : 1;
 }
 
 static int pbkdf2(const char *secret, const unsigned char *salt, size_t saltlen, int iterations,
