@@ -93,6 +93,18 @@ int db_audit_append(struct db *db, const char *actor, const char *action, const 
 			    DB_ARGS(db_arg_int(last_id + 1), db_arg_text(hash)), err, errlen);
 }
 
+int db_audit_append_json(struct db *db, const char *actor, const char *action, const char *object,
+			 json_t *detail, char *err, size_t errlen)
+{
+	char *text = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(detail);
+	if (!text)
+		return db_msg(-1, err, errlen, "out of memory");
+	int rc = db_audit_append(db, actor, action, object, text, err, errlen);
+	free(text);
+	return rc;
+}
+
 const char *db_audit_break_name(enum db_audit_break kind)
 {
 	switch (kind) {

@@ -226,17 +226,13 @@ static int audit_import(struct db *db, const struct db_import_options *o, const 
 			     ? db_seal_service(db, item->service_id, rows, err, errlen)
 			     : db_msg(-1, err, errlen, "out of memory");
 	json_decref(rows);
-	char *detail = sealed == 0 ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(d);
-	if (sealed)
+	if (sealed) {
+		json_decref(d);
 		return sealed;
-	if (!detail)
-		return db_msg(-1, err, errlen, "out of memory");
+	}
 	char object[80];
 	snprintf(object, sizeof object, "cert:%s", c->sha256);
-	int rc = db_audit_append(db, o->actor, "cert.import", object, detail, err, errlen);
-	free(detail);
-	return rc;
+	return db_audit_append_json(db, o->actor, "cert.import", object, d, err, errlen);
 }
 
 static int add_item(struct db_import_report *r, enum db_import_outcome outcome, const struct db_cert_info *c,

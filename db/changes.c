@@ -88,15 +88,9 @@ static int check_transition(const struct service_state *s, int64_t service_id, e
 static int audit_change(struct db *db, const char *actor, const char *action, int64_t id, json_t *detail,
 			char *err, size_t errlen)
 {
-	char *text = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(detail);
-	if (!text)
-		return db_msg(-1, err, errlen, "out of memory");
 	char object[40];
 	snprintf(object, sizeof object, "change:%" PRId64, id);
-	int rc = db_audit_append(db, actor, action, object, text, err, errlen);
-	free(text);
-	return rc;
+	return db_audit_append_json(db, actor, action, object, detail, err, errlen);
 }
 
 static int insert_proposal(struct db *db, const struct db_change_input *in, int64_t effective, int64_t user_id,
@@ -406,11 +400,6 @@ int db_change_state_parse(const char *text, enum db_change_state *out)
 	"FROM change_request r JOIN service_now s ON s.id = r.service_id JOIN cert c ON c.id = s.cert_id " \
 	"JOIN account p ON p.id = r.proposed_by LEFT JOIN account d ON d.id = r.decided_by "
 
-static char *nullable(sqlite3_stmt *st, int col)
-{
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : db_column_strdup(st, col);
-}
-
 static int fill_change(sqlite3_stmt *st, void *elem)
 {
 	struct db_change *c = elem;
@@ -427,9 +416,9 @@ static int fill_change(sqlite3_stmt *st, void *elem)
 	c->proposed_by = db_column_strdup(st, 9);
 	c->proposed_at = sqlite3_column_int64(st, 10);
 	db_change_state_parse((const char *)sqlite3_column_text(st, 11), &c->state);
-	c->decided_by = nullable(st, 12);
+	c->decided_by = db_column_strdup_or_null(st, 12);
 	c->decided_at = sqlite3_column_int64(st, 13);
-	c->decision_note = nullable(st, 14);
+	c->decision_note = db_column_strdup_or_null(st, 14);
 	return 0;
 }
 

@@ -60,15 +60,9 @@ static json_t *public_payload(json_t *payload)
 static int audit(struct db *db, const char *actor, const char *action, int64_t id, json_t *detail, char *err,
 		 size_t errlen)
 {
-	char *text = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(detail);
-	if (!text)
-		return db_msg(-1, err, errlen, "out of memory");
 	char object[40];
 	snprintf(object, sizeof object, "correction:%" PRId64, id);
-	int rc = db_audit_append(db, actor, action, object, text, err, errlen);
-	free(text);
-	return rc;
+	return db_audit_append_json(db, actor, action, object, detail, err, errlen);
 }
 
 /* --- what a correction is about ----------------------------------------- */
@@ -735,11 +729,6 @@ int db_correction_changed_list_since(struct db *db, int foreign, int64_t since)
 	"r.decided_at, r.decision_note FROM correction r JOIN account p ON p.id = r.proposed_by " \
 	"LEFT JOIN account d ON d.id = r.decided_by "
 
-static char *nullable(sqlite3_stmt *st, int col)
-{
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : db_column_strdup(st, col);
-}
-
 static int fill(sqlite3_stmt *st, void *elem)
 {
 	struct db_correction *c = elem;
@@ -756,9 +745,9 @@ static int fill(sqlite3_stmt *st, void *elem)
 	c->proposed_by = db_column_strdup(st, 5);
 	c->proposed_at = sqlite3_column_int64(st, 6);
 	db_change_state_parse((const char *)sqlite3_column_text(st, 7), &c->state);
-	c->decided_by = nullable(st, 8);
+	c->decided_by = db_column_strdup_or_null(st, 8);
 	c->decided_at = sqlite3_column_int64(st, 9);
-	c->decision_note = nullable(st, 10);
+	c->decision_note = db_column_strdup_or_null(st, 10);
 	return 0;
 }
 

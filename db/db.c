@@ -91,6 +91,11 @@ char *db_column_strdup(sqlite3_stmt *st, int col)
 	return strdup(t ? (const char *)t : "");
 }
 
+char *db_column_strdup_or_null(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : db_column_strdup(st, col);
+}
+
 static int read_user_version(struct db *db, int *version, char *err, size_t errlen)
 {
 	int64_t v = 0;

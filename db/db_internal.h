@@ -54,6 +54,8 @@ void db_rollback(struct db *db);
 void *db_array_grow(void *array, size_t *cap, size_t count, size_t size);
 /* Malloc'd copy of a text column ("" for NULL); never returns NULL unless out of memory. */
 char *db_column_strdup(sqlite3_stmt *st, int col);
+/* The same, but NULL for NULL (optional columns). */
+char *db_column_strdup_or_null(sqlite3_stmt *st, int col);
 
 /* Schema migrations: number of them and the SQL of migration i (0-based),
  * which takes user_version i to i + 1. */
@@ -67,6 +69,11 @@ void db_audit_trigger(size_t i, const char **name, const char **sql);
  * transaction. `detail` is canonical JSON text. */
 int db_audit_append(struct db *db, const char *actor, const char *action, const char *object,
 		    const char *detail, char *err, size_t errlen);
+/* The same with a JSON detail, written canonically (compact, sorted keys);
+ * takes the reference to `detail`, where NULL (a failed json_pack) is out
+ * of memory. */
+int db_audit_append_json(struct db *db, const char *actor, const char *action, const char *object,
+			 json_t *detail, char *err, size_t errlen);
 
 /* Seals (seal.c): add "<kind>:<id>": digest of the row as stored now to
  * `rows`, the "rows" object of the audit entry of the same transaction.

@@ -304,15 +304,8 @@ int db_seal_baseline(struct db *db, int from_version, char *err, size_t errlen)
 		return rc;
 	}
 	/* "o" takes the reference to rows, even when packing fails */
-	json_t *detail = json_pack("{si so}", "from_version", from_version, "rows", rows);
-	if (!detail)
-		return db_msg(-1, err, errlen, "out of memory");
-	char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(detail);
-	rc = text ? db_audit_append(db, "vntl init", "registry.baseline", "registry", text, err, errlen)
-		  : db_msg(-1, err, errlen, "out of memory");
-	free(text);
-	return rc;
+	return db_audit_append_json(db, "vntl init", "registry.baseline", "registry",
+				    json_pack("{si so}", "from_version", from_version, "rows", rows), err, errlen);
 }
 
 /* --- checking a snapshot against the seals ------------------------------ */

@@ -134,17 +134,13 @@ static int audit_add(struct db *db, const char *actor, const struct db_tsp_input
 			      "name_vi", in->name_vi, "name_en", in->name_en, "country", in->country,
 			      "rows", rows);
 	int rc = o ? db_seal_tsp(db, id, rows, err, errlen) : db_msg(-1, err, errlen, "out of memory");
-	char *detail = rc == 0 ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(o);
-	if (rc)
+	if (rc) {
+		json_decref(o);
 		return rc;
-	if (!detail)
-		return db_msg(-1, err, errlen, "out of memory");
+	}
 	char object[32];
 	snprintf(object, sizeof object, "tsp:%" PRId64, id);
-	rc = db_audit_append(db, actor, "tsp.add", object, detail, err, errlen);
-	free(detail);
-	return rc;
+	return db_audit_append_json(db, actor, "tsp.add", object, o, err, errlen);
 }
 
 static int insert(struct db *db, const struct db_tsp_input *in, int64_t *id, char *err, size_t errlen)
@@ -196,11 +192,6 @@ int db_tsp_name_free(struct db *db, const char *name_en, int64_t except_id, char
 	return rc == 1 ? 0 : rc;
 }
 
-static char *opt_strdup(sqlite3_stmt *st, int col)
-{
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : db_column_strdup(st, col);
-}
-
 static int fill(sqlite3_stmt *st, void *elem)
 {
 	struct db_tsp *t = elem;
@@ -209,12 +200,12 @@ static int fill(sqlite3_stmt *st, void *elem)
 	t->kind = (enum db_tsp_kind)sqlite3_column_int(st, 1);
 	t->name_vi = db_column_strdup(st, 2);
 	t->name_en = db_column_strdup(st, 3);
-	t->trade_name = opt_strdup(st, 4);
+	t->trade_name = db_column_strdup_or_null(st, 4);
 	t->street = db_column_strdup(st, 5);
 	t->locality = db_column_strdup(st, 6);
 	snprintf(t->country, sizeof t->country, "%s", (const char *)sqlite3_column_text(st, 7));
 	t->uri = db_column_strdup(st, 8);
-	t->email = opt_strdup(st, 9);
+	t->email = db_column_strdup_or_null(st, 9);
 	t->retired = sqlite3_column_int(st, 10);
 	return 0;
 }
