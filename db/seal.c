@@ -507,23 +507,26 @@ int db_seal_check_now(struct db *db, char *err, size_t errlen)
 	return rc;
 }
 
+/* quick_check's first line: "ok", or the first fault found. */
+static int quick_check_verdict(sqlite3_stmt *st, void *verdict)
+{
+	const unsigned char *text = sqlite3_column_text(st, 0);
+	snprintf(verdict, 256, "%s", text ? (const char *)text : "");
+	return 0;
+}
+
 static int quick_check(struct db *db, char *err, size_t errlen)
 {
 	const char *path = sqlite3_db_filename(db->h, "main");
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db->h, "PRAGMA quick_check(1)", -1, &st, NULL) != SQLITE_OK)
-		return db_msg(-1, err, errlen, "%s: SQLite integrity check cannot run: %s: restore it from backup",
-			      path, sqlite3_errmsg(db->h));
-	int rc = sqlite3_step(st), result = 0;
-	const unsigned char *verdict = rc == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
-	if (!verdict)
-		result = db_msg(-1, err, errlen, "%s: SQLite integrity check failed: %s: restore it from backup",
-				path, sqlite3_errmsg(db->h));
-	else if (strcmp((const char *)verdict, "ok") != 0)
-		result = db_msg(-1, err, errlen, "%s is damaged (SQLite quick_check: %s): restore it from backup",
-				path, (const char *)verdict);
-	sqlite3_finalize(st);
-	return result;
+	char verdict[256] = "", failed[512] = "SQLite integrity check failed: no verdict";
+	int rc = db_stmt_one(db, "SQLite integrity check failed", "PRAGMA quick_check(1)", DB_NO_ARGS,
+			     quick_check_verdict, verdict, failed, sizeof failed);
+	if (rc == 0 && strcmp(verdict, "ok") == 0)
+		return 0;
+	if (rc == 0)
+		return db_msg(-1, err, errlen, "%s is damaged (SQLite quick_check: %s): restore it from backup", path,
+			      verdict);
+	return db_msg(-1, err, errlen, "%s: %s: restore it from backup", path, failed);
 }
 
 int db_registry_check(struct db *db, const struct db_snapshot *snap, char *err, size_t errlen)

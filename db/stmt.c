@@ -6,11 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int stmt_error(struct db *db, const char *what, char *err, size_t errlen)
-{
-	return db_msg(-1, err, errlen, "%s: %s", what, sqlite3_errmsg(db->h));
-}
-
 static int bind_one(sqlite3_stmt *st, int i, const struct db_arg *a)
 {
 	switch (a->type) {
@@ -49,7 +44,7 @@ int db_stmt_open(struct db *db, const char *what, const char *sql, const struct 
 {
 	if (sqlite3_prepare_v2(db->h, sql, -1, st, NULL) != SQLITE_OK) {
 		*st = NULL;
-		return stmt_error(db, what, err, errlen);
+		return db_sql_error(db, what, err, errlen);
 	}
 	if (bind_all(*st, what, args, nargs, err, errlen)) {
 		sqlite3_finalize(*st);
@@ -68,7 +63,7 @@ static int run(struct db *db, const char *what, sqlite3_stmt *st, db_row_fn *row
 		if (row && (rc = row(st, ctx)) != 0)
 			break;
 	if (rc == 0 && step != SQLITE_DONE)
-		rc = stmt_error(db, what, err, errlen);
+		rc = db_sql_error(db, what, err, errlen);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -112,7 +107,7 @@ int db_stmt_one(struct db *db, const char *what, const char *sql, const struct d
 	else if (step == SQLITE_DONE)
 		rc = 1;
 	else
-		rc = stmt_error(db, what, err, errlen);
+		rc = db_sql_error(db, what, err, errlen);
 	sqlite3_finalize(st);
 	return rc;
 }
