@@ -149,7 +149,7 @@ static void rows_are_collected_in_order_as_stored(void **state)
 	/* more rows than the array's first capacity, so that it grows */
 	int64_t ids[20];
 	for (int i = 0; i < 20; i++) {
-		char name[16];
+		char name[32];
 		snprintf(name, sizeof name, "thing %d", i);
 		ids[i] = add(db, name, i % 2 ? "odd" : "", i, err, sizeof err);
 		assert_true(ids[i] > 0);
@@ -159,7 +159,7 @@ static void rows_are_collected_in_order_as_stored(void **state)
 	assert_int_equal(collect(db, 5, &t, &count, err, sizeof err), 0);
 	assert_int_equal(count, 15);
 	for (size_t i = 0; i < count; i++) {
-		char name[16];
+		char name[32];
 		snprintf(name, sizeof name, "thing %zu", i + 5);
 		assert_int_equal(t[i].id, ids[i + 5]);
 		assert_string_equal(t[i].name, name);
@@ -189,7 +189,7 @@ static void a_failed_collection_clears_what_it_filled(void **state)
 	struct db *db = scratch("stmt-collect-fail.db");
 	char err[512] = "";
 	for (int i = 0; i < 5; i++) {
-		char name[16];
+		char name[32];
 		snprintf(name, sizeof name, "thing %d", i);
 		assert_true(add(db, name, NULL, i, err, sizeof err) > 0);
 	}
