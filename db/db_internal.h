@@ -23,6 +23,7 @@ struct db_refusal_note {
 struct db {
 	sqlite3 *h;
 	struct db_refusal_note refusal;
+	int stmt_rc;   /* the result of the last db/stmt.h call (db_errcode) */
 };
 
 /* Audit a refused attempt (four eyes, missing role, unknown or disabled

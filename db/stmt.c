@@ -23,35 +23,50 @@ static int bind_one(sqlite3_stmt *st, int i, const struct db_arg *a)
 	return SQLITE_MISUSE;
 }
 
+/* SQLITE_OK, or the failing bind's result (SQLITE_MISUSE when a parameter
+ * is left unbound) with the message in err. */
 static int bind_all(sqlite3_stmt *st, const char *what, const struct db_arg *args, size_t nargs, char *err,
 		    size_t errlen)
 {
 	int wanted = sqlite3_bind_parameter_count(st);
 	for (size_t i = 0; i < nargs; i++) {
 		int rc = i < INT32_MAX ? bind_one(st, (int)i + 1, &args[i]) : SQLITE_RANGE;
-		if (rc != SQLITE_OK)
-			return db_msg(-1, err, errlen, "%s: cannot bind argument %zu of %zu (the statement takes %d): %s",
-				      what, i + 1, nargs, wanted, sqlite3_errstr(rc));
+		if (rc != SQLITE_OK) {
+			db_msg(-1, err, errlen, "%s: cannot bind argument %zu of %zu (the statement takes %d): %s", what,
+			       i + 1, nargs, wanted, sqlite3_errstr(rc));
+			return rc;
+		}
 	}
 	/* An unbound parameter would silently be NULL. */
-	if (nargs != (size_t)wanted)
-		return db_msg(-1, err, errlen, "%s: %zu arguments given, the statement takes %d", what, nargs, wanted);
-	return 0;
+	if (nargs != (size_t)wanted) {
+		db_msg(-1, err, errlen, "%s: %zu arguments given, the statement takes %d", what, nargs, wanted);
+		return SQLITE_MISUSE;
+	}
+	return SQLITE_OK;
 }
 
 int db_stmt_open(struct db *db, const char *what, const char *sql, const struct db_arg *args, size_t nargs,
 		 sqlite3_stmt **st, char *err, size_t errlen)
 {
-	if (sqlite3_prepare_v2(db->h, sql, -1, st, NULL) != SQLITE_OK) {
+	db->stmt_rc = sqlite3_prepare_v2(db->h, sql, -1, st, NULL);
+	if (db->stmt_rc != SQLITE_OK) {
+		db->stmt_rc = sqlite3_extended_errcode(db->h);
 		*st = NULL;
 		return db_sql_error(db, what, err, errlen);
 	}
-	if (bind_all(*st, what, args, nargs, err, errlen)) {
+	if ((db->stmt_rc = bind_all(*st, what, args, nargs, err, errlen)) != SQLITE_OK) {
 		sqlite3_finalize(*st);
 		*st = NULL;
 		return -1;
 	}
 	return 0;
+}
+
+/* -1 with "what: SQLite's message" for a step that failed with `step`. */
+static int step_failed(struct db *db, const char *what, int step, char *err, size_t errlen)
+{
+	db->stmt_rc = step;
+	return db_sql_error(db, what, err, errlen);
 }
 
 /* Step `st` to its end, `row` (if any) taking each row; finalizes. */
@@ -62,8 +77,9 @@ static int run(struct db *db, const char *what, sqlite3_stmt *st, db_row_fn *row
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
 		if (row && (rc = row(st, ctx)) != 0)
 			break;
+	db->stmt_rc = SQLITE_OK;   /* not what a callback's own statements left */
 	if (rc == 0 && step != SQLITE_DONE)
-		rc = db_sql_error(db, what, err, errlen);
+		rc = step_failed(db, what, step, err, errlen);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -102,12 +118,13 @@ int db_stmt_one(struct db *db, const char *what, const char *sql, const struct d
 	if (db_stmt_open(db, what, sql, args, nargs, &st, err, errlen))
 		return -1;
 	int step = sqlite3_step(st), rc;
-	if (step == SQLITE_ROW)
+	if (step == SQLITE_ROW) {
 		rc = row(st, ctx);
-	else if (step == SQLITE_DONE)
+		db->stmt_rc = SQLITE_OK;
+	} else if (step == SQLITE_DONE)
 		rc = 1;
 	else
-		rc = db_sql_error(db, what, err, errlen);
+		rc = step_failed(db, what, step, err, errlen);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -167,5 +184,5 @@ int db_stmt_collect(struct db *db, const char *what, const char *sql, const stru
 
 int db_errcode(struct db *db)
 {
-	return sqlite3_extended_errcode(db->h);
+	return db->stmt_rc;
 }

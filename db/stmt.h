@@ -7,8 +7,8 @@
  * read one row return 1 when there is none, leaving err alone so that the
  * caller names what is missing. Every bind result is checked: an argument
  * the statement has no place for (SQLITE_RANGE), or a statement left with
- * parameters no argument fills, is an error naming the statement. A failed
- * statement's extended result code stays readable with db_errcode, for the
+ * parameters no argument fills, is an error naming the statement. The
+ * result code of what failed stays readable with db_errcode, for the
  * callers that turn a constraint into a refusal.
  *
  * Arguments are copied when bound (SQLITE_TRANSIENT): pointers need only
@@ -114,8 +114,10 @@ __attribute__((warn_unused_result)) int db_stmt_collect(struct db *db, const cha
 							 db_row_fn *fill, db_clear_fn *clear, void **out,
 							 size_t *count, char *err, size_t errlen);
 
-/* The extended result code of the last failed statement on this handle
- * (SQLITE_CONSTRAINT_UNIQUE, ...). */
+/* The result of the last call above on this handle: SQLITE_OK after a
+ * success (or a walk its callback stopped), else the extended result code
+ * of what failed (SQLITE_CONSTRAINT_UNIQUE, SQLITE_RANGE for an argument
+ * too many, SQLITE_MISUSE for a parameter left unbound, ...). */
 int db_errcode(struct db *db);
 
 #endif

@@ -56,6 +56,7 @@ static void too_many_arguments_is_an_error_naming_the_statement(void **state)
 	assert_non_null(strstr(err, "cannot add the thing"));
 	assert_non_null(strstr(err, "argument 2 of 2"));
 	assert_non_null(strstr(err, sqlite3_errstr(SQLITE_RANGE)));
+	assert_int_equal(db_errcode(db), SQLITE_RANGE);
 	assert_int_equal(things(db), 0);
 	db_close(db);
 }
@@ -70,6 +71,7 @@ static void an_unbound_parameter_is_an_error(void **state)
 			      DB_ARGS(db_arg_text("a")), err, sizeof err);
 	assert_int_equal(rc, -1);
 	assert_non_null(strstr(err, "cannot add the thing: 1 arguments given, the statement takes 2"));
+	assert_int_equal(db_errcode(db), SQLITE_MISUSE);
 	assert_int_equal(things(db), 0);
 	db_close(db);
 }
@@ -98,6 +100,7 @@ static void a_constraint_is_surfaced_with_its_message_and_code(void **state)
 	assert_non_null(strstr(err, "cannot add the thing: UNIQUE constraint failed: thing.name"));
 	assert_int_equal(db_errcode(db), SQLITE_CONSTRAINT_UNIQUE);
 	assert_int_equal(things(db), 1);
+	assert_int_equal(db_errcode(db), SQLITE_OK);   /* the last call's, not a stale one */
 	db_close(db);
 }
 
