@@ -4,6 +4,7 @@
 
 #include "common/hex.h"
 #include "db/db_internal.h"
+#include "db/stmt.h"
 
 #include <inttypes.h>
 #include <openssl/evp.h>
@@ -44,20 +45,29 @@ static int entry_hash(const char *prev_hash, int64_t at, const char *actor, cons
 	return 0;
 }
 
+struct head {
+	int64_t id;
+	char hash[65];
+};
+
+static int head_from_row(sqlite3_stmt *st, void *ctx)
+{
+	struct head *h = ctx;
+	h->id = sqlite3_column_int64(st, 0);
+	snprintf(h->hash, sizeof h->hash, "%s", (const char *)sqlite3_column_text(st, 1));
+	return 0;
+}
+
+/* The chain's recorded head; an empty log's is id 0, the genesis hash. */
 static int read_head(struct db *db, int64_t *last_id, char last_hash[65], char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT last_id, last_hash FROM audit_head WHERE one = 1", &st, err, errlen))
-		return -1;
-	int rc = sqlite3_step(st);
-	*last_id = 0;
-	memcpy(last_hash, GENESIS, 65);
-	if (rc == SQLITE_ROW) {
-		*last_id = sqlite3_column_int64(st, 0);
-		snprintf(last_hash, 65, "%s", (const char *)sqlite3_column_text(st, 1));
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_sql_error(db, "cannot read the audit head", err, errlen);
+	struct head h = {0};
+	memcpy(h.hash, GENESIS, sizeof h.hash);
+	int rc = db_stmt_one(db, "cannot read the audit head", "SELECT last_id, last_hash FROM audit_head WHERE one = 1",
+			     DB_NO_ARGS, head_from_row, &h, err, errlen);
+	*last_id = h.id;
+	memcpy(last_hash, h.hash, sizeof h.hash);
+	return rc < 0 ? -1 : 0;
 }
 
 int db_audit_append(struct db *db, const char *actor, const char *action, const char *object,
@@ -70,31 +80,29 @@ int db_audit_append(struct db *db, const char *actor, const char *action, const 
 	int64_t at = db_now();
 	if (entry_hash(prev, at, actor, action, object, detail, hash))
 		return db_msg(-1, err, errlen, "cannot hash the audit entry");
-	sqlite3_stmt *st;
-	if (db_prepare(db, "INSERT INTO audit (id, at, actor, action, object, detail, prev_hash, hash) "
-			   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, err, errlen))
+	if (db_stmt_exec(db, "cannot append to the audit log",
+			 "INSERT INTO audit (id, at, actor, action, object, detail, prev_hash, hash) "
+			 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			 DB_ARGS(db_arg_int(last_id + 1), db_arg_int(at), db_arg_text(actor), db_arg_text(action),
+				 db_arg_text(object), db_arg_text(detail), db_arg_text(prev), db_arg_text(hash)),
+			 err, errlen))
 		return -1;
-	sqlite3_bind_int64(st, 1, last_id + 1);
-	sqlite3_bind_int64(st, 2, at);
-	sqlite3_bind_text(st, 3, actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, object, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, detail, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, prev, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, hash, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_sql_error(db, "cannot append to the audit log", err, errlen);
-	if (db_prepare(db, "INSERT INTO audit_head (one, last_id, last_hash) VALUES (1, ?, ?) "
-			   "ON CONFLICT (one) DO UPDATE SET last_id = excluded.last_id, "
-			   "last_hash = excluded.last_hash", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, last_id + 1);
-	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_sql_error(db, "cannot update the audit head", err, errlen);
+	return db_stmt_exec(db, "cannot update the audit head",
+			    "INSERT INTO audit_head (one, last_id, last_hash) VALUES (1, ?, ?) "
+			    "ON CONFLICT (one) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash",
+			    DB_ARGS(db_arg_int(last_id + 1), db_arg_text(hash)), err, errlen);
+}
+
+int db_audit_append_json(struct db *db, const char *actor, const char *action, const char *object,
+			 json_t *detail, char *err, size_t errlen)
+{
+	char *text = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(detail);
+	if (!text)
+		return db_msg(-1, err, errlen, "out of memory");
+	int rc = db_audit_append(db, actor, action, object, text, err, errlen);
+	free(text);
+	return rc;
 }
 
 const char *db_audit_break_name(enum db_audit_break kind)
@@ -110,8 +118,9 @@ const char *db_audit_break_name(enum db_audit_break kind)
 	return "unknown";
 }
 
-static void fill_entry(sqlite3_stmt *st, struct db_audit_entry *e)
+static int fill_entry(sqlite3_stmt *st, void *elem)
 {
+	struct db_audit_entry *e = elem;
 	e->id = sqlite3_column_int64(st, 0);
 	e->at = sqlite3_column_int64(st, 1);
 	e->actor = db_column_strdup(st, 2);
@@ -120,10 +129,12 @@ static void fill_entry(sqlite3_stmt *st, struct db_audit_entry *e)
 	e->detail = db_column_strdup(st, 5);
 	snprintf(e->prev_hash, sizeof e->prev_hash, "%s", (const char *)sqlite3_column_text(st, 6));
 	snprintf(e->hash, sizeof e->hash, "%s", (const char *)sqlite3_column_text(st, 7));
+	return 0;
 }
 
-static void free_entry(struct db_audit_entry *e)
+static void free_entry(void *elem)
 {
+	struct db_audit_entry *e = elem;
 	free(e->actor);
 	free(e->action);
 	free(e->object);
@@ -141,15 +152,10 @@ static void verdict_set(struct db_audit_verdict *v, enum db_audit_break kind, in
  * predecessor vanished (deleted). */
 static int64_t entry_with_hash(struct db *db, const char *h, int64_t self)
 {
-	sqlite3_stmt *st;
 	int64_t id = 0;
-	if (db_prepare(db, "SELECT id FROM audit WHERE hash = ? AND id <> ? ORDER BY id LIMIT 1", &st, NULL, 0))
+	if (db_stmt_int64(db, "cannot look for an audit entry", "SELECT id FROM audit WHERE hash = ? AND id <> ? "
+			  "ORDER BY id LIMIT 1", DB_ARGS(db_arg_text(h), db_arg_int(self)), &id, NULL, 0))
 		return 0;
-	sqlite3_bind_text(st, 1, h, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, self);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
 	return id;
 }
 
@@ -213,6 +219,12 @@ static int check_head(struct db *db, int64_t last_id, const char *last_hash,
 	return 0;
 }
 
+static int trigger_intact(sqlite3_stmt *st, void *sql)
+{
+	const char *found = (const char *)sqlite3_column_text(st, 0);
+	return found && strcmp(found, sql) == 0 ? 0 : 2;
+}
+
 /* The triggers are defence in depth, not proof; but a registry whose
  * triggers were dropped was edited with tools other than vntl. */
 static int check_triggers(struct db *db, struct db_audit_verdict *v, char *err, size_t errlen)
@@ -220,22 +232,18 @@ static int check_triggers(struct db *db, struct db_audit_verdict *v, char *err, 
 	for (size_t i = 0; i < db_audit_trigger_count(); i++) {
 		const char *name, *sql;
 		db_audit_trigger(i, &name, &sql);
-		sqlite3_stmt *st;
-		if (db_prepare(db, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ? "
-				   "AND tbl_name = 'audit'", &st, err, errlen))
+		/* 0 intact, 1 dropped, 2 altered */
+		int rc = db_stmt_one(db, "cannot read the audit log's triggers",
+				     "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ? "
+				     "AND tbl_name = 'audit'", DB_ARGS(db_arg_text(name)), trigger_intact, (void *)sql,
+				     err, errlen);
+		if (rc < 0)
 			return -1;
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		int rc = sqlite3_step(st);
-		const char *found = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
-		int intact = found && strcmp(found, sql) == 0;
-		sqlite3_finalize(st);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			return db_sql_error(db, "cannot read the audit log's triggers", err, errlen);
-		if (!intact) {
+		if (rc) {
 			verdict_set(v, DB_AUDIT_UNPROTECTED, 0);
 			snprintf(v->message, sizeof v->message,
 				 "the append-only trigger %s of the audit log was %s: the registry was edited "
-				 "outside vntl", name, found ? "altered" : "dropped");
+				 "outside vntl", name, rc == 2 ? "altered" : "dropped");
 			return 0;
 		}
 	}
@@ -260,6 +268,29 @@ static int check_expected_head(struct db *db, const char *expected, int64_t entr
 	return 0;
 }
 
+/* Walking the chain: each entry must follow the one before. */
+struct walk {
+	struct db *db;
+	struct db_audit_verdict *v;
+	int64_t expected_id;
+	char prev[65];
+};
+
+static int walk_entry(sqlite3_stmt *st, void *ctx)
+{
+	struct walk *w = ctx;
+	struct db_audit_entry e;
+	fill_entry(st, &e);
+	int bad = check_entry(w->db, &e, w->expected_id, w->prev, w->v);
+	memcpy(w->prev, e.hash, sizeof w->prev);
+	free_entry(&e);
+	if (bad)
+		return 1;
+	w->v->entries++;
+	w->expected_id++;
+	return 0;
+}
+
 int db_audit_verify(struct db *db, struct db_audit_verdict *v, char *err, size_t errlen)
 {
 	return db_audit_verify_head(db, NULL, v, err, errlen);
@@ -272,41 +303,22 @@ int db_audit_verify_head(struct db *db, const char *expected_head, struct db_aud
 	snprintf(v->head_hash, sizeof v->head_hash, "%s", GENESIS);
 	if (db_begin_read(db, err, errlen))
 		return -1;
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT id, at, actor, action, object, detail, prev_hash, hash "
-			   "FROM audit ORDER BY id", &st, err, errlen)) {
-		db_rollback(db);
-		return -1;
-	}
-	char prev[65];
-	memcpy(prev, GENESIS, sizeof prev);
-	int64_t expected_id = 1;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct db_audit_entry e;
-		fill_entry(st, &e);
-		int bad = check_entry(db, &e, expected_id, prev, v);
-		memcpy(prev, e.hash, sizeof prev);
-		free_entry(&e);
-		if (bad)
-			break;
-		v->entries++;
-		expected_id++;
-	}
-	sqlite3_finalize(st);
-	int result = 0;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		result = db_sql_error(db, "cannot read the audit log", err, errlen);
-	else if (v->kind == DB_AUDIT_INTACT)
-		result = check_head(db, expected_id - 1, prev, v, err, errlen);
+	struct walk w = {.db = db, .v = v, .expected_id = 1};
+	memcpy(w.prev, GENESIS, sizeof w.prev);
+	int result = db_stmt_each(db, "cannot read the audit log", "SELECT id, at, actor, action, object, detail, "
+				  "prev_hash, hash FROM audit ORDER BY id", DB_NO_ARGS, walk_entry, &w, err, errlen);
+	if (result > 0)   /* the walk stopped at a break, the verdict says which */
+		result = 0;
+	else if (result == 0 && v->kind == DB_AUDIT_INTACT)
+		result = check_head(db, w.expected_id - 1, w.prev, v, err, errlen);
 	if (result == 0 && v->kind == DB_AUDIT_INTACT)
 		result = check_triggers(db, v, err, errlen);
 	if (result == 0 && v->kind == DB_AUDIT_INTACT) {
-		memcpy(v->head_hash, prev, sizeof prev);
+		memcpy(v->head_hash, w.prev, sizeof w.prev);
 		if (!expected_head || !check_expected_head(db, expected_head, v->entries, v))
 			if (v->kind == DB_AUDIT_INTACT)
 				snprintf(v->message, sizeof v->message,
-					 "audit chain intact: %" PRId64 " entries, head %s", v->entries, prev);
+					 "audit chain intact: %" PRId64 " entries, head %s", v->entries, w.prev);
 	}
 	db_rollback(db);
 	return result;
@@ -315,36 +327,13 @@ int db_audit_verify_head(struct db *db, const char *expected_head, struct db_aud
 int db_audit_list(struct db *db, int64_t after_id, size_t limit, struct db_audit_entry **out,
 		  size_t *count, char *err, size_t errlen)
 {
-	*out = NULL;
-	*count = 0;
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT id, at, actor, action, object, detail, prev_hash, hash "
-			   "FROM audit WHERE id > ? ORDER BY id LIMIT ?", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, after_id);
-	sqlite3_bind_int64(st, 2, limit ? (int64_t)limit : -1);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*count == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct db_audit_entry *n = realloc(*out, cap * sizeof **out);
-			if (!n) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			*out = n;
-		}
-		fill_entry(st, &(*out)[(*count)++]);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_audit_entries_free(*out, *count);
-		*out = NULL;
-		*count = 0;
-		return db_sql_error(db, "cannot list the audit log", err, errlen);
-	}
-	return 0;
+	void *rows;
+	int rc = db_stmt_collect(db, "cannot list the audit log", "SELECT id, at, actor, action, object, detail, "
+				 "prev_hash, hash FROM audit WHERE id > ? ORDER BY id LIMIT ?",
+				 DB_ARGS(db_arg_int(after_id), db_arg_int(limit ? (int64_t)limit : -1)), sizeof **out,
+				 fill_entry, free_entry, &rows, count, err, errlen);
+	*out = rows;
+	return rc;
 }
 
 void db_audit_entries_free(struct db_audit_entry *entries, size_t count)

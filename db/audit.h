@@ -5,6 +5,9 @@
  * prev_hash, time, actor, action, object and detail. A table audit_head
  * holds the id and hash of the last entry, updated in the same transaction,
  * so that removing entries from the end is detected too.
+ *
+ * Return values: 0 ok, 1 refused or not found (err says which), -1 error,
+ * as everywhere in db/ (db/db.h).
  */
 #ifndef VNTL_DB_AUDIT_H
 #define VNTL_DB_AUDIT_H

@@ -4,6 +4,7 @@
 #include "db/changes.h"
 #include "db/db_internal.h"
 #include "db/skeleton.h"
+#include "db/stmt.h"
 #include "db/text.h"
 #include "db/tsp.h"
 #include "db/users.h"
@@ -17,19 +18,11 @@
 
 static int64_t service_of_cert(struct db *db, const char *sha256)
 {
-	sqlite3_stmt *st;
 	int64_t id = 0;
-	if (db_prepare(db, "SELECT s.id FROM cert c JOIN service s ON s.cert_id = c.id WHERE c.sha256 = ?",
-		       &st, NULL, 0))
-		return -1;
-	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE)
-		id = -1;
-	sqlite3_finalize(st);
-	return id;
+	int rc = db_stmt_int64(db, "cannot look up the certificate",
+			       "SELECT s.id FROM cert c JOIN service s ON s.cert_id = c.id WHERE c.sha256 = ?",
+			       DB_ARGS(db_arg_text(sha256)), &id, NULL, 0);
+	return rc < 0 ? -1 : id;
 }
 
 /* A registered certificate with another key whose subject is the same, or
@@ -40,68 +33,75 @@ struct lookalike {
 	char subject[256];   /* the registered certificate's subject */
 };
 
+struct lookalike_search {
+	const char *subject_norm, *skeleton;
+	struct lookalike *found;
+};
+
+/* 1 (stop) at the first registered subject that is or looks the same. */
+static int lookalike_row(sqlite3_stmt *st, void *ctx)
+{
+	struct lookalike_search *s = ctx;
+	const char *norm = (const char *)sqlite3_column_text(st, 2);
+	int same = strcmp(norm, s->subject_norm) == 0;
+	char *theirs = same ? NULL : db_skeleton(norm);
+	int alike = same || (theirs && strcmp(theirs, s->skeleton) == 0);
+	free(theirs);
+	if (!alike)
+		return 0;
+	snprintf(s->found->sha256, sizeof s->found->sha256, "%s", (const char *)sqlite3_column_text(st, 0));
+	snprintf(s->found->subject, sizeof s->found->subject, "%s", (const char *)sqlite3_column_text(st, 1));
+	s->found->confusable = !same;
+	return 1;
+}
+
 static int find_lookalike(struct db *db, const struct db_cert_info *c, struct lookalike *out,
 			  char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
 	memset(out, 0, sizeof *out);
 	char *mine = db_skeleton(c->subject_norm);
 	if (!mine)
 		return db_msg(-1, err, errlen, "out of memory");
+	struct lookalike_search s = {c->subject_norm, mine, out};
 	/* Registries hold hundreds of certificates and imports are rare: a
 	 * scan costs less than keeping skeletons in the schema. */
-	if (db_prepare(db, "SELECT sha256, subject, subject_norm FROM cert WHERE spki_sha256 <> ? ORDER BY id",
-		       &st, err, errlen)) {
-		free(mine);
-		return -1;
-	}
-	sqlite3_bind_text(st, 1, c->spki_sha256, -1, SQLITE_STATIC);
-	int rc = SQLITE_DONE;
-	while (!out->sha256[0] && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *norm = (const char *)sqlite3_column_text(st, 2);
-		int same = strcmp(norm, c->subject_norm) == 0;
-		char *theirs = same ? NULL : db_skeleton(norm);
-		if (same || (theirs && strcmp(theirs, mine) == 0)) {
-			snprintf(out->sha256, sizeof out->sha256, "%s", (const char *)sqlite3_column_text(st, 0));
-			snprintf(out->subject, sizeof out->subject, "%s", (const char *)sqlite3_column_text(st, 1));
-			out->confusable = !same;
-		}
-		free(theirs);
-	}
-	if (out->sha256[0])
-		rc = SQLITE_DONE;
-	sqlite3_finalize(st);
+	int rc = db_stmt_each(db, "cannot look for look-alikes",
+			      "SELECT sha256, subject, subject_norm FROM cert WHERE spki_sha256 <> ? ORDER BY id",
+			      DB_ARGS(db_arg_text(c->spki_sha256)), lookalike_row, &s, err, errlen);
 	free(mine);
-	return rc == SQLITE_DONE ? 0 : db_sql_error(db, "cannot look for look-alikes", err, errlen);
+	return rc < 0 ? -1 : 0;
 }
 
 /* The registered certificate that issued `c` among those filed under a
  * NEAC or government CA TSP (their roots, and sub-CAs that were checked
  * against a root when imported): 1 found (its SHA-256 in issuer_sha), 0 none. */
+struct issuer_search {
+	const struct db_cert_info *cert;
+	char *issuer_sha;
+};
+
+/* 1 (stop) at the certificate that issued the one searched for. */
+static int issuer_row(sqlite3_stmt *st, void *ctx)
+{
+	struct issuer_search *s = ctx;
+	const unsigned char *der = sqlite3_column_blob(st, 1);
+	int n = sqlite3_column_bytes(st, 1);
+	if (!der || n <= 0 || !db_cert_issued_by(s->cert, der, (size_t)n))
+		return 0;
+	snprintf(s->issuer_sha, 65, "%s", (const char *)sqlite3_column_text(st, 0));
+	return 1;
+}
+
 static int find_registered_issuer(struct db *db, const struct db_cert_info *c, char issuer_sha[65],
 				  char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT c.sha256, c.der FROM cert c JOIN service_now s ON s.cert_id = c.id "
-			   "JOIN tsp t ON t.id = s.tsp_id WHERE t.kind IN (?, ?) AND c.sha256 <> ? "
-			   "ORDER BY c.self_signed DESC, c.id", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int(st, 1, DB_TSP_NEAC);
-	sqlite3_bind_int(st, 2, DB_TSP_GOV_CA);
-	sqlite3_bind_text(st, 3, c->sha256, -1, SQLITE_STATIC);
-	int rc, found = 0;
-	while (!found && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const unsigned char *der = sqlite3_column_blob(st, 1);
-		int n = sqlite3_column_bytes(st, 1);
-		if (der && n > 0 && db_cert_issued_by(c, der, (size_t)n)) {
-			snprintf(issuer_sha, 65, "%s", (const char *)sqlite3_column_text(st, 0));
-			found = 1;
-		}
-	}
-	sqlite3_finalize(st);
-	if (!found && rc != SQLITE_DONE)
-		return db_sql_error(db, "cannot look for the issuing root", err, errlen);
-	return found;
+	struct issuer_search s = {c, issuer_sha};
+	return db_stmt_each(db, "cannot look for the issuing root",
+			    "SELECT c.sha256, c.der FROM cert c JOIN service_now s ON s.cert_id = c.id "
+			    "JOIN tsp t ON t.id = s.tsp_id WHERE t.kind IN (?, ?) AND c.sha256 <> ? "
+			    "ORDER BY c.self_signed DESC, c.id",
+			    DB_ARGS(db_arg_int(DB_TSP_NEAC), db_arg_int(DB_TSP_GOV_CA), db_arg_text(c->sha256)),
+			    issuer_row, &s, err, errlen);
 }
 
 /* Where the certificate sits in Vietnam's PKI (seed 000 art. 4.1): public-CA
@@ -153,73 +153,45 @@ static int check_validity(const struct db_import_options *o, const struct db_cer
 static int insert_cert(struct db *db, const struct db_cert_info *c, int64_t user_id, int64_t *cert_id,
 		       char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "INSERT INTO cert (sha256, der, subject, subject_norm, issuer, serial, not_before, "
-			   "not_after, key_type, key_bits, sig_alg, spki_sha256, self_signed, imported_at, imported_by) "
-			   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err, errlen))
-		return -1;
-	sqlite3_bind_text(st, 1, c->sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, c->der, (int)c->der_len, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, c->subject, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, c->subject_norm, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, c->issuer, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, c->serial, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 7, c->not_before);
-	sqlite3_bind_int64(st, 8, c->not_after);
-	sqlite3_bind_text(st, 9, c->key_type, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 10, c->key_bits);
-	sqlite3_bind_text(st, 11, c->sig_alg, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 12, c->spki_sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 13, c->self_signed);
-	sqlite3_bind_int64(st, 14, db_now());
-	sqlite3_bind_int64(st, 15, user_id);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_sql_error(db, "cannot store the certificate", err, errlen);
-	*cert_id = sqlite3_last_insert_rowid(db->h);
-	return 0;
+	return db_stmt_insert(db, "cannot store the certificate",
+			      "INSERT INTO cert (sha256, der, subject, subject_norm, issuer, serial, not_before, "
+			      "not_after, key_type, key_bits, sig_alg, spki_sha256, self_signed, imported_at, imported_by) "
+			      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			      DB_ARGS(db_arg_text(c->sha256), db_arg_blob(c->der, c->der_len), db_arg_text(c->subject),
+				      db_arg_text(c->subject_norm), db_arg_text(c->issuer), db_arg_text(c->serial),
+				      db_arg_int(c->not_before), db_arg_int(c->not_after), db_arg_text(c->key_type),
+				      db_arg_int(c->key_bits), db_arg_text(c->sig_alg), db_arg_text(c->spki_sha256),
+				      db_arg_int(c->self_signed), db_arg_int(db_now()), db_arg_int(user_id)),
+			      cert_id, err, errlen);
 }
 
 static int insert_status(struct db *db, int64_t service_id, enum db_status status, int64_t effective,
 			 const char *reason, const char *decision_ref, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "INSERT INTO status_history (service_id, status, effective, reason, decision_ref, "
-			   "recorded_at) VALUES (?, ?, ?, ?, ?, ?)", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, service_id);
-	sqlite3_bind_int(st, 2, status);
-	sqlite3_bind_int64(st, 3, effective);
-	sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, decision_ref, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, db_now());
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_sql_error(db, "cannot store a status of the timeline", err, errlen);
+	return db_stmt_exec(db, "cannot store a status of the timeline",
+			    "INSERT INTO status_history (service_id, status, effective, reason, decision_ref, "
+			    "recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+			    DB_ARGS(db_arg_int(service_id), db_arg_int(status), db_arg_int(effective),
+				    db_arg_text(reason), db_arg_text(decision_ref), db_arg_int(db_now())),
+			    err, errlen);
 }
 
 static int insert_service(struct db *db, const struct db_import_options *o, const struct db_cert_info *c,
 			  int64_t cert_id, enum db_status status, int64_t effective, int64_t *service_id,
 			  char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "INSERT INTO service (tsp_id, cert_id, type_uri, name_vi, name_en, status, status_since) "
-			   "VALUES (?, ?, ?, ?, ?, ?, ?)", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, o->tsp_id);
-	sqlite3_bind_int64(st, 2, cert_id);
-	sqlite3_bind_text(st, 3, o->service_type ? o->service_type : DB_SVCTYPE_CA_PKC, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, o->name_vi ? o->name_vi : c->common_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, o->name_en ? o->name_en : c->common_name, -1, SQLITE_STATIC);
 	/* The service row holds the last entry of the timeline. */
-	sqlite3_bind_int(st, 6, o->withdrawn_at ? DB_STATUS_WITHDRAWN : status);
-	sqlite3_bind_int64(st, 7, o->withdrawn_at ? o->withdrawn_at : effective);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_sql_error(db, "cannot store the service", err, errlen);
-	*service_id = sqlite3_last_insert_rowid(db->h);
+	if (db_stmt_insert(db, "cannot store the service",
+			   "INSERT INTO service (tsp_id, cert_id, type_uri, name_vi, name_en, status, status_since) "
+			   "VALUES (?, ?, ?, ?, ?, ?, ?)",
+			   DB_ARGS(db_arg_int(o->tsp_id), db_arg_int(cert_id),
+				   db_arg_text(o->service_type ? o->service_type : DB_SVCTYPE_CA_PKC),
+				   db_arg_text(o->name_vi ? o->name_vi : c->common_name),
+				   db_arg_text(o->name_en ? o->name_en : c->common_name),
+				   db_arg_int(o->withdrawn_at ? DB_STATUS_WITHDRAWN : status),
+				   db_arg_int(o->withdrawn_at ? o->withdrawn_at : effective)),
+			   service_id, err, errlen))
+		return -1;
 	if (insert_status(db, *service_id, status, effective,
 			  o->reason ? o->reason : "initial import", o->decision_ref, err, errlen))
 		return -1;
@@ -254,17 +226,13 @@ static int audit_import(struct db *db, const struct db_import_options *o, const 
 			     ? db_seal_service(db, item->service_id, rows, err, errlen)
 			     : db_msg(-1, err, errlen, "out of memory");
 	json_decref(rows);
-	char *detail = sealed == 0 ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(d);
-	if (sealed)
+	if (sealed) {
+		json_decref(d);
 		return sealed;
-	if (!detail)
-		return db_msg(-1, err, errlen, "out of memory");
+	}
 	char object[80];
 	snprintf(object, sizeof object, "cert:%s", c->sha256);
-	int rc = db_audit_append(db, o->actor, "cert.import", object, detail, err, errlen);
-	free(detail);
-	return rc;
+	return db_audit_append_json(db, o->actor, "cert.import", object, d, err, errlen);
 }
 
 static int add_item(struct db_import_report *r, enum db_import_outcome outcome, const struct db_cert_info *c,
@@ -286,27 +254,41 @@ static int add_item(struct db_import_report *r, enum db_import_outcome outcome, 
 /* A withdrawn certificate is not "already present": importing it again
  * would not trust it again, and saying nothing would let the officer
  * believe it did. 0 when the service's last status is not withdrawn. */
+struct last_status {
+	enum db_status status;
+	int64_t effective;
+	char *decision_ref;
+};
+
+static int last_status_from_row(sqlite3_stmt *st, void *ctx)
+{
+	struct last_status *l = ctx;
+	l->status = (enum db_status)sqlite3_column_int(st, 0);
+	l->effective = sqlite3_column_int64(st, 1);
+	l->decision_ref = db_column_strdup(st, 2);
+	return 0;
+}
+
 static int refuse_withdrawn(struct db *db, int64_t service_id, const struct db_cert_info *c, char *err,
 			    size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT status, effective, decision_ref FROM status_history WHERE service_id = ? "
-			   "ORDER BY effective DESC, id DESC LIMIT 1", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, service_id);
-	int step = sqlite3_step(st), rc = 0;
-	if (step == SQLITE_ROW && sqlite3_column_int(st, 0) == DB_STATUS_WITHDRAWN) {
+	struct last_status l = {0};
+	int rc = db_stmt_one(db, "cannot read the service's status", "SELECT status, effective, decision_ref "
+			     "FROM status_history WHERE service_id = ? ORDER BY effective DESC, id DESC LIMIT 1",
+			     DB_ARGS(db_arg_int(service_id)), last_status_from_row, &l, err, errlen);
+	if (rc)
+		return rc == 1 ? 0 : rc;   /* 1: no timeline, nothing to refuse */
+	if (!l.decision_ref) {
+		rc = db_msg(-1, err, errlen, "out of memory");
+	} else if (l.status == DB_STATUS_WITHDRAWN) {
 		char since[32];
 		rc = db_msg(1, err, errlen, "certificate %s (%s) is registered as service %" PRId64 ", withdrawn since "
 			    "%s (%s): importing it again would not trust it again; to reinstate it, propose a status "
 			    "change that another approver approves: vntl change propose --service %" PRId64
 			    " --status granted|recognised --reason TEXT --decision REF", c->sha256, c->subject,
-			    service_id, rfc3339_format(sqlite3_column_int64(st, 1), since),
-			    (const char *)sqlite3_column_text(st, 2), service_id);
-	} else if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		rc = db_sql_error(db, "cannot read the service's status", err, errlen);
+			    service_id, rfc3339_format(l.effective, since), l.decision_ref, service_id);
 	}
-	sqlite3_finalize(st);
+	free(l.decision_ref);
 	return rc;
 }
 
@@ -450,8 +432,9 @@ void db_import_report_free(struct db_import_report *r)
 	"  ORDER BY h.effective DESC, h.id DESC LIMIT 1) " \
 	"FROM service_now s JOIN cert c ON c.id = s.cert_id JOIN tsp t ON t.id = s.tsp_id "
 
-static void fill_row(sqlite3_stmt *st, struct db_cert_row *r)
+static int fill_row(sqlite3_stmt *st, void *row)
 {
+	struct db_cert_row *r = row;
 	memset(r, 0, sizeof *r);
 	r->service_id = sqlite3_column_int64(st, 0);
 	r->tsp_id = sqlite3_column_int64(st, 1);
@@ -469,6 +452,12 @@ static void fill_row(sqlite3_stmt *st, struct db_cert_row *r)
 	snprintf(r->sig_alg, sizeof r->sig_alg, "%s", (const char *)sqlite3_column_text(st, 13));
 	r->status_now = (enum db_status)sqlite3_column_int(st, 14);
 	r->status_since = sqlite3_column_int64(st, 15);
+	return 0;
+}
+
+static void clear_row(void *row)
+{
+	db_cert_row_clear(row);
 }
 
 void db_cert_row_clear(struct db_cert_row *r)
@@ -500,75 +489,59 @@ int db_cert_list(struct db *db, int64_t tsp_id, struct db_cert_row **out, size_t
 int db_cert_list_page(struct db *db, int64_t tsp_id, int64_t after_service, size_t limit,
 		      struct db_cert_row **out, size_t *count, char *err, size_t errlen)
 {
-	*out = NULL;
-	*count = 0;
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT " ROW_COLUMNS "WHERE (?2 = 0 OR s.tsp_id = ?2) AND s.id > ?3 "
-			   "ORDER BY s.id LIMIT ?4", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, db_now());
-	sqlite3_bind_int64(st, 2, tsp_id);
-	sqlite3_bind_int64(st, 3, after_service);
-	sqlite3_bind_int64(st, 4, limit ? (int64_t)limit : -1);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct db_cert_row *n = db_array_grow(*out, &cap, *count, sizeof *n);
-		if (!n) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		*out = n;
-		fill_row(st, &(*out)[(*count)++]);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_cert_rows_free(*out, *count);
-		*out = NULL;
-		*count = 0;
-		return db_sql_error(db, "cannot list certificates", err, errlen);
-	}
+	void *rows;
+	int rc = db_stmt_collect(db, "cannot list certificates",
+				 "SELECT " ROW_COLUMNS "WHERE (?2 = 0 OR s.tsp_id = ?2) AND s.id > ?3 ORDER BY s.id LIMIT ?4",
+				 DB_ARGS(db_arg_int(db_now()), db_arg_int(tsp_id), db_arg_int(after_service),
+					 db_arg_int(limit ? (int64_t)limit : -1)),
+				 sizeof **out, fill_row, clear_row, &rows, count, err, errlen);
+	*out = rows;
+	return rc;
+}
+
+static int fill_status_entry(sqlite3_stmt *st, void *entry)
+{
+	struct db_status_entry *e = entry;
+	e->status = (enum db_status)sqlite3_column_int(st, 0);
+	e->effective = sqlite3_column_int64(st, 1);
+	e->reason = db_column_strdup(st, 2);
+	e->decision_ref = db_column_strdup(st, 3);
+	e->id = sqlite3_column_int64(st, 4);
 	return 0;
+}
+
+static void clear_status_entry(void *entry)
+{
+	struct db_status_entry *e = entry;
+	free(e->reason);
+	free(e->decision_ref);
 }
 
 int db_service_timeline(struct db *db, int64_t service_id, struct db_status_entry **out, size_t *count,
 			char *err, size_t errlen)
 {
-	*out = NULL;
-	*count = 0;
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT status, effective, reason, decision_ref, id FROM status_history "
-			   "WHERE service_id = ? ORDER BY effective, id", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, service_id);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct db_status_entry *n = db_array_grow(*out, &cap, *count, sizeof *n);
-		if (!n) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		*out = n;
-		struct db_status_entry *e = &(*out)[(*count)++];
-		e->status = (enum db_status)sqlite3_column_int(st, 0);
-		e->effective = sqlite3_column_int64(st, 1);
-		e->reason = db_column_strdup(st, 2);
-		e->decision_ref = db_column_strdup(st, 3);
-		e->id = sqlite3_column_int64(st, 4);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		for (size_t i = 0; i < *count; i++) {
-			free((*out)[i].reason);
-			free((*out)[i].decision_ref);
-		}
-		free(*out);
-		*out = NULL;
-		*count = 0;
-		return db_sql_error(db, "cannot read a status timeline", err, errlen);
-	}
-	return 0;
+	void *rows;
+	int rc = db_stmt_collect(db, "cannot read a status timeline", "SELECT status, effective, reason, "
+				 "decision_ref, id FROM status_history WHERE service_id = ? ORDER BY effective, id",
+				 DB_ARGS(db_arg_int(service_id)), sizeof **out, fill_status_entry, clear_status_entry,
+				 &rows, count, err, errlen);
+	*out = rows;
+	return rc;
+}
+
+/* The rows a service id, or (at most two) a SHA-256 prefix, matches. */
+static int cert_matches(struct db *db, int numeric, const char *key, const char *pattern,
+			struct db_cert_row **out, size_t *count, char *err, size_t errlen)
+{
+	void *rows;
+	int rc = db_stmt_collect(db, "cannot read the certificate",
+				 numeric ? "SELECT " ROW_COLUMNS "WHERE s.id = ?2"
+					 : "SELECT " ROW_COLUMNS "WHERE c.sha256 LIKE ?2 LIMIT 2",
+				 DB_ARGS(db_arg_int(db_now()),
+					 numeric ? db_arg_int(strtoll(key, NULL, 10)) : db_arg_text(pattern)),
+				 sizeof **out, fill_row, clear_row, &rows, count, err, errlen);
+	*out = rows;
+	return rc;
 }
 
 int db_cert_show(struct db *db, const char *key, struct db_cert_row *out, char *err, size_t errlen)
@@ -582,31 +555,18 @@ int db_cert_show(struct db *db, const char *key, struct db_cert_row *out, char *
 	snprintf(pattern, sizeof pattern, "%s%%", key);
 	for (char *p = pattern; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
-	sqlite3_stmt *st;
-	if (db_prepare(db, numeric ? "SELECT " ROW_COLUMNS "WHERE s.id = ?2"
-				   : "SELECT " ROW_COLUMNS "WHERE c.sha256 LIKE ?2 LIMIT 2", &st, err, errlen))
+	struct db_cert_row *rows;
+	size_t found;
+	if (cert_matches(db, numeric, key, pattern, &rows, &found, err, errlen))
 		return -1;
-	sqlite3_bind_int64(st, 1, db_now());
-	if (numeric)
-		sqlite3_bind_int64(st, 2, strtoll(key, NULL, 10));
-	else
-		sqlite3_bind_text(st, 2, pattern, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st), found = 0;
-	if (rc == SQLITE_ROW) {
-		fill_row(st, out);
-		found = 1;
-		rc = sqlite3_step(st);
+	if (found == 1) {
+		*out = rows[0];
+		free(rows);
+	} else {
+		db_cert_rows_free(rows, found);
 	}
-	sqlite3_finalize(st);
-	if (found && rc == SQLITE_ROW) {
-		db_cert_row_clear(out);
+	if (found > 1)
 		return db_msg(1, err, errlen, "SHA-256 prefix '%s' matches more than one certificate", key);
-	}
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		if (found)
-			db_cert_row_clear(out);
-		return db_sql_error(db, "cannot read the certificate", err, errlen);
-	}
 	if (!found)
 		return db_msg(1, err, errlen, "no certificate or service matches '%s'", key);
 	if (db_service_timeline(db, out->service_id, &out->timeline, &out->timeline_count, err, errlen)) {

@@ -3,6 +3,10 @@
  * 001: RSA >= 2048, ECDSA >= 256, SHA-2 / SHA-3 signatures; CA services need
  * basicConstraints CA:TRUE and keyCertSign), look-alike detection, and the
  * registry's certificate listings.
+ *
+ * Return values: 0 ok, 1 refused or not found (err says which), -1 error,
+ * as everywhere in db/ (db/db.h). db_cert_issued_by is a predicate
+ * (1 yes, 0 no).
  */
 #ifndef VNTL_DB_CERTS_H
 #define VNTL_DB_CERTS_H

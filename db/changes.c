@@ -5,6 +5,7 @@
 #include "db/certs.h"
 #include "db/db_internal.h"
 #include "db/publication.h"
+#include "db/stmt.h"
 #include "db/text.h"
 #include "db/users.h"
 
@@ -39,31 +40,29 @@ struct service_state {
 	int retired;
 };
 
+static int service_state_from_row(sqlite3_stmt *st, void *ctx)
+{
+	struct service_state *s = ctx;
+	s->tsp_id = sqlite3_column_int64(st, 0);
+	s->kind = (enum db_tsp_kind)sqlite3_column_int(st, 1);
+	s->last_status = (enum db_status)sqlite3_column_int(st, 2);
+	s->last_effective = sqlite3_column_int64(st, 3);
+	s->retired = sqlite3_column_int(st, 4);
+	return 0;
+}
+
 static int load_service(struct db *db, int64_t service_id, struct service_state *s, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT s.tsp_id, t.kind, s.status, s.status_since, t.retired FROM service_now s "
-			   "JOIN tsp_now t ON t.id = s.tsp_id WHERE s.id = ?", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, service_id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		s->tsp_id = sqlite3_column_int64(st, 0);
-		s->kind = (enum db_tsp_kind)sqlite3_column_int(st, 1);
-		s->last_status = (enum db_status)sqlite3_column_int(st, 2);
-		s->last_effective = sqlite3_column_int64(st, 3);
-		s->retired = sqlite3_column_int(st, 4);
-	}
-	sqlite3_finalize(st);
+	int rc = db_stmt_one(db, "cannot read the service", "SELECT s.tsp_id, t.kind, s.status, s.status_since, "
+			     "t.retired FROM service_now s JOIN tsp_now t ON t.id = s.tsp_id WHERE s.id = ?",
+			     DB_ARGS(db_arg_int(service_id)), service_state_from_row, s, err, errlen);
+	if (rc == 1)
+		return db_msg(1, err, errlen, "no service with id %" PRId64, service_id);
 	/* a retired TSP is in no list: nothing about it changes any more */
-	if (rc == SQLITE_ROW && s->retired)
+	if (rc == 0 && s->retired)
 		return db_msg(1, err, errlen, "service %" PRId64 " belongs to TSP %" PRId64 ", which is retired: its "
 			      "status no longer changes", service_id, s->tsp_id);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return db_msg(1, err, errlen, "no service with id %" PRId64, service_id);
-	return db_sql_error(db, "cannot read the service", err, errlen);
+	return rc;
 }
 
 /* Is `to` at `effective` a legal next entry of the service's timeline? */
@@ -89,37 +88,21 @@ static int check_transition(const struct service_state *s, int64_t service_id, e
 static int audit_change(struct db *db, const char *actor, const char *action, int64_t id, json_t *detail,
 			char *err, size_t errlen)
 {
-	char *text = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(detail);
-	if (!text)
-		return db_msg(-1, err, errlen, "out of memory");
 	char object[40];
 	snprintf(object, sizeof object, "change:%" PRId64, id);
-	int rc = db_audit_append(db, actor, action, object, text, err, errlen);
-	free(text);
-	return rc;
+	return db_audit_append_json(db, actor, action, object, detail, err, errlen);
 }
 
 static int insert_proposal(struct db *db, const struct db_change_input *in, int64_t effective, int64_t user_id,
 			   int64_t *id, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "INSERT INTO change_request (service_id, new_status, effective, reason, decision_ref, "
-			   "proposed_by, proposed_at) VALUES (?, ?, ?, ?, ?, ?, ?)", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, in->service_id);
-	sqlite3_bind_int(st, 2, in->new_status);
-	sqlite3_bind_int64(st, 3, effective);
-	sqlite3_bind_text(st, 4, in->reason, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, in->decision_ref, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, user_id);
-	sqlite3_bind_int64(st, 7, db_now());
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_sql_error(db, "cannot record the proposal", err, errlen);
-	*id = sqlite3_last_insert_rowid(db->h);
-	return 0;
+	return db_stmt_insert(db, "cannot record the proposal",
+			      "INSERT INTO change_request (service_id, new_status, effective, reason, decision_ref, "
+			      "proposed_by, proposed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			      DB_ARGS(db_arg_int(in->service_id), db_arg_int(in->new_status), db_arg_int(effective),
+				      db_arg_text(in->reason), db_arg_text(in->decision_ref), db_arg_int(user_id),
+				      db_arg_int(db_now())),
+			      id, err, errlen);
 }
 
 /* 0, 2 when provider `u` already has `max_pending` proposals waiting, -1. */
@@ -128,16 +111,11 @@ static int check_pending_limit(struct db *db, const struct db_user *u, unsigned 
 {
 	if (!max_pending || !(u->roles & DB_ROLE_PROVIDER))
 		return 0;
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT count(*) FROM change_request WHERE proposed_by = ? AND state = 'pending'",
-		       &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, u->id);
-	int rc = sqlite3_step(st);
-	int64_t pending = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return db_sql_error(db, "cannot count pending proposals", err, errlen);
+	int64_t pending = 0;
+	if (db_stmt_int64(db, "cannot count pending proposals",
+			  "SELECT count(*) FROM change_request WHERE proposed_by = ? AND state = 'pending'",
+			  DB_ARGS(db_arg_int(u->id)), &pending, err, errlen))
+		return -1;   /* count(*) always has its row */
 	if (pending >= (int64_t)max_pending)
 		return db_msg(2, err, errlen, "provider '%s' already has %" PRId64 " proposals waiting for review "
 			      "(at most %u); wait until staff have decided some", u->name, pending, max_pending);
@@ -209,81 +187,66 @@ struct pending {
 	char *reason, *decision_ref;
 };
 
+struct pending_row {
+	struct pending *p;
+	char state[16];
+};
+
+static int pending_from_row(sqlite3_stmt *st, void *ctx)
+{
+	struct pending_row *r = ctx;
+	snprintf(r->state, sizeof r->state, "%s", (const char *)sqlite3_column_text(st, 6));
+	r->p->service_id = sqlite3_column_int64(st, 0);
+	r->p->new_status = (enum db_status)sqlite3_column_int(st, 1);
+	r->p->effective = sqlite3_column_int64(st, 2);
+	r->p->proposed_by = sqlite3_column_int64(st, 3);
+	r->p->reason = db_column_strdup(st, 4);
+	r->p->decision_ref = db_column_strdup(st, 5);
+	return 0;
+}
+
 static int load_pending(struct db *db, int64_t id, struct pending *p, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
 	memset(p, 0, sizeof *p);
-	if (db_prepare(db, "SELECT service_id, new_status, effective, proposed_by, reason, decision_ref, state "
-			   "FROM change_request WHERE id = ?", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st), result = 0;
-	if (rc == SQLITE_ROW) {
-		const char *state = (const char *)sqlite3_column_text(st, 6);
-		if (strcmp(state, "pending") != 0)
-			result = db_msg(1, err, errlen, "change %" PRId64 " is already %s", id, state);
-		p->service_id = sqlite3_column_int64(st, 0);
-		p->new_status = (enum db_status)sqlite3_column_int(st, 1);
-		p->effective = sqlite3_column_int64(st, 2);
-		p->proposed_by = sqlite3_column_int64(st, 3);
-		p->reason = db_column_strdup(st, 4);
-		p->decision_ref = db_column_strdup(st, 5);
-	} else if (rc == SQLITE_DONE) {
-		result = db_msg(1, err, errlen, "no change with id %" PRId64, id);
-	} else {
-		result = db_sql_error(db, "cannot read the change", err, errlen);
-	}
-	sqlite3_finalize(st);
-	return result;
+	struct pending_row r = {.p = p};
+	int rc = db_stmt_one(db, "cannot read the change", "SELECT service_id, new_status, effective, proposed_by, "
+			     "reason, decision_ref, state FROM change_request WHERE id = ?", DB_ARGS(db_arg_int(id)),
+			     pending_from_row, &r, err, errlen);
+	if (rc == 1)
+		return db_msg(1, err, errlen, "no change with id %" PRId64, id);
+	if (rc == 0 && strcmp(r.state, "pending") != 0)
+		return db_msg(1, err, errlen, "change %" PRId64 " is already %s", id, r.state);
+	return rc;
 }
 
 static int decide(struct db *db, int64_t id, const char *state, int64_t user_id, const char *note,
 		  char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "UPDATE change_request SET state = ?, decided_by = ?, decided_at = ?, decision_note = ? "
-			   "WHERE id = ? AND state = 'pending'", &st, err, errlen))
+	if (db_stmt_exec(db, "cannot record the decision",
+			 "UPDATE change_request SET state = ?, decided_by = ?, decided_at = ?, decision_note = ? "
+			 "WHERE id = ? AND state = 'pending'",
+			 DB_ARGS(db_arg_text(state), db_arg_int(user_id), db_arg_int(db_now()),
+				 db_arg_text(note ? note : ""), db_arg_int(id)), err, errlen))
 		return -1;
-	sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, user_id);
-	sqlite3_bind_int64(st, 3, db_now());
-	sqlite3_bind_text(st, 4, note ? note : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, id);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_sql_error(db, "cannot record the decision", err, errlen);
 	return sqlite3_changes(db->h) == 1 ? 0 : db_msg(1, err, errlen, "change %" PRId64 " is no longer pending", id);
 }
 
 static int apply_status(struct db *db, int64_t id, const struct pending *p, int64_t *status_id,
 			char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "INSERT INTO status_history (service_id, status, effective, reason, decision_ref, "
-			   "change_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", &st, err, errlen))
+	if (db_stmt_insert(db, "cannot record the status",
+			   "INSERT INTO status_history (service_id, status, effective, reason, decision_ref, "
+			   "change_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			   DB_ARGS(db_arg_int(p->service_id), db_arg_int(p->new_status), db_arg_int(p->effective),
+				   db_arg_text(p->reason), db_arg_text(p->decision_ref), db_arg_int(id),
+				   db_arg_int(db_now())),
+			   status_id, err, errlen))
 		return -1;
-	sqlite3_bind_int64(st, 1, p->service_id);
-	sqlite3_bind_int(st, 2, p->new_status);
-	sqlite3_bind_int64(st, 3, p->effective);
-	sqlite3_bind_text(st, 4, p->reason, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, p->decision_ref, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, id);
-	sqlite3_bind_int64(st, 7, db_now());
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_sql_error(db, "cannot record the status", err, errlen);
-	*status_id = sqlite3_last_insert_rowid(db->h);
 	test_pause();
-	if (db_prepare(db, "UPDATE service SET status = ?, status_since = ? WHERE id = ?", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int(st, 1, p->new_status);
-	sqlite3_bind_int64(st, 2, p->effective);
-	sqlite3_bind_int64(st, 3, p->service_id);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_sql_error(db, "cannot update the service", err, errlen);
+	return db_stmt_exec(db, "cannot update the service",
+			    "UPDATE service SET status = ?, status_since = ? WHERE id = ?",
+			    DB_ARGS(db_arg_int(p->new_status), db_arg_int(p->effective), db_arg_int(p->service_id)),
+			    err, errlen);
 }
 
 static int four_eyes(struct db *db, const char *actor, int64_t id, struct db_user *u, struct pending *p,
@@ -437,13 +400,9 @@ int db_change_state_parse(const char *text, enum db_change_state *out)
 	"FROM change_request r JOIN service_now s ON s.id = r.service_id JOIN cert c ON c.id = s.cert_id " \
 	"JOIN account p ON p.id = r.proposed_by LEFT JOIN account d ON d.id = r.decided_by "
 
-static char *nullable(sqlite3_stmt *st, int col)
+static int fill_change(sqlite3_stmt *st, void *elem)
 {
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : db_column_strdup(st, col);
-}
-
-static void fill_change(sqlite3_stmt *st, struct db_change *c)
-{
+	struct db_change *c = elem;
 	memset(c, 0, sizeof *c);
 	c->id = sqlite3_column_int64(st, 0);
 	c->service_id = sqlite3_column_int64(st, 1);
@@ -457,9 +416,15 @@ static void fill_change(sqlite3_stmt *st, struct db_change *c)
 	c->proposed_by = db_column_strdup(st, 9);
 	c->proposed_at = sqlite3_column_int64(st, 10);
 	db_change_state_parse((const char *)sqlite3_column_text(st, 11), &c->state);
-	c->decided_by = nullable(st, 12);
+	c->decided_by = db_column_strdup_or_null(st, 12);
 	c->decided_at = sqlite3_column_int64(st, 13);
-	c->decision_note = nullable(st, 14);
+	c->decision_note = db_column_strdup_or_null(st, 14);
+	return 0;
+}
+
+static void clear_change(void *elem)
+{
+	db_change_clear(elem);
 }
 
 void db_change_clear(struct db_change *c)
@@ -482,20 +447,10 @@ void db_changes_free(struct db_change *c, size_t count)
 
 int db_change_get(struct db *db, int64_t id, struct db_change *out, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
 	memset(out, 0, sizeof *out);
-	if (db_prepare(db, CHANGE_COLUMNS "WHERE r.id = ?", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		fill_change(st, out);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return db_msg(1, err, errlen, "no change with id %" PRId64, id);
-	return db_sql_error(db, "cannot read the change", err, errlen);
+	int rc = db_stmt_one(db, "cannot read the change", CHANGE_COLUMNS "WHERE r.id = ?", DB_ARGS(db_arg_int(id)),
+			     fill_change, out, err, errlen);
+	return rc == 1 ? db_msg(1, err, errlen, "no change with id %" PRId64, id) : rc;
 }
 
 int db_change_list(struct db *db, int state, int64_t provider_tsp, struct db_change **out, size_t *count,
@@ -507,34 +462,15 @@ int db_change_list(struct db *db, int state, int64_t provider_tsp, struct db_cha
 int db_change_list_page(struct db *db, int state, int64_t provider_tsp, int64_t after_id, size_t limit,
 			struct db_change **out, size_t *count, char *err, size_t errlen)
 {
-	*out = NULL;
-	*count = 0;
-	sqlite3_stmt *st;
-	if (db_prepare(db, CHANGE_COLUMNS "WHERE (?1 IS NULL OR r.state = ?1) AND (?2 = 0 OR s.tsp_id = ?2) "
-			   "AND r.id > ?3 ORDER BY r.id LIMIT ?4", &st, err, errlen))
-		return -1;
-	if (state >= 0)
-		sqlite3_bind_text(st, 1, db_change_state_name((enum db_change_state)state), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, provider_tsp);
-	sqlite3_bind_int64(st, 3, after_id);
-	sqlite3_bind_int64(st, 4, limit ? (int64_t)limit : -1);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct db_change *n = db_array_grow(*out, &cap, *count, sizeof *n);
-		if (!n) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		*out = n;
-		fill_change(st, &(*out)[(*count)++]);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_changes_free(*out, *count);
-		*out = NULL;
-		*count = 0;
-		return db_sql_error(db, "cannot list changes", err, errlen);
-	}
-	return 0;
+	/* a NULL state matches every state */
+	const char *state_name = state >= 0 ? db_change_state_name((enum db_change_state)state) : NULL;
+	void *rows;
+	int rc = db_stmt_collect(db, "cannot list changes",
+				 CHANGE_COLUMNS "WHERE (?1 IS NULL OR r.state = ?1) AND (?2 = 0 OR s.tsp_id = ?2) "
+				 "AND r.id > ?3 ORDER BY r.id LIMIT ?4",
+				 DB_ARGS(db_arg_text(state_name), db_arg_int(provider_tsp), db_arg_int(after_id),
+					 db_arg_int(limit ? (int64_t)limit : -1)),
+				 sizeof **out, fill_change, clear_change, &rows, count, err, errlen);
+	*out = rows;
+	return rc;
 }

@@ -8,6 +8,12 @@
  *   recognised (foreign): a reinstatement, when a withdrawal was a mistake.
  * The timeline of a service only grows forward in time: a change's
  * effective time (past or future) may not precede the service's last entry.
+ *
+ * Return values: 0 ok, 1 refused or not found (err says which), -1 error,
+ * as everywhere in db/ (db/db.h).
+ * Exceptions: db_change_propose_limited returns 2 for a provider over its
+ * limit of waiting proposals (the API answers 429); the predicate
+ * db_status_transition_allowed returns 1 yes, 0 no.
  */
 #ifndef VNTL_DB_CHANGES_H
 #define VNTL_DB_CHANGES_H

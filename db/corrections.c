@@ -5,6 +5,7 @@
 #include "common/hex.h"
 #include "db/certs.h"
 #include "db/db_internal.h"
+#include "db/stmt.h"
 #include "db/text.h"
 #include "db/tsp.h"
 #include "db/users.h"
@@ -59,15 +60,9 @@ static json_t *public_payload(json_t *payload)
 static int audit(struct db *db, const char *actor, const char *action, int64_t id, json_t *detail, char *err,
 		 size_t errlen)
 {
-	char *text = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(detail);
-	if (!text)
-		return db_msg(-1, err, errlen, "out of memory");
 	char object[40];
 	snprintf(object, sizeof object, "correction:%" PRId64, id);
-	int rc = db_audit_append(db, actor, action, object, text, err, errlen);
-	free(text);
-	return rc;
+	return db_audit_append_json(db, actor, action, object, detail, err, errlen);
 }
 
 /* --- what a correction is about ----------------------------------------- */
@@ -121,36 +116,23 @@ static int check_tsp_retire(struct db *db, int64_t tsp_id, char *err, size_t err
 	if (rc)
 		return rc;
 	db_tsp_clear(&t);
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT id FROM service_now WHERE tsp_id = ? AND (status <> ? OR status_since > ?) "
-			   "ORDER BY id LIMIT 1", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, tsp_id);
-	sqlite3_bind_int(st, 2, DB_STATUS_WITHDRAWN);
-	sqlite3_bind_int64(st, 3, db_now());
-	int step = sqlite3_step(st);
-	int64_t live = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	if (step == SQLITE_ROW)
+	int64_t live = 0;
+	rc = db_stmt_int64(db, "cannot read the TSP's services", "SELECT id FROM service_now WHERE tsp_id = ? AND "
+			   "(status <> ? OR status_since > ?) ORDER BY id LIMIT 1",
+			   DB_ARGS(db_arg_int(tsp_id), db_arg_int(DB_STATUS_WITHDRAWN), db_arg_int(db_now())), &live,
+			   err, errlen);
+	if (rc == 0)
 		return db_msg(1, err, errlen, "TSP %" PRId64 " still has service %" PRId64 " not withdrawn: withdraw "
 			      "its services (vntl change propose --status withdrawn) or move them before retiring it",
 			      tsp_id, live);
-	return step == SQLITE_DONE ? 0 : db_sql_error(db, "cannot read the TSP's services", err, errlen);
+	return rc == 1 ? 0 : rc;
 }
 
 static int service_tsp(struct db *db, int64_t service_id, int64_t *tsp_id, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT tsp_id FROM service_now WHERE id = ?", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, service_id);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		*tsp_id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (step == SQLITE_DONE)
-		return db_msg(1, err, errlen, "no service with id %" PRId64, service_id);
-	return step == SQLITE_ROW ? 0 : db_sql_error(db, "cannot read the service", err, errlen);
+	int rc = db_stmt_int64(db, "cannot read the service", "SELECT tsp_id FROM service_now WHERE id = ?",
+			       DB_ARGS(db_arg_int(service_id)), tsp_id, err, errlen);
+	return rc == 1 ? db_msg(1, err, errlen, "no service with id %" PRId64, service_id) : rc;
 }
 
 /* Only between TSPs of one kind: the kind decides the list, the statuses
@@ -358,22 +340,13 @@ static int describe(const struct db_correction_input *in, char target[96], json_
 static int insert_proposal(struct db *db, const struct db_correction_input *in, const char *target,
 			   const char *payload, int64_t user_id, int64_t *id, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "INSERT INTO correction (action, target, payload, reason, proposed_by, proposed_at) "
-			   "VALUES (?, ?, ?, ?, ?, ?)", &st, err, errlen))
-		return -1;
-	sqlite3_bind_text(st, 1, db_correction_action_name(in->action), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, target, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, payload, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, in->reason, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, user_id);
-	sqlite3_bind_int64(st, 6, db_now());
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_sql_error(db, "cannot record the correction", err, errlen);
-	*id = sqlite3_last_insert_rowid(db->h);
-	return 0;
+	return db_stmt_insert(db, "cannot record the correction",
+			      "INSERT INTO correction (action, target, payload, reason, proposed_by, proposed_at) "
+			      "VALUES (?, ?, ?, ?, ?, ?)",
+			      DB_ARGS(db_arg_text(db_correction_action_name(in->action)), db_arg_text(target),
+				      db_arg_text(payload), db_arg_text(in->reason), db_arg_int(user_id),
+				      db_arg_int(db_now())),
+			      id, err, errlen);
 }
 
 static int propose_in_tx(struct db *db, const char *actor, const struct db_correction_input *in,
@@ -427,32 +400,39 @@ struct pending {
 	int64_t proposed_by;
 };
 
+struct pending_row {
+	struct pending *p;
+	char state[16];
+};
+
+static int pending_from_row(sqlite3_stmt *st, void *ctx)
+{
+	struct pending_row *r = ctx;
+	snprintf(r->state, sizeof r->state, "%s", (const char *)sqlite3_column_text(st, 5));
+	db_correction_action_parse((const char *)sqlite3_column_text(st, 0), &r->p->action);
+	snprintf(r->p->target, sizeof r->p->target, "%s", (const char *)sqlite3_column_text(st, 1));
+	r->p->payload = json_loads((const char *)sqlite3_column_text(st, 2), 0, NULL);
+	r->p->reason = db_column_strdup(st, 3);
+	r->p->proposed_by = sqlite3_column_int64(st, 4);
+	return 0;
+}
+
 static int load_pending(struct db *db, int64_t id, struct pending *p, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT action, target, payload, reason, proposed_by, state FROM correction WHERE id = ?",
-		       &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	int step = sqlite3_step(st), rc = 0;
-	if (step == SQLITE_ROW) {
-		const char *state = (const char *)sqlite3_column_text(st, 5);
-		p->id = id;
-		db_correction_action_parse((const char *)sqlite3_column_text(st, 0), &p->action);
-		snprintf(p->target, sizeof p->target, "%s", (const char *)sqlite3_column_text(st, 1));
-		p->payload = json_loads((const char *)sqlite3_column_text(st, 2), 0, NULL);
-		p->reason = db_column_strdup(st, 3);
-		p->proposed_by = sqlite3_column_int64(st, 4);
-		if (strcmp(state, "pending") != 0)
-			rc = db_msg(1, err, errlen, "correction %" PRId64 " is already %s", id, state);
-		else if (!p->payload || !p->reason)
-			rc = db_msg(-1, err, errlen, "correction %" PRId64 " cannot be read", id);
-	} else {
-		rc = step == SQLITE_DONE ? db_msg(1, err, errlen, "no correction with id %" PRId64, id)
-					 : db_sql_error(db, "cannot read the correction", err, errlen);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	struct pending_row r = {.p = p};
+	p->id = id;
+	int rc = db_stmt_one(db, "cannot read the correction", "SELECT action, target, payload, reason, proposed_by, "
+			     "state FROM correction WHERE id = ?", DB_ARGS(db_arg_int(id)), pending_from_row, &r,
+			     err, errlen);
+	if (rc == 1)
+		return db_msg(1, err, errlen, "no correction with id %" PRId64, id);
+	if (rc)
+		return rc;
+	if (strcmp(r.state, "pending") != 0)
+		return db_msg(1, err, errlen, "correction %" PRId64 " is already %s", id, r.state);
+	if (!p->payload || !p->reason)
+		return db_msg(-1, err, errlen, "correction %" PRId64 " cannot be read", id);
+	return 0;
 }
 
 static void pending_clear(struct pending *p)
@@ -485,28 +465,13 @@ static int four_eyes(struct db *db, const char *actor, int64_t id, struct db_use
 static int decide(struct db *db, int64_t id, const char *state, int64_t user_id, const char *note, char *err,
 		  size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "UPDATE correction SET state = ?, decided_by = ?, decided_at = ?, decision_note = ? "
-			   "WHERE id = ? AND state = 'pending'", &st, err, errlen))
+	if (db_stmt_exec(db, "cannot record the decision",
+			 "UPDATE correction SET state = ?, decided_by = ?, decided_at = ?, decision_note = ? "
+			 "WHERE id = ? AND state = 'pending'",
+			 DB_ARGS(db_arg_text(state), db_arg_int(user_id), db_arg_int(db_now()),
+				 db_arg_text(note ? note : ""), db_arg_int(id)), err, errlen))
 		return -1;
-	sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, user_id);
-	sqlite3_bind_int64(st, 3, db_now());
-	sqlite3_bind_text(st, 4, note ? note : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, id);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_sql_error(db, "cannot record the decision", err, errlen);
 	return sqlite3_changes(db->h) == 1 ? 0 : db_msg(1, err, errlen, "correction %" PRId64 " is no longer pending", id);
-}
-
-static void bind_opt(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v && *v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
 }
 
 /* A new version of the TSP, sealed: its content after the edit, or the
@@ -520,26 +485,14 @@ static int apply_tsp(struct db *db, const struct pending *p, json_t *rows, char 
 		return rc;
 	struct db_tsp_input in;
 	merged(&t, p->payload, &in);
-	sqlite3_stmt *st;
-	rc = db_prepare(db, "INSERT INTO tsp_version (tsp_id, name_vi, name_en, trade_name, street, locality, uri, "
-			    "email, retired, correction_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			&st, err, errlen);
-	if (rc == 0) {
-		sqlite3_bind_int64(st, 1, tsp_id);
-		sqlite3_bind_text(st, 2, in.name_vi, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 3, in.name_en, -1, SQLITE_TRANSIENT);
-		bind_opt(st, 4, in.trade_name);
-		sqlite3_bind_text(st, 5, in.street, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 6, in.locality, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 7, in.uri, -1, SQLITE_TRANSIENT);
-		bind_opt(st, 8, in.email);
-		sqlite3_bind_int(st, 9, p->action == DB_FIX_TSP_RETIRE);
-		sqlite3_bind_int64(st, 10, p->id);
-		sqlite3_bind_int64(st, 11, db_now());
-		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_sql_error(db, "cannot record the TSP's new version", err,
-									  errlen);
-		sqlite3_finalize(st);
-	}
+	rc = db_stmt_exec(db, "cannot record the TSP's new version",
+			  "INSERT INTO tsp_version (tsp_id, name_vi, name_en, trade_name, street, locality, uri, "
+			  "email, retired, correction_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			  DB_ARGS(db_arg_int(tsp_id), db_arg_text(in.name_vi), db_arg_text(in.name_en),
+				  db_arg_text_or_null(in.trade_name), db_arg_text(in.street), db_arg_text(in.locality),
+				  db_arg_text(in.uri), db_arg_text_or_null(in.email),
+				  db_arg_int(p->action == DB_FIX_TSP_RETIRE), db_arg_int(p->id), db_arg_int(db_now())),
+			  err, errlen);
 	db_tsp_clear(&t);
 	return rc ? rc : db_seal_tsp(db, tsp_id, rows, err, errlen);
 }
@@ -551,17 +504,12 @@ static int apply_move(struct db *db, const struct pending *p, json_t *rows, char
 	int rc = check_move(db, service_id, to, &from, err, errlen);
 	if (rc)
 		return rc;
-	sqlite3_stmt *st;
-	if (db_prepare(db, "INSERT INTO service_move (service_id, from_tsp, to_tsp, correction_id, recorded_at) "
-			   "VALUES (?, ?, ?, ?, ?)", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, service_id);
-	sqlite3_bind_int64(st, 2, from);
-	sqlite3_bind_int64(st, 3, to);
-	sqlite3_bind_int64(st, 4, p->id);
-	sqlite3_bind_int64(st, 5, db_now());
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_sql_error(db, "cannot record the move", err, errlen);
-	sqlite3_finalize(st);
+	rc = db_stmt_exec(db, "cannot record the move",
+			  "INSERT INTO service_move (service_id, from_tsp, to_tsp, correction_id, recorded_at) "
+			  "VALUES (?, ?, ?, ?, ?)",
+			  DB_ARGS(db_arg_int(service_id), db_arg_int(from), db_arg_int(to), db_arg_int(p->id),
+				  db_arg_int(db_now())),
+			  err, errlen);
 	json_object_set_new(p->payload, "from", json_integer(from));
 	return rc ? rc : db_seal_service(db, service_id, rows, err, errlen);
 }
@@ -583,25 +531,19 @@ static int hex_to_bytes(const char *hex, unsigned char *out, size_t n)
 static int apply_rename(struct db *db, const struct pending *p, json_t *rows, char *err, size_t errlen)
 {
 	int64_t service_id = strtoll(p->target + 8, NULL, 10);
-	sqlite3_stmt *st;
-	if (db_prepare(db, "INSERT INTO service_name (service_id, name_vi, name_en, correction_id, recorded_at) "
-			   "SELECT id, coalesce(?2, name_vi), coalesce(?3, name_en), ?4, ?5 FROM service_now WHERE id = ?1",
-		       &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, service_id);
+	/* a name the payload does not give (NULL) keeps the current one */
 	const char *vi = json_string_value(json_object_get(p->payload, "name_vi"));
 	const char *en = json_string_value(json_object_get(p->payload, "name_en"));
-	if (vi)
-		sqlite3_bind_text(st, 2, vi, -1, SQLITE_STATIC);
-	if (en)
-		sqlite3_bind_text(st, 3, en, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, p->id);
-	sqlite3_bind_int64(st, 5, db_now());
-	int rc = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(db->h) == 1
-			 ? 0
-			 : db_sql_error(db, "cannot record the service's new names", err, errlen);
-	sqlite3_finalize(st);
-	return rc ? rc : db_seal_service(db, service_id, rows, err, errlen);
+	if (db_stmt_exec(db, "cannot record the service's new names",
+			 "INSERT INTO service_name (service_id, name_vi, name_en, correction_id, recorded_at) "
+			 "SELECT id, coalesce(?2, name_vi), coalesce(?3, name_en), ?4, ?5 FROM service_now WHERE id = ?1",
+			 DB_ARGS(db_arg_int(service_id), db_arg_text(vi), db_arg_text(en), db_arg_int(p->id),
+				 db_arg_int(db_now())),
+			 err, errlen))
+		return -1;
+	if (sqlite3_changes(db->h) != 1)
+		return db_msg(-1, err, errlen, "cannot record the service's new names: no service %" PRId64, service_id);
+	return db_seal_service(db, service_id, rows, err, errlen);
 }
 
 static int secret_from(json_t *p, struct db_secret *s)
@@ -623,45 +565,35 @@ static int end_tokens(struct db *db, const char *name, char *err, size_t errlen)
 static int update_account(struct db *db, const char *sql, const char *name, json_t *p, int also_tokens, char *err,
 			  size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, sql, &st, err, errlen))
-		return -1;
 	struct db_secret s = {0};
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	struct db_arg args[4] = {db_arg_text(name)};
+	size_t n = 1;
 	if (json_object_get(p, "roles"))
-		sqlite3_bind_int(st, 2, (int)json_integer_value(json_object_get(p, "roles")));
+		args[n++] = db_arg_int((int)json_integer_value(json_object_get(p, "roles")));
 	else if (json_object_get(p, "cert_sha256"))
-		sqlite3_bind_text(st, 2, json_string_value(json_object_get(p, "cert_sha256")), -1, SQLITE_STATIC);
+		args[n++] = db_arg_text(json_string_value(json_object_get(p, "cert_sha256")));
 	else if (json_object_get(p, "secret")) {
-		if (secret_from(p, &s)) {
-			sqlite3_finalize(st);
+		if (secret_from(p, &s))
 			return db_msg(-1, err, errlen, "the correction's secret cannot be read");
-		}
-		sqlite3_bind_blob(st, 2, s.salt, sizeof s.salt, SQLITE_STATIC);
-		sqlite3_bind_blob(st, 3, s.hash, sizeof s.hash, SQLITE_STATIC);
-		sqlite3_bind_int(st, 4, s.iterations);
+		args[n++] = db_arg_blob(s.salt, sizeof s.salt);
+		args[n++] = db_arg_blob(s.hash, sizeof s.hash);
+		args[n++] = db_arg_int(s.iterations);
 	} else if (strstr(sql, "?2"))
-		sqlite3_bind_int64(st, 2, db_now());
-	int step = sqlite3_step(st);
-	sqlite3_finalize(st);
+		args[n++] = db_arg_int(db_now());
+	int rc = db_stmt_exec(db, "cannot update the user", sql, args, n, err, errlen);
 	OPENSSL_cleanse(&s, sizeof s);
-	if (step == SQLITE_CONSTRAINT_UNIQUE)
+	if (rc && db_errcode(db) == SQLITE_CONSTRAINT_UNIQUE)
 		return db_msg(1, err, errlen, "another user holds that client certificate");
-	if (step != SQLITE_DONE)
-		return db_sql_error(db, "cannot update the user", err, errlen);
+	if (rc)
+		return rc;
 	return also_tokens ? end_tokens(db, name, err, errlen) : 0;
 }
 
 static int end_tokens(struct db *db, const char *name, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "DELETE FROM token WHERE account_id = (SELECT id FROM account WHERE name = ?)", &st, err,
-		       errlen))
-		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	int step = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return step == SQLITE_DONE ? 0 : db_sql_error(db, "cannot end the user's tokens", err, errlen);
+	return db_stmt_exec(db, "cannot end the user's tokens",
+			    "DELETE FROM token WHERE account_id = (SELECT id FROM account WHERE name = ?)",
+			    DB_ARGS(db_arg_text(name)), err, errlen);
 }
 
 static int add_user(struct db *db, const char *name, json_t *p, char *err, size_t errlen)
@@ -780,18 +712,16 @@ int db_correction_reject(struct db *db, const char *actor, int64_t id, const cha
 
 int db_correction_changed_list_since(struct db *db, int foreign, int64_t since)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT count(*) FROM correction r JOIN tsp t ON t.id = CASE WHEN r.action = "
-			   "'service.move' THEN json_extract(r.payload, '$.to') ELSE CAST(substr(r.target, 5) AS INTEGER) "
-			   "END WHERE r.state = 'applied' AND r.decided_at >= ? AND r.action IN ('tsp.edit', "
-			   "'tsp.retire', 'service.move') AND (t.kind = ?) = ?", &st, NULL, 0))
+	int64_t changed = 0;
+	if (db_stmt_int64(db, "cannot read the applied corrections",
+			  "SELECT count(*) FROM correction r JOIN tsp t ON t.id = CASE WHEN r.action = "
+			  "'service.move' THEN json_extract(r.payload, '$.to') ELSE CAST(substr(r.target, 5) AS INTEGER) "
+			  "END WHERE r.state = 'applied' AND r.decided_at >= ? AND r.action IN ('tsp.edit', "
+			  "'tsp.retire', 'service.move') AND (t.kind = ?) = ?",
+			  DB_ARGS(db_arg_int(since), db_arg_int(DB_TSP_FOREIGN), db_arg_int(foreign ? 1 : 0)), &changed,
+			  NULL, 0))
 		return -1;
-	sqlite3_bind_int64(st, 1, since);
-	sqlite3_bind_int(st, 2, DB_TSP_FOREIGN);
-	sqlite3_bind_int(st, 3, foreign ? 1 : 0);
-	int rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) > 0 : -1;
-	sqlite3_finalize(st);
-	return rc;
+	return changed > 0;
 }
 
 #define CORRECTION_COLUMNS \
@@ -799,13 +729,9 @@ int db_correction_changed_list_since(struct db *db, int foreign, int64_t since)
 	"r.decided_at, r.decision_note FROM correction r JOIN account p ON p.id = r.proposed_by " \
 	"LEFT JOIN account d ON d.id = r.decided_by "
 
-static char *nullable(sqlite3_stmt *st, int col)
+static int fill(sqlite3_stmt *st, void *elem)
 {
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : db_column_strdup(st, col);
-}
-
-static void fill(sqlite3_stmt *st, struct db_correction *c)
-{
+	struct db_correction *c = elem;
 	memset(c, 0, sizeof *c);
 	c->id = sqlite3_column_int64(st, 0);
 	db_correction_action_parse((const char *)sqlite3_column_text(st, 1), &c->action);
@@ -819,9 +745,15 @@ static void fill(sqlite3_stmt *st, struct db_correction *c)
 	c->proposed_by = db_column_strdup(st, 5);
 	c->proposed_at = sqlite3_column_int64(st, 6);
 	db_change_state_parse((const char *)sqlite3_column_text(st, 7), &c->state);
-	c->decided_by = nullable(st, 8);
+	c->decided_by = db_column_strdup_or_null(st, 8);
 	c->decided_at = sqlite3_column_int64(st, 9);
-	c->decision_note = nullable(st, 10);
+	c->decision_note = db_column_strdup_or_null(st, 10);
+	return 0;
+}
+
+static void clear(void *elem)
+{
+	db_correction_clear(elem);
 }
 
 void db_correction_clear(struct db_correction *c)
@@ -843,51 +775,23 @@ void db_corrections_free(struct db_correction *c, size_t count)
 
 int db_correction_get(struct db *db, int64_t id, struct db_correction *out, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
 	memset(out, 0, sizeof *out);
-	if (db_prepare(db, CORRECTION_COLUMNS "WHERE r.id = ?", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		fill(st, out);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	return rc == SQLITE_DONE ? db_msg(1, err, errlen, "no correction with id %" PRId64, id)
-				 : db_sql_error(db, "cannot read the correction", err, errlen);
+	int rc = db_stmt_one(db, "cannot read the correction", CORRECTION_COLUMNS "WHERE r.id = ?",
+			     DB_ARGS(db_arg_int(id)), fill, out, err, errlen);
+	return rc == 1 ? db_msg(1, err, errlen, "no correction with id %" PRId64, id) : rc;
 }
 
 int db_correction_list_page(struct db *db, int state, int64_t after_id, size_t limit, struct db_correction **out,
 			    size_t *count, char *err, size_t errlen)
 {
-	*out = NULL;
-	*count = 0;
-	sqlite3_stmt *st;
-	if (db_prepare(db, CORRECTION_COLUMNS "WHERE (?1 IS NULL OR r.state = ?1) AND r.id > ?2 ORDER BY r.id "
-			   "LIMIT ?3", &st, err, errlen))
-		return -1;
-	if (state >= 0)
-		sqlite3_bind_text(st, 1, db_change_state_name((enum db_change_state)state), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, after_id);
-	sqlite3_bind_int64(st, 3, limit ? (int64_t)limit : -1);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct db_correction *n = db_array_grow(*out, &cap, *count, sizeof *n);
-		if (!n) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		*out = n;
-		fill(st, &(*out)[(*count)++]);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_corrections_free(*out, *count);
-		*out = NULL;
-		*count = 0;
-		return db_sql_error(db, "cannot list corrections", err, errlen);
-	}
-	return 0;
+	/* a NULL state matches every state */
+	const char *state_name = state >= 0 ? db_change_state_name((enum db_change_state)state) : NULL;
+	void *rows;
+	int rc = db_stmt_collect(db, "cannot list corrections",
+				 CORRECTION_COLUMNS "WHERE (?1 IS NULL OR r.state = ?1) AND r.id > ?2 ORDER BY r.id LIMIT ?3",
+				 DB_ARGS(db_arg_text(state_name), db_arg_int(after_id),
+					 db_arg_int(limit ? (int64_t)limit : -1)),
+				 sizeof **out, fill, clear, &rows, count, err, errlen);
+	*out = rows;
+	return rc;
 }

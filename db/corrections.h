@@ -8,6 +8,10 @@
  * correction updates them, audited.
  *
  * Corrections have their own ids (vntl correction …, /admin/api/v1/corrections).
+ *
+ * Return values: 0 ok, 1 refused or not found (err says which), -1 error,
+ * as everywhere in db/ (db/db.h). The predicate
+ * db_correction_changed_list_since returns 1 yes, 0 no, -1 error.
  */
 #ifndef VNTL_DB_CORRECTIONS_H
 #define VNTL_DB_CORRECTIONS_H

@@ -1,6 +1,7 @@
 /* Opening the registry: pragmas, schema migrations; transactions and
  * statement helpers shared by the db/ modules. */
 #include "db/db_internal.h"
+#include "db/stmt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,31 +85,26 @@ void db_rollback(struct db *db)
 	db_refusal_flush(db);
 }
 
-int db_prepare(struct db *db, const char *sql, sqlite3_stmt **st, char *err, size_t errlen)
-{
-	if (sqlite3_prepare_v2(db->h, sql, -1, st, NULL) != SQLITE_OK) {
-		*st = NULL;
-		return db_sql_error(db, "cannot prepare a statement", err, errlen);
-	}
-	return 0;
-}
-
 char *db_column_strdup(sqlite3_stmt *st, int col)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
 	return strdup(t ? (const char *)t : "");
 }
 
+char *db_column_strdup_or_null(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : db_column_strdup(st, col);
+}
+
 static int read_user_version(struct db *db, int *version, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "PRAGMA user_version", &st, err, errlen))
-		return -1;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : db_sql_error(db, "cannot read the schema version", err, errlen);
+	int64_t v = 0;
+	int rc = db_stmt_int64(db, "cannot read the schema version", "PRAGMA user_version", DB_NO_ARGS, &v, err,
+			       errlen);
+	if (rc == 1)
+		return db_sql_error(db, "cannot read the schema version", err, errlen);
+	*version = (int)v;
+	return rc;
 }
 
 int db_schema_version(struct db *db)
@@ -169,17 +165,22 @@ fail:
 	return -1;
 }
 
+static int journal_is_wal(sqlite3_stmt *st, void *wal)
+{
+	const unsigned char *mode = sqlite3_column_text(st, 0);
+	*(int *)wal = mode && strcmp((const char *)mode, "wal") == 0;
+	return 0;
+}
+
 static int configure(struct db *db, char *err, size_t errlen)
 {
 	if (exec(db, "PRAGMA foreign_keys = ON", "cannot enable foreign keys", err, errlen))
 		return -1;
-	sqlite3_stmt *st;
-	if (db_prepare(db, "PRAGMA journal_mode = WAL", &st, err, errlen))
+	int wal = 0;
+	int rc = db_stmt_one(db, "cannot switch to WAL journal mode", "PRAGMA journal_mode = WAL", DB_NO_ARGS,
+			     journal_is_wal, &wal, err, errlen);
+	if (rc < 0)
 		return -1;
-	int rc = sqlite3_step(st);
-	int wal = rc == SQLITE_ROW && sqlite3_column_text(st, 0) &&
-		  strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
-	sqlite3_finalize(st);
 	if (!wal)
 		return db_sql_error(db, "cannot switch to WAL journal mode", err, errlen);
 	/* FULL: a committed change survives power loss, not only a crash. */

@@ -1,9 +1,16 @@
 /* The registry database: open (creating and migrating the schema), close.
  *
- * Every function of db/ that can fail returns 0 on success, 1 when a rule
- * refused the request (the message in `err` names the rule), and -1 on an
- * I/O or database error. Nothing is half-written: each write is one SQLite
- * transaction.
+ * Return values, the same in every db/ header:
+ *   0   success;
+ *   1   refused: a rule said no, the input is invalid, or the thing asked
+ *       for does not exist (the message in `err` names the rule or thing);
+ *  -1   an I/O or database error, or out of memory (`err` says what could
+ *       not be done, with SQLite's message).
+ * Predicates ("does ...?") return 1 yes, 0 no, -1 error. One function has
+ * a value of its own: db_change_propose_limited returns 2 when a provider
+ * already has its limit of proposals waiting (changes.h). `err` is the
+ * caller's buffer of `errlen` bytes, or NULL for no message.
+ * Nothing is half-written: each write is one SQLite transaction.
  */
 #ifndef VNTL_DB_DB_H
 #define VNTL_DB_DB_H

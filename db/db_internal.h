@@ -1,5 +1,7 @@
 /* Shared by the db/ modules only: the handle, transactions, statements and
- * the audit append that every write transaction ends with. */
+ * the audit append that every write transaction ends with.
+ *
+ * Return values as everywhere in db/ (db/db.h): 0 ok, 1 refused, -1 error. */
 #ifndef VNTL_DB_INTERNAL_H
 #define VNTL_DB_INTERNAL_H
 
@@ -21,6 +23,7 @@ struct db_refusal_note {
 struct db {
 	sqlite3 *h;
 	struct db_refusal_note refusal;
+	int stmt_rc;   /* the result of the last db/stmt.h call (db_errcode) */
 };
 
 /* Audit a refused attempt (four eyes, missing role, unknown or disabled
@@ -30,6 +33,8 @@ struct db {
 int db_refusal(struct db *db, const char *actor, const char *rule, const char *object, int rc, const char *message);
 /* Write the pending refusal, if any and no transaction is open. */
 void db_refusal_flush(struct db *db);
+
+/* Running SQL: db/stmt.h. */
 
 /* printf into err (if not NULL), returns `rc` for `return db_fail(...)`. */
 int db_msg(int rc, char *err, size_t errlen, const char *fmt, ...)
@@ -43,9 +48,6 @@ int db_begin_read(struct db *db, char *err, size_t errlen);
 int db_commit(struct db *db, char *err, size_t errlen);
 void db_rollback(struct db *db);
 
-/* Prepare, or -1 with a message. */
-int db_prepare(struct db *db, const char *sql, sqlite3_stmt **st, char *err, size_t errlen);
-
 /* Room for element `count` of a growing array of `size`-byte elements with
  * capacity *cap: returns the array (reallocated when full, *cap updated) or
  * NULL when out of memory, the array then left as it was. For the loops
@@ -53,6 +55,8 @@ int db_prepare(struct db *db, const char *sql, sqlite3_stmt **st, char *err, siz
 void *db_array_grow(void *array, size_t *cap, size_t count, size_t size);
 /* Malloc'd copy of a text column ("" for NULL); never returns NULL unless out of memory. */
 char *db_column_strdup(sqlite3_stmt *st, int col);
+/* The same, but NULL for NULL (optional columns). */
+char *db_column_strdup_or_null(sqlite3_stmt *st, int col);
 
 /* Schema migrations: number of them and the SQL of migration i (0-based),
  * which takes user_version i to i + 1. */
@@ -66,6 +70,11 @@ void db_audit_trigger(size_t i, const char **name, const char **sql);
  * transaction. `detail` is canonical JSON text. */
 int db_audit_append(struct db *db, const char *actor, const char *action, const char *object,
 		    const char *detail, char *err, size_t errlen);
+/* The same with a JSON detail, written canonically (compact, sorted keys);
+ * takes the reference to `detail`, where NULL (a failed json_pack) is out
+ * of memory. */
+int db_audit_append_json(struct db *db, const char *actor, const char *action, const char *object,
+			 json_t *detail, char *err, size_t errlen);
 
 /* Seals (seal.c): add "<kind>:<id>": digest of the row as stored now to
  * `rows`, the "rows" object of the audit entry of the same transaction.
@@ -92,7 +101,8 @@ int db_user_check_input(const struct db_user_input *in, char fp[65], char *err, 
 /* Insert the account (inside the caller's transaction); sec may be NULL. */
 int db_user_insert(struct db *db, const struct db_user_input *in, const char *fp, const struct db_secret *sec,
 		   int64_t *id, char *err, size_t errlen);
-/* Normalise a client-certificate fingerprint (hex, ':' allowed); 0 ok. */
+/* Normalise a client-certificate fingerprint (hex, ':' allowed): 0, or 1
+ * when it is not 64 hex digits. */
 int db_fingerprint_normalise(const char *in, char out[65]);
 
 struct db_status_entry;

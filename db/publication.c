@@ -1,6 +1,7 @@
 /* Publications of the lists: last one, and recording a new one. */
 #include "db/publication.h"
 #include "db/db_internal.h"
+#include "db/stmt.h"
 #include "db/users.h"
 
 #include <inttypes.h>
@@ -12,25 +13,28 @@ static int list_known(const char *list)
 	return list && (strcmp(list, "roots") == 0 || strcmp(list, "foreign") == 0 || strcmp(list, "pointer") == 0);
 }
 
+/* The row's columns; the caller has put the list's name into out->list. */
+static int publication_from_row(sqlite3_stmt *st, void *pub)
+{
+	struct db_publication *out = pub;
+	out->sequence = sqlite3_column_int64(st, 0);
+	out->issued = sqlite3_column_int64(st, 1);
+	out->next_update = sqlite3_column_int64(st, 2);
+	snprintf(out->sha256, sizeof out->sha256, "%s", (const char *)sqlite3_column_text(st, 3));
+	out->status_upto = sqlite3_column_int64(st, 4);
+	return 0;
+}
+
 static int last_in(struct db *db, const char *list, struct db_publication *out)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT sequence, issued, next_update, sha256, status_upto FROM publication WHERE list = ? "
-			   "ORDER BY sequence DESC LIMIT 1", &st, NULL, 0))
-		return -1;
-	sqlite3_bind_text(st, 1, list, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		memset(out, 0, sizeof *out);
-		snprintf(out->list, sizeof out->list, "%s", list);
-		out->sequence = sqlite3_column_int64(st, 0);
-		out->issued = sqlite3_column_int64(st, 1);
-		out->next_update = sqlite3_column_int64(st, 2);
-		snprintf(out->sha256, sizeof out->sha256, "%s", (const char *)sqlite3_column_text(st, 3));
-		out->status_upto = sqlite3_column_int64(st, 4);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+	struct db_publication found = {0};
+	snprintf(found.list, sizeof found.list, "%s", list);
+	int rc = db_stmt_one(db, "cannot read the last publication", "SELECT sequence, issued, next_update, sha256, "
+			     "status_upto FROM publication WHERE list = ? ORDER BY sequence DESC LIMIT 1",
+			     DB_ARGS(db_arg_text(list)), publication_from_row, &found, NULL, 0);
+	if (rc == 0)
+		*out = found;
+	return rc;
 }
 
 int db_publication_last(struct db *db, const char *list, struct db_publication *out)
@@ -55,21 +59,14 @@ static int record_in_tx(struct db *db, const char *actor, const struct db_public
 	if (rc == 0 && pub->sequence <= last.sequence)
 		return db_msg(1, err, errlen, "list %s: sequence %" PRId64 " is not greater than the last published (%"
 			      PRId64 ")", pub->list, pub->sequence, last.sequence);
-	sqlite3_stmt *st;
-	if (db_prepare(db, "INSERT INTO publication (list, sequence, issued, next_update, sha256, recorded_at, "
-			   "status_upto) VALUES (?, ?, ?, ?, ?, ?, ?)", &st, err, errlen))
+	if (db_stmt_exec(db, "cannot record the publication",
+			 "INSERT INTO publication (list, sequence, issued, next_update, sha256, recorded_at, "
+			 "status_upto) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			 DB_ARGS(db_arg_text(pub->list), db_arg_int(pub->sequence), db_arg_int(pub->issued),
+				 db_arg_int(pub->next_update), db_arg_text(pub->sha256), db_arg_int(db_now()),
+				 db_arg_int(pub->status_upto)),
+			 err, errlen))
 		return -1;
-	sqlite3_bind_text(st, 1, pub->list, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, pub->sequence);
-	sqlite3_bind_int64(st, 3, pub->issued);
-	sqlite3_bind_int64(st, 4, pub->next_update);
-	sqlite3_bind_text(st, 5, pub->sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, db_now());
-	sqlite3_bind_int64(st, 7, pub->status_upto);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_sql_error(db, "cannot record the publication", err, errlen);
 	char object[40], detail[256];
 	snprintf(object, sizeof object, "list:%s", pub->list);
 	snprintf(detail, sizeof detail,

@@ -1,5 +1,9 @@
 /* Publications: what the publisher has published, per list. The sequence
- * number of a list only grows. */
+ * number of a list only grows.
+ *
+ * Return values: 0 ok, 1 refused or not found (err says which), -1 error,
+ * as everywhere in db/ (db/db.h).
+ * db_publication_last takes no err: 1 means never published. */
 #ifndef VNTL_DB_PUBLICATION_H
 #define VNTL_DB_PUBLICATION_H
 

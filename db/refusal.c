@@ -23,13 +23,12 @@ static void write_entry(struct db *db, const struct db_refusal_note *r)
 	json_t *detail = json_pack("{ss ss}", "rule", r->rule, "message", r->message);
 	if (!detail)   /* a message that is not UTF-8: the rule alone */
 		detail = json_pack("{ss}", "rule", r->rule);
-	char *text = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(detail);
-	if (text && db_begin_write(db, NULL, 0) == 0) {
-		if (db_audit_append(db, r->actor, "refused", r->object, text, NULL, 0) || db_commit(db, NULL, 0))
-			db_rollback(db);
+	if (!detail || db_begin_write(db, NULL, 0)) {
+		json_decref(detail);
+		return;
 	}
-	free(text);
+	if (db_audit_append_json(db, r->actor, "refused", r->object, detail, NULL, 0) || db_commit(db, NULL, 0))
+		db_rollback(db);
 }
 
 int db_refusal(struct db *db, const char *actor, const char *rule, const char *object, int rc, const char *message)

@@ -5,6 +5,7 @@
 #include "common/hex.h"
 #include "db/audit.h"
 #include "db/db_internal.h"
+#include "db/stmt.h"
 #include "db/tsp.h"
 
 #include <inttypes.h>
@@ -173,19 +174,18 @@ static int seal_timeline(struct db *db, struct hasher *h, int64_t service_id, js
 	return rc;
 }
 
-int db_seal_service(struct db *db, int64_t id, json_t *rows, char *err, size_t errlen)
+/* One row being sealed: the row callback hashes it while SQLite holds it. */
+struct row_seal {
+	struct hasher h;
+	int hashed;
+	char digest[65];
+};
+
+static int service_seal_row(sqlite3_stmt *st, void *ctx)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT s.tsp_id, s.type_uri, s.name_vi, s.name_en, c.der, c.sha256 FROM service_now s "
-			   "JOIN cert c ON c.id = s.cert_id WHERE s.id = ?", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return db_sql_error(db, "cannot read the service to seal", err, errlen);
-	}
+	struct row_seal *r = ctx;
 	struct db_service s = {
-		.id = id,
+		.id = sqlite3_column_int64(st, 6),
 		.type_uri = (char *)sqlite3_column_text(st, 1),
 		.name_vi = (char *)sqlite3_column_text(st, 2),
 		.name_en = (char *)sqlite3_column_text(st, 3),
@@ -193,43 +193,61 @@ int db_seal_service(struct db *db, int64_t id, json_t *rows, char *err, size_t e
 		.cert_der_len = (size_t)sqlite3_column_bytes(st, 4),
 	};
 	snprintf(s.cert_sha256, sizeof s.cert_sha256, "%s", (const char *)sqlite3_column_text(st, 5));
-	char digest[65];
-	struct hasher h;
-	int rc = hasher_open(&h) || service_digest(&h, sqlite3_column_int64(st, 0), &s, digest)
-			 ? db_msg(-1, err, errlen, "cannot hash service %" PRId64, id)
-			 : put_seal(rows, SEAL_SERVICE, id, digest, err, errlen);
-	sqlite3_finalize(st);
-	if (rc == 0)
-		rc = seal_timeline(db, &h, id, rows, err, errlen);
-	hasher_close(&h);
-	return rc;
+	r->hashed = service_digest(&r->h, sqlite3_column_int64(st, 0), &s, r->digest) == 0;
+	return 0;
 }
 
-int db_seal_status(struct db *db, int64_t id, json_t *rows, char *err, size_t errlen)
+static int status_seal_row(sqlite3_stmt *st, void *ctx)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT service_id, status, effective, reason, decision_ref FROM status_history "
-			   "WHERE id = ?", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return db_sql_error(db, "cannot read the status entry to seal", err, errlen);
-	}
+	struct row_seal *r = ctx;
 	struct db_status_entry e = {
 		.status = (enum db_status)sqlite3_column_int(st, 1),
 		.effective = sqlite3_column_int64(st, 2),
 		.reason = (char *)sqlite3_column_text(st, 3),
 		.decision_ref = (char *)sqlite3_column_text(st, 4),
-		.id = id,
+		.id = sqlite3_column_int64(st, 5),
 	};
-	char digest[65];
-	struct hasher h;
-	int rc = hasher_open(&h) || status_digest(&h, sqlite3_column_int64(st, 0), &e, digest)
-			 ? db_msg(-1, err, errlen, "cannot hash status entry %" PRId64, id)
-			 : put_seal(rows, SEAL_STATUS, id, digest, err, errlen);
-	hasher_close(&h);
-	sqlite3_finalize(st);
+	r->hashed = status_digest(&r->h, sqlite3_column_int64(st, 0), &e, r->digest) == 0;
+	return 0;
+}
+
+/* Read row `id` of `kind` with `sql` (binding ?1 = id), hash it with `row`
+ * and add its seal to `rows`; r->h stays open for the caller to close. */
+static int seal_row(struct db *db, enum seal_kind kind, int64_t id, const char *sql, db_row_fn *row,
+		    struct row_seal *r, json_t *rows, char *err, size_t errlen)
+{
+	char what[64];
+	snprintf(what, sizeof what, "cannot read the %s to seal", kind_names[kind]);
+	if (hasher_open(&r->h))
+		return db_msg(-1, err, errlen, "cannot hash %s %" PRId64, kind_names[kind], id);
+	int rc = db_stmt_one(db, what, sql, DB_ARGS(db_arg_int(id)), row, r, err, errlen);
+	if (rc == 1)
+		return db_msg(-1, err, errlen, "%s: no %s %" PRId64, what, kind_names[kind], id);
+	if (rc)
+		return rc;
+	if (!r->hashed)
+		return db_msg(-1, err, errlen, "cannot hash %s %" PRId64, kind_names[kind], id);
+	return put_seal(rows, kind, id, r->digest, err, errlen);
+}
+
+int db_seal_service(struct db *db, int64_t id, json_t *rows, char *err, size_t errlen)
+{
+	struct row_seal r = {0};
+	int rc = seal_row(db, SEAL_SERVICE, id, "SELECT s.tsp_id, s.type_uri, s.name_vi, s.name_en, c.der, c.sha256, "
+			  "s.id FROM service_now s JOIN cert c ON c.id = s.cert_id WHERE s.id = ?", service_seal_row, &r,
+			  rows, err, errlen);
+	if (rc == 0)
+		rc = seal_timeline(db, &r.h, id, rows, err, errlen);
+	hasher_close(&r.h);
+	return rc;
+}
+
+int db_seal_status(struct db *db, int64_t id, json_t *rows, char *err, size_t errlen)
+{
+	struct row_seal r = {0};
+	int rc = seal_row(db, SEAL_STATUS, id, "SELECT service_id, status, effective, reason, decision_ref, id "
+			  "FROM status_history WHERE id = ?", status_seal_row, &r, rows, err, errlen);
+	hasher_close(&r.h);
 	return rc;
 }
 
@@ -245,6 +263,19 @@ int db_seal_baseline_precheck(struct db *db, const char *path, char *err, size_t
 		      "are: restore the registry from backup; the database was not touched", path, v.message);
 }
 
+struct seal_all_services {
+	struct db *db;
+	json_t *rows;
+	char *err;
+	size_t errlen;
+};
+
+static int seal_service_row(sqlite3_stmt *st, void *ctx)
+{
+	struct seal_all_services *a = ctx;
+	return db_seal_service(a->db, sqlite3_column_int64(st, 0), a->rows, a->err, a->errlen);
+}
+
 static int seal_all(struct db *db, json_t *rows, char *err, size_t errlen)
 {
 	struct db_tsp *tsps;
@@ -255,16 +286,11 @@ static int seal_all(struct db *db, json_t *rows, char *err, size_t errlen)
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = db_seal_tsp(db, tsps[i].id, rows, err, errlen);
 	db_tsps_free(tsps, n);
-	sqlite3_stmt *st;
-	if (rc || db_prepare(db, "SELECT id FROM service ORDER BY id", &st, err, errlen))
+	if (rc)
 		return -1;
-	int step;
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = db_seal_service(db, sqlite3_column_int64(st, 0), rows, err, errlen);
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = db_sql_error(db, "cannot list services", err, errlen);
-	sqlite3_finalize(st);
-	return rc;
+	struct seal_all_services each = {db, rows, err, errlen};
+	return db_stmt_each(db, "cannot list services", "SELECT id FROM service ORDER BY id", DB_NO_ARGS,
+			    seal_service_row, &each, err, errlen);
 }
 
 int db_seal_baseline(struct db *db, int from_version, char *err, size_t errlen)
@@ -278,15 +304,8 @@ int db_seal_baseline(struct db *db, int from_version, char *err, size_t errlen)
 		return rc;
 	}
 	/* "o" takes the reference to rows, even when packing fails */
-	json_t *detail = json_pack("{si so}", "from_version", from_version, "rows", rows);
-	if (!detail)
-		return db_msg(-1, err, errlen, "out of memory");
-	char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(detail);
-	rc = text ? db_audit_append(db, "vntl init", "registry.baseline", "registry", text, err, errlen)
-		  : db_msg(-1, err, errlen, "out of memory");
-	free(text);
-	return rc;
+	return db_audit_append_json(db, "vntl init", "registry.baseline", "registry",
+				    json_pack("{si so}", "from_version", from_version, "rows", rows), err, errlen);
 }
 
 /* --- checking a snapshot against the seals ------------------------------ */
@@ -351,21 +370,27 @@ static int seal_order(const void *a, const void *b)
 
 /* Every seal recorded up to `head`, in one pass over the log, sorted for
  * lookup; when a row was sealed twice the later entry counts. */
+struct seal_loading {
+	struct seals *seals;
+	char *err;
+	size_t errlen;
+};
+
+static int seal_from_row(sqlite3_stmt *st, void *ctx)
+{
+	struct seal_loading *l = ctx;
+	return add_seal(l->seals, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
+			(const char *)sqlite3_column_text(st, 2), l->err, l->errlen);
+}
+
 static int load_seals(struct db *db, int64_t head, struct seals *s, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
+	struct seal_loading l = {s, err, errlen};
 	/* SQLite's JSON functions read the seals: no detail is parsed in C */
-	if (db_prepare(db, "SELECT a.id, r.key, r.value FROM audit a, json_each(a.detail, '$.rows') r "
-			   "WHERE a.id <= ? AND instr(a.detail, '\"rows\":') > 0 ORDER BY a.id", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, head);
-	int rc = 0, step;
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = add_seal(s, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
-			      (const char *)sqlite3_column_text(st, 2), err, errlen);
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = db_sql_error(db, "cannot read the seals of the audit log", err, errlen);
-	sqlite3_finalize(st);
+	int rc = db_stmt_each(db, "cannot read the seals of the audit log",
+			      "SELECT a.id, r.key, r.value FROM audit a, json_each(a.detail, '$.rows') r "
+			      "WHERE a.id <= ? AND instr(a.detail, '\"rows\":') > 0 ORDER BY a.id",
+			      DB_ARGS(db_arg_int(head)), seal_from_row, &l, err, errlen);
 	if (rc || s->count == 0)
 		return rc;
 	qsort(s->v, s->count, sizeof *s->v, seal_order);
@@ -482,23 +507,26 @@ int db_seal_check_now(struct db *db, char *err, size_t errlen)
 	return rc;
 }
 
+/* quick_check's first line: "ok", or the first fault found. */
+static int quick_check_verdict(sqlite3_stmt *st, void *verdict)
+{
+	const unsigned char *text = sqlite3_column_text(st, 0);
+	snprintf(verdict, 256, "%s", text ? (const char *)text : "");
+	return 0;
+}
+
 static int quick_check(struct db *db, char *err, size_t errlen)
 {
 	const char *path = sqlite3_db_filename(db->h, "main");
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db->h, "PRAGMA quick_check(1)", -1, &st, NULL) != SQLITE_OK)
-		return db_msg(-1, err, errlen, "%s: SQLite integrity check cannot run: %s: restore it from backup",
-			      path, sqlite3_errmsg(db->h));
-	int rc = sqlite3_step(st), result = 0;
-	const unsigned char *verdict = rc == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
-	if (!verdict)
-		result = db_msg(-1, err, errlen, "%s: SQLite integrity check failed: %s: restore it from backup",
-				path, sqlite3_errmsg(db->h));
-	else if (strcmp((const char *)verdict, "ok") != 0)
-		result = db_msg(-1, err, errlen, "%s is damaged (SQLite quick_check: %s): restore it from backup",
-				path, (const char *)verdict);
-	sqlite3_finalize(st);
-	return result;
+	char verdict[256] = "", failed[512] = "SQLite integrity check failed: no verdict";
+	int rc = db_stmt_one(db, "SQLite integrity check failed", "PRAGMA quick_check(1)", DB_NO_ARGS,
+			     quick_check_verdict, verdict, failed, sizeof failed);
+	if (rc == 0 && strcmp(verdict, "ok") == 0)
+		return 0;
+	if (rc == 0)
+		return db_msg(-1, err, errlen, "%s is damaged (SQLite quick_check: %s): restore it from backup", path,
+			      verdict);
+	return db_msg(-1, err, errlen, "%s: %s: restore it from backup", path, failed);
 }
 
 int db_registry_check(struct db *db, const struct db_snapshot *snap, char *err, size_t errlen)

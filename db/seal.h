@@ -10,6 +10,10 @@
  * against those digests (db_registry_check), so a byte changed in the file
  * by anything but vntl is refused even when the audit table itself is
  * intact.
+ *
+ * Return values: 0 ok, 1 refused or not found (err says which), -1 error,
+ * as everywhere in db/ (db/db.h). For the checks, 1 means a row does not
+ * match its seal (or the chain is broken), named in err.
  */
 #ifndef VNTL_DB_SEAL_H
 #define VNTL_DB_SEAL_H

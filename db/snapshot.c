@@ -2,14 +2,16 @@
 #include "db/publication.h"
 #include "db/snapshot.h"
 #include "db/db_internal.h"
+#include "db/stmt.h"
 #include "db/tsp.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void fill_service(sqlite3_stmt *st, struct db_service *s)
+static int fill_service(sqlite3_stmt *st, void *service)
 {
+	struct db_service *s = service;
 	memset(s, 0, sizeof *s);
 	s->id = sqlite3_column_int64(st, 0);
 	s->type_uri = db_column_strdup(st, 1);
@@ -21,34 +23,28 @@ static void fill_service(sqlite3_stmt *st, struct db_service *s)
 		memcpy(s->cert_der, sqlite3_column_blob(st, 4), (size_t)n);
 	s->cert_der_len = (size_t)n;
 	snprintf(s->cert_sha256, sizeof s->cert_sha256, "%s", (const char *)sqlite3_column_text(st, 5));
+	return s->cert_der && s->type_uri && s->name_vi && s->name_en ? 0 : -1;
+}
+
+/* What fill_service allocated; the timeline is loaded later. */
+static void clear_service(void *service)
+{
+	struct db_service *s = service;
+	free(s->type_uri);
+	free(s->name_vi);
+	free(s->name_en);
+	free(s->cert_der);
 }
 
 static int load_services(struct db *db, struct db_tsp *t, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT s.id, s.type_uri, s.name_vi, s.name_en, c.der, c.sha256 FROM service_now s "
-			   "JOIN cert c ON c.id = s.cert_id WHERE s.tsp_id = ? ORDER BY s.id", &st, err, errlen))
+	void *rows;
+	if (db_stmt_collect(db, "cannot read services", "SELECT s.id, s.type_uri, s.name_vi, s.name_en, c.der, "
+			    "c.sha256 FROM service_now s JOIN cert c ON c.id = s.cert_id WHERE s.tsp_id = ? ORDER BY s.id",
+			    DB_ARGS(db_arg_int(t->id)), sizeof *t->services, fill_service, clear_service, &rows,
+			    &t->service_count, err, errlen))
 		return -1;
-	sqlite3_bind_int64(st, 1, t->id);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct db_service *n = db_array_grow(t->services, &cap, t->service_count, sizeof *n);
-		if (!n) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		t->services = n;
-		struct db_service *s = &t->services[t->service_count++];
-		fill_service(st, s);
-		if (!s->cert_der || !s->type_uri || !s->name_vi || !s->name_en) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_sql_error(db, "cannot read services", err, errlen);
+	t->services = rows;
 	for (size_t i = 0; i < t->service_count; i++)
 		if (db_service_timeline(db, t->services[i].id, &t->services[i].timeline,
 					&t->services[i].timeline_count, err, errlen))
@@ -60,13 +56,9 @@ static const char *const lists[3] = {"roots", "foreign", "pointer"};
 
 static int load_audit_head(struct db *db, int64_t *head, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT last_id FROM audit_head WHERE one = 1", &st, err, errlen))
-		return -1;
-	int rc = sqlite3_step(st);
-	*head = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_sql_error(db, "cannot read the audit head", err, errlen);
+	*head = 0;   /* an empty log has no head row */
+	return db_stmt_int64(db, "cannot read the audit head", "SELECT last_id FROM audit_head WHERE one = 1",
+			     DB_NO_ARGS, head, err, errlen) < 0 ? -1 : 0;
 }
 
 static int load_in_tx(struct db *db, struct db_snapshot *snap, char *err, size_t errlen)

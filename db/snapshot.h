@@ -6,6 +6,9 @@
  * build snapshots by hand.
  *
  * Times are seconds since the Unix epoch, UTC.
+ *
+ * Return values: 0 ok, 1 refused or not found (err says which), -1 error,
+ * as everywhere in db/ (db/db.h).
  */
 #ifndef VNTL_DB_SNAPSHOT_H
 #define VNTL_DB_SNAPSHOT_H

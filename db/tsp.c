@@ -2,6 +2,7 @@
 #include "db/tsp.h"
 #include "db/certs.h"
 #include "db/db_internal.h"
+#include "db/stmt.h"
 #include "db/text.h"
 #include "db/users.h"
 
@@ -124,14 +125,6 @@ int db_tsp_validate(const struct db_tsp_input *in, char *err, size_t errlen)
 	return 0;
 }
 
-static void bind_opt(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v && *v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 /* The audit detail: what was added, and the seal of the row as stored. */
 static int audit_add(struct db *db, const char *actor, const struct db_tsp_input *in, int64_t id,
 		     char *err, size_t errlen)
@@ -141,43 +134,29 @@ static int audit_add(struct db *db, const char *actor, const struct db_tsp_input
 			      "name_vi", in->name_vi, "name_en", in->name_en, "country", in->country,
 			      "rows", rows);
 	int rc = o ? db_seal_tsp(db, id, rows, err, errlen) : db_msg(-1, err, errlen, "out of memory");
-	char *detail = rc == 0 ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(o);
-	if (rc)
+	if (rc) {
+		json_decref(o);
 		return rc;
-	if (!detail)
-		return db_msg(-1, err, errlen, "out of memory");
+	}
 	char object[32];
 	snprintf(object, sizeof object, "tsp:%" PRId64, id);
-	rc = db_audit_append(db, actor, "tsp.add", object, detail, err, errlen);
-	free(detail);
-	return rc;
+	return db_audit_append_json(db, actor, "tsp.add", object, o, err, errlen);
 }
 
 static int insert(struct db *db, const struct db_tsp_input *in, int64_t *id, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "INSERT INTO tsp (kind, name_vi, name_en, trade_name, street, locality, country, "
-			   "uri, email, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int(st, 1, in->kind);
-	sqlite3_bind_text(st, 2, in->name_vi, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, in->name_en, -1, SQLITE_STATIC);
-	bind_opt(st, 4, in->trade_name);
-	sqlite3_bind_text(st, 5, in->street ? in->street : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, in->locality ? in->locality : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, in->country, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, in->uri ? in->uri : "", -1, SQLITE_STATIC);
-	bind_opt(st, 9, in->email);
-	sqlite3_bind_int64(st, 10, db_now());
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+	int rc = db_stmt_insert(db, "cannot add the TSP",
+				"INSERT INTO tsp (kind, name_vi, name_en, trade_name, street, locality, country, "
+				"uri, email, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				DB_ARGS(db_arg_int(in->kind), db_arg_text(in->name_vi), db_arg_text(in->name_en),
+					db_arg_text_or_null(in->trade_name), db_arg_text(in->street ? in->street : ""),
+					db_arg_text(in->locality ? in->locality : ""), db_arg_text(in->country),
+					db_arg_text(in->uri ? in->uri : ""), db_arg_text_or_null(in->email),
+					db_arg_int(db_now())),
+				id, err, errlen);
+	if (rc && db_errcode(db) == SQLITE_CONSTRAINT_UNIQUE)
 		return db_msg(1, err, errlen, "a TSP named '%s' already exists", in->name_en);
-	if (rc != SQLITE_DONE)
-		return db_sql_error(db, "cannot add the TSP", err, errlen);
-	*id = sqlite3_last_insert_rowid(db->h);
-	return 0;
+	return rc;
 }
 
 int db_tsp_add(struct db *db, const char *actor, const struct db_tsp_input *in, int64_t *id,
@@ -205,38 +184,35 @@ int db_tsp_add(struct db *db, const char *actor, const struct db_tsp_input *in, 
 
 int db_tsp_name_free(struct db *db, const char *name_en, int64_t except_id, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT id FROM tsp_now WHERE name_en = ? AND id <> ?", &st, err, errlen))
-		return -1;
-	sqlite3_bind_text(st, 1, name_en, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, except_id);
-	int rc = sqlite3_step(st);
-	int64_t other = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
+	int64_t other = 0;
+	int rc = db_stmt_int64(db, "cannot check TSP names", "SELECT id FROM tsp_now WHERE name_en = ? AND id <> ?",
+			       DB_ARGS(db_arg_text(name_en), db_arg_int(except_id)), &other, err, errlen);
+	if (rc == 0)
 		return db_msg(1, err, errlen, "a TSP named '%s' already exists (TSP %" PRId64 ")", name_en, other);
-	return rc == SQLITE_DONE ? 0 : db_sql_error(db, "cannot check TSP names", err, errlen);
+	return rc == 1 ? 0 : rc;
 }
 
-static char *opt_strdup(sqlite3_stmt *st, int col)
+static int fill(sqlite3_stmt *st, void *elem)
 {
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : db_column_strdup(st, col);
-}
-
-static void fill(sqlite3_stmt *st, struct db_tsp *t)
-{
+	struct db_tsp *t = elem;
 	memset(t, 0, sizeof *t);
 	t->id = sqlite3_column_int64(st, 0);
 	t->kind = (enum db_tsp_kind)sqlite3_column_int(st, 1);
 	t->name_vi = db_column_strdup(st, 2);
 	t->name_en = db_column_strdup(st, 3);
-	t->trade_name = opt_strdup(st, 4);
+	t->trade_name = db_column_strdup_or_null(st, 4);
 	t->street = db_column_strdup(st, 5);
 	t->locality = db_column_strdup(st, 6);
 	snprintf(t->country, sizeof t->country, "%s", (const char *)sqlite3_column_text(st, 7));
 	t->uri = db_column_strdup(st, 8);
-	t->email = opt_strdup(st, 9);
+	t->email = db_column_strdup_or_null(st, 9);
 	t->retired = sqlite3_column_int(st, 10);
+	return 0;
+}
+
+static void clear(void *elem)
+{
+	db_tsp_clear(elem);
 }
 
 /* tsp_now: each TSP as its last approved correction left it. */
@@ -246,32 +222,12 @@ static void fill(sqlite3_stmt *st, struct db_tsp *t)
 static int list_query(struct db *db, const char *sql, int64_t after_id, size_t limit,
 		      struct db_tsp **out, size_t *count, char *err, size_t errlen)
 {
-	*out = NULL;
-	*count = 0;
-	sqlite3_stmt *st;
-	if (db_prepare(db, sql, &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, after_id);
-	sqlite3_bind_int64(st, 2, limit ? (int64_t)limit : -1);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct db_tsp *n = db_array_grow(*out, &cap, *count, sizeof *n);
-		if (!n) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		*out = n;
-		fill(st, &(*out)[(*count)++]);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_tsps_free(*out, *count);
-		*out = NULL;
-		*count = 0;
-		return db_sql_error(db, "cannot list TSPs", err, errlen);
-	}
-	return 0;
+	void *rows;
+	int rc = db_stmt_collect(db, "cannot list TSPs", sql,
+				 DB_ARGS(db_arg_int(after_id), db_arg_int(limit ? (int64_t)limit : -1)), sizeof **out,
+				 fill, clear, &rows, count, err, errlen);
+	*out = rows;
+	return rc;
 }
 
 int db_tsp_list(struct db *db, struct db_tsp **out, size_t *count, char *err, size_t errlen)
@@ -289,20 +245,10 @@ int db_tsp_list_page(struct db *db, int64_t after_id, size_t limit, struct db_ts
 
 int db_tsp_get(struct db *db, int64_t id, struct db_tsp *out, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
 	memset(out, 0, sizeof *out);
-	if (db_prepare(db, "SELECT " TSP_COLUMNS " FROM tsp_now WHERE id = ?", &st, err, errlen))
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		fill(st, out);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return db_msg(1, err, errlen, "no TSP with id %" PRId64, id);
-	return db_sql_error(db, "cannot read the TSP", err, errlen);
+	int rc = db_stmt_one(db, "cannot read the TSP", "SELECT " TSP_COLUMNS " FROM tsp_now WHERE id = ?",
+			     DB_ARGS(db_arg_int(id)), fill, out, err, errlen);
+	return rc == 1 ? db_msg(1, err, errlen, "no TSP with id %" PRId64, id) : rc;
 }
 
 void db_tsp_clear(struct db_tsp *t)

@@ -1,6 +1,9 @@
 /* Trust service providers: NEAC, the government CA, licensed public CAs,
  * foreign providers. Reads return struct db_tsp of snapshot.h (without
- * services unless stated). */
+ * services unless stated).
+ *
+ * Return values: 0 ok, 1 refused or not found (err says which), -1 error,
+ * as everywhere in db/ (db/db.h). */
 #ifndef VNTL_DB_TSP_H
 #define VNTL_DB_TSP_H
 

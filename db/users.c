@@ -3,6 +3,7 @@
 
 #include "common/hex.h"
 #include "db/db_internal.h"
+#include "db/stmt.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -68,7 +69,7 @@ void db_roles_format(unsigned roles, char *out, size_t outlen)
 		}
 }
 
-/* Lowercase hex without ':' separators; 0 when it is 64 hex digits. */
+/* Lowercase hex without ':' separators; 0 when it is 64 hex digits, else 1. */
 int db_fingerprint_normalise(const char *in, char out[65])
 {
 	size_t n = 0;
@@ -76,11 +77,11 @@ int db_fingerprint_normalise(const char *in, char out[65])
 		if (*p == ':')
 			continue;
 		if (!isxdigit((unsigned char)*p) || n == 64)
-			return -1;
+			return 1;
 		out[n++] = (char)tolower((unsigned char)*p);
 	}
 	out[n] = '\0';
-	return n == 64 ? 0 : -1;
+	return n == 64 ? 0 : 1;
 }
 
 static int pbkdf2(const char *secret, const unsigned char *salt, size_t saltlen, int iterations,
@@ -90,8 +91,9 @@ static int pbkdf2(const char *secret, const unsigned char *salt, size_t saltlen,
 				 HASH_LEN, out) == 1 ? 0 : -1;
 }
 
-static int user_from_row(sqlite3_stmt *st, struct db_user *out)
+static int user_from_row(sqlite3_stmt *st, void *user)
 {
+	struct db_user *out = user;
 	memset(out, 0, sizeof *out);
 	out->id = sqlite3_column_int64(st, 0);
 	snprintf(out->name, sizeof out->name, "%s", (const char *)sqlite3_column_text(st, 1));
@@ -108,17 +110,7 @@ static int user_query(struct db *db, const char *where, const char *key, struct 
 	/* A disabled account keeps its name, never its logins. */
 	snprintf(sql, sizeof sql, "SELECT id, name, roles, coalesce(tsp_id, 0), disabled_at IS NOT NULL "
 		 "FROM account WHERE %s = ?%s", where, strcmp(where, "name") == 0 ? "" : " AND disabled_at IS NULL");
-	sqlite3_stmt *st;
-	if (db_prepare(db, sql, &st, err, errlen))
-		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		user_from_row(st, out);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	return rc == SQLITE_DONE ? 1 : db_sql_error(db, "cannot read users", err, errlen);
+	return db_stmt_one(db, "cannot read users", sql, DB_ARGS(db_arg_text(key)), user_from_row, out, err, errlen);
 }
 
 int db_user_get(struct db *db, const char *name, struct db_user *out, char *err, size_t errlen)
@@ -168,41 +160,19 @@ int db_user_require(struct db *db, const char *name, unsigned roles, struct db_u
 
 int db_user_list(struct db *db, struct db_user **out, size_t *count, char *err, size_t errlen)
 {
-	*out = NULL;
-	*count = 0;
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT id, name, roles, coalesce(tsp_id, 0), disabled_at IS NOT NULL FROM account ORDER BY id", &st, err, errlen))
-		return -1;
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct db_user *n = db_array_grow(*out, &cap, *count, sizeof *n);
-		if (!n) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		*out = n;
-		user_from_row(st, &(*out)[(*count)++]);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		free(*out);
-		*out = NULL;
-		*count = 0;
-		return db_sql_error(db, "cannot list users", err, errlen);
-	}
-	return 0;
+	void *rows;
+	int rc = db_stmt_collect(db, "cannot list users", "SELECT id, name, roles, coalesce(tsp_id, 0), "
+				 "disabled_at IS NOT NULL FROM account ORDER BY id", DB_NO_ARGS, sizeof **out,
+				 user_from_row, NULL, &rows, count, err, errlen);
+	*out = rows;
+	return rc;
 }
 
 static int64_t user_count(struct db *db)
 {
-	sqlite3_stmt *st;
 	int64_t n = -1;
-	if (db_prepare(db, "SELECT count(*) FROM account", &st, NULL, 0))
+	if (db_stmt_int64(db, "cannot count users", "SELECT count(*) FROM account", DB_NO_ARGS, &n, NULL, 0))
 		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
 	return n;
 }
 
@@ -241,32 +211,20 @@ int db_secret_derive(const char *secret, struct db_secret *out)
 int db_user_insert(struct db *db, const struct db_user_input *in, const char *fp, const struct db_secret *sec,
 		   int64_t *id, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "INSERT INTO account (name, roles, tsp_id, cert_sha256, secret_salt, secret_hash, "
-			   "secret_iterations, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, err, errlen))
-		return -1;
-	sqlite3_bind_text(st, 1, in->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, (int)in->roles);
-	if (in->tsp_id > 0)
-		sqlite3_bind_int64(st, 3, in->tsp_id);
-	if (fp && *fp)
-		sqlite3_bind_text(st, 4, fp, -1, SQLITE_STATIC);
-	if (sec) {
-		sqlite3_bind_blob(st, 5, sec->salt, sizeof sec->salt, SQLITE_STATIC);
-		sqlite3_bind_blob(st, 6, sec->hash, sizeof sec->hash, SQLITE_STATIC);
-		sqlite3_bind_int(st, 7, sec->iterations);
-	}
-	sqlite3_bind_int64(st, 8, db_now());
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+	int rc = db_stmt_insert(db, "cannot add the user",
+				"INSERT INTO account (name, roles, tsp_id, cert_sha256, secret_salt, secret_hash, "
+				"secret_iterations, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+				DB_ARGS(db_arg_text(in->name), db_arg_int((int)in->roles),
+					in->tsp_id > 0 ? db_arg_int(in->tsp_id) : db_arg_null(), db_arg_text_or_null(fp),
+					sec ? db_arg_blob(sec->salt, sizeof sec->salt) : db_arg_null(),
+					sec ? db_arg_blob(sec->hash, sizeof sec->hash) : db_arg_null(),
+					sec ? db_arg_int(sec->iterations) : db_arg_null(), db_arg_int(db_now())),
+				id, err, errlen);
+	if (rc && db_errcode(db) == SQLITE_CONSTRAINT_UNIQUE)
 		return db_msg(1, err, errlen, "user '%s' or that client certificate already exists", in->name);
-	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+	if (rc && db_errcode(db) == SQLITE_CONSTRAINT_FOREIGNKEY)
 		return db_msg(1, err, errlen, "no TSP with id %" PRId64, in->tsp_id);
-	if (rc != SQLITE_DONE)
-		return db_sql_error(db, "cannot add the user", err, errlen);
-	*id = sqlite3_last_insert_rowid(db->h);
-	return 0;
+	return rc;
 }
 
 static int insert_user(struct db *db, const struct db_user_input *in, const char *fp, int64_t *id,
@@ -283,13 +241,11 @@ static int insert_user(struct db *db, const struct db_user_input *in, const char
 /* 1 while the registry lacks an officer or an approver, 0 after, -1. */
 static int bootstrap_open(struct db *db)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT (SELECT count(*) FROM account WHERE roles & 1) = 0 OR "
-			   "(SELECT count(*) FROM account WHERE roles & 2) = 0", &st, NULL, 0))
+	int64_t open = -1;
+	if (db_stmt_int64(db, "cannot count staff", "SELECT (SELECT count(*) FROM account WHERE roles & 1) = 0 OR "
+			  "(SELECT count(*) FROM account WHERE roles & 2) = 0", DB_NO_ARGS, &open, NULL, 0))
 		return -1;
-	int rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_finalize(st);
-	return rc;
+	return open ? 1 : 0;
 }
 
 int db_user_bootstrap_open(struct db *db)
@@ -367,38 +323,47 @@ void db_auth_record_failure(struct db *db, const char *method, const char *who, 
 	db_auth_record_failures(db, method, who, peer, 1);
 }
 
+struct credential_check {
+	const char *secret;
+	struct db_user *out;
+	int ok;
+};
+
+static int check_credentials(sqlite3_stmt *st, void *ctx)
+{
+	struct credential_check *c = ctx;
+	if (!c->secret)
+		return 0;
+	unsigned char hash[HASH_LEN];
+	const void *salt = sqlite3_column_blob(st, 4);
+	int saltlen = sqlite3_column_bytes(st, 4);
+	const void *stored = sqlite3_column_blob(st, 5);
+	int iterations = sqlite3_column_int(st, 6);
+	c->ok = stored && sqlite3_column_bytes(st, 5) == HASH_LEN && iterations > 0 &&
+		pbkdf2(c->secret, salt, (size_t)saltlen, iterations, hash) == 0 &&
+		CRYPTO_memcmp(hash, stored, HASH_LEN) == 0;
+	OPENSSL_cleanse(hash, sizeof hash);
+	if (c->ok)
+		user_from_row(st, c->out);
+	return 0;
+}
+
 int db_provider_check(struct db *db, const char *sp_id, const char *secret, struct db_user *out,
 		      char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT id, name, roles, coalesce(tsp_id, 0), secret_salt, secret_hash, "
-			   "secret_iterations FROM account WHERE name = ? AND secret_hash IS NOT NULL AND disabled_at IS NULL",
-			   &st, err, errlen))
+	struct credential_check c = {.secret = secret, .out = out};
+	int rc = db_stmt_one(db, "cannot read credentials", "SELECT id, name, roles, coalesce(tsp_id, 0), secret_salt, "
+			     "secret_hash, secret_iterations FROM account WHERE name = ? AND secret_hash IS NOT NULL "
+			     "AND disabled_at IS NULL", DB_ARGS(db_arg_text(sp_id ? sp_id : "")), check_credentials, &c,
+			     err, errlen);
+	if (rc < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, sp_id ? sp_id : "", -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	int ok = 0;
-	if (rc == SQLITE_ROW && secret) {
-		unsigned char hash[HASH_LEN];
-		const void *salt = sqlite3_column_blob(st, 4);
-		int saltlen = sqlite3_column_bytes(st, 4);
-		const void *stored = sqlite3_column_blob(st, 5);
-		int iterations = sqlite3_column_int(st, 6);
-		ok = stored && sqlite3_column_bytes(st, 5) == HASH_LEN && iterations > 0 &&
-		     pbkdf2(secret, salt, (size_t)saltlen, iterations, hash) == 0 &&
-		     CRYPTO_memcmp(hash, stored, HASH_LEN) == 0;
-		OPENSSL_cleanse(hash, sizeof hash);
-		if (ok)
-			user_from_row(st, out);
-	} else if (rc == SQLITE_DONE && secret) {
+	if (rc == 1 && secret) {
 		/* Same work for an unknown sp_id, so timing does not tell which names exist. */
 		unsigned char salt[SALT_LEN] = {0}, hash[HASH_LEN];
 		pbkdf2(secret, salt, sizeof salt, pbkdf2_iterations, hash);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_sql_error(db, "cannot read credentials", err, errlen);
-	if (ok && (out->roles & DB_ROLE_PROVIDER))
+	if (c.ok && (out->roles & DB_ROLE_PROVIDER))
 		return 0;
 	return db_msg(1, err, errlen, "authentication failed: unknown sp_id or wrong secret");
 }
@@ -437,23 +402,13 @@ int db_token_issue(struct db *db, int64_t user_id, int64_t ttl, char token[DB_TO
 	}
 	if (db_begin_write(db, err, errlen))
 		return -1;
-	sqlite3_stmt *st;
-	int rc = db_prepare(db, "INSERT INTO token (account_id, hash, expires, created_at) "
-				"SELECT id, ?, ?, ? FROM account WHERE id = ? AND (roles & 8) <> 0",
-			    &st, err, errlen);
 	int64_t now = db_now();
-	if (rc == 0) {
-		sqlite3_bind_text(st, 1, h, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, now + ttl);
-		sqlite3_bind_int64(st, 3, now);
-		sqlite3_bind_int64(st, 4, user_id);
-		int s = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (s != SQLITE_DONE)
-			rc = db_sql_error(db, "cannot store the token", err, errlen);
-		else if (sqlite3_changes(db->h) != 1)
-			rc = db_msg(1, err, errlen, "user %" PRId64 " is not a provider", user_id);
-	}
+	int rc = db_stmt_exec(db, "cannot store the token", "INSERT INTO token (account_id, hash, expires, created_at) "
+			      "SELECT id, ?, ?, ? FROM account WHERE id = ? AND (roles & 8) <> 0",
+			      DB_ARGS(db_arg_text(h), db_arg_int(now + ttl), db_arg_int(now), db_arg_int(user_id)),
+			      err, errlen);
+	if (rc == 0 && sqlite3_changes(db->h) != 1)
+		rc = db_msg(1, err, errlen, "user %" PRId64 " is not a provider", user_id);
 	if (rc == 0) {
 		snprintf(object, sizeof object, "user:%" PRId64, user_id);
 		snprintf(detail, sizeof detail, "{\"expires\":%" PRId64 "}", now + ttl);
@@ -472,22 +427,11 @@ int db_token_check(struct db *db, const char *token, struct db_user *out, char *
 	char h[65];
 	if (token_hash(token ? token : "", h) != 0)
 		return db_msg(-1, err, errlen, "cannot hash a token (SHA-256)");
-	sqlite3_stmt *st;
-	if (db_prepare(db, "SELECT a.id, a.name, a.roles, coalesce(a.tsp_id, 0) FROM token t "
-			   "JOIN account a ON a.id = t.account_id WHERE t.hash = ? AND t.expires > ? AND a.disabled_at IS NULL",
-			   &st, err, errlen))
-		return -1;
-	sqlite3_bind_text(st, 1, h, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, db_now());
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		user_from_row(st, out);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc != SQLITE_DONE)
-		return db_sql_error(db, "cannot read tokens", err, errlen);
-	return db_msg(1, err, errlen, "authentication failed: unknown or expired token");
+	int rc = db_stmt_one(db, "cannot read tokens", "SELECT a.id, a.name, a.roles, coalesce(a.tsp_id, 0) FROM token t "
+			     "JOIN account a ON a.id = t.account_id WHERE t.hash = ? AND t.expires > ? AND "
+			     "a.disabled_at IS NULL", DB_ARGS(db_arg_text(h), db_arg_int(db_now())), user_from_row, out,
+			     err, errlen);
+	return rc == 1 ? db_msg(1, err, errlen, "authentication failed: unknown or expired token") : rc;
 }
 
 int db_token_authenticate(struct db *db, const char *token, const char *peer, struct db_user *out,

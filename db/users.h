@@ -4,6 +4,11 @@
  * stored); providers with sp_id (their user name) + secret, kept only as
  * PBKDF2-HMAC-SHA256 with a per-user random salt, or with a bearer token of
  * which only the SHA-256 is stored. Secrets and tokens never reach a log.
+ *
+ * Return values: 0 ok, 1 refused or not found (err says which), -1 error,
+ * as everywhere in db/ (db/db.h). A refused login or acting user is also
+ * audited (db_refusal_rule names the rule).
+ * db_user_bootstrap_open is a predicate (1 yes, 0 no, -1 error).
  */
 #ifndef VNTL_DB_USERS_H
 #define VNTL_DB_USERS_H
