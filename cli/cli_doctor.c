@@ -55,7 +55,7 @@ int cmd_doctor(struct cli_env *env, int argc, char **argv)
 			       f[i].message, f[i].repair);
 	}
 	if (env->json)
-		json_dumpf(arr, stdout, JSON_INDENT(2)), putchar('\n');
+		cli_print_json(arr);
 	else if (n == 0)
 		printf("no row holds text a list cannot carry\n");
 	json_decref(arr);
