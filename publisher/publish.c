@@ -20,6 +20,7 @@
 #include "common/hex.h"
 #include "publisher/publish.h"
 #include "publisher/pubdir.h"
+#include "publisher/pubdir_certs.h"
 #include "publisher/self_check.h"
 #include "publisher/status_timeline.h"
 #include "publisher/xades.h"
@@ -465,6 +466,7 @@ enum publish_status publisher_publish(const struct db_snapshot *snap,
 	if (lock < 0)
 		return PUBLISH_IO;
 	pubdir_remove_stale_temps(cfg->out);
+	pubdir_remove_stale_certs_stagings(cfg->out);
 	lists |= lists_lacking_signer(cfg->out);
 	struct certs_job certs = {.out = cfg->out, .snap = snap};
 	certs_start(&certs);
