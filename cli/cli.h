@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/sizes.h"   /* VNTL_ERR_MAX: every err buffer of the commands */
+
 struct vntl_config;
 struct db;
 

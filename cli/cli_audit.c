@@ -56,7 +56,7 @@ static int audit_verify(struct cli_env *env, int argc, char **argv)
 	if (rc)
 		return rc;
 	struct db_audit_verdict v;
-	char err[1024], rows_msg[1024] = "";
+	char err[VNTL_ERR_MAX], rows_msg[VNTL_ERR_MAX] = "";
 	rc = db_audit_verify_head(db, expected, &v, err, sizeof err);
 	int rows = rc == 0 && v.kind == DB_AUDIT_INTACT ? verify_rows(db, rows_msg, sizeof rows_msg, err, sizeof err) : 0;
 	db_close(db);
@@ -105,7 +105,7 @@ static int audit_list(struct cli_env *env, int argc, char **argv)
 		return rc;
 	struct db_audit_entry *e;
 	size_t n;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	rc = db_audit_list(db, after, (size_t)limit, &e, &n, err, sizeof err);
 	db_close(db);
 	if (rc)

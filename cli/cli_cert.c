@@ -114,7 +114,7 @@ static int cert_import(struct cli_env *env, int argc, char **argv)
 	}
 	o.actor = env->as_user;
 	struct db_import_report r;
-	char err[2048];
+	char err[VNTL_ERR_MAX];
 	rc = too_large ? (snprintf(err, sizeof err, "%s: larger than 16 MiB", file), 1)
 			      : db_cert_import(db, data, len, file, &o, &r, err, sizeof err);
 	free(data);
@@ -142,7 +142,7 @@ static int cert_list(struct cli_env *env, int argc, char **argv)
 		return rc;
 	struct db_cert_row *rows;
 	size_t n;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	rc = db_cert_list(db, tsp, &rows, &n, err, sizeof err);
 	db_close(db);
 	if (rc)
@@ -189,7 +189,7 @@ static int cert_show(struct cli_env *env, int argc, char **argv)
 	if (rc)
 		return rc;
 	struct db_cert_row r;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	rc = db_cert_show(db, argv[1], &r, err, sizeof err);
 	db_close(db);
 	if (rc)

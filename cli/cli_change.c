@@ -48,7 +48,7 @@ static int change_propose(struct cli_env *env, int argc, char **argv)
 	rc = cli_open(env, 0, &db);
 	if (rc)
 		return rc;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	int64_t id;
 	rc = db_change_propose(db, env->as_user, &in, &id, err, sizeof err);
 	db_close(db);
@@ -75,7 +75,7 @@ static int change_decide(struct cli_env *env, int argc, char **argv, int approve
 	rc = cli_open(env, 0, &db);
 	if (rc)
 		return rc;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	rc = approve ? db_change_approve_retroactive(db, env->as_user, id, note, retroactive, err, sizeof err)
 		     : db_change_reject(db, env->as_user, id, note, err, sizeof err);
 	db_close(db);
@@ -117,7 +117,7 @@ static int change_list(struct cli_env *env, int argc, char **argv)
 		return rc;
 	struct db_change *list;
 	size_t n;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	/* A provider sees its own TSP's changes only. */
 	rc = db_change_list(db, (int)state, (me.roles & DB_ROLE_PROVIDER) ? me.tsp_id : 0, &list, &n, err, sizeof err);
 	db_close(db);
@@ -156,7 +156,7 @@ static int change_show(struct cli_env *env, int argc, char **argv)
 	if (rc)
 		return rc;
 	struct db_change c;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	rc = db_change_get(db, id, &c, err, sizeof err);
 	db_close(db);
 	if (rc == 0 && (me.roles & DB_ROLE_PROVIDER) && c.tsp_id != me.tsp_id) {

@@ -20,7 +20,7 @@
 
 void cli_log(const char *level, const char *fmt, ...)
 {
-	char msg[2048];
+	char msg[VNTL_ERR_MAX];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
@@ -41,7 +41,7 @@ int cli_result(int rc, const char *err)
 
 int cli_open(struct cli_env *env, int create, struct db **db)
 {
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	if (!env->db_path || !*env->db_path) {
 		cli_log("usage", "no registry database: give --db PATH, set $VNTL_DB, or key db in the config file");
 		return CLI_USAGE;
@@ -65,7 +65,7 @@ int cli_usage(const char *text, int asked)
 
 static void usage_line(const char *cmd, const char *fmt, va_list ap)
 {
-	char msg[1024];
+	char msg[VNTL_ERR_MAX];
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	if (cmd)
 		cli_log("usage", "%s: %s (see vntl %s --help)", cmd, msg, cmd);
@@ -194,7 +194,7 @@ int cli_open_as(struct cli_env *env, unsigned roles, struct db **db, struct db_u
 	int rc = cli_open(env, 0, db);
 	if (rc)
 		return rc;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	struct db_user local;
 	rc = db_user_require(*db, env->as_user, roles, me ? me : &local, err, sizeof err);
 	if (rc) {
@@ -300,7 +300,7 @@ void cli_print_json(const struct json_t *value)
 
 int cli_propose(struct cli_env *env, struct db *db, const struct db_correction_input *in, const char *target)
 {
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	int64_t id;
 	int rc = db_correction_propose(db, env->as_user, in, &id, err, sizeof err);
 	if (rc == 0)

@@ -33,7 +33,7 @@ static int correction_decide(struct cli_env *env, int argc, char **argv, int app
 	struct db *db;
 	if ((rc = cli_open(env, 0, &db)))
 		return rc;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	rc = approve ? db_correction_approve(db, env->as_user, id, note, err, sizeof err)
 		     : db_correction_reject(db, env->as_user, id, note, err, sizeof err);
 	db_close(db);
@@ -67,7 +67,7 @@ static int correction_list(struct cli_env *env, int argc, char **argv)
 		return rc;
 	struct db_correction *list;
 	size_t n;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	rc = db_correction_list_page(db, (int)state, 0, 0, &list, &n, err, sizeof err);
 	db_close(db);
 	if (rc)
@@ -103,7 +103,7 @@ static int correction_show(struct cli_env *env, int argc, char **argv)
 	if (rc)
 		return rc;
 	struct db_correction c;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	rc = db_correction_get(db, id, &c, err, sizeof err);
 	db_close(db);
 	if (rc)

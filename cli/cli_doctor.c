@@ -32,7 +32,7 @@ int cmd_doctor(struct cli_env *env, int argc, char **argv)
 	if (rc)
 		return rc;
 	struct db_snapshot *snap;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	rc = db_snapshot_load(db, &snap, err, sizeof err);
 	db_close(db);
 	if (rc)

@@ -45,7 +45,7 @@ static int tsp_add(struct cli_env *env, int argc, char **argv)
 	rc = cli_open(env, 0, &db);
 	if (rc)
 		return rc;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	int64_t id;
 	rc = db_tsp_add(db, env->as_user, &in, &id, err, sizeof err);
 	db_close(db);
@@ -66,7 +66,7 @@ static int tsp_list(struct cli_env *env, int argc, char **argv)
 		return rc;
 	struct db_tsp *t;
 	size_t n;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	rc = db_tsp_list(db, &t, &n, err, sizeof err);
 	db_close(db);
 	if (rc)
@@ -102,7 +102,7 @@ static int tsp_show(struct cli_env *env, int argc, char **argv)
 	struct db_tsp t;
 	struct db_cert_row *rows = NULL;
 	size_t n = 0;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	rc = db_tsp_get(db, id, &t, err, sizeof err);
 	if (rc == 0 && (rc = db_cert_list(db, id, &rows, &n, err, sizeof err)))
 		db_tsp_clear(&t);

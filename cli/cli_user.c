@@ -91,7 +91,7 @@ static int user_add(struct cli_env *env, int argc, char **argv)
 	if (!a.roles)
 		return cli_usage_error("user add", "--role ROLES is required (officer, approver, auditor, provider)");
 	struct db_user_input in = {.name = a.name, .tsp_id = a.tsp_id, .cert_sha256 = a.cert_sha256};
-	char err[1024], secret[SECRET_MAX];
+	char err[VNTL_ERR_MAX], secret[SECRET_MAX];
 	if (db_roles_parse(a.roles, &in.roles, err, sizeof err))
 		return cli_result(1, err);
 	if (a.secret_file && take_secret(a.secret_file, secret, &in.secret))
@@ -120,7 +120,7 @@ static int user_add(struct cli_env *env, int argc, char **argv)
 /* user roles|disable|cert|secret|revoke-tokens: one correction each. */
 static int user_correct(struct cli_env *env, int argc, char **argv, enum db_correction_action action)
 {
-	char cmd[48], err[1024], secret[SECRET_MAX] = "";
+	char cmd[48], err[VNTL_ERR_MAX], secret[SECRET_MAX] = "";
 	snprintf(cmd, sizeof cmd, "user %s", argv[0]);
 	struct user_args a = {0};
 	int rc = parse_user_args(argc, argv, cmd, &a);
@@ -178,7 +178,7 @@ static int user_list(struct cli_env *env, int argc, char **argv)
 	int rc = cli_open(env, 0, &db);
 	if (rc)
 		return rc;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	struct db_user me, *users = NULL;
 	size_t n = 0;
 	rc = db_user_require(db, env->as_user, DB_ROLE_OFFICER | DB_ROLE_APPROVER | DB_ROLE_AUDITOR, &me, err, sizeof err);

@@ -1,6 +1,7 @@
 /* Admin and provider APIs over the registry (see api.h). */
 #include "web/api.h"
 
+#include "common/sizes.h"
 #include "common/rfc3339.h"
 
 #include "common/config.h"
@@ -61,7 +62,7 @@ struct call {
 	struct db *db;
 	json_t *body;           /* parsed request body (POST) */
 	struct db_user user;
-	char err[512];
+	char err[VNTL_ERR_MAX];
 };
 
 struct web_api *web_api_new(const char *db_path, const char *config_path)
@@ -608,7 +609,7 @@ static void admin_audit(struct call *c, int verify)
 			return;
 		}
 		/* the same check and the same fields as vntl --json audit verify */
-		char rows_msg[512] = "";
+		char rows_msg[VNTL_ERR_MAX] = "";
 		int rows = v.kind == DB_AUDIT_INTACT ? db_seal_check_now(c->db, rows_msg, sizeof rows_msg) : 0;
 		if (rows < 0) {
 			snprintf(c->err, sizeof c->err, "%s", rows_msg);
@@ -709,7 +710,7 @@ static size_t flush_batch(struct web_api *api, time_t now, int all)
 	if (n == 0)
 		return 0;
 	struct db *db = NULL;
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	if (db_open(api->db_path, DB_OPEN_EXISTING, &db, err, sizeof err) != 0) {
 		web_log("error", "auth-failures-not-audited", "summaries=%zu reason=\"%s\"", n, err);
 		return n;
@@ -923,7 +924,7 @@ static void count_failure(struct call *c, struct web_ratelimit *rl, const char *
 static void watch_account(struct call *c, const char *sp_id, time_t now)
 {
 	struct db_user u;
-	char err[256];
+	char err[VNTL_ERR_MAX];
 	if (db_user_get(c->db, sp_id, &u, err, sizeof err) != 0 || !(u.roles & DB_ROLE_PROVIDER))
 		return;
 	struct web_ratelimit *attacked = c->api->attacked_accounts;
