@@ -1,7 +1,8 @@
 /* vntl, the operator command: all of its command-line code lives in cli/.
  * cli/vntl_main.c holds the dispatch table, one line per command; each
- * command (cli/cli_<command>.c) parses its own options and calls the
- * libraries: db/ for the registry (no SQL here), publisher/ for `publish`.
+ * command (cli/cli_<command>.c) lists its subcommands' options in tables
+ * that cli_parse_options reads, and calls the libraries: db/ for the
+ * registry (no SQL here), publisher/ for `publish`.
  *
  * Exit codes: 0 ok, 1 refused by a rule, 2 usage, 3 I/O or database error.
  */
@@ -117,12 +118,6 @@ int cli_store_id(const char *text, void *dest);
 int cli_store_time(const char *text, void *dest);
 int cli_store_state(const char *text, void *dest);   /* pending|applied|rejected */
 
-/* getopt_long (optstring ":h", opterr 0) returned c, '?' (unknown option) or
- * ':' (missing value): the one-line error naming the option and the form of
- * its value as the usage text gives it. */
-int cli_option_error(const char *cmd, const char *usage, int c, int argc, char **argv);
-/* "CMD: OPTION wants FORM, not 'VALUE'"; returns CLI_USAGE. */
-int cli_bad_value(const char *cmd, const char *usage, const char *option, const char *value);
 /* 0 when argv[first..argc) holds `want` operands (0 or 1), else the usage
  * error saying so ("wants one FILE, got 2 ('a', 'b')"). */
 int cli_operands(const char *cmd, const char *what, int want, int argc, char **argv, int first);

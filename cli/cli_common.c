@@ -101,7 +101,10 @@ static void value_form(const char *usage, const char *option, char *out, size_t 
 		snprintf(out, len, "%s", n ? word : "a value");
 }
 
-int cli_option_error(const char *cmd, const char *usage, int c, int argc, char **argv)
+/* getopt_long (optstring ":h", opterr 0) returned c, '?' (unknown option) or
+ * ':' (missing value): the one-line error naming the option and the form of
+ * its value as the usage text gives it. */
+static int cli_option_error(const char *cmd, const char *usage, int c, int argc, char **argv)
 {
 	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
 	char option[64];
@@ -116,7 +119,8 @@ int cli_option_error(const char *cmd, const char *usage, int c, int argc, char *
 	return cli_usage_error(cmd, "%s wants %s", option, form);
 }
 
-int cli_bad_value(const char *cmd, const char *usage, const char *option, const char *value)
+/* "CMD: OPTION wants FORM, not 'VALUE'"; returns CLI_USAGE. */
+static int cli_bad_value(const char *cmd, const char *usage, const char *option, const char *value)
 {
 	char form[160];
 	value_form(usage, option, form, sizeof form);
