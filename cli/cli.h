@@ -98,6 +98,10 @@ struct cli_option {
  * or the exit code to return now (CLI_OK after --help, CLI_USAGE). */
 int cli_parse_options(const char *cmd, const char *usage, const struct cli_option *opts, int argc, char **argv,
 		      int *first);
+/* Options and no operand (a stray one is the usage error that says so).
+ * Returns as cli_parse_options. */
+int cli_parse_options_only(const char *cmd, const char *usage, const struct cli_option *opts, int argc,
+			   char **argv);
 /* Options, then exactly one operand: the ID of a `what` ("change ID";
  * "wants a change ID (a positive whole number), not 'x'"), in *id. The
  * operand count error names it as `operand` ("SERVICE_ID"). Returns as

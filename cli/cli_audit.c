@@ -45,11 +45,8 @@ static int audit_verify(struct cli_env *env, int argc, char **argv)
 		CLI_PARSED("expect-head", &expected, store_head_hash,
 			   "a head hash (64 lowercase hex digits, as audit verify printed it)"),
 		CLI_END};
-	int first;
-	int rc = cli_parse_options("audit verify", AUDIT_USAGE, opts, argc, argv, &first);
+	int rc = cli_parse_options_only("audit verify", AUDIT_USAGE, opts, argc, argv);
 	if (rc != CLI_CONTINUE)
-		return rc;
-	if ((rc = cli_operands("audit verify", "", 0, argc, argv, first)))
 		return rc;
 	struct db *db;
 	rc = cli_open_as(env, DB_ROLE_AUDITOR, &db, NULL);
@@ -93,11 +90,8 @@ static int audit_list(struct cli_env *env, int argc, char **argv)
 	int64_t after = 0, limit = 0;
 	const struct cli_option opts[] = {CLI_PARSED("after", &after, store_after, NULL), CLI_ID("limit", &limit),
 					  CLI_END};
-	int first;
-	int rc = cli_parse_options("audit list", AUDIT_USAGE, opts, argc, argv, &first);
+	int rc = cli_parse_options_only("audit list", AUDIT_USAGE, opts, argc, argv);
 	if (rc != CLI_CONTINUE)
-		return rc;
-	if ((rc = cli_operands("audit list", "", 0, argc, argv, first)))
 		return rc;
 	struct db *db;
 	rc = cli_open_as(env, DB_ROLE_AUDITOR, &db, NULL);

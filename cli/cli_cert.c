@@ -130,11 +130,8 @@ static int cert_list(struct cli_env *env, int argc, char **argv)
 {
 	int64_t tsp = 0;
 	const struct cli_option opts[] = {CLI_ID("tsp", &tsp), CLI_END};
-	int first;
-	int rc = cli_parse_options("cert list", CERT_USAGE, opts, argc, argv, &first);
+	int rc = cli_parse_options_only("cert list", CERT_USAGE, opts, argc, argv);
 	if (rc != CLI_CONTINUE)
-		return rc;
-	if ((rc = cli_operands("cert list", "", 0, argc, argv, first)))
 		return rc;
 	struct db *db;
 	rc = cli_open_as(env, CLI_ANY_ROLE, &db, NULL);

@@ -31,12 +31,8 @@ static int change_propose(struct cli_env *env, int argc, char **argv)
 	const struct cli_option opts[] = {CLI_ID("service", &in.service_id), CLI_TEXT("status", &status),
 					  CLI_TEXT("reason", &in.reason), CLI_TEXT("decision", &in.decision_ref),
 					  CLI_TIME("effective", &in.effective), CLI_END};
-	int first;
-	int rc = cli_parse_options("change propose", CHANGE_USAGE, opts, argc, argv, &first);
+	int rc = cli_parse_options_only("change propose", CHANGE_USAGE, opts, argc, argv);
 	if (rc != CLI_CONTINUE)
-		return rc;
-	rc = cli_operands("change propose", "", 0, argc, argv, first);
-	if (rc)
 		return rc;
 	if (!in.service_id || !status)
 		return cli_usage_error("change propose", "%s is required", !in.service_id ? "--service ID"
@@ -104,11 +100,8 @@ static int change_list(struct cli_env *env, int argc, char **argv)
 {
 	int64_t state = -1;
 	const struct cli_option opts[] = {CLI_PARSED("state", &state, cli_store_state, NULL), CLI_END};
-	int first;
-	int rc = cli_parse_options("change list", CHANGE_USAGE, opts, argc, argv, &first);
+	int rc = cli_parse_options_only("change list", CHANGE_USAGE, opts, argc, argv);
 	if (rc != CLI_CONTINUE)
-		return rc;
-	if ((rc = cli_operands("change list", "", 0, argc, argv, first)))
 		return rc;
 	struct db *db;
 	struct db_user me;

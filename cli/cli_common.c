@@ -282,6 +282,16 @@ int cli_parse_options(const char *cmd, const char *usage, const struct cli_optio
 	return CLI_CONTINUE;
 }
 
+int cli_parse_options_only(const char *cmd, const char *usage, const struct cli_option *opts, int argc,
+			   char **argv)
+{
+	int first;
+	int rc = cli_parse_options(cmd, usage, opts, argc, argv, &first);
+	if (rc != CLI_CONTINUE)
+		return rc;
+	return cli_operands(cmd, "", 0, argc, argv, first) ? CLI_USAGE : CLI_CONTINUE;
+}
+
 int cli_parse_id_operand(const char *cmd, const char *usage, const struct cli_option *opts, int argc, char **argv,
 			 const char *operand, const char *what, int64_t *id)
 {

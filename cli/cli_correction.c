@@ -56,11 +56,8 @@ static int correction_list(struct cli_env *env, int argc, char **argv)
 {
 	int64_t state = -1;
 	const struct cli_option opts[] = {CLI_PARSED("state", &state, cli_store_state, NULL), CLI_END};
-	int first;
-	int rc = cli_parse_options("correction list", CORRECTION_USAGE, opts, argc, argv, &first);
+	int rc = cli_parse_options_only("correction list", CORRECTION_USAGE, opts, argc, argv);
 	if (rc != CLI_CONTINUE)
-		return rc;
-	if ((rc = cli_operands("correction list", "", 0, argc, argv, first)))
 		return rc;
 	struct db *db;
 	if ((rc = cli_open_as(env, DB_ROLE_OFFICER | DB_ROLE_APPROVER | DB_ROLE_AUDITOR, &db, NULL)))

@@ -31,11 +31,8 @@ static int tsp_add(struct cli_env *env, int argc, char **argv)
 		CLI_TEXT("kind", &kind), CLI_TEXT("name-vi", &in.name_vi), CLI_TEXT("name-en", &in.name_en),
 		CLI_TEXT("country", &in.country), CLI_TEXT("trade-name", &in.trade_name), CLI_TEXT("street", &in.street),
 		CLI_TEXT("locality", &in.locality), CLI_TEXT("uri", &in.uri), CLI_TEXT("email", &in.email), CLI_END};
-	int first;
-	int rc = cli_parse_options("tsp add", TSP_USAGE, opts, argc, argv, &first);
+	int rc = cli_parse_options_only("tsp add", TSP_USAGE, opts, argc, argv);
 	if (rc != CLI_CONTINUE)
-		return rc;
-	if ((rc = cli_operands("tsp add", "", 0, argc, argv, first)))
 		return rc;
 	if (!kind)
 		return cli_usage_error("tsp add", "--kind KIND is required (neac, gov-ca, public-ca, foreign)");
