@@ -9,6 +9,7 @@
 #include <openssl/x509.h>
 
 #include "common/base64.h"
+#include "common/sizes.h"
 #include "publisher/index_jws.h"
 
 #define INDEX_TYPE "vntl-index+jws"
@@ -81,7 +82,7 @@ static char *sign_input(struct publisher_signer *signer, const struct jws_alg *a
 {
 	unsigned char *sig = NULL;
 	size_t sig_len = 0;
-	char why[512] = "";
+	char why[VNTL_ERR_MAX] = "";
 	char *b64 = NULL;
 	if (publisher_signer_sign_bytes(signer, alg->digest, input, strlen(input), &sig, &sig_len, why,
 					sizeof why) < 0 ||
