@@ -1,15 +1,19 @@
 /* vntl, the operator command: all of its command-line code lives in cli/.
  * cli/vntl_main.c holds the dispatch table, one line per command; each
- * command (cli/cli_<command>.c) parses its own options and calls the
- * libraries: db/ for the registry (no SQL here), publisher/ for `publish`.
+ * command (cli/cli_<command>.c) lists its subcommands' options in tables
+ * that cli_parse_options reads, and calls the libraries: db/ for the
+ * registry (no SQL here), publisher/ for `publish`.
  *
  * Exit codes: 0 ok, 1 refused by a rule, 2 usage, 3 I/O or database error.
  */
 #ifndef VNTL_CLI_CLI_H
 #define VNTL_CLI_CLI_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "common/sizes.h"   /* VNTL_ERR_MAX: every err buffer of the commands */
 
 struct vntl_config;
 struct db;
@@ -63,12 +67,61 @@ int cli_usage(const char *text, int asked);
 /* One line on stderr, "vntl: usage: CMD: MESSAGE (see vntl CMD --help)";
  * returns CLI_USAGE.  CMD names the command ("cert import"), or NULL. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* getopt_long (optstring ":h", opterr 0) returned c, '?' (unknown option) or
- * ':' (missing value): the one-line error naming the option and the form of
- * its value as the usage text gives it. */
-int cli_option_error(const char *cmd, const char *usage, int c, int argc, char **argv);
-/* "CMD: OPTION wants FORM, not 'VALUE'"; returns CLI_USAGE. */
-int cli_bad_value(const char *cmd, const char *usage, const char *option, const char *value);
+/* --- option tables (cli_parse_options) ---
+ * Each subcommand lists its options in one table: the long name, where the
+ * value goes and how it is checked. The table ends with CLI_END. */
+struct cli_option {
+	const char *name;      /* "service" for --service */
+	int has_arg;           /* required_argument, or no_argument for a flag */
+	void *dest;            /* const char ** (text), int64_t * (parsed), int * (flag) */
+	/* Store `text` in dest; 0 ok, else the usage error "--NAME wants FORM,
+	 * not 'TEXT'". NULL: text stored as given, or the flag set to 1. */
+	int (*parse)(const char *text, void *dest);
+	const char *form;      /* FORM in that error; NULL: as the usage text gives it */
+	const char *refusal;   /* set: the option is refused with this usage error */
+};
+/* CLI_TYPED checks at compile time that dest has the type the kind stores. */
+#define CLI_TYPED(type, dest) ((void *)(1 ? (dest) : (type)0))
+#define CLI_TEXT(name, dest) {name, required_argument, CLI_TYPED(const char **, dest), NULL, NULL, NULL}
+#define CLI_FLAG(name, dest) {name, no_argument, CLI_TYPED(int *, dest), NULL, NULL, NULL}
+#define CLI_ID(name, dest) {name, required_argument, CLI_TYPED(int64_t *, dest), cli_store_id, NULL, NULL}
+#define CLI_TIME(name, dest) {name, required_argument, CLI_TYPED(int64_t *, dest), cli_store_time, NULL, NULL}
+#define CLI_PARSED(name, dest, parse, form) {name, required_argument, dest, parse, form, NULL}
+#define CLI_REFUSED(name, refusal) {name, required_argument, NULL, NULL, NULL, refusal}
+#define CLI_END {NULL, 0, NULL, NULL, NULL, NULL}
+/* cli_parse_options went through the options: the command goes on. */
+#define CLI_CONTINUE (-1)
+/* Parse argv[1..argc) against `opts` with getopt_long (operands may come
+ * between options; "-h"/"--help" prints `usage`). An unknown option, a
+ * missing or bad value is one usage error line naming `cmd` ("cert
+ * import"). Returns CLI_CONTINUE with *first = index of the first operand,
+ * or the exit code to return now (CLI_OK after --help, CLI_USAGE). */
+int cli_parse_options(const char *cmd, const char *usage, const struct cli_option *opts, int argc, char **argv,
+		      int *first);
+/* Options and no operand (a stray one is the usage error that says so).
+ * Returns as cli_parse_options. */
+int cli_parse_options_only(const char *cmd, const char *usage, const struct cli_option *opts, int argc,
+			   char **argv);
+/* Options, then exactly one operand: the ID of a `what` ("change ID";
+ * "wants a change ID (a positive whole number), not 'x'"), in *id. The
+ * operand count error names it as `operand` ("SERVICE_ID"). Returns as
+ * cli_parse_options. */
+int cli_parse_id_operand(const char *cmd, const char *usage, const struct cli_option *opts, int argc, char **argv,
+			 const char *operand, const char *what, int64_t *id);
+/* Propose a correction as env->as_user in the open registry and print its
+ * id ("correction 7 proposed: ACTION TARGET; awaiting another approver");
+ * cli_propose_correction opens and closes the registry around it. */
+struct db_correction_input;
+int cli_propose(struct cli_env *env, struct db *db, const struct db_correction_input *in, const char *target);
+int cli_propose_correction(struct cli_env *env, const struct db_correction_input *in, const char *target);
+/* Print a JSON value (--json output) on stdout, indented, with a newline. */
+struct json_t;
+void cli_print_json(const struct json_t *value);
+/* Parsers for CLI_PARSED / CLI_ID / CLI_TIME (dest: int64_t *). */
+int cli_store_id(const char *text, void *dest);
+int cli_store_time(const char *text, void *dest);
+int cli_store_state(const char *text, void *dest);   /* pending|applied|rejected */
+
 /* 0 when argv[first..argc) holds `want` operands (0 or 1), else the usage
  * error saying so ("wants one FILE, got 2 ('a', 'b')"). */
 int cli_operands(const char *cmd, const char *what, int want, int argc, char **argv, int first);

@@ -3,7 +3,6 @@
 #include "common/rfc3339.h"
 #include "db/registry.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -30,32 +29,31 @@ static int verify_rows(struct db *db, char *rows_msg, size_t rows_len, char *err
 	return rc;
 }
 
+/* --expect-head: a head hash as audit verify prints it. */
+static int store_head_hash(const char *text, void *dest)
+{
+	if (strlen(text) != 64 || strspn(text, "0123456789abcdef") != 64)
+		return -1;
+	*(const char **)dest = text;
+	return 0;
+}
+
 static int audit_verify(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option opts[] = {{"expect-head", required_argument, NULL, 'e'},
-					     {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	const char *expected = NULL;
-	int c;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (c == 'h')
-			return cli_usage(AUDIT_USAGE, 1);
-		if (c != 'e')
-			return cli_option_error("audit verify", AUDIT_USAGE, c, argc, argv);
-		if (strlen(optarg) != 64 || strspn(optarg, "0123456789abcdef") != 64)
-			return cli_usage_error("audit verify", "--expect-head wants a head hash (64 lowercase hex "
-					       "digits, as audit verify printed it), not '%s'", optarg);
-		expected = optarg;
-	}
-	int operands = cli_operands("audit verify", "", 0, argc, argv, optind);
-	if (operands)
-		return operands;
+	const struct cli_option opts[] = {
+		CLI_PARSED("expect-head", &expected, store_head_hash,
+			   "a head hash (64 lowercase hex digits, as audit verify printed it)"),
+		CLI_END};
+	int rc = cli_parse_options_only("audit verify", AUDIT_USAGE, opts, argc, argv);
+	if (rc != CLI_CONTINUE)
+		return rc;
 	struct db *db;
-	int rc = cli_open_as(env, DB_ROLE_AUDITOR, &db, NULL);
+	rc = cli_open_as(env, DB_ROLE_AUDITOR, &db, NULL);
 	if (rc)
 		return rc;
 	struct db_audit_verdict v;
-	char err[1024], rows_msg[1024] = "";
+	char err[VNTL_ERR_MAX], rows_msg[VNTL_ERR_MAX] = "";
 	rc = db_audit_verify_head(db, expected, &v, err, sizeof err);
 	int rows = rc == 0 && v.kind == DB_AUDIT_INTACT ? verify_rows(db, rows_msg, sizeof rows_msg, err, sizeof err) : 0;
 	db_close(db);
@@ -63,8 +61,7 @@ static int audit_verify(struct cli_env *env, int argc, char **argv)
 		return cli_result(rc ? rc : rows, err);
 	if (env->json) {
 		json_t *o = db_json_audit_verdict(&v, rows, rows_msg);
-		json_dumpf(o, stdout, JSON_INDENT(2));
-		putchar('\n');
+		cli_print_json(o);
 		json_decref(o);
 	} else if (v.kind == DB_AUDIT_INTACT) {
 		printf("%s\n", v.message);
@@ -78,34 +75,31 @@ static int audit_verify(struct cli_env *env, int argc, char **argv)
 	return CLI_REFUSED;
 }
 
+/* --after: an entry ID, or 0 for the start of the log. */
+static int store_after(const char *text, void *dest)
+{
+	if (strcmp(text, "0") == 0) {
+		*(int64_t *)dest = 0;
+		return 0;
+	}
+	return cli_parse_id(text, dest);
+}
+
 static int audit_list(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option opts[] = {{"after", required_argument, NULL, 'a'},
-					     {"limit", required_argument, NULL, 'l'},
-					     {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	int64_t after = 0, limit = 0;
-	int c;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (c == 'h')
-			return cli_usage(AUDIT_USAGE, 1);
-		if (c == 'a' && (strcmp(optarg, "0") == 0 || cli_parse_id(optarg, &after) == 0))
-			continue;
-		if (c == 'l' && cli_parse_id(optarg, &limit) == 0)
-			continue;
-		if (c == 'a' || c == 'l')
-			return cli_bad_value("audit list", AUDIT_USAGE, c == 'a' ? "--after" : "--limit", optarg);
-		return cli_option_error("audit list", AUDIT_USAGE, c, argc, argv);
-	}
-	if (optind != argc)
-		return cli_operands("audit list", "", 0, argc, argv, optind);
+	const struct cli_option opts[] = {CLI_PARSED("after", &after, store_after, NULL), CLI_ID("limit", &limit),
+					  CLI_END};
+	int rc = cli_parse_options_only("audit list", AUDIT_USAGE, opts, argc, argv);
+	if (rc != CLI_CONTINUE)
+		return rc;
 	struct db *db;
-	int rc = cli_open_as(env, DB_ROLE_AUDITOR, &db, NULL);
+	rc = cli_open_as(env, DB_ROLE_AUDITOR, &db, NULL);
 	if (rc)
 		return rc;
 	struct db_audit_entry *e;
 	size_t n;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	rc = db_audit_list(db, after, (size_t)limit, &e, &n, err, sizeof err);
 	db_close(db);
 	if (rc)
@@ -122,7 +116,7 @@ static int audit_list(struct cli_env *env, int argc, char **argv)
 		}
 	}
 	if (env->json)
-		json_dumpf(arr, stdout, JSON_INDENT(2)), putchar('\n');
+		cli_print_json(arr);
 	json_decref(arr);
 	db_audit_entries_free(e, n);
 	return CLI_OK;

@@ -6,7 +6,6 @@
 #include "db/registry.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -69,8 +68,7 @@ static void print_report(const struct cli_env *env, const char *file, const stru
 	}
 	if (env->json) {
 		json_t *o = json_pack("{ss so}", "file", file, "certificates", arr);
-		json_dumpf(o, stdout, JSON_INDENT(2));
-		putchar('\n');
+		cli_print_json(o);
 		json_decref(o);
 	} else {
 		json_decref(arr);
@@ -79,51 +77,26 @@ static void print_report(const struct cli_env *env, const char *file, const stru
 
 static int cert_import(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"tsp", required_argument, NULL, 't'}, {"decision", required_argument, NULL, 'd'},
-		{"reason", required_argument, NULL, 'r'}, {"effective", required_argument, NULL, 'e'},
-		{"service-type", required_argument, NULL, 's'}, {"confirm-lookalike", required_argument, NULL, 'c'},
-		{"name-vi", required_argument, NULL, 'v'}, {"name-en", required_argument, NULL, 'n'},
-		{"confirm-self-signed", required_argument, NULL, 'S'}, {"history", no_argument, NULL, 'H'},
-		{"withdrawn-at", required_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct db_import_options o = {0};
-	int c;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			if (cli_parse_id(optarg, &o.tsp_id))
-				return cli_bad_value("cert import", CERT_USAGE, "--tsp", optarg);
-			break;
-		case 'd': o.decision_ref = optarg; break;
-		case 'r': o.reason = optarg; break;
-		case 'e':
-			if (cli_parse_time(optarg, &o.effective))
-				return cli_bad_value("cert import", CERT_USAGE, "--effective", optarg);
-			break;
-		case 's': o.service_type = optarg; break;
-		case 'c': o.confirm_lookalike = optarg; break;
-		case 'v': o.name_vi = optarg; break;
-		case 'n': o.name_en = optarg; break;
-		case 'S': o.confirm_self_signed = optarg; break;
-		case 'H': o.history = 1; break;
-		case 'w':
-			if (cli_parse_time(optarg, &o.withdrawn_at))
-				return cli_bad_value("cert import", CERT_USAGE, "--withdrawn-at", optarg);
-			break;
-		case 'h': return cli_usage(CERT_USAGE, 1);
-		default: return cli_option_error("cert import", CERT_USAGE, c, argc, argv);
-		}
-	}
+	const struct cli_option opts[] = {
+		CLI_ID("tsp", &o.tsp_id), CLI_TEXT("decision", &o.decision_ref), CLI_TEXT("reason", &o.reason),
+		CLI_TIME("effective", &o.effective), CLI_TEXT("service-type", &o.service_type),
+		CLI_TEXT("confirm-lookalike", &o.confirm_lookalike), CLI_TEXT("name-vi", &o.name_vi),
+		CLI_TEXT("name-en", &o.name_en), CLI_TEXT("confirm-self-signed", &o.confirm_self_signed),
+		CLI_FLAG("history", &o.history), CLI_TIME("withdrawn-at", &o.withdrawn_at), CLI_END};
+	int first;
+	int rc = cli_parse_options("cert import", CERT_USAGE, opts, argc, argv, &first);
+	if (rc != CLI_CONTINUE)
+		return rc;
 	if (!o.tsp_id)
 		return cli_usage_error("cert import", "--tsp ID is required: the provider the certificate belongs to");
 	if (!o.effective)
 		return cli_usage_error("cert import", "--effective TIME is required: the date of the decision that "
 				       "recognised the certificate, when its first status starts (e.g. --effective 2014-04-15)");
-	int rc = cli_operands("cert import", "FILE (import several files with one command each)", 1, argc, argv, optind);
+	rc = cli_operands("cert import", "FILE (import several files with one command each)", 1, argc, argv, first);
 	if (rc)
 		return rc;
-	const char *file = argv[optind];
+	const char *file = argv[first];
 	size_t len;
 	unsigned char *data;
 	/* too large is the file's fault (refused below, as import refuses it),
@@ -141,7 +114,7 @@ static int cert_import(struct cli_env *env, int argc, char **argv)
 	}
 	o.actor = env->as_user;
 	struct db_import_report r;
-	char err[2048];
+	char err[VNTL_ERR_MAX];
 	rc = too_large ? (snprintf(err, sizeof err, "%s: larger than 16 MiB", file), 1)
 			      : db_cert_import(db, data, len, file, &o, &r, err, sizeof err);
 	free(data);
@@ -153,29 +126,12 @@ static int cert_import(struct cli_env *env, int argc, char **argv)
 	return CLI_OK;
 }
 
-/* The admin API's form (db/json.h): one vocabulary. */
-static json_t *row_json(const struct db_cert_row *r)
-{
-	return db_json_cert(r);
-}
-
 static int cert_list(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option opts[] = {{"tsp", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	int64_t tsp = 0;
-	int c;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (c == 'h')
-			return cli_usage(CERT_USAGE, 1);
-		if (c != 't')
-			return cli_option_error("cert list", CERT_USAGE, c, argc, argv);
-		if (cli_parse_id(optarg, &tsp))
-			return cli_bad_value("cert list", CERT_USAGE, "--tsp", optarg);
-	}
-	int rc = cli_operands("cert list", "", 0, argc, argv, optind);
-	if (rc)
+	const struct cli_option opts[] = {CLI_ID("tsp", &tsp), CLI_END};
+	int rc = cli_parse_options_only("cert list", CERT_USAGE, opts, argc, argv);
+	if (rc != CLI_CONTINUE)
 		return rc;
 	struct db *db;
 	rc = cli_open_as(env, CLI_ANY_ROLE, &db, NULL);
@@ -183,7 +139,7 @@ static int cert_list(struct cli_env *env, int argc, char **argv)
 		return rc;
 	struct db_cert_row *rows;
 	size_t n;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	rc = db_cert_list(db, tsp, &rows, &n, err, sizeof err);
 	db_close(db);
 	if (rc)
@@ -192,14 +148,14 @@ static int cert_list(struct cli_env *env, int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		char na[32];
 		if (env->json)
-			json_array_append_new(arr, row_json(&rows[i]));
+			json_array_append_new(arr, db_json_cert(&rows[i]));
 		else
 			printf("%" PRId64 "\ttsp %" PRId64 "\t%s\t%.16s…\tuntil %s\t%s\n", rows[i].service_id, rows[i].tsp_id,
 			       db_status_name(rows[i].status_now), rows[i].sha256,
 			       rfc3339_format(rows[i].not_after, na), rows[i].name_en);
 	}
 	if (env->json)
-		json_dumpf(arr, stdout, JSON_INDENT(2)), putchar('\n');
+		cli_print_json(arr);
 	json_decref(arr);
 	db_cert_rows_free(rows, n);
 	return CLI_OK;
@@ -230,16 +186,15 @@ static int cert_show(struct cli_env *env, int argc, char **argv)
 	if (rc)
 		return rc;
 	struct db_cert_row r;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	rc = db_cert_show(db, argv[1], &r, err, sizeof err);
 	db_close(db);
 	if (rc)
 		return cli_result(rc, err);
 	char t1[32], t2[32];
 	if (env->json) {
-		json_t *o = row_json(&r);
-		json_dumpf(o, stdout, JSON_INDENT(2));
-		putchar('\n');
+		json_t *o = db_json_cert(&r);
+		cli_print_json(o);
 		json_decref(o);
 	} else {
 		printf("service %" PRId64 " of TSP %" PRId64 ": %s\n  sha256: %s\n  subject: %s\n  issuer: %s\n"
@@ -256,53 +211,34 @@ static int cert_show(struct cli_env *env, int argc, char **argv)
 	return CLI_OK;
 }
 
+static int refuse_value(const char *text, void *dest)
+{
+	(void)text, (void)dest;
+	return -1;
+}
+
 /* cert move|rename SERVICE_ID ... --reason TEXT: a correction proposal. */
 static int cert_correct(struct cli_env *env, int argc, char **argv, enum db_correction_action action)
 {
-	static const struct option opts[] = {{"to-tsp", required_argument, NULL, 't'},
-					     {"name-vi", required_argument, NULL, 'v'},
-					     {"name-en", required_argument, NULL, 'e'},
-					     {"reason", required_argument, NULL, 'r'},
-					     {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	const char *cmd = action == DB_FIX_SERVICE_MOVE ? "cert move" : "cert rename";
 	struct db_correction_input in = {.action = action};
-	int c;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (c == 'h')
-			return cli_usage(CERT_USAGE, 1);
-		if (c == 't' && (action != DB_FIX_SERVICE_MOVE || cli_parse_id(optarg, &in.tsp_id)))
-			return cli_bad_value(cmd, CERT_USAGE, "--to-tsp", optarg);
-		if ((c == 'v' || c == 'e') && action != DB_FIX_SERVICE_RENAME)
-			return cli_usage_error(cmd, "takes no --name-vi or --name-en (see cert rename)");
-		if (c == 'r')
-			in.reason = optarg;
-		else if (c == 'v')
-			in.name_vi = optarg;
-		else if (c == 'e')
-			in.name_en = optarg;
-		else if (c != 't')
-			return cli_option_error(cmd, CERT_USAGE, c, argc, argv);
-	}
-	int rc = cli_operands(cmd, "SERVICE_ID", 1, argc, argv, optind);
-	if (rc)
+	const struct cli_option move_opts[] = {
+		CLI_ID("to-tsp", &in.tsp_id), CLI_REFUSED("name-vi", "takes no --name-vi or --name-en (see cert rename)"),
+		CLI_REFUSED("name-en", "takes no --name-vi or --name-en (see cert rename)"),
+		CLI_TEXT("reason", &in.reason), CLI_END};
+	/* rename refuses --to-tsp as a value it cannot take, as it always has */
+	const struct cli_option rename_opts[] = {
+		CLI_PARSED("to-tsp", NULL, refuse_value, NULL), CLI_TEXT("name-vi", &in.name_vi),
+		CLI_TEXT("name-en", &in.name_en), CLI_TEXT("reason", &in.reason), CLI_END};
+	int rc = cli_parse_id_operand(cmd, CERT_USAGE, action == DB_FIX_SERVICE_MOVE ? move_opts : rename_opts, argc,
+				      argv, "SERVICE_ID", "service ID", &in.service_id);
+	if (rc != CLI_CONTINUE)
 		return rc;
-	if (cli_parse_id(argv[optind], &in.service_id))
-		return cli_usage_error(cmd, "wants a service ID (a positive whole number), not '%s'", argv[optind]);
 	if (action == DB_FIX_SERVICE_MOVE && !in.tsp_id)
 		return cli_usage_error(cmd, "--to-tsp ID is required");
-	struct db *db;
-	if ((rc = cli_open(env, 0, &db)))
-		return rc;
-	char err[1024];
-	int64_t id;
-	rc = db_correction_propose(db, env->as_user, &in, &id, err, sizeof err);
-	db_close(db);
-	if (rc == 0)
-		printf("correction %" PRId64 " proposed: %s service:%" PRId64 "; awaiting another approver "
-		       "(vntl correction approve %" PRId64 ")\n", id, db_correction_action_name(action), in.service_id,
-		       id);
-	return cli_result(rc, err);
+	char target[48];
+	snprintf(target, sizeof target, "service:%" PRId64, in.service_id);
+	return cli_propose_correction(env, &in, target);
 }
 
 static int cert_move(struct cli_env *env, int argc, char **argv)

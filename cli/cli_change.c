@@ -3,7 +3,6 @@
 #include "common/rfc3339.h"
 #include "db/registry.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -27,33 +26,13 @@ static const char CHANGE_USAGE[] =
 
 static int change_propose(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"service", required_argument, NULL, 's'}, {"status", required_argument, NULL, 't'},
-		{"reason", required_argument, NULL, 'r'}, {"decision", required_argument, NULL, 'd'},
-		{"effective", required_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct db_change_input in = {0};
 	const char *status = NULL;
-	int c;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			if (cli_parse_id(optarg, &in.service_id))
-				return cli_bad_value("change propose", CHANGE_USAGE, "--service", optarg);
-			break;
-		case 't': status = optarg; break;
-		case 'r': in.reason = optarg; break;
-		case 'd': in.decision_ref = optarg; break;
-		case 'e':
-			if (cli_parse_time(optarg, &in.effective))
-				return cli_bad_value("change propose", CHANGE_USAGE, "--effective", optarg);
-			break;
-		case 'h': return cli_usage(CHANGE_USAGE, 1);
-		default: return cli_option_error("change propose", CHANGE_USAGE, c, argc, argv);
-		}
-	}
-	int rc = cli_operands("change propose", "", 0, argc, argv, optind);
-	if (rc)
+	const struct cli_option opts[] = {CLI_ID("service", &in.service_id), CLI_TEXT("status", &status),
+					  CLI_TEXT("reason", &in.reason), CLI_TEXT("decision", &in.decision_ref),
+					  CLI_TIME("effective", &in.effective), CLI_END};
+	int rc = cli_parse_options_only("change propose", CHANGE_USAGE, opts, argc, argv);
+	if (rc != CLI_CONTINUE)
 		return rc;
 	if (!in.service_id || !status)
 		return cli_usage_error("change propose", "%s is required", !in.service_id ? "--service ID"
@@ -65,7 +44,7 @@ static int change_propose(struct cli_env *env, int argc, char **argv)
 	rc = cli_open(env, 0, &db);
 	if (rc)
 		return rc;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	int64_t id;
 	rc = db_change_propose(db, env->as_user, &in, &id, err, sizeof err);
 	db_close(db);
@@ -77,38 +56,22 @@ static int change_propose(struct cli_env *env, int argc, char **argv)
 
 static int change_decide(struct cli_env *env, int argc, char **argv, int approve)
 {
-	static const struct option approve_opts[] = {{"note", required_argument, NULL, 'n'},
-						     {"retroactive", required_argument, NULL, 'r'},
-						     {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-	static const struct option reject_opts[] = {{"note", required_argument, NULL, 'n'},
-						    {"reason", required_argument, NULL, 'n'},
-						    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-	const struct option *opts = approve ? approve_opts : reject_opts;
 	const char *note = NULL, *retroactive = NULL;
-	int64_t id;
-	int c;
-	optind = 0;
+	const struct cli_option approve_opts[] = {CLI_TEXT("note", &note), CLI_TEXT("retroactive", &retroactive),
+						  CLI_END};
+	/* --reason: what vntl correction reject and the console call the note */
+	const struct cli_option reject_opts[] = {CLI_TEXT("note", &note), CLI_TEXT("reason", &note), CLI_END};
 	const char *cmd = approve ? "change approve" : "change reject";
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (c == 'h')
-			return cli_usage(CHANGE_USAGE, 1);
-		if (c == 'r')
-			retroactive = optarg;
-		else if (c == 'n')
-			note = optarg;
-		else
-			return cli_option_error(cmd, CHANGE_USAGE, c, argc, argv);
-	}
-	int rc = cli_operands(cmd, "change ID", 1, argc, argv, optind);
-	if (rc)
+	int64_t id;
+	int rc = cli_parse_id_operand(cmd, CHANGE_USAGE, approve ? approve_opts : reject_opts, argc, argv, "change ID",
+				      "change ID", &id);
+	if (rc != CLI_CONTINUE)
 		return rc;
-	if (cli_parse_id(argv[optind], &id))
-		return cli_usage_error(cmd, "wants a change ID (a positive whole number), not '%s'", argv[optind]);
 	struct db *db;
 	rc = cli_open(env, 0, &db);
 	if (rc)
 		return rc;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	rc = approve ? db_change_approve_retroactive(db, env->as_user, id, note, retroactive, err, sizeof err)
 		     : db_change_reject(db, env->as_user, id, note, err, sizeof err);
 	db_close(db);
@@ -133,30 +96,12 @@ static const char *effective_text(const struct db_change *c, char out[32])
 	return c->effective ? rfc3339_format(c->effective, out) : "on approval";
 }
 
-/* The admin API's form (db/json.h): one vocabulary. */
-static json_t *change_json(const struct db_change *c)
-{
-	return db_json_change(c);
-}
-
 static int change_list(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option opts[] = {{"state", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
-	int state = -1, c;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		enum db_change_state s;
-		if (c == 'h')
-			return cli_usage(CHANGE_USAGE, 1);
-		if (c != 's')
-			return cli_option_error("change list", CHANGE_USAGE, c, argc, argv);
-		if (db_change_state_parse(optarg, &s))
-			return cli_bad_value("change list", CHANGE_USAGE, "--state", optarg);
-		state = (int)s;
-	}
-	int rc = cli_operands("change list", "", 0, argc, argv, optind);
-	if (rc)
+	int64_t state = -1;
+	const struct cli_option opts[] = {CLI_PARSED("state", &state, cli_store_state, NULL), CLI_END};
+	int rc = cli_parse_options_only("change list", CHANGE_USAGE, opts, argc, argv);
+	if (rc != CLI_CONTINUE)
 		return rc;
 	struct db *db;
 	struct db_user me;
@@ -165,9 +110,9 @@ static int change_list(struct cli_env *env, int argc, char **argv)
 		return rc;
 	struct db_change *list;
 	size_t n;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	/* A provider sees its own TSP's changes only. */
-	rc = db_change_list(db, state, (me.roles & DB_ROLE_PROVIDER) ? me.tsp_id : 0, &list, &n, err, sizeof err);
+	rc = db_change_list(db, (int)state, (me.roles & DB_ROLE_PROVIDER) ? me.tsp_id : 0, &list, &n, err, sizeof err);
 	db_close(db);
 	if (rc)
 		return cli_result(rc, err);
@@ -175,7 +120,7 @@ static int change_list(struct cli_env *env, int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		char eff[32];
 		if (env->json)
-			json_array_append_new(arr, change_json(&list[i]));
+			json_array_append_new(arr, db_json_change(&list[i]));
 		else
 			printf("%" PRId64 "\t%s\tservice %" PRId64 " -> %s\tfrom %s\tby %s\t%s\n", list[i].id,
 			       db_change_state_name(list[i].state), list[i].service_id, db_status_name(list[i].new_status),
@@ -183,7 +128,7 @@ static int change_list(struct cli_env *env, int argc, char **argv)
 			       list[i].decision_ref);
 	}
 	if (env->json)
-		json_dumpf(arr, stdout, JSON_INDENT(2)), putchar('\n');
+		cli_print_json(arr);
 	json_decref(arr);
 	db_changes_free(list, n);
 	return CLI_OK;
@@ -204,7 +149,7 @@ static int change_show(struct cli_env *env, int argc, char **argv)
 	if (rc)
 		return rc;
 	struct db_change c;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	rc = db_change_get(db, id, &c, err, sizeof err);
 	db_close(db);
 	if (rc == 0 && (me.roles & DB_ROLE_PROVIDER) && c.tsp_id != me.tsp_id) {
@@ -214,10 +159,9 @@ static int change_show(struct cli_env *env, int argc, char **argv)
 	}
 	if (rc)
 		return cli_result(rc, err);
-	json_t *o = change_json(&c);
+	json_t *o = db_json_change(&c);
 	if (env->json) {
-		json_dumpf(o, stdout, JSON_INDENT(2));
-		putchar('\n');
+		cli_print_json(o);
 	} else {
 		const char *key;
 		json_t *v;

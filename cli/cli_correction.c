@@ -5,7 +5,6 @@
 #include "db/corrections.h"
 #include "db/registry.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -23,35 +22,18 @@ static const char CORRECTION_USAGE[] =
 	"  version). The approver must be another person than the proposer and, for a user\n"
 	"  correction, than the user concerned.\n";
 
-static json_t *cli_correction_json(const struct db_correction *c)
-{
-	return db_json_correction(c);
-}
-
 static int correction_decide(struct cli_env *env, int argc, char **argv, int approve)
 {
-	static const struct option opts[] = {{"note", required_argument, NULL, 'n'}, {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	const char *cmd = approve ? "correction approve" : "correction reject", *note = NULL;
-	int c;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (c == 'h')
-			return cli_usage(CORRECTION_USAGE, 1);
-		if (c != 'n')
-			return cli_option_error(cmd, CORRECTION_USAGE, c, argc, argv);
-		note = optarg;
-	}
+	const struct cli_option opts[] = {CLI_TEXT("note", &note), CLI_END};
 	int64_t id;
-	int rc = cli_operands(cmd, "correction ID", 1, argc, argv, optind);
-	if (rc)
+	int rc = cli_parse_id_operand(cmd, CORRECTION_USAGE, opts, argc, argv, "correction ID", "correction ID", &id);
+	if (rc != CLI_CONTINUE)
 		return rc;
-	if (cli_parse_id(argv[optind], &id))
-		return cli_usage_error(cmd, "wants a correction ID (a positive whole number), not '%s'", argv[optind]);
 	struct db *db;
 	if ((rc = cli_open(env, 0, &db)))
 		return rc;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	rc = approve ? db_correction_approve(db, env->as_user, id, note, err, sizeof err)
 		     : db_correction_reject(db, env->as_user, id, note, err, sizeof err);
 	db_close(db);
@@ -72,44 +54,32 @@ static int correction_reject(struct cli_env *env, int argc, char **argv)
 
 static int correction_list(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option opts[] = {{"state", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
-	int state = -1, c;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		enum db_change_state s;
-		if (c == 'h')
-			return cli_usage(CORRECTION_USAGE, 1);
-		if (c != 's')
-			return cli_option_error("correction list", CORRECTION_USAGE, c, argc, argv);
-		if (db_change_state_parse(optarg, &s))
-			return cli_bad_value("correction list", CORRECTION_USAGE, "--state", optarg);
-		state = (int)s;
-	}
-	int rc = cli_operands("correction list", "", 0, argc, argv, optind);
-	if (rc)
+	int64_t state = -1;
+	const struct cli_option opts[] = {CLI_PARSED("state", &state, cli_store_state, NULL), CLI_END};
+	int rc = cli_parse_options_only("correction list", CORRECTION_USAGE, opts, argc, argv);
+	if (rc != CLI_CONTINUE)
 		return rc;
 	struct db *db;
 	if ((rc = cli_open_as(env, DB_ROLE_OFFICER | DB_ROLE_APPROVER | DB_ROLE_AUDITOR, &db, NULL)))
 		return rc;
 	struct db_correction *list;
 	size_t n;
-	char err[1024];
-	rc = db_correction_list_page(db, state, 0, 0, &list, &n, err, sizeof err);
+	char err[VNTL_ERR_MAX];
+	rc = db_correction_list_page(db, (int)state, 0, 0, &list, &n, err, sizeof err);
 	db_close(db);
 	if (rc)
 		return cli_result(rc, err);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
 		if (env->json)
-			json_array_append_new(arr, cli_correction_json(&list[i]));
+			json_array_append_new(arr, db_json_correction(&list[i]));
 		else
 			printf("%" PRId64 "\t%s\t%s %s\t%s\tby %s\t%s\n", list[i].id, db_change_state_name(list[i].state),
 			       db_correction_action_name(list[i].action), list[i].target, list[i].payload,
 			       list[i].proposed_by, list[i].reason);
 	}
 	if (env->json)
-		json_dumpf(arr, stdout, JSON_INDENT(2)), putchar('\n');
+		cli_print_json(arr);
 	json_decref(arr);
 	db_corrections_free(list, n);
 	return CLI_OK;
@@ -130,15 +100,14 @@ static int correction_show(struct cli_env *env, int argc, char **argv)
 	if (rc)
 		return rc;
 	struct db_correction c;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	rc = db_correction_get(db, id, &c, err, sizeof err);
 	db_close(db);
 	if (rc)
 		return cli_result(rc, err);
-	json_t *o = cli_correction_json(&c);
+	json_t *o = db_json_correction(&c);
 	if (env->json) {
-		json_dumpf(o, stdout, JSON_INDENT(2));
-		putchar('\n');
+		cli_print_json(o);
 	} else {
 		const char *key;
 		json_t *v;

@@ -32,7 +32,7 @@ int cmd_doctor(struct cli_env *env, int argc, char **argv)
 	if (rc)
 		return rc;
 	struct db_snapshot *snap;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	rc = db_snapshot_load(db, &snap, err, sizeof err);
 	db_close(db);
 	if (rc)
@@ -55,7 +55,7 @@ int cmd_doctor(struct cli_env *env, int argc, char **argv)
 			       f[i].message, f[i].repair);
 	}
 	if (env->json)
-		json_dumpf(arr, stdout, JSON_INDENT(2)), putchar('\n');
+		cli_print_json(arr);
 	else if (n == 0)
 		printf("no row holds text a list cannot carry\n");
 	json_decref(arr);

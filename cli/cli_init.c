@@ -2,7 +2,6 @@
 #include "cli/cli.h"
 #include "db/registry.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>

@@ -116,7 +116,7 @@ int cli_main(int argc, char **argv, const struct cli_command *commands, size_t c
 		return cli_usage_error(NULL, "unknown command '%s' (%s)", argv[1], names);
 	}
 	struct cli_env env = {.as_user = g.as, .json = g.json};
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	if (vntl_config_load(g.config, &env.config, err, sizeof err)) {
 		cli_log("error", "%s", err);
 		return CLI_ERROR;

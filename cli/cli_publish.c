@@ -74,22 +74,22 @@ static int parse_options(int argc, char **argv, struct options *o)
 static void report(const struct publish_result *r, const char *as_user)
 {
 	if (r->key_warning[0])
-		fprintf(stderr, "vntl: warning: %s\n", r->key_warning);
+		cli_log("warning", "%s", r->key_warning);
 	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++)
 		if (r->large[l].confirmed)
-			fprintf(stderr, "vntl: info: large change confirmed list=%s dropped=%zu listed=%zu by=%s\n",
+			cli_log("info", "large change confirmed list=%s dropped=%zu listed=%zu by=%s",
 				publisher_list_name((enum publisher_list)l), r->large[l].dropped, r->large[l].listed,
 				as_user ? as_user : "");
 	if (r->code == PUBLISH_CONFIG) {
-		fprintf(stderr, "vntl: usage: %s\n", r->message);
+		cli_log("usage", "%s", r->message);
 		return;
 	}
 	if (r->code != PUBLISH_OK && !r->blocked[0]) {
-		fprintf(stderr, "vntl: %s: %s\n", r->code == PUBLISH_REFUSED ? "refused" : "error", r->message);
+		cli_log(r->code == PUBLISH_REFUSED ? "refused" : "error", "%s", r->message);
 		return;
 	}
 	if (r->code != PUBLISH_OK)   /* a list left out; the others below were published */
-		fprintf(stderr, "vntl: refused: %s\n", r->message);
+		cli_log("refused", "%s", r->message);
 	else if (!r->due)
 		printf("nothing due\n");
 	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++) {
@@ -98,8 +98,8 @@ static void report(const struct publish_result *r, const char *as_user)
 		const struct db_publication *p = &r->outcome.pub[l];
 		printf("published %s sequence %lld sha256 %s\n", p->list, (long long)p->sequence, p->sha256);
 		char next[32];
-		fprintf(stderr, "vntl: info: published list=%s sequence=%lld sha256=%s next_update=%s\n",
-			p->list, (long long)p->sequence, p->sha256, rfc3339_format(p->next_update, next));
+		cli_log("info", "published list=%s sequence=%lld sha256=%s next_update=%s", p->list,
+			(long long)p->sequence, p->sha256, rfc3339_format(p->next_update, next));
 	}
 }
 

@@ -3,7 +3,6 @@
 #include "db/corrections.h"
 #include "db/registry.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -26,33 +25,14 @@ static const char TSP_USAGE[] =
 
 static int tsp_add(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"kind", required_argument, NULL, 'k'}, {"name-vi", required_argument, NULL, 'v'},
-		{"name-en", required_argument, NULL, 'e'}, {"country", required_argument, NULL, 'c'},
-		{"trade-name", required_argument, NULL, 't'}, {"street", required_argument, NULL, 's'},
-		{"locality", required_argument, NULL, 'l'}, {"uri", required_argument, NULL, 'u'},
-		{"email", required_argument, NULL, 'm'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct db_tsp_input in = {0};
 	const char *kind = NULL;
-	int c;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k': kind = optarg; break;
-		case 'v': in.name_vi = optarg; break;
-		case 'e': in.name_en = optarg; break;
-		case 'c': in.country = optarg; break;
-		case 't': in.trade_name = optarg; break;
-		case 's': in.street = optarg; break;
-		case 'l': in.locality = optarg; break;
-		case 'u': in.uri = optarg; break;
-		case 'm': in.email = optarg; break;
-		case 'h': return cli_usage(TSP_USAGE, 1);
-		default: return cli_option_error("tsp add", TSP_USAGE, c, argc, argv);
-		}
-	}
-	int rc = cli_operands("tsp add", "", 0, argc, argv, optind);
-	if (rc)
+	const struct cli_option opts[] = {
+		CLI_TEXT("kind", &kind), CLI_TEXT("name-vi", &in.name_vi), CLI_TEXT("name-en", &in.name_en),
+		CLI_TEXT("country", &in.country), CLI_TEXT("trade-name", &in.trade_name), CLI_TEXT("street", &in.street),
+		CLI_TEXT("locality", &in.locality), CLI_TEXT("uri", &in.uri), CLI_TEXT("email", &in.email), CLI_END};
+	int rc = cli_parse_options_only("tsp add", TSP_USAGE, opts, argc, argv);
+	if (rc != CLI_CONTINUE)
 		return rc;
 	if (!kind)
 		return cli_usage_error("tsp add", "--kind KIND is required (neac, gov-ca, public-ca, foreign)");
@@ -62,18 +42,13 @@ static int tsp_add(struct cli_env *env, int argc, char **argv)
 	rc = cli_open(env, 0, &db);
 	if (rc)
 		return rc;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	int64_t id;
 	rc = db_tsp_add(db, env->as_user, &in, &id, err, sizeof err);
 	db_close(db);
 	if (rc == 0)
 		printf("TSP %" PRId64 " added: %s\n", id, in.name_en);
 	return cli_result(rc, err);
-}
-
-static json_t *tsp_json(const struct db_tsp *t)
-{
-	return db_json_tsp(t);
 }
 
 static int tsp_list(struct cli_env *env, int argc, char **argv)
@@ -88,7 +63,7 @@ static int tsp_list(struct cli_env *env, int argc, char **argv)
 		return rc;
 	struct db_tsp *t;
 	size_t n;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	rc = db_tsp_list(db, &t, &n, err, sizeof err);
 	db_close(db);
 	if (rc)
@@ -96,13 +71,13 @@ static int tsp_list(struct cli_env *env, int argc, char **argv)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
 		if (env->json)
-			json_array_append_new(arr, tsp_json(&t[i]));
+			json_array_append_new(arr, db_json_tsp(&t[i]));
 		else
 			printf("%" PRId64 "\t%s\t%s\t%s\t%s\n", t[i].id, db_tsp_kind_name(t[i].kind), t[i].country,
 			       t[i].name_en, t[i].name_vi);
 	}
 	if (env->json)
-		json_dumpf(arr, stdout, JSON_INDENT(2)), putchar('\n');
+		cli_print_json(arr);
 	json_decref(arr);
 	db_tsps_free(t, n);
 	return CLI_OK;
@@ -124,7 +99,7 @@ static int tsp_show(struct cli_env *env, int argc, char **argv)
 	struct db_tsp t;
 	struct db_cert_row *rows = NULL;
 	size_t n = 0;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	rc = db_tsp_get(db, id, &t, err, sizeof err);
 	if (rc == 0 && (rc = db_cert_list(db, id, &rows, &n, err, sizeof err)))
 		db_tsp_clear(&t);
@@ -132,12 +107,11 @@ static int tsp_show(struct cli_env *env, int argc, char **argv)
 	if (rc)
 		return cli_result(rc, err);
 	if (env->json) {
-		json_t *o = tsp_json(&t), *svc = json_array();
+		json_t *o = db_json_tsp(&t), *svc = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(svc, db_json_cert(&rows[i]));
 		json_object_set_new(o, "services", svc);
-		json_dumpf(o, stdout, JSON_INDENT(2));
-		putchar('\n');
+		cli_print_json(o);
 		json_decref(o);
 	} else {
 		printf("TSP %" PRId64 " (%s)\n  name (vi): %s\n  name (en): %s\n  country: %s\n  uri: %s\n", t.id,
@@ -155,48 +129,21 @@ static int tsp_show(struct cli_env *env, int argc, char **argv)
 /* tsp edit|retire ID ... --reason TEXT: a correction proposal. */
 static int tsp_correct(struct cli_env *env, int argc, char **argv, enum db_correction_action action)
 {
-	static const struct option opts[] = {
-		{"name-vi", required_argument, NULL, 'v'}, {"name-en", required_argument, NULL, 'e'},
-		{"trade-name", required_argument, NULL, 't'}, {"street", required_argument, NULL, 's'},
-		{"locality", required_argument, NULL, 'l'}, {"uri", required_argument, NULL, 'u'},
-		{"email", required_argument, NULL, 'm'}, {"reason", required_argument, NULL, 'r'},
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-	static const struct option retire_opts[] = {{"reason", required_argument, NULL, 'r'},
-						    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	const char *cmd = action == DB_FIX_TSP_EDIT ? "tsp edit" : "tsp retire";
 	struct db_correction_input in = {.action = action};
-	int c;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", action == DB_FIX_TSP_EDIT ? opts : retire_opts, NULL)) != -1) {
-		switch (c) {
-		case 'v': in.name_vi = optarg; break;
-		case 'e': in.name_en = optarg; break;
-		case 't': in.trade_name = optarg; break;
-		case 's': in.street = optarg; break;
-		case 'l': in.locality = optarg; break;
-		case 'u': in.uri = optarg; break;
-		case 'm': in.email = optarg; break;
-		case 'r': in.reason = optarg; break;
-		case 'h': return cli_usage(TSP_USAGE, 1);
-		default: return cli_option_error(cmd, TSP_USAGE, c, argc, argv);
-		}
-	}
-	int rc = cli_operands(cmd, "a provider ID", 1, argc, argv, optind);
-	if (rc)
+	const struct cli_option edit_opts[] = {
+		CLI_TEXT("name-vi", &in.name_vi), CLI_TEXT("name-en", &in.name_en),
+		CLI_TEXT("trade-name", &in.trade_name), CLI_TEXT("street", &in.street),
+		CLI_TEXT("locality", &in.locality), CLI_TEXT("uri", &in.uri), CLI_TEXT("email", &in.email),
+		CLI_TEXT("reason", &in.reason), CLI_END};
+	const struct cli_option retire_opts[] = {CLI_TEXT("reason", &in.reason), CLI_END};
+	int rc = cli_parse_id_operand(cmd, TSP_USAGE, action == DB_FIX_TSP_EDIT ? edit_opts : retire_opts, argc, argv,
+				      "a provider ID", "provider ID", &in.tsp_id);
+	if (rc != CLI_CONTINUE)
 		return rc;
-	if (cli_parse_id(argv[optind], &in.tsp_id))
-		return cli_usage_error(cmd, "wants a provider ID (a positive whole number), not '%s'", argv[optind]);
-	struct db *db;
-	if ((rc = cli_open(env, 0, &db)))
-		return rc;
-	char err[1024];
-	int64_t id;
-	rc = db_correction_propose(db, env->as_user, &in, &id, err, sizeof err);
-	db_close(db);
-	if (rc == 0)
-		printf("correction %" PRId64 " proposed: %s tsp:%" PRId64 "; awaiting another approver "
-		       "(vntl correction approve %" PRId64 ")\n", id, db_correction_action_name(action), in.tsp_id, id);
-	return cli_result(rc, err);
+	char target[48];
+	snprintf(target, sizeof target, "tsp:%" PRId64, in.tsp_id);
+	return cli_propose_correction(env, &in, target);
 }
 
 static int tsp_edit(struct cli_env *env, int argc, char **argv)

@@ -7,7 +7,6 @@
 #include "db/registry.h"
 #include "db/corrections.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -32,6 +31,9 @@ static const char USER_USAGE[] =
 	"    --tsp ID            providers: the TSP whose certificates they may report on\n"
 	"    --secret-file PATH  providers: file holding the secret ('-' = stdin); never on the command line\n";
 
+/* The longest secret read from a --secret-file, with its NUL. */
+#define SECRET_MAX 1024
+
 static int read_secret(const char *path, char *out, size_t outlen)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
@@ -52,66 +54,48 @@ struct user_args {
 	int64_t tsp_id;
 };
 
+/* Returns as cli_parse_options; a->name is the one operand. */
 static int parse_user_args(int argc, char **argv, const char *cmd, struct user_args *a)
 {
-	static const struct option opts[] = {
-		{"role", required_argument, NULL, 'r'}, {"cert-sha256", required_argument, NULL, 'c'},
-		{"tsp", required_argument, NULL, 't'}, {"secret-file", required_argument, NULL, 's'},
-		{"reason", required_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-	int c;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': a->roles = optarg; break;
-		case 'c': a->cert_sha256 = optarg; break;
-		case 't':
-			if (cli_parse_id(optarg, &a->tsp_id))
-				return cli_bad_value(cmd, USER_USAGE, "--tsp", optarg);
-			break;
-		case 's': a->secret_file = optarg; break;
-		case 'w': a->reason = optarg; break;
-		case 'h': return cli_usage(USER_USAGE, 1) == CLI_OK ? -1 : CLI_USAGE;
-		default: return cli_option_error(cmd, USER_USAGE, c, argc, argv);
-		}
-	}
-	int rc = cli_operands(cmd, "NAME", 1, argc, argv, optind);
-	if (rc == 0)
-		a->name = argv[optind];
-	return rc;
+	const struct cli_option opts[] = {CLI_TEXT("role", &a->roles), CLI_TEXT("cert-sha256", &a->cert_sha256),
+					  CLI_ID("tsp", &a->tsp_id), CLI_TEXT("secret-file", &a->secret_file),
+					  CLI_TEXT("reason", &a->reason), CLI_END};
+	int first;
+	int rc = cli_parse_options(cmd, USER_USAGE, opts, argc, argv, &first);
+	if (rc != CLI_CONTINUE)
+		return rc;
+	if ((rc = cli_operands(cmd, "NAME", 1, argc, argv, first)))
+		return rc;
+	a->name = argv[first];
+	return CLI_CONTINUE;
 }
 
-/* The CLI's side of a correction: propose, print its id. */
-static int propose(struct cli_env *env, struct db *db, const struct db_correction_input *in)
+/* The secret of --secret-file PATH into secret (SECRET_MAX bytes), as *out;
+ * CLI_OK, or CLI_ERROR said on stderr. */
+static int take_secret(const char *path, char *secret, const char **out)
 {
-	char err[1024];
-	int64_t id;
-	int rc = db_correction_propose(db, env->as_user, in, &id, err, sizeof err);
-	if (rc == 0)
-		printf("correction %" PRId64 " proposed: %s %s; awaiting another approver "
-		       "(vntl correction approve %" PRId64 ")\n", id, db_correction_action_name(in->action), in->user,
-		       id);
-	return cli_result(rc, err);
+	if (read_secret(path, secret, SECRET_MAX)) {
+		cli_log("error", "cannot read the secret file %s", path);
+		return CLI_ERROR;
+	}
+	*out = secret;
+	return CLI_OK;
 }
 
 static int user_add(struct cli_env *env, int argc, char **argv)
 {
 	struct user_args a = {0};
 	int rc = parse_user_args(argc, argv, "user add", &a);
-	if (rc)
-		return rc < 0 ? CLI_OK : rc;
+	if (rc != CLI_CONTINUE)
+		return rc;
 	if (!a.roles)
 		return cli_usage_error("user add", "--role ROLES is required (officer, approver, auditor, provider)");
 	struct db_user_input in = {.name = a.name, .tsp_id = a.tsp_id, .cert_sha256 = a.cert_sha256};
-	char err[1024], secret[1024];
+	char err[VNTL_ERR_MAX], secret[SECRET_MAX];
 	if (db_roles_parse(a.roles, &in.roles, err, sizeof err))
 		return cli_result(1, err);
-	if (a.secret_file) {
-		if (read_secret(a.secret_file, secret, sizeof secret)) {
-			cli_log("error", "cannot read the secret file %s", a.secret_file);
-			return CLI_ERROR;
-		}
-		in.secret = secret;
-	}
+	if (a.secret_file && take_secret(a.secret_file, secret, &in.secret))
+		return CLI_ERROR;
 	struct db *db;
 	if ((rc = cli_open(env, 0, &db)) == 0) {
 		int open = db_user_bootstrap_open(db);
@@ -119,7 +103,7 @@ static int user_add(struct cli_env *env, int argc, char **argv)
 			struct db_correction_input fix = {.action = DB_FIX_USER_ADD, .user = in.name, .roles = in.roles,
 							  .tsp_id = in.tsp_id, .cert_sha256 = in.cert_sha256,
 							  .secret = in.secret, .reason = a.reason};
-			rc = propose(env, db, &fix);
+			rc = cli_propose(env, db, &fix, fix.user);
 		} else {
 			int64_t id;
 			rc = db_user_add(db, env->as_user, &in, &id, err, sizeof err);
@@ -136,12 +120,12 @@ static int user_add(struct cli_env *env, int argc, char **argv)
 /* user roles|disable|cert|secret|revoke-tokens: one correction each. */
 static int user_correct(struct cli_env *env, int argc, char **argv, enum db_correction_action action)
 {
-	char cmd[48], err[1024], secret[1024] = "";
+	char cmd[48], err[VNTL_ERR_MAX], secret[SECRET_MAX] = "";
 	snprintf(cmd, sizeof cmd, "user %s", argv[0]);
 	struct user_args a = {0};
 	int rc = parse_user_args(argc, argv, cmd, &a);
-	if (rc)
-		return rc < 0 ? CLI_OK : rc;
+	if (rc != CLI_CONTINUE)
+		return rc;
 	struct db_correction_input in = {.action = action, .user = a.name, .cert_sha256 = a.cert_sha256,
 					 .reason = a.reason};
 	if (action == DB_FIX_USER_ROLES && (!a.roles || db_roles_parse(a.roles, &in.roles, err, sizeof err)))
@@ -151,17 +135,10 @@ static int user_correct(struct cli_env *env, int argc, char **argv, enum db_corr
 	if (action == DB_FIX_USER_SECRET) {
 		if (!a.secret_file)
 			return cli_usage_error(cmd, "--secret-file PATH is required");
-		if (read_secret(a.secret_file, secret, sizeof secret)) {
-			cli_log("error", "cannot read the secret file %s", a.secret_file);
+		if (take_secret(a.secret_file, secret, &in.secret))
 			return CLI_ERROR;
-		}
-		in.secret = secret;
 	}
-	struct db *db;
-	if ((rc = cli_open(env, 0, &db)) == 0) {
-		rc = propose(env, db, &in);
-		db_close(db);
-	}
+	rc = cli_propose_correction(env, &in, in.user);
 	memset(secret, 0, sizeof secret);
 	return rc;
 }
@@ -201,7 +178,7 @@ static int user_list(struct cli_env *env, int argc, char **argv)
 	int rc = cli_open(env, 0, &db);
 	if (rc)
 		return rc;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	struct db_user me, *users = NULL;
 	size_t n = 0;
 	rc = db_user_require(db, env->as_user, DB_ROLE_OFFICER | DB_ROLE_APPROVER | DB_ROLE_AUDITOR, &me, err, sizeof err);
@@ -223,7 +200,7 @@ static int user_list(struct cli_env *env, int argc, char **argv)
 			       users[i].tsp_id ? "\t(provider of TSP)" : "", users[i].disabled ? "\tdisabled" : "");
 	}
 	if (env->json)
-		json_dumpf(arr, stdout, JSON_INDENT(2)), putchar('\n');
+		cli_print_json(arr);
 	json_decref(arr);
 	free(users);
 	return CLI_OK;

@@ -1,4 +1,4 @@
-/* Certificate fields for the lists: base64, subject, SKI, IssuerSerial. */
+/* Certificate fields for the lists: subject, SKI, IssuerSerial. */
 #include <string.h>
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
@@ -6,14 +6,6 @@
 #include <openssl/x509v3.h>
 
 #include "publisher/certinfo.h"
-
-char *certinfo_base64(const unsigned char *data, size_t len)
-{
-	char *out = OPENSSL_malloc(4 * ((len + 2) / 3) + 1);
-	if (out)
-		EVP_EncodeBlock((unsigned char *)out, data, (int)len);
-	return out;
-}
 
 char *certinfo_subject(X509 *cert)
 {

@@ -26,8 +26,6 @@ int certinfo_fields(const unsigned char *der, size_t len, struct cert_fields *ou
 int certinfo_subject_and_ski(const struct cert_fields *f, char **subject, unsigned char *ski,
 			     size_t *ski_len);
 
-/* Base64 without line breaks (caller frees), NULL on allocation failure. */
-char *certinfo_base64(const unsigned char *data, size_t len);
 
 /* Subject as an RFC 4514 string in UTF-8 (caller frees). */
 char *certinfo_subject(X509 *cert);

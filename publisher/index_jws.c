@@ -8,6 +8,8 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "common/base64.h"
+#include "common/sizes.h"
 #include "publisher/index_jws.h"
 
 #define INDEX_TYPE "vntl-index+jws"
@@ -40,24 +42,6 @@ const char *publisher_index_alg(const struct publisher_signer *signer)
 	return alg_of(signer, &alg) == 0 ? alg.name : NULL;
 }
 
-/* Standard base64 (x5c) or, with `url`, base64url without padding; malloc'd. */
-static char *encode(const unsigned char *data, size_t len, int url)
-{
-	if (len > (size_t)INT_MAX / 2)
-		return NULL;
-	char *out = malloc(4 * ((len + 2) / 3) + 1);
-	if (!out)
-		return NULL;
-	int n = EVP_EncodeBlock((unsigned char *)out, data, (int)len);
-	if (url) {
-		while (n > 0 && out[n - 1] == '=')
-			out[--n] = '\0';
-		for (char *p = out; *p; p++)
-			*p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
-	}
-	return out;
-}
-
 /* r || s, each `half` bytes (RFC 7518 §3.4), from OpenSSL's DER. */
 static int ecdsa_der_to_raw(unsigned char **sig, size_t *len, int half)
 {
@@ -81,13 +65,13 @@ static char *protected_header(const struct publisher_signer *signer, const char 
 {
 	unsigned char *der = NULL;
 	int der_len = i2d_X509(signer->cert, &der);
-	char *x5c = der_len > 0 ? encode(der, (size_t)der_len, 0) : NULL;
+	char *x5c = der_len > 0 ? base64_encode(der, (size_t)der_len) : NULL;
 	OPENSSL_free(der);
 	json_t *h = x5c ? json_pack("{s:s, s:s, s:[s]}", "alg", alg, "typ", INDEX_TYPE, "x5c", x5c) : NULL;
 	free(x5c);
 	char *text = h ? json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(h);
-	char *b64 = text ? encode((unsigned char *)text, strlen(text), 1) : NULL;
+	char *b64 = text ? base64url_encode((unsigned char *)text, strlen(text)) : NULL;
 	free(text);
 	return b64;
 }
@@ -98,12 +82,12 @@ static char *sign_input(struct publisher_signer *signer, const struct jws_alg *a
 {
 	unsigned char *sig = NULL;
 	size_t sig_len = 0;
-	char why[512] = "";
+	char why[VNTL_ERR_MAX] = "";
 	char *b64 = NULL;
 	if (publisher_signer_sign_bytes(signer, alg->digest, input, strlen(input), &sig, &sig_len, why,
 					sizeof why) < 0 ||
 	    (alg->ec_bytes && ecdsa_der_to_raw(&sig, &sig_len, alg->ec_bytes) < 0) ||
-	    !(b64 = encode(sig, sig_len, 1)))
+	    !(b64 = base64url_encode(sig, sig_len)))
 		snprintf(err, errlen, "index.json: cannot sign the index (%s): %s", alg->name,
 			 why[0] ? why : "not a DER ECDSA signature, or out of memory");
 	OPENSSL_free(sig);
@@ -120,7 +104,7 @@ int publisher_index_sign(struct publisher_signer *signer, json_t *index, char **
 	}
 	char *compact = json_dumps(index, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	char *prot = protected_header(signer, alg.name);
-	char *body = compact ? encode((unsigned char *)compact, strlen(compact), 1) : NULL;
+	char *body = compact ? base64url_encode((unsigned char *)compact, strlen(compact)) : NULL;
 	char *input = prot && body ? malloc(strlen(prot) + strlen(body) + 2) : NULL;
 	char *sig = NULL, *out = NULL;
 	json_t *signed_index = NULL;

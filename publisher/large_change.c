@@ -8,6 +8,7 @@
 
 #include "publisher/certinfo.h"
 
+#include "common/base64.h"
 #include "common/hex.h"
 #include "publisher/large_change.h"
 #include "publisher/pubdir.h"
@@ -22,19 +23,13 @@ static int is_anchoring(enum db_status s)
 /* SHA-256 (hex) of a base64 certificate; -1 when it does not decode. */
 static int certificate_sha256(const xmlChar *b64, char out[65])
 {
-	int len = xmlStrlen(b64), n = 0, tail = 0;
-	unsigned char *der = malloc((size_t)len + 1);
-	EVP_ENCODE_CTX *ctx = EVP_ENCODE_CTX_new();
-	int ok = der && ctx;
-	if (ok) {
-		EVP_DecodeInit(ctx);
-		ok = EVP_DecodeUpdate(ctx, der, &n, b64, len) >= 0 && EVP_DecodeFinal(ctx, der + n, &tail) == 1;
-	}
-	if (ok)
-		sha256_hex(der, (size_t)(n + tail), out);
-	EVP_ENCODE_CTX_free(ctx);
+	size_t len;
+	unsigned char *der = base64_decode((const char *)b64, (size_t)xmlStrlen(b64), &len);
+	if (!der)
+		return -1;
+	sha256_hex(der, len, out);
 	free(der);
-	return ok ? 0 : -1;
+	return 0;
 }
 
 struct hashes {

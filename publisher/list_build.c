@@ -1,9 +1,11 @@
 /* Registry snapshot -> unsigned ETSI TS 119 612 document (libxml2 tree). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <openssl/crypto.h>
 
+#include "common/base64.h"
 #include "publisher/certinfo.h"
 
 #include "common/rfc3339.h"
@@ -197,7 +199,7 @@ static int add_scheme_information(xmlNodePtr root, const struct list_params *p, 
 			snprintf(err, errlen, "pointer list: no signing certificate to point with");
 			return -1;
 		}
-		char *b64 = certinfo_base64(p->signer_der, p->signer_der_len);
+		char *b64 = base64_encode(p->signer_der, p->signer_der_len);
 		if (!b64) {
 			snprintf(err, errlen, "out of memory");
 			return -1;
@@ -207,7 +209,7 @@ static int add_scheme_information(xmlNodePtr root, const struct list_params *p, 
 		add_pointer(pointers, p, PUBLISHER_FOREIGN, b64);
 		/* Self-pointer: announces the pointer list's own signer, as the EU LOTL does. */
 		add_pointer(pointers, p, PUBLISHER_POINTER, b64);
-		OPENSSL_free(b64);
+		free(b64);
 	}
 	add_time(si, "ListIssueDateTime", p->issued);
 	add_time(add(si, "NextUpdate", NULL), "dateTime", p->next_update);
@@ -226,9 +228,9 @@ struct service_ids {
 
 static void service_ids_free(struct service_ids *ids)
 {
-	OPENSSL_free(ids->cert_b64);
+	free(ids->cert_b64);
 	OPENSSL_free(ids->subject);
-	OPENSSL_free(ids->ski_b64);
+	free(ids->ski_b64);
 }
 
 static int service_ids_load(const struct db_service *svc, struct service_ids *ids, char *err,
@@ -248,8 +250,8 @@ static int service_ids_load(const struct db_service *svc, struct service_ids *id
 			 (long long)svc->id);
 		return -1;
 	}
-	ids->cert_b64 = certinfo_base64(svc->cert_der, svc->cert_der_len);
-	ids->ski_b64 = certinfo_base64(ski, ski_len);
+	ids->cert_b64 = base64_encode(svc->cert_der, svc->cert_der_len);
+	ids->ski_b64 = base64_encode(ski, ski_len);
 	if (!ids->cert_b64 || !ids->ski_b64) {
 		service_ids_free(ids);
 		snprintf(err, errlen, "out of memory");

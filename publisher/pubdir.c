@@ -282,5 +282,4 @@ void pubdir_remove_stale_temps(const char *out)
 		snprintf(path, sizeof path, "%s%s", out, subdirs[i]);
 		remove_temps_in(path);
 	}
-	pubdir_remove_stale_certs_stagings(out);
 }

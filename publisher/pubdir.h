@@ -7,10 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "db/snapshot.h"
-
 /* Create <out>, <out>/roots, foreign and pointer when missing (certs/ is
- * created by the first pubdir_commit_certs). */
+ * created by the first pubdir_commit_certs, publisher/pubdir_certs.h). */
 int pubdir_prepare(const char *out, char *err, size_t errlen);
 
 /* Replace <out>/<rel> atomically. */
@@ -40,34 +38,6 @@ void pubdir_discard(const char *tmp);
 int pubdir_link_current(const char *out, const char *rel, const char *target, char *err,
 			size_t errlen);
 
-/* certs/<sha256>.cer for every certificate of the snapshot, in two halves
- * like archives, so the slow half (creating and syncing thousands of files
- * on a first publication) runs while the lists are built and checked:
- * - stage writes each certificate certs/ lacks, under its final name, into
- *   a staging directory <out>/.tmp.certs.<pid> (created afresh), then syncs
- *   the file system once (syncfs); when certs/ does not exist yet every
- *   certificate is staged;
- * - commit makes them visible: the staging directory renamed to certs/ when
- *   certs/ is absent or empty (one rename), else each file renamed into
- *   certs/; then the directory is fsynced;
- * - discard removes the staging directory (a refused publication).
- * A certs/<sha256>.cer therefore only ever appears by rename of a complete,
- * synced file, which is why an existing one is trusted without reading it. */
-#define PUBDIR_CERTS_STAGING ".tmp.certs"
-struct pubdir_certs {
-	char name[32];   /* the staging directory, relative to out */
-	int staged;      /* it exists and is not committed */
-	size_t written;  /* certificates written into it */
-};
-int pubdir_stage_certs(const char *out, const struct db_snapshot *snap, struct pubdir_certs *st,
-		       char *err, size_t errlen);
-int pubdir_commit_certs(const char *out, struct pubdir_certs *st, char *err, size_t errlen);
-void pubdir_discard_certs(const char *out, struct pubdir_certs *st);
-/* Remove every staging directory killed runs left (under the lock). */
-void pubdir_remove_stale_certs_stagings(const char *out);
-/* Both halves at once (benchmark, tests). */
-int pubdir_write_certs(const char *out, const struct db_snapshot *snap, char *err, size_t errlen);
-
 /* write(2) all of data, retrying short writes and EINTR. */
 int pubdir_write_all(int fd, const void *data, size_t len);
 
@@ -85,8 +55,8 @@ int pubdir_read(const char *out, const char *rel, unsigned char **data, size_t *
 int pubdir_lock(const char *out, char *err, size_t errlen);
 void pubdir_unlock(int fd);
 
-/* Remove temp files and the certificate staging directory a killed
- * publisher left behind (called under the lock). */
+/* Remove the temp files a killed publisher left behind (called under the
+ * lock; its certificate staging directories: pubdir_remove_stale_certs_stagings). */
 void pubdir_remove_stale_temps(const char *out);
 
 #endif

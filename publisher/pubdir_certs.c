@@ -1,4 +1,4 @@
-/* certs/ of the publication directory, staged then committed (see pubdir.h).
+/* certs/ of the publication directory, staged then committed (see pubdir_certs.h).
  *
  * A first publication creates thousands of certificate files, the slowest
  * part of it. They depend only on the snapshot, so they are written into a
@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "publisher/pubdir.h"
+#include "publisher/pubdir_certs.h"
 
 #define CERTS "certs"
 

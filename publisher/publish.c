@@ -15,11 +15,13 @@
 #include "publisher/index_jws.h"
 #include "vntl.h"
 
+#include "common/sizes.h"
 #include "common/rfc3339.h"
 
 #include "common/hex.h"
 #include "publisher/publish.h"
 #include "publisher/pubdir.h"
+#include "publisher/pubdir_certs.h"
 #include "publisher/self_check.h"
 #include "publisher/status_timeline.h"
 #include "publisher/xades.h"
@@ -28,7 +30,7 @@ struct built_list {
 	xmlChar *xml;
 	int len;
 	struct db_publication pub;
-	char staged[4200];        /* temp file holding xml, synced; "" when none */
+	char staged[VNTL_PATH_MAX]; /* temp file holding xml, synced; "" when none */
 };
 
 /* Writing and syncing the archive's bytes runs while the self-check reads
@@ -38,7 +40,7 @@ struct stage_job {
 	struct built_list *b;
 	char rel[64];
 	int rc;
-	char err[512];
+	char err[VNTL_ERR_MAX];
 };
 
 static void *stage_archive(void *arg)
@@ -60,7 +62,7 @@ struct certs_job {
 	pthread_t thread;
 	int threaded;
 	int rc;
-	char err[512];
+	char err[VNTL_ERR_MAX];
 };
 
 static void *stage_certs(void *arg)
@@ -109,7 +111,7 @@ static enum publish_status build_one(const struct db_snapshot *snap,
 		.operator = cfg->operator,
 	};
 	xmlDocPtr doc = NULL;
-	char why[512] = "";
+	char why[VNTL_ERR_MAX] = "";
 	enum publish_status rc = PUBLISH_REFUSED;
 	b->staged[0] = '\0';
 	if (list_build(snap, &p, &doc, why, sizeof why) < 0 ||
@@ -433,7 +435,7 @@ static void remove_unrecorded(const char *out, const struct built_list *built, u
  * signed index says which certificate signs every list it names. */
 static unsigned lists_lacking_signer(const char *out)
 {
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	json_t *index = load_index(out, err, sizeof err);
 	unsigned mask = 0;
 	const char *name;
@@ -465,6 +467,7 @@ enum publish_status publisher_publish(const struct db_snapshot *snap,
 	if (lock < 0)
 		return PUBLISH_IO;
 	pubdir_remove_stale_temps(cfg->out);
+	pubdir_remove_stale_certs_stagings(cfg->out);
 	lists |= lists_lacking_signer(cfg->out);
 	struct certs_job certs = {.out = cfg->out, .snap = snap};
 	certs_start(&certs);
@@ -484,7 +487,7 @@ enum publish_status publisher_publish(const struct db_snapshot *snap,
 			recorded[l] = 1;
 			continue;
 		}
-		char why[512] = "";
+		char why[VNTL_ERR_MAX] = "";
 		int r = record(record_ctx, &built[l].pub, why, sizeof why);
 		if (r != 0) {
 			snprintf(err, errlen, "%s list: %s the publication: %s", built[l].pub.list,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/sizes.h"
 #include "common/config.h"
 #include "db/corrections.h"
 #include "db/doctor.h"
@@ -104,7 +105,7 @@ static int read_settings(const struct vntl_config *cfg, struct settings *s, char
 /* The token's PIN is configuration: none given is a configuration error. */
 static struct publisher_signer *open_pkcs11_signer(const struct settings *s, struct publish_result *res)
 {
-	char err[512] = "";
+	char err[VNTL_ERR_MAX] = "";
 	char *pin = NULL;
 	struct publisher_signer *signer = NULL;
 	if (publisher_read_passphrase(s->pin_file, PUBLISHER_PKCS11_PIN_ENV, &pin, err, sizeof err) < 0)
@@ -122,7 +123,7 @@ static struct publisher_signer *open_pkcs11_signer(const struct settings *s, str
 
 static struct publisher_signer *open_signer(const struct settings *s, struct publish_result *res)
 {
-	char err[512] = "";
+	char err[VNTL_ERR_MAX] = "";
 	char *pass = NULL;
 	struct publisher_signer *signer = NULL;
 	if (publisher_key_is_pkcs11(s->key))
@@ -163,7 +164,7 @@ static unsigned due_lists(struct db *db, const struct db_snapshot *snap, unsigne
  * another schema version (db_registry_check). */
 static int check_registry(struct db *db, const struct db_snapshot *snap, struct publish_result *res)
 {
-	char err[900] = "";
+	char err[VNTL_ERR_MAX] = "";
 	int rc = db_registry_check(db, snap, err, sizeof err);
 	if (rc == 0)
 		return PUBLISH_OK;
@@ -180,7 +181,7 @@ static int check_large_change(struct db *db, const struct settings *s, const str
 			continue;
 		const char *name = publisher_list_name((enum publisher_list)l);
 		struct large_change lc;
-		char err[900] = "";
+		char err[VNTL_ERR_MAX] = "";
 		if (large_change_measure(s->out, snap, (enum publisher_list)l, now, &lc, err, sizeof err) < 0)
 			return fail(res, PUBLISH_IO, "%s list: %s", name, err);
 		if (!large_change_exceeds(&lc, s->max_drop_percent))
@@ -232,7 +233,7 @@ static void run_with_signer(const struct settings *s, struct publisher_signer *s
 			    const struct publish_request *req, struct publish_result *res)
 {
 	struct db_snapshot *snap = NULL;
-	char err[900] = "";
+	char err[VNTL_ERR_MAX] = "";
 	if (db_snapshot_load(db, &snap, err, sizeof err) != 0) {
 		fail(res, PUBLISH_IO, "%s", err);
 		return;
@@ -261,7 +262,7 @@ void publisher_run(const struct vntl_config *config, struct db *db, const struct
 {
 	memset(res, 0, sizeof *res);
 	struct settings s;
-	char err[900] = "";
+	char err[VNTL_ERR_MAX] = "";
 	if (read_settings(config, &s, err, sizeof err) < 0) {
 		fail(res, PUBLISH_CONFIG, "%s", err);
 		return;

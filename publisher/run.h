@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "common/sizes.h"
 #include "publisher/publish.h"
 
 struct vntl_config;
@@ -43,7 +44,7 @@ struct publish_result {
 	struct publish_outcome outcome; /* which were published, with sequence and digest */
 	struct publish_large_change large[PUBLISHER_LIST_COUNT];
 	char key_warning[256];     /* a signing key accepted with a warning (RSA-2048), else "" */
-	char message[1024];        /* why, when code is not PUBLISH_OK */
+	char message[VNTL_ERR_MAX];        /* why, when code is not PUBLISH_OK */
 	/* Lists left out because a row holds text no list can carry, naming
 	 * the row ("" when none); the others were published (outcome), and
 	 * code is PUBLISH_REFUSED with this message. */

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <openssl/crypto.h>
 
+#include "common/sizes.h"
 #include "publisher/self_check.h"
 #include "vntl.h"
 
@@ -57,7 +58,7 @@ static int check_sequence(const vntl_list_info *info, int64_t last_sequence, int
 int publisher_self_check(const unsigned char *xml, size_t len, X509 *signer,
 			 int64_t last_sequence, int64_t now, char *err, size_t errlen)
 {
-	char why[1024] = "";
+	char why[VNTL_ERR_MAX] = "";
 	vntl_list_info info = { .size = sizeof info };
 	int rc = check_with_validator(xml, len, signer, now, &info, why, sizeof why);
 	if (rc == 0)

@@ -27,6 +27,7 @@
 #include <openssl/ec.h>
 #include <openssl/rsa.h>
 
+#include "common/sizes.h"
 #include "publisher/signer_impl.h"
 
 /* RSA below this is refused for a token key: a key generated today for an
@@ -168,7 +169,7 @@ static int pkcs11_sign_bytes(struct publisher_signer *signer, const char *digest
 			     char *err, size_t errlen)
 {
 	struct pkcs11_impl *impl = signer->impl;
-	char why[256];
+	char why[VNTL_ERR_MAX];
 	if (signer_evp_sign(impl->key, digest, data, len, sig, sig_len, why, sizeof why) == 0)
 		return 0;
 	snprintf(err, errlen, "the token did not sign with the %s key: %s", signer->key_desc, why);

@@ -13,6 +13,7 @@
 #include <xmlsec/xmlsec.h>
 #include <xmlsec/xmltree.h>
 
+#include "common/base64.h"
 #include "publisher/certinfo.h"
 
 #include "common/rfc3339.h"
@@ -74,8 +75,8 @@ static int add_signing_certificate(xmlNodePtr ssp, xmlNsPtr xades, xmlNsPtr ds,
 		snprintf(err, errlen, "cannot compute the signing certificate's digest");
 		goto done;
 	}
-	digest_b64 = certinfo_base64(md, md_len);
-	is_b64 = certinfo_base64(issuer_serial, is_len);
+	digest_b64 = base64_encode(md, md_len);
+	is_b64 = base64_encode(issuer_serial, is_len);
 	if (!digest_b64 || !is_b64) {
 		snprintf(err, errlen, "out of memory");
 		goto done;
@@ -92,8 +93,8 @@ done:
 	EVP_MD_free(md_alg);
 	OPENSSL_free(der);
 	OPENSSL_free(issuer_serial);
-	OPENSSL_free(digest_b64);
-	OPENSSL_free(is_b64);
+	free(digest_b64);
+	free(is_b64);
 	return rc;
 }
 
@@ -186,14 +187,14 @@ static int replace_signature_value(xmlSecDSigCtxPtr ctx, struct publisher_signer
 	if (signer->ops->sign_value(signer, xmlSecBufferGetData(signed_info), xmlSecBufferGetSize(signed_info),
 				    &value, &value_len, err, errlen) < 0)
 		return -1;
-	char *b64 = certinfo_base64(value, value_len);
+	char *b64 = base64_encode(value, value_len);
 	OPENSSL_free(value);
 	if (!b64) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	xmlNodeSetContent(ctx->signValueNode, BAD_CAST b64);
-	OPENSSL_free(b64);
+	free(b64);
 	return 0;
 }
 

@@ -21,6 +21,7 @@
 #include "common/hex.h"
 #include "publisher/lists.h"
 #include "publisher/pubdir.h"
+#include "publisher/pubdir_certs.h"
 #include "publisher/publish.h"
 #include "publisher/self_check.h"
 #include "publisher/signer.h"

@@ -11,7 +11,7 @@
 
 vntl_status vv_cache_write(const char *path, const void *data, size_t len, vntl_error *err)
 {
-	char tmp[4200];
+	char tmp[VV_PATH_MAX];
 	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0)

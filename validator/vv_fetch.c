@@ -134,7 +134,7 @@ vntl_status vv_fetch_keep(const vntl_ctx *ctx, const char *url, const unsigned c
 {
 	if (!ctx->cache_dir || !fs->downloaded)
 		return VNTL_OK;
-	char body_path[4200], meta_path[4200], meta[512];
+	char body_path[VV_PATH_MAX], meta_path[VV_PATH_MAX], meta[512];
 	cache_paths(ctx->cache_dir, url, body_path, meta_path, sizeof body_path);
 	int n = snprintf(meta, sizeof meta, "etag %s\nlast-modified %s\n", fs->etag, fs->last_modified);
 	vntl_status st = vv_cache_write(body_path, data, len, err);
@@ -145,7 +145,7 @@ vntl_status vv_fetch(const vntl_ctx *ctx, const char *url, unsigned char **data,
                      vv_fetch_state *fs, vntl_error *err)
 {
 	memset(fs, 0, sizeof *fs);
-	char body_path[4200] = "", meta_path[4200] = "";
+	char body_path[VV_PATH_MAX] = "", meta_path[VV_PATH_MAX] = "";
 	struct validators cached = { 0 }, fresh = { 0 };
 	if (ctx->cache_dir) {
 		cache_paths(ctx->cache_dir, url, body_path, meta_path, sizeof body_path);

@@ -7,6 +7,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
+#include <limits.h>
 #include <openssl/x509.h>
 #include <pthread.h>
 
@@ -20,6 +21,9 @@
 #endif
 #define VV_SCHEMA_FILE "tsl.xsd"
 #define VV_MAX_DEPTH 64
+/* Room for a path: PATH_MAX and a suffix added to one (".tmp.<pid>",
+ * ".meta"); libvntl's copy of common/sizes.h's VNTL_PATH_MAX. */
+#define VV_PATH_MAX (PATH_MAX + 104)
 
 /* errors */
 vntl_status vv_fail(vntl_error *err, vntl_status st, const char *rule, const char *fmt, ...)

@@ -146,7 +146,7 @@ static X509_CRL *cached_crl(const vntl_ctx *ctx, const char *path)
 
 static X509_CRL *fetch_crl(const vntl_ctx *ctx, const char *url, char *why, size_t why_len)
 {
-	char path[4200] = "", hex[65];
+	char path[VV_PATH_MAX] = "", hex[65];
 	if (ctx->cache_dir) {
 		vv_sha256_hex((const unsigned char *)url, strlen(url), hex);
 		snprintf(path, sizeof path, "%s/crl-%.32s.der", ctx->cache_dir, hex);

@@ -1,6 +1,7 @@
 /* Admin and provider APIs over the registry (see api.h). */
 #include "web/api.h"
 
+#include "common/sizes.h"
 #include "common/rfc3339.h"
 
 #include "common/config.h"
@@ -61,7 +62,7 @@ struct call {
 	struct db *db;
 	json_t *body;           /* parsed request body (POST) */
 	struct db_user user;
-	char err[512];
+	char err[VNTL_ERR_MAX];
 };
 
 struct web_api *web_api_new(const char *db_path, const char *config_path)
@@ -262,26 +263,28 @@ static const char *body_string(struct call *c, const char *name)
 
 /* ---- shared actions ---- */
 
-/* One vocabulary with `vntl --json` (db/json.h). */
-static json_t *change_json(const struct db_change *ch)
+/* ?state=pending|applied|rejected into *state (-1 when absent); 0, or a
+ * 400 naming the parameter. */
+static int parse_state_query(struct call *c, int *state)
 {
-	return db_json_change(ch);
+	enum db_change_state s;
+	*state = -1;
+	if (!c->req->query_state)
+		return 0;
+	if (db_change_state_parse(c->req->query_state, &s) != 0) {
+		respond(c, 400, json_pack("{s:s, s:s, s:s}", "error", "bad-query", "field", "state", "message",
+					  "state must be pending, applied or rejected"));
+		return -1;
+	}
+	*state = (int)s;
+	return 0;
 }
 
 static void list_changes(struct call *c, int64_t provider_tsp)
 {
-	int state = -1;
-	if (c->req->query_state) {
-		enum db_change_state s;
-		if (db_change_state_parse(c->req->query_state, &s) != 0) {
-			respond(c, 400, json_pack("{s:s, s:s, s:s}", "error", "bad-query", "field", "state",
-						  "message", "state must be pending, applied or rejected"));
-			return;
-		}
-		state = (int)s;
-	}
+	int state;
 	struct page pg;
-	if (parse_page(c, &pg) != 0)
+	if (parse_state_query(c, &state) != 0 || parse_page(c, &pg) != 0)
 		return;
 	struct db_change *list = NULL;
 	size_t count = 0;
@@ -294,7 +297,7 @@ static void list_changes(struct call *c, int64_t provider_tsp)
 	json_t *arr = json_array();
 	size_t n = shown(&pg, count);
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, change_json(&list[i]));
+		json_array_append_new(arr, db_json_change(&list[i]));
 	int64_t last = n ? list[n - 1].id : 0;
 	db_changes_free(list, count);
 	respond_page(c, "changes", arr, &pg, count, last);
@@ -405,25 +408,11 @@ static void propose(struct call *c)
 
 /* ---- corrections (admin API) ---- */
 
-static json_t *correction_json(const struct db_correction *r)
-{
-	return db_json_correction(r);
-}
-
 static void list_corrections(struct call *c)
 {
-	int state = -1;
-	if (c->req->query_state) {
-		enum db_change_state s;
-		if (db_change_state_parse(c->req->query_state, &s) != 0) {
-			respond(c, 400, json_pack("{s:s, s:s, s:s}", "error", "bad-query", "field", "state",
-						  "message", "state must be pending, applied or rejected"));
-			return;
-		}
-		state = (int)s;
-	}
+	int state;
 	struct page pg;
-	if (parse_page(c, &pg) != 0)
+	if (parse_state_query(c, &state) != 0 || parse_page(c, &pg) != 0)
 		return;
 	struct db_correction *list = NULL;
 	size_t count = 0;
@@ -435,7 +424,7 @@ static void list_corrections(struct call *c)
 	json_t *arr = json_array();
 	size_t n = shown(&pg, count);
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, correction_json(&list[i]));
+		json_array_append_new(arr, db_json_correction(&list[i]));
 	int64_t last = n ? list[n - 1].id : 0;
 	db_corrections_free(list, count);
 	respond_page(c, "corrections", arr, &pg, count, last);
@@ -503,6 +492,22 @@ static void propose_correction(struct call *c)
 	respond(c, 201, json_pack("{s:I, s:s}", "correction_id", (json_int_t)id, "state", "pending"));
 }
 
+/* The answer to an approve or reject of a `kind` ("change", "correction")
+ * that the registry answered with rc: logged "<kind>-approved", answered
+ * {"<kind>_id": id, "state": "applied"|"rejected"}. */
+static void respond_decision(struct call *c, const char *kind, long long id, int approve, int rc)
+{
+	if (rc != 0) {
+		fail_db(c, rc);
+		return;
+	}
+	char event[32], id_key[32];
+	snprintf(event, sizeof event, "%s-%s", kind, approve ? "approved" : "rejected");
+	snprintf(id_key, sizeof id_key, "%s_id", kind);
+	web_log("info", event, "%s=%lld by=\"%s\"", kind, id, c->user.name);
+	respond(c, 200, json_pack("{s:I, s:s}", id_key, (json_int_t)id, "state", approve ? "applied" : "rejected"));
+}
+
 static void decide_correction(struct call *c, long long id, int approve)
 {
 	static const struct field fields[] = {{"note", JSON_STRING, 0}};
@@ -512,14 +517,7 @@ static void decide_correction(struct call *c, long long id, int approve)
 	const char *note = body_string(c, "note");
 	int rc = approve ? db_correction_approve(c->db, c->user.name, id, note, c->err, sizeof c->err)
 			 : db_correction_reject(c->db, c->user.name, id, note, c->err, sizeof c->err);
-	if (rc != 0) {
-		fail_db(c, rc);
-		return;
-	}
-	web_log("info", approve ? "correction-approved" : "correction-rejected", "correction=%lld by=\"%s\"", id,
-		c->user.name);
-	respond(c, 200, json_pack("{s:I, s:s}", "correction_id", (json_int_t)id, "state",
-				  approve ? "applied" : "rejected"));
+	respond_decision(c, "correction", id, approve, rc);
 }
 
 /* ---- admin API ---- */
@@ -545,11 +543,6 @@ static void admin_providers(struct call *c)
 	respond_page(c, "providers", arr, &pg, count, last);
 }
 
-static json_t *cert_json(const struct db_cert_row *r)
-{
-	return db_json_cert(r);
-}
-
 static void admin_certificates(struct call *c, const char *key)
 {
 	if (key) {
@@ -564,7 +557,7 @@ static void admin_certificates(struct call *c, const char *key)
 			fail_db(c, rc);
 			return;
 		}
-		respond(c, 200, cert_json(&row));
+		respond(c, 200, db_json_cert(&row));
 		db_cert_row_clear(&row);
 		return;
 	}
@@ -581,7 +574,7 @@ static void admin_certificates(struct call *c, const char *key)
 	json_t *arr = json_array();
 	size_t n = shown(&pg, count);
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, cert_json(&rows[i]));
+		json_array_append_new(arr, db_json_cert(&rows[i]));
 	int64_t last = n ? rows[n - 1].service_id : 0;
 	db_cert_rows_free(rows, count);
 	respond_page(c, "certificates", arr, &pg, count, last);
@@ -598,14 +591,7 @@ static void admin_decide(struct call *c, long long id, int approve)
 	int rc = approve ? db_change_approve_retroactive(c->db, c->user.name, id, note,
 							 body_string(c, "retroactive"), c->err, sizeof c->err)
 			 : db_change_reject(c->db, c->user.name, id, note, c->err, sizeof c->err);
-	if (rc != 0) {
-		fail_db(c, rc);
-		return;
-	}
-	web_log("info", approve ? "change-approved" : "change-rejected", "change=%lld by=\"%s\"", id,
-		c->user.name);
-	respond(c, 200, json_pack("{s:I, s:s}", "change_id", (json_int_t)id, "state",
-				  approve ? "applied" : "rejected"));
+	respond_decision(c, "change", id, approve, rc);
 }
 
 static void admin_audit(struct call *c, int verify)
@@ -623,7 +609,7 @@ static void admin_audit(struct call *c, int verify)
 			return;
 		}
 		/* the same check and the same fields as vntl --json audit verify */
-		char rows_msg[512] = "";
+		char rows_msg[VNTL_ERR_MAX] = "";
 		int rows = v.kind == DB_AUDIT_INTACT ? db_seal_check_now(c->db, rows_msg, sizeof rows_msg) : 0;
 		if (rows < 0) {
 			snprintf(c->err, sizeof c->err, "%s", rows_msg);
@@ -724,7 +710,7 @@ static size_t flush_batch(struct web_api *api, time_t now, int all)
 	if (n == 0)
 		return 0;
 	struct db *db = NULL;
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	if (db_open(api->db_path, DB_OPEN_EXISTING, &db, err, sizeof err) != 0) {
 		web_log("error", "auth-failures-not-audited", "summaries=%zu reason=\"%s\"", n, err);
 		return n;
@@ -798,6 +784,19 @@ static int staff_login(struct call *c)
 	return -1;
 }
 
+/* 1 when route is "<collection>/ID/approve" or ".../reject": *id and
+ * *approve say which. */
+static int decision_route(const char *route, const char *collection, long long *id, int *approve)
+{
+	size_t n = strlen(collection);
+	char action[16], tail;
+	if (strncmp(route, collection, n) != 0 || route[n] != '/' ||
+	    sscanf(route + n, "/%lld/%15[a-z]%c", id, action, &tail) != 2)
+		return 0;
+	*approve = strcmp(action, "approve") == 0;
+	return *approve || strcmp(action, "reject") == 0;
+}
+
 /* A path the admin API serves, whatever the method: asked with another
  * method it is 405, not 404. */
 static int admin_route_known(const char *route)
@@ -805,14 +804,12 @@ static int admin_route_known(const char *route)
 	static const char *const fixed[] = {"providers", "certificates", "changes", "corrections", "publish", "audit",
 					    "audit/verify"};
 	long long id;
-	char action[16], tail;
+	int approve;
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		if (strcmp(route, fixed[i]) == 0)
 			return 1;
 	return (strncmp(route, "certificates/", 13) == 0 && route[13]) ||
-	       ((sscanf(route, "changes/%lld/%15[a-z]%c", &id, action, &tail) == 2 ||
-		 sscanf(route, "corrections/%lld/%15[a-z]%c", &id, action, &tail) == 2) &&
-		(strcmp(action, "approve") == 0 || strcmp(action, "reject") == 0));
+	       decision_route(route, "changes", &id, &approve) || decision_route(route, "corrections", &id, &approve);
 }
 
 static void admin(struct call *c, const char *route)
@@ -821,7 +818,7 @@ static void admin(struct call *c, const char *route)
 		return;
 	int get = strcmp(c->req->method, "GET") == 0, post = strcmp(c->req->method, "POST") == 0;
 	long long id = 0;
-	char action[16] = "", tail;
+	int approve = 0;
 	if (get && strcmp(route, "providers") == 0)
 		admin_providers(c);
 	else if (get && strcmp(route, "certificates") == 0)
@@ -833,16 +830,14 @@ static void admin(struct call *c, const char *route)
 	else if (post && strcmp(route, "changes") == 0) {
 		if (parse_body(c, propose_fields, 5) == 0)
 			propose(c);
-	} else if (post && sscanf(route, "changes/%lld/%15[a-z]%c", &id, action, &tail) == 2 &&
-		   (strcmp(action, "approve") == 0 || strcmp(action, "reject") == 0))
-		admin_decide(c, id, strcmp(action, "approve") == 0);
+	} else if (post && decision_route(route, "changes", &id, &approve))
+		admin_decide(c, id, approve);
 	else if (get && strcmp(route, "corrections") == 0)
 		list_corrections(c);
 	else if (post && strcmp(route, "corrections") == 0)
 		propose_correction(c);
-	else if (post && sscanf(route, "corrections/%lld/%15[a-z]%c", &id, action, &tail) == 2 &&
-		 (strcmp(action, "approve") == 0 || strcmp(action, "reject") == 0))
-		decide_correction(c, id, strcmp(action, "approve") == 0);
+	else if (post && decision_route(route, "corrections", &id, &approve))
+		decide_correction(c, id, approve);
 	else if (post && strcmp(route, "publish") == 0)
 		admin_publish(c);
 	else if (get && strcmp(route, "audit") == 0)
@@ -929,7 +924,7 @@ static void count_failure(struct call *c, struct web_ratelimit *rl, const char *
 static void watch_account(struct call *c, const char *sp_id, time_t now)
 {
 	struct db_user u;
-	char err[256];
+	char err[VNTL_ERR_MAX];
 	if (db_user_get(c->db, sp_id, &u, err, sizeof err) != 0 || !(u.roles & DB_ROLE_PROVIDER))
 		return;
 	struct web_ratelimit *attacked = c->api->attacked_accounts;

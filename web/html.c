@@ -3,6 +3,7 @@
  * expansion, and every value from it is HTML-escaped. */
 #include "web/html.h"
 #include "common/rfc3339.h"
+#include "common/base64.h"
 #include "common/hex.h"
 #include "db/db.h"
 
@@ -119,31 +120,12 @@ static void add_status(struct page *pg, xmlNodePtr node)
 	xmlFree(since);
 }
 
-/* Base64 without whitespace, decoded; NULL when it is not base64. */
+/* A certificate's base64 (blanks dropped), decoded; NULL when it is not
+ * base64 or longer than any certificate a list carries. */
 static unsigned char *decode_base64(const xmlChar *text, size_t *len)
 {
-	size_t n = xmlStrlen(text);
-	if (n == 0 || n > MAX_XML_CERT)
-		return NULL;
-	char *clean = malloc(n + 1);
-	unsigned char *der = malloc(n);
-	size_t c = 0;
-	for (size_t i = 0; clean && i < n; i++)
-		if (text[i] != ' ' && text[i] != '\n' && text[i] != '\r' && text[i] != '\t')
-			clean[c++] = (char)text[i];
-	int out = -1;
-	if (clean && der && c % 4 == 0 && c > 0)
-		out = EVP_DecodeBlock(der, (const unsigned char *)clean, (int)c);
-	if (out > 0) {
-		out -= (clean[c - 1] == '=') + (clean[c - 2] == '=');
-		*len = (size_t)out;
-	}
-	free(clean);
-	if (out <= 0) {
-		free(der);
-		return NULL;
-	}
-	return der;
+	size_t n = (size_t)xmlStrlen(text);
+	return n > MAX_XML_CERT ? NULL : base64_decode((const char *)text, n, len);
 }
 
 static void add_certificate(struct page *pg, xmlNodePtr service)

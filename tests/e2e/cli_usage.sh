@@ -69,6 +69,20 @@ usage_error 2 "--state wants pending|applied|rejected, not 'open'" "$V" --as olg
 usage_error 2 "--kind wants neac, gov-ca, public-ca or foreign" "$V" --as olga tsp add --kind bank
 usage_error 2 "--limit wants a positive whole number (N), not 'ten'" "$V" --as an audit list --limit ten
 usage_error 2 "wants a change ID (a positive whole number), not 'x'" "$V" --as anh change approve x
+# every subcommand's option table (cli_parse_options): refusals, custom forms, missing values, --help
+usage_error 2 "takes no --name-vi or --name-en (see cert rename)" "$V" --as olga cert move 5 --name-vi X --reason r
+usage_error 2 "--to-tsp wants a positive whole number (ID), not 'x'" "$V" --as olga cert move 5 --to-tsp x --reason r
+usage_error 2 "--expect-head wants a head hash (64 lowercase hex digits, as audit verify printed it), not 'xyz'" \
+	"$V" --as an audit verify --expect-head xyz
+usage_error 2 "--after wants a positive whole number (ID), not '-3'" "$V" --as an audit list --after -3
+usage_error 2 "--note wants TEXT" "$V" --as anh change approve 1 --note
+usage_error 2 "--reason wants TEXT" "$V" --as olga tsp retire 1 --reason
+usage_error 2 "wants a provider ID (a positive whole number), not 'x'" "$V" --as olga tsp edit x --reason r
+usage_error 2 "--tsp wants a positive whole number (ID), not '0'" "$V" --as olga user add bob --role provider --tsp 0
+usage_error 2 "unknown option --history" "$V" --as olga cert list --history
+run 0 "$V" --as anh change reject 1 --help && grep -q 'change reject ID --note TEXT' "$VNTL_TMP/stdout" ||
+	fail "vntl change reject --help"
+run 0 "$V" --as an audit list --after 0 --limit 1 || true
 # nothing of a refused usage was written
 run 0 "$V" --as olga cert list && [ "$(wc -l < "$VNTL_TMP/stdout")" -eq 7 ] || fail "a usage error changed the registry"
 # README "Exit codes": 0 ok, 1 refused by a rule, 2 usage, 3 I/O or database error

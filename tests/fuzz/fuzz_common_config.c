@@ -3,6 +3,7 @@
  * configuration answers every key, and an integer key either gives a value
  * within its bounds or an error.
  * fuzz-dictionary: config */
+#include "common/sizes.h"
 #include "tests/fuzz/fuzz.h"
 
 #include <stdio.h>
@@ -10,7 +11,7 @@
 
 #include "common/config.h"
 
-static char path[4200];
+static char path[VNTL_PATH_MAX];
 
 static const char *const probes[] = {"db", "publish.out", "server.port", "server.max_body",
 				     "server.listen", "provider.max_pending", "publish.digest"};

@@ -5,6 +5,7 @@
  * leaves the registry unchanged. Every IMPORTS_PER_REGISTRY imports the
  * audit chain is verified and the registry made afresh, so that a long run
  * does not slow down on an ever larger registry. */
+#include "common/sizes.h"
 #include "tests/fuzz/fuzz.h"
 
 #include <stdio.h>
@@ -17,7 +18,7 @@
 #define IMPORTS_PER_REGISTRY 500
 
 static struct db *db;
-static char db_path[4200];
+static char db_path[VNTL_PATH_MAX];
 static unsigned imports;
 
 static void fresh_registry(void)

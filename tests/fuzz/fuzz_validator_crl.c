@@ -5,6 +5,7 @@
  * damaged, may make the revoked certificate pass; and the check answers a
  * result or an input error, never a crash. Files in tests/fuzz/data/ and
  * seeds from tests/fuzz/make-corpus.sh. */
+#include "common/sizes.h"
 #include "tests/fuzz/fuzz.h"
 
 #include <stdio.h>
@@ -17,7 +18,7 @@
 #define SEED_TIME_FILE "tests/fuzz/data/seed-time"
 
 static vntl_ctx *ctx;
-static char crl_path[4200], leaf[4200], issuer[4200];
+static char crl_path[VNTL_PATH_MAX], leaf[VNTL_PATH_MAX], issuer[VNTL_PATH_MAX];
 static time_t at;
 
 static void free_ctx(void)

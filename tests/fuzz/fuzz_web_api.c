@@ -6,6 +6,7 @@
  * plus staff with client certificates and one foreign certificate) is made
  * afresh every CALLS_PER_REGISTRY calls.
  * fuzz-dictionary: json */
+#include "common/sizes.h"
 #include "tests/fuzz/fuzz.h"
 
 #include <jansson.h>
@@ -53,7 +54,7 @@ static void check_audit(struct db *db)
 
 static void fresh_registry(void)
 {
-	char path[4200], err[512];
+	char path[VNTL_PATH_MAX], err[512];
 	snprintf(path, sizeof path, "%s/api.db", fuzz_scratch());
 	if (calls) {
 		struct db *old;

@@ -1,4 +1,5 @@
 /* Test helpers for db/ tests (see db_fixture.h). */
+#include "common/sizes.h"
 #include "tests/lib/db_fixture.h"
 
 #include <sqlite3.h>
@@ -19,7 +20,7 @@ void db_fixture_path(const char *name, char *out, size_t outlen)
 {
 	const char *dir = getenv("VNTL_TMP");
 	snprintf(out, outlen, "%s/%s", dir ? dir : "/tmp", name);
-	char side[4200];
+	char side[VNTL_PATH_MAX];
 	unlink(out);
 	snprintf(side, sizeof side, "%s-wal", out);
 	unlink(side);

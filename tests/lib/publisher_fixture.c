@@ -7,6 +7,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
+#include "common/sizes.h"
 #include "publisher/certinfo.h"
 
 #include "common/hex.h"
@@ -263,7 +264,7 @@ struct publisher_signer *pf_signer(const char *dir, const char *name, int64_t no
 	int written = cert ? pf_write_signer(dir, name, key, cert, NULL) : -1;
 	EVP_PKEY_free(key);
 	X509_free(cert);
-	char kp[4200], cp[4200], err[512] = "";
+	char kp[VNTL_PATH_MAX], cp[VNTL_PATH_MAX], err[512] = "";
 	snprintf(kp, sizeof kp, "%s/%s.key", dir, name);
 	snprintf(cp, sizeof cp, "%s/%s.pem", dir, name);
 	struct publisher_signer *s = NULL;

@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "common/sizes.h"
 #include "db/snapshot.h"
 #include "publisher/publish.h"
 
@@ -65,7 +66,7 @@ struct pf_publish_fixture {
 	struct db_snapshot *snap;
 	struct publisher_signer *signer;
 	struct publish_config cfg;
-	char out[4200];
+	char out[VNTL_PATH_MAX];
 	char dir[4000];
 };
 struct pf_publish_fixture *pf_publish_fixture_new(const char *out_name, const char *signer_name,

@@ -1,4 +1,5 @@
 /* Publication directories for vntld's tests (see web_fixture.h). */
+#include "common/sizes.h"
 #include "tests/lib/web_fixture.h"
 
 #include "web/publication.h"
@@ -123,7 +124,7 @@ struct web_publication *web_fixture_memory_publication(const char *dir, long lon
 	pub->dirfd = -1;
 	static const char *const lists[] = {"roots", "foreign", "pointer"};
 	for (size_t i = 0; i < 3; i++) {
-		char path[4200], name[32];
+		char path[VNTL_PATH_MAX], name[32];
 		size_t len;
 		snprintf(name, sizeof name, "%s.xml", lists[i]);
 		snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -137,7 +138,7 @@ struct web_publication *web_fixture_memory_publication(const char *dir, long lon
 		li->size = len;
 		web_sha256_hex(data, len, li->sha256);
 	}
-	char certs[4200];
+	char certs[VNTL_PATH_MAX];
 	snprintf(certs, sizeof certs, "%s/certs", dir);
 	DIR *d = opendir(certs);
 	struct dirent *e;

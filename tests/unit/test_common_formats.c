@@ -1,4 +1,4 @@
-/* common/: hex, SHA-256 hex, RFC 3339 times, reading a whole file and
+/* common/: base64, hex, SHA-256 hex, RFC 3339 times, reading a whole file and
  * joining paths, the one copy of each that db/, publisher/, web/ and the
  * programs share; and a publication path too long for the buffer. */
 #include <stdarg.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/base64.h"
 #include "common/file.h"
 #include "common/hex.h"
 #include "common/rfc3339.h"
@@ -117,11 +118,45 @@ static void publication_path_too_long_is_refused_by_name(void **state)
 	assert_non_null(strstr(err, "path too long"));
 }
 
+static void base64_encodes_and_decodes_back(void **state)
+{
+	(void)state;
+	const unsigned char bytes[] = {0xfb, 0xff, 0x00, 'a'};
+	char *std = base64_encode(bytes, sizeof bytes), *url = base64url_encode(bytes, sizeof bytes);
+	assert_string_equal(std, "+/8AYQ==");
+	assert_string_equal(url, "-_8AYQ"); /* RFC 7515: no padding */
+	size_t len = 0;
+	const char *wrapped = " +/8A\r\nYQ==\t"; /* blanks, as XML wraps it */
+	unsigned char *back = base64_decode(wrapped, strlen(wrapped), &len);
+	assert_non_null(back);
+	assert_int_equal(len, sizeof bytes);
+	assert_memory_equal(back, bytes, sizeof bytes);
+	free(back);
+	free(std);
+	free(url);
+	char *empty = base64_encode(bytes, 0);
+	assert_string_equal(empty, "");
+	free(empty);
+}
+
+static void base64_decode_refuses_what_is_not_base64(void **state)
+{
+	(void)state;
+	size_t len = 99;
+	assert_null(base64_decode("", 0, &len));
+	assert_null(base64_decode("  \n", 3, &len));
+	assert_null(base64_decode("+/8AYQ=", 7, &len));   /* not a multiple of 4 */
+	assert_null(base64_decode("+/8A*Q==", 8, &len));  /* not in the alphabet */
+	assert_int_equal(len, 99);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(path_join_refuses_what_does_not_fit),
 		cmocka_unit_test(publication_path_too_long_is_refused_by_name),
+		cmocka_unit_test(base64_encodes_and_decodes_back),
+		cmocka_unit_test(base64_decode_refuses_what_is_not_base64),
 		cmocka_unit_test(hex_is_lowercase_and_terminated),
 		cmocka_unit_test(sha256_hex_of_known_input),
 		cmocka_unit_test(times_format_and_parse_back),

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/sizes.h"
 #include "db/db_internal.h"
 #include "db/registry.h"
 #include "tests/lib/db_fixture.h"
@@ -131,7 +132,7 @@ static void empty_file_is_refused_untouched_even_by_init(void **state)
 static void leftover_journal_is_not_initialised_over(void **state)
 {
 	(void)state;
-	char path[4096], wal[4200], err[512];
+	char path[4096], wal[VNTL_PATH_MAX], err[512];
 	db_fixture_path("orphan.db", path, sizeof path);
 	snprintf(wal, sizeof wal, "%s-wal", path);
 	FILE *f = fopen(wal, "w");

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "common/sizes.h"
 #include "common/config.h"
 #include "db/db_internal.h"
 #include "db/doctor.h"
@@ -48,7 +49,7 @@ static void a_bad_row_blocks_only_its_list(void **state)
 {
 	(void)state;
 	struct db *db = db_fixture_registry("blocked.db");
-	char path[4096], dir[4096], conf[4200], err[1024];
+	char path[4096], dir[4096], conf[VNTL_PATH_MAX], err[1024];
 	const char *tmp = getenv("VNTL_TMP");
 	snprintf(path, sizeof path, "%s/blocked.db", tmp ? tmp : "/tmp");
 	snprintf(dir, sizeof dir, "%s/blocked-pub", tmp ? tmp : "/tmp");

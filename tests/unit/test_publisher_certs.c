@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "publisher/pubdir.h"
+#include "publisher/pubdir_certs.h"
 #include "publisher/publish.h"
 #include "publisher/signer.h"
 #include "publisher/xades.h"

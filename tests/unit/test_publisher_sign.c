@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <openssl/pem.h>
 
+#include "common/sizes.h"
 #include "publisher/lists.h"
 #include "publisher/self_check.h"
 #include "publisher/signer.h"
@@ -38,7 +39,7 @@ static int setup(void **state)
 	assert_int_equal(pf_write_signer(f->dir, "signer", key, cert, NULL), 0);
 	EVP_PKEY_free(key);
 	X509_free(cert);
-	char kp[4200], cp[4200], err[512] = "";
+	char kp[VNTL_PATH_MAX], cp[VNTL_PATH_MAX], err[512] = "";
 	snprintf(kp, sizeof kp, "%s/signer.key", f->dir);
 	snprintf(cp, sizeof cp, "%s/signer.pem", f->dir);
 	if (publisher_signer_open_pem(kp, cp, NULL, NULL, &f->signer, err, sizeof err) != 0)
@@ -106,7 +107,7 @@ static void signed_lists_pass_self_check_xmlsec1_and_official_schema(void **stat
 		char err[512] = "";
 		if (check(f, xml, len, 4, err) != 0)
 			fail_msg("self-check: %s", err);
-		char path[4200], cmd[12000];
+		char path[VNTL_PATH_MAX], cmd[12000];
 		snprintf(path, sizeof path, "%s/signed-%d.xml", f->dir, l);
 		write_file(path, xml, len);
 		snprintf(cmd, sizeof cmd,
@@ -218,7 +219,7 @@ static int open_generated(const char *dir, EVP_PKEY *key, const char *pass_writt
 	X509 *cert = pf_cert(key, "DEMO signer", 5, NULL, NULL, 0, t - 60, t + 86400);
 	assert_int_equal(pf_write_signer(dir, "k", key, cert, pass_written), 0);
 	X509_free(cert);
-	char kp[4200], cp[4200];
+	char kp[VNTL_PATH_MAX], cp[VNTL_PATH_MAX];
 	snprintf(kp, sizeof kp, "%s/k.key", dir);
 	snprintf(cp, sizeof cp, "%s/k.pem", dir);
 	return publisher_signer_open_pem(kp, cp, pass_given, digest, s, err, 512);
@@ -252,7 +253,7 @@ static void weak_keys_and_digests_are_refused(void **state)
 	EVP_PKEY_free(p256);
 
 	/* certificate of another key */
-	char kp[4200], cp[4200];
+	char kp[VNTL_PATH_MAX], cp[VNTL_PATH_MAX];
 	snprintf(kp, sizeof kp, "%s/signer.key", f->dir);
 	snprintf(cp, sizeof cp, "%s/k.pem", f->dir);
 	assert_int_equal(publisher_signer_open_pem(kp, cp, NULL, NULL, &s, err, sizeof err), -1);
@@ -280,7 +281,7 @@ static void rsa_2048_signs_with_a_warning(void **state)
 static void passphrase_comes_from_file_or_environment(void **state)
 {
 	struct fixture *f = *state;
-	char path[4200], err[512];
+	char path[VNTL_PATH_MAX], err[512];
 	char *pass = NULL;
 	snprintf(path, sizeof path, "%s/pass.txt", f->dir);
 	write_file(path, (const unsigned char *)"from-file\n", 10);

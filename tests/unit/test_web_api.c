@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "common/sizes.h"
 #include "db/registry.h"
 #include "tests/lib/db_fixture.h"
 #include "web/api.h"
@@ -481,7 +482,7 @@ static void staff_are_alerted_when_an_account_is_under_attack(void **state)
 	metrics = web_metrics_new();
 	assert_true(api && metrics);
 	web_api_configure(api, NULL, metrics);
-	char log_path[4200];
+	char log_path[VNTL_PATH_MAX];
 	const char *tmp = getenv("VNTL_TMP");
 	snprintf(log_path, sizeof log_path, "%s/api-alert.log", tmp ? tmp : "/tmp");
 	long long alerts = metric("vntld_provider_attack_alerts_total");

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/sizes.h"
 #include "tests/lib/web_fixture.h"
 #include "web/html.h"
 #include "web/publication.h"
@@ -119,7 +120,7 @@ static void reports_a_list_that_is_not_xml(void **state)
 static void shows_the_signer_fingerprint_to_pin(void **state)
 {
 	(void)state;
-	char dir[4096], signer[4200], cmd[9000];
+	char dir[4096], signer[VNTL_PATH_MAX], cmd[9000];
 	web_fixture_dir("signerpage", dir, sizeof dir);
 	assert_int_equal(web_fixture_signed(dir, 1), 0);
 	web_fixture_signer(dir, signer, sizeof signer);
@@ -134,7 +135,7 @@ static void shows_the_signer_fingerprint_to_pin(void **state)
 	snprintf(cmd, sizeof cmd, "openssl x509 -in '%s' -noout -fingerprint -sha256 | "
 		 "sed 's/.*=//; s/://g' | tr A-F a-f > '%s/fp'", signer, dir);
 	assert_int_equal(system(cmd), 0);
-	char path[4200], fp[80] = "";
+	char path[VNTL_PATH_MAX], fp[80] = "";
 	snprintf(path, sizeof path, "%s/fp", dir);
 	FILE *f = fopen(path, "r");
 	assert_non_null(f);

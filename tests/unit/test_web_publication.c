@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/sizes.h"
 #include "publisher/publish.h"
 #include "tests/lib/publisher_fixture.h"
 #include "tests/lib/web_fixture.h"
@@ -29,7 +30,7 @@
 
 /* Three signed publications (sequences 1 to 3), made once; each test
  * works on its own copy. */
-static char master[4096], signer[4200];
+static char master[4096], signer[VNTL_PATH_MAX];
 static struct web_verifier *verifier;
 
 static void run(const char *cmd)
@@ -387,7 +388,7 @@ static void refuses_an_index_whose_signature_does_not_hold(void **state)
 static void never_follows_symbolic_links(void **state)
 {
 	(void)state;
-	char dir[4096], outside[4200], cmd[65536];
+	char dir[4096], outside[VNTL_PATH_MAX], cmd[65536];
 	/* The current list a symbolic link to a genuine copy outside. */
 	copy_of_master("linkcur", dir, sizeof dir);
 	snprintf(outside, sizeof outside, "%s.outside", dir);
@@ -579,7 +580,7 @@ static void serves_a_list_past_its_next_update_and_reports_it(void **state)
 	struct pf_publish_fixture *f = pf_publish_fixture_new("expired", "expired-signer", long_ago);
 	assert_non_null(f);
 	struct publish_outcome outcome;
-	char err[512], pem[4200];
+	char err[512], pem[VNTL_PATH_MAX];
 	assert_int_equal(publisher_publish(f->snap, &f->cfg, PUBLISH_ALL, long_ago, NULL, NULL,
 					   &outcome, err, sizeof err), PUBLISH_OK);
 	snprintf(pem, sizeof pem, "%s/expired-signer.pem", f->dir);
@@ -603,7 +604,7 @@ static void serves_a_list_past_its_next_update_and_reports_it(void **state)
 static void refuses_a_signer_certificate_that_is_not_one(void **state)
 {
 	(void)state;
-	char dir[4096], path[4200], err[512];
+	char dir[4096], path[VNTL_PATH_MAX], err[512];
 	web_fixture_dir("badsigner", dir, sizeof dir);
 	web_fixture_write(dir, "signer.pem", "not a certificate", 17);
 	snprintf(path, sizeof path, "%s/signer.pem", dir);

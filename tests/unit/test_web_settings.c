@@ -9,13 +9,14 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/sizes.h"
 #include "common/config.h"
 #include "tests/lib/web_fixture.h"
 #include "web/settings.h"
 
 static struct vntl_config *config(const char *text)
 {
-	char dir[4096], path[4200], err[512];
+	char dir[4096], path[VNTL_PATH_MAX], err[512];
 	web_fixture_dir("settings", dir, sizeof dir);
 	web_fixture_write(dir, "vntl.conf", text, strlen(text));
 	snprintf(path, sizeof path, "%s/vntl.conf", dir);
