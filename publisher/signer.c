@@ -85,6 +85,19 @@ X509 *signer_read_cert(const char *path, char *err, size_t errlen)
 	return cert;
 }
 
+X509 *signer_cert_from_der(const unsigned char *der, size_t len, const char *name, char *err, size_t errlen)
+{
+	const unsigned char *p = der;
+	X509 *cert = der ? d2i_X509(NULL, &p, (long)len) : NULL;
+	if (!cert || p != der + len) {
+		ERR_clear_error();
+		X509_free(cert);
+		snprintf(err, errlen, "signing certificate %s: not one DER certificate", name);
+		return NULL;
+	}
+	return cert;
+}
+
 xmlSecKeyPtr signer_key_with_cert(EVP_PKEY *pkey, X509 *cert, char *err, size_t errlen)
 {
 	xmlSecKeyDataPtr data = NULL, x509 = NULL;

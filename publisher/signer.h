@@ -80,6 +80,15 @@ int publisher_signer_open_pkcs11(const char *uri, const char *module, const char
 				 const char *pin, const char *digest, struct publisher_signer **out,
 				 char *err, size_t errlen);
 
+/* The same two signers with the certificate given as DER (a signer kept
+ * in the registry, db/signers.h); `cert_name` names it in messages. */
+int publisher_signer_open_pem_der(const char *key_path, const unsigned char *cert_der, size_t cert_len,
+				  const char *cert_name, const char *pass, const char *digest,
+				  struct publisher_signer **out, char *err, size_t errlen);
+int publisher_signer_open_pkcs11_der(const char *uri, const char *module, const unsigned char *cert_der,
+				     size_t cert_len, const char *cert_name, const char *pin, const char *digest,
+				     struct publisher_signer **out, char *err, size_t errlen);
+
 /* Read a passphrase: from the file `pass_file` when given, else from the
  * environment variable `env_name` when set. *out is NULL when neither is.
  * Trailing newlines are dropped. Returns 0 or -1 (file unreadable). */

@@ -23,6 +23,9 @@ int signer_apply_policy(struct publisher_signer *s, EVP_PKEY *key, const struct 
 /* The certificate in the PEM file `path`, or NULL with the reason in `err`. */
 X509 *signer_read_cert(const char *path, char *err, size_t errlen);
 
+/* The certificate `der` (exactly one), or NULL with the reason naming `name`. */
+X509 *signer_cert_from_der(const unsigned char *der, size_t len, const char *name, char *err, size_t errlen);
+
 /* A new xmlsec key holding a reference to `pkey`, with `cert` attached so
  * KeyInfo can carry it. */
 xmlSecKeyPtr signer_key_with_cert(EVP_PKEY *pkey, X509 *cert, char *err, size_t errlen);
