@@ -5,6 +5,8 @@
 #include "common/config.h"
 #include "common/hex.h"
 #include "db/registry.h"
+#include "publisher/run.h"
+#include "publisher/signer.h"
 
 #include <getopt.h>
 #include <inttypes.h>
@@ -19,12 +21,14 @@ static const char SIGNER_USAGE[] =
 	"usage: vntl --as OFFICER signer register LABEL --key KEY --cert PEM --reason TEXT\n"
 	"       vntl --as OFFICER signer announce|switch|retire LABEL --reason TEXT\n"
 	"       vntl --as USER signer list\n"
+	"       vntl signer csr --key KEY --subject /C=VN/O=ORG/CN=NAME [--out FILE]\n"
 	"  KEY is a PEM key file or a pkcs11: URI (its PIN as for publish.key). Each is a\n"
 	"  correction that another approver applies (vntl correction approve ID). A signer is\n"
 	"  announced in the lists (pointer list, signed index) before the lists switch to it, at\n"
 	"  least publish.signer_announce_days (default 30) before; the signer it replaces stays\n"
-	"  announced as previous until it is retired. The key pair is generated and the\n"
-	"  certificate request made in the ceremony (README \"Key ceremony and signer rollover\").\n";
+	"  announced as previous until it is retired. csr makes the certificate request, signed\n"
+	"  by the key (in the token). The key pair is generated in the token by its own tool\n"
+	"  (README \"Key ceremony and signer rollover\").\n";
 
 struct signer_args {
 	const char *label, *key, *cert, *reason;
@@ -198,11 +202,65 @@ static int signer_list(struct cli_env *env, int argc, char **argv)
 	return CLI_OK;
 }
 
+/* The key's certificate request, signed in the token when the key is there. */
+static int signer_csr(struct cli_env *env, int argc, char **argv)
+{
+	static const struct option opts[] = {{"key", required_argument, NULL, 'k'},
+					     {"subject", required_argument, NULL, 's'},
+					     {"out", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *key = NULL, *subject = NULL, *out = NULL;
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': key = optarg; break;
+		case 's': subject = optarg; break;
+		case 'o': out = optarg; break;
+		case 'h': return cli_usage(SIGNER_USAGE, 1);
+		default: return cli_option_error("signer csr", SIGNER_USAGE, c, argc, argv);
+		}
+	}
+	int rc = cli_operands("signer csr", "", 0, argc, argv, optind);
+	if (rc)
+		return rc;
+	if (!key || !subject)
+		return cli_usage_error("signer csr", "--key KEY and --subject /C=VN/O=ORG/CN=NAME are required");
+	int token = publisher_key_is_pkcs11(key);
+	const char *module = vntl_config_get(env->config, "publish.pkcs11_module", PUBLISHER_PKCS11_DEFAULT_MODULE);
+	char err[1024] = "", *secret = NULL, *pem = NULL;
+	if (token && publisher_pkcs11_check_config(key, module, err, sizeof err) < 0)
+		return cli_usage_error("signer csr", "%s", err);
+	if (publisher_read_passphrase(vntl_config_get(env->config, token ? "publish.pin_file" : "publish.key_pass_file",
+						      NULL),
+				      token ? PUBLISHER_PKCS11_PIN_ENV : PUBLISH_PASS_ENV, &secret, err, sizeof err) < 0) {
+		cli_log("error", "%s", err);
+		return CLI_ERROR;
+	}
+	rc = publisher_key_csr(key, module, secret, subject, &pem, err, sizeof err);
+	publisher_passphrase_free(secret);
+	if (rc < 0) {
+		cli_log("refused", "signer csr: %s: %s", key, err);
+		return CLI_REFUSED;
+	}
+	FILE *f = out ? fopen(out, "w") : stdout;
+	int written = f && fputs(pem, f) >= 0;
+	if (out && f)
+		written = fclose(f) == 0 && written;
+	free(pem);
+	if (!written) {
+		cli_log("error", "signer csr: cannot write %s", out ? out : "stdout");
+		return CLI_ERROR;
+	}
+	return CLI_OK;
+}
+
 int cmd_signer(struct cli_env *env, int argc, char **argv)
 {
 	static const struct cli_sub subs[] = {
 		{"register", signer_register}, {"announce", signer_announce}, {"switch", signer_switch},
-		{"retire", signer_retire},     {"list", signer_list},     {NULL, NULL},
+		{"retire", signer_retire},     {"list", signer_list},     {"csr", signer_csr},
+		{NULL, NULL},
 	};
 	return cli_dispatch(env, argc, argv, subs, SIGNER_USAGE);
 }

@@ -105,6 +105,15 @@ int publisher_signer_sign_bytes(struct publisher_signer *signer, const char *dig
 				const void *data, size_t len, unsigned char **sig, size_t *sig_len,
 				char *err, size_t errlen);
 
+/* A PKCS#10 certificate request for the key `key` (a PEM file, or a
+ * pkcs11: URI through `module`; `secret` its passphrase or the token's
+ * PIN), signed by that key (in the token) with SHA-256, for the subject
+ * `subject` in OpenSSL's form "/C=VN/O=…/CN=…". *pem (malloc'd) holds it.
+ * For the key ceremony (README "Key ceremony and signer rollover").
+ * Returns 0, or -1 with why. */
+int publisher_key_csr(const char *key, const char *module, const char *secret, const char *subject, char **pem,
+		      char *err, size_t errlen);
+
 void publisher_signer_free(struct publisher_signer *signer);
 
 #endif

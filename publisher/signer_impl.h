@@ -35,4 +35,13 @@ xmlSecKeyPtr signer_key_with_cert(EVP_PKEY *pkey, X509 *cert, char *err, size_t 
 int signer_evp_sign(EVP_PKEY *key, const char *digest, const void *data, size_t len,
 		    unsigned char **sig, size_t *sig_len, char *err, size_t errlen);
 
+/* The private key of a PEM file, or NULL with why (a wrong passphrase...). */
+EVP_PKEY *signer_pem_read_key(const char *path, const char *pass, char *err, size_t errlen);
+/* The token's key `uri` through the pkcs11 engine (logged in with `pin`),
+ * or NULL with why; *engine is finished and freed by the caller after the key. */
+struct engine_st;
+EVP_PKEY *signer_pkcs11_load_key(const char *uri, const char *module, const char *pin, struct engine_st **engine,
+				 char *err, size_t errlen);
+void signer_pkcs11_engine_free(struct engine_st *engine);
+
 #endif

@@ -39,7 +39,7 @@ static const struct publisher_signer_ops PEM_OPS = {
 	.destroy = pem_destroy,
 };
 
-static EVP_PKEY *read_key(const char *path, const char *pass, char *err, size_t errlen)
+EVP_PKEY *signer_pem_read_key(const char *path, const char *pass, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
@@ -64,7 +64,7 @@ static EVP_PKEY *read_key(const char *path, const char *pass, char *err, size_t 
 static int open_pem(const char *key_path, X509 *cert, const char *cert_name, const char *pass,
 		    const struct signer_digest *d, struct publisher_signer **out, char *err, size_t errlen)
 {
-	EVP_PKEY *key = read_key(key_path, pass, err, errlen);
+	EVP_PKEY *key = signer_pem_read_key(key_path, pass, err, errlen);
 	if (!key) {
 		X509_free(cert);
 		return -1;

@@ -301,3 +301,31 @@ int publisher_signer_open_pkcs11_der(const char *uri, const char *module, const 
 	X509 *cert = signer_cert_from_der(cert_der, cert_len, cert_name, err, errlen);
 	return cert ? open_pkcs11(uri, module, cert, cert_name, pin, d, out, err, errlen) : -1;
 }
+
+EVP_PKEY *signer_pkcs11_load_key(const char *uri, const char *module, const char *pin, ENGINE **engine,
+				 char *err, size_t errlen)
+{
+	*engine = NULL;
+	if (!pin) {
+		snprintf(err, errlen, "no PIN for the token of %s (publish.pin_file or " PUBLISHER_PKCS11_PIN_ENV ")", uri);
+		return NULL;
+	}
+	ENGINE *e = start_engine(module, pin, err, errlen);
+	EVP_PKEY *key = e ? ENGINE_load_private_key(e, uri, NULL, NULL) : NULL;
+	if (e && !key) {
+		explain_load_failure(uri, module, err, errlen);
+		ENGINE_finish(e);
+		ENGINE_free(e);
+		return NULL;
+	}
+	*engine = e;
+	return key;
+}
+
+void signer_pkcs11_engine_free(ENGINE *engine)
+{
+	if (engine) {
+		ENGINE_finish(engine);
+		ENGINE_free(engine);
+	}
+}

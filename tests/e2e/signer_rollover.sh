@@ -43,7 +43,17 @@ index_field() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); pri
 sh "$VNTL_SRC/tests/lib/web_publish.sh" "$pub" 1
 A="$keys/pki/list-signer.pem"
 mkdir -p "$T/b" "$T/c"
-make_signer "$T/b" && make_signer "$T/c" || fail "cannot make the keys B and C"
+make_signer "$T/c" || fail "cannot make the key C"
+# B as in a ceremony: the key, its request made by vntl signer csr, the certificate issued
+openssl ecparam -name prime256v1 -genkey -noout -out "$T/b/signer.key" 2>/dev/null
+set +e; V signer csr --key "$T/b/signer.key" --subject "C=VN" >/dev/null 2>"$T/csr.err"; rc=$?; set -e
+[ "$rc" = 1 ] && grep -q "not of the form" "$T/csr.err" || fail "a bad subject was not refused: exit $rc"
+V signer csr --key "$T/b/signer.key" --subject "/C=VN/O=DEMO NEAC/CN=DEMO vntl list signer B" \
+	--out "$T/b/signer.csr" || fail "signer csr"
+openssl req -in "$T/b/signer.csr" -noout -verify 2>/dev/null || fail "the request's signature does not verify"
+printf 'keyUsage=critical,digitalSignature,nonRepudiation\n' >"$T/b/ext"
+openssl x509 -req -in "$T/b/signer.csr" -signkey "$T/b/signer.key" -days 365 -extfile "$T/b/ext" \
+	-out "$T/b/signer.pem" 2>/dev/null || fail "cannot issue B's certificate"
 B="$T/b/signer.pem"; C="$T/c/signer.pem"
 
 # C's publication: the same registry, signed by a key nobody announced
