@@ -454,12 +454,16 @@ static void pins_free(struct pins *p)
 	p->n = 0;
 }
 
-/* --signer, then the signers the current set's signer.pem learned. */
+/* --signer, then the signers the current set's signer.pem learned while
+ * this same --signer was pinned (another --signer, an out-of-band re-pin,
+ * starts again from it alone). */
 static int load_pins(struct run *r)
 {
 	if (pin_add(&r->pins, r->o->signer_der, r->o->signer_len) != 0)
 		return -1;
-	if (!r->current[0])
+	char configured[65];
+	sha256_hex(r->o->signer_der, r->o->signer_len, configured);
+	if (!r->current[0] || strcmp(state_str(r->state, "configured_signer_sha256"), configured) != 0)
 		return 0;
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/signer.pem", r->current);
@@ -550,11 +554,13 @@ static int write_state(struct run *r, const struct fetched *index, time_t now)
 	char pem_sha[65];
 	long long pem_size = 0;
 	vntl_index_file(r->index, "roots.pem", pem_sha, &pem_size, NULL);
-	json_t *state = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "format", 1,
+	char configured[65];
+	sha256_hex(r->o->signer_der, r->o->signer_len, configured);
+	json_t *state = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s}", "format", 1,
 				  "from", r->o->from, "synced", synced, "index_sha256", index_sha,
 				  "etag", index->etag, "last_modified", index->last_modified,
 				  "signer_sha256", vntl_index_signer_sha256(r->index), "lists", lists,
-				  "anchors_sha256", pem_sha);
+				  "anchors_sha256", pem_sha, "configured_signer_sha256", configured);
 	char *text = state ? json_dumps(state, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(state);
 	int rc = text ? store_write(r->gen, "state.json", text, strlen(text), r->why, sizeof r->why) : -1;
