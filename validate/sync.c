@@ -176,6 +176,8 @@ struct pins {
 struct run {
 	const struct sync_opts *o;
 	struct pins pins;
+	char learned[SYNC_MAX_PINS][65]; /* SHA-256 of the pins the new set adds */
+	size_t n_learned;
 	char dir[SYNC_PATH];       /* DIR */
 	char current[SYNC_PATH];   /* DIR/gen-… now current; "" when none */
 	char gen[SYNC_PATH];       /* the generation being written; "" when none */
@@ -525,8 +527,8 @@ static int write_signer(struct run *r)
 		int known = 0;
 		for (size_t j = 0; j < r->pins.n && !known; j++)
 			known = r->pins.len[j] == next.len[i] && memcmp(r->pins.der[j], next.der[i], next.len[i]) == 0;
-		if (!known)
-			printf("sync: %s: pinned the signer %s that the signed index announces\n", r->o->out, sha);
+		if (!known && r->n_learned < SYNC_MAX_PINS)
+			memcpy(r->learned[r->n_learned++], sha, sizeof sha);
 	}
 	char *pem = NULL;
 	long len = ok ? BIO_get_mem_data(bio, &pem) : -1;
@@ -684,6 +686,8 @@ static int sync_once(const struct sync_opts *o, struct run *r)
 			       i + 1 < vntl_index_list_count(r->index) ? "," : "");
 		}
 		printf(" (%d files downloaded)\n", r->downloaded);
+		for (size_t i = 0; i < r->n_learned; i++)
+			printf("sync: %s: pinned the signer %s that the signed index announces\n", o->out, r->learned[i]);
 	}
 	free(index.data);
 	return rc;
