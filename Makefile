@@ -68,8 +68,10 @@ endif
 #    vntl_chain_request grew (ekus, max_depth, profile), which callers allocate.
 # 4: vntl_list_info and vntl_chain_request begin with their size (they can
 #    grow without a new soname); the request takes inputs from memory.
+# 4.1: vntl_index_announced_count/at(), vntl_ctx_pointer_signer_count/signer()
+#    (signer rollover).
 VNTL_MAJOR := 4
-VNTL_VERSION := 4.0.0
+VNTL_VERSION := 4.1.0
 
 # Where `make install` puts the systemd units of `vntl-validate sync` (dist/systemd).
 UNITDIR ?= $(PREFIX)/lib/systemd/system

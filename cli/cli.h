@@ -37,6 +37,7 @@ int cmd_correction(struct cli_env *env, int argc, char **argv);
 int cmd_doctor(struct cli_env *env, int argc, char **argv);
 int cmd_audit(struct cli_env *env, int argc, char **argv);
 int cmd_publish(struct cli_env *env, int argc, char **argv);
+int cmd_signer(struct cli_env *env, int argc, char **argv);
 
 /* One line of vntl's dispatch table (cli/vntl_main.c). */
 struct cli_command {

@@ -10,6 +10,7 @@ static const struct cli_command commands[] = {
 	{"correction", cmd_correction, "approve, reject, list and show corrections of TSPs, services, users"},
 	{"doctor", cmd_doctor, "list rows whose text a list cannot carry, and the correction for each"},
 	{"audit", cmd_audit, "verify and list the hash-chained audit log"},
+	{"signer", cmd_signer, "register, announce, switch to and retire list signers (four eyes)"},
 	{"publish", cmd_publish, "build, sign, self-check and publish the trust lists"},
 };
 

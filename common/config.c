@@ -18,7 +18,7 @@ static const char *const known_keys[] = {
 	"db",
 	/* publisher (publisher/run.c; vntl publish, vntld) */
 	"publish.out", "publish.base_url", "publish.key", "publish.cert", "publish.key_pass_file",
-	"publish.pkcs11_module", "publish.pin_file",
+	"publish.pkcs11_module", "publish.pin_file", "publish.signer_announce_days",
 	"publish.digest", "publish.next_update_days", "publish.due_days", "publish.max_drop_percent",
 	"publish.operator_street_vi", "publish.operator_street_en", "publish.operator_locality_vi",
 	"publish.operator_locality_en", "publish.operator_email", "publish.operator_uri",

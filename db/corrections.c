@@ -24,16 +24,18 @@ static const char *const action_names[DB_FIX_ACTION_COUNT + 1] = {
 	[DB_FIX_USER_ROLES] = "user.roles",   [DB_FIX_USER_DISABLE] = "user.disable",
 	[DB_FIX_USER_CERT] = "user.cert",     [DB_FIX_USER_SECRET] = "user.secret",
 	[DB_FIX_USER_TOKENS] = "user.revoke-tokens",
+	[DB_FIX_SIGNER_REGISTER] = "signer.register", [DB_FIX_SIGNER_ANNOUNCE] = "signer.announce",
+	[DB_FIX_SIGNER_SWITCH] = "signer.switch", [DB_FIX_SIGNER_RETIRE] = "signer.retire",
 };
 
 const char *db_correction_action_name(enum db_correction_action a)
 {
-	return a >= DB_FIX_TSP_EDIT && a <= DB_FIX_USER_TOKENS ? action_names[a] : "unknown";
+	return a >= DB_FIX_TSP_EDIT && a <= DB_FIX_SIGNER_RETIRE ? action_names[a] : "unknown";
 }
 
 int db_correction_action_parse(const char *text, enum db_correction_action *out)
 {
-	for (int a = DB_FIX_TSP_EDIT; a <= DB_FIX_USER_TOKENS; a++)
+	for (int a = DB_FIX_TSP_EDIT; a <= DB_FIX_SIGNER_RETIRE; a++)
 		if (text && strcmp(text, action_names[a]) == 0) {
 			*out = (enum db_correction_action)a;
 			return 0;
@@ -43,7 +45,12 @@ int db_correction_action_parse(const char *text, enum db_correction_action *out)
 
 static int is_user_action(enum db_correction_action a)
 {
-	return a >= DB_FIX_USER_ADD;
+	return a >= DB_FIX_USER_ADD && a <= DB_FIX_USER_TOKENS;
+}
+
+static int is_signer_action(enum db_correction_action a)
+{
+	return a >= DB_FIX_SIGNER_REGISTER && a <= DB_FIX_SIGNER_RETIRE;
 }
 
 /* --- the audit entries -------------------------------------------------- */
@@ -221,6 +228,8 @@ static int check(struct db *db, enum db_correction_action a, const char *target,
 	}
 	if (sscanf(target, "user:%79s", name) == 1 && is_user_action(a))
 		return check_user(db, a, p, name, err, errlen);
+	if (sscanf(target, "signer:%79s", name) == 1 && is_signer_action(a))
+		return db_signer_check(db, (int)a, name, p, err, errlen);
 	return db_msg(1, err, errlen, "correction target '%s' does not fit %s", target, db_correction_action_name(a));
 }
 
@@ -327,8 +336,13 @@ static int describe(const struct db_correction_input *in, char target[96], json_
 			return db_msg(1, err, errlen, "a move names the service and the TSP to move it to (--to-tsp ID)");
 		snprintf(target, 96, "service:%" PRId64, in->service_id);
 		return json_object_set_new(p, "to", json_integer(in->tsp_id)) ? -1 : 0;
+	case DB_FIX_SIGNER_REGISTER:
+	case DB_FIX_SIGNER_ANNOUNCE:
+	case DB_FIX_SIGNER_SWITCH:
+	case DB_FIX_SIGNER_RETIRE:
+		return db_signer_describe(in, target, p, err, errlen);
 	default:
-		if (!is_user_action(in->action) || in->action > DB_FIX_USER_TOKENS)
+		if (!is_user_action(in->action))
 			return db_msg(1, err, errlen, "unknown correction");
 		if (!in->user || !*in->user || strlen(in->user) >= 64)
 			return db_msg(1, err, errlen, "a user correction names the user");
@@ -651,6 +665,8 @@ static int approve_in_tx(struct db *db, const char *actor, int64_t id, const cha
 		rc = apply_move(db, p, rows, err, errlen);
 	else if (p->action == DB_FIX_SERVICE_RENAME)
 		rc = apply_rename(db, p, rows, err, errlen);
+	else if (is_signer_action(p->action))
+		rc = db_signer_apply(db, (int)p->action, p->target + 7, p->payload, p->id, err, errlen);
 	else
 		rc = apply_user(db, p, err, errlen);
 	if (rc) {

@@ -34,8 +34,12 @@ enum db_correction_action {
 	DB_FIX_USER_CERT,        /* a staff member's client certificate */
 	DB_FIX_USER_SECRET,      /* a provider's secret; its tokens end */
 	DB_FIX_USER_TOKENS,      /* a provider's bearer tokens end (it logs in again) */
+	DB_FIX_SIGNER_REGISTER,  /* a list signer's key and certificate (signers.h) */
+	DB_FIX_SIGNER_ANNOUNCE,  /* the lists name it as the next signer */
+	DB_FIX_SIGNER_SWITCH,    /* the lists are signed with it */
+	DB_FIX_SIGNER_RETIRE,    /* the lists name it no more */
 };
-#define DB_FIX_ACTION_COUNT 10
+#define DB_FIX_ACTION_COUNT 14
 
 struct db_correction_input {
 	enum db_correction_action action;
@@ -48,12 +52,20 @@ struct db_correction_input {
 	const char *cert_sha256; /* user.add, user.cert: SHA-256 of the client certificate */
 	const char *secret;      /* user.add (provider), user.secret: kept only as PBKDF2 */
 	const char *reason;      /* required: why the correction is made */
+	/* signer.*: the signer's label; signer.register: where its key is (a PEM
+	 * file path or a pkcs11: URI) and its certificate (DER); signer.switch:
+	 * not approved before its announcement is this many seconds old */
+	const char *signer;
+	const char *signer_key;
+	const unsigned char *signer_cert_der;
+	size_t signer_cert_len;
+	int64_t signer_wait;
 };
 
 struct db_correction {
 	int64_t id;
 	enum db_correction_action action;
-	char target[96];         /* "tsp:3", "service:12", "user:bao" */
+	char target[96];         /* "tsp:3", "service:12", "user:bao", "signer:tl-2027" */
 	char *payload;           /* JSON object of what changes (a secret shows as "set") */
 	char *reason;
 	char *proposed_by;
@@ -65,7 +77,8 @@ struct db_correction {
 };
 
 /* "tsp.edit", "tsp.retire", "service.move", "service.rename", "user.add", "user.roles",
- * "user.disable", "user.cert", "user.secret", "user.revoke-tokens". */
+ * "user.disable", "user.cert", "user.secret", "user.revoke-tokens", "signer.register",
+ * "signer.announce", "signer.switch", "signer.retire". */
 const char *db_correction_action_name(enum db_correction_action a);
 int db_correction_action_parse(const char *text, enum db_correction_action *out);
 

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION 5
+#define DB_SCHEMA_VERSION 6
 /* From this version on, every row that reaches a published list is sealed:
  * the audit entry of the transaction that wrote it records its digest
  * (db/seal.h). Older registries get one baseline entry when migrated. */

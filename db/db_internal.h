@@ -105,6 +105,16 @@ int db_user_insert(struct db *db, const struct db_user_input *in, const char *fp
  * when it is not 64 hex digits. */
 int db_fingerprint_normalise(const char *in, char out[65]);
 
+/* Signer corrections (signers.c), for corrections.c: target and payload
+ * of a proposal, the rules checked at proposal and approval, and what an
+ * approval writes. `action` is an enum db_correction_action signer.*. */
+struct db_correction_input;
+int db_signer_describe(const struct db_correction_input *in, char target[96], json_t *p, char *err,
+		       size_t errlen);
+int db_signer_check(struct db *db, int action, const char *label, json_t *p, char *err, size_t errlen);
+int db_signer_apply(struct db *db, int action, const char *label, json_t *p, int64_t correction_id,
+		    char *err, size_t errlen);
+
 struct db_status_entry;
 /* Status timeline of a service, oldest first (certs.c; used by the snapshot). */
 int db_service_timeline(struct db *db, int64_t service_id, struct db_status_entry **out, size_t *count,

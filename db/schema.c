@@ -243,6 +243,34 @@ static const char *const migrations[] = {
 	"  s.status AS status, s.status_since AS status_since FROM service s LEFT JOIN service_name n"
 	"  ON n.id = (SELECT max(x.id) FROM service_name x WHERE x.service_id = s.id);"
 	"ALTER TABLE account ADD COLUMN disabled_at INTEGER;",
+	/* 5 -> 6: the list signers (db/signers.h), each step a correction under
+	 * four eyes: a signer row when one is registered (its key's location
+	 * and its certificate), a signer_event row when it is announced,
+	 * switched to or retired. Insert-only: a signer's state is its last
+	 * event, and the lists it signed stay attributable to it. */
+	"CREATE TABLE signer ("
+	"  id INTEGER PRIMARY KEY,"
+	"  label TEXT NOT NULL UNIQUE CHECK (label <> ''),"
+	"  key TEXT NOT NULL CHECK (key <> ''),"
+	"  cert_der BLOB NOT NULL,"
+	"  cert_sha256 TEXT NOT NULL UNIQUE CHECK (length(cert_sha256) = 64),"
+	"  correction_id INTEGER NOT NULL UNIQUE REFERENCES correction(id),"
+	"  recorded_at INTEGER NOT NULL);"
+	"CREATE TABLE signer_event ("
+	"  id INTEGER PRIMARY KEY,"
+	"  signer_id INTEGER NOT NULL REFERENCES signer(id),"
+	"  event TEXT NOT NULL CHECK (event IN ('announce', 'switch', 'retire')),"
+	"  correction_id INTEGER NOT NULL UNIQUE REFERENCES correction(id),"
+	"  recorded_at INTEGER NOT NULL);"
+	"CREATE INDEX signer_event_signer ON signer_event(signer_id, id);"
+	"CREATE TRIGGER signer_no_update BEFORE UPDATE ON signer"
+	"  BEGIN SELECT RAISE(ABORT, 'signers are append-only'); END;"
+	"CREATE TRIGGER signer_no_delete BEFORE DELETE ON signer"
+	"  BEGIN SELECT RAISE(ABORT, 'signers are append-only'); END;"
+	"CREATE TRIGGER signer_event_no_update BEFORE UPDATE ON signer_event"
+	"  BEGIN SELECT RAISE(ABORT, 'signers are append-only'); END;"
+	"CREATE TRIGGER signer_event_no_delete BEFORE DELETE ON signer_event"
+	"  BEGIN SELECT RAISE(ABORT, 'signers are append-only'); END;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,

@@ -148,12 +148,15 @@ static void list_url(const struct list_params *p, enum publisher_list list, char
 }
 
 static void add_pointer(xmlNodePtr pointers, const struct list_params *p, enum publisher_list list,
-			const char *signer_b64)
+			const char *const *signer_b64, size_t n_signers)
 {
 	xmlNodePtr ptr = add(pointers, "OtherTSLPointer", NULL);
 	xmlNodePtr ids = add(ptr, "ServiceDigitalIdentities", NULL);
-	add(add(add(ids, "ServiceDigitalIdentity", NULL), "DigitalId", NULL), "X509Certificate",
-	    signer_b64);
+	/* The signer, then the signers announced beside it (rollover), each its
+	 * own ServiceDigitalIdentity, as the EU LOTL names a list's signers. */
+	for (size_t i = 0; i < n_signers; i++)
+		add(add(add(ids, "ServiceDigitalIdentity", NULL), "DigitalId", NULL), "X509Certificate",
+		    signer_b64[i]);
 	char url[1024];
 	list_url(p, list, url, sizeof url);
 	add(ptr, "TSLLocation", url);
@@ -199,17 +202,25 @@ static int add_scheme_information(xmlNodePtr root, const struct list_params *p, 
 			snprintf(err, errlen, "pointer list: no signing certificate to point with");
 			return -1;
 		}
-		char *b64 = base64_encode(p->signer_der, p->signer_der_len);
-		if (!b64) {
+		size_t n = 1 + p->n_announced;
+		char **b64 = calloc(n, sizeof *b64);
+		int ok = b64 && (b64[0] = base64_encode(p->signer_der, p->signer_der_len)) != NULL;
+		for (size_t i = 1; ok && i < n; i++)
+			ok = (b64[i] = base64_encode(p->announced_der[i - 1], p->announced_len[i - 1])) != NULL;
+		if (ok) {
+			xmlNodePtr pointers = add(si, "PointersToOtherTSL", NULL);
+			add_pointer(pointers, p, PUBLISHER_ROOTS, (const char *const *)b64, n);
+			add_pointer(pointers, p, PUBLISHER_FOREIGN, (const char *const *)b64, n);
+			/* Self-pointer: announces the pointer list's own signers, as the EU LOTL does. */
+			add_pointer(pointers, p, PUBLISHER_POINTER, (const char *const *)b64, n);
+		}
+		for (size_t i = 0; b64 && i < n; i++)
+			free(b64[i]);
+		free(b64);
+		if (!ok) {
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-		xmlNodePtr pointers = add(si, "PointersToOtherTSL", NULL);
-		add_pointer(pointers, p, PUBLISHER_ROOTS, b64);
-		add_pointer(pointers, p, PUBLISHER_FOREIGN, b64);
-		/* Self-pointer: announces the pointer list's own signer, as the EU LOTL does. */
-		add_pointer(pointers, p, PUBLISHER_POINTER, b64);
-		free(b64);
 	}
 	add_time(si, "ListIssueDateTime", p->issued);
 	add_time(add(si, "NextUpdate", NULL), "dateTime", p->next_update);

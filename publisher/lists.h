@@ -41,6 +41,10 @@ struct list_params {
 	/* The certificate that signs the lists (named in the pointer list). */
 	const unsigned char *signer_der;
 	size_t signer_der_len;
+	/* Further certificates each pointer names (announced signers). */
+	const unsigned char *const *announced_der;
+	const size_t *announced_len;
+	size_t n_announced;
 	const struct scheme_operator *operator; /* NULL: publisher_default_operator */
 };
 

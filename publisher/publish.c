@@ -15,6 +15,7 @@
 #include "publisher/index_jws.h"
 #include "vntl.h"
 
+#include "common/base64.h"
 #include "common/sizes.h"
 #include "common/rfc3339.h"
 
@@ -103,11 +104,19 @@ static enum publish_status build_one(const struct db_snapshot *snap,
 	unsigned char *signer_der = NULL;
 	int signer_len = i2d_X509(cfg->signer->cert, &signer_der);
 	int64_t last = last_sequence(snap, cfg->out, list);
+	const unsigned char *announced_der[PUBLISH_MAX_ANNOUNCED];
+	size_t announced_len[PUBLISH_MAX_ANNOUNCED];
+	size_t n_announced = cfg->n_announced < PUBLISH_MAX_ANNOUNCED ? cfg->n_announced : PUBLISH_MAX_ANNOUNCED;
+	for (size_t i = 0; i < n_announced; i++) {
+		announced_der[i] = cfg->announced[i].der;
+		announced_len[i] = cfg->announced[i].len;
+	}
 	struct list_params p = {
 		.list = list, .sequence = last + 1, .issued = now,
 		.next_update = now + (int64_t)cfg->next_update_days * 86400,
 		.base_url = cfg->base_url, .signer_der = signer_der,
 		.signer_der_len = signer_len > 0 ? (size_t)signer_len : 0,
+		.announced_der = announced_der, .announced_len = announced_len, .n_announced = n_announced,
 		.operator = cfg->operator,
 	};
 	xmlDocPtr doc = NULL;
@@ -339,6 +348,36 @@ static int prepare_roots_pem(const struct db_snapshot *snap, json_t *index, int6
 	return 0;
 }
 
+/* "announced_signers": the certificates the lists announce beside the
+ * signer, so that a poller pins the next one before the switch (README
+ * "Signed index"). Absent when there are none. */
+static int index_set_announced(json_t *index, const struct publish_config *cfg, char *err, size_t errlen)
+{
+	json_object_del(index, "announced_signers");
+	if (cfg->n_announced == 0)
+		return 0;
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < cfg->n_announced; i++) {
+		const struct publish_announced *a = &cfg->announced[i];
+		char sha[65], from[32];
+		sha256_hex(a->der, a->len, sha);
+		rfc3339_format(a->from, from);
+		char *b64 = base64_encode(a->der, a->len);
+		json_t *e = b64 ? json_pack("{s:s, s:s, s:s, s:s}", "sha256", sha, "x5c", b64, "role", a->role,
+					    "from", from) : NULL;
+		free(b64);
+		if (!e || json_array_append_new(arr, e) != 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	if (!arr || json_object_set_new(index, "announced_signers", arr) != 0) {
+		snprintf(err, errlen, "index.json: out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 /* The index signed (a JWS, publisher/index_jws.h) and checked with
  * libvntl, as a poller would check it. */
 static enum publish_status sign_index(const struct publish_config *cfg, json_t *index,
@@ -347,6 +386,8 @@ static enum publish_status sign_index(const struct publish_config *cfg, json_t *
 	char issued[32];
 	rfc3339_format(now, issued);
 	json_object_set_new(index, "issued", json_string(issued));
+	if (index_set_announced(index, cfg, err, errlen) < 0)
+		return PUBLISH_IO;
 	if (publisher_index_sign(cfg->signer, index, &c->index, &c->index_len, err, errlen) < 0)
 		return PUBLISH_REFUSED;
 	unsigned char *der = NULL;

@@ -19,12 +19,28 @@ enum publish_status {
 	PUBLISH_IO = 3,       /* file system or registry error */
 };
 
+/* A certificate the lists announce beside the signer's (db/signers.h):
+ * the next signer, or the previous one. */
+struct publish_announced {
+	const unsigned char *der;
+	size_t len;
+	const char *role;        /* "next" or "previous" */
+	int64_t from;            /* since when it is announced */
+};
+
+#define PUBLISH_MAX_ANNOUNCED 8
+
 struct publish_config {
 	const char *out;          /* publication directory */
 	const char *base_url;     /* lists are served at <base_url>/<list>.xml */
 	int next_update_days;     /* NextUpdate = issue time + this (1..183) */
 	struct publisher_signer *signer;
 	const struct scheme_operator *operator; /* NULL: publisher_default_operator */
+	/* Named beside the signer in each pointer of the pointer list and in
+	 * the signed index ("announced_signers"), so that relying parties learn
+	 * them from a list signed by a signer they trust. */
+	const struct publish_announced *announced;
+	size_t n_announced;
 };
 
 #define PUBLISH_MASK(list) (1u << (list))

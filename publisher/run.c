@@ -11,6 +11,7 @@
 #include "db/doctor.h"
 #include "db/publication.h"
 #include "db/seal.h"
+#include "db/signers.h"
 #include "db/snapshot.h"
 #include "publisher/large_change.h"
 #include "publisher/publish.h"
@@ -121,12 +122,42 @@ static struct publisher_signer *open_pkcs11_signer(const struct settings *s, str
 	return signer;
 }
 
-static struct publisher_signer *open_signer(const struct settings *s, struct publish_result *res)
+/* The registry's active signer (db/signers.h): its key where the
+ * configuration's would be (a file, or a token with publish.pkcs11_module
+ * and the same PIN source), its certificate from the registry. */
+static struct publisher_signer *open_registry_signer(const struct settings *s, const struct db_signer *active,
+						     struct publish_result *res)
+{
+	char err[512] = "", name[96];
+	char *secret = NULL;
+	struct publisher_signer *signer = NULL;
+	int token = publisher_key_is_pkcs11(active->key);
+	snprintf(name, sizeof name, "of registry signer '%s'", active->label);
+	if (token && publisher_pkcs11_check_config(active->key, s->pkcs11_module, err, sizeof err) < 0)
+		fail(res, PUBLISH_CONFIG, "registry signer '%s': %s", active->label, err);
+	else if (publisher_read_passphrase(token ? s->pin_file : s->pass_file,
+					   token ? PUBLISHER_PKCS11_PIN_ENV : PUBLISH_PASS_ENV, &secret, err,
+					   sizeof err) < 0)
+		fail(res, PUBLISH_IO, "%s", err);
+	else if (token ? publisher_signer_open_pkcs11_der(active->key, s->pkcs11_module, active->cert_der,
+							   active->cert_len, name, secret, s->digest, &signer, err,
+							   sizeof err)
+		       : publisher_signer_open_pem_der(active->key, active->cert_der, active->cert_len, name, secret,
+						       s->digest, &signer, err, sizeof err))
+		fail(res, PUBLISH_REFUSED, "nothing published: registry signer '%s': %s", active->label, err);
+	publisher_passphrase_free(secret);
+	return signer;
+}
+
+static struct publisher_signer *open_signer(const struct settings *s, const struct db_signer *active,
+					    struct publish_result *res)
 {
 	char err[VNTL_ERR_MAX] = "";
 	char *pass = NULL;
 	struct publisher_signer *signer = NULL;
-	if (publisher_key_is_pkcs11(s->key))
+	if (active)
+		signer = open_registry_signer(s, active, res);
+	else if (publisher_key_is_pkcs11(s->key))
 		signer = open_pkcs11_signer(s, res);
 	else if (publisher_read_passphrase(s->pass_file, PUBLISH_PASS_ENV, &pass, err, sizeof err) < 0)
 		fail(res, PUBLISH_IO, "%s", err);
@@ -229,8 +260,25 @@ static unsigned leave_out_blocked(const struct db_snapshot *snap, unsigned lists
 	return left;
 }
 
+/* The certificates the lists announce beside the active signer: the next
+ * (announced) and the previous signers, not retired. */
+static size_t announced_signers(const struct db_signer_plan *plan, struct publish_announced *out)
+{
+	size_t n = 0;
+	int64_t switched = plan->active ? plan->active->switched_at : 0;
+	for (size_t i = 0; i < plan->count && n < PUBLISH_MAX_ANNOUNCED; i++) {
+		const struct db_signer *g = &plan->all[i];
+		if (g->state == DB_SIGNER_ANNOUNCED)
+			out[n++] = (struct publish_announced){g->cert_der, g->cert_len, "next", g->announced_at};
+		else if (g->state == DB_SIGNER_PREVIOUS)
+			out[n++] = (struct publish_announced){g->cert_der, g->cert_len, "previous", switched};
+	}
+	return n;
+}
+
 static void run_with_signer(const struct settings *s, struct publisher_signer *signer, struct db *db,
-			    const struct publish_request *req, struct publish_result *res)
+			    const struct db_signer_plan *plan, const struct publish_request *req,
+			    struct publish_result *res)
 {
 	struct db_snapshot *snap = NULL;
 	char err[VNTL_ERR_MAX] = "";
@@ -244,9 +292,11 @@ static void run_with_signer(const struct settings *s, struct publisher_signer *s
 		res->due = req->if_due ? due_lists(db, snap, wanted, now, s->due_days) : wanted;
 		res->due = leave_out_blocked(snap, res->due, res);
 		if (res->due && check_large_change(db, s, req, snap, res->due, now, res) == PUBLISH_OK) {
+			struct publish_announced announced[PUBLISH_MAX_ANNOUNCED];
 			struct publish_config pc = {.out = s->out, .base_url = s->base_url,
 						    .next_update_days = (int)s->next_update_days, .signer = signer,
-						    .operator = &s->operator};
+						    .operator = &s->operator, .announced = announced,
+						    .n_announced = announced_signers(plan, announced)};
 			struct record_ctx rc = {db, req->as_user};
 			res->code = (int)publisher_publish(snap, &pc, res->due, now, record_publication, &rc,
 							   &res->outcome, res->message, sizeof res->message);
@@ -271,9 +321,16 @@ void publisher_run(const struct vntl_config *config, struct db *db, const struct
 		fail(res, PUBLISH_IO, "cannot start xmlsec");
 		return;
 	}
-	struct publisher_signer *signer = open_signer(&s, res);
+	struct db_signer_plan plan;
+	if (db_signer_plan_load(db, &plan, err, sizeof err) != 0) {
+		fail(res, PUBLISH_IO, "%s", err);
+		publisher_crypto_shutdown();
+		return;
+	}
+	struct publisher_signer *signer = open_signer(&s, plan.active, res);
 	if (signer)
-		run_with_signer(&s, signer, db, req, res);
+		run_with_signer(&s, signer, db, &plan, req, res);
 	publisher_signer_free(signer);
+	db_signer_plan_free(&plan);
 	publisher_crypto_shutdown();
 }

@@ -85,6 +85,19 @@ X509 *signer_read_cert(const char *path, char *err, size_t errlen)
 	return cert;
 }
 
+X509 *signer_cert_from_der(const unsigned char *der, size_t len, const char *name, char *err, size_t errlen)
+{
+	const unsigned char *p = der;
+	X509 *cert = der ? d2i_X509(NULL, &p, (long)len) : NULL;
+	if (!cert || p != der + len) {
+		ERR_clear_error();
+		X509_free(cert);
+		snprintf(err, errlen, "signing certificate %s: not one DER certificate", name);
+		return NULL;
+	}
+	return cert;
+}
+
 xmlSecKeyPtr signer_key_with_cert(EVP_PKEY *pkey, X509 *cert, char *err, size_t errlen)
 {
 	xmlSecKeyDataPtr data = NULL, x509 = NULL;
@@ -193,4 +206,69 @@ void publisher_passphrase_free(char *pass)
 		OPENSSL_cleanse(pass, strlen(pass));
 		free(pass);
 	}
+}
+
+/* "/C=VN/O=NEAC/CN=…" into a name; 0, or -1 when a part is not KEY=VALUE
+ * with a known KEY. */
+static int parse_subject(const char *subject, X509_NAME *name)
+{
+	char *copy = strdup(subject ? subject : "");
+	int ok = copy && copy[0] == '/' && copy[1];
+	for (char *save = NULL, *part = ok ? strtok_r(copy + 1, "/", &save) : NULL; ok && part;
+	     part = strtok_r(NULL, "/", &save)) {
+		char *eq = strchr(part, '=');
+		ok = eq && eq != part && eq[1];
+		if (ok) {
+			*eq = '\0';
+			ok = X509_NAME_add_entry_by_txt(name, part, MBSTRING_UTF8, (unsigned char *)eq + 1, -1, -1, 0) == 1;
+		}
+	}
+	free(copy);
+	ERR_clear_error();
+	return ok ? 0 : -1;
+}
+
+static int csr_pem(EVP_PKEY *key, const char *subject, char **pem, char *err, size_t errlen)
+{
+	X509_REQ *req = X509_REQ_new();
+	X509_NAME *name = X509_NAME_new();
+	BIO *bio = BIO_new(BIO_s_mem());
+	int rc = -1;
+	if (!req || !name || !bio)
+		snprintf(err, errlen, "out of memory");
+	else if (parse_subject(subject, name) < 0)
+		snprintf(err, errlen, "subject '%s' is not of the form /C=VN/O=ORGANISATION/CN=NAME", subject ? subject : "");
+	else if (X509_REQ_set_version(req, 0) != 1 || X509_REQ_set_subject_name(req, name) != 1 ||
+		 X509_REQ_set_pubkey(req, key) != 1 || X509_REQ_sign(req, key, EVP_sha256()) <= 0 ||
+		 PEM_write_bio_X509_REQ(bio, req) != 1)
+		snprintf(err, errlen, "the key did not sign the certificate request");
+	else {
+		char *data = NULL;
+		long len = BIO_get_mem_data(bio, &data);
+		*pem = malloc((size_t)len + 1);
+		if (*pem) {
+			memcpy(*pem, data, (size_t)len);
+			(*pem)[len] = '\0';
+			rc = 0;
+		}
+	}
+	ERR_clear_error();
+	BIO_free(bio);
+	X509_NAME_free(name);
+	X509_REQ_free(req);
+	return rc;
+}
+
+int publisher_key_csr(const char *key, const char *module, const char *secret, const char *subject, char **pem,
+		      char *err, size_t errlen)
+{
+	*pem = NULL;
+	struct engine_st *engine = NULL;
+	EVP_PKEY *pkey = publisher_key_is_pkcs11(key)
+				 ? signer_pkcs11_load_key(key, module, secret, &engine, err, errlen)
+				 : signer_pem_read_key(key, secret, err, errlen);
+	int rc = pkey ? csr_pem(pkey, subject, pem, err, errlen) : -1;
+	EVP_PKEY_free(pkey);
+	signer_pkcs11_engine_free(engine);
+	return rc;
 }

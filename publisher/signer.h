@@ -80,6 +80,15 @@ int publisher_signer_open_pkcs11(const char *uri, const char *module, const char
 				 const char *pin, const char *digest, struct publisher_signer **out,
 				 char *err, size_t errlen);
 
+/* The same two signers with the certificate given as DER (a signer kept
+ * in the registry, db/signers.h); `cert_name` names it in messages. */
+int publisher_signer_open_pem_der(const char *key_path, const unsigned char *cert_der, size_t cert_len,
+				  const char *cert_name, const char *pass, const char *digest,
+				  struct publisher_signer **out, char *err, size_t errlen);
+int publisher_signer_open_pkcs11_der(const char *uri, const char *module, const unsigned char *cert_der,
+				     size_t cert_len, const char *cert_name, const char *pin, const char *digest,
+				     struct publisher_signer **out, char *err, size_t errlen);
+
 /* Read a passphrase: from the file `pass_file` when given, else from the
  * environment variable `env_name` when set. *out is NULL when neither is.
  * Trailing newlines are dropped. Returns 0 or -1 (file unreadable). */
@@ -95,6 +104,15 @@ void publisher_passphrase_free(char *pass);
 int publisher_signer_sign_bytes(struct publisher_signer *signer, const char *digest,
 				const void *data, size_t len, unsigned char **sig, size_t *sig_len,
 				char *err, size_t errlen);
+
+/* A PKCS#10 certificate request for the key `key` (a PEM file, or a
+ * pkcs11: URI through `module`; `secret` its passphrase or the token's
+ * PIN), signed by that key (in the token) with SHA-256, for the subject
+ * `subject` in OpenSSL's form "/C=VN/O=…/CN=…". *pem (malloc'd) holds it.
+ * For the key ceremony (README "Key ceremony and signer rollover").
+ * Returns 0, or -1 with why. */
+int publisher_key_csr(const char *key, const char *module, const char *secret, const char *subject, char **pem,
+		      char *err, size_t errlen);
 
 void publisher_signer_free(struct publisher_signer *signer);
 

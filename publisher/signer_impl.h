@@ -23,6 +23,9 @@ int signer_apply_policy(struct publisher_signer *s, EVP_PKEY *key, const struct 
 /* The certificate in the PEM file `path`, or NULL with the reason in `err`. */
 X509 *signer_read_cert(const char *path, char *err, size_t errlen);
 
+/* The certificate `der` (exactly one), or NULL with the reason naming `name`. */
+X509 *signer_cert_from_der(const unsigned char *der, size_t len, const char *name, char *err, size_t errlen);
+
 /* A new xmlsec key holding a reference to `pkey`, with `cert` attached so
  * KeyInfo can carry it. */
 xmlSecKeyPtr signer_key_with_cert(EVP_PKEY *pkey, X509 *cert, char *err, size_t errlen);
@@ -31,5 +34,14 @@ xmlSecKeyPtr signer_key_with_cert(EVP_PKEY *pkey, X509 *cert, char *err, size_t 
  * the reason OpenSSL (or the token, through the engine) gave. */
 int signer_evp_sign(EVP_PKEY *key, const char *digest, const void *data, size_t len,
 		    unsigned char **sig, size_t *sig_len, char *err, size_t errlen);
+
+/* The private key of a PEM file, or NULL with why (a wrong passphrase...). */
+EVP_PKEY *signer_pem_read_key(const char *path, const char *pass, char *err, size_t errlen);
+/* The token's key `uri` through the pkcs11 engine (logged in with `pin`),
+ * or NULL with why; *engine is finished and freed by the caller after the key. */
+struct engine_st;
+EVP_PKEY *signer_pkcs11_load_key(const char *uri, const char *module, const char *pin, struct engine_st **engine,
+				 char *err, size_t errlen);
+void signer_pkcs11_engine_free(struct engine_st *engine);
 
 #endif

@@ -39,7 +39,7 @@ static const struct publisher_signer_ops PEM_OPS = {
 	.destroy = pem_destroy,
 };
 
-static EVP_PKEY *read_key(const char *path, const char *pass, char *err, size_t errlen)
+EVP_PKEY *signer_pem_read_key(const char *path, const char *pass, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
@@ -60,29 +60,22 @@ static EVP_PKEY *read_key(const char *path, const char *pass, char *err, size_t 
 	return key;
 }
 
-int publisher_signer_open_pem(const char *key_path, const char *cert_path, const char *pass,
-			      const char *digest, struct publisher_signer **out, char *err,
-			      size_t errlen)
+/* Takes `cert` over; `cert_name` names it in messages. */
+static int open_pem(const char *key_path, X509 *cert, const char *cert_name, const char *pass,
+		    const struct signer_digest *d, struct publisher_signer **out, char *err, size_t errlen)
 {
-	*out = NULL;
-	const struct signer_digest *d = signer_digest_find(digest, err, errlen);
-	if (!d)
-		return -1;
-	if (!key_path || !cert_path) {
-		snprintf(err, errlen, "no signing key or certificate configured (publish.key, publish.cert)");
+	EVP_PKEY *key = signer_pem_read_key(key_path, pass, err, errlen);
+	if (!key) {
+		X509_free(cert);
 		return -1;
 	}
-	EVP_PKEY *key = read_key(key_path, pass, err, errlen);
-	if (!key)
-		return -1;
-	X509 *cert = signer_read_cert(cert_path, err, errlen);
 	struct publisher_signer *s = calloc(1, sizeof *s);
 	struct pem_impl *impl = calloc(1, sizeof *impl);
 	if (!cert || !s || !impl)
 		goto fail;
 	if (X509_check_private_key(cert, key) != 1) {
 		ERR_clear_error();
-		snprintf(err, errlen, "signing certificate %s does not match the key %s", cert_path,
+		snprintf(err, errlen, "signing certificate %s does not match the key %s", cert_name,
 			 key_path);
 		goto fail;
 	}
@@ -102,3 +95,32 @@ fail:
 	return -1;
 }
 
+int publisher_signer_open_pem(const char *key_path, const char *cert_path, const char *pass,
+			      const char *digest, struct publisher_signer **out, char *err,
+			      size_t errlen)
+{
+	*out = NULL;
+	const struct signer_digest *d = signer_digest_find(digest, err, errlen);
+	if (!d)
+		return -1;
+	if (!key_path || !cert_path) {
+		snprintf(err, errlen, "no signing key or certificate configured (publish.key, publish.cert)");
+		return -1;
+	}
+	/* A NULL cert (its reason in err) is refused after the key is read:
+	 * the key's reason (a wrong passphrase) comes first. */
+	X509 *cert = signer_read_cert(cert_path, err, errlen);
+	return open_pem(key_path, cert, cert_path, pass, d, out, err, errlen);
+}
+
+int publisher_signer_open_pem_der(const char *key_path, const unsigned char *cert_der, size_t cert_len,
+				  const char *cert_name, const char *pass, const char *digest,
+				  struct publisher_signer **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	const struct signer_digest *d = signer_digest_find(digest, err, errlen);
+	if (!d)
+		return -1;
+	X509 *cert = signer_cert_from_der(cert_der, cert_len, cert_name, err, errlen);
+	return cert ? open_pem(key_path, cert, cert_name, pass, d, out, err, errlen) : -1;
+}

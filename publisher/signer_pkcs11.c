@@ -240,6 +240,37 @@ static int load_key(struct pkcs11_impl *impl, struct publisher_signer *s, const 
 	return 0;
 }
 
+/* Takes `cert` over; `cert_name` names it in messages. */
+static int open_pkcs11(const char *uri, const char *module, X509 *cert, const char *cert_name,
+		       const char *pin, const struct signer_digest *d, struct publisher_signer **out,
+		       char *err, size_t errlen)
+{
+	if (!pin) {
+		X509_free(cert);
+		snprintf(err, errlen, "no PIN for the token of %s (publish.pin_file or " PUBLISHER_PKCS11_PIN_ENV ")", uri);
+		return -1;
+	}
+	struct publisher_signer *s = calloc(1, sizeof *s);
+	struct pkcs11_impl *impl = calloc(1, sizeof *impl);
+	if (!s || !impl) {
+		snprintf(err, errlen, "out of memory");
+		X509_free(cert);
+		free(s);
+		free(impl);
+		return -1;
+	}
+	s->impl = impl;
+	s->ops = &PKCS11_OPS;
+	s->cert = cert;
+	if (s->cert && (impl->engine = start_engine(module, pin, err, errlen)) != NULL &&
+	    load_key(impl, s, uri, module, cert_name, d, err, errlen) == 0) {
+		*out = s;
+		return 0;
+	}
+	publisher_signer_free(s);
+	return -1;
+}
+
 int publisher_signer_open_pkcs11(const char *uri, const char *module, const char *cert_path,
 				 const char *pin, const char *digest, struct publisher_signer **out,
 				 char *err, size_t errlen)
@@ -256,22 +287,46 @@ int publisher_signer_open_pkcs11(const char *uri, const char *module, const char
 		snprintf(err, errlen, "no PIN for the token of %s (publish.pin_file or " PUBLISHER_PKCS11_PIN_ENV ")", uri);
 		return -1;
 	}
-	struct publisher_signer *s = calloc(1, sizeof *s);
-	struct pkcs11_impl *impl = calloc(1, sizeof *impl);
-	if (!s || !impl) {
-		snprintf(err, errlen, "out of memory");
-		free(s);
-		free(impl);
+	X509 *cert = signer_read_cert(cert_path, err, errlen);
+	return cert ? open_pkcs11(uri, module, cert, cert_path, pin, d, out, err, errlen) : -1;
+}
+
+int publisher_signer_open_pkcs11_der(const char *uri, const char *module, const unsigned char *cert_der,
+				     size_t cert_len, const char *cert_name, const char *pin, const char *digest,
+				     struct publisher_signer **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	const struct signer_digest *d = signer_digest_find(digest, err, errlen);
+	if (!d)
 		return -1;
+	X509 *cert = signer_cert_from_der(cert_der, cert_len, cert_name, err, errlen);
+	return cert ? open_pkcs11(uri, module, cert, cert_name, pin, d, out, err, errlen) : -1;
+}
+
+EVP_PKEY *signer_pkcs11_load_key(const char *uri, const char *module, const char *pin, ENGINE **engine,
+				 char *err, size_t errlen)
+{
+	*engine = NULL;
+	if (!pin) {
+		snprintf(err, errlen, "no PIN for the token of %s (publish.pin_file or " PUBLISHER_PKCS11_PIN_ENV ")", uri);
+		return NULL;
 	}
-	s->impl = impl;
-	s->ops = &PKCS11_OPS;
-	s->cert = signer_read_cert(cert_path, err, errlen);
-	if (s->cert && (impl->engine = start_engine(module, pin, err, errlen)) != NULL &&
-	    load_key(impl, s, uri, module, cert_path, d, err, errlen) == 0) {
-		*out = s;
-		return 0;
+	ENGINE *e = start_engine(module, pin, err, errlen);
+	EVP_PKEY *key = e ? ENGINE_load_private_key(e, uri, NULL, NULL) : NULL;
+	if (e && !key) {
+		explain_load_failure(uri, module, err, errlen);
+		ENGINE_finish(e);
+		ENGINE_free(e);
+		return NULL;
 	}
-	publisher_signer_free(s);
-	return -1;
+	*engine = e;
+	return key;
+}
+
+void signer_pkcs11_engine_free(ENGINE *engine)
+{
+	if (engine) {
+		ENGINE_finish(engine);
+		ENGINE_free(engine);
+	}
 }

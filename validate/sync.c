@@ -28,6 +28,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -46,6 +47,7 @@
 #define MAX_LIST (256u << 20)
 /* DIR and its generations: room left in PATH_MAX for the names below them */
 #define SYNC_PATH 2048
+#define SYNC_MAX_PINS 16
 
 struct sync_opts {
 	const char *from, *signer, *out, *ca_file;
@@ -162,8 +164,20 @@ static int http_get(const struct sync_opts *o, const char *url, const char *etag
 
 /* --- the current set --------------------------------------------------------- */
 
+/* The signers a run pins: the configured --signer, then those the store
+ * learned from the signed index it accepted last (a rollover's next
+ * signer, announced by a signer already pinned). */
+struct pins {
+	unsigned char *der[SYNC_MAX_PINS];
+	size_t len[SYNC_MAX_PINS];
+	size_t n;
+};
+
 struct run {
 	const struct sync_opts *o;
+	struct pins pins;
+	char learned[SYNC_MAX_PINS][65]; /* SHA-256 of the pins the new set adds */
+	size_t n_learned;
 	char dir[SYNC_PATH];       /* DIR */
 	char current[SYNC_PATH];   /* DIR/gen-… now current; "" when none */
 	char gen[SYNC_PATH];       /* the generation being written; "" when none */
@@ -421,17 +435,106 @@ static STACK_OF(X509) *read_pem_bundle(const char *path)
 	return certs;
 }
 
-/* The pinned signer, kept with the set it verified (vntl-validate anchors). */
+/* --- pins ------------------------------------------------------------------------ */
+
+static int pin_add(struct pins *p, const unsigned char *der, size_t len)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->len[i] == len && memcmp(p->der[i], der, len) == 0)
+			return 0;
+	if (p->n == SYNC_MAX_PINS || !(p->der[p->n] = malloc(len)))
+		return -1;
+	memcpy(p->der[p->n], der, len);
+	p->len[p->n++] = len;
+	return 0;
+}
+
+static void pins_free(struct pins *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->der[i]);
+	p->n = 0;
+}
+
+/* --signer, then the signers the current set's signer.pem learned while
+ * this same --signer was pinned (another --signer, an out-of-band re-pin,
+ * starts again from it alone). */
+static int load_pins(struct run *r)
+{
+	if (pin_add(&r->pins, r->o->signer_der, r->o->signer_len) != 0)
+		return -1;
+	char configured[65];
+	sha256_hex(r->o->signer_der, r->o->signer_len, configured);
+	if (!r->current[0] || strcmp(state_str(r->state, "configured_signer_sha256"), configured) != 0)
+		return 0;
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/signer.pem", r->current);
+	FILE *f = fopen(path, "r");
+	X509 *x;
+	while (f && (x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL) {
+		unsigned char *der = NULL;
+		int len = i2d_X509(x, &der);
+		if (len > 0)
+			pin_add(&r->pins, der, (size_t)len);
+		OPENSSL_free(der);
+		X509_free(x);
+	}
+	ERR_clear_error();
+	if (f)
+		fclose(f);
+	return 0;
+}
+
+/* The pins the new set keeps: --signer, the index's own signer, and the
+ * signers the accepted index announces (the next one of a rollover, or the
+ * previous one, whose lists stay checkable). A signer announced no more
+ * (retired) is dropped, unless it is --signer. */
+static int next_pins(struct run *r, struct pins *next)
+{
+	if (pin_add(next, r->o->signer_der, r->o->signer_len) != 0)
+		return -1;
+	for (size_t i = 0; i < r->pins.n; i++) {
+		char sha[65];
+		sha256_hex(r->pins.der[i], r->pins.len[i], sha);
+		if (strcmp(sha, vntl_index_signer_sha256(r->index)) == 0 &&
+		    pin_add(next, r->pins.der[i], r->pins.len[i]) != 0)
+			return -1;
+	}
+	for (size_t i = 0; i < vntl_index_announced_count(r->index); i++) {
+		const vntl_index_signer *a = vntl_index_announced_at(r->index, i);
+		if (pin_add(next, a->der, a->der_len) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The pinned signers, kept with the set they verified: vntl-validate
+ * anchors checks with them, and the next sync pins them. */
 static int write_signer(struct run *r)
 {
-	const unsigned char *p = r->o->signer_der;
-	X509 *cert = d2i_X509(NULL, &p, (long)r->o->signer_len);
+	struct pins next = {0};
 	BIO *bio = BIO_new(BIO_s_mem());
+	int ok = bio && next_pins(r, &next) == 0;
+	for (size_t i = 0; ok && i < next.n; i++) {
+		const unsigned char *p = next.der[i];
+		X509 *cert = d2i_X509(NULL, &p, (long)next.len[i]);
+		ok = cert && PEM_write_bio_X509(bio, cert) == 1;
+		X509_free(cert);
+	}
+	for (size_t i = 0; ok && i < next.n; i++) {
+		char sha[65];
+		sha256_hex(next.der[i], next.len[i], sha);
+		int known = 0;
+		for (size_t j = 0; j < r->pins.n && !known; j++)
+			known = r->pins.len[j] == next.len[i] && memcmp(r->pins.der[j], next.der[i], next.len[i]) == 0;
+		if (!known && r->n_learned < SYNC_MAX_PINS)
+			memcpy(r->learned[r->n_learned++], sha, sizeof sha);
+	}
 	char *pem = NULL;
-	long len = cert && bio && PEM_write_bio_X509(bio, cert) == 1 ? BIO_get_mem_data(bio, &pem) : -1;
+	long len = ok ? BIO_get_mem_data(bio, &pem) : -1;
 	int rc = len > 0 ? store_write(r->gen, "signer.pem", pem, (size_t)len, r->why, sizeof r->why) : -1;
 	BIO_free(bio);
-	X509_free(cert);
+	pins_free(&next);
 	return rc == 0 ? SYNC_OK : refuse(r, SYNC_USAGE, "store-failed", "%s", r->why);
 }
 
@@ -453,11 +556,13 @@ static int write_state(struct run *r, const struct fetched *index, time_t now)
 	char pem_sha[65];
 	long long pem_size = 0;
 	vntl_index_file(r->index, "roots.pem", pem_sha, &pem_size, NULL);
-	json_t *state = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "format", 1,
+	char configured[65];
+	sha256_hex(r->o->signer_der, r->o->signer_len, configured);
+	json_t *state = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s}", "format", 1,
 				  "from", r->o->from, "synced", synced, "index_sha256", index_sha,
 				  "etag", index->etag, "last_modified", index->last_modified,
 				  "signer_sha256", vntl_index_signer_sha256(r->index), "lists", lists,
-				  "anchors_sha256", pem_sha);
+				  "anchors_sha256", pem_sha, "configured_signer_sha256", configured);
 	char *text = state ? json_dumps(state, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(state);
 	int rc = text ? store_write(r->gen, "state.json", text, strlen(text), r->why, sizeof r->why) : -1;
@@ -490,9 +595,11 @@ static int build_generation(struct run *r, const struct fetched *index, time_t n
 	if (rc == SYNC_OK &&
 	    (vntl_ctx_new(&ctx, &err) != VNTL_OK || validate_ctx_defaults(ctx) ||
 	     vntl_ctx_use_vntl_profile(ctx, &err) != VNTL_OK ||
-	     vntl_ctx_add_signer_der(ctx, r->o->signer_der, r->o->signer_len, &err) != VNTL_OK ||
 	     vntl_ctx_set_cache_dir(ctx, cache, &err) != VNTL_OK))
 		rc = refuse(r, SYNC_USAGE, err.rule, "%s", err.reason);
+	for (size_t i = 0; rc == SYNC_OK && i < r->pins.n; i++)
+		if (vntl_ctx_add_signer_der(ctx, r->pins.der[i], r->pins.len[i], &err) != VNTL_OK)
+			rc = refuse(r, SYNC_USAGE, err.rule, "%s", err.reason);
 	if (rc == SYNC_OK)
 		rc = verify_lists(r, ctx);
 	STACK_OF(X509) *anchors = NULL;
@@ -542,7 +649,7 @@ static int sync_once(const struct sync_opts *o, struct run *r)
 	r->o = o;
 	snprintf(r->dir, sizeof r->dir, "%s", o->out);
 	time_t now = time(NULL);
-	if (load_state(r) != 0)
+	if (load_state(r) != 0 || load_pins(r) != 0)
 		return refuse(r, SYNC_USAGE, "internal", "out of memory");
 	char url[PATH_MAX];
 	size_t n = strlen(o->from);
@@ -560,9 +667,8 @@ static int sync_once(const struct sync_opts *o, struct run *r)
 		return current_is_stale(r, now) ? SYNC_STALE : SYNC_OK;
 	}
 	vntl_error err = {"", ""};
-	const unsigned char *ders[1] = {o->signer_der};
-	size_t lens[1] = {o->signer_len};
-	if (vntl_index_verify(index.data, index.len, ders, lens, 1, &r->index, &err) != VNTL_OK) {
+	if (vntl_index_verify(index.data, index.len, (const unsigned char *const *)r->pins.der, r->pins.len,
+			      r->pins.n, &r->index, &err) != VNTL_OK) {
 		free(index.data);
 		return refuse(r, SYNC_REFUSED, err.rule, "%s: %s", url, err.reason);
 	}
@@ -580,6 +686,8 @@ static int sync_once(const struct sync_opts *o, struct run *r)
 			       i + 1 < vntl_index_list_count(r->index) ? "," : "");
 		}
 		printf(" (%d files downloaded)\n", r->downloaded);
+		for (size_t i = 0; i < r->n_learned; i++)
+			printf("sync: %s: pinned the signer %s that the signed index announces\n", o->out, r->learned[i]);
 	}
 	free(index.data);
 	return rc;
@@ -589,6 +697,7 @@ static void run_free(struct run *r)
 {
 	json_decref(r->state);
 	vntl_index_free(r->index);
+	pins_free(&r->pins);
 	r->state = NULL;
 	r->index = NULL;
 }

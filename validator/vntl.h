@@ -174,6 +174,15 @@ VNTL_API vntl_status vntl_ctx_load_pointed_location(vntl_ctx *ctx, const char *l
  * equals or that is followed by '=' in value ("LOCATION=FILE"); 0 if none. */
 VNTL_API size_t vntl_ctx_pointer_location_prefix(const vntl_ctx *ctx, const char *value);
 
+/* Since libvntl 4.1.0: the certificates the loaded pointer lists name for
+ * the list at `location` (its OtherTSLPointer's ServiceDigitalIdentities):
+ * the signer and those announced beside it. A list signed by one of them
+ * loads with vntl_ctx_load_pointed_location(); a caller remembers them to
+ * pin the next signer of a rollover (README "Key ceremony and signer
+ * rollover"). The X509 belongs to ctx (X509_up_ref it to keep it). */
+VNTL_API size_t vntl_ctx_pointer_signer_count(const vntl_ctx *ctx, const char *location);
+VNTL_API struct x509_st *vntl_ctx_pointer_signer(const vntl_ctx *ctx, const char *location, size_t i);
+
 /* Plain trust anchors instead of lists (test suites, private PKIs). */
 VNTL_API vntl_status vntl_ctx_add_anchor_file(vntl_ctx *ctx, const char *cert_file, vntl_error *err);
 
@@ -380,6 +389,20 @@ VNTL_API const unsigned char *vntl_index_payload(const vntl_index *idx, size_t *
 /* "ES256", "RS256", ... and the SHA-256 (hex) of the signer's certificate. */
 VNTL_API const char *vntl_index_algorithm(const vntl_index *idx);
 VNTL_API const char *vntl_index_signer_sha256(const vntl_index *idx);
+/* Since libvntl 4.1.0: the signers the index announces beside its own
+ * ("announced_signers", README "Signed index"): the next signer before a
+ * rollover, the previous one after it. A caller that accepted the index
+ * remembers them as pins, and so follows a rollover without an update; a
+ * signer never announced stays refused. */
+typedef struct {
+	char sha256[65];            /* of the certificate's DER */
+	char role[16];              /* "next" or "previous" */
+	time_t from;                /* since when it is announced */
+	const unsigned char *der;   /* the certificate, valid as long as the index */
+	size_t der_len;
+} vntl_index_signer;
+VNTL_API size_t vntl_index_announced_count(const vntl_index *idx);
+VNTL_API const vntl_index_signer *vntl_index_announced_at(const vntl_index *idx, size_t i);
 /* The SHA-256 (hex) and size of a file the index names in "files"
  * ("roots.pem"); VNTL_ERR_REFUSED ("index-malformed") when it names none. */
 VNTL_API vntl_status vntl_index_file(const vntl_index *idx, const char *name, char sha256[65],

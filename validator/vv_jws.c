@@ -24,6 +24,9 @@ struct vntl_index {
 	size_t n_lists;
 	char alg[8];
 	char signer_sha256[65];
+	vntl_index_signer *announced; /* their der points into `announced_der` */
+	unsigned char **announced_der;
+	size_t n_announced;
 };
 
 /* --- base64 ------------------------------------------------------------- */
@@ -289,6 +292,60 @@ static vntl_status read_payload(vntl_index *idx, vntl_error *err)
 	return VNTL_OK;
 }
 
+/* One "announced_signers" entry: exactly sha256, x5c (standard base64 of
+ * one DER certificate of that SHA-256), role "next" or "previous", from. */
+static vntl_status read_announced_entry(json_t *e, vntl_index_signer *out, unsigned char **der,
+					vntl_error *err)
+{
+	const char *sha = json_string_value(json_object_get(e, "sha256"));
+	const char *x5c = json_string_value(json_object_get(e, "x5c"));
+	const char *role = json_string_value(json_object_get(e, "role"));
+	const char *from = json_string_value(json_object_get(e, "from"));
+	size_t len = 0;
+	*der = x5c ? base64_decode(x5c, strlen(x5c), &len) : NULL;
+	const unsigned char *p = *der;
+	X509 *cert = *der ? d2i_X509(NULL, &p, (long)len) : NULL;
+	char have[65] = "";
+	if (cert && p == *der + len)
+		vv_sha256_hex(*der, len, have);
+	X509_free(cert);
+	ERR_clear_error();
+	if (!json_is_object(e) || json_object_size(e) != 4 || !is_hex64(sha) || strcmp(have, sha) != 0 || !role ||
+	    (strcmp(role, "next") != 0 && strcmp(role, "previous") != 0) || !from ||
+	    !vv_parse_time(from, &out->from))
+		return vv_fail(err, VNTL_ERR_REFUSED, "index-malformed",
+			       "the signed index's \"announced_signers\" entry lacks a field or has a bad one "
+			       "(sha256, x5c: the certificate of that SHA-256, role next or previous, from)");
+	memcpy(out->sha256, sha, 65);
+	snprintf(out->role, sizeof out->role, "%s", role);
+	out->der = *der;
+	out->der_len = len;
+	return VNTL_OK;
+}
+
+static vntl_status read_announced(vntl_index *idx, vntl_error *err)
+{
+	json_t *arr = json_object_get(idx->payload_json, "announced_signers");
+	if (!arr)
+		return VNTL_OK;
+	size_t n = json_array_size(arr);
+	if (!json_is_array(arr) || n == 0 || n > 64)
+		return vv_fail(err, VNTL_ERR_REFUSED, "index-malformed",
+			       "the signed index's \"announced_signers\" is not an array of 1 to 64 signers");
+	idx->announced = calloc(n, sizeof *idx->announced);
+	idx->announced_der = calloc(n, sizeof *idx->announced_der);
+	if (!idx->announced || !idx->announced_der)
+		return vv_fail(err, VNTL_ERR_INTERNAL, "internal", "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		vntl_status st = read_announced_entry(json_array_get(arr, i), &idx->announced[i],
+						      &idx->announced_der[i], err);
+		idx->n_announced = i + 1; /* its der is freed with the index */
+		if (st != VNTL_OK)
+			return st;
+	}
+	return VNTL_OK;
+}
+
 /* What a poller reads without verifying must say what the signature
  * covers: the members beside the JWS's are none, or exactly the payload's. */
 static vntl_status clear_matches_payload(json_t *jws, json_t *payload, vntl_error *err)
@@ -390,6 +447,8 @@ vntl_status vntl_index_verify(const void *data, size_t len, const unsigned char 
 	if (st == VNTL_OK)
 		st = read_payload(idx, err);
 	if (st == VNTL_OK)
+		st = read_announced(idx, err);
+	if (st == VNTL_OK)
 		st = clear_matches_payload(jws, idx->payload_json, err);
 	json_decref(jws);
 	if (st != VNTL_OK) {
@@ -435,6 +494,16 @@ const char *vntl_index_signer_sha256(const vntl_index *idx)
 	return idx ? idx->signer_sha256 : "";
 }
 
+size_t vntl_index_announced_count(const vntl_index *idx)
+{
+	return idx ? idx->n_announced : 0;
+}
+
+const vntl_index_signer *vntl_index_announced_at(const vntl_index *idx, size_t i)
+{
+	return idx && i < idx->n_announced ? &idx->announced[i] : NULL;
+}
+
 vntl_status vntl_index_file(const vntl_index *idx, const char *name, char sha256[65],
 			    long long *size, vntl_error *err)
 {
@@ -455,6 +524,10 @@ void vntl_index_free(vntl_index *idx)
 	if (!idx)
 		return;
 	json_decref(idx->payload_json);
+	for (size_t i = 0; idx->announced_der && i < idx->n_announced; i++)
+		free(idx->announced_der[i]);
+	free(idx->announced_der);
+	free(idx->announced);
 	free(idx->payload);
 	free(idx->lists);
 	free(idx);

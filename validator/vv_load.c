@@ -427,3 +427,32 @@ size_t vntl_ctx_pointer_location_prefix(const vntl_ctx *ctx, const char *value)
 	}
 	return best;
 }
+
+/* The certificates of every XML pointer to `location`, in order. */
+static X509 *pointer_signer(const vntl_ctx *ctx, const char *location, size_t want, size_t *count)
+{
+	size_t n = 0;
+	for (size_t i = 0; ctx && location && i < ctx->n_pointers; i++) {
+		const vv_pointer *p = &ctx->pointers[i];
+		if (strcmp(p->location, location) != 0 || !is_xml_pointer(p))
+			continue;
+		for (int j = 0; j < sk_X509_num(p->certs); j++, n++)
+			if (n == want)
+				return sk_X509_value(p->certs, j);
+	}
+	if (count)
+		*count = n;
+	return NULL;
+}
+
+size_t vntl_ctx_pointer_signer_count(const vntl_ctx *ctx, const char *location)
+{
+	size_t n = 0;
+	pointer_signer(ctx, location, SIZE_MAX, &n);
+	return n;
+}
+
+X509 *vntl_ctx_pointer_signer(const vntl_ctx *ctx, const char *location, size_t i)
+{
+	return i == SIZE_MAX ? NULL : pointer_signer(ctx, location, i, NULL);
+}

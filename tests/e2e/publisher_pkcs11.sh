@@ -135,4 +135,26 @@ module=$VNTL_TMP/no-such-module.so
 conf "pkcs11:token=neac-tl;object=tl-ec-p256" tl-ec-p256.pem "publish.pin_file = $VNTL_TMP/pin"
 refused 2 "publish.pkcs11_module = $VNTL_TMP/no-such-module.so: cannot read the PKCS#11 module"
 [ "$(seq_of roots)" = 2 ] || fail "a refusal used a sequence number"
-echo "ok: RSA-3072 and P-256 token keys sign lists (and the JWS index) that xmlsec1, the oracle (and Python, openssl) accept; keys not exportable; refusals publish nothing"
+
+# 4. the key ceremony with the token (issue 14): the request made by the token's key, the key
+# registered, announced and switched to under four eyes; the lists are then signed in the token
+module=$SOFTHSM_MODULE
+conf "pkcs11:token=neac-tl;object=tl-ec-p256" tl-ec-p256.pem "publish.pin_file = $VNTL_TMP/pin
+publish.signer_announce_days = 0"
+rsa="pkcs11:token=neac-tl;object=tl-rsa-3072"
+$V signer csr --key "$rsa" --subject "/C=VN/O=DEMO NEAC/CN=tl-rsa-3072" --out rsa.csr 2>err.txt ||
+	fail "signer csr with the token key: $(cat err.txt)"
+openssl req -in rsa.csr -noout -verify 2>/dev/null || fail "the token's certificate request does not verify"
+[ "$(openssl req -in rsa.csr -noout -pubkey)" = "$(openssl x509 -in tl-rsa-3072.pem -noout -pubkey)" ] ||
+	fail "the certificate request is not for the token's key"
+four_eyes() {
+	id=$($V --as olga signer "$@" --reason ceremony | sed -n 's/^correction \([0-9]*\) proposed.*/\1/p')
+	[ -n "$id" ] && $V --as anh correction approve "$id" >/dev/null || fail "signer $*"
+}
+four_eyes register tl-rsa --key "$rsa" --cert tl-rsa-3072.pem
+four_eyes announce tl-rsa
+four_eyes switch tl-rsa
+$V publish > pub.txt 2> err.txt || fail "publish with the registry's token signer: $(cat err.txt)"
+[ "$(seq_of roots)" = 3 ] || fail "the registry's signer did not publish sequence 3"
+verify_all tl-rsa-3072.pem
+echo "ok: RSA-3072 and P-256 token keys sign lists (and the JWS index) that xmlsec1, the oracle (and Python, openssl) accept; keys not exportable; refusals publish nothing; a token key registered and switched to signs"
