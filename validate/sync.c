@@ -312,6 +312,12 @@ static int carry_rollback_records(struct run *r)
 	return SYNC_OK;
 }
 
+/* Where the new generation holds list l. */
+static void list_path(const struct run *r, const vntl_index_list *l, char path[PATH_MAX])
+{
+	snprintf(path, PATH_MAX, "%s/%s.xml", r->gen, l->name);
+}
+
 static int verify_lists(struct run *r, vntl_ctx *ctx)
 {
 	for (size_t i = 0; i < vntl_index_list_count(r->index); i++) {
@@ -324,7 +330,7 @@ static int verify_lists(struct run *r, vntl_ctx *ctx)
 				      "an older publication is being replayed", l->name, l->sequence,
 				      last_seq, r->dir);
 		char path[PATH_MAX];
-		snprintf(path, sizeof path, "%s/%s.xml", r->gen, l->name);
+		list_path(r, l, path);
 		vntl_list_info info = { .size = sizeof info };
 		vntl_error err = {"", ""};
 		if (vntl_ctx_load_list(ctx, path, &info, &err) != VNTL_OK)
@@ -349,26 +355,34 @@ static void cert_sha256(X509 *cert, char out[65])
 }
 
 /* Every certificate of roots.pem must be a service of the verified lists
- * that anchors chains now: anchors.pem never holds more than the signed
- * lists grant. */
-static int check_anchors(struct run *r, STACK_OF(X509) *anchors, time_t now)
+ * (loaded into ctx) that anchors chains now: anchors.pem never holds more
+ * than the signed lists grant. */
+static int check_anchors(struct run *r, const vntl_ctx *ctx, STACK_OF(X509) *anchors, time_t now)
 {
+	size_t n_lists = vntl_index_list_count(r->index);
+	char (*labels)[64] = calloc(n_lists ? n_lists : 1, sizeof *labels);
+	char (*paths)[PATH_MAX] = calloc(n_lists ? n_lists : 1, sizeof *paths);
+	const char **sources = calloc(n_lists ? n_lists : 1, sizeof *sources);
+	for (size_t i = 0; labels && paths && sources && i < n_lists; i++) {
+		const vntl_index_list *l = vntl_index_list_at(r->index, i);
+		snprintf(labels[i], sizeof labels[i], "%s", l->name);
+		list_path(r, l, paths[i]); /* the source verify_lists loaded it from */
+		sources[i] = paths[i];
+	}
 	struct list_service *services = NULL;
 	size_t n = 0;
-	for (size_t i = 0; i < vntl_index_list_count(r->index); i++) {
-		const vntl_index_list *l = vntl_index_list_at(r->index, i);
-		char path[PATH_MAX];
-		snprintf(path, sizeof path, "%s/%s.xml", r->gen, l->name);
-		list_services_read(path, l->name, &services, &n);
-	}
-	int rc = SYNC_OK;
+	vntl_error err = {"", ""};
+	int rc = !labels || !paths || !sources ? refuse(r, SYNC_USAGE, "internal", "out of memory")
+		 : list_services_read(ctx, now, sources, (const char (*)[64])labels, n_lists, &services,
+				      &n, &err) != 0 ? refuse(r, SYNC_USAGE, err.rule, "%s", err.reason)
+		 : SYNC_OK;
 	for (int i = 0; rc == SYNC_OK && i < sk_X509_num(anchors); i++) {
 		X509 *cert = sk_X509_value(anchors, i);
 		char sha[65], subject[256] = "";
 		cert_sha256(cert, sha);
 		const struct list_service *found = NULL;
 		for (size_t j = 0; j < n && !found; j++)
-			if (strcmp(services[j].sha256, sha) == 0 && list_service_anchors_at(&services[j], now))
+			if (strcmp(services[j].sha256, sha) == 0 && list_service_anchors(&services[j]))
 				found = &services[j];
 		X509_NAME_oneline(X509_get_subject_name(cert), subject, sizeof subject);
 		if (!found)
@@ -377,6 +391,9 @@ static int check_anchors(struct run *r, STACK_OF(X509) *anchors, time_t now)
 				    "makes an anchor now", subject, sha);
 	}
 	list_services_free(services, n);
+	free(labels);
+	free(paths);
+	free(sources);
 	return rc;
 }
 
@@ -500,7 +517,7 @@ static int build_generation(struct run *r, const struct fetched *index, time_t n
 		char path[PATH_MAX];
 		snprintf(path, sizeof path, "%s/anchors.pem", r->gen);
 		anchors = read_pem_bundle(path);
-		rc = anchors ? check_anchors(r, anchors, now) : refuse(r, SYNC_USAGE, "internal", "out of memory");
+		rc = anchors ? check_anchors(r, ctx, anchors, now) : refuse(r, SYNC_USAGE, "internal", "out of memory");
 	}
 	if (rc == SYNC_OK)
 		rc = write_hashed_dir(r, anchors);

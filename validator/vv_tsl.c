@@ -83,7 +83,7 @@ static void note_ignored(vv_list *list, const xmlNode *name_parent, const char *
 	vv_trim_partial_utf8(out);
 }
 
-static vntl_status read_service(vv_list *list, const char *provider, const xmlNode *service,
+static vntl_status read_service(vv_list *list, const vv_names *provider, const xmlNode *service,
                                 vntl_error *err)
 {
 	xmlNodePtr info = vv_child(service, VV_NS_TSL, "ServiceInformation");
@@ -216,20 +216,21 @@ static vntl_status read_provider(vv_list *list, const xmlNode *tsp, vntl_error *
 	xmlNodePtr services = vv_child(tsp, VV_NS_TSL, "TSPServices");
 	const char *unknown = unknown_critical(vv_child(vv_child(tsp, VV_NS_TSL, "TSPInformation"),
 	                                                VV_NS_TSL, "TSPInformationExtensions"));
-	char *provider = vv_text(vv_child(vv_child(vv_child(tsp, VV_NS_TSL, "TSPInformation"),
-	                                           VV_NS_TSL, "TSPName"), VV_NS_TSL, "Name"));
-	vntl_status st = provider ? VNTL_OK
-	                          : vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "reading a provider");
+	vv_names provider;
+	vv_names_read(vv_child(vv_child(tsp, VV_NS_TSL, "TSPInformation"), VV_NS_TSL, "TSPName"),
+	              &provider);
+	vntl_status st = provider.in[0] && provider.in[1]
+	                 ? VNTL_OK : vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "reading a provider");
 	for (xmlNodePtr s = vv_child(services, VV_NS_TSL, "TSPService"); s && st == VNTL_OK;
 	     s = vv_next(s, VV_NS_TSL, "TSPService")) {
 		if (!unknown) {
-			st = read_service(list, provider, s, err);
+			st = read_service(list, &provider, s, err);
 			continue;
 		}
 		list->info.services++;
 		list->info.ignored_services++;
 	}
-	free(provider);
+	vv_names_free(&provider);
 	if (unknown)
 		note_ignored(list, vv_child(vv_child(tsp, VV_NS_TSL, "TSPInformation"), VV_NS_TSL,
 		                            "TSPName"), "provider", unknown);
