@@ -106,6 +106,32 @@ static size_t on_header(char *line, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/* Every option a transfer's safety rests on, each checked: only http(s),
+ * also after a redirect (the index is signed and each list named by its
+ * SHA-256, so plain http carries nothing unverified), the peer verified,
+ * bounded in time, the body into f. 0, or -1 when libcurl refused one. */
+__attribute__((warn_unused_result))
+static int set_options(CURL *c, const struct sync_opts *o, const char *url,
+		       struct curl_slist *headers, struct fetched *f)
+{
+	int ok = curl_easy_setopt(c, CURLOPT_URL, url) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http") == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https,http") == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_WRITEDATA, f) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_HEADERDATA, f) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_USERAGENT, "vntl-validate-sync/" VNTL_VERSION_STRING) == CURLE_OK &&
+		 (!o->ca_file || curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file) == CURLE_OK);
+	return ok ? 0 : -1;
+}
+
 /* GET url (conditional when etag or last_modified is given). 0 with
  * f->status 200 or 304; -1 with why. */
 static int http_get(const struct sync_opts *o, const char *url, const char *etag,
@@ -127,21 +153,16 @@ static int http_get(const struct sync_opts *o, const char *url, const char *etag
 	}
 	if (!c) {
 		snprintf(why, whylen, "%s: cannot start libcurl", url);
+		curl_slist_free_all(headers);
 		return -1;
 	}
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, f);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "vntl-validate-sync/" VNTL_VERSION_STRING);
-	if (o->ca_file)
-		curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
+	if (set_options(c, o, url, headers, f) != 0) {
+		snprintf(why, whylen, "%s: libcurl refused the protocol, TLS, timeout or callback "
+			 "settings: nothing was fetched", url);
+		curl_slist_free_all(headers);
+		curl_easy_cleanup(c);
+		return -1;
+	}
 	CURLcode rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &f->status);
 	curl_slist_free_all(headers);
@@ -346,12 +367,15 @@ static int verify_lists(struct run *r, vntl_ctx *ctx)
 	return SYNC_OK;
 }
 
+/* "" when OpenSSL fails: matches no service, so the anchor is refused. */
 static void cert_sha256(X509 *cert, char out[65])
 {
 	unsigned char md[32];
 	unsigned int len = 0;
-	X509_digest(cert, EVP_sha256(), md, &len);
-	hex_encode(md, sizeof md, out);
+	if (X509_digest(cert, EVP_sha256(), md, &len) == 1 && len == sizeof md)
+		hex_encode(md, sizeof md, out);
+	else
+		out[0] = '\0';
 }
 
 /* Every certificate of roots.pem must be a service of the verified lists
@@ -571,7 +595,7 @@ static int sync_once(const struct sync_opts *o, struct run *r)
 	char index_sha[65] = "";
 	if (index.status == 200)
 		sha256_hex(index.data, index.len, index_sha);
-	if (index.status == 304 || strcmp(index_sha, state_str(r->state, "index_sha256")) == 0) {
+	if (index.status == 304 || (index_sha[0] && strcmp(index_sha, state_str(r->state, "index_sha256")) == 0)) {
 		free(index.data);
 		printf("sync: %s: nothing changed (%s)\n", o->out, index.status == 304 ? "304" : "same index");
 		return current_is_stale(r, now) ? SYNC_STALE : SYNC_OK;

@@ -201,7 +201,8 @@ const vntl_anchor *vntl_anchor_iter_next(vntl_anchor_iter *it)
 			continue;
 		it->current.a = a;
 		it->current.period = a->periods ? vv_anchor_period_at(a, it->current.at) : NULL;
-		vv_cert_sha256_hex(a->cert, it->current.sha256);
+		if (vv_cert_sha256_hex(a->cert, it->current.sha256) != 0)
+			continue; /* "": an anchor no caller could name or match */
 		return &it->current;
 	}
 	return NULL;

@@ -49,8 +49,11 @@ vntl_status vv_certs_from_memory(const unsigned char *data, size_t len, const ch
                                  STACK_OF(X509) *into, vntl_error *err);
 vntl_status vv_crls_from_memory(const unsigned char *data, size_t len, const char *name,
                                 STACK_OF(X509_CRL) *into, vntl_error *err);
-void vv_sha256_hex(const unsigned char *data, size_t len, char out[65]);
-void vv_cert_sha256_hex(X509 *cert, char out[65]);
+/* SHA-256 as 64 lowercase hex digits: 0, or -1 with out "" (which names
+ * nothing and matches no digest) when OpenSSL fails. */
+__attribute__((warn_unused_result)) int vv_sha256_hex(const unsigned char *data, size_t len,
+                                                      char out[65]);
+__attribute__((warn_unused_result)) int vv_cert_sha256_hex(X509 *cert, char out[65]);
 void vv_name_text(const X509_NAME *name, char *out, size_t len); /* RFC 2253, UTF-8 */
 
 /* vntl's own TS 119 612 profile (schema/), built in; NULL if it does not compile */

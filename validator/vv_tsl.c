@@ -147,7 +147,8 @@ static void hash_scheme_name(const xmlNode *si, char out[65])
 	unsigned char digest[32];
 	unsigned int dlen = 0;
 	out[0] = '\0';
-	if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL))
+	int ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
+	if (!ok)
 		goto done;
 	xmlNodePtr names = vv_child(si, VV_NS_TSL, "SchemeName");
 	for (xmlNodePtr n = vv_child(names, VV_NS_TSL, "Name"); n; n = vv_next(n, VV_NS_TSL, "Name")) {
@@ -157,13 +158,15 @@ static void hash_scheme_name(const xmlNode *si, char out[65])
 		const char *parts[2] = {lang ? (const char *)lang : "", text ? text : ""};
 		for (int i = 0; i < 2; i++) {
 			unsigned long long plen = strlen(parts[i]);
-			EVP_DigestUpdate(md, &plen, sizeof plen);
-			EVP_DigestUpdate(md, parts[i], plen);
+			ok = ok && EVP_DigestUpdate(md, &plen, sizeof plen) == 1 &&
+			     EVP_DigestUpdate(md, parts[i], plen) == 1;
 		}
 		xmlFree(lang);
 		free(text);
 	}
-	if (EVP_DigestFinal_ex(md, digest, &dlen) && dlen == sizeof digest)
+	/* "" when OpenSSL failed: such a list gets no rollback record and is
+	 * refused (vv_cache.c) rather than sharing another list's */
+	if (ok && EVP_DigestFinal_ex(md, digest, &dlen) == 1 && dlen == sizeof digest)
 		for (unsigned i = 0; i < dlen; i++)
 			snprintf(out + 2 * i, 3, "%02x", digest[i]);
 done:
