@@ -39,6 +39,8 @@ static int add_row(const vntl_anchor *a, time_t at, const char *label, struct li
 	s->status_since = vntl_anchor_status_since(a);
 	s->status_anchors = vntl_anchor_trusted(a);
 	X509 *cert = vntl_anchor_cert(a);
+	if (X509_up_ref(cert) == 1)
+		s->cert = cert;
 	s->cert_valid = X509_cmp_time(X509_get0_notBefore(cert), &at) <= 0 &&
 			X509_cmp_time(X509_get0_notAfter(cert), &at) >= 0;
 	return 0;
@@ -69,11 +71,12 @@ void list_services_free(struct list_service *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(s[i].provider);
 		free(s[i].service);
+		X509_free(s[i].cert);
 	}
 	free(s);
 }
 
 int list_service_anchors(const struct list_service *s)
 {
-	return s->status_anchors && s->cert_valid;
+	return s->cert && s->status_anchors && s->cert_valid;
 }

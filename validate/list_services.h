@@ -7,10 +7,12 @@
 
 #include "vntl.h"
 
+#include <openssl/x509.h>
 #include <stddef.h>
 #include <time.h>
 
 struct list_service {
+	X509 *cert;        /* libvntl's, with a reference of this row's own */
 	char sha256[65];   /* of the certificate's DER */
 	char list[64];     /* the list's label ("roots") */
 	char *provider, *service; /* in the context's language */
