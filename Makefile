@@ -198,7 +198,13 @@ $(BUILD)/vntld: $(call obj,$(VNTLD_PROG_SRC)) $(INTERNAL_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_EXE) -o $@ $< $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) $(CMOCKA_LIBS) -lpthread
+	$(CC) $(LDFLAGS_EXE) -o $@ $< $(TEST_LINK) $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) $(CMOCKA_LIBS) -lpthread
+# Failure injection through link-time wrappers of libcurl, in this test
+# binary only (no hook in any production binary); it also links sync's objects.
+VALIDATE_LIB_OBJ := $(call obj,$(filter-out validate/vntl_validate_main.c,$(VALIDATE_PROG_SRC)))
+$(BUILD)/tests/test_validator_curlfail: $(VALIDATE_LIB_OBJ)
+$(BUILD)/tests/test_validator_curlfail: TEST_LINK := $(VALIDATE_LIB_OBJ) \
+	-Wl,--wrap=curl_easy_setopt -Wl,--wrap=curl_easy_perform
 $(FUZZ_DRIVERS): $(BUILD)/tests/%: $(BUILD)/obj/tests/fuzz/%.o $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_EXE) -o $@ $< $(call obj,$(TESTLIB_SRC)) $(INTERNAL_LIBS) $(PKG_LIBS) -lpthread

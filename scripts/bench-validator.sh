@@ -4,7 +4,8 @@
 #   1. chain checks/s of vntl_check_chain() vs a plain X509_verify_cert() loop,
 #      also with 10,000 other anchors loaded
 #   2. load + verify of a 10,000-entry signed list by vntl-validate vs
-#      `xmlsec1 --verify` of the same file
+#      `xmlsec1 --verify` of the same file, interleaved rounds (BENCH_ROUNDS,
+#      default 5), min/median/max of the ratios
 #   scripts/bench-validator.sh BUILD_DIR [SECONDS]
 set -eu
 build=$(cd "${1:-build/release}" && pwd)
@@ -38,40 +39,48 @@ VNTL_TSL_ENTRIES=$((entries - 1)) python3 "$src/tests/lib/validator_tsl.py" "$tm
 pki_sign_list "$tmp/big.tpl" "$tmp/big.xml" 2>/dev/null
 size=$(wc -c <"$tmp/big.xml")
 
-best() { # command...: best wall time of 3 runs, in ms
-	b=""
-	for _ in 1 2 3; do
-		s=$(date +%s%N)
-		"$@" >/dev/null 2>&1 || { echo "bench command failed: $*" >&2; exit 1; }
-		e=$(( ($(date +%s%N) - s) / 1000000 ))
-		if [ -z "$b" ] || [ "$e" -lt "$b" ]; then b=$e; fi
-	done
-	echo "$b"
-}
-xmlsec_ms=$(best xmlsec1 --verify --enabled-reference-uris same-doc,empty --enabled-key-data rsa \
-	--id-attr:Id 'http://uri.etsi.org/02231/v2#:TrustServiceStatusList' \
-	--id-attr:Id 'http://uri.etsi.org/01903/v1.3.2#:SignedProperties' \
-	--pubkey-cert-pem "$P/signer.pem" "$tmp/big.xml")
+. "$src/scripts/bench_timing.sh"
 schema_args="--no-schema"; schema_file=""
 if [ -n "$shared" ]; then
 	schema_file="$shared/tl/xsd/19612-libxml2.xsd"
 	schema_args="--schema-dir $schema_file"
 fi
-# shellcheck disable=SC2086
-ours_ms=$(best "$build/vntl-validate" list "$tmp/big.xml" --signer "$P/signer.pem" $schema_args)
-ours_noschema_ms=$(best "$build/vntl-validate" list "$tmp/big.xml" --signer "$P/signer.pem" --no-schema)
-# The heap tuning vntl-validate does only when asked (VNTL_VALIDATE_TUNE_HEAP=1), measured for its effect.
-# shellcheck disable=SC2086
-tuned_ms=$(best env VNTL_VALIDATE_TUNE_HEAP=1 "$build/vntl-validate" list "$tmp/big.xml" --signer "$P/signer.pem" $schema_args)
-# shellcheck disable=SC2086
-lib_ms=$(best "$tmp/bench_load" "$tmp/big.xml" "$P/signer.pem" $schema_file)
-# shellcheck disable=SC2086
-lib_threads_ms=$(best env VNTL_BENCH_THREADS=1 "$tmp/bench_load" "$tmp/big.xml" "$P/signer.pem" $schema_file)
-echo "list of $entries entries ($size bytes): vntl-validate $ours_ms ms (all rules + schema)," \
-	"$ours_noschema_ms ms without schema; xmlsec1 --verify $xmlsec_ms ms"
-echo "  with VNTL_VALIDATE_TUNE_HEAP=1 (opt-in heap tuning): $tuned_ms ms"
-echo "  the same load through the library in a plain program: $lib_ms ms on one thread," \
-	"$lib_threads_ms ms with vntl_ctx_set_threads(ctx, 1)"
-awk -v a="$ours_ms" -v b="$ours_noschema_ms" -v t="$tuned_ms" -v l="$lib_ms" -v lt="$lib_threads_ms" -v x="$xmlsec_ms" 'BEGIN {
-	printf "list load ratio vs xmlsec1: %.2f with schema, %.2f without (target <= 1.00) %s; heap tuned %.2f; library alone %.2f (one thread), %.2f (threads)\n",
-		a / x, b / x, (a <= x ? "OK" : "MISSED"), t / x, l / x, lt / x }'
+xmlsec_verify() {
+	xmlsec1 --verify --enabled-reference-uris same-doc,empty --enabled-key-data rsa \
+		--id-attr:Id 'http://uri.etsi.org/02231/v2#:TrustServiceStatusList' \
+		--id-attr:Id 'http://uri.etsi.org/01903/v1.3.2#:SignedProperties' \
+		--pubkey-cert-pem "$P/signer.pem" "$tmp/big.xml"
+}
+# Interleaved rounds: in each, the baseline and every variant once, each
+# variant's ratio to that round's baseline (a busy machine slows a round's
+# runs alike); min/median/max over the rounds.
+rounds=${BENCH_ROUNDS:-5}
+for f in xmlsec ours noschema tuned lib libthreads; do : >"$tmp/$f.ms"; done
+r=0
+while [ "$r" -lt "$rounds" ]; do
+	bench_ms xmlsec_verify >>"$tmp/xmlsec.ms"
+	# shellcheck disable=SC2086
+	bench_ms "$build/vntl-validate" list "$tmp/big.xml" --signer "$P/signer.pem" $schema_args >>"$tmp/ours.ms"
+	bench_ms "$build/vntl-validate" list "$tmp/big.xml" --signer "$P/signer.pem" --no-schema >>"$tmp/noschema.ms"
+	# the heap tuning vntl-validate does only when asked, measured for its effect
+	# shellcheck disable=SC2086
+	bench_ms env VNTL_VALIDATE_TUNE_HEAP=1 "$build/vntl-validate" list "$tmp/big.xml" --signer "$P/signer.pem" \
+		$schema_args >>"$tmp/tuned.ms"
+	# shellcheck disable=SC2086
+	bench_ms "$tmp/bench_load" "$tmp/big.xml" "$P/signer.pem" $schema_file >>"$tmp/lib.ms"
+	# shellcheck disable=SC2086
+	bench_ms env VNTL_BENCH_THREADS=1 "$tmp/bench_load" "$tmp/big.xml" "$P/signer.pem" $schema_file >>"$tmp/libthreads.ms"
+	r=$((r + 1))
+done
+ratios() { # VARIANT: its per-round ratios to xmlsec1
+	paste "$tmp/$1.ms" "$tmp/xmlsec.ms" | awk '{ printf "%.3f\n", $1 / $2 }' >"$tmp/$1.ratio"
+	bench_stats "$tmp/$1.ratio"
+}
+echo "list of $entries entries ($size bytes), $rounds interleaved rounds, ms: xmlsec1 --verify" \
+	"$(bench_stats "$tmp/xmlsec.ms" %.0f); vntl-validate (all rules + schema) $(bench_stats "$tmp/ours.ms" %.0f)"
+echo "list load / xmlsec1 --verify (target: median <= 1.00):"
+echo "  vntl-validate with schema:         $(ratios ours) $(awk -v m="$(bench_median "$tmp/ours.ratio")" 'BEGIN { print m <= 1 ? "OK" : "MISSED" }')"
+echo "  without schema:                    $(ratios noschema)"
+echo "  VNTL_VALIDATE_TUNE_HEAP=1 (opt-in): $(ratios tuned)"
+echo "  library alone, one thread:         $(ratios lib)"
+echo "  library alone, vntl_ctx_set_threads: $(ratios libthreads)"

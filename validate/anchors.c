@@ -1,11 +1,12 @@
-/* vntl-validate anchors (--sync-dir DIR | --list FILE... --signer PEM...)
+/* vntl-validate anchors (--sync-dir DIR | --list FILE|URL... --signer PEM...)
  * [--at T] [--json]: the anchors of a synced trust store, or of lists given
- * as files, and their status at T. The lists are first accepted by libvntl
- * (signature by the pinned signer, schema, freshness now); the status at T
- * is then read from the services' status history in those lists
- * (validate/list_services.h). A synced store's anchors are those of its
- * anchors.pem, labelled as it labels them; a list's are the certificates
- * its services name. */
+ * as files or https:// URLs, and their status at T. The lists are first
+ * accepted by libvntl (signature by the pinned signer, schema, freshness
+ * now; a URL fetched as `vntl-validate list` fetches it); the anchors and
+ * their status at T then come from libvntl's anchor iterator, as a vendor
+ * would read them (validate/list_services.h). A synced store's anchors are
+ * those of its anchors.pem, labelled as it labels them; a list's are the
+ * certificates its CA services name. */
 #include "validate/sync.h"
 
 #include "common/rfc3339.h"
@@ -74,6 +75,8 @@ struct source {
 	const char *signers[16];
 	size_t n_signers;
 	char store_signer[PATH_MAX]; /* a synced store's pinned signer */
+	const char *ca_file, *cache_dir; /* for lists given as https:// URLs */
+	vntl_language lang;              /* of the provider and service names */
 };
 
 /* The lists of the synced store `gen` (state.json names them) and its
@@ -100,20 +103,25 @@ static int store_source(const char *gen, struct source *src)
 	return src->n ? 0 : -1;
 }
 
-/* libvntl accepts every list (judged now), or says why not. */
-static int verify_lists(const struct source *src, vntl_error *err)
+/* libvntl accepts every list (judged now; a URL fetched over https) into
+ * *ctx, or says why not. */
+static vntl_status verify_lists(const struct source *src, vntl_ctx **ctx, vntl_error *err)
 {
-	vntl_ctx *ctx = NULL;
-	int rc = vntl_ctx_new(&ctx, err) == VNTL_OK && !validate_ctx_defaults(ctx) &&
-		 vntl_ctx_use_vntl_profile(ctx, err) == VNTL_OK ? 0 : -1;
-	for (size_t i = 0; rc == 0 && i < src->n_signers; i++)
-		if (vntl_ctx_add_signer_file(ctx, src->signers[i], err) != VNTL_OK)
-			rc = -1;
-	for (size_t i = 0; rc == 0 && i < src->n; i++)
-		if (vntl_ctx_load_list(ctx, src->lists[i], NULL, err) != VNTL_OK)
-			rc = -1;
-	vntl_ctx_free(ctx);
-	return rc;
+	vntl_status st = vntl_ctx_new(ctx, err);
+	if (st == VNTL_OK) {
+		validate_ctx_defaults(*ctx);
+		vntl_ctx_set_language(*ctx, src->lang);
+		st = vntl_ctx_use_vntl_profile(*ctx, err);
+	}
+	if (st == VNTL_OK && src->ca_file)
+		st = vntl_ctx_set_tls_ca_file(*ctx, src->ca_file, err);
+	if (st == VNTL_OK && src->cache_dir)
+		st = vntl_ctx_set_cache_dir(*ctx, src->cache_dir, err);
+	for (size_t i = 0; st == VNTL_OK && i < src->n_signers; i++)
+		st = vntl_ctx_add_signer_file(*ctx, src->signers[i], err);
+	for (size_t i = 0; st == VNTL_OK && i < src->n; i++)
+		st = vntl_ctx_load_list(*ctx, src->lists[i], NULL, err);
+	return st;
 }
 
 static const struct list_service *find_service(const struct list_service *s, size_t n,
@@ -130,18 +138,18 @@ static void describe(json_t *a, const struct list_service *s, time_t at, int jso
 {
 	char when[32], since[32] = "";
 	rfc3339_format(at, when);
-	const struct service_period *p = s ? list_service_status_at(s, at) : NULL;
-	int trusted = s && list_service_anchors_at(s, at);
-	if (p)
-		rfc3339_format(p->start, since);
+	int has_status = s && s->status[0];
+	int trusted = s && list_service_anchors(s);
+	if (has_status)
+		rfc3339_format(s->status_since, since);
 	json_object_set_new(a, "at", json_string(when));
 	json_object_set_new(a, "trusted", json_boolean(trusted));
-	json_object_set_new(a, "status_at", json_string(p ? p->status : ""));
+	json_object_set_new(a, "status_at", json_string(has_status ? s->status : ""));
 	json_object_set_new(a, "status_since", json_string(since));
 	if (!s)
 		json_object_set_new(a, "reason", json_string("no service of the verified lists names it"));
 	else if (!trusted)
-		json_object_set_new(a, "reason", json_string(p && list_status_anchors(p->status)
+		json_object_set_new(a, "reason", json_string(s->status_anchors
 			? "its certificate is not valid at that time"
 			: "its status at that time does not make it an anchor"));
 	if (json)
@@ -153,12 +161,27 @@ static void describe(json_t *a, const struct list_service *s, time_t at, int jso
 		v[i] = v[i] ? v[i] : "?";
 	}
 	printf("%s  %-8s %s | %s | %s | %s%s%s\n", v[0], trusted ? "trusted" : "NOT", v[1], v[2], v[3],
-	       p ? p->status : "-", p ? " since " : "", since);
+	       has_status ? s->status : "-", has_status ? " since " : "", since);
 }
 
 static const char anchors_usage[] =
-    "usage: vntl-validate anchors (--sync-dir DIR | --list FILE... --signer PEM...)\n"
-    "           [--at RFC3339] [--json]\n";
+    "usage: vntl-validate anchors (--sync-dir DIR | --list FILE|URL... --signer PEM...\n"
+    "           [--ca-file PEM] [--cache-dir DIR]) [--at RFC3339] [--json] [--lang en|vi]\n"
+    "   --lang: the names of providers and services of --list lists; the rest is English\n";
+
+/* A list's label: its file name without extension ("roots" for
+ * .../roots.xml or https://host/roots.xml?x). */
+static void label_list(const char *list, char *out, size_t len)
+{
+	size_t end = strcspn(list, "?#");
+	size_t start = end;
+	while (start > 0 && list[start - 1] != '/')
+		start--;
+	size_t dot = start;
+	while (dot < end && list[dot] != '.')
+		dot++;
+	snprintf(out, len, "%.*s", (int)(dot - start), list + start);
+}
 
 static int parse(int argc, char **argv, const char **dir, time_t *at, int *json, struct source *src)
 {
@@ -166,6 +189,8 @@ static int parse(int argc, char **argv, const char **dir, time_t *at, int *json,
 		{"sync-dir", required_argument, NULL, 'd'}, {"at", required_argument, NULL, 'a'},
 		{"json", no_argument, NULL, 'j'}, {"list", required_argument, NULL, 'l'},
 		{"signer", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
+		{"ca-file", required_argument, NULL, 'c'}, {"cache-dir", required_argument, NULL, 'C'},
+		{"lang", required_argument, NULL, 'L'},
 		{NULL, 0, NULL, 0}};
 	int c;
 	optind = 1;
@@ -181,26 +206,30 @@ static int parse(int argc, char **argv, const char **dir, time_t *at, int *json,
 			}
 		} else if (c == 'j') {
 			*json = 1;
-		} else if (c == 'l' && src->n < MAX_LISTS && !strstr(optarg, "://")) {
-			const char *base = strrchr(optarg, '/') ? strrchr(optarg, '/') + 1 : optarg;
-			snprintf(src->labels[src->n], sizeof src->labels[0], "%.*s",
-				 (int)strcspn(base, "."), base);
+		} else if (c == 'l' && src->n < MAX_LISTS) {
+			label_list(optarg, src->labels[src->n], sizeof src->labels[0]);
 			src->lists[src->n++] = optarg;
+		} else if (c == 'c') {
+			src->ca_file = optarg;
+		} else if (c == 'C') {
+			src->cache_dir = optarg;
+		} else if (c == 'L' && (strcmp(optarg, "en") == 0 || strcmp(optarg, "vi") == 0)) {
+			src->lang = optarg[0] == 'v' ? VNTL_LANG_VI : VNTL_LANG_EN;
 		} else if (c == 's' && src->n_signers < 16) {
 			src->signers[src->n_signers++] = optarg;
 		} else if (c == 'h') {
 			fputs(anchors_usage, stdout);
 			return -1;
 		} else {
-			fprintf(stderr, "vntl-validate: anchors: %s: unknown option, missing value, or a "
-					"URL where a file is needed (fetch lists with sync or curl)\n%s",
-				argv[optind - 1], anchors_usage);
+			fprintf(stderr, "vntl-validate: anchors: %s: unknown option, missing value, or "
+					"more than %d lists or 16 signers\n%s", argv[optind - 1], MAX_LISTS,
+				anchors_usage);
 			return SYNC_USAGE;
 		}
 	}
 	if (!*dir == !src->n || (src->n && !src->n_signers) || optind != argc) {
-		fprintf(stderr, "vntl-validate: anchors: give --sync-dir DIR, or --list FILE... with "
-				"--signer PEM\n%s", anchors_usage);
+		fprintf(stderr, "vntl-validate: anchors: give --sync-dir DIR, or --list FILE|URL... "
+				"with --signer PEM\n%s", anchors_usage);
 		return SYNC_USAGE;
 	}
 	return 0;
@@ -224,13 +253,18 @@ int validate_anchors_main(int argc, char **argv)
 	vntl_error err = {"", ""};
 	struct list_service *services = NULL;
 	size_t n_services = 0;
-	if (verify_lists(&src, &err) != 0) {
+	vntl_ctx *ctx = NULL;
+	vntl_status st = verify_lists(&src, &ctx, &err);
+	if (st != VNTL_OK) {
 		fprintf(stderr, "vntl-validate: anchors: the lists are refused (%s): %s\n", err.rule, err.reason);
 		rc = strcmp(err.rule, "list-expired") == 0 ? SYNC_STALE
-		     : strcmp(err.rule, "list-unreadable") == 0 ? SYNC_USAGE : SYNC_REFUSED;
+		     : st == VNTL_ERR_REFUSED ? SYNC_REFUSED : SYNC_USAGE;
+	} else if (list_services_read(ctx, at, src.lists, (const char (*)[64])src.labels, src.n,
+				      &services, &n_services, &err) != 0) {
+		fprintf(stderr, "vntl-validate: anchors: %s\n", err.reason);
+		rc = SYNC_USAGE;
 	}
-	for (size_t i = 0; rc == 0 && i < src.n; i++)
-		list_services_read(src.lists[i], src.labels[i], &services, &n_services);
+	vntl_ctx_free(ctx);
 	json_t *out = json_array();
 	if (rc == 0 && dir) {
 		char path[PATH_MAX + 32];

@@ -60,7 +60,7 @@ struct sync_opts {
 
 struct fetched {
 	unsigned char *data;
-	size_t len, max;
+	size_t len, cap, max;
 	long status;
 	char etag[256];
 	char last_modified[128];
@@ -75,10 +75,16 @@ static size_t on_body(char *ptr, size_t size, size_t n, void *arg)
 		f->too_big = 1;
 		return 0;
 	}
-	unsigned char *grown = realloc(f->data, f->len + add + 1);
-	if (!grown)
-		return 0;
-	f->data = grown;
+	if (f->len + add + 1 > f->cap) { /* doubling: a 16 MB list is not copied per chunk */
+		size_t cap = f->cap ? f->cap : 65536;
+		while (cap < f->len + add + 1)
+			cap *= 2;
+		unsigned char *grown = realloc(f->data, cap);
+		if (!grown)
+			return 0;
+		f->data = grown;
+		f->cap = cap;
+	}
 	memcpy(f->data + f->len, ptr, add);
 	f->len += add;
 	return add;
@@ -108,6 +114,32 @@ static size_t on_header(char *line, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/* Every option a transfer's safety rests on, each checked: only http(s),
+ * also after a redirect (the index is signed and each list named by its
+ * SHA-256, so plain http carries nothing unverified), the peer verified,
+ * bounded in time, the body into f. 0, or -1 when libcurl refused one. */
+__attribute__((warn_unused_result))
+static int set_options(CURL *c, const struct sync_opts *o, const char *url,
+		       struct curl_slist *headers, struct fetched *f)
+{
+	int ok = curl_easy_setopt(c, CURLOPT_URL, url) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http") == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https,http") == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_WRITEDATA, f) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_HEADERDATA, f) == CURLE_OK &&
+		 curl_easy_setopt(c, CURLOPT_USERAGENT, "vntl-validate-sync/" VNTL_VERSION_STRING) == CURLE_OK &&
+		 (!o->ca_file || curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file) == CURLE_OK);
+	return ok ? 0 : -1;
+}
+
 /* GET url (conditional when etag or last_modified is given). 0 with
  * f->status 200 or 304; -1 with why. */
 static int http_get(const struct sync_opts *o, const char *url, const char *etag,
@@ -129,21 +161,16 @@ static int http_get(const struct sync_opts *o, const char *url, const char *etag
 	}
 	if (!c) {
 		snprintf(why, whylen, "%s: cannot start libcurl", url);
+		curl_slist_free_all(headers);
 		return -1;
 	}
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, f);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "vntl-validate-sync/" VNTL_VERSION_STRING);
-	if (o->ca_file)
-		curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
+	if (set_options(c, o, url, headers, f) != 0) {
+		snprintf(why, whylen, "%s: libcurl refused the protocol, TLS, timeout or callback "
+			 "settings: nothing was fetched", url);
+		curl_slist_free_all(headers);
+		curl_easy_cleanup(c);
+		return -1;
+	}
 	CURLcode rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &f->status);
 	curl_slist_free_all(headers);
@@ -326,6 +353,12 @@ static int carry_rollback_records(struct run *r)
 	return SYNC_OK;
 }
 
+/* Where the new generation holds list l. */
+static void list_path(const struct run *r, const vntl_index_list *l, char path[PATH_MAX])
+{
+	snprintf(path, PATH_MAX, "%s/%s.xml", r->gen, l->name);
+}
+
 static int verify_lists(struct run *r, vntl_ctx *ctx)
 {
 	for (size_t i = 0; i < vntl_index_list_count(r->index); i++) {
@@ -338,7 +371,7 @@ static int verify_lists(struct run *r, vntl_ctx *ctx)
 				      "an older publication is being replayed", l->name, l->sequence,
 				      last_seq, r->dir);
 		char path[PATH_MAX];
-		snprintf(path, sizeof path, "%s/%s.xml", r->gen, l->name);
+		list_path(r, l, path);
 		vntl_list_info info = { .size = sizeof info };
 		vntl_error err = {"", ""};
 		if (vntl_ctx_load_list(ctx, path, &info, &err) != VNTL_OK)
@@ -354,55 +387,132 @@ static int verify_lists(struct run *r, vntl_ctx *ctx)
 	return SYNC_OK;
 }
 
-static void cert_sha256(X509 *cert, char out[65])
+/* One certificate of anchors.pem: its DER (never parsed here: the checks
+ * need only its SHA-256) and the verified service it was found to be. */
+struct pem_anchor {
+	unsigned char *der;
+	long len;
+	char sha256[65];
+	const struct list_service *service;
+};
+
+static void free_pem_anchors(struct pem_anchor *a, size_t n)
 {
-	unsigned char md[32];
-	unsigned int len = 0;
-	X509_digest(cert, EVP_sha256(), md, &len);
-	hex_encode(md, sizeof md, out);
+	for (size_t i = 0; i < n; i++)
+		OPENSSL_free(a[i].der);
+	free(a);
 }
 
-/* Every certificate of roots.pem must be a service of the verified lists
- * that anchors chains now: anchors.pem never holds more than the signed
- * lists grant. */
-static int check_anchors(struct run *r, STACK_OF(X509) *anchors, time_t now)
+/* The CERTIFICATE blocks of the PEM file `path`, each with its SHA-256;
+ * -1 when the file cannot be read or holds another kind of block. */
+static int read_pem_anchors(const char *path, struct pem_anchor **out, size_t *n)
 {
-	struct list_service *services = NULL;
-	size_t n = 0;
-	for (size_t i = 0; i < vntl_index_list_count(r->index); i++) {
-		const vntl_index_list *l = vntl_index_list_at(r->index, i);
-		char path[PATH_MAX];
-		snprintf(path, sizeof path, "%s/%s.xml", r->gen, l->name);
-		list_services_read(path, l->name, &services, &n);
+	*out = NULL;
+	*n = 0;
+	BIO *bio = BIO_new_file(path, "r");
+	char *name = NULL, *header = NULL;
+	unsigned char *der = NULL;
+	long len = 0;
+	int rc = bio ? 0 : -1;
+	while (rc == 0 && PEM_read_bio(bio, &name, &header, &der, &len) == 1) {
+		struct pem_anchor *grown = strcmp(name, PEM_STRING_X509) == 0
+			? realloc(*out, (*n + 1) * sizeof *grown) : NULL;
+		if (grown) {
+			*out = grown;
+			grown[*n] = (struct pem_anchor){ .der = der, .len = len };
+			sha256_hex(der, (size_t)len, grown[(*n)++].sha256);
+			der = NULL;
+		} else {
+			rc = -1;
+		}
+		OPENSSL_free(name);
+		OPENSSL_free(header);
+		OPENSSL_free(der);
+		name = header = NULL;
+		der = NULL;
 	}
-	int rc = SYNC_OK;
-	for (int i = 0; rc == SYNC_OK && i < sk_X509_num(anchors); i++) {
-		X509 *cert = sk_X509_value(anchors, i);
-		char sha[65], subject[256] = "";
-		cert_sha256(cert, sha);
-		const struct list_service *found = NULL;
-		for (size_t j = 0; j < n && !found; j++)
-			if (strcmp(services[j].sha256, sha) == 0 && list_service_anchors_at(&services[j], now))
-				found = &services[j];
-		X509_NAME_oneline(X509_get_subject_name(cert), subject, sizeof subject);
-		if (!found)
-			rc = refuse(r, SYNC_REFUSED, "anchor-not-in-lists",
-				    "roots.pem holds %s (SHA-256 %s), which no service of the verified lists "
-				    "makes an anchor now", subject, sha);
-	}
-	list_services_free(services, n);
+	ERR_clear_error(); /* the end of the file */
+	BIO_free(bio);
 	return rc;
 }
 
-/* certs/<subject hash>.<n>: the anchors as an OpenSSL CApath. */
-static int write_hashed_dir(struct run *r, STACK_OF(X509) *anchors)
+static int by_sha256(const void *a, const void *b)
+{
+	return strcmp(((const struct list_service *)a)->sha256, ((const struct list_service *)b)->sha256);
+}
+
+/* A service of the (sorted) rows with this SHA-256 that anchors now. */
+static const struct list_service *anchoring_service(const struct list_service *s, size_t n,
+						    const char *sha)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(s[mid].sha256, sha) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; sha[0] && lo < n && strcmp(s[lo].sha256, sha) == 0; lo++)
+		if (list_service_anchors(&s[lo]))
+			return &s[lo];
+	return NULL;
+}
+
+/* Every certificate of roots.pem must be a service of the verified lists
+ * (loaded into ctx) that anchors chains now: anchors.pem never holds more
+ * than the signed lists grant. Each anchor is matched with its service
+ * (services, sorted, stay owned by the caller). */
+static int check_anchors(struct run *r, const vntl_ctx *ctx, struct pem_anchor *anchors,
+			 size_t n_anchors, struct list_service **services, size_t *n, time_t now)
+{
+	size_t n_lists = vntl_index_list_count(r->index);
+	char (*labels)[64] = calloc(n_lists ? n_lists : 1, sizeof *labels);
+	char (*paths)[PATH_MAX] = calloc(n_lists ? n_lists : 1, sizeof *paths);
+	const char **sources = calloc(n_lists ? n_lists : 1, sizeof *sources);
+	for (size_t i = 0; labels && paths && sources && i < n_lists; i++) {
+		const vntl_index_list *l = vntl_index_list_at(r->index, i);
+		snprintf(labels[i], sizeof labels[i], "%s", l->name);
+		list_path(r, l, paths[i]); /* the source verify_lists loaded it from */
+		sources[i] = paths[i];
+	}
+	vntl_error err = {"", ""};
+	int rc = !labels || !paths || !sources ? refuse(r, SYNC_USAGE, "internal", "out of memory")
+		 : list_services_read(ctx, now, sources, (const char (*)[64])labels, n_lists, services,
+				      n, &err) != 0 ? refuse(r, SYNC_USAGE, err.rule, "%s", err.reason)
+		 : SYNC_OK;
+	if (rc == SYNC_OK && *n > 1)
+		qsort(*services, *n, sizeof **services, by_sha256);
+	for (size_t i = 0; rc == SYNC_OK && i < n_anchors; i++) {
+		anchors[i].service = anchoring_service(*services, *n, anchors[i].sha256);
+		if (!anchors[i].service) {
+			const unsigned char *p = anchors[i].der;
+			X509 *cert = d2i_X509(NULL, &p, anchors[i].len);
+			char subject[256] = "(not a certificate)";
+			if (cert)
+				X509_NAME_oneline(X509_get_subject_name(cert), subject, sizeof subject);
+			X509_free(cert);
+			rc = refuse(r, SYNC_REFUSED, "anchor-not-in-lists",
+				    "roots.pem holds %s (SHA-256 %s), which no service of the verified lists "
+				    "makes an anchor now", subject, anchors[i].sha256);
+		}
+	}
+	free(labels);
+	free(paths);
+	free(sources);
+	return rc;
+}
+
+/* certs/<subject hash>.<n>: the anchors as an OpenSSL CApath, each the
+ * certificate libvntl decoded for its service (the same DER). */
+static int write_hashed_dir(struct run *r, const struct pem_anchor *anchors, size_t n_anchors)
 {
 	char certs[PATH_MAX];
 	snprintf(certs, sizeof certs, "%s/certs", r->gen);
 	if (mkdir(certs, 0755) != 0)
 		return refuse(r, SYNC_USAGE, "store-failed", "%s: %s", certs, strerror(errno));
-	for (int i = 0; i < sk_X509_num(anchors); i++) {
-		X509 *cert = sk_X509_value(anchors, i);
+	for (size_t i = 0; i < n_anchors; i++) {
+		X509 *cert = anchors[i].service->cert;
 		unsigned long h = X509_subject_name_hash(cert);
 		char rel[64], path[SYNC_PATH + 64];
 		int n = 0;
@@ -418,21 +528,7 @@ static int write_hashed_dir(struct run *r, STACK_OF(X509) *anchors)
 		if (rc != 0)
 			return refuse(r, SYNC_USAGE, "store-failed", "%s", r->why);
 	}
-	return store_sync_dir(certs, r->why, sizeof r->why) == 0
-		? SYNC_OK : refuse(r, SYNC_USAGE, "store-failed", "%s", r->why);
-}
-
-static STACK_OF(X509) *read_pem_bundle(const char *path)
-{
-	STACK_OF(X509) *certs = sk_X509_new_null();
-	FILE *f = fopen(path, "r");
-	X509 *x;
-	while (certs && f && (x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL)
-		if (!sk_X509_push(certs, x))
-			X509_free(x);
-	if (f)
-		fclose(f);
-	return certs;
+	return SYNC_OK; /* made durable with the whole generation */
 }
 
 /* --- pins ------------------------------------------------------------------------ */
@@ -602,23 +698,27 @@ static int build_generation(struct run *r, const struct fetched *index, time_t n
 			rc = refuse(r, SYNC_USAGE, err.rule, "%s", err.reason);
 	if (rc == SYNC_OK)
 		rc = verify_lists(r, ctx);
-	STACK_OF(X509) *anchors = NULL;
+	struct pem_anchor *anchors = NULL;
+	size_t n_anchors = 0, n_services = 0;
+	struct list_service *services = NULL;
 	if (rc == SYNC_OK) {
 		char path[PATH_MAX];
 		snprintf(path, sizeof path, "%s/anchors.pem", r->gen);
-		anchors = read_pem_bundle(path);
-		rc = anchors ? check_anchors(r, anchors, now) : refuse(r, SYNC_USAGE, "internal", "out of memory");
+		rc = read_pem_anchors(path, &anchors, &n_anchors) == 0
+			? check_anchors(r, ctx, anchors, n_anchors, &services, &n_services, now)
+			: refuse(r, SYNC_REFUSED, "anchors-malformed", "roots.pem is not a bundle of "
+				 "PEM certificates");
 	}
 	if (rc == SYNC_OK)
-		rc = write_hashed_dir(r, anchors);
-	sk_X509_pop_free(anchors, X509_free);
+		rc = write_hashed_dir(r, anchors, n_anchors);
+	free_pem_anchors(anchors, n_anchors);
+	list_services_free(services, n_services);
 	vntl_ctx_free(ctx);
 	if (rc == SYNC_OK)
 		rc = write_signer(r);
 	if (rc == SYNC_OK)
 		rc = write_state(r, index, now);
-	if (rc == SYNC_OK && (store_sync_dir(cache, r->why, sizeof r->why) != 0 ||
-			      store_sync_dir(r->gen, r->why, sizeof r->why) != 0))
+	if (rc == SYNC_OK && store_sync_generation(r->gen, r->why, sizeof r->why) != 0)
 		rc = refuse(r, SYNC_USAGE, "store-failed", "%s", r->why);
 	return rc;
 }
@@ -661,7 +761,7 @@ static int sync_once(const struct sync_opts *o, struct run *r)
 	char index_sha[65] = "";
 	if (index.status == 200)
 		sha256_hex(index.data, index.len, index_sha);
-	if (index.status == 304 || strcmp(index_sha, state_str(r->state, "index_sha256")) == 0) {
+	if (index.status == 304 || (index_sha[0] && strcmp(index_sha, state_str(r->state, "index_sha256")) == 0)) {
 		free(index.data);
 		printf("sync: %s: nothing changed (%s)\n", o->out, index.status == 304 ? "304" : "same index");
 		return current_is_stale(r, now) ? SYNC_STALE : SYNC_OK;

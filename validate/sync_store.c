@@ -64,7 +64,7 @@ int store_write(const char *gen, const char *rel, const void *data, size_t len, 
 		p += n;
 		left -= (size_t)n;
 	}
-	int ok = fd >= 0 && left == 0 && fsync(fd) == 0;
+	int ok = fd >= 0 && left == 0;
 	if (fd >= 0 && close(fd) != 0)
 		ok = 0;
 	if (!ok)
@@ -80,6 +80,17 @@ int store_sync_dir(const char *path, char *why, size_t whylen)
 		close(fd);
 	if (!ok)
 		snprintf(why, whylen, "%s: cannot sync it (%s)", path, strerror(errno));
+	return ok ? 0 : -1;
+}
+
+int store_sync_generation(const char *gen, char *why, size_t whylen)
+{
+	int fd = open(gen, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int ok = fd >= 0 && syncfs(fd) == 0;
+	if (fd >= 0)
+		close(fd);
+	if (!ok)
+		snprintf(why, whylen, "%s: cannot make it durable (%s)", gen, strerror(errno));
 	return ok ? 0 : -1;
 }
 

@@ -1,7 +1,8 @@
 /* The trust store directory that `vntl-validate sync` writes: each synced
- * set is a generation directory DIR/gen-<time>-<pid>, written and fsynced
- * whole, then made current by replacing the symbolic link DIR/current with
- * rename(2). A reader that resolves DIR/current sees the old set or the new
+ * set is a generation directory DIR/gen-<time>-<pid>, written whole, made
+ * durable whole (one syncfs(2): a set of 10,000 anchors is 10,000 files,
+ * and as many fsyncs cost a minute on a slow disk), then made current by
+ * replacing the symbolic link DIR/current with rename(2). A reader that resolves DIR/current sees the old set or the new
  * one, never a mix, whenever sync is killed. */
 #ifndef VNTL_VALIDATE_SYNC_STORE_H
 #define VNTL_VALIDATE_SYNC_STORE_H
@@ -15,12 +16,18 @@ int store_current(const char *dir, char *out, size_t outlen);
  * missing); its path in out. 0, or -1 with why. */
 int store_new_generation(const char *dir, char *out, size_t outlen, char *why, size_t whylen);
 
-/* Creates `gen`/`rel` with exactly these bytes and fsyncs it. */
+/* Creates `gen`/`rel` with exactly these bytes (durable once
+ * store_sync_generation has returned 0). */
 int store_write(const char *gen, const char *rel, const void *data, size_t len, char *why,
 		size_t whylen);
 
 /* fsyncs the directory `path`. */
 int store_sync_dir(const char *path, char *why, size_t whylen);
+
+/* Makes every file and directory written below `gen` durable: syncfs(2)
+ * of its file system, which writes back what is dirty there and reports
+ * a write-back error (Linux >= 5.8). 0, or -1 with why. */
+int store_sync_generation(const char *gen, char *why, size_t whylen);
 
 /* Makes `gen` current (symbolic link swapped by rename, then the directory
  * fsynced), then removes the generations older than the one it replaced

@@ -210,7 +210,8 @@ VNTL_API const vntl_anchor *vntl_anchor_iter_next(vntl_anchor_iter *it);
 VNTL_API void vntl_anchor_iter_free(vntl_anchor_iter *it);
 /* the list (file or URL as loaded) or "anchor file PATH" it comes from */
 VNTL_API const char *vntl_anchor_list(const vntl_anchor *a);
-/* TSPName and ServiceName (first Name); "" for a plain anchor */
+/* TSPName and ServiceName in the context's language (vntl_ctx_set_language:
+ * the Name with that xml:lang, else the first Name); "" for a plain anchor */
 VNTL_API const char *vntl_anchor_provider(const vntl_anchor *a);
 VNTL_API const char *vntl_anchor_service(const vntl_anchor *a);
 /* the ServiceStatus URI at T and since when; "" and 0 for a plain anchor or

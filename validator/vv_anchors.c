@@ -74,8 +74,8 @@ void vv_anchor_clear(vv_anchor *a)
 	X509_free(a->cert);
 	free(a->der);
 	free(a->periods);
-	free(a->provider);
-	free(a->service);
+	vv_names_free(&a->provider);
+	vv_names_free(&a->service);
 	memset(a, 0, sizeof *a);
 }
 
@@ -164,6 +164,7 @@ struct vntl_anchor {
 	const vv_anchor *a;
 	const vv_status_period *period; /* at T; NULL for a plain anchor or before the first */
 	time_t at;
+	vntl_language language; /* of the names */
 	char sha256[65];
 };
 
@@ -186,6 +187,7 @@ vntl_status vntl_anchor_iter_new(const vntl_ctx *ctx, time_t at, int only_truste
 	(*out)->ctx = ctx;
 	(*out)->only_trusted = only_trusted;
 	(*out)->current.at = at ? at : time(NULL);
+	(*out)->current.language = ctx->language;
 	return VNTL_OK;
 }
 
@@ -199,7 +201,8 @@ const vntl_anchor *vntl_anchor_iter_next(vntl_anchor_iter *it)
 			continue;
 		it->current.a = a;
 		it->current.period = a->periods ? vv_anchor_period_at(a, it->current.at) : NULL;
-		vv_cert_sha256_hex(a->cert, it->current.sha256);
+		if (vv_cert_sha256_hex(a->cert, it->current.sha256) != 0)
+			continue; /* "": an anchor no caller could name or match */
 		return &it->current;
 	}
 	return NULL;
@@ -217,12 +220,12 @@ const char *vntl_anchor_list(const vntl_anchor *an)
 
 const char *vntl_anchor_provider(const vntl_anchor *an)
 {
-	return an && an->a->provider ? an->a->provider : "";
+	return an && an->a->provider.in[an->language] ? an->a->provider.in[an->language] : "";
 }
 
 const char *vntl_anchor_service(const vntl_anchor *an)
 {
-	return an && an->a->service ? an->a->service : "";
+	return an && an->a->service.in[an->language] ? an->a->service.in[an->language] : "";
 }
 
 const char *vntl_anchor_status(const vntl_anchor *an)

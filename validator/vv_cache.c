@@ -42,20 +42,25 @@ vntl_status vv_cache_write(const char *path, const void *data, size_t len, vntl_
  * (territory, type and scheme name), never the URL it came from: a
  * rollback cannot hide behind another address, and two lists of one
  * territory and type (VN roots and foreign) keep a record each. */
-static void seq_path(const char *dir, const vv_list *list, char *out, size_t len)
+static int seq_path(const char *dir, const vv_list *list, char *out, size_t len)
 {
 	char key[256], hex[65];
 	snprintf(key, sizeof key, "%s|%s|%s", list->info.territory, list->info.type,
 	         list->scheme_name_hash);
-	vv_sha256_hex((const unsigned char *)key, strlen(key), hex);
+	if (!list->scheme_name_hash[0] || vv_sha256_hex((const unsigned char *)key, strlen(key), hex) != 0)
+		return -1;
 	snprintf(out, len, "%s/seq-%.32s", dir, hex);
+	return 0;
 }
 
 vntl_status vv_seq_check_and_store(const char *dir, const vv_list *list, vntl_error *err)
 {
 	const vntl_list_info *info = &list->info;
 	char path[4096];
-	seq_path(dir, list, path, sizeof path);
+	if (seq_path(dir, list, path, sizeof path) != 0)
+		return vv_fail(err, VNTL_ERR_INTERNAL, "digest-failed",
+		               "SHA-256 naming the rollback record of the %s %s list failed", info->territory,
+		               info->type);
 	FILE *f = fopen(path, "r");
 	long long last = 0;
 	if (f) {

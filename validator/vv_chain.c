@@ -353,7 +353,8 @@ static void describe(vntl_cert_info *ci, X509 *c)
 	BN_free(bn);
 	ci->not_before = vv_asn1_time(X509_get0_notBefore(c));
 	ci->not_after = vv_asn1_time(X509_get0_notAfter(c));
-	vv_cert_sha256_hex(c, ci->sha256);
+	if (vv_cert_sha256_hex(c, ci->sha256) != 0)
+		snprintf(ci->sha256, sizeof ci->sha256, "(SHA-256 failed)");
 }
 
 static void describe_chain(vntl_result *r, STACK_OF(X509) *chain, X509 *leaf)

@@ -58,12 +58,14 @@ static size_t on_header(char *line, size_t size, size_t n, void *user)
 	return size * n;
 }
 
-static void cache_paths(const char *dir, const char *url, char *body, char *meta, size_t len)
+static int cache_paths(const char *dir, const char *url, char *body, char *meta, size_t len)
 {
 	char hex[65];
-	vv_sha256_hex((const unsigned char *)url, strlen(url), hex);
+	if (vv_sha256_hex((const unsigned char *)url, strlen(url), hex) != 0)
+		return -1;
 	snprintf(body, len, "%s/fetch-%.32s.body", dir, hex);
 	snprintf(meta, len, "%s/fetch-%.32s.meta", dir, hex);
+	return 0;
 }
 
 static void read_meta(const char *path, struct validators *v)
@@ -100,24 +102,27 @@ static long perform(const vntl_ctx *ctx, const char *url, const struct validator
 		snprintf(h, sizeof h, "If-Modified-Since: %s", cached->last_modified);
 		headers = curl_slist_append(headers, h);
 	}
+	/* every option checked: without the https restriction, the timeouts
+	 * or the size bound the fetch must not go ahead */
 	if (curl_easy_setopt(curl, CURLOPT_URL, url) != CURLE_OK || vv_curl_restrict(ctx, curl, "https") != 0 ||
-	    curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)b->max) != CURLE_OK) {
-		snprintf(errbuf, CURL_ERROR_SIZE, "libcurl refused the URL or the https, TLS or size restrictions");
+	    curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)b->max) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 3L) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, ctx->connect_timeout ? ctx->connect_timeout : 10L) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_TIMEOUT, ctx->total_timeout ? ctx->total_timeout : 60L) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_WRITEDATA, b) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_HEADERDATA, fresh) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK) {
+		snprintf(errbuf, CURL_ERROR_SIZE, "libcurl refused the URL or the https, TLS, size, "
+		         "timeout or callback settings: nothing was fetched");
 		curl_slist_free_all(headers);
 		curl_easy_cleanup(curl);
 		return -1;
 	}
-	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 3L);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, ctx->connect_timeout ? ctx->connect_timeout : 10L);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, ctx->total_timeout ? ctx->total_timeout : 60L);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, b);
-	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(curl, CURLOPT_HEADERDATA, fresh);
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 	long code = -1;
 	CURLcode rc = curl_easy_perform(curl);
 	if (rc == CURLE_OK)
@@ -135,7 +140,8 @@ vntl_status vv_fetch_keep(const vntl_ctx *ctx, const char *url, const unsigned c
 	if (!ctx->cache_dir || !fs->downloaded)
 		return VNTL_OK;
 	char body_path[VV_PATH_MAX], meta_path[VV_PATH_MAX], meta[512];
-	cache_paths(ctx->cache_dir, url, body_path, meta_path, sizeof body_path);
+	if (cache_paths(ctx->cache_dir, url, body_path, meta_path, sizeof body_path) != 0)
+		return vv_fail(err, VNTL_ERR_INTERNAL, "digest-failed", "SHA-256 of %s for its cache name", url);
 	int n = snprintf(meta, sizeof meta, "etag %s\nlast-modified %s\n", fs->etag, fs->last_modified);
 	vntl_status st = vv_cache_write(body_path, data, len, err);
 	return st == VNTL_OK ? vv_cache_write(meta_path, meta, (size_t)n, err) : st;
@@ -148,7 +154,8 @@ vntl_status vv_fetch(const vntl_ctx *ctx, const char *url, unsigned char **data,
 	char body_path[VV_PATH_MAX] = "", meta_path[VV_PATH_MAX] = "";
 	struct validators cached = { 0 }, fresh = { 0 };
 	if (ctx->cache_dir) {
-		cache_paths(ctx->cache_dir, url, body_path, meta_path, sizeof body_path);
+		if (cache_paths(ctx->cache_dir, url, body_path, meta_path, sizeof body_path) != 0)
+			return vv_fail(err, VNTL_ERR_INTERNAL, "digest-failed", "SHA-256 of %s for its cache name", url);
 		read_meta(meta_path, &cached);
 	}
 	struct body b = { .max = ctx->max_list_size };

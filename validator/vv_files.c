@@ -125,22 +125,32 @@ vntl_status vv_load_crls(const char *path, STACK_OF(X509_CRL) *into, vntl_error 
 	return st;
 }
 
-void vv_sha256_hex(const unsigned char *data, size_t len, char out[65])
+static void hex32(const unsigned char md[32], char out[65])
 {
-	unsigned char md[32];
-	unsigned int mdlen = 0;
-	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
 	for (unsigned i = 0; i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
-void vv_cert_sha256_hex(X509 *cert, char out[65])
+int vv_sha256_hex(const unsigned char *data, size_t len, char out[65])
 {
 	unsigned char md[32];
 	unsigned int mdlen = 0;
-	X509_digest(cert, EVP_sha256(), md, &mdlen);
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[0] = '\0';
+	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != sizeof md)
+		return -1;
+	hex32(md, out);
+	return 0;
+}
+
+int vv_cert_sha256_hex(X509 *cert, char out[65])
+{
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+	out[0] = '\0';
+	if (!cert || X509_digest(cert, EVP_sha256(), md, &mdlen) != 1 || mdlen != sizeof md)
+		return -1;
+	hex32(md, out);
+	return 0;
 }
 
 void vv_name_text(const X509_NAME *name, char *out, size_t len)

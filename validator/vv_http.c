@@ -55,24 +55,28 @@ int vv_http_exchange(const vntl_ctx *ctx, const char *url, const unsigned char *
 	struct sink s = { .max = max };
 	struct curl_slist *headers = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "", ctype[128];
-	if (curl_easy_setopt(curl, CURLOPT_URL, url) != CURLE_OK ||
-	    vv_curl_restrict(ctx, curl, "http,https") != 0) {
-		snprintf(why, why_len, "libcurl refused the URL or the protocol and TLS restrictions");
-		curl_easy_cleanup(curl);
-		return 0;
-	}
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, ctx->connect_timeout ? ctx->connect_timeout : 5L);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, ctx->total_timeout ? ctx->total_timeout : 15L);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &s);
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 	if (body) {
 		snprintf(ctype, sizeof ctype, "Content-Type: %s", content_type);
 		headers = curl_slist_append(headers, ctype);
-		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, (const char *)body);
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)body_len);
+	}
+	/* every option checked: a transfer without its restrictions, time
+	 * bounds or sink must not run */
+	if (curl_easy_setopt(curl, CURLOPT_URL, url) != CURLE_OK ||
+	    vv_curl_restrict(ctx, curl, "http,https") != 0 ||
+	    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, ctx->connect_timeout ? ctx->connect_timeout : 5L) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_TIMEOUT, ctx->total_timeout ? ctx->total_timeout : 15L) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &s) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK ||
+	    (body && (!headers || curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers) != CURLE_OK ||
+	              curl_easy_setopt(curl, CURLOPT_POSTFIELDS, (const char *)body) != CURLE_OK ||
+	              curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)body_len) != CURLE_OK))) {
+		snprintf(why, why_len, "libcurl refused the URL or the protocol, TLS, timeout or "
+		         "request settings: nothing was fetched");
+		curl_slist_free_all(headers);
+		curl_easy_cleanup(curl);
+		return 0;
 	}
 	long code = 0;
 	CURLcode rc = curl_easy_perform(curl);

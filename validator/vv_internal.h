@@ -53,8 +53,11 @@ vntl_status vv_certs_from_memory(const unsigned char *data, size_t len, const ch
                                  STACK_OF(X509) *into, vntl_error *err);
 vntl_status vv_crls_from_memory(const unsigned char *data, size_t len, const char *name,
                                 STACK_OF(X509_CRL) *into, vntl_error *err);
-void vv_sha256_hex(const unsigned char *data, size_t len, char out[65]);
-void vv_cert_sha256_hex(X509 *cert, char out[65]);
+/* SHA-256 as 64 lowercase hex digits: 0, or -1 with out "" (which names
+ * nothing and matches no digest) when OpenSSL fails. */
+__attribute__((warn_unused_result)) int vv_sha256_hex(const unsigned char *data, size_t len,
+                                                      char out[65]);
+__attribute__((warn_unused_result)) int vv_cert_sha256_hex(X509 *cert, char out[65]);
 void vv_name_text(const X509_NAME *name, char *out, size_t len); /* RFC 2253, UTF-8 */
 
 /* vntl's own TS 119 612 profile (schema/), built in; NULL if it does not compile */
@@ -68,6 +71,14 @@ int vv_is(const xmlNode *node, const char *ns, const char *name);
 xmlNodePtr vv_child(const xmlNode *parent, const char *ns, const char *name);
 xmlNodePtr vv_next(const xmlNode *after, const char *ns, const char *name);
 char *vv_text(const xmlNode *node); /* trimmed content, malloc'd ("" if none) */
+/* A TSPName's or ServiceName's Name in each language: the one with that
+ * xml:lang, else the first; indexed by vntl_language, malloc'd (NULL only
+ * when out of memory). */
+typedef struct {
+	char *in[2];
+} vv_names;
+void vv_names_read(const xmlNode *parent, vv_names *out);
+void vv_names_free(vv_names *n);
 void vv_copy_text(const xmlNode *node, char *dst, size_t len); /* trimmed, truncated */
 /* cuts a UTF-8 sequence left incomplete at the end by truncation */
 void vv_trim_partial_utf8(char *text);
@@ -102,7 +113,7 @@ typedef struct {
 	unsigned char *der; size_t der_len;
 	const char *source;         /* the list's (or anchor file's) name: one string kept
 	                             * by the list, then by the context, for all its anchors */
-	char *provider, *service;   /* TSPName and ServiceName (first Name); NULL for a plain anchor */
+	vv_names provider, service; /* TSPName and ServiceName; NULLs for a plain anchor */
 	/* newest first, at least one for a list's anchor; NULL only for a
 	 * plain anchor (an anchor file), which anchors at any time */
 	vv_status_period *periods;
@@ -133,7 +144,7 @@ vntl_status vv_read_list(const vntl_ctx *ctx, xmlDocPtr signed_doc, const char *
                          vntl_error *err);
 /* the anchors one CA service of provider adds to list: each certificate that
  * was its identity, with the service's status timeline */
-vntl_status vv_read_service_anchors(vv_list *list, const char *provider, const xmlNode *service,
+vntl_status vv_read_service_anchors(vv_list *list, const vv_names *provider, const xmlNode *service,
                                     vntl_error *err);
 void vv_list_clear(vv_list *list);
 void vv_pointer_clear(vv_pointer *p);

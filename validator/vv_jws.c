@@ -419,7 +419,9 @@ static vntl_status verify_parts(vntl_index *idx, json_t *jws, const unsigned cha
 		st = vv_fail(err, VNTL_ERR_REFUSED, "index-malformed", "the signed payload is not base64url");
 	if (st == VNTL_OK) {
 		snprintf(idx->alg, sizeof idx->alg, "%s", alg->name);
-		vv_sha256_hex(der, der_len, idx->signer_sha256);
+		if (vv_sha256_hex(der, der_len, idx->signer_sha256) != 0)
+			st = vv_fail(err, VNTL_ERR_INTERNAL, "digest-failed",
+			             "SHA-256 of the index signer's certificate failed");
 	}
 	free(input);
 	free(sig);

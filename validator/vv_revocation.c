@@ -147,10 +147,9 @@ static X509_CRL *cached_crl(const vntl_ctx *ctx, const char *path)
 static X509_CRL *fetch_crl(const vntl_ctx *ctx, const char *url, char *why, size_t why_len)
 {
 	char path[VV_PATH_MAX] = "", hex[65];
-	if (ctx->cache_dir) {
-		vv_sha256_hex((const unsigned char *)url, strlen(url), hex);
+	/* no digest, no cache name: fetched, never cached */
+	if (ctx->cache_dir && vv_sha256_hex((const unsigned char *)url, strlen(url), hex) == 0)
 		snprintf(path, sizeof path, "%s/crl-%.32s.der", ctx->cache_dir, hex);
-	}
 	X509_CRL *crl = cached_crl(ctx, path);
 	if (crl)
 		return crl;
@@ -161,7 +160,7 @@ static X509_CRL *fetch_crl(const vntl_ctx *ctx, const char *url, char *why, size
 	crl = parse_crl(data, len);
 	if (!crl)
 		snprintf(why, why_len, "%.200s did not return a CRL", url);
-	else if (ctx->cache_dir)
+	else if (path[0])
 		vv_cache_write(path, data, len, NULL);
 	free(data);
 	vv_log(ctx, VNTL_LOG_INFO, "crl-fetched", "url=%s ok=%d", url, crl != NULL);

@@ -116,20 +116,31 @@ static vntl_status read_timeline(const xmlNode *service, struct entry **out, siz
 
 /* Who an anchor belongs to, for callers that list anchors. */
 struct owner {
-	const char *provider, *service;
+	const vv_names *provider, *service;
 };
+
+static int copy_names(const vv_names *from, vv_names *to)
+{
+	to->in[0] = strdup(from->in[0]);
+	to->in[1] = strdup(from->in[1]);
+	if (to->in[0] && to->in[1])
+		return 0;
+	vv_names_free(to);
+	return -1;
+}
 
 static vntl_status push_anchor(vv_list *list, const struct owner *owner, unsigned char *der,
                                size_t der_len, vv_status_period *periods, size_t n,
                                vntl_error *err)
 {
-	char *provider = strdup(owner->provider), *service = strdup(owner->service);
-	vv_anchor *a = provider && service
+	vv_names provider = { { NULL, NULL } }, service = { { NULL, NULL } };
+	vv_anchor *a = copy_names(owner->provider, &provider) == 0 &&
+	               copy_names(owner->service, &service) == 0
 	               ? vv_anchor_append(&list->anchors, &list->n_anchors, &list->cap_anchors)
 	               : NULL;
 	if (!a) {
-		free(provider);
-		free(service);
+		vv_names_free(&provider);
+		vv_names_free(&service);
 		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "storing anchors");
 	}
 	a->provider = provider;
@@ -175,22 +186,23 @@ static vntl_status add_identity(vv_list *list, const struct owner *owner, struct
 	return VNTL_OK;
 }
 
-vntl_status vv_read_service_anchors(vv_list *list, const char *provider, const xmlNode *service,
+vntl_status vv_read_service_anchors(vv_list *list, const vv_names *provider, const xmlNode *service,
                                     vntl_error *err)
 {
-	char *service_name = vv_text(vv_child(vv_child(vv_child(service, VV_NS_TSL,
-	                                                        "ServiceInformation"),
-	                                               VV_NS_TSL, "ServiceName"), VV_NS_TSL, "Name"));
-	const struct owner owner = { provider, service_name ? service_name : "" };
+	vv_names service_name;
+	vv_names_read(vv_child(vv_child(service, VV_NS_TSL, "ServiceInformation"), VV_NS_TSL,
+	                       "ServiceName"), &service_name);
+	const struct owner owner = { provider, &service_name };
 	struct entry *t = NULL;
 	size_t n = 0;
-	vntl_status st = service_name ? read_timeline(service, &t, &n, err)
-	                              : vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "reading a service");
+	vntl_status st = service_name.in[0] && service_name.in[1]
+	                 ? read_timeline(service, &t, &n, err)
+	                 : vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "reading a service");
 	for (size_t k = 0; st == VNTL_OK && k < n; k++)
 		for (size_t i = 0; st == VNTL_OK && i < t[k].id.n; i++)
 			if (t[k].id.der[i])
 				st = add_identity(list, &owner, t, n, k, i, err);
 	free_timeline(t, n);
-	free(service_name);
+	vv_names_free(&service_name);
 	return st;
 }

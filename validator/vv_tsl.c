@@ -83,7 +83,7 @@ static void note_ignored(vv_list *list, const xmlNode *name_parent, const char *
 	vv_trim_partial_utf8(out);
 }
 
-static vntl_status read_service(vv_list *list, const char *provider, const xmlNode *service,
+static vntl_status read_service(vv_list *list, const vv_names *provider, const xmlNode *service,
                                 vntl_error *err)
 {
 	xmlNodePtr info = vv_child(service, VV_NS_TSL, "ServiceInformation");
@@ -147,7 +147,8 @@ static void hash_scheme_name(const xmlNode *si, char out[65])
 	unsigned char digest[32];
 	unsigned int dlen = 0;
 	out[0] = '\0';
-	if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL))
+	int ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
+	if (!ok)
 		goto done;
 	xmlNodePtr names = vv_child(si, VV_NS_TSL, "SchemeName");
 	for (xmlNodePtr n = vv_child(names, VV_NS_TSL, "Name"); n; n = vv_next(n, VV_NS_TSL, "Name")) {
@@ -157,13 +158,15 @@ static void hash_scheme_name(const xmlNode *si, char out[65])
 		const char *parts[2] = {lang ? (const char *)lang : "", text ? text : ""};
 		for (int i = 0; i < 2; i++) {
 			unsigned long long plen = strlen(parts[i]);
-			EVP_DigestUpdate(md, &plen, sizeof plen);
-			EVP_DigestUpdate(md, parts[i], plen);
+			ok = ok && EVP_DigestUpdate(md, &plen, sizeof plen) == 1 &&
+			     EVP_DigestUpdate(md, parts[i], plen) == 1;
 		}
 		xmlFree(lang);
 		free(text);
 	}
-	if (EVP_DigestFinal_ex(md, digest, &dlen) && dlen == sizeof digest)
+	/* "" when OpenSSL failed: such a list gets no rollback record and is
+	 * refused (vv_cache.c) rather than sharing another list's */
+	if (ok && EVP_DigestFinal_ex(md, digest, &dlen) == 1 && dlen == sizeof digest)
 		for (unsigned i = 0; i < dlen; i++)
 			snprintf(out + 2 * i, 3, "%02x", digest[i]);
 done:
@@ -216,20 +219,21 @@ static vntl_status read_provider(vv_list *list, const xmlNode *tsp, vntl_error *
 	xmlNodePtr services = vv_child(tsp, VV_NS_TSL, "TSPServices");
 	const char *unknown = unknown_critical(vv_child(vv_child(tsp, VV_NS_TSL, "TSPInformation"),
 	                                                VV_NS_TSL, "TSPInformationExtensions"));
-	char *provider = vv_text(vv_child(vv_child(vv_child(tsp, VV_NS_TSL, "TSPInformation"),
-	                                           VV_NS_TSL, "TSPName"), VV_NS_TSL, "Name"));
-	vntl_status st = provider ? VNTL_OK
-	                          : vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "reading a provider");
+	vv_names provider;
+	vv_names_read(vv_child(vv_child(tsp, VV_NS_TSL, "TSPInformation"), VV_NS_TSL, "TSPName"),
+	              &provider);
+	vntl_status st = provider.in[0] && provider.in[1]
+	                 ? VNTL_OK : vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "reading a provider");
 	for (xmlNodePtr s = vv_child(services, VV_NS_TSL, "TSPService"); s && st == VNTL_OK;
 	     s = vv_next(s, VV_NS_TSL, "TSPService")) {
 		if (!unknown) {
-			st = read_service(list, provider, s, err);
+			st = read_service(list, &provider, s, err);
 			continue;
 		}
 		list->info.services++;
 		list->info.ignored_services++;
 	}
-	free(provider);
+	vv_names_free(&provider);
 	if (unknown)
 		note_ignored(list, vv_child(vv_child(tsp, VV_NS_TSL, "TSPInformation"), VV_NS_TSL,
 		                            "TSPName"), "provider", unknown);

@@ -243,6 +243,32 @@ char *vv_text(const xmlNode *node)
 	return copy;
 }
 
+void vv_names_read(const xmlNode *parent, vv_names *out)
+{
+	xmlNodePtr first = vv_child(parent, VV_NS_TSL, "Name");
+	static const char *const langs[] = { [VNTL_LANG_EN] = "en", [VNTL_LANG_VI] = "vi" };
+	for (int l = 0; l < 2; l++) {
+		xmlNodePtr pick = first;
+		for (xmlNodePtr n = first; n; n = vv_next(n, VV_NS_TSL, "Name")) {
+			xmlChar *lang = xmlNodeGetLang(n);
+			int match = lang && xmlStrcasecmp(lang, BAD_CAST langs[l]) == 0;
+			xmlFree(lang);
+			if (match) {
+				pick = n;
+				break;
+			}
+		}
+		out->in[l] = vv_text(pick);
+	}
+}
+
+void vv_names_free(vv_names *n)
+{
+	free(n->in[0]);
+	free(n->in[1]);
+	n->in[0] = n->in[1] = NULL;
+}
+
 void vv_copy_text(const xmlNode *node, char *dst, size_t len)
 {
 	char *t = vv_text(node);

@@ -32,6 +32,9 @@ sync_rc() {
 requests() { # requests vntld answered, but /metrics itself
 	curl -sk "$URL/metrics" | awk '/^vntld_requests_total/ && !/path="metrics"/ {n += $2} END {print n + 0}'
 }
+body_bytes() { # response body bytes vntld queued, but for /metrics itself
+	curl -sk "$URL/metrics" | awk '/^vntld_response_bytes_total/ && !/path="metrics"/ {n += $2} END {print n + 0}'
+}
 
 sh "$VNTL_SRC/tests/lib/web_publish.sh" "$pub" 1
 cp -a "$pub" "$T/pub-1"
@@ -62,12 +65,13 @@ pubca1=$(openssl x509 -in "$keys/pki/public-ca-1.pem" -outform DER | sha256sum |
 grep -q "^$pubca1  trusted  roots | DEMO Public CA 1 | .* | granted since 2020-01-01T00:00:00Z\$" "$T/anchors.txt" ||
 	fail "anchors does not show public CA 1 trusted: $(cat "$T/anchors.txt")"
 
-# 3. nothing changed: one request, answered 304, and DIR untouched
-before=$(dir_sum "$T/store"); n0=$(requests)
+# 3. nothing changed: one request, answered 304, no body bytes, and DIR untouched
+before=$(dir_sum "$T/store"); n0=$(requests); b0=$(body_bytes)
 # shellcheck disable=SC2086
 sync_rc 0 "" $S
 grep -q 'nothing changed (304)' "$T/out.txt" || fail "not a 304: $(cat "$T/out.txt")"
 [ $(($(requests) - n0)) = 1 ] || fail "a sync with nothing changed made $(($(requests) - n0)) requests"
+[ $(($(body_bytes) - b0)) = 0 ] || fail "a sync with nothing changed downloaded $(($(body_bytes) - b0)) body bytes"
 [ "$(dir_sum "$T/store")" = "$before" ] || fail "a 304 changed DIR"
 
 # 4. a withdrawal proposed, approved, published: the next sync picks it up
@@ -101,6 +105,27 @@ before_w=$(date -u -d "@$(($(date -u -d "$withdrawn" +%s) - 1))" +%Y-%m-%dT%H:%M
 "$VV" anchors --list "$cur/roots.xml" --signer "$signer" --at "$before_w" 2>/dev/null |
 	grep -q "^$pubca1  trusted  roots | DEMO Public CA 1 | .* | granted since " ||
 	fail "anchors --at $before_w (before the withdrawal) does not show public CA 1 trusted"
+# the same lists fetched by anchors over https from vntld: the same anchors, labelled alike
+"$VV" anchors --list "$URL/roots.xml" --list "$URL/foreign.xml" --signer "$signer" \
+	--ca-file "$T/tls/server.pem" >"$T/anchors-url.txt" 2>"$T/err.txt" ||
+	fail "anchors --list URL: $(cat "$T/err.txt")"
+"$VV" anchors --list "$cur/roots.xml" --list "$cur/foreign.xml" --signer "$signer" >"$T/anchors.txt" 2>/dev/null
+[ -s "$T/anchors-url.txt" ] && cmp -s "$T/anchors.txt" "$T/anchors-url.txt" ||
+	fail "anchors from URLs differ from the same lists as files: $(diff "$T/anchors.txt" "$T/anchors-url.txt")"
+# without the server's CA, and over plain http, nothing is fetched: exit 3, in English
+set +e
+"$VV" anchors --list "$URL/roots.xml" --signer "$signer" >/dev/null 2>"$T/err.txt"; rc=$?
+set -e
+[ $rc = 3 ] && grep -q '^vntl-validate: anchors: the lists are refused (fetch-failed): ' "$T/err.txt" ||
+	fail "anchors --list URL of an untrusted server: exit $rc, $(cat "$T/err.txt")"
+LC_ALL=C grep -q '[^ -~]' "$T/err.txt" && fail "a refusal reason that is not plain English: $(cat "$T/err.txt")"
+set +e
+"$VV" anchors --list "http://127.0.0.1:1/roots.xml" --signer "$signer" >/dev/null 2>"$T/err.txt"; rc=$?
+set -e
+[ $rc = 3 ] && grep -q '(insecure-url)' "$T/err.txt" || fail "anchors --list http://: exit $rc, $(cat "$T/err.txt")"
+# names in Vietnamese when asked (the list's xml:lang="vi" Name), English by default
+"$VV" anchors --list "$cur/roots.xml" --signer "$signer" --lang vi 2>/dev/null |
+	grep -q "^$pubca1  NOT      roots | DEMO CA công cộng 1 | " || fail "anchors --lang vi: no Vietnamese provider name"
 cp -a "$pub" "$T/pub-2"
 
 # 5. refusals from a hostile mirror: DIR unchanged each time

@@ -19,9 +19,30 @@ corpus=$fuzz/corpus
 work=$(mktemp -d "${TMPDIR:-/tmp}/vntl-corpus.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$data"
-for t in db_certimport validator_list validator_crl validator_ocsp common_config web_http web_api; do
+for t in db_certimport validator_list validator_crl validator_ocsp common_config web_http web_api jws_index; do
 	mkdir -p "$corpus/fuzz_$t"
 done
+
+# index_seeds INDEX DIR: the signed index and edits of it (tampered member in
+# clear, tampered payload, flipped signature, alg none, no x5c)
+index_seeds() {
+	cp "$1" "$2/published-index.json"
+	python3 - "$1" "$2" <<'PY'
+import base64, copy, json, os, sys
+src, out = sys.argv[1], sys.argv[2]
+jws = json.load(open(src))
+def b64(b): return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+def unb64(s): return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+def write(name, o): open(os.path.join(out, name), "w").write(json.dumps(o, indent=2))
+o = copy.deepcopy(jws); o["lists"]["roots"]["url"] = "https://evil.example/roots.xml"; write("tampered-clear.json", o)
+o = copy.deepcopy(jws); p = json.loads(unb64(o["payload"])); p["lists"]["roots"]["sequence"] += 1
+o["payload"] = b64(json.dumps(p, separators=(",", ":")).encode()); write("tampered-payload.json", o)
+o = copy.deepcopy(jws); sig = bytearray(unb64(o["signature"])); sig[5] ^= 1; o["signature"] = b64(bytes(sig)); write("flipped-signature.json", o)
+h = json.loads(unb64(jws["protected"]))
+o = copy.deepcopy(jws); o["protected"] = b64(json.dumps(dict(h, alg="none")).encode()); o["signature"] = ""; write("alg-none.json", o)
+o = copy.deepcopy(jws); o["protected"] = b64(json.dumps({k: v for k, v in h.items() if k != "x5c"}).encode()); write("no-x5c.json", o)
+PY
+}
 
 # --- the demo PKI (with revocation: signer-revoked, CRLs) and a registry ---
 sh "$VNTL_SRC/scripts/demo-pki.sh" "$work/pki" http://127.0.0.1:9 >/dev/null
@@ -41,6 +62,10 @@ for f in $(find "$work/out" -mindepth 2 -name '*.xml' | sort); do
 	cp "$f" "$corpus/fuzz_validator_list/published-$(basename "$(dirname "$f")")-$(basename "$f")"
 done
 [ "$n" -gt 0 ] || { echo "make-corpus: the publisher wrote no list" >&2; exit 1; }
+
+# --- signed indexes: as the publisher signed it, and edits that must be refused ---
+cp "$p/list-signer.pem" "$data/index-signer.pem"
+index_seeds "$work/out/index.json" "$corpus/fuzz_jws_index"
 
 # --- certificate files as officers import them: PEM, DER, PEM bundle, PKCS#7 ---
 c=$corpus/fuzz_db_certimport
