@@ -154,5 +154,25 @@ get unknown jar-anh "/admin/audit?action=correction.&actor=anh" >"$T/audit.html"
 [ "$(grep -c '<td>correction.apply</td>' "$T/audit.html")" = 2 ] && grep -q '<td>correction.reject</td>' "$T/audit.html" ||
 	web_fail "audit filter: $(grep -c '<tr>' "$T/audit.html") rows"
 if grep -Eq '<td>(tam|change\.apply)</td>' "$T/audit.html"; then web_fail "audit filter let other entries through"; fi
+# The public page of that version: what changed in it (the suspension,
+# with its decision), and the search over the served lists (a GET form).
+for _ in $(seq 25); do
+	curl -sk "$URL/" >"$T/public.html"
+	grep -q "What changed in this version ($seq_new so với" "$T/public.html" && break
+	sleep 0.2
+done
+sed -n '/id="changes-foreign"/,/<\/details>/p' "$T/public.html" >"$T/changes.html"
+grep -q 'Được công nhận / recognised → Không còn công nhận / deprecated' "$T/changes.html" ||
+	web_fail "the suspension is not among the changes: $(sed -n '/id="changes-foreign"/,+6p' "$T/public.html" | cut -c1-300)"
+grep -q 'Quyết định / decision: SG-1' "$T/public.html" && grep -q 'Loại / type: CA/PKC' "$T/public.html" ||
+	web_fail "decision or service type missing on the public page"
+grep -q '<form method="get" action="/search"' "$T/public.html" || web_fail "no search form on the public page"
+curl -sk -D "$T/h" "$URL/search?q=sg-1" >"$T/found.html"
+[ "$(grep -c '<a href="/#foreign">foreign</a>' "$T/found.html")" = 1 ] && grep -q 'id="found">1 kết quả' "$T/found.html" ||
+	web_fail "public search by decision: $(grep found "$T/found.html")"
+grep -qi '^content-type: text/html; charset=utf-8' "$T/h" || web_fail "search page type"
+curl -sk "$URL/search?q=%3Cscript%3E" >"$T/found.html"
+if grep -q '<script' "$T/found.html"; then web_fail "the query reached the search page as markup"; fi
+grep -q 'value="&lt;script&gt;"' "$T/found.html" || web_fail "the query is not shown back escaped"
 web_stop
 echo "web_console_corrections: ok"
