@@ -356,7 +356,7 @@ static void do_add_user(struct console_ctx *x)
 		return;
 	}
 	if (in.roles & DB_ROLE_PROVIDER) {
-		console_users(x, "roles: provider accounts need a secret: use vntl user add", NULL, NULL);
+		console_users(x, "roles: a provider account needs its TSP and a secret: use Corrections, user.add (or vntl user add)", NULL, NULL);
 		return;
 	}
 	int open = db_user_bootstrap_open(x->db);
