@@ -46,6 +46,7 @@ const char console_css[] =
 	"button{font:inherit;padding:.45rem 1rem;margin-top:.8rem;border-radius:4px;border:1px solid #555;"
 	"background:#1d4f8b;color:#fff}\n"
 	"button.reject{background:#8b1d1d}\n"
+	".tag.provider{background:#fdf0d5}\n"
 	".filters{display:flex;flex-wrap:wrap;gap:.5rem}\n"
 	".filters label{margin:0}\n"
 	".filters input{width:11rem}\n";
