@@ -14,13 +14,18 @@
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define TSL_NS "http://uri.etsi.org/02231/v2#"
 #define MAX_XML_CERT 65536
+/* The page compares a version with the previous one only up to this size:
+ * reading a larger one back would hold up the swap to the new version. */
+#define DIFF_MAX_BYTES (8L * 1024 * 1024)
 
 struct page {
 	struct sbuf out;
@@ -555,10 +560,17 @@ static void add_changes(struct page *pg, const struct web_list_info *li, xmlNode
 	sbuf_printf(&pg->out, " so với / since %lld)</summary>\n", li->sequence - 1);
 	char name[48];
 	snprintf(name, sizeof name, "%s/%lld.xml", li->name, li->sequence - 1);
+	struct stat st;
+	if (pg->pub->dirfd >= 0 && fstatat(pg->pub->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_size > DIFF_MAX_BYTES) {
+		sbuf_printf(&pg->out, "<p>Phiên bản trước quá lớn để so sánh ở đây / the previous version is larger than "
+			    "%ld MB: compare the downloads.</p></details>\n", DIFF_MAX_BYTES / (1024 * 1024));
+		return;
+	}
 	struct web_file f = {0};
 	int logged = 0;
 	xmlDocPtr prev = NULL;
-	if (web_publication_read_archive(pg->pub, name, &f, &logged) == WEB_ARCHIVE_OK)
+	if (pg->pub->dirfd >= 0 && web_publication_read_archive(pg->pub, name, &f, &logged) == WEB_ARCHIVE_OK)
 		prev = xmlReadMemory((const char *)f.data, (int)f.len, name, NULL,
 				     XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	free(f.data);
