@@ -13,6 +13,7 @@
 #include "db/db.h"
 #include "db/publication.h"
 #include "db/seal.h"
+#include "db/search.h"
 #include "db/signers.h"
 #include "db/snapshot.h"
 #include "db/tsp.h"

@@ -306,8 +306,8 @@ static vntl_status read_announced_entry(json_t *e, vntl_index_signer *out, unsig
 	const unsigned char *p = *der;
 	X509 *cert = *der ? d2i_X509(NULL, &p, (long)len) : NULL;
 	char have[65] = "";
-	if (cert && p == *der + len)
-		vv_sha256_hex(*der, len, have);
+	if (cert && p == *der + len && vv_sha256_hex(*der, len, have) != 0)
+		have[0] = '\0'; /* no digest: matches no sha256, refused below */
 	X509_free(cert);
 	ERR_clear_error();
 	if (!json_is_object(e) || json_object_size(e) != 4 || !is_hex64(sha) || strcmp(have, sha) != 0 || !role ||

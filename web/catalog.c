@@ -104,6 +104,7 @@ static void destroy(struct web_catalog *cat)
 	if (cat->page.not_modified)
 		MHD_destroy_response(cat->page.not_modified);
 	free(cat->page_file.data);
+	web_html_index_free(&cat->search);
 	free(cat->entries);
 	web_publication_free(cat->pub);
 	free(cat);
@@ -113,7 +114,7 @@ static int build_page(struct web_catalog *cat, long max_age)
 {
 	struct web_file *pf = &cat->page_file;
 	pf->name = NULL;
-	pf->data = (unsigned char *)web_html_render(cat->pub, &pf->len);
+	pf->data = (unsigned char *)web_html_render_indexed(cat->pub, &pf->len, &cat->search);
 	if (!pf->data)
 		return -1;
 	sha256_hex(pf->data, pf->len, pf->sha256);

@@ -5,6 +5,7 @@
 #ifndef VNTL_WEB_CATALOG_H
 #define VNTL_WEB_CATALOG_H
 
+#include "web/html.h"
 #include "web/metrics.h"
 #include "web/publication.h"
 
@@ -28,6 +29,7 @@ struct web_catalog {
 	struct web_entry *entries;  /* parallel to pub->files */
 	struct web_file page_file;  /* the HTML page */
 	struct web_entry page;
+	struct web_html_index search;  /* the page's rows, for /search */
 };
 
 /* Builds the catalog of `pub`, taking ownership of it (also on failure).

@@ -356,7 +356,7 @@ static void do_add_user(struct console_ctx *x)
 		return;
 	}
 	if (in.roles & DB_ROLE_PROVIDER) {
-		console_users(x, "roles: provider accounts need a secret: use vntl user add", NULL, NULL);
+		console_users(x, "roles: a provider account needs its TSP and a secret: use Corrections, user.add (or vntl user add)", NULL, NULL);
 		return;
 	}
 	int open = db_user_bootstrap_open(x->db);
@@ -387,6 +387,54 @@ static void do_add_user(struct console_ctx *x)
 	redirect(x->resp, where);
 }
 
+/* The same registry function as `vntl tsp edit|retire`, `vntl cert
+ * move|rename`, `vntl user …` and POST /admin/api/corrections:
+ * db_correction_propose, which checks the role, the target and the text. */
+static void do_propose_correction(struct console_ctx *x)
+{
+	struct db_correction_input in;
+	char problem[512];
+	int64_t id = 0;
+	if (console_correction_input(x, &in, problem, sizeof problem) != 0 ||
+	    db_correction_propose(x->db, x->user.name, &in, &id, problem, sizeof problem) != 0) {
+		console_correction_form(x, problem);
+		return;
+	}
+	web_log("info", "correction-proposed", "correction=%" PRId64 " by=\"%s\" action=%s via=console", id,
+		x->user.name, db_correction_action_name(in.action));
+	char where[80];
+	snprintf(where, sizeof where, "/admin/corrections/%" PRId64 "?done=proposed", id);
+	redirect(x->resp, where);
+}
+
+/* db_correction_approve / db_correction_reject: the four eyes (neither the
+ * proposer nor the user concerned) and the roles are the registry's. */
+static void do_decide_correction(struct console_ctx *x, int64_t id, int approve)
+{
+	const char *note = field(x, "note");
+	char problem[512];
+	if (note && !*note)
+		note = NULL;
+	if (db_text_check("note", note, DB_TEXT_REASON_MAX, (approve ? 0 : DB_TEXT_REQUIRED) | DB_TEXT_MULTILINE,
+			  problem, sizeof problem) != 0) {
+		console_message(x, 400, "Nội dung không hợp lệ", "Invalid input", problem);
+		return;
+	}
+	int rc = approve ? db_correction_approve(x->db, x->user.name, id, note, problem, sizeof problem)
+			 : db_correction_reject(x->db, x->user.name, id, note, problem, sizeof problem);
+	if (rc != 0) {
+		web_log("warn", approve ? "correction-approve-refused" : "correction-reject-refused",
+			"correction=%" PRId64 " by=\"%s\" via=console", id, x->user.name);
+		console_message(x, rc == 1 ? 409 : 500, "Không thực hiện được", "Refused", problem);
+		return;
+	}
+	web_log("info", approve ? "correction-approved" : "correction-rejected",
+		"correction=%" PRId64 " by=\"%s\" via=console", id, x->user.name);
+	char where[80];
+	snprintf(where, sizeof where, "/admin/corrections/%" PRId64 "?done=%s", id, approve ? "approved" : "rejected");
+	redirect(x->resp, where);
+}
+
 /* ---- routing ---- */
 
 static int parse_id(const char *text, int64_t *id, const char **rest)
@@ -402,19 +450,21 @@ static int parse_id(const char *text, int64_t *id, const char **rest)
 	return 0;
 }
 
-static void change_page(struct console_ctx *x, int64_t id)
+/* A proposal's page (a change's or a correction's), with what was just
+ * done to it (?done=). */
+static void proposal_page(struct console_ctx *x, int64_t id,
+			  void (*page)(struct console_ctx *, int64_t, const char *, const char *))
 {
 	const char *done = x->req->query ? web_console_form_get(x->req->query, "done") : NULL;
 	if (done && strcmp(done, "proposed") == 0)
-		console_change(x, id, "Đã gửi đề xuất; chờ một người phê duyệt khác.",
-			       "Proposed; waiting for another approver.");
+		page(x, id, "Đã gửi đề xuất; chờ một người phê duyệt khác.", "Proposed; waiting for another approver.");
 	else if (done && strcmp(done, "approved") == 0)
-		console_change(x, id, "Đã phê duyệt và áp dụng; danh sách sẽ được công bố lại.",
-			       "Approved and applied; the list will be republished.");
+		page(x, id, "Đã phê duyệt và áp dụng; danh sách sẽ được công bố lại nếu cần.",
+		     "Approved and applied; the list will be republished if it changed.");
 	else if (done && strcmp(done, "rejected") == 0)
-		console_change(x, id, "Đã từ chối.", "Rejected.");
+		page(x, id, "Đã từ chối.", "Rejected.");
 	else
-		console_change(x, id, NULL, NULL);
+		page(x, id, NULL, NULL);
 }
 
 static void route_get(struct console_ctx *x, const char *route)
@@ -435,7 +485,13 @@ static void route_get(struct console_ctx *x, const char *route)
 	else if (strncmp(route, "certificates/", 13) == 0 && route[13] && !strchr(route + 13, '/'))
 		console_certificate(x, route + 13);
 	else if (strncmp(route, "changes/", 8) == 0 && parse_id(route + 8, &id, &rest) == 0 && !*rest)
-		change_page(x, id);
+		proposal_page(x, id, console_change);
+	else if (strcmp(route, "corrections") == 0)
+		console_corrections(x);
+	else if (strcmp(route, "corrections/new") == 0)
+		console_correction_form(x, NULL);
+	else if (strncmp(route, "corrections/", 12) == 0 && parse_id(route + 12, &id, &rest) == 0 && !*rest)
+		proposal_page(x, id, console_correction);
 	else
 		console_message(x, 404, "Không có trang này", "No such page", NULL);
 }
@@ -451,6 +507,11 @@ static void route_post(struct console_ctx *x, const char *route)
 	else if (strncmp(route, "changes/", 8) == 0 && parse_id(route + 8, &id, &rest) == 0 &&
 		 (strcmp(rest, "/approve") == 0 || strcmp(rest, "/reject") == 0))
 		do_decide(x, id, strcmp(rest, "/approve") == 0);
+	else if (strcmp(route, "corrections") == 0)
+		do_propose_correction(x);
+	else if (strncmp(route, "corrections/", 12) == 0 && parse_id(route + 12, &id, &rest) == 0 &&
+		 (strcmp(rest, "/approve") == 0 || strcmp(rest, "/reject") == 0))
+		do_decide_correction(x, id, strcmp(rest, "/approve") == 0);
 	else
 		console_message(x, 404, "Không có trang này", "No such page", NULL);
 }

@@ -1,13 +1,11 @@
-/* The staff console's certificate pages (see console_pages.h): search and
- * one certificate. Read only; filtering is done here over the registry's
- * listing (db_cert_list), which is small (hundreds of services). */
+/* The staff console's certificate pages (see console_pages.h): search
+ * (done by the registry, db_cert_search) and one certificate. Read only. */
 #include "web/console_pages.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define SEARCH_SHOWN_MAX 500
 
@@ -20,37 +18,6 @@ static const char *arg(const struct console_ctx *x, const char *name)
 {
 	const char *v = x->req->query ? web_console_form_get(x->req->query, name) : NULL;
 	return v && *v ? v : NULL;
-}
-
-static const struct db_tsp *tsp_of(const struct db_tsp *tsps, size_t n, int64_t id)
-{
-	for (size_t i = 0; i < n; i++)
-		if (tsps[i].id == id)
-			return &tsps[i];
-	return NULL;
-}
-
-static int contains(const char *hay, const char *needle)
-{
-	return hay && strcasestr(hay, needle) != NULL;
-}
-
-/* ?q= matches a service id, a SHA-256 prefix, or part of the subject,
- * the service's name or its provider's names (case ignored). */
-static int matches(const struct db_cert_row *r, const struct db_tsp *t, const char *q, const char *country,
-		   const char *status)
-{
-	if (country && (!t || strcasecmp(t->country, country) != 0))
-		return 0;
-	if (status && strcmp(db_status_name(r->status_now), status) != 0)
-		return 0;
-	if (!q)
-		return 1;
-	char id[24];
-	snprintf(id, sizeof id, "%" PRId64, r->service_id);
-	size_t n = strlen(q);
-	return strcmp(id, q) == 0 || (n >= 4 && strncasecmp(r->sha256, q, n) == 0) || contains(r->subject, q) ||
-	       contains(r->name_en, q) || (t && (contains(t->name_vi, q) || contains(t->name_en, q)));
 }
 
 static void search_form(struct console_ctx *x)
@@ -72,121 +39,171 @@ static void search_form(struct console_ctx *x)
 	add(x, "</select></div><div><button type=\"submit\">Tìm <span lang=\"en\">Search</span></button></div></form>\n");
 }
 
-static void result_row(struct console_ctx *x, const struct db_cert_row *r, const struct db_tsp *t)
+static void result_row(struct console_ctx *x, const struct db_cert_hit *h)
 {
-	sbuf_printf(&x->out, "<tr><td><a href=\"/admin/certificates/%" PRId64 "\">%" PRId64 "</a></td><td>",
-		    r->service_id, r->service_id);
-	console_esc(x, r->name_en ? r->name_en : r->subject);
-	add(x, "</td><td>");
-	if (t) {
-		console_esc(x, t->name_vi);
-		add(x, " · ");
-		console_esc(x, t->name_en);
-	}
-	add(x, "</td><td>");
-	console_esc(x, t ? t->country : "");
-	add(x, "</td><td>");
-	console_esc(x, db_status_name(r->status_now));
-	add(x, "</td><td class=\"hash\">");
-	sbuf_addn(&x->out, r->sha256, 16);
-	add(x, "…</td></tr>\n");
+	console_row_begin(x);
+	console_cell_link(x, "certificates", h->service_id);
+	console_cell(x, h->service_name_en && *h->service_name_en ? h->service_name_en : h->subject);
+	add(x, "<td>");
+	console_esc(x, h->tsp_name_vi);
+	add(x, " · ");
+	console_esc(x, h->tsp_name_en);
+	add(x, "</td>");
+	console_cell(x, h->country);
+	console_cell(x, db_status_name(h->status_now));
+	add(x, "<td class=\"hash\">");
+	sbuf_addn(&x->out, h->sha256, 16);
+	add(x, "…</td>");
+	console_row_end(x);
 }
 
 void console_certificates(struct console_ctx *x)
 {
-	struct db_cert_row *rows = NULL;
-	struct db_tsp *tsps = NULL;
-	size_t nrows = 0, ntsps = 0;
+	static const struct console_col cols[] = {
+		{"#", NULL}, {"Dịch vụ", "Service"}, {"Nhà cung cấp", "Provider"}, {"Quốc gia", "Country"},
+		{"Trạng thái", "Status"}, {"SHA-256", NULL}, {NULL, NULL},
+	};
+	struct db_cert_query q = {.text = arg(x, "q"), .country = arg(x, "country"), .limit = SEARCH_SHOWN_MAX};
+	enum db_status status;
+	if (arg(x, "status") && db_status_parse(arg(x, "status"), &status) == 0)
+		q.status = (int)status;
+	struct db_cert_hit *hits = NULL;
+	size_t n = 0, total = 0;
 	char err[512];
-	if (db_cert_list(x->db, 0, &rows, &nrows, err, sizeof err) != 0 ||
-	    db_tsp_list(x->db, &tsps, &ntsps, err, sizeof err) != 0) {
-		db_cert_rows_free(rows, nrows);
+	if (db_cert_search(x->db, &q, &hits, &n, &total, err, sizeof err) != 0) {
 		console_message(x, 500, "Không đọc được danh sách chứng thư", "Cannot list the certificates", err);
 		return;
 	}
 	console_page_begin(x, "Chứng thư", "Certificates");
 	search_form(x);
-	add(x, "<div class=\"box\"><table id=\"certificates\"><tr><th>#</th><th>Dịch vụ <span class=\"en\">Service</span></th>"
-	       "<th>Nhà cung cấp <span class=\"en\">Provider</span></th><th>Quốc gia <span class=\"en\">Country</span></th>"
-	       "<th>Trạng thái <span class=\"en\">Status</span></th><th>SHA-256</th></tr>\n");
-	size_t shown = 0;
-	for (size_t i = 0; i < nrows && shown < SEARCH_SHOWN_MAX; i++) {
-		const struct db_tsp *t = tsp_of(tsps, ntsps, rows[i].tsp_id);
-		if (matches(&rows[i], t, arg(x, "q"), arg(x, "country"), arg(x, "status"))) {
-			result_row(x, &rows[i], t);
-			shown++;
-		}
-	}
-	sbuf_printf(&x->out, "</table></div>\n<p>%zu / %zu</p>\n", shown, nrows);
+	if (arg(x, "status") && !q.status)
+		console_problem(x, "status: must be recognised, suspended, granted or withdrawn");
+	console_table_begin(x, "certificates", cols);
+	for (size_t i = 0; i < n; i++)
+		result_row(x, &hits[i]);
+	console_table_end(x);
+	sbuf_printf(&x->out, "<p id=\"count\">%zu / %zu</p>\n", n, total);
 	console_page_end(x, 200);
-	db_cert_rows_free(rows, nrows);
-	db_tsps_free(tsps, ntsps);
+	db_cert_hits_free(hits, n);
 }
 
-static void field_row(struct console_ctx *x, const char *vi, const char *en, const char *value, int hash)
+static void hash_fact(struct console_ctx *x, const char *vi, const char *en, const char *value)
 {
-	sbuf_printf(&x->out, "<tr><th>%s <span class=\"en\">%s</span></th><td%s>", vi, en, hash ? " class=\"hash\"" : "");
+	console_fact_begin(x, vi, en, NULL);
+	add(x, "<span class=\"hash\">");
 	console_esc(x, value);
-	add(x, "</td></tr>\n");
+	add(x, "</span>");
+	console_fact_end(x);
 }
 
 static void cert_fields(struct console_ctx *x, const struct db_cert_row *r, const struct db_tsp *t)
 {
 	char key[48];
 	snprintf(key, sizeof key, "%s %d", r->key_type, r->key_bits);
-	add(x, "<div class=\"box\"><table>");
+	console_facts_begin(x, NULL);
 	if (t) {
-		add(x, "<tr><th>Nhà cung cấp <span class=\"en\">Provider</span></th><td id=\"tsp-name\">");
+		console_fact_begin(x, "Nhà cung cấp", "Provider", "tsp-name");
 		console_esc(x, t->name_vi);
 		add(x, " · <span lang=\"en\">");
 		console_esc(x, t->name_en);
 		add(x, "</span> (");
 		console_esc(x, t->country);
-		add(x, ")</td></tr>\n");
+		add(x, ")");
+		console_fact_end(x);
 	}
-	field_row(x, "Chủ thể", "Subject", r->subject, 0);
-	field_row(x, "Tổ chức phát hành", "Issuer", r->issuer, 0);
-	field_row(x, "Số hiệu", "Serial", r->serial, 1);
-	add(x, "<tr><th>Hiệu lực <span class=\"en\">Validity</span></th><td>");
+	console_fact(x, "Chủ thể", "Subject", NULL, r->subject);
+	console_fact(x, "Tổ chức phát hành", "Issuer", NULL, r->issuer);
+	hash_fact(x, "Số hiệu", "Serial", r->serial);
+	console_fact_begin(x, "Hiệu lực", "Validity", NULL);
 	console_time(x, r->not_before);
 	add(x, " → ");
 	console_time(x, r->not_after);
-	add(x, "</td></tr>\n");
-	field_row(x, "Khoá", "Key", key, 0);
-	field_row(x, "Thuật toán ký", "Signature algorithm", r->sig_alg, 0);
-	field_row(x, "SHA-256", "of the certificate", r->sha256, 1);
-	field_row(x, "Loại dịch vụ", "Service type", r->type_uri, 1);
-	add(x, "<tr><th>Trạng thái <span class=\"en\">Status</span></th><td id=\"status-now\">");
+	console_fact_end(x);
+	console_fact(x, "Khoá", "Key", NULL, key);
+	console_fact(x, "Thuật toán ký", "Signature algorithm", NULL, r->sig_alg);
+	hash_fact(x, "SHA-256", "of the certificate", r->sha256);
+	hash_fact(x, "Loại dịch vụ", "Service type", r->type_uri);
+	console_fact_begin(x, "Trạng thái", "Status", "status-now");
 	console_esc(x, db_status_name(r->status_now));
 	add(x, " · ");
 	console_time(x, r->status_since);
-	add(x, "</td></tr></table></div>\n");
+	console_fact_end(x);
+	console_table_end(x);
 }
 
 static void cert_timeline(struct console_ctx *x, const struct db_cert_row *r)
 {
 	add(x, "<h2>");
-	console_both(x, "Lịch sử trạng thái", "Status timeline");
-	add(x, "</h2>\n<div class=\"box\"><table id=\"timeline\"><tr><th>Trạng thái <span class=\"en\">Status</span></th>"
-	       "<th>Hiệu lực <span class=\"en\">Effective</span></th><th>Quyết định <span class=\"en\">Decision</span></th>"
-	       "<th>Lý do <span class=\"en\">Reason</span></th></tr>\n");
-	for (size_t i = 0; i < r->timeline_count; i++) {
-		add(x, "<tr><td>");
-		console_esc(x, db_status_name(r->timeline[i].status));
-		add(x, "</td><td>");
-		console_time(x, r->timeline[i].effective);
-		add(x, "</td><td>");
-		console_esc(x, r->timeline[i].decision_ref);
-		add(x, "</td><td>");
-		console_esc(x, r->timeline[i].reason);
-		add(x, "</td></tr>\n");
-	}
-	add(x, "</table></div>\n");
+	console_both(x, "Lịch sử trạng thái và các quyết định", "Status timeline and the decisions behind it");
+	add(x, "</h2>\n");
+	console_timeline_begin(x, r);
+	console_table_end(x);
 }
 
-/* The proposals about this service: who proposed, who decided, why. */
+static void version_link(struct console_ctx *x, const struct db_appearance *a)
+{
+	sbuf_printf(&x->out, "<a href=\"/%s/%" PRId64 ".xml\">%" PRId64 "</a>", a->list, a->sequence, a->sequence);
+}
+
+/* The published versions that carried it, one row per run of versions
+ * that published the same status: "foreign 3–17 recognised". */
+static void cert_appearances(struct console_ctx *x, int64_t service_id)
+{
+	static const struct console_col cols[] = {
+		{"Danh sách", "List"}, {"Phiên bản", "Versions"}, {"Phát hành", "Issued"},
+		{"Trạng thái đã công bố", "Status published"}, {NULL, NULL},
+	};
+	struct db_appearance *a = NULL;
+	size_t n = 0;
+	char err[512];
+	add(x, "<h2>");
+	console_both(x, "Các danh sách và phiên bản đã công bố chứng thư này", "Lists and versions it appeared in");
+	add(x, "</h2>\n");
+	if (db_cert_appearances(x->db, service_id, &a, &n, err, sizeof err) != 0) {
+		console_problem(x, err);
+		return;
+	}
+	if (n == 0) {
+		add(x, "<p id=\"appearances\">");
+		console_both(x, "Chưa có phiên bản nào được công bố kể từ khi nhập.", "Not yet in any published version.");
+		add(x, "</p>\n");
+		free(a);
+		return;
+	}
+	console_table_begin(x, "appearances", cols);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && a[j].status == a[i].status && strcmp(a[j].list, a[i].list) == 0; j++)
+			;
+		console_row_begin(x);
+		console_cell(x, a[i].list);
+		add(x, "<td>");
+		version_link(x, &a[i]);
+		if (j - i > 1) {
+			add(x, j - i > 2 ? " … " : ", ");
+			version_link(x, &a[j - 1]);
+		}
+		add(x, "</td><td>");
+		console_time(x, a[i].issued);
+		if (j - i > 1) {
+			add(x, " → ");
+			console_time(x, a[j - 1].issued);
+		}
+		add(x, "</td>");
+		console_cell(x, a[i].status ? db_status_name(a[i].status) : "—");
+		console_row_end(x);
+	}
+	console_table_end(x);
+	free(a);
+}
+
+/* The proposals about this service, also the pending and rejected ones:
+ * who proposed, who decided, why. */
 static void cert_proposals(struct console_ctx *x, int64_t service_id)
 {
+	static const struct console_col cols[] = {
+		{"#", NULL}, {"Trạng thái mới", "New status"}, {"Đề xuất", "Proposed"}, {"Quyết định", "Decided"},
+		{NULL, NULL},
+	};
 	struct db_change *list = NULL;
 	size_t n = 0;
 	char err[512];
@@ -194,25 +211,22 @@ static void cert_proposals(struct console_ctx *x, int64_t service_id)
 	console_both(x, "Đề xuất và quyết định", "Proposals and decisions");
 	add(x, "</h2>\n");
 	if (db_change_list(x->db, -1, 0, &list, &n, err, sizeof err) != 0) {
-		add(x, "<p class=\"problem\">");
-		console_esc(x, err);
-		add(x, "</p>\n");
+		console_problem(x, err);
 		return;
 	}
-	add(x, "<div class=\"box\"><table id=\"proposals\"><tr><th>#</th><th>Trạng thái mới <span class=\"en\">New status</span></th>"
-	       "<th>Đề xuất <span class=\"en\">Proposed</span></th><th>Quyết định <span class=\"en\">Decided</span></th></tr>\n");
+	console_table_begin(x, "proposals", cols);
 	for (size_t i = 0; i < n; i++) {
 		const struct db_change *ch = &list[i];
 		if (ch->service_id != service_id)
 			continue;
-		sbuf_printf(&x->out, "<tr><td><a href=\"/admin/changes/%" PRId64 "\">%" PRId64 "</a></td><td>", ch->id, ch->id);
+		console_row_begin(x);
+		console_cell_link(x, "changes", ch->id);
+		add(x, "<td>");
 		console_esc(x, db_status_name(ch->new_status));
 		add(x, " (");
 		console_esc(x, db_change_state_name(ch->state));
 		add(x, ")</td><td>");
-		console_esc(x, ch->proposed_by);
-		add(x, ", ");
-		console_time(x, ch->proposed_at);
+		console_proposer(x, ch->proposed_by, ch->proposed_at);
 		add(x, "</td><td>");
 		if (ch->decided_by) {
 			console_esc(x, ch->decided_by);
@@ -223,9 +237,10 @@ static void cert_proposals(struct console_ctx *x, int64_t service_id)
 				console_esc(x, ch->decision_note);
 			}
 		}
-		add(x, "</td></tr>\n");
+		add(x, "</td>");
+		console_row_end(x);
 	}
-	add(x, "</table></div>\n");
+	console_table_end(x);
 	db_changes_free(list, n);
 }
 
@@ -249,6 +264,7 @@ void console_certificate(struct console_ctx *x, const char *key)
 	sbuf_printf(&x->out, "<p><a href=\"/admin/propose?service=%" PRId64 "\" id=\"propose-link\">Đề xuất thay đổi "
 		    "trạng thái <span class=\"en\">Propose a status change</span></a></p>\n", r.service_id);
 	cert_timeline(x, &r);
+	cert_appearances(x, r.service_id);
 	cert_proposals(x, r.service_id);
 	console_page_end(x, 200);
 	if (have_tsp)

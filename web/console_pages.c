@@ -12,9 +12,7 @@
 #include <time.h>
 
 #define AUDIT_SHOWN_MAX 200
-#define AUDIT_BATCH 500
-#define AUDIT_SCAN_MAX 50000  /* entries looked at for one filtered page */
-#define PUBLISHER_SCAN 500    /* recent audit entries searched for who published */
+#define PUBLISHER_SCAN 50     /* recent publication entries searched for who published */
 
 /* No inline style anywhere (the Content-Security-Policy forbids it): the
  * whole look is this file. Narrow screens first; wide tables scroll inside
@@ -48,6 +46,7 @@ const char console_css[] =
 	"button{font:inherit;padding:.45rem 1rem;margin-top:.8rem;border-radius:4px;border:1px solid #555;"
 	"background:#1d4f8b;color:#fff}\n"
 	"button.reject{background:#8b1d1d}\n"
+	".tag.provider{background:#fdf0d5}\n"
 	".filters{display:flex;flex-wrap:wrap;gap:.5rem}\n"
 	".filters label{margin:0}\n"
 	".filters input{width:11rem}\n";
@@ -90,6 +89,7 @@ void console_page_begin(struct console_ctx *x, const char *title_vi, const char 
 	       "<a href=\"/admin/\">Tổng quan <span class=\"en\" lang=\"en\">Dashboard</span></a>"
 	       "<a href=\"/admin/certificates\">Chứng thư <span class=\"en\" lang=\"en\">Certificates</span></a>"
 	       "<a href=\"/admin/propose\">Đề xuất <span class=\"en\" lang=\"en\">Propose</span></a>"
+	       "<a href=\"/admin/corrections\">Sửa sai <span class=\"en\" lang=\"en\">Corrections</span></a>"
 	       "<a href=\"/admin/audit\">Nhật ký <span class=\"en\" lang=\"en\">Audit</span></a>"
 	       "<a href=\"/admin/users\">Người dùng <span class=\"en\" lang=\"en\">Users</span></a>"
 	       "<a href=\"/\">Trang công khai <span class=\"en\" lang=\"en\">Public page</span></a>"
@@ -125,17 +125,26 @@ static int has_role(const struct console_ctx *x, unsigned role)
 
 /* ---- dashboard ---- */
 
-/* Whether the proposer is a provider's account (else staff). */
-static int proposed_by_provider(struct console_ctx *x, const char *name)
+void console_proposer(struct console_ctx *x, const char *name, int64_t at)
 {
 	struct db_user u;
 	char err[256];
-	return name && db_user_get(x->db, name, &u, err, sizeof err) == 0 && (u.roles & DB_ROLE_PROVIDER);
+	int provider = name && db_user_get(x->db, name, &u, err, sizeof err) == 0 && (u.roles & DB_ROLE_PROVIDER);
+	console_esc(x, name);
+	if (provider)
+		sbuf_printf(&x->out, " <span class=\"tag provider\">nhà cung cấp · provider, TSP %" PRId64 "</span>",
+			    u.tsp_id);
+	else
+		add(x, " <span class=\"tag\">cán bộ · staff</span>");
+	if (at) {
+		add(x, "<br>");
+		console_time(x, at);
+	}
 }
 
-static void waiting_on(struct console_ctx *x, const struct db_change *ch)
+static void waiting_on(struct console_ctx *x, const char *proposed_by)
 {
-	if (ch->proposed_by && strcmp(ch->proposed_by, x->user.name) == 0)
+	if (proposed_by && strcmp(proposed_by, x->user.name) == 0)
 		console_both(x, "một người phê duyệt khác (không phải bạn)", "another approver (not you)");
 	else if (has_role(x, DB_ROLE_APPROVER))
 		console_both(x, "bạn hoặc một người phê duyệt khác", "you or another approver");
@@ -143,69 +152,105 @@ static void waiting_on(struct console_ctx *x, const struct db_change *ch)
 		console_both(x, "một người phê duyệt", "an approver");
 }
 
+static void pending_changes(struct console_ctx *x)
+{
+	static const struct console_col cols[] = {
+		{"#", NULL}, {"Dịch vụ", "Service"}, {"Trạng thái mới", "New status"},
+		{"Người đề xuất", "Proposed by"}, {"Chờ", "Waiting on"}, {NULL, NULL},
+	};
+	struct db_change *list = NULL;
+	size_t count = 0;
+	char err[512];
+	if (db_change_list(x->db, DB_CHANGE_PENDING, 0, &list, &count, err, sizeof err) != 0) {
+		console_problem(x, err);
+		return;
+	}
+	if (count == 0) {
+		add(x, "<p>");
+		console_both(x, "Không có thay đổi trạng thái nào chờ duyệt.", "No status change is waiting for approval.");
+		add(x, "</p>\n");
+	} else {
+		console_table_begin(x, "pending-changes", cols);
+		for (size_t i = 0; i < count; i++) {
+			const struct db_change *ch = &list[i];
+			console_row_begin(x);
+			console_cell_link(x, "changes", ch->id);
+			console_cell(x, ch->service_name);
+			console_cell(x, db_status_name(ch->new_status));
+			add(x, "<td>");
+			console_proposer(x, ch->proposed_by, ch->proposed_at);
+			add(x, "</td><td>");
+			waiting_on(x, ch->proposed_by);
+			add(x, "</td>");
+			console_row_end(x);
+		}
+		console_table_end(x);
+	}
+	db_changes_free(list, count);
+}
+
+static void pending_corrections(struct console_ctx *x)
+{
+	static const struct console_col cols[] = {
+		{"#", NULL}, {"Sửa sai", "Correction"}, {"Đối tượng", "Target"},
+		{"Người đề xuất", "Proposed by"}, {"Chờ", "Waiting on"}, {NULL, NULL},
+	};
+	struct db_correction *list = NULL;
+	size_t count = 0;
+	char err[512];
+	if (db_correction_list_page(x->db, DB_CHANGE_PENDING, 0, 0, &list, &count, err, sizeof err) != 0) {
+		console_problem(x, err);
+		return;
+	}
+	if (count == 0) {
+		add(x, "<p>");
+		console_both(x, "Không có yêu cầu sửa sai nào chờ duyệt.", "No correction is waiting for approval.");
+		add(x, "</p>\n");
+	} else {
+		console_table_begin(x, "pending-corrections", cols);
+		for (size_t i = 0; i < count; i++) {
+			const struct db_correction *c = &list[i];
+			console_row_begin(x);
+			console_cell_link(x, "corrections", c->id);
+			console_cell(x, db_correction_action_name(c->action));
+			console_cell(x, c->target);
+			add(x, "<td>");
+			console_proposer(x, c->proposed_by, c->proposed_at);
+			add(x, "</td><td>");
+			waiting_on(x, c->proposed_by);
+			add(x, "</td>");
+			console_row_end(x);
+		}
+		console_table_end(x);
+	}
+	db_corrections_free(list, count);
+}
+
 static void pending_section(struct console_ctx *x)
 {
 	add(x, "<h2>");
 	console_both(x, "Đề xuất chờ duyệt", "Pending proposals");
 	add(x, "</h2>\n");
-	struct db_change *list = NULL;
-	size_t count = 0;
-	char err[512];
-	if (db_change_list(x->db, DB_CHANGE_PENDING, 0, &list, &count, err, sizeof err) != 0) {
-		add(x, "<p class=\"problem\">");
-		console_esc(x, err);
-		add(x, "</p>");
-		return;
-	}
-	if (count == 0) {
-		add(x, "<p>");
-		console_both(x, "Không có đề xuất nào chờ duyệt.", "Nothing is waiting for approval.");
-		add(x, "</p>\n");
-	} else {
-		add(x, "<div class=\"box\"><table><tr><th>#</th><th>Dịch vụ <span class=\"en\">Service</span></th>"
-		       "<th>Trạng thái mới <span class=\"en\">New status</span></th>"
-		       "<th>Người đề xuất <span class=\"en\">Proposed by</span></th>"
-		       "<th>Chờ <span class=\"en\">Waiting on</span></th></tr>\n");
-		for (size_t i = 0; i < count; i++) {
-			const struct db_change *ch = &list[i];
-			sbuf_printf(&x->out, "<tr><td><a href=\"/admin/changes/%" PRId64 "\">%" PRId64 "</a></td><td>",
-				    ch->id, ch->id);
-			console_esc(x, ch->service_name);
-			add(x, "</td><td>");
-			console_esc(x, db_status_name(ch->new_status));
-			add(x, "</td><td>");
-			console_esc(x, ch->proposed_by);
-			add(x, proposed_by_provider(x, ch->proposed_by)
-				       ? " <span class=\"tag\">nhà cung cấp · provider</span>"
-				       : " <span class=\"tag\">cán bộ · staff</span>");
-			add(x, "<br>");
-			console_time(x, ch->proposed_at);
-			add(x, "</td><td>");
-			waiting_on(x, ch);
-			add(x, "</td></tr>\n");
-		}
-		add(x, "</table></div>\n");
-	}
-	db_changes_free(list, count);
+	pending_changes(x);
+	pending_corrections(x);
 }
 
 /* Who recorded publication `p`: the actor of its "list.publish" audit
- * entry among the last PUBLISHER_SCAN entries ("" when not found). */
-static void publisher_of(struct console_ctx *x, const struct db_publication *p, int64_t audit_entries,
-			 char *who, size_t wholen)
+ * entry among the newest PUBLISHER_SCAN of them ("" when not found). */
+static void publisher_of(struct console_ctx *x, const struct db_publication *p, char *who, size_t wholen)
 {
 	who[0] = '\0';
-	int64_t after = audit_entries > PUBLISHER_SCAN ? audit_entries - PUBLISHER_SCAN : 0;
+	struct db_audit_query q = {.action = "list.publish", .limit = PUBLISHER_SCAN};
 	struct db_audit_entry *e = NULL;
 	size_t n = 0;
 	char err[256], object[40], seq[48];
-	if (db_audit_list(x->db, after, PUBLISHER_SCAN, &e, &n, err, sizeof err) != 0)
+	if (db_audit_search(x->db, &q, &e, &n, err, sizeof err) != 0)
 		return;
 	snprintf(object, sizeof object, "list:%s", p->list);
 	snprintf(seq, sizeof seq, "\"sequence\":%" PRId64 ",", p->sequence);
-	for (size_t i = n; i-- > 0;)
-		if (e[i].action && strcmp(e[i].action, "list.publish") == 0 && e[i].object &&
-		    strcmp(e[i].object, object) == 0 && e[i].detail && strstr(e[i].detail, seq) && e[i].actor) {
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(e[i].action, "list.publish") == 0 && strcmp(e[i].object, object) == 0 &&
+		    strstr(e[i].detail, seq)) {
 			snprintf(who, wholen, "%s", e[i].actor);
 			break;
 		}
@@ -226,7 +271,7 @@ static void countdown(struct console_ctx *x, int64_t next_update, int64_t now)
 			    "<span class=\"en\">(OVERDUE by %" PRId64 " d %" PRId64 " h)</span></span>", d, h, d, h);
 }
 
-static void publications_section(struct console_ctx *x, int64_t audit_entries)
+static void publications_section(struct console_ctx *x)
 {
 	static const char *const lists[] = {"roots", "foreign", "pointer"};
 	add(x, "<h2>");
@@ -246,7 +291,7 @@ static void publications_section(struct console_ctx *x, int64_t audit_entries)
 			continue;
 		}
 		char who[64];
-		publisher_of(x, &p, audit_entries, who, sizeof who);
+		publisher_of(x, &p, who, sizeof who);
 		sbuf_printf(&x->out, "<td>%" PRId64 "</td><td>", p.sequence);
 		console_time(x, p.issued);
 		add(x, "</td><td>");
@@ -283,7 +328,7 @@ void console_dashboard(struct console_ctx *x)
 	struct db_audit_verdict v;
 	char err[512];
 	int verified = db_audit_verify(x->db, &v, err, sizeof err) == 0;
-	publications_section(x, verified ? v.entries : 0);
+	publications_section(x);
 	add(x, "<h2>");
 	console_both(x, "Nhật ký kiểm toán", "Audit chain");
 	add(x, "</h2>\n");
@@ -302,22 +347,6 @@ void console_dashboard(struct console_ctx *x)
 static const char *list_of(enum db_tsp_kind kind)
 {
 	return kind == DB_TSP_FOREIGN ? "foreign.xml" : "roots.xml";
-}
-
-static void timeline_rows(struct console_ctx *x, const struct db_cert_row *row)
-{
-	for (size_t i = 0; i < row->timeline_count; i++) {
-		const struct db_status_entry *e = &row->timeline[i];
-		add(x, "<tr><td>");
-		console_esc(x, db_status_name(e->status));
-		add(x, "</td><td>");
-		console_time(x, e->effective);
-		add(x, "</td><td>");
-		console_esc(x, e->decision_ref);
-		add(x, "</td><td>");
-		console_esc(x, e->reason);
-		add(x, "</td></tr>\n");
-	}
 }
 
 static void before_after(struct console_ctx *x, const struct db_change *ch, const struct db_cert_row *row)
@@ -345,10 +374,8 @@ static void before_after(struct console_ctx *x, const struct db_change *ch, cons
 	console_esc(x, list_of(row->tsp_kind));
 	add(x, "</td></tr></table></div>\n<h2>");
 	console_both(x, "Lịch sử trạng thái", "Status timeline");
-	add(x, "</h2>\n<div class=\"box\"><table><tr><th>Trạng thái <span class=\"en\">Status</span></th>"
-	       "<th>Hiệu lực <span class=\"en\">Effective</span></th><th>Quyết định <span class=\"en\">Decision</span></th>"
-	       "<th>Lý do <span class=\"en\">Reason</span></th></tr>\n");
-	timeline_rows(x, row);
+	add(x, "</h2>\n");
+	console_timeline_begin(x, row);
 	if (ch->state == DB_CHANGE_PENDING) {
 		add(x, "<tr><td><strong>");
 		console_esc(x, db_status_name(ch->new_status));
@@ -357,21 +384,22 @@ static void before_after(struct console_ctx *x, const struct db_change *ch, cons
 			console_time(x, ch->effective);
 		else
 			console_both(x, "khi được phê duyệt", "when approved");
-		add(x, "</td><td>");
-		console_esc(x, ch->decision_ref);
-		add(x, "</td><td>");
-		console_esc(x, ch->reason);
+		add(x, "</td>");
+		console_cell(x, ch->decision_ref);
+		console_cell(x, ch->reason);
+		add(x, "<td>");
+		console_both(x, "đề xuất này", "this proposal");
 		add(x, "</td></tr>\n");
 	}
-	add(x, "</table></div>\n");
+	console_table_end(x);
 }
 
 static void change_facts(struct console_ctx *x, const struct db_change *ch, const struct db_tsp *tsp,
 			 const struct db_cert_row *row)
 {
-	add(x, "<div class=\"box\"><table><tr><th>Trạng thái đề xuất <span class=\"en\">State</span></th><td id=\"state\">");
-	console_esc(x, db_change_state_name(ch->state));
-	add(x, "</td></tr>\n<tr><th>Nhà cung cấp <span class=\"en\">Provider</span></th><td id=\"tsp-name\">");
+	console_facts_begin(x, NULL);
+	console_fact(x, "Trạng thái đề xuất", "State", "state", db_change_state_name(ch->state));
+	console_fact_begin(x, "Nhà cung cấp", "Provider", "tsp-name");
 	if (tsp) {
 		console_esc(x, tsp->name_vi);
 		add(x, " · <span lang=\"en\">");
@@ -380,24 +408,25 @@ static void change_facts(struct console_ctx *x, const struct db_change *ch, cons
 		console_esc(x, tsp->country);
 		add(x, ")");
 	}
-	sbuf_printf(&x->out, "</td></tr>\n<tr><th>Dịch vụ <span class=\"en\">Service</span></th><td id=\"service-name\">"
-		    "<a href=\"/admin/certificates/%" PRId64 "\">", ch->service_id);
+	console_fact_end(x);
+	console_fact_begin(x, "Dịch vụ", "Service", "service-name");
+	sbuf_printf(&x->out, "<a href=\"/admin/certificates/%" PRId64 "\">", ch->service_id);
 	console_esc(x, ch->service_name);
-	add(x, "</a></td></tr>\n<tr><th>Chủ thể <span class=\"en\">Subject</span></th><td>");
-	console_esc(x, row->subject);
-	add(x, "</td></tr>\n<tr><th>SHA-256</th><td class=\"hash\">");
+	add(x, "</a>");
+	console_fact_end(x);
+	console_fact(x, "Chủ thể", "Subject", NULL, row->subject);
+	console_fact_begin(x, "SHA-256", NULL, NULL);
+	add(x, "<span class=\"hash\">");
 	console_esc(x, ch->cert_sha256);
-	add(x, "</td></tr>\n<tr><th>Quyết định <span class=\"en\">Decision</span></th><td>");
-	console_esc(x, ch->decision_ref);
-	add(x, "</td></tr>\n<tr><th>Lý do <span class=\"en\">Reason</span></th><td>");
-	console_esc(x, ch->reason);
-	add(x, "</td></tr>\n<tr><th>Người đề xuất <span class=\"en\">Proposed by</span></th><td id=\"proposer\">");
-	console_esc(x, ch->proposed_by);
-	add(x, ", ");
-	console_time(x, ch->proposed_at);
-	add(x, "</td></tr>\n");
+	add(x, "</span>");
+	console_fact_end(x);
+	console_fact(x, "Quyết định", "Decision", NULL, ch->decision_ref);
+	console_fact(x, "Lý do", "Reason", NULL, ch->reason);
+	console_fact_begin(x, "Người đề xuất", "Proposed by", "proposer");
+	console_proposer(x, ch->proposed_by, ch->proposed_at);
+	console_fact_end(x);
 	if (ch->state != DB_CHANGE_PENDING) {
-		add(x, "<tr><th>Quyết định bởi <span class=\"en\">Decided by</span></th><td id=\"decider\">");
+		console_fact_begin(x, "Quyết định bởi", "Decided by", "decider");
 		console_esc(x, ch->decided_by);
 		add(x, ", ");
 		console_time(x, ch->decided_at);
@@ -405,9 +434,9 @@ static void change_facts(struct console_ctx *x, const struct db_change *ch, cons
 			add(x, "<br>");
 			console_esc(x, ch->decision_note);
 		}
-		add(x, "</td></tr>\n");
+		console_fact_end(x);
 	}
-	add(x, "</table></div>\n");
+	console_table_end(x);
 }
 
 static void decision_forms(struct console_ctx *x, const struct db_change *ch)
@@ -538,12 +567,6 @@ void console_propose_form(struct console_ctx *x, const char *problem)
 
 /* ---- audit ---- */
 
-struct audit_filter {
-	const char *actor;    /* exact; NULL: any */
-	const char *action;   /* prefix; NULL: any */
-	int64_t from, to;     /* [from, to); 0: open */
-};
-
 static const char *arg(const struct console_ctx *x, const char *name)
 {
 	const char *v = x->req->query ? web_console_form_get(x->req->query, name) : NULL;
@@ -562,58 +585,33 @@ static int64_t ict_day_start(const char *date)
 	return rfc3339_parse_input(text, &t) == 0 ? t : -1;
 }
 
-static int matches(const struct db_audit_entry *e, const struct audit_filter *f)
+static void audit_entries(struct console_ctx *x, const struct db_audit_query *q)
 {
-	if (f->actor && (!e->actor || strcmp(e->actor, f->actor) != 0))
-		return 0;
-	if (f->action && (!e->action || strncmp(e->action, f->action, strlen(f->action)) != 0))
-		return 0;
-	return (!f->from || e->at >= f->from) && (!f->to || e->at < f->to);
-}
-
-static void audit_row(struct console_ctx *x, const struct db_audit_entry *e)
-{
-	sbuf_printf(&x->out, "<tr><td>%" PRId64 "</td><td>", e->id);
-	console_time(x, e->at);
-	add(x, "</td><td>");
-	console_esc(x, e->actor);
-	add(x, "</td><td>");
-	console_esc(x, e->action);
-	add(x, "</td><td>");
-	console_esc(x, e->object);
-	add(x, "</td><td class=\"hash\">");
-	console_esc(x, e->detail);
-	add(x, "</td></tr>\n");
-}
-
-/* Newest first: batches read backwards from the last entry (ids follow
- * each other, which the verification checks). */
-static void audit_entries(struct console_ctx *x, const struct audit_filter *f, int64_t last_id)
-{
-	add(x, "<div class=\"box\"><table id=\"audit\"><tr><th>#</th><th>Thời điểm <span class=\"en\">Time</span></th>"
-	       "<th>Người <span class=\"en\">Actor</span></th><th>Hành động <span class=\"en\">Action</span></th>"
-	       "<th>Đối tượng <span class=\"en\">Object</span></th><th>Chi tiết <span class=\"en\">Detail</span></th></tr>\n");
-	size_t shown = 0;
-	int64_t scanned = 0, end = last_id;
+	static const struct console_col cols[] = {
+		{"#", NULL}, {"Thời điểm", "Time"}, {"Người", "Actor"}, {"Hành động", "Action"},
+		{"Đối tượng", "Object"}, {"Chi tiết", "Detail"}, {NULL, NULL},
+	};
+	struct db_audit_entry *e = NULL;
+	size_t n = 0;
 	char err[512];
-	while (end > 0 && shown < AUDIT_SHOWN_MAX && scanned < AUDIT_SCAN_MAX) {
-		int64_t after = end > AUDIT_BATCH ? end - AUDIT_BATCH : 0;
-		struct db_audit_entry *e = NULL;
-		size_t n = 0;
-		if (db_audit_list(x->db, after, (size_t)(end - after), &e, &n, err, sizeof err) != 0)
-			break;
-		for (size_t i = n; i-- > 0 && shown < AUDIT_SHOWN_MAX;)
-			if (matches(&e[i], f)) {
-				audit_row(x, &e[i]);
-				shown++;
-			}
-		db_audit_entries_free(e, n);
-		scanned += end - after;
-		end = after;
+	if (db_audit_search(x->db, q, &e, &n, err, sizeof err) != 0) {
+		console_problem(x, err);
+		return;
 	}
-	add(x, "</table></div>\n<p>");
-	sbuf_printf(&x->out, "%zu mục <span class=\"en\">entries shown</span> (≤ %d)", shown, AUDIT_SHOWN_MAX);
-	add(x, "</p>\n");
+	console_table_begin(x, "audit", cols);
+	for (size_t i = 0; i < n; i++) {
+		console_row_begin(x);
+		sbuf_printf(&x->out, "<td>%" PRId64 "</td>", e[i].id);
+		console_cell_time(x, e[i].at);
+		console_cell(x, e[i].actor);
+		console_cell(x, e[i].action);
+		console_cell(x, e[i].object);
+		console_cell_hash(x, e[i].detail);
+		console_row_end(x);
+	}
+	console_table_end(x);
+	sbuf_printf(&x->out, "<p>%zu mục <span class=\"en\">entries shown</span> (≤ %d)</p>\n", n, AUDIT_SHOWN_MAX);
+	db_audit_entries_free(e, n);
 }
 
 static void audit_form(struct console_ctx *x)
@@ -643,7 +641,7 @@ void console_audit(struct console_ctx *x)
 		console_message(x, 403, "Chỉ kiểm toán viên được xem nhật ký", "Only auditors read the audit log", err);
 		return;
 	}
-	struct audit_filter f = {arg(x, "actor"), arg(x, "action"), 0, 0};
+	struct db_audit_query f = {.actor = arg(x, "actor"), .action = arg(x, "action"), .limit = AUDIT_SHOWN_MAX};
 	const char *bad = NULL;
 	if (arg(x, "from") && (f.from = ict_day_start(arg(x, "from"))) < 0)
 		bad = "from: must be a date YYYY-MM-DD";
@@ -667,7 +665,7 @@ void console_audit(struct console_ctx *x)
 		console_esc(x, bad);
 		add(x, "</p>\n");
 	} else {
-		audit_entries(x, &f, v.entries);
+		audit_entries(x, &f);
 	}
 	console_page_end(x, bad ? 400 : 200);
 }

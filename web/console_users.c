@@ -12,32 +12,62 @@ static void add(struct console_ctx *x, const char *s)
 	sbuf_add(&x->out, s);
 }
 
+/* Links to the correction forms about `u`, prefilled. */
+static void user_actions(struct console_ctx *x, const struct db_user *u)
+{
+	static const char *const staff[] = {"user.roles", "user.cert", "user.disable"};
+	static const char *const provider[] = {"user.secret", "user.revoke-tokens", "user.disable"};
+	const char *const *acts = (u->roles & DB_ROLE_PROVIDER) ? provider : staff;
+	add(x, "<td>");
+	for (size_t i = 0; i < 3 && !u->disabled; i++) {
+		sbuf_printf(&x->out, "%s<a href=\"/admin/corrections/new?action=%s&amp;user=", i ? " · " : "", acts[i]);
+		console_esc(x, u->name); /* names are letters, digits and "._-@" (db_user_add) */
+		sbuf_printf(&x->out, "\">%s</a>", acts[i] + 5);
+	}
+	add(x, "</td>");
+}
+
+/* Staff and provider accounts; a provider's TSP by name (foreign text,
+ * escaped). */
 static void users_table(struct console_ctx *x)
 {
+	static const struct console_col cols[] = {
+		{"Tên", "Name"}, {"Vai trò", "Roles"}, {"Nhà cung cấp", "Provider (TSP)"}, {"Tình trạng", "State"},
+		{"Sửa", "Change"}, {NULL, NULL},
+	};
 	struct db_user *users = NULL;
 	size_t n = 0;
 	char err[512];
 	if (db_user_list(x->db, &users, &n, err, sizeof err) != 0) {
-		add(x, "<p class=\"problem\">");
-		console_esc(x, err);
-		add(x, "</p>\n");
+		console_problem(x, err);
 		return;
 	}
-	add(x, "<div class=\"box\"><table id=\"users\"><tr><th>Tên <span class=\"en\">Name</span></th>"
-	       "<th>Vai trò <span class=\"en\">Roles</span></th><th>Nhà cung cấp <span class=\"en\">Provider (TSP)</span></th></tr>\n");
+	console_table_begin(x, "users", cols);
 	for (size_t i = 0; i < n; i++) {
 		char roles[64];
 		db_roles_format(users[i].roles, roles, sizeof roles);
-		add(x, "<tr><td>");
-		console_esc(x, users[i].name);
-		add(x, "</td><td>");
+		console_row_begin(x);
+		console_cell(x, users[i].name);
+		add(x, "<td>");
 		console_esc(x, roles);
+		add(x, (users[i].roles & DB_ROLE_PROVIDER) ? " <span class=\"tag provider\">nhà cung cấp · provider</span>"
+							    : " <span class=\"tag\">cán bộ · staff</span>");
 		add(x, "</td><td>");
-		if (users[i].tsp_id)
-			sbuf_printf(&x->out, "%" PRId64, users[i].tsp_id);
-		add(x, "</td></tr>\n");
+		struct db_tsp t;
+		memset(&t, 0, sizeof t);
+		if (users[i].tsp_id && db_tsp_get(x->db, users[i].tsp_id, &t, err, sizeof err) == 0) {
+			sbuf_printf(&x->out, "%" PRId64 ": ", users[i].tsp_id);
+			console_esc(x, t.name_vi);
+			add(x, " · ");
+			console_esc(x, t.name_en);
+			db_tsp_clear(&t);
+		}
+		add(x, "</td>");
+		console_cell(x, users[i].disabled ? "vô hiệu · disabled" : "hoạt động · active");
+		user_actions(x, &users[i]);
+		console_row_end(x);
 	}
-	add(x, "</table></div>\n");
+	console_table_end(x);
 	free(users);
 }
 
@@ -79,9 +109,8 @@ void console_users(struct console_ctx *x, const char *problem, const char *added
 	       "<label for=\"reason\">Lý do <span class=\"en\">Reason (a second approver approves the new account)</span>"
 	       "</label><input id=\"reason\" name=\"reason\" maxlength=\"500\">"
 	       "<button type=\"submit\" id=\"add-user\">Thêm <span lang=\"en\">Add</span></button></form>\n");
-	add(x, "<p>");
-	console_both(x, "Tài khoản nhà cung cấp (có mật khẩu) được tạo bằng vntl user add.",
-		     "Provider accounts (with a secret) are made with vntl user add.");
-	add(x, "</p>\n");
+	add(x, "<p><a href=\"/admin/corrections/new?action=user.add&amp;roles=provider\" id=\"add-provider\">");
+	console_both(x, "Thêm tài khoản nhà cung cấp (có mật khẩu)", "Add a provider account (with a secret)");
+	add(x, "</a></p>\n");
 	console_page_end(x, problem ? 400 : 200);
 }

@@ -296,6 +296,9 @@ static int load_list(struct loader *ld, const char *name, json_t *entry)
 	}
 	if (v.issued != li->issued || v.next_update != li->next_update)
 		return fail(ld, name, "\"issued\" or \"next_update\" differ from the signed list's");
+	/* Remembered under its archive name: once the next version is served,
+	 * reading this one back (the page's "what changed") only hashes it. */
+	web_verifier_remember(ld->verifier, path, li->sha256, 1);
 	return add_current_alias(ld, (size_t)(cur - pub->files), name, 1);
 }
 

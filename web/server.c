@@ -441,11 +441,23 @@ static enum MHD_Result serve_archive(struct web_server *s, struct MHD_Connection
 	return ret;
 }
 
+/* The public page's search (?q=), answered from the rows the catalog
+ * keeps: no list is parsed per request. */
+static enum MHD_Result serve_search(struct MHD_Connection *c, struct request *rq)
+{
+	size_t len = 0;
+	char *body = web_html_search(&rq->cat->search, MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q"), &len);
+	rq->cls = WEB_PATH_PAGE;
+	return queue_owned(c, rq, MHD_HTTP_OK, body, len, "text/html; charset=utf-8");
+}
+
 static enum MHD_Result serve_file(struct web_server *s, struct MHD_Connection *c, struct request *rq,
 				  const char *url, int is_head)
 {
 	if (!rq->cat)
 		return queue(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, s->unavailable);
+	if (strcmp(url, "/search") == 0)
+		return serve_search(c, rq);
 	const struct web_entry *e = web_catalog_lookup(rq->cat, url);
 	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
 	const char *ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);

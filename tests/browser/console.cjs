@@ -196,8 +196,16 @@ async function certificates(page) {
 	const decisions = await page.$$eval('#proposals tr', (trs) => trs.slice(1).map((t) => t.textContent));
 	check(decisions.some((t) => t.includes('applied') && t.includes('anh')),
 	      'the certificate page shows the decision behind the change');
+	check((await page.$('#appearances')) !== null, 'the certificate page lists the versions it appeared in');
 	await shot(page, 'console-certificate');
 	await fitsPhone(page, 'certificate');
+}
+
+async function correctionForm(page) {
+	await page.goto(URL + '/admin/corrections/new?action=tsp.edit', { waitUntil: 'load' });
+	check((await page.$('input[name="name_en"]')) !== null, 'the correction form asks for the TSP fields');
+	await shot(page, 'console-correction-form');
+	await fitsPhone(page, 'correction-form');
 }
 
 async function published(page) {
@@ -209,6 +217,7 @@ async function published(page) {
 		if (/\bdeprecated\b/.test(body)) {
 			check(true, 'the public page served by vntld shows the suspension');
 			await shot(page, 'public-after-approval');
+			await fitsPhone(page, 'public');
 			return;
 		}
 		await new Promise((res) => setTimeout(res, 200));
@@ -226,6 +235,7 @@ async function published(page) {
 		await approve(approver, id);
 		await audit(approver);
 		await certificates(approver);
+		await correctionForm(officer);
 		await published(officer);
 		for (const p of [officer, approver])
 			check(p.errors.length === 0, 'no console errors or CSP violations: ' + JSON.stringify(p.errors));

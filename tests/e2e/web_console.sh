@@ -15,23 +15,6 @@ openssl req -new -key "$T/cc/nobody.key" -subj "/CN=nobody" 2>/dev/null |
 web_start --config "$CONF"
 sql() { sqlite3 "$T/registry.db" "$1"; }
 
-# as WHO (staff = tam, officer; unknown = anh, approver) with cookie jar JAR
-get() { # who jar path [curl args] -> body; headers in $T/h
-	w=$1; j=$2; p=$3; shift 3
-	curl -sk --cert "$T/cc/$w.pem" --key "$T/cc/$w.key" -b "$T/$j" -c "$T/$j" -D "$T/h" "$@" "$URL$p"
-}
-post() { # who jar path field=value... -> status code; body in $T/body, headers in $T/h
-	w=$1; j=$2; p=$3; shift 3
-	for f in "$@"; do # fields become --data-urlencode, header options stay
-		shift
-		case "$f" in -H|*:\ *) set -- "$@" "$f" ;; *) set -- "$@" --data-urlencode "$f" ;; esac
-	done
-	curl -sk --cert "$T/cc/$w.pem" --key "$T/cc/$w.key" -b "$T/$j" -c "$T/$j" -D "$T/h" -o "$T/body" \
-		-w '%{http_code}' "$@" "$URL$p"
-}
-header() { sed -n "s/^$1: \(.*\)\r$/\1/Ip" "$T/h"; }
-csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1; }
-
 # Who gets in: nobody without a certificate or with an unregistered one;
 # both refusals are pages, and audited.
 fails_before=$(sql "SELECT count(*) FROM audit WHERE action = 'auth.fail'")
@@ -131,7 +114,7 @@ grep -q 'QĐ 2/DEMO' "$T/cert.html" && grep -q "href=\"/admin/changes/$id\"" "$T
 # Users: the list; adding a staff member is the officer's (the registry's
 # rule), with the token, audited; bad input names the field.
 get unknown jar-anh /admin/users >"$T/users.html"
-grep -q '<td>tam</td><td>officer</td>' "$T/users.html" || web_fail "users list"
+grep -q '<td>tam</td><td>officer <span class="tag">' "$T/users.html" || web_fail "users list"
 tok2=$(csrf_of <"$T/users.html")
 newfp=$(openssl x509 -in "$T/cc/nobody.pem" -outform DER | sha256sum | cut -c1-64)
 [ "$(post unknown jar-anh /admin/users csrf="$tok2" name=hoa roles=auditor cert_sha256="$newfp")" = 400 ] &&

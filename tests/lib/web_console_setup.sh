@@ -43,3 +43,22 @@ CONF
 	V --as olga publish >/dev/null 2>&1
 	[ -n "$SERVICE" ]
 }
+
+# curl as a staff member over the console ($T: scratch folder, $URL: vntld).
+# as WHO (staff = tam, officer; unknown = anh, approver) with cookie jar JAR
+get() { # who jar path [curl args] -> body; headers in $T/h
+	w=$1; j=$2; p=$3; shift 3
+	curl -sk --cert "$T/cc/$w.pem" --key "$T/cc/$w.key" -b "$T/$j" -c "$T/$j" -D "$T/h" "$@" "$URL$p"
+}
+post() { # who jar path field=value... -> status code; body in $T/body, headers in $T/h
+	w=$1; j=$2; p=$3; shift 3
+	for f in "$@"; do # fields become --data-urlencode, header options stay
+		shift
+		case "$f" in -H|*:\ *) set -- "$@" "$f" ;; *) set -- "$@" --data-urlencode "$f" ;; esac
+	done
+	curl -sk --cert "$T/cc/$w.pem" --key "$T/cc/$w.key" -b "$T/$j" -c "$T/$j" -D "$T/h" -o "$T/body" \
+		-w '%{http_code}' "$@" "$URL$p"
+}
+header() { sed -n "s/^$1: \(.*\)\r$/\1/Ip" "$T/h"; }
+csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1; }
+

@@ -55,7 +55,12 @@ static void shows_providers_statuses_history_and_links(void **state)
 	/* names with markup characters arrive escaped, never as markup */
 	assert_contains(html, "NEAC &lt;Trung tâm&gt;");
 	assert_contains(html, "Public CA &amp; Co");
-	assert_contains(html, "O=Test &lt;&amp;&gt; Org");
+	/* subjects as RFC 4514 (most significant RDN last, '<' '>' escaped) */
+	assert_contains(html, ",O=Test \\&lt;&amp;\\&gt; Org,C=VN</span>");
+	/* the service type, the certificate's validity, the search form */
+	assert_contains(html, "Loại / type: CA/PKC");
+	assert_contains(html, "<br>Hiệu lực / valid ");
+	assert_contains(html, "<form method=\"get\" action=\"/search\"");
 	assert_null(strstr(html, "<Trung"));
 	assert_null(strstr(html, "<script"));
 	free(html);
@@ -154,6 +159,41 @@ static void shows_the_signer_fingerprint_to_pin(void **state)
 	web_verifier_free(v);
 }
 
+/* The search page answers from the rows the page rendered: provider
+ * names, subjects and SHA-256, markup in the query escaped, a miss empty. */
+static void search_finds_rows_and_escapes_the_query(void **state)
+{
+	(void)state;
+	char dir[4096];
+	web_fixture_dir("search", dir, sizeof dir);
+	assert_int_equal(web_fixture_python(dir, 1), 0);
+	struct web_publication *pub = web_fixture_memory_publication(dir, 1);
+	struct web_html_index ix = {0};
+	char *page = web_html_render_indexed(pub, NULL, &ix);
+	assert_non_null(page);
+	assert_true(ix.count >= 2);
+	char *html = web_html_search(&ix, "Public CA &", NULL);
+	assert_contains(html, "<td>Public CA &amp; Co <span lang=\"en\">");
+	assert_contains(html, "id=\"found\">1 kết quả");
+	free(html);
+	html = web_html_search(&ix, "O=TEST", NULL); /* every certificate's subject, case ignored */
+	char want[64];
+	snprintf(want, sizeof want, "id=\"found\">%zu kết quả", ix.count);
+	assert_contains(html, want);
+	free(html);
+	html = web_html_search(&ix, "\"><script>x", NULL);
+	assert_null(strstr(html, "<script"));
+	assert_contains(html, "value=\"&quot;&gt;&lt;script&gt;x\"");
+	assert_contains(html, "id=\"found\">0 kết quả");
+	free(html);
+	html = web_html_search(&ix, NULL, NULL);
+	assert_null(strstr(html, "id=\"results\""));
+	free(html);
+	free(page);
+	web_html_index_free(&ix);
+	web_publication_free(pub);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -162,6 +202,7 @@ int main(void)
 		cmocka_unit_test(does_not_expand_entities_or_load_dtds),
 		cmocka_unit_test(reports_a_list_that_is_not_xml),
 		cmocka_unit_test(shows_the_signer_fingerprint_to_pin),
+		cmocka_unit_test(search_finds_rows_and_escapes_the_query),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
