@@ -210,6 +210,7 @@ struct run {
 	char gen[SYNC_PATH];       /* the generation being written; "" when none */
 	json_t *state;            /* current state.json, or an empty object */
 	vntl_index *index;
+	int same_pin;             /* the current set was accepted under this --signer */
 	char rule[64];
 	char why[1024];
 	int downloaded;
@@ -561,7 +562,8 @@ static int load_pins(struct run *r)
 		return -1;
 	char configured[65];
 	sha256_hex(r->o->signer_der, r->o->signer_len, configured);
-	if (!r->current[0] || strcmp(state_str(r->state, "configured_signer_sha256"), configured) != 0)
+	r->same_pin = r->current[0] && strcmp(state_str(r->state, "configured_signer_sha256"), configured) == 0;
+	if (!r->same_pin)
 		return 0;
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/signer.pem", r->current);
@@ -755,13 +757,17 @@ static int sync_once(const struct sync_opts *o, struct run *r)
 	size_t n = strlen(o->from);
 	snprintf(url, sizeof url, "%.*s/index.json", (int)(n && o->from[n - 1] == '/' ? n - 1 : n), o->from);
 	struct fetched index;
-	if (http_get(o, url, state_str(r->state, "etag"), state_str(r->state, "last_modified"),
-		     MAX_INDEX, &index, r->why, sizeof r->why) != 0)
+	/* Under another pin nothing the old one accepted counts: no conditional
+	 * GET, no "same index" shortcut; the index is checked against the pin. */
+	if (http_get(o, url, r->same_pin ? state_str(r->state, "etag") : "",
+		     r->same_pin ? state_str(r->state, "last_modified") : "", MAX_INDEX, &index, r->why,
+		     sizeof r->why) != 0)
 		return refuse(r, SYNC_USAGE, "fetch-failed", "%s", r->why);
 	char index_sha[65] = "";
 	if (index.status == 200)
 		sha256_hex(index.data, index.len, index_sha);
-	if (index.status == 304 || (index_sha[0] && strcmp(index_sha, state_str(r->state, "index_sha256")) == 0)) {
+	if (r->same_pin &&
+	    (index.status == 304 || (index_sha[0] && strcmp(index_sha, state_str(r->state, "index_sha256")) == 0))) {
 		free(index.data);
 		printf("sync: %s: nothing changed (%s)\n", o->out, index.status == 304 ? "304" : "same index");
 		return current_is_stale(r, now) ? SYNC_STALE : SYNC_OK;

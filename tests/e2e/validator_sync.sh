@@ -73,6 +73,11 @@ grep -q 'nothing changed (304)' "$T/out.txt" || fail "not a 304: $(cat "$T/out.t
 [ $(($(requests) - n0)) = 1 ] || fail "a sync with nothing changed made $(($(requests) - n0)) requests"
 [ $(($(body_bytes) - b0)) = 0 ] || fail "a sync with nothing changed downloaded $(($(body_bytes) - b0)) body bytes"
 [ "$(dir_sum "$T/store")" = "$before" ] || fail "a 304 changed DIR"
+# nothing changed on the server, but another pin: the index is fetched whole
+# and checked against it, not answered from the ETag the old pin accepted
+sync_rc 1 index-signer-not-pinned --from "$URL" --signer "$keys/pki/neac-root.pem" \
+	--ca-file "$T/tls/server.pem" --out "$T/store"
+[ "$(dir_sum "$T/store")" = "$before" ] || fail "a sync under another pin changed DIR"
 
 # 4. a withdrawal proposed, approved, published: the next sync picks it up
 V() { VNTL_CONFIG="$keys/vntl.conf" VNTL_DB="$keys/registry.db" "$VNTL_BUILD/vntl" "$@"; }
