@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_write_file(crl_path, data, size);
 	const char *untrusted[] = {issuer, NULL};
 	const char *crls[] = {crl_path, NULL};
-	vntl_chain_request req = {.leaf_file = leaf, .untrusted = untrusted, .crl_files = crls,
+	vntl_chain_request req = {.size = sizeof req, .leaf_file = leaf, .untrusted = untrusted, .crl_files = crls,
 				  .revocation = VNTL_REVOCATION_REQUIRE, .at = at};
 	vntl_result *res = NULL;
 	vntl_error err;
@@ -59,6 +59,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_fail("a revoked certificate passed with this CRL");
 	if (st != VNTL_OK && err.rule[0] == '\0')
 		fuzz_fail("the check failed without a rule: %s", err.reason);
+	/* a usage refusal is this harness calling the API wrongly: nothing of
+	 * the input would be exercised */
+	if (st != VNTL_OK && strcmp(err.rule, "usage") == 0)
+		fuzz_fail("the harness misuses the API: %s", err.reason);
 	vntl_result_free(res);
 	return 0;
 }

@@ -40,9 +40,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	vntl_error err;
 	memset(&err, 0, sizeof err);
-	vntl_list_info info;
+	vntl_list_info info = {.size = sizeof info};
 	vntl_status st = vntl_ctx_load_list_memory(ctx, data, size, "fuzz.xml", &info, &err);
 	if (st != VNTL_OK && err.rule[0] == '\0')
 		fuzz_fail("refused without a rule: %s", err.reason);
+	/* a usage refusal is this harness calling the API wrongly: nothing of
+	 * the input would be exercised */
+	if (st != VNTL_OK && strcmp(err.rule, "usage") == 0)
+		fuzz_fail("the harness misuses the API: %s", err.reason);
 	return 0;
 }
