@@ -75,6 +75,11 @@ int db_audit_append(struct db *db, const char *actor, const char *action, const 
  * of memory. */
 int db_audit_append_json(struct db *db, const char *actor, const char *action, const char *object,
 			 json_t *detail, char *err, size_t errlen);
+/* A row "id, at, actor, action, object, detail, prev_hash, hash" of audit
+ * into a struct db_audit_entry (db_stmt_collect's fill, returns 0), and
+ * what it allocated freed (its clear). */
+int db_audit_entry_fill(sqlite3_stmt *st, void *elem);
+void db_audit_entry_clear(void *elem);
 
 /* Seals (seal.c): add "<kind>:<id>": digest of the row as stored now to
  * `rows`, the "rows" object of the audit entry of the same transaction.

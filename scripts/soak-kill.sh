@@ -11,7 +11,7 @@
 #            then started again
 # and then checks, whatever the kill interrupted:
 #   - the registry: PRAGMA integrity_check, no half-applied change (the
-#     queries of tests/e2e/db_kill9.sh), `vntl audit verify`;
+#     queries of tests/lib/db_consistency.sh), `vntl audit verify`;
 #   - the publication directory: index.json names whole files with the
 #     SHA-256 and size it gives (tests/lib/publisher_checkdir.py), and every
 #     version ever published, archives included, verifies with xmlsec1
@@ -37,16 +37,7 @@ rnd() { echo $(( $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % $1 )); }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 sleep_ms() { sleep "$(( $1 / 1000 )).$(printf %03d $(( $1 % 1000 )))"; }
 
-# Every way a change could be half-applied, counted; 0 means consistent.
-CONSISTENCY="
-SELECT
- (SELECT count(*) FROM change_request r WHERE r.state = 'applied' AND
-    (NOT EXISTS (SELECT 1 FROM status_history h WHERE h.change_id = r.id) OR
-     NOT EXISTS (SELECT 1 FROM audit a WHERE a.action = 'change.apply' AND a.object = 'change:' || r.id)))
- + (SELECT count(*) FROM change_request r WHERE r.state = 'pending' AND
-    (EXISTS (SELECT 1 FROM status_history h WHERE h.change_id = r.id) OR
-     EXISTS (SELECT 1 FROM audit a WHERE a.action = 'change.apply' AND a.object = 'change:' || r.id)))
- + (SELECT count(*) FROM audit_head WHERE last_id <> (SELECT max(id) FROM audit));"
+. "$src/tests/lib/db_consistency.sh"
 
 start_vntld() {
 	web_start --publication-dir "$VNTL_TMP/out" --signer-cert "$VNTL_TMP/pki/list-signer.pem" \

@@ -25,18 +25,7 @@ VNTL_TEST_APPLY_PAUSE_MS=3 "$H" --as anh change approve 1 >/dev/null || fail "ca
 span=$(( ($(now_ms) - t0) * 11 / 10 ))
 [ $span -ge 5 ] || span=5
 
-# Every way a change could be half-applied, counted; 0 means consistent.
-CONSISTENCY="
-SELECT
- (SELECT count(*) FROM change_request r WHERE r.state = 'applied' AND
-    (NOT EXISTS (SELECT 1 FROM status_history h WHERE h.change_id = r.id) OR
-     NOT EXISTS (SELECT 1 FROM audit a WHERE a.action = 'change.apply' AND a.object = 'change:' || r.id)))
- + (SELECT count(*) FROM change_request r WHERE r.state = 'pending' AND
-    (EXISTS (SELECT 1 FROM status_history h WHERE h.change_id = r.id) OR
-     EXISTS (SELECT 1 FROM audit a WHERE a.action = 'change.apply' AND a.object = 'change:' || r.id)))
- + (SELECT count(*) FROM service s WHERE s.status <>
-    (SELECT h.status FROM status_history h WHERE h.service_id = s.id ORDER BY h.effective DESC, h.id DESC LIMIT 1))
- + (SELECT count(*) FROM audit_head WHERE last_id <> (SELECT max(id) FROM audit));"
+. "$VNTL_SRC/tests/lib/db_consistency.sh"
 
 i=0; applied=0; survived=0; pending=""; status=suspended
 while [ $i -lt $iterations ]; do
