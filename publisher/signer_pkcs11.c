@@ -38,6 +38,7 @@ struct pkcs11_impl {
 	ENGINE *engine;
 	EVP_PKEY *key;      /* the token's: signs through the engine */
 	EVP_PKEY *stand_in; /* in memory, same algorithm: xmlsec's XML work */
+	char *uri;          /* names the key when the token fails later */
 };
 
 int publisher_key_is_pkcs11(const char *key)
@@ -172,7 +173,10 @@ static int pkcs11_sign_bytes(struct publisher_signer *signer, const char *digest
 	char why[VNTL_ERR_MAX];
 	if (signer_evp_sign(impl->key, digest, data, len, sig, sig_len, why, sizeof why) == 0)
 		return 0;
-	snprintf(err, errlen, "the token did not sign with the %s key: %s", signer->key_desc, why);
+	/* a token unplugged after the login fails only here (libp11 keeps the
+	 * key's handle), so the message names the key and the likely cause */
+	snprintf(err, errlen, "the token did not sign with the %s key %s: %s (is the token still present?)",
+		 signer->key_desc, impl->uri, why);
 	return -1;
 }
 
@@ -203,6 +207,7 @@ static void pkcs11_destroy(struct publisher_signer *signer)
 		ENGINE_finish(impl->engine);
 		ENGINE_free(impl->engine);
 	}
+	free(impl->uri);
 	free(impl);
 }
 
@@ -219,7 +224,8 @@ static int load_key(struct pkcs11_impl *impl, struct publisher_signer *s, const 
 		    const char *module, const char *cert_path, const struct signer_digest *d,
 		    char *err, size_t errlen)
 {
-	impl->key = ENGINE_load_private_key(impl->engine, uri, NULL, NULL);
+	impl->uri = strdup(uri);
+	impl->key = impl->uri ? ENGINE_load_private_key(impl->engine, uri, NULL, NULL) : NULL;
 	if (!impl->key) {
 		explain_load_failure(uri, module, err, errlen);
 		return -1;

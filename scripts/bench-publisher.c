@@ -134,6 +134,22 @@ static void free_snapshot(struct db_snapshot *snap)
 	free(snap);
 }
 
+/* The signer in a PKCS#11 token (scripts/bench-hsm.sh): VNTL_BENCH_PKCS11_KEY
+ * (a pkcs11: URI), VNTL_BENCH_PKCS11_MODULE, VNTL_BENCH_PKCS11_CERT and the
+ * PIN in VNTL_PKCS11_PIN; the file key's signer.key/.pem are still written
+ * for the xmlsec1 baseline. */
+static struct publisher_signer *token_signer(const char *uri)
+{
+	struct publisher_signer *s = NULL;
+	char err[512];
+	if (publisher_signer_open_pkcs11(uri, getenv("VNTL_BENCH_PKCS11_MODULE"), getenv("VNTL_BENCH_PKCS11_CERT"),
+					 getenv(PUBLISHER_PKCS11_PIN_ENV), NULL, &s, err, sizeof err) < 0) {
+		fprintf(stderr, "bench: %s\n", err);
+		exit(1);
+	}
+	return s;
+}
+
 static struct publisher_signer *make_signer(const char *dir, int64_t t)
 {
 	EVP_PKEY *key = EVP_EC_gen("P-256");
@@ -149,6 +165,9 @@ static struct publisher_signer *make_signer(const char *dir, int64_t t)
 	fclose(f);
 	EVP_PKEY_free(key);
 	X509_free(cert);
+	const char *token_key = getenv("VNTL_BENCH_PKCS11_KEY");
+	if (token_key && token_key[0])
+		return token_signer(token_key);
 	struct publisher_signer *s = NULL;
 	if (publisher_signer_open_pem(kp, cp, NULL, NULL, &s, err, sizeof err) < 0) {
 		fprintf(stderr, "bench: %s\n", err);
