@@ -732,7 +732,7 @@ static int load_state(struct run *r)
 {
 	r->state = NULL;
 	if (store_current(r->dir, r->current, sizeof r->current) == 0) {
-		char path[PATH_MAX + 16];
+		char path[VNTL_PATH_MAX];
 		snprintf(path, sizeof path, "%s/state.json", r->current);
 		r->state = json_load_file(path, 0, NULL);
 		if (!json_is_object(r->state)) {

@@ -20,7 +20,7 @@
 
 void web_publication_stamp(const char *dir, struct web_stamp *out)
 {
-	char path[4096];
+	char path[VNTL_PATH_MAX];
 	struct stat st;
 	memset(out, 0, sizeof *out);
 	snprintf(path, sizeof path, "%s/index.json", dir);
