@@ -5,6 +5,10 @@
  * registry (no SQL here), publisher/ for `publish`.
  *
  * Exit codes: 0 ok, 1 refused by a rule, 2 usage, 3 I/O or database error.
+ * The commands and the cli_* helpers return such an exit code (enum
+ * cli_exit), except: cli_parse_options* return CLI_CONTINUE (-1) when the
+ * command goes on; cli_store_*, cli_parse_id and cli_parse_time return 0 ok,
+ * -1 bad text (the caller says so); cli_wants_help is a predicate.
  */
 #ifndef VNTL_CLI_CLI_H
 #define VNTL_CLI_CLI_H
