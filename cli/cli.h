@@ -113,6 +113,11 @@ int cli_parse_options_only(const char *cmd, const char *usage, const struct cli_
  * cli_parse_options. */
 int cli_parse_id_operand(const char *cmd, const char *usage, const struct cli_option *opts, int argc, char **argv,
 			 const char *operand, const char *what, int64_t *id);
+/* No option (but -h/--help) and exactly one operand, the ID of a `what`,
+ * in *id; errors worded as cli_parse_id_operand's. Returns as
+ * cli_parse_options. */
+int cli_parse_lone_id(const char *cmd, const char *usage, const char *operand, const char *what, int argc,
+		      char **argv, int64_t *id);
 /* Propose a correction as env->as_user in the open registry and print its
  * id ("correction 7 proposed: ACTION TARGET; awaiting another approver");
  * cli_propose_correction opens and closes the registry around it. */
