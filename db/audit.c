@@ -118,7 +118,7 @@ const char *db_audit_break_name(enum db_audit_break kind)
 	return "unknown";
 }
 
-static int fill_entry(sqlite3_stmt *st, void *elem)
+int db_audit_fill_entry(sqlite3_stmt *st, void *elem)
 {
 	struct db_audit_entry *e = elem;
 	e->id = sqlite3_column_int64(st, 0);
@@ -132,7 +132,7 @@ static int fill_entry(sqlite3_stmt *st, void *elem)
 	return 0;
 }
 
-static void free_entry(void *elem)
+void db_audit_free_entry(void *elem)
 {
 	struct db_audit_entry *e = elem;
 	free(e->actor);
@@ -280,10 +280,10 @@ static int walk_entry(sqlite3_stmt *st, void *ctx)
 {
 	struct walk *w = ctx;
 	struct db_audit_entry e;
-	fill_entry(st, &e);
+	db_audit_fill_entry(st, &e);
 	int bad = check_entry(w->db, &e, w->expected_id, w->prev, w->v);
 	memcpy(w->prev, e.hash, sizeof w->prev);
-	free_entry(&e);
+	db_audit_free_entry(&e);
 	if (bad)
 		return 1;
 	w->v->entries++;
@@ -331,7 +331,7 @@ int db_audit_list(struct db *db, int64_t after_id, size_t limit, struct db_audit
 	int rc = db_stmt_collect(db, "cannot list the audit log", "SELECT id, at, actor, action, object, detail, "
 				 "prev_hash, hash FROM audit WHERE id > ? ORDER BY id LIMIT ?",
 				 DB_ARGS(db_arg_int(after_id), db_arg_int(limit ? (int64_t)limit : -1)), sizeof **out,
-				 fill_entry, free_entry, &rows, count, err, errlen);
+				 db_audit_fill_entry, db_audit_free_entry, &rows, count, err, errlen);
 	*out = rows;
 	return rc;
 }
@@ -339,6 +339,6 @@ int db_audit_list(struct db *db, int64_t after_id, size_t limit, struct db_audit
 void db_audit_entries_free(struct db_audit_entry *entries, size_t count)
 {
 	for (size_t i = 0; i < count; i++)
-		free_entry(&entries[i]);
+		db_audit_free_entry(&entries[i]);
 	free(entries);
 }

@@ -75,6 +75,11 @@ int db_audit_append(struct db *db, const char *actor, const char *action, const 
  * of memory. */
 int db_audit_append_json(struct db *db, const char *actor, const char *action, const char *object,
 			 json_t *detail, char *err, size_t errlen);
+/* A row of "SELECT id, at, actor, action, object, detail, prev_hash, hash
+ * FROM audit" into a struct db_audit_entry, and that entry's strings freed:
+ * the db_stmt_collect callbacks of audit.c and search.c. */
+int db_audit_fill_entry(sqlite3_stmt *st, void *elem);
+void db_audit_free_entry(void *elem);
 
 /* Seals (seal.c): add "<kind>:<id>": digest of the row as stored now to
  * `rows`, the "rows" object of the audit entry of the same transaction.

@@ -131,29 +131,6 @@ void db_cert_hits_free(struct db_cert_hit *hits, size_t count)
 
 /* ---- audit ---- */
 
-static int fill_audit(sqlite3_stmt *st, void *elem)
-{
-	struct db_audit_entry *e = elem;
-	e->id = sqlite3_column_int64(st, 0);
-	e->at = sqlite3_column_int64(st, 1);
-	e->actor = db_column_strdup(st, 2);
-	e->action = db_column_strdup(st, 3);
-	e->object = db_column_strdup(st, 4);
-	e->detail = db_column_strdup(st, 5);
-	snprintf(e->prev_hash, sizeof e->prev_hash, "%s", (const char *)sqlite3_column_text(st, 6));
-	snprintf(e->hash, sizeof e->hash, "%s", (const char *)sqlite3_column_text(st, 7));
-	return 0;
-}
-
-static void clear_audit(void *elem)
-{
-	struct db_audit_entry *e = elem;
-	free(e->actor);
-	free(e->action);
-	free(e->object);
-	free(e->detail);
-}
-
 int db_audit_search(struct db *db, const struct db_audit_query *q, struct db_audit_entry **out, size_t *count,
 		    char *err, size_t errlen)
 {
@@ -165,7 +142,7 @@ int db_audit_search(struct db *db, const struct db_audit_query *q, struct db_aud
 				 DB_ARGS(db_arg_text_or_null(q->actor), db_arg_text_or_null(q->action),
 					 db_arg_int(q->from), db_arg_int(q->to),
 					 db_arg_int(q->limit ? (int64_t)q->limit : -1)),
-				 sizeof **out, fill_audit, clear_audit, &rows, count, err, errlen);
+				 sizeof **out, db_audit_fill_entry, db_audit_free_entry, &rows, count, err, errlen);
 	*out = rows;
 	return rc;
 }
