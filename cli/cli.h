@@ -5,6 +5,10 @@
  * registry (no SQL here), publisher/ for `publish`.
  *
  * Exit codes: 0 ok, 1 refused by a rule, 2 usage, 3 I/O or database error.
+ * The commands and the cli_* helpers return such an exit code (enum
+ * cli_exit), except: cli_parse_options* return CLI_CONTINUE (-1) when the
+ * command goes on; cli_store_*, cli_parse_id and cli_parse_time return 0 ok,
+ * -1 bad text (the caller says so); cli_wants_help is a predicate.
  */
 #ifndef VNTL_CLI_CLI_H
 #define VNTL_CLI_CLI_H
@@ -109,6 +113,11 @@ int cli_parse_options_only(const char *cmd, const char *usage, const struct cli_
  * cli_parse_options. */
 int cli_parse_id_operand(const char *cmd, const char *usage, const struct cli_option *opts, int argc, char **argv,
 			 const char *operand, const char *what, int64_t *id);
+/* No option (but -h/--help) and exactly one operand, the ID of a `what`,
+ * in *id; errors worded as cli_parse_id_operand's. Returns as
+ * cli_parse_options. */
+int cli_parse_lone_id(const char *cmd, const char *usage, const char *operand, const char *what, int argc,
+		      char **argv, int64_t *id);
 /* Propose a correction as env->as_user in the open registry and print its
  * id ("correction 7 proposed: ACTION TARGET; awaiting another approver");
  * cli_propose_correction opens and closes the registry around it. */

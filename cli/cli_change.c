@@ -136,17 +136,13 @@ static int change_list(struct cli_env *env, int argc, char **argv)
 
 static int change_show(struct cli_env *env, int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv))
-		return cli_usage(CHANGE_USAGE, 1);
 	int64_t id;
-	if (argc != 2)
-		return cli_operands("change show", "change ID", 1, argc, argv, 1);
-	if (cli_parse_id(argv[1], &id))
-		return cli_usage_error("change show", "wants a change ID (a positive whole number), not '%s'", argv[1]);
+	int rc = cli_parse_lone_id("change show", CHANGE_USAGE, "change ID", "change ID", argc, argv, &id);
+	if (rc != CLI_CONTINUE)
+		return rc;
 	struct db *db;
 	struct db_user me;
-	int rc = cli_open_as(env, CLI_ANY_ROLE, &db, &me);
-	if (rc)
+	if ((rc = cli_open_as(env, CLI_ANY_ROLE, &db, &me)))
 		return rc;
 	struct db_change c;
 	char err[VNTL_ERR_MAX];

@@ -306,6 +306,18 @@ int cli_parse_id_operand(const char *cmd, const char *usage, const struct cli_op
 	return CLI_CONTINUE;
 }
 
+int cli_parse_lone_id(const char *cmd, const char *usage, const char *operand, const char *what, int argc,
+		      char **argv, int64_t *id)
+{
+	if (cli_wants_help(argc, argv))
+		return cli_usage(usage, 1);
+	if (argc != 2)
+		return cli_operands(cmd, operand, 1, argc, argv, 1);
+	if (cli_parse_id(argv[1], id))
+		return cli_usage_error(cmd, "wants a %s (a positive whole number), not '%s'", what, argv[1]);
+	return CLI_CONTINUE;
+}
+
 void cli_print_json(const struct json_t *value)
 {
 	json_dumpf(value, stdout, JSON_INDENT(2));

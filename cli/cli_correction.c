@@ -87,17 +87,13 @@ static int correction_list(struct cli_env *env, int argc, char **argv)
 
 static int correction_show(struct cli_env *env, int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv))
-		return cli_usage(CORRECTION_USAGE, 1);
 	int64_t id;
-	if (argc != 2)
-		return cli_operands("correction show", "correction ID", 1, argc, argv, 1);
-	if (cli_parse_id(argv[1], &id))
-		return cli_usage_error("correction show", "wants a correction ID (a positive whole number), not '%s'",
-				       argv[1]);
+	int rc = cli_parse_lone_id("correction show", CORRECTION_USAGE, "correction ID", "correction ID", argc, argv,
+				   &id);
+	if (rc != CLI_CONTINUE)
+		return rc;
 	struct db *db;
-	int rc = cli_open_as(env, DB_ROLE_OFFICER | DB_ROLE_APPROVER | DB_ROLE_AUDITOR, &db, NULL);
-	if (rc)
+	if ((rc = cli_open_as(env, DB_ROLE_OFFICER | DB_ROLE_APPROVER | DB_ROLE_AUDITOR, &db, NULL)))
 		return rc;
 	struct db_correction c;
 	char err[VNTL_ERR_MAX];

@@ -94,7 +94,7 @@ static void file_cert_sha256(const char *path, char out[65])
 static int switch_wait(struct cli_env *env, struct db *db, const char *label, int64_t *wait)
 {
 	long days;
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	if (vntl_config_get_long(env->config, "publish.signer_announce_days", 30, 0, 3650, &days, err, sizeof err) < 0) {
 		cli_log("error", "%s", err);
 		return CLI_USAGE;
@@ -130,7 +130,7 @@ static int signer_propose(struct cli_env *env, int argc, char **argv, enum db_co
 	if ((rc = cli_open(env, 0, &db)) == 0) {
 		if (action == DB_FIX_SIGNER_SWITCH)
 			rc = switch_wait(env, db, a.label, &in.signer_wait);
-		char err[1024];
+		char err[VNTL_ERR_MAX];
 		int64_t id;
 		if (rc == 0) {
 			rc = db_correction_propose(db, env->as_user, &in, &id, err, sizeof err);
@@ -178,7 +178,7 @@ static int signer_list(struct cli_env *env, int argc, char **argv)
 		return rc;
 	struct db_signer *all;
 	size_t n;
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	rc = db_signers_list(db, &all, &n, err, sizeof err);
 	db_close(db);
 	if (rc)
@@ -205,7 +205,7 @@ static int signer_csr(struct cli_env *env, int argc, char **argv)
 		return cli_usage_error("signer csr", "--key KEY and --subject /C=VN/O=ORG/CN=NAME are required");
 	int token = publisher_key_is_pkcs11(key);
 	const char *module = vntl_config_get(env->config, "publish.pkcs11_module", PUBLISHER_PKCS11_DEFAULT_MODULE);
-	char err[1024] = "", *secret = NULL, *pem = NULL;
+	char err[VNTL_ERR_MAX] = "", *secret = NULL, *pem = NULL;
 	if (token && publisher_pkcs11_check_config(key, module, err, sizeof err) < 0)
 		return cli_usage_error("signer csr", "%s", err);
 	if (publisher_read_passphrase(vntl_config_get(env->config, token ? "publish.pin_file" : "publish.key_pass_file",

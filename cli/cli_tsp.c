@@ -85,16 +85,12 @@ static int tsp_list(struct cli_env *env, int argc, char **argv)
 
 static int tsp_show(struct cli_env *env, int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv))
-		return cli_usage(TSP_USAGE, 1);
 	int64_t id;
-	if (argc != 2)
-		return cli_operands("tsp show", "ID", 1, argc, argv, 1);
-	if (cli_parse_id(argv[1], &id))
-		return cli_usage_error("tsp show", "wants a provider ID (a positive whole number), not '%s'", argv[1]);
+	int rc = cli_parse_lone_id("tsp show", TSP_USAGE, "ID", "provider ID", argc, argv, &id);
+	if (rc != CLI_CONTINUE)
+		return rc;
 	struct db *db;
-	int rc = cli_open_as(env, CLI_ANY_ROLE, &db, NULL);
-	if (rc)
+	if ((rc = cli_open_as(env, CLI_ANY_ROLE, &db, NULL)))
 		return rc;
 	struct db_tsp t;
 	struct db_cert_row *rows = NULL;

@@ -1,6 +1,10 @@
 /* Base64 (RFC 4648) for every program and library outside libvntl (which
  * keeps its own, validator/ depends on nothing of ours): OpenSSL's
- * EVP_EncodeBlock / EVP_DecodeBlock, wrapped once here. */
+ * EVP_EncodeBlock / EVP_DecodeBlock, wrapped once here.
+ *
+ * Returns a malloc'd result the caller frees, or NULL (out of memory; when
+ * decoding, also empty or not base64); no error text.
+ */
 #ifndef VNTL_COMMON_BASE64_H
 #define VNTL_COMMON_BASE64_H
 

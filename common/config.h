@@ -7,7 +7,9 @@
  * A key that no program reads (config.c holds the table) is refused with the
  * file and line, so that a misspelt key never silently leaves its default.
  * In common/: used by every program and library above it; includes nothing
- * of ours. Functions return 0 or -1 with a message in the caller's err.
+ * of ours. Functions return 0 or -1 with a message in the caller's err;
+ * the getters return the value (or the fallback) and cannot fail, and
+ * vntl_config_key_is_known is a predicate (1 yes, 0 no).
  */
 #ifndef VNTL_COMMON_CONFIG_H
 #define VNTL_COMMON_CONFIG_H

@@ -1,5 +1,8 @@
 /* Reading a whole file into memory, and joining paths: the one copy every
- * program and library outside libvntl uses. */
+ * program and library outside libvntl uses.
+ *
+ * Returns 0, or -1 with errno set (no error text: the caller words it).
+ */
 #ifndef VNTL_COMMON_FILE_H
 #define VNTL_COMMON_FILE_H
 

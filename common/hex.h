@@ -1,6 +1,9 @@
 /* Lowercase hex, and the SHA-256 hex digest that names files, certificates
  * and audit entries: the one copy every program and library outside libvntl
- * uses (libvntl keeps its own). */
+ * uses (libvntl keeps its own).
+ *
+ * Nothing here fails: the functions fill the caller's buffer.
+ */
 #ifndef VNTL_COMMON_HEX_H
 #define VNTL_COMMON_HEX_H
 

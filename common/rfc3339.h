@@ -2,7 +2,11 @@
  * parsers every program and library outside libvntl uses (libvntl, a
  * separate shared library, keeps its own in validator/vv_time.c).
  * common/ sits below every layer (common <- db <- publisher <- web, and the
- * programs): it includes nothing of ours but itself. */
+ * programs): it includes nothing of ours but itself.
+ *
+ * Formatters return `out` and cannot fail; parsers return 0 and set *out,
+ * or -1 for text that is not such a time (no error text).
+ */
 #ifndef VNTL_COMMON_RFC3339_H
 #define VNTL_COMMON_RFC3339_H
 

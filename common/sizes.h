@@ -1,5 +1,8 @@
 /* Buffer sizes every layer outside libvntl shares, named once instead of
- * repeated as numbers (libvntl has its own in validator/vv_internal.h). */
+ * repeated as numbers (libvntl has its own in validator/vv_internal.h).
+ *
+ * Constants only: no functions.
+ */
 #ifndef VNTL_COMMON_SIZES_H
 #define VNTL_COMMON_SIZES_H
 

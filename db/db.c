@@ -1,5 +1,6 @@
 /* Opening the registry: pragmas, schema migrations; transactions and
  * statement helpers shared by the db/ modules. */
+#include "common/sizes.h"
 #include "db/db_internal.h"
 #include "db/stmt.h"
 
@@ -193,7 +194,7 @@ static int claim_new_file(const char *path, char *err, size_t errlen)
 {
 	/* SQLite would replay a leftover WAL into the new file: part of a
 	 * registry whose database file was deleted, not a new one. */
-	char wal[4200];
+	char wal[VNTL_PATH_MAX];
 	struct stat sb;
 	snprintf(wal, sizeof wal, "%s-wal", path);
 	if (stat(wal, &sb) == 0)
@@ -249,7 +250,7 @@ static int check_version(struct db *db, const char *path, enum db_open_mode mode
 
 static void remove_new_file(const char *path)
 {
-	char side[4200];
+	char side[VNTL_PATH_MAX];
 	unlink(path);
 	snprintf(side, sizeof side, "%s-wal", path);
 	unlink(side);

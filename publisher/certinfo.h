@@ -1,4 +1,8 @@
-/* What the lists say about a certificate, computed with OpenSSL. */
+/* What the lists say about a certificate, computed with OpenSSL.
+ *
+ * Functions returning int give 0, or -1 (no text: the caller names the
+ * certificate); those returning a pointer give NULL, and a length 0, on failure.
+ */
 #ifndef VNTL_PUBLISHER_CERTINFO_H
 #define VNTL_PUBLISHER_CERTINFO_H
 

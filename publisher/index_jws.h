@@ -1,7 +1,11 @@
 /* The signed index: index.json as a JWS (RFC 7515, flattened JSON
  * serialization) signed with the list signer, through the signer object so
  * that a token's key signs it in the token. Format: README.md "Signed
- * index"; verified by libvntl (vntl_index_verify). */
+ * index"; verified by libvntl (vntl_index_verify).
+ *
+ * publisher_index_sign returns 0, or -1 with the reason in the caller's err;
+ * publisher_index_alg returns the JWS alg name, or NULL for a key it cannot sign with.
+ */
 #ifndef VNTL_PUBLISHER_INDEX_JWS_H
 #define VNTL_PUBLISHER_INDEX_JWS_H
 

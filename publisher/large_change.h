@@ -5,7 +5,11 @@
  * "Dropped": a service listed with an anchoring status (granted,
  * recognised) in the list currently published (<out>/<list>.xml, what
  * relying parties have now) that would not be anchoring, or not be there
- * at all, in the list about to be published. */
+ * at all, in the list about to be published.
+ *
+ * large_change_measure returns 0, or -1 with a message in the caller's err;
+ * large_change_exceeds is a predicate (1 yes, 0 no).
+ */
 #ifndef VNTL_PUBLISHER_LARGE_CHANGE_H
 #define VNTL_PUBLISHER_LARGE_CHANGE_H
 

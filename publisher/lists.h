@@ -1,5 +1,10 @@
 /* The three lists vntl publishes and how each is built from a registry
- * snapshot into an unsigned ETSI TS 119 612 document. */
+ * snapshot into an unsigned ETSI TS 119 612 document.
+ *
+ * list_build returns 0, or -1 with the reason in the caller's err;
+ * publisher_list_from_name 0, or -1 for an unknown name (no text); list_includes_tsp
+ * is a predicate (1 yes, 0 no).
+ */
 #ifndef VNTL_PUBLISHER_LISTS_H
 #define VNTL_PUBLISHER_LISTS_H
 

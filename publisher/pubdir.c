@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/file.h"
+#include "common/sizes.h"
 #include "publisher/pubdir.h"
 
 static int fsync_dir_of(const char *path)
@@ -94,7 +95,7 @@ static int publication_path(char *path, size_t n, const char *out, const char *r
 int pubdir_write(const char *out, const char *rel, const void *data, size_t len, char *err,
 		 size_t errlen)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 16] = "";
+	char path[PATH_MAX], tmp[VNTL_PATH_MAX] = "";
 	if (publication_path(path, sizeof path, out, rel, err, errlen) < 0)
 		return -1;
 	if (write_temp(path, data, len, tmp, sizeof tmp) < 0 || rename(tmp, path) < 0 ||
@@ -110,7 +111,7 @@ int pubdir_write(const char *out, const char *rel, const void *data, size_t len,
 int pubdir_link_current(const char *out, const char *rel, const char *target, char *err,
 			size_t errlen)
 {
-	char path[PATH_MAX], from[PATH_MAX], tmp[PATH_MAX + 32];
+	char path[PATH_MAX], from[PATH_MAX], tmp[VNTL_PATH_MAX];
 	if (publication_path(path, sizeof path, out, rel, err, errlen) < 0 ||
 	    publication_path(from, sizeof from, out, target, err, errlen) < 0)
 		return -1;
@@ -209,7 +210,7 @@ int pubdir_commit_immutable(const char *out, const char *rel, const char *tmp, c
 int pubdir_write_immutable(const char *out, const char *rel, const void *data, size_t len,
 			   char *err, size_t errlen)
 {
-	char tmp[PATH_MAX + 16];
+	char tmp[VNTL_PATH_MAX];
 	if (pubdir_stage(out, rel, data, len, tmp, sizeof tmp, err, errlen) < 0)
 		return -1;
 	return pubdir_commit_immutable(out, rel, tmp, data, len, err, errlen);

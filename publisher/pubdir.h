@@ -1,6 +1,12 @@
 /* The publication directory: every file written as temp file + fsync +
  * rename + fsync of the directory; archives never rewritten. Layout and
- * index.json: README.md, "Publication directory". */
+ * index.json: README.md, "Publication directory".
+ *
+ * Returns 0, or -1 with a message in the caller's err, except: pubdir_read
+ * returns 1 when the file is absent; pubdir_lock the lock's descriptor (or -1);
+ * pubdir_highest_sequence the sequence (0 when none); pubdir_write_all 0 or -1
+ * with errno set.
+ */
 #ifndef VNTL_PUBLISHER_PUBDIR_H
 #define VNTL_PUBLISHER_PUBDIR_H
 

@@ -1,5 +1,8 @@
 /* certs/ of the publication directory (publisher/pubdir_certs.c), built on
- * the file writing of publisher/pubdir.h; pubdir.c knows nothing of it. */
+ * the file writing of publisher/pubdir.h; pubdir.c knows nothing of it.
+ *
+ * Returns 0, or -1 with a message in the caller's err.
+ */
 #ifndef VNTL_PUBLISHER_PUBDIR_CERTS_H
 #define VNTL_PUBLISHER_PUBDIR_CERTS_H
 

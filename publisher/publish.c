@@ -464,7 +464,7 @@ static void remove_unrecorded(const char *out, const struct built_list *built, u
 	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++) {
 		if (!(lists & PUBLISH_MASK(l)) || recorded[l] || !built[l].xml)
 			continue;
-		char path[4096];
+		char path[VNTL_PATH_MAX];
 		snprintf(path, sizeof path, "%s/%s/%lld.xml", out, built[l].pub.list,
 			 (long long)built[l].pub.sequence);
 		unlink(path);

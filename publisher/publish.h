@@ -1,7 +1,12 @@
 /* One publication: registry snapshot -> build -> sign -> self-check ->
  * archive files -> record in the registry -> current files -> index.json.
  * publisher/ sits above db/ and common/ and below web/; the command line
- * that drives it is cli/cli_publish.c (vntl publish). */
+ * that drives it is cli/cli_publish.c (vntl publish).
+ *
+ * publisher_publish returns an enum publish_status, with the message in the
+ * caller's err when not PUBLISH_OK; publisher_list_due is a predicate (1 yes,
+ * 0 no); publisher_roots_pem returns NULL when out of memory.
+ */
 #ifndef VNTL_PUBLISHER_PUBLISH_H
 #define VNTL_PUBLISHER_PUBLISH_H
 

@@ -128,7 +128,7 @@ static struct publisher_signer *open_pkcs11_signer(const struct settings *s, str
 static struct publisher_signer *open_registry_signer(const struct settings *s, const struct db_signer *active,
 						     struct publish_result *res)
 {
-	char err[512] = "", name[96];
+	char err[VNTL_ERR_MAX] = "", name[96];
 	char *secret = NULL;
 	struct publisher_signer *signer = NULL;
 	int token = publisher_key_is_pkcs11(active->key);

@@ -8,6 +8,9 @@
  * db_registry_check and no
  * list would drop more than publish.max_drop_percent of its trusted
  * services (or all of them) without an approver's confirmation.
+ *
+ * publisher_run returns nothing: its outcome (code and message) is in the
+ * struct publish_result it fills.
  */
 #ifndef VNTL_PUBLISHER_RUN_H
 #define VNTL_PUBLISHER_RUN_H

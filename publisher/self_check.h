@@ -1,4 +1,7 @@
-/* The publisher's check of its own output before anything is published. */
+/* The publisher's check of its own output before anything is published.
+ *
+ * Returns 0, or -1 with the first failure in the caller's err.
+ */
 #ifndef VNTL_PUBLISHER_SELF_CHECK_H
 #define VNTL_PUBLISHER_SELF_CHECK_H
 

@@ -1,6 +1,10 @@
 /* Who signs the lists, behind a small interface: list building and XAdES
  * never see where the key lives: a PEM file (signer_pem.c) or a PKCS#11
- * token, an HSM (signer_pkcs11.c). */
+ * token, an HSM (signer_pkcs11.c).
+ *
+ * Returns 0, or -1 with the reason in the caller's err;
+ * publisher_key_is_pkcs11 is a predicate (1 yes, 0 no).
+ */
 #ifndef VNTL_PUBLISHER_SIGNER_H
 #define VNTL_PUBLISHER_SIGNER_H
 

@@ -1,6 +1,10 @@
 /* What the signer implementations (signer_pem.c, signer_pkcs11.c) share:
  * the algorithm policy and the hand-over of a key to xmlsec. Not for list
- * building or XAdES, which only see signer.h. */
+ * building or XAdES, which only see signer.h.
+ *
+ * Returns 0, or -1 with the reason in the caller's err; those returning a
+ * pointer give NULL with the reason.
+ */
 #ifndef VNTL_PUBLISHER_SIGNER_IMPL_H
 #define VNTL_PUBLISHER_SIGNER_IMPL_H
 

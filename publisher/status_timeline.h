@@ -1,4 +1,9 @@
-/* A service's status at a given time, from its timeline (oldest first). */
+/* A service's status at a given time, from its timeline (oldest first).
+ *
+ * status_timeline_check returns 0, or -1 with the service named in err;
+ * status_index_at an index or -1 (no status yet); status_uri NULL for an unknown
+ * status; status_change_due is a predicate (1 yes, 0 no).
+ */
 #ifndef VNTL_PUBLISHER_STATUS_TIMELINE_H
 #define VNTL_PUBLISHER_STATUS_TIMELINE_H
 

@@ -1,6 +1,9 @@
 /* The URIs and names of ETSI TS 119 612 that vntl's lists use, in one place,
  * so the builder, the self-check and the tests agree. The choices for a
- * non-EU national scheme are explained in README.md ("Publisher"). */
+ * non-EU national scheme are explained in README.md ("Publisher").
+ *
+ * Constants only: no functions.
+ */
 #ifndef VNTL_PUBLISHER_TSL_URIS_H
 #define VNTL_PUBLISHER_TSL_URIS_H
 

@@ -1,4 +1,8 @@
-/* Enveloped XAdES-BES (baseline B) signature of a whole list, with xmlsec. */
+/* Enveloped XAdES-BES (baseline B) signature of a whole list, with xmlsec.
+ *
+ * Returns 0, or -1 with the reason in the caller's err (xades_prepare: the
+ * signature node, or NULL with the reason); publisher_crypto_init 0 or -1.
+ */
 #ifndef VNTL_PUBLISHER_XADES_H
 #define VNTL_PUBLISHER_XADES_H
 

@@ -1,7 +1,11 @@
 /* The anchors of the lists a libvntl context accepted, read through the
  * public iterator (vntl_anchor_iter_*) as a vendor would: each certificate
  * with its list's label, provider, service and its status at T, so that
- * `anchors` and `sync` can say which certificate anchors chains at T. */
+ * `anchors` and `sync` can say which certificate anchors chains at T.
+ *
+ * Returns 0, or -1 with the vntl_error filled; list_service_anchors
+ * is a predicate (1 yes, 0 no).
+ */
 #ifndef VNTL_VALIDATE_LIST_SERVICES_H
 #define VNTL_VALIDATE_LIST_SERVICES_H
 

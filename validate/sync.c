@@ -16,6 +16,7 @@
 #include "common/file.h"
 #include "common/hex.h"
 #include "common/rfc3339.h"
+#include "common/sizes.h"
 #include "validate/list_services.h"
 #include "validate/sync_store.h"
 #include "validate/validate_cli.h"
@@ -212,7 +213,7 @@ struct run {
 	vntl_index *index;
 	int same_pin;             /* the current set was accepted under this --signer */
 	char rule[64];
-	char why[1024];
+	char why[VNTL_ERR_MAX];
 	int downloaded;
 };
 
@@ -731,7 +732,7 @@ static int load_state(struct run *r)
 {
 	r->state = NULL;
 	if (store_current(r->dir, r->current, sizeof r->current) == 0) {
-		char path[PATH_MAX + 16];
+		char path[VNTL_PATH_MAX];
 		snprintf(path, sizeof path, "%s/state.json", r->current);
 		r->state = json_load_file(path, 0, NULL);
 		if (!json_is_object(r->state)) {

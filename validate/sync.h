@@ -1,5 +1,8 @@
 /* vntl-validate sync and anchors: a local trust store kept current from a
- * vntl publication (README "Keeping a trust store current"). */
+ * vntl publication (README "Keeping a trust store current").
+ *
+ * Both mains return a process exit code (enum sync_exit).
+ */
 #ifndef VNTL_VALIDATE_SYNC_H
 #define VNTL_VALIDATE_SYNC_H
 

@@ -3,7 +3,11 @@
  * durable whole (one syncfs(2): a set of 10,000 anchors is 10,000 files,
  * and as many fsyncs cost a minute on a slow disk), then made current by
  * replacing the symbolic link DIR/current with rename(2). A reader that resolves DIR/current sees the old set or the new
- * one, never a mix, whenever sync is killed. */
+ * one, never a mix, whenever sync is killed.
+ *
+ * Returns 0, or -1 with a message in the caller's `why` (whylen bytes);
+ * store_current's -1 means no current generation yet, with no message.
+ */
 #ifndef VNTL_VALIDATE_SYNC_STORE_H
 #define VNTL_VALIDATE_SYNC_STORE_H
 

@@ -1,4 +1,8 @@
-/* vntl-validate's command line (validate_cli.c), over libvntl's public API. */
+/* vntl-validate's command line (validate_cli.c), over libvntl's public API.
+ *
+ * validate_cli_main returns a process exit code; validate_ctx_defaults
+ * returns 0.
+ */
 #ifndef VNTL_VALIDATE_VALIDATE_CLI_H
 #define VNTL_VALIDATE_VALIDATE_CLI_H
 

@@ -1,6 +1,7 @@
 /* vntld: serves the publication directory over HTTPS. Its main: flags, configuration
  * and signals; everything else is in web/server.c. */
 #include "common/config.h"
+#include "common/sizes.h"
 #include "db/db.h"
 #include "web/log.h"
 #include "web/server.h"
@@ -92,7 +93,7 @@ static void check_registry(const struct web_settings *settings)
 {
 	if (!settings->registry[0])
 		return;
-	char err[1024];
+	char err[VNTL_ERR_MAX];
 	struct db *db;
 	if (db_open(settings->registry, DB_OPEN_EXISTING, &db, err, sizeof err) == 0) {
 		db_close(db);
@@ -126,7 +127,7 @@ int main(int argc, char **argv)
 	if (flags != 0)
 		return flags > 0 ? 0 : 2;
 
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	struct vntl_config *cfg;
 	struct web_settings settings;
 	if (vntl_config_load(config_path, &cfg, err, sizeof err) != 0) {

@@ -2,7 +2,13 @@
  * (/api/v1/provider/..., sp_id + sp_password or a bearer token), JSON in
  * and out. Every action goes through the registry's functions (db/), the
  * same ones the CLI uses: four eyes, roles and provider scoping are
- * enforced there. Independent of HTTP so that it can be tested directly. */
+ * enforced there. Independent of HTTP so that it can be tested directly.
+ *
+ * Requests are answered through the response, not a return value;
+ * web_api_staff_login returns 0, 1 refused (`why`) or -1 registry error (`err`),
+ * as db/ does; web_api_effective_problem 0, or -1 with the problem in `msg`;
+ * web_api_owns is a predicate (non-zero yes, 0 no); web_api_new NULL on failure.
+ */
 #ifndef VNTL_WEB_API_H
 #define VNTL_WEB_API_H
 

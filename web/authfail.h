@@ -3,7 +3,12 @@
  * within the interval are only counted, and one summary entry with the
  * count is written when the interval ends. So a flood of bad logins adds
  * at most two audit entries per source per interval, not one per request.
- * In memory and independent of the registry (the caller writes). */
+ * In memory and independent of the registry (the caller writes).
+ *
+ * web_authfail_note returns 1 for a source's first failure in an interval
+ * (audit it now), else 0; web_authfail_take_due how many summaries it took;
+ * web_authfail_new NULL when out of memory.
+ */
 #ifndef VNTL_WEB_AUTHFAIL_H
 #define VNTL_WEB_AUTHFAIL_H
 

@@ -3,6 +3,10 @@
  * approved change, NextUpdate near) within `server.publish_interval`
  * seconds, so that an approval reaches relying parties without anyone
  * running a command (circular 000, art. 6.1(d): update on every change).
+ *
+ * Nothing here returns an error: outcomes are logged (web_log_publish_result)
+ * or left in the publish_result; web_autopublish_start returns NULL when the
+ * thread cannot be started.
  */
 #ifndef VNTL_WEB_AUTOPUBLISH_H
 #define VNTL_WEB_AUTOPUBLISH_H

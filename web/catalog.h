@@ -1,7 +1,11 @@
 /* What the server answers for one publication: every file with its 200 and
  * 304 responses built once, plus the rendered page. Immutable once built
  * and reference-counted, so a download that started on one catalog
- * finishes on it while new requests already get the next one. */
+ * finishes on it while new requests already get the next one.
+ *
+ * Constructors and lookups return NULL on failure or when nothing matches;
+ * web_catalog_archive returns 1 with an answer, 0 when `url` is no archive on disk.
+ */
 #ifndef VNTL_WEB_CATALOG_H
 #define VNTL_WEB_CATALOG_H
 

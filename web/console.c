@@ -4,6 +4,7 @@
 
 #include "common/hex.h"
 #include "common/rfc3339.h"
+#include "common/sizes.h"
 #include "db/corrections.h"
 #include "db/registry.h"
 #include "db/text.h"
@@ -260,7 +261,7 @@ static int64_t effective_from_form(const char *text)
  * window), then the same registry function: db_change_propose_limited. */
 static void do_propose(struct console_ctx *x)
 {
-	char problem[600], err[512];
+	char problem[VNTL_ERR_MAX + 16], err[VNTL_ERR_MAX]; /* problem: "service: " and err */
 	struct db_change_input in = {0};
 	in.reason = field(x, "reason");
 	in.decision_ref = field(x, "decision_ref");
@@ -315,7 +316,7 @@ static void do_propose(struct console_ctx *x)
 static void do_decide(struct console_ctx *x, int64_t id, int approve)
 {
 	const char *note = field(x, "note"), *retro = field(x, "retroactive");
-	char problem[512], err[512];
+	char problem[512], err[VNTL_ERR_MAX];
 	if (note && !*note)
 		note = NULL;
 	if (retro && !*retro)
@@ -349,7 +350,7 @@ static void do_add_user(struct console_ctx *x)
 {
 	const char *name = field(x, "name"), *roles_text = field(x, "roles"), *fp = field(x, "cert_sha256");
 	const char *reason = field(x, "reason");
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	struct db_user_input in = {.name = name ? name : "", .cert_sha256 = fp && *fp ? fp : NULL};
 	if (db_roles_parse(roles_text ? roles_text : "", &in.roles, err, sizeof err) != 0) {
 		console_users(x, err, NULL, NULL);
@@ -605,7 +606,7 @@ void web_console_handle(struct web_console *con, const struct web_console_reques
 		serve_css(resp);
 	} else {
 		struct console_ctx x = {.req = req, .resp = resp, .api = con->api};
-		char err[512];
+		char err[VNTL_ERR_MAX];
 		enum web_staff_refusal why;
 		int rc;
 		if (db_open(con->db_path, DB_OPEN_EXISTING, &x.db, err, sizeof err) != 0) {

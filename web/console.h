@@ -11,7 +11,13 @@
  * with another certificate and lapses after console.session_timeout
  * seconds without a request. Every state-changing request is a POST whose
  * form carries the CSRF token HMAC(secret, session id, fingerprint).
- * Independent of the HTTP server so that it can be tested directly. */
+ * Independent of the HTTP server so that it can be tested directly.
+ *
+ * Pages are answered through the response, not a return value;
+ * web_console_add_headers returns 0, or -1 when out of memory; web_console_owns is
+ * a predicate (non-zero yes, 0 no); web_console_new NULL on failure; the form
+ * callbacks return libmicrohttpd's MHD_Result.
+ */
 #ifndef VNTL_WEB_CONSOLE_H
 #define VNTL_WEB_CONSOLE_H
 

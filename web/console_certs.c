@@ -1,5 +1,6 @@
 /* The staff console's certificate pages (see console_pages.h): search
  * (done by the registry, db_cert_search) and one certificate. Read only. */
+#include "common/sizes.h"
 #include "web/console_pages.h"
 
 #include <inttypes.h>
@@ -69,7 +70,7 @@ void console_certificates(struct console_ctx *x)
 		q.status = (int)status;
 	struct db_cert_hit *hits = NULL;
 	size_t n = 0, total = 0;
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	if (db_cert_search(x->db, &q, &hits, &n, &total, err, sizeof err) != 0) {
 		console_message(x, 500, "Không đọc được danh sách chứng thư", "Cannot list the certificates", err);
 		return;
@@ -155,7 +156,7 @@ static void cert_appearances(struct console_ctx *x, int64_t service_id)
 	};
 	struct db_appearance *a = NULL;
 	size_t n = 0;
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	add(x, "<h2>");
 	console_both(x, "Các danh sách và phiên bản đã công bố chứng thư này", "Lists and versions it appeared in");
 	add(x, "</h2>\n");
@@ -206,7 +207,7 @@ static void cert_proposals(struct console_ctx *x, int64_t service_id)
 	};
 	struct db_change *list = NULL;
 	size_t n = 0;
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	add(x, "<h2>");
 	console_both(x, "Đề xuất và quyết định", "Proposals and decisions");
 	add(x, "</h2>\n");
@@ -248,7 +249,7 @@ void console_certificate(struct console_ctx *x, const char *key)
 {
 	struct db_cert_row r;
 	memset(&r, 0, sizeof r);
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	int rc = db_cert_show(x->db, key, &r, err, sizeof err);
 	if (rc != 0) {
 		console_message(x, rc == 1 ? 404 : 500, "Không tìm thấy chứng thư", "No such certificate", err);

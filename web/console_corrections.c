@@ -3,6 +3,7 @@
  * db_correction_input (the action itself, db_correction_propose, is called
  * by console.c as the CLI and the API call it), the list, and the review
  * page with the before/after and the four-eyes decision forms. */
+#include "common/sizes.h"
 #include "web/console_pages.h"
 
 #include <inttypes.h>
@@ -232,7 +233,7 @@ void console_corrections(struct console_ctx *x)
 	};
 	struct db_correction *list = NULL;
 	size_t n = 0;
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	if (db_correction_list_page(x->db, -1, 0, 0, &list, &n, err, sizeof err) != 0) {
 		console_message(x, 500, "Không đọc được các yêu cầu sửa sai", "Cannot list the corrections", err);
 		return;
@@ -307,7 +308,7 @@ static void tsp_rows(struct before_after *b)
 {
 	static const char *const keys[] = {"name_vi", "name_en", "trade_name", "street", "locality", "uri", "email"};
 	struct db_tsp t;
-	char err[256], buf[32];
+	char err[VNTL_ERR_MAX], buf[32];
 	memset(&t, 0, sizeof t);
 	if (db_tsp_get(b->x->db, b->id, &t, err, sizeof err) != 0) {
 		compare_row(b->x, "TSP", err, "?");
@@ -328,7 +329,7 @@ static void tsp_rows(struct before_after *b)
 static void tsp_label(struct console_ctx *x, int64_t id, char *out, size_t len)
 {
 	struct db_tsp t;
-	char err[256];
+	char err[VNTL_ERR_MAX];
 	memset(&t, 0, sizeof t);
 	if (db_tsp_get(x->db, id, &t, err, sizeof err) == 0) {
 		snprintf(out, len, "%" PRId64 ": %s · %s", id, t.name_vi, t.name_en);
@@ -340,7 +341,7 @@ static void tsp_label(struct console_ctx *x, int64_t id, char *out, size_t len)
 
 static void service_rows(struct before_after *b)
 {
-	char text[24], err[256], buf[32];
+	char text[24], err[VNTL_ERR_MAX], buf[32];
 	snprintf(text, sizeof text, "%" PRId64, b->id);
 	struct db_cert_query q = {.text = text};
 	struct db_cert_hit *h = NULL;
@@ -353,7 +354,7 @@ static void service_rows(struct before_after *b)
 		if (h[i].service_id != b->id)
 			continue;
 		if (b->c->action == DB_FIX_SERVICE_MOVE) {
-			char from[400], to[400];
+			char from[VNTL_ERR_MAX + 32], to[VNTL_ERR_MAX + 32]; /* "<id>: " and an error */
 			tsp_label(b->x, h[i].tsp_id, from, sizeof from);
 			tsp_label(b->x, json_integer_value(json_object_get(b->payload, "to")), to, sizeof to);
 			compare_row(b->x, "TSP", from, to);
@@ -370,7 +371,7 @@ static void service_rows(struct before_after *b)
 static void user_rows(struct before_after *b)
 {
 	struct db_user u;
-	char err[256], now[64] = "—", after[64];
+	char err[VNTL_ERR_MAX], now[64] = "—", after[64];
 	memset(&u, 0, sizeof u);
 	int exists = db_user_get(b->x->db, b->name, &u, err, sizeof err) == 0;
 	if (exists)
@@ -479,7 +480,7 @@ static void correction_forms(struct console_ctx *x, const struct db_correction *
 void console_correction(struct console_ctx *x, int64_t id, const char *notice_vi, const char *notice_en)
 {
 	struct db_correction c;
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	memset(&c, 0, sizeof c);
 	int rc = db_correction_get(x->db, id, &c, err, sizeof err);
 	if (rc != 0) {

@@ -3,6 +3,7 @@
 #include "web/console_pages.h"
 
 #include "common/rfc3339.h"
+#include "common/sizes.h"
 #include "publisher/status_timeline.h"
 
 #include <inttypes.h>
@@ -128,7 +129,7 @@ static int has_role(const struct console_ctx *x, unsigned role)
 void console_proposer(struct console_ctx *x, const char *name, int64_t at)
 {
 	struct db_user u;
-	char err[256];
+	char err[VNTL_ERR_MAX];
 	int provider = name && db_user_get(x->db, name, &u, err, sizeof err) == 0 && (u.roles & DB_ROLE_PROVIDER);
 	console_esc(x, name);
 	if (provider)
@@ -160,7 +161,7 @@ static void pending_changes(struct console_ctx *x)
 	};
 	struct db_change *list = NULL;
 	size_t count = 0;
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	if (db_change_list(x->db, DB_CHANGE_PENDING, 0, &list, &count, err, sizeof err) != 0) {
 		console_problem(x, err);
 		return;
@@ -197,7 +198,7 @@ static void pending_corrections(struct console_ctx *x)
 	};
 	struct db_correction *list = NULL;
 	size_t count = 0;
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	if (db_correction_list_page(x->db, DB_CHANGE_PENDING, 0, 0, &list, &count, err, sizeof err) != 0) {
 		console_problem(x, err);
 		return;
@@ -243,7 +244,7 @@ static void publisher_of(struct console_ctx *x, const struct db_publication *p, 
 	struct db_audit_query q = {.action = "list.publish", .limit = PUBLISHER_SCAN};
 	struct db_audit_entry *e = NULL;
 	size_t n = 0;
-	char err[256], object[40], seq[48];
+	char err[VNTL_ERR_MAX], object[40], seq[48];
 	if (db_audit_search(x->db, &q, &e, &n, err, sizeof err) != 0)
 		return;
 	snprintf(object, sizeof object, "list:%s", p->list);
@@ -326,7 +327,7 @@ void console_dashboard(struct console_ctx *x)
 	console_page_begin(x, "Tổng quan", "Dashboard");
 	pending_section(x);
 	struct db_audit_verdict v;
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	int verified = db_audit_verify(x->db, &v, err, sizeof err) == 0;
 	publications_section(x);
 	add(x, "<h2>");
@@ -477,7 +478,7 @@ static void decision_forms(struct console_ctx *x, const struct db_change *ch)
 void console_change(struct console_ctx *x, int64_t id, const char *notice_vi, const char *notice_en)
 {
 	struct db_change ch;
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	memset(&ch, 0, sizeof ch);
 	int rc = db_change_get(x->db, id, &ch, err, sizeof err);
 	if (rc != 0) {
@@ -593,7 +594,7 @@ static void audit_entries(struct console_ctx *x, const struct db_audit_query *q)
 	};
 	struct db_audit_entry *e = NULL;
 	size_t n = 0;
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	if (db_audit_search(x->db, q, &e, &n, err, sizeof err) != 0) {
 		console_problem(x, err);
 		return;
@@ -636,7 +637,7 @@ static void audit_form(struct console_ctx *x)
 void console_audit(struct console_ctx *x)
 {
 	struct db_user u;
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	if (db_user_require(x->db, x->user.name, DB_ROLE_AUDITOR, &u, err, sizeof err) != 0) {
 		console_message(x, 403, "Chỉ kiểm toán viên được xem nhật ký", "Only auditors read the audit log", err);
 		return;

@@ -1,6 +1,11 @@
 /* The staff console's pages (see console.h): HTML rendered from the
  * registry, every value HTML-escaped (names come from foreign providers).
- * Internal to web/console.c. */
+ * Internal to web/console.c.
+ *
+ * Renderers return nothing: a problem becomes part of the page (an
+ * allocation failure is reported when the page is finished, see sbuf.h);
+ * console_correction_input returns 0, or -1 with `problem` naming the field.
+ */
 #ifndef VNTL_WEB_CONSOLE_PAGES_H
 #define VNTL_WEB_CONSOLE_PAGES_H
 

@@ -1,5 +1,6 @@
 /* The staff console's tables (see console_pages.h): one place for the
  * markup of headings, cells, facts and the status timeline. */
+#include "common/sizes.h"
 #include "web/console_pages.h"
 
 #include <inttypes.h>
@@ -143,7 +144,7 @@ void console_timeline_begin(struct console_ctx *x, const struct db_cert_row *row
 	};
 	struct db_decision *d = NULL;
 	size_t n = 0;
-	char err[256];
+	char err[VNTL_ERR_MAX];
 	console_table_begin(x, "timeline", cols);
 	if (db_cert_decisions(x->db, row->service_id, &d, &n, err, sizeof err) != 0) {
 		add(x, "<tr><td colspan=\"5\" class=\"problem\">");

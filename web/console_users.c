@@ -1,5 +1,6 @@
 /* The staff console's users page (see console_pages.h): the list, and the
  * form of `vntl user add` for staff (the action is in console.c). */
+#include "common/sizes.h"
 #include "web/console_pages.h"
 
 #include <inttypes.h>
@@ -37,7 +38,7 @@ static void users_table(struct console_ctx *x)
 	};
 	struct db_user *users = NULL;
 	size_t n = 0;
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	if (db_user_list(x->db, &users, &n, err, sizeof err) != 0) {
 		console_problem(x, err);
 		return;

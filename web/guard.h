@@ -6,7 +6,11 @@
  * sets it per phase (MHD_CONNECTION_OPTION_TIMEOUT) for clients that go
  * silent, and sits under GnuTLS as its transport (pull/push functions on
  * the socket) to see every byte: a client that dribbles bytes to keep a
- * phase alive is closed when the phase's deadline passes. */
+ * phase alive is closed when the phase's deadline passes.
+ *
+ * web_guard_admit returns libmicrohttpd's MHD_Result; web_guard_new and
+ * web_guard_started NULL when out of memory; the rest return nothing.
+ */
 #ifndef VNTL_WEB_GUARD_H
 #define VNTL_WEB_GUARD_H
 

@@ -1,5 +1,8 @@
 /* /healthz and /metrics bodies, from the served catalog and the state of
- * the last publication load (web_status_*: the server's status). */
+ * the last publication load (web_status_*: the server's status).
+ *
+ * Each returns the malloc'd body, or NULL when out of memory.
+ */
 #ifndef VNTL_WEB_HEALTH_H
 #define VNTL_WEB_HEALTH_H
 

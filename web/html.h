@@ -1,5 +1,8 @@
 /* The human page at "/": the current lists as HTML (Vietnamese and
- * English), rendered once per publication from the published XML. */
+ * English), rendered once per publication from the published XML.
+ *
+ * Renderers return the malloc'd document, or NULL when out of memory.
+ */
 #ifndef VNTL_WEB_HTML_H
 #define VNTL_WEB_HTML_H
 

@@ -1,5 +1,10 @@
 /* HTTP details vntld decides itself: dates, entity tags, conditional
- * requests (RFC 9110 §13). Pure functions, no server state. */
+ * requests (RFC 9110 §13). Pure functions, no server state.
+ *
+ * Parsers return 0, or -1 for text that is not what they parse; the "whether"
+ * functions are predicates (non-zero yes, 0 no); web_http_framing_problem
+ * returns the problem or NULL; web_http_range an enum web_range.
+ */
 #ifndef VNTL_WEB_HTTP_H
 #define VNTL_WEB_HTTP_H
 

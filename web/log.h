@@ -1,5 +1,8 @@
 /* vntld's log: one line per event on stderr, `key=value` pairs, so that a
- * log shipper can parse it. Values are quoted when they contain spaces. */
+ * log shipper can parse it. Values are quoted when they contain spaces.
+ *
+ * Logging cannot fail as far as the caller is concerned: no return value.
+ */
 #ifndef VNTL_WEB_LOG_H
 #define VNTL_WEB_LOG_H
 

@@ -1,5 +1,9 @@
 /* Counters for /metrics (Prometheus text format). Updated from every
- * server thread with relaxed atomics; read when /metrics is asked for. */
+ * server thread with relaxed atomics; read when /metrics is asked for.
+ *
+ * Counting cannot fail: no return values; web_metrics_new returns NULL when
+ * out of memory.
+ */
 #ifndef VNTL_WEB_METRICS_H
 #define VNTL_WEB_METRICS_H
 

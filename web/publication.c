@@ -3,6 +3,7 @@
 #include "web/publication.h"
 
 #include "common/rfc3339.h"
+#include "common/sizes.h"
 #include "web/log.h"
 #include "web/safeopen.h"
 
@@ -19,7 +20,7 @@
 
 void web_publication_stamp(const char *dir, struct web_stamp *out)
 {
-	char path[4096];
+	char path[VNTL_PATH_MAX];
 	struct stat st;
 	memset(out, 0, sizeof *out);
 	snprintf(path, sizeof path, "%s/index.json", dir);
@@ -112,7 +113,7 @@ static int track(struct loader *ld, const char *rel, const char *sha, const stru
 static int read_file(struct loader *ld, const char *rel, unsigned char **data, size_t *len,
 		     struct stat *st)
 {
-	char why[128];
+	char why[VNTL_ERR_MAX];
 	if (web_read_beneath(ld->dirfd, rel, WEB_MAX_FILE_SIZE, data, len, st, why, sizeof why) == 0)
 		return 0;
 	snprintf(ld->err, ld->errlen, "%s/%s: %s", ld->dir, rel, why);
@@ -288,7 +289,7 @@ static int load_list(struct loader *ld, const char *name, json_t *entry)
 	if (!cur)
 		return -1;
 	struct web_verified v;
-	char why[1024];
+	char why[VNTL_ERR_MAX];
 	if (web_verify_list(ld->verifier, name, li->sequence, cur->data, cur->len, &v, why,
 			    sizeof why) != 0) {
 		snprintf(ld->err, ld->errlen, "%s/%s: %s", ld->dir, path, why);
@@ -396,7 +397,7 @@ static void keep_records(json_t *lists, struct index_records *rec)
 static int verify_signed_index(struct loader *ld, size_t pos)
 {
 	const struct web_file *index = &ld->pub->files[pos];
-	char why[1024];
+	char why[VNTL_ERR_MAX];
 	if (web_verify_index(ld->verifier, index->data, index->len, why, sizeof why) == 0)
 		return 0;
 	return fail(ld, why, NULL);
@@ -672,7 +673,7 @@ int web_publication_load(const char *dir, struct web_verifier *verifier, int all
 		if (rc == 0)
 			rc = finish(&ld);
 		if (rc != 0) {
-			char why[512];
+			char why[VNTL_ERR_MAX];
 			snprintf(why, sizeof why, "%s", err);
 			snprintf(err, errlen, "%s; and no verified archive set to fall back to: %s",
 				 reason, why);
@@ -718,7 +719,7 @@ enum web_archive_result web_publication_read_archive(const struct web_publicatio
 	unsigned char *data;
 	size_t len;
 	struct stat st;
-	char why[1024];
+	char why[VNTL_ERR_MAX];
 	if (web_read_beneath(pub->dirfd, name, WEB_MAX_FILE_SIZE, &data, &len, &st, why,
 			     sizeof why) != 0) {
 		if (errno == ENOENT)
@@ -814,7 +815,7 @@ size_t web_publication_recheck(struct web_publication *pub, int rehash, char *pr
 	problem[0] = '\0';
 	for (size_t i = 0; i < pub->tracked_count; i++) {
 		struct web_tracked *t = &pub->tracked[i];
-		char why[256];
+		char why[sizeof t->problem]; /* as kept, so that the same problem compares equal */
 		if (check_tracked(pub, t, rehash, why, sizeof why) == 0) {
 			if (t->problem[0])
 				web_log("info", "publication-file-restored", "file=\"%s\"", t->rel);

@@ -19,7 +19,13 @@
  * The current set is held in memory; archive versions are read from disk
  * for each download and served only when their bytes are ones that
  * verified. A URL is only ever compared with the names in the set or
- * parsed as `<list>/<seq>.xml`, never turned into a path as it is. */
+ * parsed as `<list>/<seq>.xml`, never turned into a path as it is.
+ *
+ * web_publication_load returns 0, or -1 with a message naming the file;
+ * lookups return NULL when absent; web_publication_recheck the number of files
+ * newly found wrong; web_publication_read_archive an enum web_archive_result;
+ * web_stamp_equal is a predicate.
+ */
 #ifndef VNTL_WEB_PUBLICATION_H
 #define VNTL_WEB_PUBLICATION_H
 

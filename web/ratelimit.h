@@ -12,7 +12,11 @@
  * locked-out key is never dropped. When every key is locked out, the new
  * failure is not recorded (counted by web_ratelimit_unrecorded).
  *
- * In memory: a restart forgets. All functions are thread-safe. */
+ * In memory: a restart forgets. All functions are thread-safe.
+ *
+ * Counting cannot fail: functions return counts or seconds (0: none);
+ * web_ratelimit_remind is a predicate; web_ratelimit_new NULL when out of memory.
+ */
 #ifndef VNTL_WEB_RATELIMIT_H
 #define VNTL_WEB_RATELIMIT_H
 

@@ -1,6 +1,10 @@
 /* Opening files of the publication directory without ever leaving it:
  * no symbolic link is followed in any component, no ".." is resolved, and
- * only regular files are read (a FIFO or device cannot stall a thread). */
+ * only regular files are read (a FIFO or device cannot stall a thread).
+ *
+ * web_open_beneath returns a descriptor, or -1 with errno; web_read_beneath
+ * 0, or -1 with `why` filled.
+ */
 #ifndef VNTL_WEB_SAFEOPEN_H
 #define VNTL_WEB_SAFEOPEN_H
 

@@ -1,5 +1,9 @@
 /* A growing text buffer for pages and JSON bodies built in memory. An
- * allocation failure is remembered and reported once, at the end. */
+ * allocation failure is remembered and reported once, at the end.
+ *
+ * Appending returns nothing: a failure is remembered and sbuf_finish returns
+ * NULL for it.
+ */
 #ifndef VNTL_WEB_SBUF_H
 #define VNTL_WEB_SBUF_H
 

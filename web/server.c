@@ -1,6 +1,7 @@
 /* The HTTPS server over the current publication (see server.h). */
 #include "web/server.h"
 
+#include "common/sizes.h"
 #include "web/api.h"
 #include "web/catalog.h"
 #include "web/console.h"
@@ -43,7 +44,7 @@ struct web_server {
 	char *client_ca_pem;
 	pthread_mutex_t lock;          /* guards current and load_error */
 	struct web_catalog *current;
-	char load_error[512];          /* empty when the last load succeeded */
+	char load_error[VNTL_ERR_MAX]; /* empty when the last load succeeded */
 	struct web_stamp stamp;
 	struct web_verifier *verifier; /* every list served is verified with it */
 	char file_problem[2048];       /* guarded by lock; empty while every served file is right */
@@ -143,7 +144,7 @@ static void log_loaded(const struct web_catalog *cat)
 
 static void load_publication(struct web_server *s)
 {
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	struct web_publication *pub;
 	/* Archive versions stand in only when nothing verified is served: a
 	 * served set, even older, beats a degraded one. */
@@ -292,7 +293,7 @@ static void status_input(struct web_server *s, struct web_catalog *cat, struct w
 
 static enum MHD_Result serve_health(struct web_server *s, struct MHD_Connection *c, struct request *rq)
 {
-	char error_copy[512], problem_copy[2048];
+	char error_copy[VNTL_ERR_MAX], problem_copy[2048];
 	struct web_status_input in;
 	status_input(s, rq->cat, &in, error_copy, sizeof error_copy, problem_copy, sizeof problem_copy);
 	int healthy = 0;
@@ -304,7 +305,7 @@ static enum MHD_Result serve_health(struct web_server *s, struct MHD_Connection 
 
 static enum MHD_Result serve_metrics(struct web_server *s, struct MHD_Connection *c, struct request *rq)
 {
-	char error_copy[512], problem_copy[2048];
+	char error_copy[VNTL_ERR_MAX], problem_copy[2048];
 	struct web_status_input in;
 	status_input(s, rq->cat, &in, error_copy, sizeof error_copy, problem_copy, sizeof problem_copy);
 	size_t len = 0;
@@ -1150,7 +1151,7 @@ unsigned web_server_port(const struct web_server *s)
 
 void web_server_reload_tls(struct web_server *s)
 {
-	char err[512];
+	char err[VNTL_ERR_MAX];
 	if (web_tls_load(s->settings.tls_cert, s->settings.tls_key, err, sizeof err) != 0)
 		web_log("error", "tls-reload-failed", "reason=\"%s\" action=\"keeping the current certificate\"", err);
 	else

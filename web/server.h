@@ -4,7 +4,11 @@
  * libvntl's vntl.h); the program around it is vntld/.
  * The caller (vntld/vntld_main.c) owns the process: it blocks signals, calls
  * web_server_check_publication() every poll interval, web_server_reload_tls()
- * on SIGHUP and web_server_drain() on SIGTERM. */
+ * on SIGHUP and web_server_drain() on SIGTERM.
+ *
+ * web_server_start returns 0, or -1 with a message in the caller's err;
+ * web_server_port the port; the rest return nothing (a problem is logged).
+ */
 #ifndef VNTL_WEB_SERVER_H
 #define VNTL_WEB_SERVER_H
 

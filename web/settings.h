@@ -1,6 +1,9 @@
 /* vntld's settings: the `server.*` keys of the configuration file, with
  * command-line flags applied on top (see README.md "Server: vntld"); the
- * flags themselves are parsed by vntld/vntld_main.c. */
+ * flags themselves are parsed by vntld/vntld_main.c.
+ *
+ * web_settings_load returns 0, or -1 with a message naming the key.
+ */
 #ifndef VNTL_WEB_SETTINGS_H
 #define VNTL_WEB_SETTINGS_H
 

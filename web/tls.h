@@ -2,7 +2,12 @@
  * (SIGHUP), the GnuTLS priority string, session tickets, handshake counts.
  *
  * GnuTLS asks for the certificate through a callback without a closure,
- * so the current credentials are process-wide: one vntld per process. */
+ * so the current credentials are process-wide: one vntld per process.
+ *
+ * Returns 0, or -1 with a message in the caller's err (web_tls_client_fingerprint:
+ * -1 when there is no verified client certificate); web_tls_certificate_callback
+ * follows GnuTLS's convention for MHD.
+ */
 #ifndef VNTL_WEB_TLS_H
 #define VNTL_WEB_TLS_H
 

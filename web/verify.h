@@ -2,7 +2,12 @@
  * signature, verified with libvntl (the configured list signer pinned,
  * vntl's built-in TS 119 612 profile), its TSLSequenceNumber and the list
  * it says it is. Also a bounded memory of the archive versions already
- * verified, so that a version is verified once, not on every download. */
+ * verified, so that a version is verified once, not on every download.
+ *
+ * Returns 0, or -1 with the reason in the caller's buffer; web_verifier_recall
+ * 1 verified, 0 refused, -1 not remembered; web_verifier_signer_pem NULL when out
+ * of memory.
+ */
 #ifndef VNTL_WEB_VERIFY_H
 #define VNTL_WEB_VERIFY_H
 

@@ -2,7 +2,11 @@
  * on the serving threads (registry access, password hashing): a held
  * registry lock or a burst of logins then delays API requests only, never
  * the public files. The workers run at a lower CPU priority than the
- * serving threads. */
+ * serving threads.
+ *
+ * web_workers_start returns NULL when a thread cannot be started;
+ * web_workers_submit 0, or -1 when the queue is full or the pool is stopping.
+ */
 #ifndef VNTL_WEB_WORKERS_H
 #define VNTL_WEB_WORKERS_H
 

@@ -69,6 +69,13 @@ usage_error 2 "--state wants pending|applied|rejected, not 'open'" "$V" --as olg
 usage_error 2 "--kind wants neac, gov-ca, public-ca or foreign" "$V" --as olga tsp add --kind bank
 usage_error 2 "--limit wants a positive whole number (N), not 'ten'" "$V" --as an audit list --limit ten
 usage_error 2 "wants a change ID (a positive whole number), not 'x'" "$V" --as anh change approve x
+# show: one ID and nothing else (cli_parse_lone_id)
+usage_error 2 "change show: wants a change ID (a positive whole number), not 'x'" "$V" --as anh change show x
+usage_error 2 "tsp show: wants a provider ID (a positive whole number), not 'x'" "$V" --as anh tsp show x
+usage_error 2 "correction show: wants a correction ID (a positive whole number), not 'x'" "$V" --as anh \
+	correction show x
+usage_error 2 "tsp show: wants one ID, got 2 ('1', '2')" "$V" --as anh tsp show 1 2
+usage_error 2 "change show: wants change ID" "$V" --as anh change show
 # every subcommand's option table (cli_parse_options): refusals, custom forms, missing values, --help
 usage_error 2 "takes no --name-vi or --name-en (see cert rename)" "$V" --as olga cert move 5 --name-vi X --reason r
 usage_error 2 "--to-tsp wants a positive whole number (ID), not 'x'" "$V" --as olga cert move 5 --to-tsp x --reason r

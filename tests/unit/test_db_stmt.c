@@ -12,13 +12,14 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/sizes.h"
 #include "db/db.h"
 #include "db/stmt.h"
 #include "tests/lib/db_fixture.h"
 
 static struct db *scratch(const char *name)
 {
-	char path[4200], err[512] = "";
+	char path[VNTL_PATH_MAX], err[VNTL_ERR_MAX] = "";
 	struct db *db = NULL;
 	db_fixture_path(name, path, sizeof path);
 	assert_int_equal(db_open(path, DB_OPEN_CREATE, &db, err, sizeof err), 0);
