@@ -1,4 +1,4 @@
-# Issue 18, the provider API over TLS on loopback: wrong passwords from one
+# The provider API over TLS on loopback: wrong passwords from one
 # address lock out that address only (the real provider logs in from
 # another: 127.0.0.2), staff see the attack in the log and /metrics, and the
 # provider.* keys bound what a provider may propose.
@@ -59,4 +59,4 @@ case "$out" in *'"field":"effective"'*provider.max_ahead_days*' 400') ;; *) web_
 out=$(propose "$(date -u -d '+20 days' +%Y-%m-%dT%H:%M:%SZ)")
 case "$out" in *'more than 10 days after now'*' 400') ;; *) web_fail "provider.max_ahead_days not applied: $out" ;; esac
 web_stop
-echo "web_issue18_provider: ok"
+echo "web_provider_lockout: ok"

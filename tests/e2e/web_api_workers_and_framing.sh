@@ -1,4 +1,4 @@
-# Issue 19, the API side of vntld, end to end over TLS on 127.0.0.1:
+# The API side of vntld, end to end over TLS on 127.0.0.1:
 # registry and password work run on the API workers, so a held registry
 # lock or a burst of provider logins leaves public GETs fast and a full API
 # queue answers 503 busy; cross-site admin requests are refused; a flood of
@@ -97,4 +97,4 @@ final=$(audit_fail_rows)
 [ "$(sql_int "SELECT count(*) FROM audit WHERE action = 'auth.fail' AND detail LIKE '%\"count\":499}'")" = 1 ] ||
 	web_fail "no summary entry counting the other 499 failures ($final auth.fail rows)"
 V --as kiet audit verify >/dev/null || web_fail "audit chain broken"
-echo "web_issue19_api: ok"
+echo "web_api_workers_and_framing: ok"
