@@ -21,6 +21,9 @@ filter=${3:-}
 src=$(cd "$(dirname "$0")/.." && pwd)
 shared=$(cd "$src/../shared" 2>/dev/null && pwd) || {
 	echo "run-all: ../shared (test data) is missing beside the checkout" >&2; exit 1; }
+# Debian's tools first, as the Makefile does (see there: a pyenv python3 shim
+# costs half a second per call and may lack python3-cryptography).
+export PATH="/usr/bin:/bin:/usr/sbin:/sbin:$PATH"
 export VNTL_BUILD="$build" VNTL_SRC="$src" VNTL_SHARED="$shared" VNTL_SAN="$san"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"

@@ -8,7 +8,7 @@
 # vntl built with its test hooks (VNTL_TEST_APPLY_PAUSE_MS); the installed one has none.
 H="$VNTL_BUILD/tests/vntl-test-hooks"
 
-iterations=${VNTL_KILL9_ITERATIONS:-200}
+iterations=${VNTL_KILL9_ITERATIONS:-100}
 [ "${VNTL_SAN:-0}" = 1 ] && [ -z "${VNTL_KILL9_ITERATIONS:-}" ] && iterations=40
 make_registry
 expect 0 "$V" --as olga cert import --tsp 3 --decision "QĐ 1" --effective 2020-01-01 "$PKI/pem/ca-cmc-ca-2025.pem"
