@@ -2,7 +2,8 @@
  * configuration, the registry -> publisher_run(), and what it did as vntl
  * says it. Nothing is signed unless the registry passes db_registry_check
  * and no list would drop more than publish.max_drop_percent of its trusted
- * services (or all of them) without an approver's confirmation (--as).
+ * services (or all of them) with no decision in the registry, without an
+ * approver's confirmation (--as).
  * Exit: 0 published (or nothing due), 1 refused by a rule, 2 usage, 3 I/O
  * or database error. */
 #include <errno.h>
@@ -29,7 +30,7 @@ static const char USAGE[] =
 	"            that a dated status change made out of date (for cron)\n"
 	"  --confirm-large-change  publish even though a list would drop all its\n"
 	"            trusted services or more than publish.max_drop_percent of them\n"
-	"            (an approver, --as; audited)\n";
+	"            with no decision in the registry (an approver, --as; audited)\n";
 
 struct options {
 	unsigned lists;

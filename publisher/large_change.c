@@ -42,15 +42,29 @@ static int hash_order(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-/* Certificates anchoring in the list the snapshot makes at `now`, sorted. */
-static int new_anchors(const struct db_snapshot *snap, enum publisher_list list, int64_t now, struct hashes *h)
+/* What the registry says at `now` of the services of one list, as sorted
+ * sets of certificate SHA-256s. */
+struct registry_view {
+	struct hashes anchoring; /* listed with an anchoring status */
+	struct hashes decided;   /* listed with a status that does not anchor */
+};
+
+static void registry_view_free(struct registry_view *v)
+{
+	free(v->anchoring.v);
+	free(v->decided.v);
+}
+
+static int registry_view_make(const struct db_snapshot *snap, enum publisher_list list, int64_t now,
+			      struct registry_view *v)
 {
 	size_t total = 0;
 	for (size_t i = 0; i < snap->tsp_count; i++)
 		total += snap->tsps[i].service_count;
-	h->v = malloc((total ? total : 1) * sizeof *h->v);
-	h->count = 0;
-	if (!h->v)
+	memset(v, 0, sizeof *v);
+	v->anchoring.v = malloc((total ? total : 1) * sizeof *v->anchoring.v);
+	v->decided.v = malloc((total ? total : 1) * sizeof *v->decided.v);
+	if (!v->anchoring.v || !v->decided.v)
 		return -1;
 	for (size_t i = 0; i < snap->tsp_count; i++) {
 		const struct db_tsp *t = &snap->tsps[i];
@@ -58,12 +72,20 @@ static int new_anchors(const struct db_snapshot *snap, enum publisher_list list,
 			continue;
 		for (size_t j = 0; j < t->service_count; j++) {
 			long k = status_index_at(&t->services[j], now);
-			if (k >= 0 && is_anchoring(t->services[j].timeline[k].status))
-				memcpy(h->v[h->count++], t->services[j].cert_sha256, 65);
+			if (k < 0)
+				continue;
+			struct hashes *h = is_anchoring(t->services[j].timeline[k].status) ? &v->anchoring : &v->decided;
+			memcpy(h->v[h->count++], t->services[j].cert_sha256, 65);
 		}
 	}
-	qsort(h->v, h->count, sizeof *h->v, hash_order);
+	qsort(v->anchoring.v, v->anchoring.count, sizeof *v->anchoring.v, hash_order);
+	qsort(v->decided.v, v->decided.count, sizeof *v->decided.v, hash_order);
 	return 0;
+}
+
+static int contains(const struct hashes *h, const char sha[65])
+{
+	return bsearch(sha, h->v, h->count, sizeof *h->v, hash_order) != NULL;
 }
 
 static int is_tsl(xmlTextReaderPtr r, const char *name)
@@ -88,27 +110,32 @@ static void current_clear(struct current *c)
 	memset(c, 0, sizeof *c);
 }
 
-static void current_count(const struct current *c, const struct hashes *now_anchoring, struct large_change *lc)
+static void current_count(const struct current *c, const struct registry_view *v, struct large_change *lc)
 {
 	if (!c->status || (xmlStrcmp(c->status, BAD_CAST TSL_STATUS_GRANTED) != 0 &&
 			   xmlStrcmp(c->status, BAD_CAST TSL_STATUS_RECOGNISED) != 0))
 		return;
 	char sha[65];
 	lc->listed++;
-	if (!c->certificate || certificate_sha256(c->certificate, sha) != 0 ||
-	    !bsearch(sha, now_anchoring->v, now_anchoring->count, sizeof *now_anchoring->v, hash_order))
+	if (!c->certificate || certificate_sha256(c->certificate, sha) != 0)
+		lc->dropped++;
+	else if (contains(&v->anchoring, sha))
+		return;
+	else if (contains(&v->decided, sha))
+		lc->decided++;
+	else
 		lc->dropped++;
 }
 
 /* Streamed, not loaded as a tree: a list of 10,000 services is 16 MB. */
-static int count_drops(xmlTextReaderPtr r, const struct hashes *now_anchoring, struct large_change *lc)
+static int count_drops(xmlTextReaderPtr r, const struct registry_view *v, struct large_change *lc)
 {
 	struct current c = {0};
 	int rc;
 	while ((rc = xmlTextReaderRead(r)) == 1) {
 		int type = xmlTextReaderNodeType(r), depth = xmlTextReaderDepth(r);
 		if (type == XML_READER_TYPE_END_ELEMENT && c.inside && depth == c.inside) {
-			current_count(&c, now_anchoring, lc);
+			current_count(&c, v, lc);
 			current_clear(&c);
 		} else if (type != XML_READER_TYPE_ELEMENT) {
 			continue;
@@ -140,16 +167,16 @@ int large_change_measure(const char *out, const struct db_snapshot *snap, enum p
 	xmlTextReaderPtr reader = xmlReaderForMemory((const char *)data, (int)len, rel, NULL,
 						     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 						     XML_PARSE_HUGE);
-	struct hashes h = {0};
+	struct registry_view v = {0};
 	int rc = -1;
-	if (!reader || new_anchors(snap, list, now, &h) < 0)
+	if (!reader || registry_view_make(snap, list, now, &v) < 0)
 		snprintf(err, errlen, "out of memory");
-	else if (count_drops(reader, &h, lc) < 0)
+	else if (count_drops(reader, &v, lc) < 0)
 		snprintf(err, errlen, "%s/%s, the list published now, is not well-formed XML: cannot tell what this "
 			 "publication would drop", out, rel);
 	else
 		rc = 0;
-	free(h.v);
+	registry_view_free(&v);
 	xmlFreeTextReader(reader);
 	free(data);
 	return rc;

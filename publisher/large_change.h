@@ -4,8 +4,15 @@
  *
  * "Dropped": a service listed with an anchoring status (granted,
  * recognised) in the list currently published (<out>/<list>.xml, what
- * relying parties have now) that would not be anchoring, or not be there
- * at all, in the list about to be published.
+ * relying parties have now) that would not be there in the list about to be
+ * published, with no decision in the registry that explains it: its
+ * certificate is gone from the registry, or has no status at `now`.
+ * "Decided": one the registry now gives a status that does not anchor
+ * (withdrawn, suspended...), recorded by an approved change or correction
+ * (four eyes, audited, sealed: db_registry_check refuses a registry whose
+ * rows do not match their audit seals). Decided ones never need
+ * confirmation: withdrawing one of two roots is a decision, and blocking it
+ * would keep relying parties trusting what NEAC has withdrawn.
  *
  * large_change_measure returns 0, or -1 with a message in the caller's err;
  * large_change_exceeds is a predicate (1 yes, 0 no).
@@ -21,7 +28,8 @@
 
 struct large_change {
 	size_t listed;   /* anchoring services in the current published list */
-	size_t dropped;  /* of those, not anchoring in the new one */
+	size_t dropped;  /* of those, gone with no decision in the registry */
+	size_t decided;  /* of those, not anchoring by a status the registry records */
 };
 
 /* Compare the published <out>/<list>.xml (none yet: nothing to drop) with

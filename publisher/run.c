@@ -220,7 +220,8 @@ static int check_large_change(struct db *db, const struct settings *s, const str
 		if (!req->confirm_large_change)
 			return fail(res, PUBLISH_REFUSED,
 				    "%s list: this publication would drop %zu of the %zu services it trusts now "
-				    "(%s; publish.max_drop_percent is %ld): nothing published; if this is intended, "
+				    "with no decision in the registry (%s; publish.max_drop_percent is %ld): "
+				    "nothing published; if this is intended, "
 				    "an approver confirms with vntl --as APPROVER publish --confirm-large-change",
 				    name, lc.dropped, lc.listed,
 				    lc.dropped == lc.listed ? "all of them" : "too many at once", s->max_drop_percent);

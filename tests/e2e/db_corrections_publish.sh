@@ -17,7 +17,6 @@ services_of() { xp "count($(tsp_xpath "$1")//*[local-name()='TSPService'])" out/
 proposed() { sed -n 's/^correction \([0-9]*\) proposed.*/\1/p'; }
 
 demo_registry "$VNTL_TMP" || fail "demo registry"
-echo "publish.max_drop_percent = 50" >> vntl.conf
 V="$VNTL_BUILD/vntl"
 $V publish >/dev/null 2>&1 || fail "first publish"
 [ "$(services_of 'DEMO Public CA 1')" = 1 ] || fail "first list: no DEMO Public CA 1"

@@ -25,8 +25,6 @@ status_of() { # list file, service name fragment -> ServiceStatus (last URI segm
 issued_of() { xp "string(//*[local-name()='ListIssueDateTime'])" "$1"; }
 
 demo_registry "$VNTL_TMP" || fail "demo registry"
-# the demo has two foreign services: suspending one drops half of the list
-echo "publish.max_drop_percent = 50" >> vntl.conf
 V="$VNTL_BUILD/vntl"
 name1=$(sqlite3 registry.db "SELECT name_en FROM service WHERE id = $FOREIGN1")
 $V publish >/dev/null 2>&1 || fail "first publish"

@@ -83,7 +83,7 @@ publish_refused old 1 "run vntl init to migrate"
 # 6. a fresh registry in place of the real one: every trusted service would go
 VNTL_DB="$VNTL_TMP/fresh.db" $V init >/dev/null
 VNTL_DB="$VNTL_TMP/fresh.db" $V user add olga --role officer >/dev/null
-publish_refused fresh 1 "roots list: this publication would drop 5 of the 5 services it trusts now (all of them"
+publish_refused fresh 1 "roots list: this publication would drop 5 of the 5 services it trusts now with no decision in the registry (all of them"
 
 # 7. vntld on an empty registry: API 503, public files served, file untouched
 sh "$VNTL_SRC/tests/lib/web_make_tls.sh" "$VNTL_TMP/tls" server

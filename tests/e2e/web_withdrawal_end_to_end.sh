@@ -20,9 +20,6 @@ publish.out = $T/pub
 publish.key = $T/pki/list-signer.key
 publish.cert = $T/pki/list-signer.pem
 publish.base_url = https://127.0.0.1
-# withdrawing 1 of the 2 roots is 50%: allowed here, since the admin API has
-# no --confirm-large-change (vntl publish's large-change rule)
-publish.max_drop_percent = 50
 server.publication_dir = $T/pub
 server.tls_cert = $T/tls/server.pem
 server.tls_key = $T/tls/server.key

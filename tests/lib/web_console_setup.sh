@@ -17,7 +17,6 @@ publish.out = $d/pub
 publish.key = $d/pki/list-signer.key
 publish.cert = $d/pki/list-signer.pem
 publish.base_url = https://127.0.0.1
-publish.max_drop_percent = 50
 server.publication_dir = $d/pub
 server.tls_cert = $d/tls/server.pem
 server.tls_key = $d/tls/server.key

@@ -73,29 +73,53 @@ static void unchanged_registry_drops_nothing(void **state)
 	assert_int_equal(lc.listed, 0);
 }
 
-static void suspension_counts_against_the_share(void **state)
+/* A suspension the registry records (four eyes) is a decision, not a loss:
+ * it never counts against the share, even half of the list. */
+static void suspension_is_a_decision_not_a_drop(void **state)
 {
 	struct pf_publish_fixture *f = *state;
 	struct db_tsp *foreign = tsp_of_kind(f->snap, DB_TSP_FOREIGN);
 	pf_add_status(&foreign->services[0], DB_STATUS_SUSPENDED, now + 1, "QĐ 1");
 	struct large_change lc = measure(f, PUBLISHER_FOREIGN, now + 2);
 	assert_int_equal(lc.listed, 2);
-	assert_int_equal(lc.dropped, 1);
-	assert_true(large_change_exceeds(&lc, 20));   /* 50% > 20% */
-	assert_false(large_change_exceeds(&lc, 50));  /* not more than 50% */
-	/* before it takes effect, nothing is dropped */
-	assert_int_equal(measure(f, PUBLISHER_FOREIGN, now).dropped, 0);
+	assert_int_equal(lc.decided, 1);
+	assert_int_equal(lc.dropped, 0);
+	assert_false(large_change_exceeds(&lc, 20));
+	assert_false(large_change_exceeds(&lc, 0));
+	/* before it takes effect, nothing changes */
+	lc = measure(f, PUBLISHER_FOREIGN, now);
+	assert_int_equal(lc.decided, 0);
+	assert_int_equal(lc.dropped, 0);
 }
 
-static void one_of_four_withdrawn_is_within_twenty_five_percent(void **state)
+static void every_root_withdrawn_by_decision_needs_no_confirmation(void **state)
 {
 	struct pf_publish_fixture *f = *state;
 	struct db_tsp *neac = tsp_of_kind(f->snap, DB_TSP_NEAC);
-	pf_add_status(&neac->services[0], DB_STATUS_WITHDRAWN, now + 1, "QĐ 2");
+	for (size_t i = 0; i < neac->service_count; i++)
+		pf_add_status(&neac->services[i], DB_STATUS_WITHDRAWN, now + 1, "QĐ 2");
 	struct large_change lc = measure(f, PUBLISHER_ROOTS, now + 2);
+	assert_int_equal(lc.decided, neac->service_count);
+	assert_int_equal(lc.dropped, 0);
+	assert_false(large_change_exceeds(&lc, 0));
+}
+
+/* One service withdrawn by decision, one gone from the registry: only the
+ * one gone counts, against the share of all listed. */
+static void a_service_gone_counts_beside_a_decided_one(void **state)
+{
+	struct pf_publish_fixture *f = *state;
+	struct db_tsp *foreign = tsp_of_kind(f->snap, DB_TSP_FOREIGN);
+	assert_int_equal(foreign->service_count, 2);
+	pf_add_status(&foreign->services[0], DB_STATUS_WITHDRAWN, now + 1, "QĐ 3");
+	foreign->service_count = 1; /* the second is gone */
+	struct large_change lc = measure(f, PUBLISHER_FOREIGN, now + 2);
+	foreign->service_count = 2;
+	assert_int_equal(lc.listed, 2);
+	assert_int_equal(lc.decided, 1);
 	assert_int_equal(lc.dropped, 1);
-	assert_true(large_change_exceeds(&lc, 20));
-	assert_false(large_change_exceeds(&lc, 25));
+	assert_true(large_change_exceeds(&lc, 20));  /* 1 of 2 > 20% */
+	assert_false(large_change_exceeds(&lc, 50));
 }
 
 /* A registry restored from an old backup or re-created: the services are
@@ -146,8 +170,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(unchanged_registry_drops_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(suspension_counts_against_the_share, setup, teardown),
-		cmocka_unit_test_setup_teardown(one_of_four_withdrawn_is_within_twenty_five_percent, setup, teardown),
+		cmocka_unit_test_setup_teardown(suspension_is_a_decision_not_a_drop, setup, teardown),
+		cmocka_unit_test_setup_teardown(every_root_withdrawn_by_decision_needs_no_confirmation, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_service_gone_counts_beside_a_decided_one, setup, teardown),
 		cmocka_unit_test_setup_teardown(services_gone_from_the_registry_are_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(nothing_published_yet_drops_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(unreadable_current_list_is_an_error, setup, teardown),
