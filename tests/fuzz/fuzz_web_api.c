@@ -7,8 +7,10 @@
  * a pending proposal the approve and reject calls can act on) is made once
  * and kept as an in-memory copy; after every call that changed it, the
  * audit chain is verified and the copy is written back (sqlite3_backup), so
- * each input meets the same registry and its result does not depend on
- * earlier inputs.
+ * each input meets the same registry. The API's failed-login counters stay
+ * in memory across calls, as in vntld (a struct web_api per call would cost
+ * ten times the call: its rate limit tables are allocated whole); each call
+ * comes from a new address, so only the per-account counter carries over.
  * fuzz-dictionary: json */
 #include "common/sizes.h"
 #include "tests/fuzz/fuzz.h"
