@@ -4,13 +4,19 @@
  * revoked by public-ca-1). Revocation data is required, so no CRL, however
  * damaged, may make the revoked certificate pass; and the check answers a
  * result or an input error, never a crash. Files in tests/fuzz/data/ and
- * seeds from tests/fuzz/make-corpus.sh. */
-#include "common/sizes.h"
+ * seeds from tests/fuzz/make-corpus.sh.
+ *
+ * The context, the leaf and its issuer are parsed once; each input is
+ * handed over in memory (crl_der), read by the same CRL reader as a file
+ * (vv_crls_from_memory), so nothing of one input outlives its check. */
 #include "tests/fuzz/fuzz.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include "vntl.h"
 
@@ -18,12 +24,27 @@
 #define SEED_TIME_FILE "tests/fuzz/data/seed-time"
 
 static vntl_ctx *ctx;
-static char crl_path[VNTL_PATH_MAX], leaf[VNTL_PATH_MAX], issuer[VNTL_PATH_MAX];
+static X509 *leaf, *issuer;
 static time_t at;
 
 static void free_ctx(void)
 {
 	vntl_ctx_free(ctx);
+	X509_free(leaf);
+	X509_free(issuer);
+}
+
+static X509 *read_cert(const char *rel)
+{
+	FILE *f = fopen(fuzz_src_path(rel), "r");
+	X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+	if (f)
+		fclose(f);
+	if (!x)
+		fuzz_fail("cannot read the certificate %s", rel);
+	/* fills OpenSSL's extension cache now, not during the first input */
+	X509_check_purpose(x, -1, 0);
+	return x;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -34,9 +55,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	    vntl_ctx_add_anchor_file(ctx, fuzz_src_path("tests/fuzz/data/neac-root.pem"), &err) != VNTL_OK)
 		fuzz_fail("validator setup: %s", err.reason);
 	atexit(free_ctx);
-	snprintf(crl_path, sizeof crl_path, "%s/fuzz.crl", fuzz_scratch());
-	snprintf(leaf, sizeof leaf, "%s", fuzz_src_path("tests/fuzz/data/signer-revoked.pem"));
-	snprintf(issuer, sizeof issuer, "%s", fuzz_src_path("tests/fuzz/data/public-ca-1.pem"));
+	leaf = read_cert("tests/fuzz/data/signer-revoked.pem");
+	issuer = read_cert("tests/fuzz/data/public-ca-1.pem");
 	size_t n;
 	char *when = (char *)fuzz_read_file(fuzz_src_path(SEED_TIME_FILE), &n);
 	at = (time_t)strtoll(when, NULL, 10) + 3600;
@@ -46,10 +66,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fuzz_write_file(crl_path, data, size);
-	const char *untrusted[] = {issuer, NULL};
-	const char *crls[] = {crl_path, NULL};
-	vntl_chain_request req = {.size = sizeof req, .leaf_file = leaf, .untrusted = untrusted, .crl_files = crls,
+	X509 *const untrusted[] = {issuer};
+	const vntl_der crl = {.data = data, .len = size};
+	vntl_chain_request req = {.size = sizeof req, .leaf_cert = leaf, .untrusted_certs = untrusted,
+				  .n_untrusted_certs = 1, .crl_der = &crl, .n_crl_der = 1,
 				  .revocation = VNTL_REVOCATION_REQUIRE, .at = at};
 	vntl_result *res = NULL;
 	vntl_error err;

@@ -3,27 +3,37 @@
  * listing, the ?after=, ?limit= and ?state= values, newline-separated).
  * Every answer must be a JSON object with a status the API documents; the
  * registry's audit chain stays intact. The registry (tests/lib/db_fixture
- * plus staff with client certificates and one foreign certificate) is made
- * afresh every CALLS_PER_REGISTRY calls.
+ * plus staff with client certificates, one foreign certificate and change 1,
+ * a pending proposal the approve and reject calls can act on) is made once
+ * and kept as an in-memory copy; after every call that changed it, the
+ * audit chain is verified and the copy is written back (sqlite3_backup), so
+ * each input meets the same registry. The API's failed-login counters stay
+ * in memory across calls, as in vntld (a struct web_api per call would cost
+ * ten times the call: its rate limit tables are allocated whole); each call
+ * comes from a new address, so only the per-account counter carries over.
  * fuzz-dictionary: json */
 #include "common/sizes.h"
 #include "tests/fuzz/fuzz.h"
 
 #include <jansson.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/db_internal.h"
 #include "db/registry.h"
 #include "tests/lib/db_fixture.h"
 #include "web/api.h"
 
-#define CALLS_PER_REGISTRY 2000
 #define CERT_OFFICER "aa00000000000000000000000000000000000000000000000000000000000001"
 #define CERT_APPROVER "aa00000000000000000000000000000000000000000000000000000000000002"
 
 static struct web_api *api;
-static unsigned calls, peer_counter;
+static struct db *keeper;   /* held open: sees the API's commits, restores the template */
+static sqlite3 *template;   /* the registry as made, in memory */
+static long long seen_version;
+static unsigned peer_counter;
 
 struct endpoint {
 	const char *method, *path, *cert;
@@ -44,25 +54,32 @@ static const struct endpoint endpoints[] = {
 };
 #define ENDPOINT_COUNT (sizeof endpoints / sizeof endpoints[0])
 
-static void check_audit(struct db *db)
+/* Copies the whole database `from` into `to` (both "main"). */
+static void copy_database(sqlite3 *to, sqlite3 *from)
 {
-	struct db_audit_verdict v;
-	char err[512];
-	if (db_audit_verify(db, &v, err, sizeof err) != 0 || v.kind != DB_AUDIT_INTACT)
-		fuzz_fail("audit chain broken after %u calls: %s %s", calls, err, v.message);
+	sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+	if (!b || sqlite3_backup_step(b, -1) != SQLITE_DONE || sqlite3_backup_finish(b) != SQLITE_OK)
+		fuzz_fail("copying the registry: %s", sqlite3_errmsg(to));
 }
 
-static void fresh_registry(void)
+/* PRAGMA data_version of the keeper: it changes when another connection
+ * (the API's) commits. */
+static long long data_version(void)
 {
-	char path[VNTL_PATH_MAX], err[512];
-	snprintf(path, sizeof path, "%s/api.db", fuzz_scratch());
-	if (calls) {
-		struct db *old;
-		if (db_open(path, DB_OPEN_EXISTING, &old, err, sizeof err) != 0)
-			fuzz_fail("cannot open the registry: %s", err);
-		check_audit(old);
-		db_close(old);
-	}
+	sqlite3_stmt *st = NULL;
+	long long v = -1;
+	if (sqlite3_prepare_v2(keeper->h, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (v < 0)
+		fuzz_fail("reading the registry's data version: %s", sqlite3_errmsg(keeper->h));
+	return v;
+}
+
+static void make_registry(const char *path)
+{
+	char err[512];
 	struct db *db = db_fixture_registry("api.db");
 	struct db_user_input officer = {"tam", DB_ROLE_OFFICER, 0, CERT_OFFICER, NULL};
 	struct db_user_input approver = {"lan", DB_ROLE_APPROVER, 0, CERT_APPROVER, NULL};
@@ -78,21 +95,62 @@ static void fresh_registry(void)
 	db_import_report_free(&r);
 	free(pem);
 	db_close(db);
-	calls = 0;
-	if (!api && !(api = web_api_new(path, NULL)))
-		fuzz_fail("web_api_new failed");
+	if (db_open(path, DB_OPEN_EXISTING, &keeper, err, sizeof err) != 0)
+		fuzz_fail("cannot open the registry: %s", err);
+}
+
+/* Change 1, pending, proposed through the API as an officer would. */
+static void propose_change(void)
+{
+	static const char body[] = "{\"service_id\": 1, \"status\": \"suspended\", \"reason\": \"r\", "
+				   "\"decision_ref\": \"QĐ 1\", \"effective\": \"2026-01-02T03:04:05Z\"}";
+	struct web_api_request req = {
+		.method = "POST", .path = "/admin/api/changes", .body = body, .body_len = strlen(body),
+		.client_cert_sha256 = CERT_OFFICER, .content_type = "application/json",
+		.self_origin = "https://vntl.example:8443", .peer = "10.255.255.255"};
+	struct web_api_response resp;
+	web_api_handle(api, &req, &resp);
+	if (resp.status != 201)
+		fuzz_fail("registry setup: proposing change 1 answered %u: %.200s", resp.status,
+			  resp.body ? resp.body : "");
+	free(resp.body);
+}
+
+/* After a call that wrote to the registry: its audit chain is intact, and
+ * the registry goes back to the template for the next input. */
+static void restore_registry(void)
+{
+	if (data_version() == seen_version)
+		return;
+	struct db_audit_verdict v;
+	char err[512];
+	if (db_audit_verify(keeper, &v, err, sizeof err) != 0 || v.kind != DB_AUDIT_INTACT)
+		fuzz_fail("audit chain broken: %s %s", err, v.message);
+	copy_database(keeper->h, template);
+	seen_version = data_version();
 }
 
 static void free_api(void)
 {
 	web_api_free(api);
+	db_close(keeper);
+	sqlite3_close(template);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc, (void)argv;
-	fresh_registry();
+	char path[VNTL_PATH_MAX];
+	snprintf(path, sizeof path, "%s/api.db", fuzz_scratch());
+	make_registry(path);
+	if (!(api = web_api_new(path, NULL)))
+		fuzz_fail("web_api_new failed");
 	atexit(free_api);
+	propose_change();
+	if (sqlite3_open(":memory:", &template) != SQLITE_OK)
+		fuzz_fail("cannot open an in-memory database");
+	copy_database(template, keeper->h);
+	seen_version = data_version();
 	return 0;
 }
 
@@ -149,7 +207,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_response(&resp);
 	free(resp.body);
 	free(rest);
-	if (++calls == CALLS_PER_REGISTRY)
-		fresh_registry();
+	restore_registry();
 	return 0;
 }
