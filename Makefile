@@ -25,7 +25,7 @@ SAN     ?= 0
 # second of CPU per call, some 300 calls per test run, and may lack the modules.
 export PATH := /usr/bin:/bin:/usr/sbin:/sbin:$(PATH)
 
-PKGS := openssl libxml-2.0 xmlsec1-openssl sqlite3 libmicrohttpd libcurl jansson gnutls
+PKGS := openssl libxml-2.0 xmlsec1-openssl sqlite3 libmicrohttpd libcurl jansson gnutls p11-kit-1
 # Missing pkg-config modules must not abort parsing: `make check` installs them first.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

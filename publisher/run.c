@@ -179,14 +179,35 @@ static int corrected_since_last(struct db *db, const struct db_snapshot *snap, e
 	return db_correction_changed_list_since(db, l == PUBLISHER_FOREIGN, snap->last[l].issued) > 0;
 }
 
-static unsigned due_lists(struct db *db, const struct db_snapshot *snap, unsigned wanted, int64_t now,
-			  long due_days)
+/* An approved signer step makes the lists that show it due: a switch
+ * every list (each is to be signed by the new signer), an announcement or
+ * a retirement the pointer list (its ServiceDigitalIdentities; the index
+ * goes with every publication). The same second counts: one publication
+ * too many is better than a switch left unpublished. */
+static int signer_step_since_last(const struct db_signer_plan *plan, const struct db_snapshot *snap,
+				  enum publisher_list l)
+{
+	if (!snap->has_last[l])
+		return 0;
+	int64_t issued = snap->last[l].issued;
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct db_signer *g = &plan->all[i];
+		if (g->switched_at >= issued ||
+		    (l == PUBLISHER_POINTER && (g->announced_at >= issued || g->retired_at >= issued)))
+			return 1;
+	}
+	return 0;
+}
+
+static unsigned due_lists(struct db *db, const struct db_snapshot *snap, const struct db_signer_plan *plan,
+			  unsigned wanted, int64_t now, long due_days)
 {
 	unsigned due = 0;
 	for (int l = 0; l < PUBLISHER_LIST_COUNT; l++)
 		if ((wanted & PUBLISH_MASK(l)) &&
 		    (publisher_list_due(snap, (enum publisher_list)l, now, (int64_t)due_days * 86400) ||
-		     corrected_since_last(db, snap, (enum publisher_list)l)))
+		     corrected_since_last(db, snap, (enum publisher_list)l) ||
+		     signer_step_since_last(plan, snap, (enum publisher_list)l)))
 			due |= PUBLISH_MASK(l);
 	return due;
 }
@@ -290,7 +311,7 @@ static void run_with_signer(const struct settings *s, struct publisher_signer *s
 	unsigned wanted = req->lists ? req->lists : PUBLISH_ALL;
 	int64_t now = snap->taken_at;
 	if (check_registry(db, snap, res) == PUBLISH_OK) {
-		res->due = req->if_due ? due_lists(db, snap, wanted, now, s->due_days) : wanted;
+		res->due = req->if_due ? due_lists(db, snap, plan, wanted, now, s->due_days) : wanted;
 		res->due = leave_out_blocked(snap, res->due, res);
 		if (res->due && check_large_change(db, s, req, snap, res->due, now, res) == PUBLISH_OK) {
 			struct publish_announced announced[PUBLISH_MAX_ANNOUNCED];

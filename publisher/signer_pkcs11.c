@@ -1,20 +1,23 @@
 /* The PKCS#11 signer: the private key stays in a token (an HSM, SoftHSM2).
  *
- * Route: OpenSSL's pkcs11 engine from libp11 (Debian 12:
- * libengine-pkcs11-openssl). ENGINE_load_private_key gives an EVP_PKEY
- * whose RSA/EC methods call C_Sign in the token. The engine API is
- * deprecated in OpenSSL 3 but present; Debian 12 has no PKCS#11 provider
- * (pkcs11-provider came with Debian 13).
+ * Route: the token is reached through p11-kit for the time of one
+ * publication (pkcs11_token.c: module loaded and initialised, token found
+ * by its RFC 7512 URI, login, key found; all closed and the module
+ * finalised afterwards), so that a token that went away and came back is
+ * found again by the next publication of a long-running vntld. OpenSSL's
+ * pkcs11 engine (libp11 0.4.12, Debian 12) cannot do that: it never
+ * finalises the module and keeps its session and key handles for the life
+ * of the process. The engine still makes a certificate request (a
+ * one-shot command, publisher_key_csr).
  *
- * xmlsec 1.2.37 cannot sign with that EVP_PKEY itself: with the OpenSSL 3
- * API it reads key parameters (the RSA private exponent, the EC group
- * order) that an engine key does not give. So xmlsec does all the XML work
- * (template, c14n, every digest, KeyInfo) with a stand-in key of the same
- * algorithm made in memory, keeps the canonical SignedInfo
+ * xmlsec 1.2.37 cannot drive a token key itself. So xmlsec does all the
+ * XML work (template, c14n, every digest, KeyInfo) with a stand-in key of
+ * the same algorithm made in memory, keeps the canonical SignedInfo
  * (XMLSEC_DSIG_FLAGS_STORE_SIGNATURE), and the token signs those bytes
- * (EVP_DigestSign through the engine): that value replaces the stand-in's
- * SignatureValue (xades_sign.c). The self-check verifies the result
- * against the configured certificate before anything is published. */
+ * (digest here, then CKM_RSA_PKCS over its DigestInfo or CKM_ECDSA over
+ * it): that value replaces the stand-in's SignatureValue (xades_sign.c).
+ * The self-check verifies the result against the configured certificate
+ * before anything is published. */
 #define OPENSSL_SUPPRESS_DEPRECATED /* ENGINE_*: see above */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +31,7 @@
 #include <openssl/rsa.h>
 
 #include "common/sizes.h"
+#include "publisher/pkcs11_token.h"
 #include "publisher/signer_impl.h"
 
 /* RSA below this is refused for a token key: a key generated today for an
@@ -35,10 +39,9 @@
 #define PKCS11_MIN_RSA_BITS 3072
 
 struct pkcs11_impl {
-	ENGINE *engine;
-	EVP_PKEY *key;      /* the token's: signs through the engine */
-	EVP_PKEY *stand_in; /* in memory, same algorithm: xmlsec's XML work */
-	char *uri;          /* names the key when the token fails later */
+	struct pkcs11_token *token; /* open for this publication */
+	EVP_PKEY *stand_in;         /* in memory, same algorithm: xmlsec's XML work */
+	char *uri;                  /* names the key when the token fails later */
 };
 
 int publisher_key_is_pkcs11(const char *key)
@@ -144,24 +147,67 @@ static xmlSecKeyPtr pkcs11_make_key(struct publisher_signer *signer, char *err, 
 	return signer_key_with_cert(impl->stand_in, signer->cert, err, errlen);
 }
 
-/* ECDSA as XML-DSig wants it: r and s, each as long as the group order,
- * rather than OpenSSL's DER SEQUENCE. */
-static int ecdsa_der_to_xmldsig(EVP_PKEY *key, unsigned char **sig, size_t *len)
+/* What the token signs for RSA PKCS#1 v1.5: the DER DigestInfo of `hash`. */
+static int digest_info(const EVP_MD *md, const unsigned char *hash, unsigned hash_len, unsigned char **der,
+		       int *der_len)
 {
-	const unsigned char *p = *sig;
-	ECDSA_SIG *ecdsa = d2i_ECDSA_SIG(NULL, &p, (long)*len);
-	int half = (EVP_PKEY_get_bits(key) + 7) / 8;
-	unsigned char *out = ecdsa ? OPENSSL_malloc((size_t)half * 2) : NULL;
-	int ok = out && BN_bn2binpad(ECDSA_SIG_get0_r(ecdsa), out, half) == half &&
-		 BN_bn2binpad(ECDSA_SIG_get0_s(ecdsa), out + half, half) == half;
-	ECDSA_SIG_free(ecdsa);
-	if (!ok) {
-		OPENSSL_free(out);
-		return -1;
+	X509_SIG *sig = X509_SIG_new();
+	X509_ALGOR *alg = NULL;
+	ASN1_OCTET_STRING *octets = NULL;
+	*der = NULL;
+	if (sig)
+		X509_SIG_getm(sig, &alg, &octets);
+	int ok = sig && X509_ALGOR_set0(alg, OBJ_nid2obj(EVP_MD_get_type(md)), V_ASN1_NULL, NULL) == 1 &&
+		 ASN1_OCTET_STRING_set(octets, hash, (int)hash_len) == 1 && (*der_len = i2d_X509_SIG(sig, der)) > 0;
+	X509_SIG_free(sig);
+	return ok ? 0 : -1;
+}
+
+/* The token's signature of `data` with `digest`, as XML-DSig wants it:
+ * RSA PKCS#1 v1.5, or ECDSA as r||s (what CKM_ECDSA gives). */
+static int token_sign(struct publisher_signer *signer, const char *digest, const void *data, size_t len,
+		      unsigned char **sig, size_t *sig_len, char *err, size_t errlen)
+{
+	struct pkcs11_impl *impl = signer->impl;
+	const EVP_MD *md = EVP_get_digestbyname(digest);
+	unsigned char hash[EVP_MAX_MD_SIZE], *info = NULL;
+	unsigned hash_len = 0;
+	int info_len = 0;
+	char why[VNTL_ERR_MAX] = "cannot digest what is to be signed";
+	int rsa = pkcs11_token_key_kind(impl->token) == PKCS11_KEY_RSA;
+	int rc = md && EVP_Digest(data, len, hash, &hash_len, md, NULL) == 1 &&
+			 (!rsa || digest_info(md, hash, hash_len, &info, &info_len) == 0)
+		 ? pkcs11_token_sign(impl->token, rsa ? info : hash, rsa ? (size_t)info_len : hash_len, sig, sig_len,
+				     why, sizeof why)
+		 : -1;
+	OPENSSL_free(info);
+	ERR_clear_error();
+	if (rc < 0)
+		snprintf(err, errlen, "the token did not sign with the %s key %s: %s (is the token still present?)",
+			 signer->key_desc, impl->uri, why);
+	return rc;
+}
+
+/* ECDSA r||s (each half of `len`) as OpenSSL's DER SEQUENCE. */
+static int ecdsa_xmldsig_to_der(unsigned char **sig, size_t *len)
+{
+	size_t half = *len / 2;
+	ECDSA_SIG *ecdsa = ECDSA_SIG_new();
+	BIGNUM *r = BN_bin2bn(*sig, (int)half, NULL), *s = BN_bin2bn(*sig + half, (int)half, NULL);
+	unsigned char *der = NULL;
+	int der_len = 0;
+	if (ecdsa && r && s && ECDSA_SIG_set0(ecdsa, r, s) == 1) {
+		r = s = NULL;
+		der_len = i2d_ECDSA_SIG(ecdsa, &der);
 	}
+	BN_free(r);
+	BN_free(s);
+	ECDSA_SIG_free(ecdsa);
+	if (der_len <= 0)
+		return -1;
 	OPENSSL_free(*sig);
-	*sig = out;
-	*len = (size_t)half * 2;
+	*sig = der;
+	*len = (size_t)der_len;
 	return 0;
 }
 
@@ -170,43 +216,28 @@ static int pkcs11_sign_bytes(struct publisher_signer *signer, const char *digest
 			     char *err, size_t errlen)
 {
 	struct pkcs11_impl *impl = signer->impl;
-	char why[VNTL_ERR_MAX];
-	if (signer_evp_sign(impl->key, digest, data, len, sig, sig_len, why, sizeof why) == 0)
-		return 0;
-	/* a token unplugged after the login fails only here (libp11 keeps the
-	 * key's handle), so the message names the key and the likely cause */
-	snprintf(err, errlen, "the token did not sign with the %s key %s: %s (is the token still present?)",
-		 signer->key_desc, impl->uri, why);
-	return -1;
+	if (token_sign(signer, digest, data, len, sig, sig_len, err, errlen) < 0)
+		return -1;
+	if (pkcs11_token_key_kind(impl->token) == PKCS11_KEY_EC && ecdsa_xmldsig_to_der(sig, sig_len) < 0) {
+		OPENSSL_free(*sig);
+		*sig = NULL;
+		snprintf(err, errlen, "the token's ECDSA signature is not r||s");
+		return -1;
+	}
+	return 0;
 }
 
 static int pkcs11_sign_value(struct publisher_signer *signer, const unsigned char *data, size_t len,
 			     unsigned char **value, size_t *value_len, char *err, size_t errlen)
 {
-	struct pkcs11_impl *impl = signer->impl;
-	unsigned char *sig = NULL;
-	size_t sig_len = 0;
-	if (pkcs11_sign_bytes(signer, signer->digest_name, data, len, &sig, &sig_len, err, errlen) < 0)
-		return -1;
-	if (EVP_PKEY_is_a(impl->key, "EC") && ecdsa_der_to_xmldsig(impl->key, &sig, &sig_len) < 0) {
-		OPENSSL_free(sig);
-		snprintf(err, errlen, "the token's ECDSA signature is not a DER SEQUENCE of r and s");
-		return -1;
-	}
-	*value = sig;
-	*value_len = sig_len;
-	return 0;
+	return token_sign(signer, signer->digest_name, data, len, value, value_len, err, errlen);
 }
 
 static void pkcs11_destroy(struct publisher_signer *signer)
 {
 	struct pkcs11_impl *impl = signer->impl;
 	EVP_PKEY_free(impl->stand_in);
-	EVP_PKEY_free(impl->key);
-	if (impl->engine) {
-		ENGINE_finish(impl->engine);
-		ENGINE_free(impl->engine);
-	}
+	pkcs11_token_close(impl->token);
 	free(impl->uri);
 	free(impl);
 }
@@ -219,25 +250,54 @@ static const struct publisher_signer_ops PKCS11_OPS = {
 	.destroy = pkcs11_destroy,
 };
 
-/* The token's key, checked against the certificate and the policy. */
-static int load_key(struct pkcs11_impl *impl, struct publisher_signer *s, const char *uri,
-		    const char *module, const char *cert_path, const struct signer_digest *d,
-		    char *err, size_t errlen)
+/* The token's key is the certificate's: of its kind, and a probe it signs
+ * verifies with the certificate's public key. */
+static int key_matches_cert(struct publisher_signer *s, EVP_PKEY *cert_key)
 {
-	impl->uri = strdup(uri);
-	impl->key = impl->uri ? ENGINE_load_private_key(impl->engine, uri, NULL, NULL) : NULL;
-	if (!impl->key) {
-		explain_load_failure(uri, module, err, errlen);
+	struct pkcs11_impl *impl = s->impl;
+	static const char probe[] = "vntl: does the token's key match the certificate?";
+	int rsa = pkcs11_token_key_kind(impl->token) == PKCS11_KEY_RSA;
+	if (rsa != EVP_PKEY_is_a(cert_key, "RSA"))
+		return 0;
+	unsigned char *sig = NULL;
+	size_t sig_len = 0;
+	char why[VNTL_ERR_MAX];
+	if (pkcs11_sign_bytes(s, s->digest_name, probe, sizeof probe, &sig, &sig_len, why, sizeof why) < 0)
 		return -1;
-	}
-	if (X509_check_private_key(s->cert, impl->key) != 1) {
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	int ok = md && EVP_DigestVerifyInit(md, NULL, EVP_get_digestbyname(s->digest_name), NULL, cert_key) == 1 &&
+		 EVP_DigestVerify(md, sig, sig_len, (const unsigned char *)probe, sizeof probe) == 1;
+	EVP_MD_CTX_free(md);
+	OPENSSL_free(sig);
+	ERR_clear_error();
+	return ok;
+}
+
+/* The token's key, checked against the policy (on the certificate's
+ * public key, which must be the token key's) and the certificate. */
+static int load_key(struct pkcs11_impl *impl, struct publisher_signer *s, const char *uri, const char *module,
+		    const char *pin, const char *cert_path, const struct signer_digest *d, char *err, size_t errlen)
+{
+	EVP_PKEY *cert_key = X509_get0_pubkey(s->cert);
+	if (!cert_key) {
 		ERR_clear_error();
-		snprintf(err, errlen, "signing certificate %s does not match the key %s", cert_path, uri);
+		snprintf(err, errlen, "signing certificate %s: no public key in it", cert_path);
 		return -1;
 	}
-	if (signer_apply_policy(s, impl->key, d, PKCS11_MIN_RSA_BITS, err, errlen) < 0)
+	if (signer_apply_policy(s, cert_key, d, PKCS11_MIN_RSA_BITS, err, errlen) < 0)
 		return -1;
-	impl->stand_in = make_stand_in(impl->key);
+	impl->uri = strdup(uri);
+	if (!impl->uri || pkcs11_token_open(uri, module, pin, &impl->token, err, errlen) < 0)
+		return -1;
+	int match = key_matches_cert(s, cert_key);
+	if (match <= 0) {
+		if (match == 0)
+			snprintf(err, errlen, "signing certificate %s does not match the key %s", cert_path, uri);
+		else
+			snprintf(err, errlen, "the token did not sign with the key %s (is the token still present?)", uri);
+		return -1;
+	}
+	impl->stand_in = make_stand_in(cert_key);
 	if (!impl->stand_in) {
 		ERR_clear_error();
 		snprintf(err, errlen, "cannot make the stand-in key for xmlsec");
@@ -268,8 +328,7 @@ static int open_pkcs11(const char *uri, const char *module, X509 *cert, const ch
 	s->impl = impl;
 	s->ops = &PKCS11_OPS;
 	s->cert = cert;
-	if (s->cert && (impl->engine = start_engine(module, pin, err, errlen)) != NULL &&
-	    load_key(impl, s, uri, module, cert_name, d, err, errlen) == 0) {
+	if (s->cert && load_key(impl, s, uri, module, pin, cert_name, d, err, errlen) == 0) {
 		*out = s;
 		return 0;
 	}
@@ -309,6 +368,9 @@ int publisher_signer_open_pkcs11_der(const char *uri, const char *module, const 
 	return cert ? open_pkcs11(uri, module, cert, cert_name, pin, d, out, err, errlen) : -1;
 }
 
+/* The key for a certificate request (publisher_key_csr), through the
+ * engine: a one-shot command, where the engine's process-long state does
+ * no harm and OpenSSL signs the request itself. */
 EVP_PKEY *signer_pkcs11_load_key(const char *uri, const char *module, const char *pin, ENGINE **engine,
 				 char *err, size_t errlen)
 {

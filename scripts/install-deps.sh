@@ -8,7 +8,7 @@ set -eu
 # pkg-config module -> Debian package providing it
 LIBS="openssl:libssl-dev libxml-2.0:libxml2-dev xmlsec1-openssl:libxmlsec1-dev
 sqlite3:libsqlite3-dev libmicrohttpd:libmicrohttpd-dev libcurl:libcurl4-openssl-dev
-cmocka:libcmocka-dev jansson:libjansson-dev gnutls:libgnutls28-dev"
+cmocka:libcmocka-dev jansson:libjansson-dev gnutls:libgnutls28-dev p11-kit-1:libp11-kit-dev"
 
 # command -> Debian package (tools the build, tests, demo and benchmarks run)
 TOOLS="pkg-config:pkg-config cc:gcc make:make openssl:openssl xmllint:libxml2-utils
@@ -16,8 +16,8 @@ xmlsec1:xmlsec1 sqlite3:sqlite3 curl:curl python3:python3 wrk:wrk nginx:nginx-li
 node:nodejs npm:npm softhsm2-util:softhsm2 pkcs11-tool:opensc clang:clang
 chromium:chromium pk12util:libnss3-tools certutil:libnss3-tools"
 
-# file -> Debian package (PKCS#11 signing: the OpenSSL engine the publisher
-# loads, p11-kit's proxy module (its default), SoftHSM2's module; PyKCS11
+# file -> Debian package (PKCS#11: the OpenSSL engine certificate requests
+# use, p11-kit's proxy module (the default), SoftHSM2's module; PyKCS11
 # for the test that tries to export the token's key)
 FILES="/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so:libengine-pkcs11-openssl
 /usr/lib/x86_64-linux-gnu/p11-kit-proxy.so:p11-kit-modules

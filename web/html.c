@@ -628,30 +628,58 @@ static void add_list(struct page *pg, const struct web_list_info *li)
 	xmlFreeDoc(doc);
 }
 
+/* The fingerprints of the pinned signers in `role`, ", "-separated; how many. */
+static size_t add_fingerprints(struct page *pg, const struct web_verifier *v, enum web_signer_role role)
+{
+	size_t shown = 0;
+	for (size_t i = 0; i < web_verifier_signer_count(v); i++) {
+		if (web_verifier_signer_role(v, i) != role)
+			continue;
+		char sha[65];
+		web_verifier_signer_sha256(v, i, sha);
+		sbuf_printf(&pg->out, "%s<span class=\"fp\">%s</span>", shown++ ? ", " : " ", sha);
+	}
+	return shown;
+}
+
+static int has_role(const struct web_verifier *v, enum web_signer_role role)
+{
+	for (size_t i = 0; i < web_verifier_signer_count(v); i++)
+		if (web_verifier_signer_role(v, i) == role)
+			return 1;
+	return 0;
+}
+
 /* The list signer's fingerprint, and what to do with it: a relying party
  * pins the certificate only after comparing this with what NEAC gave it
- * out of band (this page itself could be a forgery). */
+ * out of band (this page itself could be a forgery). During a rollover,
+ * the announced next signer too. */
 static void add_signer(struct page *pg)
 {
 	const struct web_verifier *v = pg->pub->verifier;
-	size_t n = v ? web_verifier_signer_count(v) : 0;
-	if (n == 0)
+	if (!v || !has_role(v, WEB_SIGNER_CURRENT))
 		return;
 	sbuf_add(&pg->out, "<section id=\"signer\"><h2>Chứng thư ký danh sách <span lang=\"en\">"
 			   "(list signer certificate)</span></h2>\n<p><a href=\"/signer.pem\">signer.pem</a>, "
 			   "SHA-256:");
-	for (size_t i = 0; i < n; i++) {
-		char sha[65];
-		web_verifier_signer_sha256(v, i, sha);
-		sbuf_printf(&pg->out, "%s<span class=\"fp\">%s</span>", i ? ", " : " ", sha);
-	}
+	add_fingerprints(pg, v, WEB_SIGNER_CURRENT);
 	sbuf_add(&pg->out, "</p>\n<p>Hãy so sánh dấu vân tay SHA-256 này với giá trị NEAC cung cấp qua một "
 			   "kênh khác (văn bản, điện thoại, trang rootca.gov.vn) rồi mới ghim chứng thư này "
 			   "(<code>vntl-validate sync --signer signer.pem</code>): trang này có thể bị giả mạo. "
 			   "<span lang=\"en\">Compare this SHA-256 fingerprint with the value NEAC gives you "
 			   "through another channel (letter, telephone, rootca.gov.vn) before you pin this "
 			   "certificate (<code>vntl-validate sync --signer signer.pem</code>): this page itself "
-			   "could be forged.</span></p></section>\n");
+			   "could be forged.</span></p>\n");
+	if (has_role(v, WEB_SIGNER_NEXT)) {
+		sbuf_add(&pg->out, "<p id=\"next-signer\">Chứng thư ký kế tiếp đã được công bố <span lang=\"en\">"
+				   "(announced next signer)</span>, SHA-256:");
+		add_fingerprints(pg, v, WEB_SIGNER_NEXT);
+		sbuf_add(&pg->out, ". Các danh sách do chứng thư hiện tại ký đã công bố nó; "
+				   "<code>vntl-validate sync</code> tự ghim nó. <span lang=\"en\">Lists signed by the "
+				   "current signer announce it; <code>vntl-validate sync</code> pins it by "
+				   "itself.</span></p>\n");
+	}
+	sbuf_add(&pg->out, "</section>\n");
 }
 
 #define PAGE_STYLE \

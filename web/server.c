@@ -9,6 +9,7 @@
 #include "web/http.h"
 #include "web/log.h"
 #include "web/metrics.h"
+#include "web/signers.h"
 #include "web/health.h"
 #include "web/tls.h"
 #include "web/autopublish.h"
@@ -47,6 +48,7 @@ struct web_server {
 	char load_error[VNTL_ERR_MAX]; /* empty when the last load succeeded */
 	struct web_stamp stamp;
 	struct web_verifier *verifier; /* every list served is verified with it */
+	char signers_error[VNTL_ERR_MAX]; /* main thread only; empty when the registry's signers were read */
 	char file_problem[2048];       /* guarded by lock; empty while every served file is right */
 	time_t last_rehash;
 	struct web_api *api;           /* NULL when no registry is configured */
@@ -142,10 +144,41 @@ static void log_loaded(const struct web_catalog *cat)
 		cat->pub->file_count, cat->pub->skipped_files);
 }
 
+static void log_pinned(const struct web_verifier *v)
+{
+	static const char *const role[] = {"current", "next", "previous", "accepted"};
+	char list[1024] = "";
+	size_t used = 0;
+	for (size_t i = 0; i < web_verifier_signer_count(v) && used < sizeof list; i++) {
+		char sha[65];
+		web_verifier_signer_sha256(v, i, sha);
+		used += (size_t)snprintf(list + used, sizeof list - used, "%s%s:%s", i ? "," : "",
+					 role[web_verifier_signer_role(v, i)], sha);
+	}
+	web_log("info", "signers-pinned", "signers=%s", list);
+}
+
+/* With a registry, its signers (a rollover) are pinned before a
+ * publication is loaded: the one the lists switched to is served at once.
+ * Unreadable: logged once, the pins so far stay. */
+static void pin_registry_signers(struct web_server *s)
+{
+	char err[VNTL_ERR_MAX] = "";
+	int rc = web_signers_from_registry(s->settings.registry, s->verifier, err, sizeof err);
+	if (rc < 0 && strcmp(err, s->signers_error) != 0)
+		web_log("error", "signers-unread", "registry=\"%s\" reason=\"%s\" action=\"keeping the signers pinned so far\"",
+			s->settings.registry, err);
+	snprintf(s->signers_error, sizeof s->signers_error, "%s", rc < 0 ? err : "");
+	if (rc > 0)
+		log_pinned(s->verifier);
+}
+
 static void load_publication(struct web_server *s)
 {
 	char err[VNTL_ERR_MAX];
 	struct web_publication *pub;
+	if (s->settings.registry[0])
+		pin_registry_signers(s);
 	/* Archive versions stand in only when nothing verified is served: a
 	 * served set, even older, beats a degraded one. */
 	int allow_fallback = s->current == NULL;

@@ -8,6 +8,7 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <pthread.h>
@@ -29,38 +30,83 @@ struct verified_slot {
 	signed char verdict; /* 1 verified, 0 refused; name[0] == 0: empty */
 };
 
+/* Certificates with what each is to relying parties; der[i] OPENSSL_malloc'd. */
+struct signer_set {
+	unsigned char **der;
+	size_t *len;
+	enum web_signer_role *role;
+	size_t count;
+};
+
 struct web_verifier {
 	pthread_mutex_t lock;       /* libvntl loading is not thread-safe on one ctx */
 	vntl_ctx *ctx;
 	unsigned ctx_lists;
-	unsigned char **signer_der;
-	size_t *signer_len;
-	size_t signer_count;
+	struct signer_set configured; /* server.signer_cert */
+	struct signer_set pinned;     /* configured + the registry's: what lists are checked with */
 	pthread_mutex_t slots_lock;
 	struct verified_slot *slots;
 };
 
-static int add_signer(struct web_verifier *v, X509 *cert)
+static void set_free(struct signer_set *set)
 {
-	unsigned char *der = NULL;
-	int len = i2d_X509(cert, &der);
-	unsigned char **ders = realloc(v->signer_der, (v->signer_count + 1) * sizeof *ders);
+	for (size_t i = 0; i < set->count; i++)
+		OPENSSL_free(set->der[i]);
+	free(set->der);
+	free(set->len);
+	free(set->role);
+	memset(set, 0, sizeof *set);
+}
+
+static int set_add_der(struct signer_set *set, const unsigned char *der, size_t len, enum web_signer_role role)
+{
+	unsigned char **ders = realloc(set->der, (set->count + 1) * sizeof *ders);
 	if (ders)
-		v->signer_der = ders;
-	size_t *lens = realloc(v->signer_len, (v->signer_count + 1) * sizeof *lens);
+		set->der = ders;
+	size_t *lens = realloc(set->len, (set->count + 1) * sizeof *lens);
 	if (lens)
-		v->signer_len = lens;
-	if (len <= 0 || !ders || !lens) {
-		OPENSSL_free(der);
+		set->len = lens;
+	enum web_signer_role *roles = realloc(set->role, (set->count + 1) * sizeof *roles);
+	if (roles)
+		set->role = roles;
+	unsigned char *copy = ders && lens && roles ? OPENSSL_memdup(der, len) : NULL;
+	if (!copy)
 		return -1;
-	}
-	v->signer_der[v->signer_count] = der;
-	v->signer_len[v->signer_count++] = (size_t)len;
+	set->der[set->count] = copy;
+	set->len[set->count] = len;
+	set->role[set->count++] = role;
 	return 0;
 }
 
+static int set_find(const struct signer_set *set, const unsigned char *der, size_t len)
+{
+	for (size_t i = 0; i < set->count; i++)
+		if (set->len[i] == len && memcmp(set->der[i], der, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int set_equal(const struct signer_set *a, const struct signer_set *b)
+{
+	if (a->count != b->count)
+		return 0;
+	for (size_t i = 0; i < a->count; i++)
+		if (a->role[i] != b->role[i] || a->len[i] != b->len[i] || memcmp(a->der[i], b->der[i], a->len[i]) != 0)
+			return 0;
+	return 1;
+}
+
+static int add_signer(struct signer_set *set, X509 *cert)
+{
+	unsigned char *der = NULL;
+	int len = i2d_X509(cert, &der);
+	int rc = len > 0 ? set_add_der(set, der, (size_t)len, WEB_SIGNER_CURRENT) : -1;
+	OPENSSL_free(der);
+	return rc;
+}
+
 /* PEM (one or more certificates) or one DER certificate. */
-static int read_signers(struct web_verifier *v, const char *path, char *err, size_t errlen)
+static int read_signers(struct signer_set *set, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
@@ -70,17 +116,18 @@ static int read_signers(struct web_verifier *v, const char *path, char *err, siz
 	X509 *cert;
 	int rc = 0;
 	while (rc == 0 && (cert = PEM_read_X509(f, NULL, NULL, NULL)) != NULL) {
-		rc = add_signer(v, cert);
+		rc = add_signer(set, cert);
 		X509_free(cert);
 	}
-	if (rc == 0 && v->signer_count == 0) {
+	if (rc == 0 && set->count == 0) {
 		rewind(f);
 		cert = d2i_X509_fp(f, NULL);
-		rc = cert ? add_signer(v, cert) : -1;
+		rc = cert ? add_signer(set, cert) : -1;
 		X509_free(cert);
 	}
 	fclose(f);
-	if (rc != 0 || v->signer_count == 0) {
+	ERR_clear_error();
+	if (rc != 0 || set->count == 0) {
 		snprintf(err, errlen, "server.signer_cert %s: no certificate (PEM or DER) in it", path);
 		return -1;
 	}
@@ -113,8 +160,8 @@ static vntl_status new_ctx(struct web_verifier *v, vntl_error *verr)
 		vntl_ctx_set_threads(ctx, 1); /* vntld consents: faster checks of large lists */
 		st = vntl_ctx_use_vntl_profile(ctx, verr);
 	}
-	for (size_t i = 0; st == VNTL_OK && i < v->signer_count; i++)
-		st = vntl_ctx_add_signer_der(ctx, v->signer_der[i], v->signer_len[i], verr);
+	for (size_t i = 0; st == VNTL_OK && i < v->pinned.count; i++)
+		st = vntl_ctx_add_signer_der(ctx, v->pinned.der[i], v->pinned.len[i], verr);
 	if (st != VNTL_OK) {
 		vntl_ctx_free(ctx);
 		return st;
@@ -137,7 +184,8 @@ int web_verifier_new(const char *signer_cert, struct web_verifier **out, char *e
 	pthread_mutex_init(&v->lock, NULL);
 	pthread_mutex_init(&v->slots_lock, NULL);
 	vntl_error verr = {"", ""};
-	if (read_signers(v, signer_cert, err, errlen) != 0) {
+	if (read_signers(&v->configured, signer_cert, err, errlen) != 0 ||
+	    read_signers(&v->pinned, signer_cert, err, errlen) != 0) {
 		web_verifier_free(v);
 		return -1;
 	}
@@ -155,10 +203,8 @@ void web_verifier_free(struct web_verifier *v)
 	if (!v)
 		return;
 	vntl_ctx_free(v->ctx);
-	for (size_t i = 0; i < v->signer_count; i++)
-		OPENSSL_free(v->signer_der[i]);
-	free(v->signer_der);
-	free(v->signer_len);
+	set_free(&v->configured);
+	set_free(&v->pinned);
 	free(v->slots);
 	pthread_mutex_destroy(&v->lock);
 	pthread_mutex_destroy(&v->slots_lock);
@@ -250,8 +296,8 @@ int web_verify_index(struct web_verifier *v, const unsigned char *data, size_t l
 {
 	vntl_index *idx = NULL;
 	vntl_error verr = {"", ""};
-	vntl_status st = vntl_index_verify(data, len, (const unsigned char *const *)v->signer_der,
-					   v->signer_len, v->signer_count, &idx, &verr);
+	vntl_status st = vntl_index_verify(data, len, (const unsigned char *const *)v->pinned.der,
+					   v->pinned.len, v->pinned.count, &idx, &verr);
 	vntl_index_free(idx);
 	if (st != VNTL_OK) {
 		snprintf(why, whylen, "the signed index is refused by libvntl (%s): %s",
@@ -265,9 +311,11 @@ char *web_verifier_signer_pem(const struct web_verifier *v, size_t *len)
 {
 	BIO *bio = BIO_new(BIO_s_mem());
 	int ok = bio != NULL;
-	for (size_t i = 0; ok && i < v->signer_count; i++) {
-		const unsigned char *p = v->signer_der[i];
-		X509 *cert = d2i_X509(NULL, &p, (long)v->signer_len[i]);
+	for (size_t i = 0; ok && i < v->pinned.count; i++) {
+		if (v->pinned.role[i] != WEB_SIGNER_CURRENT)
+			continue;
+		const unsigned char *p = v->pinned.der[i];
+		X509 *cert = d2i_X509(NULL, &p, (long)v->pinned.len[i]);
 		ok = cert && PEM_write_bio_X509(bio, cert) == 1;
 		X509_free(cert);
 	}
@@ -283,12 +331,74 @@ char *web_verifier_signer_pem(const struct web_verifier *v, size_t *len)
 
 size_t web_verifier_signer_count(const struct web_verifier *v)
 {
-	return v->signer_count;
+	return v->pinned.count;
 }
 
 void web_verifier_signer_sha256(const struct web_verifier *v, size_t i, char out[65])
 {
-	web_sha256_hex(v->signer_der[i], v->signer_len[i], out);
+	web_sha256_hex(v->pinned.der[i], v->pinned.len[i], out);
+}
+
+enum web_signer_role web_verifier_signer_role(const struct web_verifier *v, size_t i)
+{
+	return v->pinned.role[i];
+}
+
+/* server.signer_cert's certificates (current unless the registry names
+ * another current signer, then still accepted; the registry's role wins for
+ * a certificate in both), then the registry's others. */
+static int build_pinned(const struct signer_set *configured, const struct web_signer_cert *reg, size_t n,
+			struct signer_set *out)
+{
+	int registry_current = 0;
+	for (size_t i = 0; i < n; i++)
+		registry_current |= reg[i].role == WEB_SIGNER_CURRENT;
+	for (size_t i = 0; i < configured->count; i++) {
+		enum web_signer_role role = registry_current ? WEB_SIGNER_ACCEPTED : WEB_SIGNER_CURRENT;
+		for (size_t j = 0; j < n; j++)
+			if (reg[j].len == configured->len[i] && memcmp(reg[j].der, configured->der[i], reg[j].len) == 0)
+				role = reg[j].role;
+		if (set_add_der(out, configured->der[i], configured->len[i], role) < 0)
+			return -1;
+	}
+	for (size_t j = 0; j < n; j++)
+		if (set_find(out, reg[j].der, reg[j].len) < 0 && set_add_der(out, reg[j].der, reg[j].len, reg[j].role) < 0)
+			return -1;
+	return 0;
+}
+
+int web_verifier_set_registry_signers(struct web_verifier *v, const struct web_signer_cert *certs, size_t n,
+				      char *err, size_t errlen)
+{
+	struct signer_set next = {0};
+	if (build_pinned(&v->configured, certs, n, &next) < 0) {
+		set_free(&next);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (set_equal(&next, &v->pinned)) {
+		set_free(&next);
+		return 0;
+	}
+	vntl_error verr = {"", ""};
+	pthread_mutex_lock(&v->lock);
+	struct signer_set old = v->pinned;
+	v->pinned = next;
+	vntl_status st = new_ctx(v, &verr);
+	if (st != VNTL_OK) /* keep what was pinned */
+		v->pinned = old;
+	pthread_mutex_unlock(&v->lock);
+	if (st != VNTL_OK) {
+		set_free(&next);
+		snprintf(err, errlen, "a registry signer cannot be pinned: %s", verr.reason);
+		return -1;
+	}
+	set_free(&old);
+	/* verdicts on archive versions were given with the old signers */
+	pthread_mutex_lock(&v->slots_lock);
+	memset(v->slots, 0, WEB_VERIFIED_SLOTS * sizeof *v->slots);
+	pthread_mutex_unlock(&v->slots_lock);
+	return 1;
 }
 
 static size_t slot_of(const char *name)

@@ -5,8 +5,8 @@
  * verified, so that a version is verified once, not on every download.
  *
  * Returns 0, or -1 with the reason in the caller's buffer; web_verifier_recall
- * 1 verified, 0 refused, -1 not remembered; web_verifier_signer_pem NULL when out
- * of memory.
+ * 1 verified, 0 refused, -1 not remembered; web_verifier_set_registry_signers
+ * 1 changed, 0 unchanged, -1; web_verifier_signer_pem NULL when out of memory.
  */
 #ifndef VNTL_WEB_VERIFY_H
 #define VNTL_WEB_VERIFY_H
@@ -23,7 +23,16 @@ struct web_verified {
 	time_t next_update;
 };
 
-/* A verifier pinning the certificate(s) in `signer_cert` (PEM or DER).
+/* What a pinned signer certificate is to relying parties. */
+enum web_signer_role {
+	WEB_SIGNER_CURRENT,  /* signs the lists now: /signer.pem */
+	WEB_SIGNER_NEXT,     /* announced: signs them after the switch */
+	WEB_SIGNER_PREVIOUS, /* signed them before the last switch */
+	WEB_SIGNER_ACCEPTED, /* in server.signer_cert, no longer current: its lists are still served */
+};
+
+/* A verifier pinning the certificate(s) in `signer_cert` (PEM or DER),
+ * all current until web_verifier_set_registry_signers says otherwise.
  * 0, or -1 with a message naming the file. */
 int web_verifier_new(const char *signer_cert, struct web_verifier **out, char *err,
 		     size_t errlen);
@@ -47,13 +56,31 @@ int web_verify_list(struct web_verifier *v, const char *list, long long sequence
 int web_verify_index(struct web_verifier *v, const unsigned char *data, size_t len, char *why,
 		     size_t whylen);
 
-/* The pinned signer certificate(s) as PEM (malloc'd, *len bytes), for
+/* A certificate of a signer kept in the registry (db/signers.h). */
+struct web_signer_cert {
+	const unsigned char *der;
+	size_t len;
+	enum web_signer_role role;
+};
+
+/* Pin the registry's signers besides server.signer_cert's: lists signed by
+ * any of them are served. The registry's current signer makes
+ * server.signer_cert's accepted rather than current; a certificate in both
+ * takes the registry's role. 1 when the pinned set changed (archive
+ * verdicts are forgotten), 0 when it did not, -1 with why (the pins stay).
+ * Call it, and the four functions below, from the thread that loads
+ * publications. */
+int web_verifier_set_registry_signers(struct web_verifier *v, const struct web_signer_cert *certs, size_t n,
+				      char *err, size_t errlen);
+
+/* The current signer certificate(s) as PEM (malloc'd, *len bytes), for
  * /signer.pem; NULL when out of memory. */
 char *web_verifier_signer_pem(const struct web_verifier *v, size_t *len);
-/* How many certificates are pinned, and the SHA-256 (hex, of the DER) of
- * the i-th: what a relying party pins out of band. */
+/* How many certificates are pinned, the SHA-256 (hex, of the DER) of the
+ * i-th — what a relying party pins out of band — and its role. */
 size_t web_verifier_signer_count(const struct web_verifier *v);
 void web_verifier_signer_sha256(const struct web_verifier *v, size_t i, char out[65]);
+enum web_signer_role web_verifier_signer_role(const struct web_verifier *v, size_t i);
 
 /* The verdict remembered for archive file `name` with bytes of SHA-256
  * `sha256`: 1 verified, 0 refused, -1 not remembered. The memory is a

@@ -2,10 +2,11 @@
 # A token that disappears under a running vntld (issue 14): vntld publishes
 # what an approval made due, signed in a SoftHSM2 token; with the token gone
 # (its directory moved away, as an unplugged HSM) the next approval's
-# auto-publication fails with a logged error naming the key (libp11 keeps the
-# session's key handle, so it is the signature that fails), while vntld
-# stays up and serves the last good set byte for byte; with the token back
-# (and vntld restarted), the next interval publishes.
+# auto-publication fails with a logged error naming the key, while vntld
+# stays up and serves the last good set byte for byte; with the token back,
+# the next interval publishes, without a restart (each publication opens
+# the PKCS#11 module afresh: libp11's engine kept the vanished token's
+# handles for the life of the process).
 set -eu
 . "$VNTL_SRC/tests/lib/publisher_e2e.sh"
 . "$VNTL_SRC/tests/lib/pkcs11_token.sh"
@@ -84,7 +85,7 @@ until grep -q 'event=auto-publish-failed result=refused' "$VNTLD_LOG"; do
 	sleep 0.1
 done
 grep 'event=auto-publish-failed' "$VNTLD_LOG" |
-	grep -qF 'the token did not sign with the EC P-256 key pkcs11:token=neac-tl;object=tl-ec-p256: ' ||
+	grep -qF 'key pkcs11:token=neac-tl;object=tl-ec-p256: ' ||
 	fail "the logged error does not name the missing key: $(grep auto-publish-failed "$VNTLD_LOG")"
 sleep 2 # two more rounds: still nothing written, logged once
 [ "$(grep -c 'event=auto-publish-failed' "$VNTLD_LOG")" -eq 1 ] || fail "the same failure is logged on every round"
@@ -95,15 +96,13 @@ kill -0 "$VNTLD_PID" || fail "vntld died when the token disappeared"
 xmlsec_verify signer.pem served-foreign.xml || fail "the served foreign.xml no longer verifies"
 [ "$(web_status "$URL/index.json")" = 200 ] || fail "vntld does not answer"
 
-# 3. the token back and vntld restarted (SoftHSM2 under libp11 0.4.12 keeps
-# the unplugged token's stale handles for the life of the process, see
-# README): the first round publishes the change that waited
+# 3. the token back, the same vntld: a round publishes the change that waited
 rmdir tokens
 mv tokens.away tokens
-web_stop
-web_start --config "$VNTL_TMP/vntl.conf" --tls-cert tls/server.pem --tls-key tls/server.key
 wait_seq_above "$good_seq"
-grep -q 'event=auto-published list=foreign' "$VNTLD_LOG" || fail "no auto-published line after the restart"
+kill -0 "$VNTLD_PID" || fail "vntld died"
+[ "$(grep -c 'event=auto-published list=foreign' "$VNTLD_LOG")" -ge 2 ] ||
+	fail "no auto-published line after the token came back"
 sleep 0.5
 xmlsec_verify signer.pem out/foreign.xml || fail "the list published after the token came back does not verify"
 i=0
@@ -111,5 +110,9 @@ until curl -sfk "$URL/foreign.xml" -o served-new.xml && cmp -s served-new.xml ou
 	i=$((i + 1)); [ $i -le 50 ] || fail "vntld does not serve the list published after the token came back"
 	sleep 0.1
 done
+for f in roots foreign pointer; do
+	curl -sfk "$URL/$f.xml" -o "served-back-$f.xml" || fail "vntld does not answer $f.xml"
+	xmlsec_verify signer.pem "served-back-$f.xml" || fail "the served $f.xml does not verify after the token came back"
+done
 web_stop
-echo "ok: vntld publishes with the token, survives it being unplugged serving the last good set, and publishes with it back"
+echo "ok: vntld publishes with the token, survives it being unplugged serving the last good set, and publishes with it back without a restart"
