@@ -506,31 +506,38 @@ static int check_anchors(struct run *r, const vntl_ctx *ctx, struct pem_anchor *
 }
 
 /* certs/<subject hash>.<n>: the anchors as an OpenSSL CApath, each the
- * certificate libvntl decoded for its service (the same DER). */
+ * PEM of the DER its service was matched by, named by the subject hash
+ * libvntl read from that DER (the first free <n> of its hash). */
 static int write_hashed_dir(struct run *r, const struct pem_anchor *anchors, size_t n_anchors)
 {
 	char certs[PATH_MAX];
 	snprintf(certs, sizeof certs, "%s/certs", r->gen);
-	if (mkdir(certs, 0755) != 0)
+	int dirfd = mkdir(certs, 0755) == 0 ? open(certs, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (dirfd < 0)
 		return refuse(r, SYNC_USAGE, "store-failed", "%s: %s", certs, strerror(errno));
-	for (size_t i = 0; i < n_anchors; i++) {
-		X509 *cert = anchors[i].service->cert;
-		unsigned long h = X509_subject_name_hash(cert);
-		char rel[64], path[SYNC_PATH + 64];
-		int n = 0;
-		do {
-			snprintf(rel, sizeof rel, "certs/%08lx.%d", h, n++);
-			snprintf(path, sizeof path, "%s/%s", r->gen, rel);
-		} while (access(path, F_OK) == 0);
-		BIO *bio = BIO_new(BIO_s_mem());
+	BIO *bio = BIO_new(BIO_s_mem());
+	int rc = bio ? 0 : -1;
+	for (size_t i = 0; rc == 0 && i < n_anchors; i++) {
 		char *pem = NULL;
-		long len = bio && PEM_write_bio_X509(bio, cert) == 1 ? BIO_get_mem_data(bio, &pem) : -1;
-		int rc = len > 0 ? store_write(r->gen, rel, pem, (size_t)len, r->why, sizeof r->why) : -1;
-		BIO_free(bio);
-		if (rc != 0)
-			return refuse(r, SYNC_USAGE, "store-failed", "%s", r->why);
+		long len = BIO_reset(bio) == 1 && PEM_write_bio(bio, PEM_STRING_X509, "", anchors[i].der,
+								  anchors[i].len) > 0
+			? BIO_get_mem_data(bio, &pem) : -1;
+		char name[32];
+		rc = 1;
+		if (len <= 0) {
+			snprintf(r->why, sizeof r->why, "%.1024s: cannot encode %s as PEM", certs,
+				 anchors[i].sha256);
+			rc = -1;
+		}
+		for (int n = 0; rc == 1; n++) {
+			snprintf(name, sizeof name, "%08lx.%d", anchors[i].service->subject_hash, n);
+			rc = store_create_at(dirfd, certs, name, pem, (size_t)len, r->why, sizeof r->why);
+		}
 	}
-	return SYNC_OK; /* made durable with the whole generation */
+	BIO_free(bio);
+	close(dirfd);
+	return rc == 0 ? SYNC_OK /* made durable with the whole generation */
+		: refuse(r, SYNC_USAGE, "store-failed", "%s", bio ? r->why : "out of memory");
 }
 
 /* --- pins ------------------------------------------------------------------------ */
