@@ -71,7 +71,8 @@ endif
 # 4.1: vntl_index_announced_count/at(), vntl_ctx_pointer_signer_count/signer()
 #    (signer rollover).
 # 4.2: vntl_anchor_iter_new_der(), vntl_anchor_der(), vntl_anchor_subject_hash(),
-#    vntl_anchor_validity() (a trust store written without decoding the anchors).
+#    vntl_anchor_validity(), vntl_cert_subject_hash() (a trust store written
+#    without decoding the anchors).
 VNTL_MAJOR := 4
 VNTL_VERSION := 4.2.0
 

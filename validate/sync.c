@@ -33,6 +33,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -389,8 +390,9 @@ static int verify_lists(struct run *r, vntl_ctx *ctx)
 	return SYNC_OK;
 }
 
-/* One certificate of anchors.pem: its DER (never parsed here: the checks
- * need only its SHA-256) and the verified service it was found to be. */
+/* One certificate of anchors.pem: its DER (never decoded whole: the checks
+ * need only its SHA-256, certs/ its subject name hash) and the verified
+ * service it was found to be. */
 struct pem_anchor {
 	unsigned char *der;
 	long len;
@@ -505,39 +507,82 @@ static int check_anchors(struct run *r, const vntl_ctx *ctx, struct pem_anchor *
 	return rc;
 }
 
-/* certs/<subject hash>.<n>: the anchors as an OpenSSL CApath, each the
- * PEM of the DER its service was matched by, named by the subject hash
- * libvntl read from that DER (the first free <n> of its hash). */
-static int write_hashed_dir(struct run *r, const struct pem_anchor *anchors, size_t n_anchors)
+/* certs/<subject hash>.<n>, the anchors as an OpenSSL CApath: each the PEM
+ * of a certificate of anchors.pem, named by the hash of its subject name
+ * (the first free <n> of that hash). Mostly the kernel creating 10,000
+ * inodes, so it runs on a thread of its own while the lists are verified:
+ * into the new generation, which nothing reads before it is made current
+ * and which is discarded when a check refuses the set. */
+struct certs_writer {
+	pthread_t thread;
+	int started;
+	const char *gen;
+	const struct pem_anchor *anchors;
+	size_t n_anchors;
+	int rc;                /* 0, or -1 with why */
+	char why[VNTL_ERR_MAX];
+};
+
+static int write_cert_file(struct certs_writer *w, int dirfd, const char *certs, BIO *bio,
+			   const struct pem_anchor *a)
 {
-	char certs[PATH_MAX];
-	snprintf(certs, sizeof certs, "%s/certs", r->gen);
-	int dirfd = mkdir(certs, 0755) == 0 ? open(certs, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	if (dirfd < 0)
-		return refuse(r, SYNC_USAGE, "store-failed", "%s: %s", certs, strerror(errno));
-	BIO *bio = BIO_new(BIO_s_mem());
-	int rc = bio ? 0 : -1;
-	for (size_t i = 0; rc == 0 && i < n_anchors; i++) {
-		char *pem = NULL;
-		long len = BIO_reset(bio) == 1 && PEM_write_bio(bio, PEM_STRING_X509, "", anchors[i].der,
-								  anchors[i].len) > 0
-			? BIO_get_mem_data(bio, &pem) : -1;
-		char name[32];
-		rc = 1;
-		if (len <= 0) {
-			snprintf(r->why, sizeof r->why, "%.1024s: cannot encode %s as PEM", certs,
-				 anchors[i].sha256);
-			rc = -1;
-		}
-		for (int n = 0; rc == 1; n++) {
-			snprintf(name, sizeof name, "%08lx.%d", anchors[i].service->subject_hash, n);
-			rc = store_create_at(dirfd, certs, name, pem, (size_t)len, r->why, sizeof r->why);
-		}
+	unsigned long hash = 0;
+	vntl_error err = {"", ""};
+	if (vntl_cert_subject_hash(a->der, (size_t)a->len, &hash, &err) != VNTL_OK) {
+		snprintf(w->why, sizeof w->why, "roots.pem: %s (SHA-256 %s)", err.reason, a->sha256);
+		return -1;
 	}
+	char *pem = NULL;
+	long len = BIO_reset(bio) == 1 && PEM_write_bio(bio, PEM_STRING_X509, "", a->der, a->len) > 0
+		? BIO_get_mem_data(bio, &pem) : -1;
+	if (len <= 0) {
+		snprintf(w->why, sizeof w->why, "cannot encode the certificate %s as PEM", a->sha256);
+		return -1;
+	}
+	int rc = 1;
+	for (int n = 0; rc == 1; n++) {
+		char name[32];
+		snprintf(name, sizeof name, "%08lx.%d", hash, n);
+		rc = store_create_at(dirfd, certs, name, pem, (size_t)len, w->why, sizeof w->why);
+	}
+	return rc;
+}
+
+static void *write_hashed_dir(void *arg)
+{
+	struct certs_writer *w = arg;
+	char certs[PATH_MAX];
+	snprintf(certs, sizeof certs, "%s/certs", w->gen);
+	int dirfd = mkdir(certs, 0755) == 0 ? open(certs, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	BIO *bio = BIO_new(BIO_s_mem());
+	w->rc = dirfd >= 0 && bio ? 0 : -1;
+	if (w->rc != 0)
+		snprintf(w->why, sizeof w->why, "%.1024s: %s", certs, dirfd < 0 ? strerror(errno) : "out of memory");
+	for (size_t i = 0; w->rc == 0 && i < w->n_anchors; i++)
+		w->rc = write_cert_file(w, dirfd, certs, bio, &w->anchors[i]);
 	BIO_free(bio);
-	close(dirfd);
-	return rc == 0 ? SYNC_OK /* made durable with the whole generation */
-		: refuse(r, SYNC_USAGE, "store-failed", "%s", bio ? r->why : "out of memory");
+	if (dirfd >= 0)
+		close(dirfd);
+	return NULL; /* made durable with the whole generation */
+}
+
+/* On a thread when one can be started, else right here. */
+static void start_certs_writer(struct certs_writer *w)
+{
+	w->started = pthread_create(&w->thread, NULL, write_hashed_dir, w) == 0;
+	if (!w->started)
+		write_hashed_dir(w);
+}
+
+/* Waits for the writer (always, before the generation can be discarded). */
+static int finish_certs_writer(struct run *r, struct certs_writer *w, int rc)
+{
+	if (w->started)
+		pthread_join(w->thread, NULL);
+	w->started = 0;
+	if (rc == SYNC_OK && w->rc != 0)
+		rc = refuse(r, SYNC_USAGE, "store-failed", "%s", w->why);
+	return rc;
 }
 
 /* --- pins ------------------------------------------------------------------------ */
@@ -695,6 +740,21 @@ static int build_generation(struct run *r, const struct fetched *index, time_t n
 	if (rc == SYNC_OK)
 		rc = obtain(r, "roots.pem", "anchors.pem", pem_sha, pem_size,
 			    state_str(r->state, "anchors_sha256"));
+	/* anchors.pem, read before the lists are verified so that certs/ is
+	 * written meanwhile; a malformed one is refused once they are */
+	struct pem_anchor *anchors = NULL;
+	size_t n_anchors = 0;
+	int pem_ok = 0;
+	struct certs_writer writer = { .gen = r->gen, .rc = -1 };
+	if (rc == SYNC_OK) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof path, "%s/anchors.pem", r->gen);
+		pem_ok = read_pem_anchors(path, &anchors, &n_anchors) == 0;
+		writer.anchors = anchors;
+		writer.n_anchors = n_anchors;
+		if (pem_ok)
+			start_certs_writer(&writer);
+	}
 	vntl_ctx *ctx = NULL;
 	char cache[PATH_MAX];
 	snprintf(cache, sizeof cache, "%s/.rollback", r->gen);
@@ -708,19 +768,13 @@ static int build_generation(struct run *r, const struct fetched *index, time_t n
 			rc = refuse(r, SYNC_USAGE, err.rule, "%s", err.reason);
 	if (rc == SYNC_OK)
 		rc = verify_lists(r, ctx);
-	struct pem_anchor *anchors = NULL;
-	size_t n_anchors = 0, n_services = 0;
+	size_t n_services = 0;
 	struct list_service *services = NULL;
-	if (rc == SYNC_OK) {
-		char path[PATH_MAX];
-		snprintf(path, sizeof path, "%s/anchors.pem", r->gen);
-		rc = read_pem_anchors(path, &anchors, &n_anchors) == 0
-			? check_anchors(r, ctx, anchors, n_anchors, &services, &n_services, now)
-			: refuse(r, SYNC_REFUSED, "anchors-malformed", "roots.pem is not a bundle of "
-				 "PEM certificates");
-	}
 	if (rc == SYNC_OK)
-		rc = write_hashed_dir(r, anchors, n_anchors);
+		rc = pem_ok ? check_anchors(r, ctx, anchors, n_anchors, &services, &n_services, now)
+			    : refuse(r, SYNC_REFUSED, "anchors-malformed", "roots.pem is not a bundle of "
+				     "PEM certificates");
+	rc = finish_certs_writer(r, &writer, rc);
 	free_pem_anchors(anchors, n_anchors);
 	list_services_free(services, n_services);
 	vntl_ctx_free(ctx);

@@ -239,6 +239,12 @@ VNTL_API vntl_status vntl_anchor_iter_new_der(const vntl_ctx *ctx, time_t at, in
 VNTL_API const unsigned char *vntl_anchor_der(const vntl_anchor *a, size_t *len);
 VNTL_API unsigned long vntl_anchor_subject_hash(const vntl_anchor *a);
 VNTL_API int vntl_anchor_validity(const vntl_anchor *a, time_t *not_before, time_t *not_after);
+/* Since libvntl 4.2.0: the hash of the subject name of the certificate
+ * `der` (len bytes) as X509_subject_name_hash() gives it, read without
+ * decoding the certificate's key; VNTL_ERR_INPUT when der is not one
+ * certificate whose every field but the key decodes. */
+VNTL_API vntl_status vntl_cert_subject_hash(const unsigned char *der, size_t len,
+                                            unsigned long *hash, vntl_error *err);
 
 /* --- chains -------------------------------------------------------------- */
 typedef enum { VNTL_REVOCATION_REQUIRE = 0, VNTL_REVOCATION_PREFER, VNTL_REVOCATION_NONE } vntl_revocation;

@@ -164,3 +164,16 @@ int vv_der_cert_read(const unsigned char *der, size_t len, vv_der_cert *out)
 		return -1;
 	return algorithm_and_bits(p, end); /* signatureAlgorithm, signatureValue */
 }
+
+vntl_status vntl_cert_subject_hash(const unsigned char *der, size_t len, unsigned long *hash,
+                                   vntl_error *err)
+{
+	if (!der || !hash)
+		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_cert_subject_hash: NULL argument");
+	vv_der_cert cert;
+	if (vv_der_cert_read(der, len, &cert) != 0)
+		return vv_fail(err, VNTL_ERR_INPUT, "certificate-malformed",
+		               "%zu bytes of DER are not an X.509 certificate", len);
+	*hash = cert.subject_hash;
+	return VNTL_OK;
+}
