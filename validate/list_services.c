@@ -39,8 +39,9 @@ static int add_row(const vntl_anchor *a, time_t at, const char *label, struct li
 	s->status_anchors = vntl_anchor_trusted(a);
 	s->subject_hash = vntl_anchor_subject_hash(a);
 	time_t not_before, not_after;
+	/* as X509_cmp_time judges it (OpenSSL's chain check too): expired at notAfter */
 	s->cert_valid = vntl_anchor_validity(a, &not_before, &not_after) == 0 && not_before <= at &&
-			at <= not_after;
+			at < not_after;
 	return 0;
 }
 

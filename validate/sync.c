@@ -509,22 +509,24 @@ static int check_anchors(struct run *r, const vntl_ctx *ctx, struct pem_anchor *
 
 /* certs/<subject hash>.<n>, the anchors as an OpenSSL CApath: each the PEM
  * of a certificate of anchors.pem, named by the hash of its subject name
- * (the first free <n> of that hash). Mostly the kernel creating 10,000
- * inodes, so it runs on a thread of its own while the lists are verified:
+ * (the first free <n> of that hash), linked from the current generation
+ * when that has the same file. Mostly the kernel creating 10,000 inodes
+ * otherwise, so it runs on a thread of its own while the lists are verified:
  * into the new generation, which nothing reads before it is made current
  * and which is discarded when a check refuses the set. */
 struct certs_writer {
 	pthread_t thread;
 	int started;
 	const char *gen;
+	const char *previous;  /* the current generation, "" when none */
 	const struct pem_anchor *anchors;
 	size_t n_anchors;
 	int rc;                /* 0, or -1 with why */
 	char why[VNTL_ERR_MAX];
 };
 
-static int write_cert_file(struct certs_writer *w, int dirfd, const char *certs, BIO *bio,
-			   const struct pem_anchor *a)
+static int write_cert_file(struct certs_writer *w, int prevfd, int dirfd, const char *certs,
+			   BIO *bio, const struct pem_anchor *a)
 {
 	unsigned long hash = 0;
 	vntl_error err = {"", ""};
@@ -543,7 +545,8 @@ static int write_cert_file(struct certs_writer *w, int dirfd, const char *certs,
 	for (int n = 0; rc == 1; n++) {
 		char name[32];
 		snprintf(name, sizeof name, "%08lx.%d", hash, n);
-		rc = store_create_at(dirfd, certs, name, pem, (size_t)len, w->why, sizeof w->why);
+		rc = store_reuse_or_create_at(prevfd, dirfd, certs, name, pem, (size_t)len, w->why,
+					      sizeof w->why);
 	}
 	return rc;
 }
@@ -554,13 +557,18 @@ static void *write_hashed_dir(void *arg)
 	char certs[PATH_MAX];
 	snprintf(certs, sizeof certs, "%s/certs", w->gen);
 	int dirfd = mkdir(certs, 0755) == 0 ? open(certs, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	char previous[PATH_MAX];
+	snprintf(previous, sizeof previous, "%s/certs", w->previous);
+	int prevfd = w->previous[0] ? open(previous, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	BIO *bio = BIO_new(BIO_s_mem());
 	w->rc = dirfd >= 0 && bio ? 0 : -1;
 	if (w->rc != 0)
 		snprintf(w->why, sizeof w->why, "%.1024s: %s", certs, dirfd < 0 ? strerror(errno) : "out of memory");
 	for (size_t i = 0; w->rc == 0 && i < w->n_anchors; i++)
-		w->rc = write_cert_file(w, dirfd, certs, bio, &w->anchors[i]);
+		w->rc = write_cert_file(w, prevfd, dirfd, certs, bio, &w->anchors[i]);
 	BIO_free(bio);
+	if (prevfd >= 0)
+		close(prevfd);
 	if (dirfd >= 0)
 		close(dirfd);
 	return NULL; /* made durable with the whole generation */
@@ -745,7 +753,7 @@ static int build_generation(struct run *r, const struct fetched *index, time_t n
 	struct pem_anchor *anchors = NULL;
 	size_t n_anchors = 0;
 	int pem_ok = 0;
-	struct certs_writer writer = { .gen = r->gen, .rc = -1 };
+	struct certs_writer writer = { .gen = r->gen, .previous = r->current, .rc = -1 };
 	if (rc == SYNC_OK) {
 		char path[PATH_MAX];
 		snprintf(path, sizeof path, "%s/anchors.pem", r->gen);

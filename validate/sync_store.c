@@ -95,6 +95,42 @@ int store_create_at(int dirfd, const char *dir, const char *name, const void *da
 	return 0;
 }
 
+/* Does `name` in the directory prevfd hold exactly these bytes? */
+static int holds(int prevfd, const char *name, const void *data, size_t len)
+{
+	int fd = openat(prevfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	int same = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len;
+	unsigned char *have = same ? malloc(len ? len : 1) : NULL;
+	size_t got = 0;
+	while (have && got < len) {
+		ssize_t n = read(fd, have + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	same = have && got == len && memcmp(have, data, len) == 0;
+	free(have);
+	if (fd >= 0)
+		close(fd);
+	return same;
+}
+
+int store_reuse_or_create_at(int prevfd, int dirfd, const char *dir, const char *name,
+			     const void *data, size_t len, char *why, size_t whylen)
+{
+	if (prevfd >= 0 && holds(prevfd, name, data, len)) {
+		if (linkat(prevfd, name, dirfd, name, 0) == 0)
+			return 0;
+		if (errno == EEXIST)
+			return 1;
+		/* another file system, no links there: written instead */
+	}
+	return store_create_at(dirfd, dir, name, data, len, why, whylen);
+}
+
 int store_sync_dir(const char *path, char *why, size_t whylen)
 {
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
