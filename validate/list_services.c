@@ -37,7 +37,6 @@ static int add_row(const vntl_anchor *a, time_t at, const char *label, struct li
 	snprintf(s->status, sizeof s->status, "%s", slash ? slash + 1 : uri);
 	s->status_since = vntl_anchor_status_since(a);
 	s->status_anchors = vntl_anchor_trusted(a);
-	s->subject_hash = vntl_anchor_subject_hash(a);
 	time_t not_before, not_after;
 	/* as X509_cmp_time judges it (OpenSSL's chain check too): expired at notAfter */
 	s->cert_valid = vntl_anchor_validity(a, &not_before, &not_after) == 0 && not_before <= at &&

@@ -17,7 +17,6 @@
 
 struct list_service {
 	char sha256[65];   /* of the certificate's DER */
-	unsigned long subject_hash; /* its name in an OpenSSL hashed directory */
 	char list[64];     /* the list's label ("roots") */
 	char *provider, *service; /* in the context's language */
 	char status[160];  /* at T: the last segment of the status URI ("granted"); "" before the first */
