@@ -398,12 +398,17 @@ struct pem_anchor {
 	long len;
 	char sha256[65];
 	const struct list_service *service;
+	char *pem;                  /* its file in certs/: the PEM, */
+	size_t pem_len;
+	unsigned long subject_hash; /* named by the hash of its subject name */
 };
 
 static void free_pem_anchors(struct pem_anchor *a, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		OPENSSL_free(a[i].der);
+		free(a[i].pem);
+	}
 	free(a);
 }
 
@@ -513,39 +518,59 @@ static int check_anchors(struct run *r, const vntl_ctx *ctx, struct pem_anchor *
  * when that has the same file. Mostly the kernel creating 10,000 inodes
  * otherwise, so it runs on a thread of its own while the lists are verified:
  * into the new generation, which nothing reads before it is made current
- * and which is discarded when a check refuses the set. */
+ * and which is discarded when a check refuses the set. It starts once
+ * libvntl (and through it xmlsec, its engines and OpenSSL's configuration)
+ * is initialised: beside the verification it only decodes, hashes and
+ * encodes with OpenSSL, which is safe on several threads. */
 struct certs_writer {
 	pthread_t thread;
 	int started;
 	const char *gen;
 	const char *previous;  /* the current generation, "" when none */
-	const struct pem_anchor *anchors;
+	struct pem_anchor *anchors; /* the thread fills their pem and subject_hash */
 	size_t n_anchors;
 	int rc;                /* 0, or -1 with why */
 	char why[VNTL_ERR_MAX];
 };
 
-static int write_cert_file(struct certs_writer *w, int prevfd, int dirfd, const char *certs,
-			   BIO *bio, const struct pem_anchor *a)
+/* Each anchor's PEM and subject name hash. 0, or -1 with why when one is
+ * not a certificate (which check_anchors refuses first) or out of memory. */
+static int prepare_cert_files(struct pem_anchor *anchors, size_t n, char *why, size_t whylen)
 {
-	unsigned long hash = 0;
-	vntl_error err = {"", ""};
-	if (vntl_cert_subject_hash(a->der, (size_t)a->len, &hash, &err) != VNTL_OK) {
-		snprintf(w->why, sizeof w->why, "roots.pem: %s (SHA-256 %s)", err.reason, a->sha256);
-		return -1;
+	BIO *bio = BIO_new(BIO_s_mem());
+	int rc = bio ? 0 : -1;
+	if (!bio)
+		snprintf(why, whylen, "out of memory");
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct pem_anchor *a = &anchors[i];
+		vntl_error err = {"", ""};
+		char *pem = NULL;
+		long len = vntl_cert_subject_hash(a->der, (size_t)a->len, &a->subject_hash, &err) == VNTL_OK &&
+				   BIO_reset(bio) == 1 &&
+				   PEM_write_bio(bio, PEM_STRING_X509, "", a->der, a->len) > 0
+			? BIO_get_mem_data(bio, &pem) : -1;
+		a->pem = len > 0 ? malloc((size_t)len) : NULL;
+		if (!a->pem) {
+			snprintf(why, whylen, "roots.pem: the certificate %s cannot be written as a file of "
+				 "certs/ (%s)", a->sha256, err.reason[0] ? err.reason : "out of memory");
+			rc = -1;
+			break;
+		}
+		memcpy(a->pem, pem, (size_t)len);
+		a->pem_len = (size_t)len;
 	}
-	char *pem = NULL;
-	long len = BIO_reset(bio) == 1 && PEM_write_bio(bio, PEM_STRING_X509, "", a->der, a->len) > 0
-		? BIO_get_mem_data(bio, &pem) : -1;
-	if (len <= 0) {
-		snprintf(w->why, sizeof w->why, "cannot encode the certificate %s as PEM", a->sha256);
-		return -1;
-	}
+	BIO_free(bio);
+	return rc;
+}
+
+static int write_cert_file(struct certs_writer *w, int prevfd, int dirfd, const char *certs,
+			   const struct pem_anchor *a)
+{
 	int rc = 1;
 	for (int n = 0; rc == 1; n++) {
 		char name[32];
-		snprintf(name, sizeof name, "%08lx.%d", hash, n);
-		rc = store_reuse_or_create_at(prevfd, dirfd, certs, name, pem, (size_t)len, w->why,
+		snprintf(name, sizeof name, "%08lx.%d", a->subject_hash, n);
+		rc = store_reuse_or_create_at(prevfd, dirfd, certs, name, a->pem, a->pem_len, w->why,
 					      sizeof w->why);
 	}
 	return rc;
@@ -560,13 +585,13 @@ static void *write_hashed_dir(void *arg)
 	char previous[PATH_MAX];
 	snprintf(previous, sizeof previous, "%s/certs", w->previous);
 	int prevfd = w->previous[0] ? open(previous, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	BIO *bio = BIO_new(BIO_s_mem());
-	w->rc = dirfd >= 0 && bio ? 0 : -1;
+	w->rc = dirfd >= 0 ? 0 : -1;
 	if (w->rc != 0)
-		snprintf(w->why, sizeof w->why, "%.1024s: %s", certs, dirfd < 0 ? strerror(errno) : "out of memory");
+		snprintf(w->why, sizeof w->why, "%.1024s: %s", certs, strerror(errno));
+	if (w->rc == 0)
+		w->rc = prepare_cert_files(w->anchors, w->n_anchors, w->why, sizeof w->why);
 	for (size_t i = 0; w->rc == 0 && i < w->n_anchors; i++)
-		w->rc = write_cert_file(w, prevfd, dirfd, certs, bio, &w->anchors[i]);
-	BIO_free(bio);
+		w->rc = write_cert_file(w, prevfd, dirfd, certs, &w->anchors[i]);
 	if (prevfd >= 0)
 		close(prevfd);
 	if (dirfd >= 0)
@@ -748,8 +773,20 @@ static int build_generation(struct run *r, const struct fetched *index, time_t n
 	if (rc == SYNC_OK)
 		rc = obtain(r, "roots.pem", "anchors.pem", pem_sha, pem_size,
 			    state_str(r->state, "anchors_sha256"));
-	/* anchors.pem, read before the lists are verified so that certs/ is
-	 * written meanwhile; a malformed one is refused once they are */
+	vntl_ctx *ctx = NULL;
+	char cache[PATH_MAX];
+	snprintf(cache, sizeof cache, "%s/.rollback", r->gen);
+	if (rc == SYNC_OK &&
+	    (vntl_ctx_new(&ctx, &err) != VNTL_OK || validate_ctx_defaults(ctx) ||
+	     vntl_ctx_use_vntl_profile(ctx, &err) != VNTL_OK ||
+	     vntl_ctx_set_cache_dir(ctx, cache, &err) != VNTL_OK))
+		rc = refuse(r, SYNC_USAGE, err.rule, "%s", err.reason);
+	for (size_t i = 0; rc == SYNC_OK && i < r->pins.n; i++)
+		if (vntl_ctx_add_signer_der(ctx, r->pins.der[i], r->pins.len[i], &err) != VNTL_OK)
+			rc = refuse(r, SYNC_USAGE, err.rule, "%s", err.reason);
+	/* anchors.pem, read before the lists are verified (libvntl initialised
+	 * by then) so that certs/ is written meanwhile; a malformed one is
+	 * refused once they are */
 	struct pem_anchor *anchors = NULL;
 	size_t n_anchors = 0;
 	int pem_ok = 0;
@@ -763,17 +800,6 @@ static int build_generation(struct run *r, const struct fetched *index, time_t n
 		if (pem_ok)
 			start_certs_writer(&writer);
 	}
-	vntl_ctx *ctx = NULL;
-	char cache[PATH_MAX];
-	snprintf(cache, sizeof cache, "%s/.rollback", r->gen);
-	if (rc == SYNC_OK &&
-	    (vntl_ctx_new(&ctx, &err) != VNTL_OK || validate_ctx_defaults(ctx) ||
-	     vntl_ctx_use_vntl_profile(ctx, &err) != VNTL_OK ||
-	     vntl_ctx_set_cache_dir(ctx, cache, &err) != VNTL_OK))
-		rc = refuse(r, SYNC_USAGE, err.rule, "%s", err.reason);
-	for (size_t i = 0; rc == SYNC_OK && i < r->pins.n; i++)
-		if (vntl_ctx_add_signer_der(ctx, r->pins.der[i], r->pins.len[i], &err) != VNTL_OK)
-			rc = refuse(r, SYNC_USAGE, err.rule, "%s", err.reason);
 	if (rc == SYNC_OK)
 		rc = verify_lists(r, ctx);
 	size_t n_services = 0;
