@@ -76,8 +76,11 @@ endif
 #    grow without a new soname); the request takes inputs from memory.
 # 4.1: vntl_index_announced_count/at(), vntl_ctx_pointer_signer_count/signer()
 #    (signer rollover).
+# 4.2: vntl_anchor_iter_new_der(), vntl_anchor_der(), vntl_anchor_subject_hash(),
+#    vntl_anchor_validity(), vntl_cert_subject_hash() (a trust store written
+#    without decoding the anchors).
 VNTL_MAJOR := 4
-VNTL_VERSION := 4.1.0
+VNTL_VERSION := 4.2.0
 
 # Where `make install` puts the systemd units of `vntl-validate sync` (dist/systemd).
 UNITDIR ?= $(PREFIX)/lib/systemd/system

@@ -2,7 +2,6 @@
  * list_services.h). */
 #include "validate/list_services.h"
 
-#include <openssl/x509.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,11 +37,10 @@ static int add_row(const vntl_anchor *a, time_t at, const char *label, struct li
 	snprintf(s->status, sizeof s->status, "%s", slash ? slash + 1 : uri);
 	s->status_since = vntl_anchor_status_since(a);
 	s->status_anchors = vntl_anchor_trusted(a);
-	X509 *cert = vntl_anchor_cert(a);
-	if (X509_up_ref(cert) == 1)
-		s->cert = cert;
-	s->cert_valid = X509_cmp_time(X509_get0_notBefore(cert), &at) <= 0 &&
-			X509_cmp_time(X509_get0_notAfter(cert), &at) >= 0;
+	time_t not_before, not_after;
+	/* as X509_cmp_time judges it (OpenSSL's chain check too): expired at notAfter */
+	s->cert_valid = vntl_anchor_validity(a, &not_before, &not_after) == 0 && not_before <= at &&
+			at < not_after;
 	return 0;
 }
 
@@ -51,7 +49,7 @@ int list_services_read(const vntl_ctx *ctx, time_t at, const char *const *source
 		       size_t *n, vntl_error *err)
 {
 	vntl_anchor_iter *it = NULL;
-	if (vntl_anchor_iter_new(ctx, at, 0, &it, err) != VNTL_OK)
+	if (vntl_anchor_iter_new_der(ctx, at, 0, &it, err) != VNTL_OK)
 		return -1;
 	int rc = 0;
 	for (const vntl_anchor *a; rc == 0 && (a = vntl_anchor_iter_next(it)) != NULL;) {
@@ -71,12 +69,11 @@ void list_services_free(struct list_service *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(s[i].provider);
 		free(s[i].service);
-		X509_free(s[i].cert);
 	}
 	free(s);
 }
 
 int list_service_anchors(const struct list_service *s)
 {
-	return s->cert && s->status_anchors && s->cert_valid;
+	return s->status_anchors && s->cert_valid;
 }

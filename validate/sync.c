@@ -33,6 +33,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -389,19 +390,25 @@ static int verify_lists(struct run *r, vntl_ctx *ctx)
 	return SYNC_OK;
 }
 
-/* One certificate of anchors.pem: its DER (never parsed here: the checks
- * need only its SHA-256) and the verified service it was found to be. */
+/* One certificate of anchors.pem: its DER (never decoded whole: the checks
+ * need only its SHA-256, certs/ its subject name hash) and the verified
+ * service it was found to be. */
 struct pem_anchor {
 	unsigned char *der;
 	long len;
 	char sha256[65];
 	const struct list_service *service;
+	char *pem;                  /* its file in certs/: the PEM, */
+	size_t pem_len;
+	unsigned long subject_hash; /* named by the hash of its subject name */
 };
 
 static void free_pem_anchors(struct pem_anchor *a, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		OPENSSL_free(a[i].der);
+		free(a[i].pem);
+	}
 	free(a);
 }
 
@@ -505,32 +512,110 @@ static int check_anchors(struct run *r, const vntl_ctx *ctx, struct pem_anchor *
 	return rc;
 }
 
-/* certs/<subject hash>.<n>: the anchors as an OpenSSL CApath, each the
- * certificate libvntl decoded for its service (the same DER). */
-static int write_hashed_dir(struct run *r, const struct pem_anchor *anchors, size_t n_anchors)
+/* certs/<subject hash>.<n>, the anchors as an OpenSSL CApath: each the PEM
+ * of a certificate of anchors.pem, named by the hash of its subject name
+ * (the first free <n> of that hash), linked from the current generation
+ * when that has the same file. Mostly the kernel creating 10,000 inodes
+ * otherwise, so it runs on a thread of its own while the lists are verified:
+ * into the new generation, which nothing reads before it is made current
+ * and which is discarded when a check refuses the set. It starts once
+ * libvntl (and through it xmlsec, its engines and OpenSSL's configuration)
+ * is initialised: beside the verification it only decodes, hashes and
+ * encodes with OpenSSL, which is safe on several threads. */
+struct certs_writer {
+	pthread_t thread;
+	int started;
+	const char *gen;
+	const char *previous;  /* the current generation, "" when none */
+	struct pem_anchor *anchors; /* the thread fills their pem and subject_hash */
+	size_t n_anchors;
+	int rc;                /* 0, or -1 with why */
+	char why[VNTL_ERR_MAX];
+};
+
+/* Each anchor's PEM and subject name hash. 0, or -1 with why when one is
+ * not a certificate (which check_anchors refuses first) or out of memory. */
+static int prepare_cert_files(struct pem_anchor *anchors, size_t n, char *why, size_t whylen)
 {
-	char certs[PATH_MAX];
-	snprintf(certs, sizeof certs, "%s/certs", r->gen);
-	if (mkdir(certs, 0755) != 0)
-		return refuse(r, SYNC_USAGE, "store-failed", "%s: %s", certs, strerror(errno));
-	for (size_t i = 0; i < n_anchors; i++) {
-		X509 *cert = anchors[i].service->cert;
-		unsigned long h = X509_subject_name_hash(cert);
-		char rel[64], path[SYNC_PATH + 64];
-		int n = 0;
-		do {
-			snprintf(rel, sizeof rel, "certs/%08lx.%d", h, n++);
-			snprintf(path, sizeof path, "%s/%s", r->gen, rel);
-		} while (access(path, F_OK) == 0);
-		BIO *bio = BIO_new(BIO_s_mem());
+	BIO *bio = BIO_new(BIO_s_mem());
+	int rc = bio ? 0 : -1;
+	if (!bio)
+		snprintf(why, whylen, "out of memory");
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct pem_anchor *a = &anchors[i];
+		vntl_error err = {"", ""};
 		char *pem = NULL;
-		long len = bio && PEM_write_bio_X509(bio, cert) == 1 ? BIO_get_mem_data(bio, &pem) : -1;
-		int rc = len > 0 ? store_write(r->gen, rel, pem, (size_t)len, r->why, sizeof r->why) : -1;
-		BIO_free(bio);
-		if (rc != 0)
-			return refuse(r, SYNC_USAGE, "store-failed", "%s", r->why);
+		long len = vntl_cert_subject_hash(a->der, (size_t)a->len, &a->subject_hash, &err) == VNTL_OK &&
+				   BIO_reset(bio) == 1 &&
+				   PEM_write_bio(bio, PEM_STRING_X509, "", a->der, a->len) > 0
+			? BIO_get_mem_data(bio, &pem) : -1;
+		a->pem = len > 0 ? malloc((size_t)len) : NULL;
+		if (!a->pem) {
+			snprintf(why, whylen, "roots.pem: the certificate %s cannot be written as a file of "
+				 "certs/ (%s)", a->sha256, err.reason[0] ? err.reason : "out of memory");
+			rc = -1;
+			break;
+		}
+		memcpy(a->pem, pem, (size_t)len);
+		a->pem_len = (size_t)len;
 	}
-	return SYNC_OK; /* made durable with the whole generation */
+	BIO_free(bio);
+	return rc;
+}
+
+static int write_cert_file(struct certs_writer *w, int prevfd, int dirfd, const char *certs,
+			   const struct pem_anchor *a)
+{
+	int rc = 1;
+	for (int n = 0; rc == 1; n++) {
+		char name[32];
+		snprintf(name, sizeof name, "%08lx.%d", a->subject_hash, n);
+		rc = store_reuse_or_create_at(prevfd, dirfd, certs, name, a->pem, a->pem_len, w->why,
+					      sizeof w->why);
+	}
+	return rc;
+}
+
+static void *write_hashed_dir(void *arg)
+{
+	struct certs_writer *w = arg;
+	char certs[PATH_MAX];
+	snprintf(certs, sizeof certs, "%s/certs", w->gen);
+	int dirfd = mkdir(certs, 0755) == 0 ? open(certs, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	char previous[PATH_MAX];
+	snprintf(previous, sizeof previous, "%s/certs", w->previous);
+	int prevfd = w->previous[0] ? open(previous, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	w->rc = dirfd >= 0 ? 0 : -1;
+	if (w->rc != 0)
+		snprintf(w->why, sizeof w->why, "%.1024s: %s", certs, strerror(errno));
+	if (w->rc == 0)
+		w->rc = prepare_cert_files(w->anchors, w->n_anchors, w->why, sizeof w->why);
+	for (size_t i = 0; w->rc == 0 && i < w->n_anchors; i++)
+		w->rc = write_cert_file(w, prevfd, dirfd, certs, &w->anchors[i]);
+	if (prevfd >= 0)
+		close(prevfd);
+	if (dirfd >= 0)
+		close(dirfd);
+	return NULL; /* made durable with the whole generation */
+}
+
+/* On a thread when one can be started, else right here. */
+static void start_certs_writer(struct certs_writer *w)
+{
+	w->started = pthread_create(&w->thread, NULL, write_hashed_dir, w) == 0;
+	if (!w->started)
+		write_hashed_dir(w);
+}
+
+/* Waits for the writer (always, before the generation can be discarded). */
+static int finish_certs_writer(struct run *r, struct certs_writer *w, int rc)
+{
+	if (w->started)
+		pthread_join(w->thread, NULL);
+	w->started = 0;
+	if (rc == SYNC_OK && w->rc != 0)
+		rc = refuse(r, SYNC_USAGE, "store-failed", "%s", w->why);
+	return rc;
 }
 
 /* --- pins ------------------------------------------------------------------------ */
@@ -699,21 +784,31 @@ static int build_generation(struct run *r, const struct fetched *index, time_t n
 	for (size_t i = 0; rc == SYNC_OK && i < r->pins.n; i++)
 		if (vntl_ctx_add_signer_der(ctx, r->pins.der[i], r->pins.len[i], &err) != VNTL_OK)
 			rc = refuse(r, SYNC_USAGE, err.rule, "%s", err.reason);
-	if (rc == SYNC_OK)
-		rc = verify_lists(r, ctx);
+	/* anchors.pem, read before the lists are verified (libvntl initialised
+	 * by then) so that certs/ is written meanwhile; a malformed one is
+	 * refused once they are */
 	struct pem_anchor *anchors = NULL;
-	size_t n_anchors = 0, n_services = 0;
-	struct list_service *services = NULL;
+	size_t n_anchors = 0;
+	int pem_ok = 0;
+	struct certs_writer writer = { .gen = r->gen, .previous = r->current, .rc = -1 };
 	if (rc == SYNC_OK) {
 		char path[PATH_MAX];
 		snprintf(path, sizeof path, "%s/anchors.pem", r->gen);
-		rc = read_pem_anchors(path, &anchors, &n_anchors) == 0
-			? check_anchors(r, ctx, anchors, n_anchors, &services, &n_services, now)
-			: refuse(r, SYNC_REFUSED, "anchors-malformed", "roots.pem is not a bundle of "
-				 "PEM certificates");
+		pem_ok = read_pem_anchors(path, &anchors, &n_anchors) == 0;
+		writer.anchors = anchors;
+		writer.n_anchors = n_anchors;
+		if (pem_ok)
+			start_certs_writer(&writer);
 	}
 	if (rc == SYNC_OK)
-		rc = write_hashed_dir(r, anchors, n_anchors);
+		rc = verify_lists(r, ctx);
+	size_t n_services = 0;
+	struct list_service *services = NULL;
+	if (rc == SYNC_OK)
+		rc = pem_ok ? check_anchors(r, ctx, anchors, n_anchors, &services, &n_services, now)
+			    : refuse(r, SYNC_REFUSED, "anchors-malformed", "roots.pem is not a bundle of "
+				     "PEM certificates");
+	rc = finish_certs_writer(r, &writer, rc);
 	free_pem_anchors(anchors, n_anchors);
 	list_services_free(services, n_services);
 	vntl_ctx_free(ctx);

@@ -47,15 +47,13 @@ int store_new_generation(const char *dir, char *out, size_t outlen, char *why, s
 	return 0;
 }
 
-int store_write(const char *gen, const char *rel, const void *data, size_t len, char *why,
-		size_t whylen)
+/* Writes all of data to fd, then closes it: 0, or -1 with errno. */
+static int write_and_close(int fd, const void *data, size_t len)
 {
-	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/%s", gen, rel);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	const unsigned char *p = data;
 	size_t left = len;
-	while (fd >= 0 && left > 0) {
+	errno = 0;
+	while (left > 0) {
 		ssize_t n = write(fd, p, left);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -64,12 +62,73 @@ int store_write(const char *gen, const char *rel, const void *data, size_t len, 
 		p += n;
 		left -= (size_t)n;
 	}
-	int ok = fd >= 0 && left == 0;
-	if (fd >= 0 && close(fd) != 0)
-		ok = 0;
-	if (!ok)
+	int failed = left ? (errno ? errno : EIO) : 0;
+	if (close(fd) != 0 && !failed)
+		failed = errno;
+	errno = failed;
+	return failed ? -1 : 0;
+}
+
+int store_write(const char *gen, const char *rel, const void *data, size_t len, char *why,
+		size_t whylen)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", gen, rel);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 || write_and_close(fd, data, len) != 0) {
 		snprintf(why, whylen, "%s: cannot write it (%s)", path, strerror(errno));
-	return ok ? 0 : -1;
+		return -1;
+	}
+	return 0;
+}
+
+int store_create_at(int dirfd, const char *dir, const char *name, const void *data, size_t len,
+		    char *why, size_t whylen)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == EEXIST)
+		return 1;
+	if (fd < 0 || write_and_close(fd, data, len) != 0) {
+		snprintf(why, whylen, "%s/%s: cannot write it (%s)", dir, name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Does `name` in the directory prevfd hold exactly these bytes? */
+static int holds(int prevfd, const char *name, const void *data, size_t len)
+{
+	int fd = openat(prevfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	int same = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len;
+	unsigned char *have = same ? malloc(len ? len : 1) : NULL;
+	size_t got = 0;
+	while (have && got < len) {
+		ssize_t n = read(fd, have + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	same = have && got == len && memcmp(have, data, len) == 0;
+	free(have);
+	if (fd >= 0)
+		close(fd);
+	return same;
+}
+
+int store_reuse_or_create_at(int prevfd, int dirfd, const char *dir, const char *name,
+			     const void *data, size_t len, char *why, size_t whylen)
+{
+	if (prevfd >= 0 && holds(prevfd, name, data, len)) {
+		if (linkat(prevfd, name, dirfd, name, 0) == 0)
+			return 0;
+		if (errno == EEXIST)
+			return 1;
+		/* another file system, no links there: written instead */
+	}
+	return store_create_at(dirfd, dir, name, data, len, why, whylen);
 }
 
 int store_sync_dir(const char *path, char *why, size_t whylen)

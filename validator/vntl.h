@@ -198,7 +198,7 @@ VNTL_API vntl_status vntl_ctx_add_anchor_file(vntl_ctx *ctx, const char *cert_fi
  *   }
  *
  * at 0 means now; only_trusted 1 skips those whose status at T does not
- * anchor.  An anchor (and every string and X509 it gives) is valid until
+ * anchor.  An anchor (and every string, DER and X509 it gives) is valid until
  * the next vntl_anchor_iter_next() on its iterator; the X509 belongs to ctx
  * (X509_up_ref it to keep it).  Loading lists into ctx while iterating is
  * not allowed. */
@@ -222,7 +222,29 @@ VNTL_API time_t vntl_anchor_status_since(const vntl_anchor *a);
 VNTL_API int vntl_anchor_trusted(const vntl_anchor *a);
 /* SHA-256 of the certificate's DER, 64 lower-case hex digits */
 VNTL_API const char *vntl_anchor_sha256(const vntl_anchor *a);
+/* the certificate; NULL from an iterator made by vntl_anchor_iter_new_der() */
 VNTL_API struct x509_st *vntl_anchor_cert(const vntl_anchor *a);
+/* Since libvntl 4.2.0: an iterator that does not decode the certificates
+ * (OpenSSL 3 takes seconds to decode 10,000 of them, for their public
+ * keys), for a program that writes a trust store: each anchor's DER is
+ * checked to be a certificate whose every field but the key decodes (one
+ * that is not is skipped, as vntl_anchor_iter_new() skips a certificate
+ * that does not decode), and vntl_anchor_cert() gives NULL. */
+VNTL_API vntl_status vntl_anchor_iter_new_der(const vntl_ctx *ctx, time_t at, int only_trusted,
+                                              vntl_anchor_iter **out, vntl_error *err);
+/* Since libvntl 4.2.0, from either iterator: the certificate's DER (*len
+ * bytes); the hash of its subject name as X509_subject_name_hash() gives
+ * it (the <hash> of its file in an OpenSSL hashed directory, CApath); its
+ * notBefore and notAfter: 0, or -1 when one is not a readable time. */
+VNTL_API const unsigned char *vntl_anchor_der(const vntl_anchor *a, size_t *len);
+VNTL_API unsigned long vntl_anchor_subject_hash(const vntl_anchor *a);
+VNTL_API int vntl_anchor_validity(const vntl_anchor *a, time_t *not_before, time_t *not_after);
+/* Since libvntl 4.2.0: the hash of the subject name of the certificate
+ * `der` (len bytes) as X509_subject_name_hash() gives it, read without
+ * decoding the certificate's key; VNTL_ERR_INPUT when der is not one
+ * certificate whose every field but the key decodes. */
+VNTL_API vntl_status vntl_cert_subject_hash(const unsigned char *der, size_t len,
+                                            unsigned long *hash, vntl_error *err);
 
 /* --- chains -------------------------------------------------------------- */
 typedef enum { VNTL_REVOCATION_REQUIRE = 0, VNTL_REVOCATION_PREFER, VNTL_REVOCATION_NONE } vntl_revocation;

@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <openssl/x509v3.h>
 
 /* Statuses under which a service anchors: eIDAS granted / national
@@ -166,50 +167,130 @@ struct vntl_anchor {
 	time_t at;
 	vntl_language language; /* of the names */
 	char sha256[65];
+	X509 *cert;             /* the context's; NULL from an iterator that does not decode */
+	unsigned char *der;     /* the iterator's copy of the certificate */
+	size_t der_len, der_cap;
+	vv_der_cert fields;
 };
 
 struct vntl_anchor_iter {
 	const vntl_ctx *ctx;
 	size_t next;
 	int only_trusted;
+	int decode; /* vntl_anchor_iter_new: every anchor decoded first */
 	vntl_anchor current;
 };
 
-vntl_status vntl_anchor_iter_new(const vntl_ctx *ctx, time_t at, int only_trusted,
-                                 vntl_anchor_iter **out, vntl_error *err)
+static vntl_status iter_new(const vntl_ctx *ctx, time_t at, int only_trusted, int decode,
+                            vntl_anchor_iter **out, vntl_error *err)
 {
 	if (!ctx || !out)
 		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_anchor_iter_new: NULL argument");
 	*out = calloc(1, sizeof **out);
 	if (!*out)
 		return vv_fail(err, VNTL_ERR_INTERNAL, "out-of-memory", "allocating an anchor iterator");
-	vv_anchors_decode(ctx);
+	if (decode)
+		vv_anchors_decode(ctx);
 	(*out)->ctx = ctx;
 	(*out)->only_trusted = only_trusted;
+	(*out)->decode = decode;
 	(*out)->current.at = at ? at : time(NULL);
 	(*out)->current.language = ctx->language;
 	return VNTL_OK;
+}
+
+vntl_status vntl_anchor_iter_new(const vntl_ctx *ctx, time_t at, int only_trusted,
+                                 vntl_anchor_iter **out, vntl_error *err)
+{
+	return iter_new(ctx, at, only_trusted, 1, out, err);
+}
+
+vntl_status vntl_anchor_iter_new_der(const vntl_ctx *ctx, time_t at, int only_trusted,
+                                     vntl_anchor_iter **out, vntl_error *err)
+{
+	return iter_new(ctx, at, only_trusted, 0, out, err);
+}
+
+static int copy_der(vntl_anchor *cur, const unsigned char *der, size_t len)
+{
+	if (len > cur->der_cap) {
+		unsigned char *grown = realloc(cur->der, len);
+		if (!grown)
+			return -1;
+		cur->der = grown;
+		cur->der_cap = len;
+	}
+	memcpy(cur->der, der, len);
+	cur->der_len = len;
+	return 0;
+}
+
+/* The DER of a decoded certificate into cur. */
+static int encode_der(vntl_anchor *cur, X509 *cert)
+{
+	unsigned char *der = NULL;
+	int len = i2d_X509(cert, &der);
+	int rc = len > 0 ? copy_der(cur, der, (size_t)len) : -1;
+	OPENSSL_free(der);
+	return rc;
+}
+
+/* Anchor a as decoded by the context: 0, or -1 when its DER did not decode. */
+static int take_decoded(vntl_anchor *cur, const vv_anchor *a)
+{
+	if (!a->cert || encode_der(cur, a->cert) != 0)
+		return -1;
+	cur->cert = a->cert;
+	struct tm before, after;
+	cur->fields = (vv_der_cert){ .subject_hash = a->subject_hash };
+	cur->fields.times_ok = ASN1_TIME_to_tm(X509_get0_notBefore(a->cert), &before) == 1 &&
+	                       ASN1_TIME_to_tm(X509_get0_notAfter(a->cert), &after) == 1;
+	if (cur->fields.times_ok) {
+		cur->fields.not_before = timegm(&before);
+		cur->fields.not_after = timegm(&after);
+	}
+	return vv_cert_sha256_hex(a->cert, cur->sha256);
+}
+
+/* Anchor a read from its DER, left undecoded (or encoded again when a
+ * chain check decoded it meanwhile: the lock guards that exchange). 0, or
+ * -1 when it is not a certificate, which the decoding iterator skips too. */
+static int take_der(const vntl_ctx *ctx, vntl_anchor *cur, const vv_anchor *a)
+{
+	vntl_ctx *mut = (vntl_ctx *)ctx; /* see vv_anchors_decode */
+	pthread_mutex_lock(&mut->anchors_lock);
+	int rc = a->cert ? encode_der(cur, a->cert) : a->der ? copy_der(cur, a->der, a->der_len) : -1;
+	pthread_mutex_unlock(&mut->anchors_lock);
+	cur->cert = NULL;
+	if (rc != 0 || vv_der_cert_read(cur->der, cur->der_len, &cur->fields) != 0)
+		return -1;
+	return vv_sha256_hex(cur->der, cur->der_len, cur->sha256);
 }
 
 const vntl_anchor *vntl_anchor_iter_next(vntl_anchor_iter *it)
 {
 	if (!it)
 		return NULL;
+	vntl_anchor *cur = &it->current;
 	while (it->next < it->ctx->n_anchors) {
 		const vv_anchor *a = &it->ctx->anchors[it->next++];
-		if (!a->cert || (it->only_trusted && !vv_anchor_anchors_at(a, it->current.at)))
+		if (it->only_trusted && !vv_anchor_anchors_at(a, cur->at))
 			continue;
-		it->current.a = a;
-		it->current.period = a->periods ? vv_anchor_period_at(a, it->current.at) : NULL;
-		if (vv_cert_sha256_hex(a->cert, it->current.sha256) != 0)
-			continue; /* "": an anchor no caller could name or match */
-		return &it->current;
+		/* one that fails has no SHA-256 (""): an anchor no caller could
+		 * name or match */
+		if ((it->decode ? take_decoded(cur, a) : take_der(it->ctx, cur, a)) != 0)
+			continue;
+		cur->a = a;
+		cur->period = a->periods ? vv_anchor_period_at(a, cur->at) : NULL;
+		return cur;
 	}
 	return NULL;
 }
 
 void vntl_anchor_iter_free(vntl_anchor_iter *it)
 {
+	if (it)
+		free(it->current.der);
 	free(it);
 }
 
@@ -250,5 +331,28 @@ const char *vntl_anchor_sha256(const vntl_anchor *an)
 
 struct x509_st *vntl_anchor_cert(const vntl_anchor *an)
 {
-	return an ? an->a->cert : NULL;
+	return an ? an->cert : NULL;
+}
+
+const unsigned char *vntl_anchor_der(const vntl_anchor *an, size_t *len)
+{
+	if (len)
+		*len = an ? an->der_len : 0;
+	return an ? an->der : NULL;
+}
+
+unsigned long vntl_anchor_subject_hash(const vntl_anchor *an)
+{
+	return an ? an->fields.subject_hash : 0;
+}
+
+int vntl_anchor_validity(const vntl_anchor *an, time_t *not_before, time_t *not_after)
+{
+	if (!an || !an->fields.times_ok)
+		return -1;
+	if (not_before)
+		*not_before = an->fields.not_before;
+	if (not_after)
+		*not_after = an->fields.not_after;
+	return 0;
 }

@@ -60,6 +60,18 @@ __attribute__((warn_unused_result)) int vv_sha256_hex(const unsigned char *data,
 __attribute__((warn_unused_result)) int vv_cert_sha256_hex(X509 *cert, char out[65]);
 void vv_name_text(const X509_NAME *name, char *out, size_t len); /* RFC 2253, UTF-8 */
 
+/* A certificate's subject name hash (X509_NAME_hash_ex, as
+ * X509_subject_name_hash gives it) and validity, from its DER without
+ * d2i_X509 (vv_der.c): 0 when the DER is one certificate whose every field
+ * decodes (its public key is not decoded), else -1. times_ok is 0 when
+ * notBefore or notAfter is not a readable time. */
+typedef struct {
+	unsigned long subject_hash;
+	time_t not_before, not_after;
+	int times_ok;
+} vv_der_cert;
+int vv_der_cert_read(const unsigned char *der, size_t len, vv_der_cert *out);
+
 /* vntl's own TS 119 612 profile (schema/), built in; NULL if it does not compile */
 xmlSchemaPtr vv_profile_compile(void);
 

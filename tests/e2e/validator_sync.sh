@@ -94,6 +94,10 @@ grep -q 'roots 2' "$T/out.txt" || fail "sync did not take sequence 2: $(cat "$T/
 grep -q "$pubca1" "$cur/anchors.pem" && fail "the withdrawn CA is still an anchor"
 [ "$(grep -c 'BEGIN CERTIFICATE' "$cur/anchors.pem")" = 6 ] || fail "anchors.pem should hold 6 now"
 grep -q '"sequence": 2' "$cur/state.json" || fail "state.json does not record sequence 2"
+# the 6 anchors left are the files of the previous set, linked (not written again)
+[ "$(find "$cur/certs/" -type f -links 2 | wc -l)" = 6 ] || fail "certs/ of the new set is not linked from the previous one"
+[ "$(ls "$cur/certs" | wc -l)" = 6 ] || fail "certs/ should hold 6 now"
+openssl verify -CApath "$cur/certs" "$keys/pki/gov-root.pem" >/dev/null || fail "certs/ does not work as CApath after a change"
 "$VV" anchors --sync-dir "$T/store" --json >"$T/anchors.json" 2>/dev/null || fail "anchors --json"
 python3 -c "import json,sys; a=json.load(open(sys.argv[1])); assert all(x['trusted'] for x in a) and len(a)==6" \
 	"$T/anchors.json" || fail "anchors --json: $(cat "$T/anchors.json")"
