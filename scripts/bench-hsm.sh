@@ -20,7 +20,7 @@ make -s -C "$src" BUILD="$build" "$build/libvntl-publisher.a" "$build/libvntl-db
 cc -std=c17 -D_GNU_SOURCE -O2 -I"$src" -I"$src/validator" $(pkg-config --cflags libxml-2.0 xmlsec1-openssl openssl) \
 	-o "$tmp/bench-publisher" "$src/scripts/bench-publisher.c" \
 	"$build/libvntl-publisher.a" "$build/libvntl-db.a" "$build/libvntl-common.a" "$build/libvntl.a" \
-	$(pkg-config --libs libxml-2.0 xmlsec1-openssl openssl jansson sqlite3 libcurl) -lpthread
+	$(pkg-config --libs libxml-2.0 xmlsec1-openssl openssl jansson sqlite3 libcurl p11-kit-1) -lpthread
 
 softhsm_token "$tmp" bench-tl 2718
 token_keygen bench-tl 2718 tl-bench 01 EC:prime256v1 || { echo "bench: cannot make the token key" >&2; exit 1; }

@@ -19,7 +19,7 @@ make -s -C "$src" BUILD="$build" "$build/libvntl-publisher.a" "$build/libvntl-db
 cc -std=c17 -D_GNU_SOURCE -O2 -I"$src" -I"$src/validator" $(pkg-config --cflags libxml-2.0 xmlsec1-openssl openssl) \
 	-o "$tmp/bench-publisher" "$src/scripts/bench-publisher.c" \
 	"$build/libvntl-publisher.a" "$build/libvntl-db.a" "$build/libvntl-common.a" "$build/libvntl.a" \
-	$(pkg-config --libs libxml-2.0 xmlsec1-openssl openssl jansson sqlite3 libcurl) -lpthread
+	$(pkg-config --libs libxml-2.0 xmlsec1-openssl openssl jansson sqlite3 libcurl p11-kit-1) -lpthread
 
 best_first=""; best_re=""
 min() { echo "$1 $2" | awk '{ if ($2 == "" || $1 < $2) print $1; else print $2 }'; }
