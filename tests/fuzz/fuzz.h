@@ -11,6 +11,7 @@
 #ifndef VNTL_TESTS_FUZZ_H
 #define VNTL_TESTS_FUZZ_H
 
+#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,5 +34,12 @@ unsigned char *fuzz_read_file(const char *path, size_t *size);
 
 /* Reports a broken invariant and aborts. */
 void fuzz_fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+/* Copies the whole database `from` into `to` (both "main"), or fails. */
+void fuzz_copy_database(sqlite3 *to, sqlite3 *from);
+
+/* The one integer a query such as "SELECT count(*) ..." answers, or fails
+ * naming `what`. */
+long long fuzz_sql_integer(sqlite3 *h, const char *sql, const char *what);
 
 #endif

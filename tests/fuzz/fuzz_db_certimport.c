@@ -26,14 +26,6 @@ static struct db *db;
 static sqlite3 *template;
 static long long template_certs; /* every import starts with these */
 
-/* Copies the whole database `from` into `to` (both "main"). */
-static void copy_database(sqlite3 *to, sqlite3 *from)
-{
-	sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
-	if (!b || sqlite3_backup_step(b, -1) != SQLITE_DONE || sqlite3_backup_finish(b) != SQLITE_OK)
-		fuzz_fail("copying the registry: %s", sqlite3_errmsg(to));
-}
-
 /* A connection to an in-memory copy of `from`, set up as db_open sets up
  * its connections (WAL and synchronous do not apply in memory). */
 static sqlite3 *memory_copy(sqlite3 *from)
@@ -43,7 +35,7 @@ static sqlite3 *memory_copy(sqlite3 *from)
 	    sqlite3_extended_result_codes(mem, 1) != SQLITE_OK ||
 	    sqlite3_exec(mem, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK)
 		fuzz_fail("cannot open an in-memory database");
-	copy_database(mem, from);
+	fuzz_copy_database(mem, from);
 	return mem;
 }
 
@@ -55,15 +47,7 @@ static void close_registry(void)
 
 static long long cert_count(void)
 {
-	sqlite3_stmt *st = NULL;
-	long long n = -1;
-	if (sqlite3_prepare_v2(db->h, "SELECT count(*) FROM cert", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (n < 0)
-		fuzz_fail("counting certificates: %s", sqlite3_errmsg(db->h));
-	return n;
+	return fuzz_sql_integer(db->h, "SELECT count(*) FROM cert", "counting certificates");
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -109,7 +93,7 @@ static void try_import(const uint8_t *data, size_t size)
 	}
 	/* a refusal may have been audited: undo whatever was written */
 	if (sqlite3_total_changes(db->h) != changes)
-		copy_database(db->h, template);
+		fuzz_copy_database(db->h, template);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -54,27 +54,11 @@ static const struct endpoint endpoints[] = {
 };
 #define ENDPOINT_COUNT (sizeof endpoints / sizeof endpoints[0])
 
-/* Copies the whole database `from` into `to` (both "main"). */
-static void copy_database(sqlite3 *to, sqlite3 *from)
-{
-	sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
-	if (!b || sqlite3_backup_step(b, -1) != SQLITE_DONE || sqlite3_backup_finish(b) != SQLITE_OK)
-		fuzz_fail("copying the registry: %s", sqlite3_errmsg(to));
-}
-
 /* PRAGMA data_version of the keeper: it changes when another connection
  * (the API's) commits. */
 static long long data_version(void)
 {
-	sqlite3_stmt *st = NULL;
-	long long v = -1;
-	if (sqlite3_prepare_v2(keeper->h, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (v < 0)
-		fuzz_fail("reading the registry's data version: %s", sqlite3_errmsg(keeper->h));
-	return v;
+	return fuzz_sql_integer(keeper->h, "PRAGMA data_version", "reading the registry's data version");
 }
 
 static void make_registry(const char *path)
@@ -126,7 +110,7 @@ static void restore_registry(void)
 	char err[512];
 	if (db_audit_verify(keeper, &v, err, sizeof err) != 0 || v.kind != DB_AUDIT_INTACT)
 		fuzz_fail("audit chain broken: %s %s", err, v.message);
-	copy_database(keeper->h, template);
+	fuzz_copy_database(keeper->h, template);
 	seen_version = data_version();
 }
 
@@ -149,7 +133,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	propose_change();
 	if (sqlite3_open(":memory:", &template) != SQLITE_OK)
 		fuzz_fail("cannot open an in-memory database");
-	copy_database(template, keeper->h);
+	fuzz_copy_database(template, keeper->h);
 	seen_version = data_version();
 	return 0;
 }

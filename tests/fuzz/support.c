@@ -98,6 +98,25 @@ void fuzz_fail(const char *fmt, ...)
 	abort();
 }
 
+void fuzz_copy_database(sqlite3 *to, sqlite3 *from)
+{
+	sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+	if (!b || sqlite3_backup_step(b, -1) != SQLITE_DONE || sqlite3_backup_finish(b) != SQLITE_OK)
+		fuzz_fail("copying the registry: %s", sqlite3_errmsg(to));
+}
+
+long long fuzz_sql_integer(sqlite3 *h, const char *sql, const char *what)
+{
+	sqlite3_stmt *st = NULL;
+	long long n = -1;
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (n < 0)
+		fuzz_fail("%s: %s", what, sqlite3_errmsg(h));
+	return n;
+}
+
 #ifndef VNTL_LIBFUZZER
 /* ---- replay main (gcc builds) ---- */
 
