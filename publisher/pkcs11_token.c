@@ -4,7 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/param_build.h>
 #include <p11-kit/p11-kit.h>
 #include <p11-kit/pkcs11.h>
 #include <p11-kit/uri.h>
@@ -48,8 +53,8 @@ static int start_module(struct pkcs11_token *t, const char *module, char *err, s
 	}
 	CK_C_INITIALIZE_ARGS args = {.flags = CKF_OS_LOCKING_OK};
 	CK_RV rv = t->module->C_Initialize(&args);
-	/* already initialised by another user in this process (the pkcs11
-	 * engine of a certificate request): use it, leave it to its owner */
+	/* already initialised by another user in this process: use it,
+	 * leave it to its owner */
 	if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
 		snprintf(err, errlen, "PKCS#11 module %s: C_Initialize failed (%s)", module, p11_kit_strerror(rv));
 		return -1;
@@ -226,6 +231,129 @@ int pkcs11_token_sign(struct pkcs11_token *t, const unsigned char *in, size_t in
 	*out = sig;
 	*out_len = len;
 	return 0;
+}
+
+/* One attribute of `object` in *value (malloc'd); -1 when the token does
+ * not show it. */
+static int read_attribute(struct pkcs11_token *t, CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type,
+			  unsigned char **value, CK_ULONG *len)
+{
+	CK_ATTRIBUTE attr = {type, NULL, 0};
+	*value = NULL;
+	if (t->module->C_GetAttributeValue(t->session, object, &attr, 1) != CKR_OK ||
+	    attr.ulValueLen == CK_UNAVAILABLE_INFORMATION || attr.ulValueLen == 0)
+		return -1;
+	attr.pValue = *value = malloc(attr.ulValueLen);
+	if (!*value || t->module->C_GetAttributeValue(t->session, object, &attr, 1) != CKR_OK) {
+		free(*value);
+		*value = NULL;
+		return -1;
+	}
+	*len = attr.ulValueLen;
+	return 0;
+}
+
+/* The public key object of the key pair (same CKA_ID and key type), or the
+ * private key object itself when the token keeps none. */
+static CK_OBJECT_HANDLE public_object(struct pkcs11_token *t)
+{
+	unsigned char *id = NULL;
+	CK_ULONG id_len = 0;
+	if (read_attribute(t, t->key, CKA_ID, &id, &id_len) < 0)
+		return t->key;
+	CK_OBJECT_CLASS public_key = CKO_PUBLIC_KEY;
+	CK_KEY_TYPE type = t->kind == PKCS11_KEY_RSA ? CKK_RSA : CKK_EC;
+	CK_ATTRIBUTE template[] = {{CKA_CLASS, &public_key, sizeof public_key},
+				   {CKA_KEY_TYPE, &type, sizeof type},
+				   {CKA_ID, id, id_len}};
+	CK_OBJECT_HANDLE found = t->key, object;
+	CK_ULONG got = 0;
+	CK_FUNCTION_LIST *m = t->module;
+	if (m->C_FindObjectsInit(t->session, template, 3) == CKR_OK) {
+		if (m->C_FindObjects(t->session, &object, 1, &got) == CKR_OK && got == 1)
+			found = object;
+		m->C_FindObjectsFinal(t->session);
+	}
+	free(id);
+	return found;
+}
+
+static EVP_PKEY *key_from_params(const char *type, const OSSL_PARAM *params)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
+	EVP_PKEY *pkey = NULL;
+	if (ctx && EVP_PKEY_fromdata_init(ctx) == 1)
+		EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, (OSSL_PARAM *)params);
+	EVP_PKEY_CTX_free(ctx);
+	return pkey;
+}
+
+static EVP_PKEY *rsa_public_key(struct pkcs11_token *t, CK_OBJECT_HANDLE object)
+{
+	unsigned char *n = NULL, *e = NULL;
+	CK_ULONG n_len = 0, e_len = 0;
+	BIGNUM *bn_n = NULL, *bn_e = NULL;
+	OSSL_PARAM_BLD *bld = NULL;
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY *pkey = NULL;
+	if (read_attribute(t, object, CKA_MODULUS, &n, &n_len) == 0 &&
+	    read_attribute(t, object, CKA_PUBLIC_EXPONENT, &e, &e_len) == 0 &&
+	    (bn_n = BN_bin2bn(n, (int)n_len, NULL)) && (bn_e = BN_bin2bn(e, (int)e_len, NULL)) &&
+	    (bld = OSSL_PARAM_BLD_new()) && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn_n) == 1 &&
+	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, bn_e) == 1 && (params = OSSL_PARAM_BLD_to_param(bld)))
+		pkey = key_from_params("RSA", params);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(bn_n);
+	BN_free(bn_e);
+	free(n);
+	free(e);
+	return pkey;
+}
+
+/* CKA_EC_PARAMS names the curve (an OID); CKA_EC_POINT is the point in a
+ * DER OCTET STRING (PKCS#11 2.40), or bare from older tokens. */
+static EVP_PKEY *ec_public_key(struct pkcs11_token *t, CK_OBJECT_HANDLE object)
+{
+	unsigned char *ec_params = NULL, *ec_point = NULL;
+	CK_ULONG params_len = 0, point_len = 0;
+	ASN1_OBJECT *curve = NULL;
+	ASN1_OCTET_STRING *wrapped = NULL;
+	EVP_PKEY *pkey = NULL;
+	if (read_attribute(t, object, CKA_EC_PARAMS, &ec_params, &params_len) == 0 &&
+	    read_attribute(t, object, CKA_EC_POINT, &ec_point, &point_len) == 0) {
+		const unsigned char *p = ec_params;
+		curve = d2i_ASN1_OBJECT(NULL, &p, (long)params_len);
+		const char *name = curve ? OBJ_nid2sn(OBJ_obj2nid(curve)) : NULL;
+		p = ec_point;
+		wrapped = d2i_ASN1_OCTET_STRING(NULL, &p, (long)point_len);
+		int is_wrapped = wrapped && p == ec_point + point_len;
+		OSSL_PARAM params[] = {
+			OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)(name ? name : ""), 0),
+			OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
+							  is_wrapped ? (void *)ASN1_STRING_get0_data(wrapped) : ec_point,
+							  is_wrapped ? (size_t)ASN1_STRING_length(wrapped) : point_len),
+			OSSL_PARAM_construct_end()};
+		if (name)
+			pkey = key_from_params("EC", params);
+	}
+	ASN1_OCTET_STRING_free(wrapped);
+	ASN1_OBJECT_free(curve);
+	free(ec_params);
+	free(ec_point);
+	return pkey;
+}
+
+int pkcs11_token_public_key(struct pkcs11_token *t, EVP_PKEY **out, char *err, size_t errlen)
+{
+	CK_OBJECT_HANDLE object = public_object(t);
+	*out = t->kind == PKCS11_KEY_RSA ? rsa_public_key(t, object) : ec_public_key(t, object);
+	ERR_clear_error();
+	if (*out)
+		return 0;
+	snprintf(err, errlen, "the token shows no public key for this %s key (no public key object with its "
+			      "CKA_ID)", t->kind == PKCS11_KEY_RSA ? "RSA" : "EC");
+	return -1;
 }
 
 void pkcs11_token_close(struct pkcs11_token *t)

@@ -35,6 +35,13 @@ enum pkcs11_key_kind pkcs11_token_key_kind(const struct pkcs11_token *t);
 int pkcs11_token_sign(struct pkcs11_token *t, const unsigned char *in, size_t in_len, unsigned char **out,
 		      size_t *out_len, char *err, size_t errlen);
 
+/* The public key of the token's key, for a certificate request: from the
+ * token's public key object with the private key's CKA_ID (RSA: else the
+ * modulus and exponent the private key object shows). *out is
+ * EVP_PKEY_free'd by the caller. */
+struct evp_pkey_st;
+int pkcs11_token_public_key(struct pkcs11_token *t, struct evp_pkey_st **out, char *err, size_t errlen);
+
 /* Log out, close the session, finalise and unload the module; NULL is fine. */
 void pkcs11_token_close(struct pkcs11_token *t);
 

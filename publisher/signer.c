@@ -228,47 +228,64 @@ static int parse_subject(const char *subject, X509_NAME *name)
 	return ok ? 0 : -1;
 }
 
-static int csr_pem(EVP_PKEY *key, const char *subject, char **pem, char *err, size_t errlen)
+/* A request for `subject`, not yet signed. */
+static X509_REQ *new_request(const char *subject, char *err, size_t errlen)
 {
 	X509_REQ *req = X509_REQ_new();
 	X509_NAME *name = X509_NAME_new();
-	BIO *bio = BIO_new(BIO_s_mem());
-	int rc = -1;
-	if (!req || !name || !bio)
+	int ok = req && name && X509_REQ_set_version(req, 0) == 1;
+	if (!ok)
 		snprintf(err, errlen, "out of memory");
-	else if (parse_subject(subject, name) < 0)
+	else if (!(ok = parse_subject(subject, name) == 0))
 		snprintf(err, errlen, "subject '%s' is not of the form /C=VN/O=ORGANISATION/CN=NAME", subject ? subject : "");
-	else if (X509_REQ_set_version(req, 0) != 1 || X509_REQ_set_subject_name(req, name) != 1 ||
-		 X509_REQ_set_pubkey(req, key) != 1 || X509_REQ_sign(req, key, EVP_sha256()) <= 0 ||
-		 PEM_write_bio_X509_REQ(bio, req) != 1)
-		snprintf(err, errlen, "the key did not sign the certificate request");
-	else {
-		char *data = NULL;
-		long len = BIO_get_mem_data(bio, &data);
-		*pem = malloc((size_t)len + 1);
-		if (*pem) {
-			memcpy(*pem, data, (size_t)len);
-			(*pem)[len] = '\0';
-			rc = 0;
-		}
+	else if (!(ok = X509_REQ_set_subject_name(req, name) == 1))
+		snprintf(err, errlen, "out of memory");
+	X509_NAME_free(name);
+	if (!ok) {
+		X509_REQ_free(req);
+		req = NULL;
 	}
 	ERR_clear_error();
-	BIO_free(bio);
-	X509_NAME_free(name);
-	X509_REQ_free(req);
+	return req;
+}
+
+static int sign_request_with_pem_key(const char *path, const char *pass, X509_REQ *req, char *err, size_t errlen)
+{
+	EVP_PKEY *key = signer_pem_read_key(path, pass, err, errlen);
+	int rc = key && X509_REQ_set_pubkey(req, key) == 1 && X509_REQ_sign(req, key, EVP_sha256()) > 0 ? 0 : -1;
+	if (key && rc < 0)
+		snprintf(err, errlen, "the key did not sign the certificate request");
+	EVP_PKEY_free(key);
+	ERR_clear_error();
 	return rc;
+}
+
+static int request_pem(X509_REQ *req, char **pem, char *err, size_t errlen)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *data = NULL;
+	long len = bio && PEM_write_bio_X509_REQ(bio, req) == 1 ? BIO_get_mem_data(bio, &data) : -1;
+	*pem = len > 0 ? malloc((size_t)len + 1) : NULL;
+	if (*pem) {
+		memcpy(*pem, data, (size_t)len);
+		(*pem)[len] = '\0';
+	} else
+		snprintf(err, errlen, "out of memory");
+	BIO_free(bio);
+	ERR_clear_error();
+	return *pem ? 0 : -1;
 }
 
 int publisher_key_csr(const char *key, const char *module, const char *secret, const char *subject, char **pem,
 		      char *err, size_t errlen)
 {
 	*pem = NULL;
-	struct engine_st *engine = NULL;
-	EVP_PKEY *pkey = publisher_key_is_pkcs11(key)
-				 ? signer_pkcs11_load_key(key, module, secret, &engine, err, errlen)
-				 : signer_pem_read_key(key, secret, err, errlen);
-	int rc = pkey ? csr_pem(pkey, subject, pem, err, errlen) : -1;
-	EVP_PKEY_free(pkey);
-	signer_pkcs11_engine_free(engine);
+	X509_REQ *req = new_request(subject, err, errlen);
+	int rc = !req ? -1
+		 : publisher_key_is_pkcs11(key) ? signer_pkcs11_sign_request(key, module, secret, req, err, errlen)
+						: sign_request_with_pem_key(key, secret, req, err, errlen);
+	if (rc == 0)
+		rc = request_pem(req, pem, err, errlen);
+	X509_REQ_free(req);
 	return rc;
 }

@@ -73,10 +73,10 @@ int publisher_key_is_pkcs11(const char *key);
  * is a readable file. Returns 0, or -1 with the key at fault in `err`. */
 int publisher_pkcs11_check_config(const char *uri, const char *module, char *err, size_t errlen);
 
-/* Open a PKCS#11 signer: log in to the token with `pin`, find the private
- * key `uri` through the OpenSSL pkcs11 engine (libp11) loaded with
- * `module`; the key never leaves the token, the engine asks the token for
- * each signature. The certificate comes from the PEM file `cert_path`.
+/* Open a PKCS#11 signer: load `module`, log in to the token with `pin`,
+ * find the private key `uri` (publisher/pkcs11_token.c); the key never
+ * leaves the token, which makes each signature. The certificate comes from
+ * the PEM file `cert_path`.
  * Same policy as PEM, except that RSA must have at least 3072 bits.
  * Returns 0, or -1 with the reason (wrong PIN, no such token or object, a
  * key the policy refuses, a certificate of another key) in `err`. */

@@ -35,17 +35,16 @@ X509 *signer_cert_from_der(const unsigned char *der, size_t len, const char *nam
 xmlSecKeyPtr signer_key_with_cert(EVP_PKEY *pkey, X509 *cert, char *err, size_t errlen);
 
 /* EVP_DigestSign of `data` with `key` and digest `digest`; 0, or -1 with
- * the reason OpenSSL (or the token, through the engine) gave. */
+ * the reason OpenSSL gave. */
 int signer_evp_sign(EVP_PKEY *key, const char *digest, const void *data, size_t len,
 		    unsigned char **sig, size_t *sig_len, char *err, size_t errlen);
 
 /* The private key of a PEM file, or NULL with why (a wrong passphrase...). */
 EVP_PKEY *signer_pem_read_key(const char *path, const char *pass, char *err, size_t errlen);
-/* The token's key `uri` through the pkcs11 engine (logged in with `pin`),
- * or NULL with why; *engine is finished and freed by the caller after the key. */
-struct engine_st;
-EVP_PKEY *signer_pkcs11_load_key(const char *uri, const char *module, const char *pin, struct engine_st **engine,
-				 char *err, size_t errlen);
-void signer_pkcs11_engine_free(struct engine_st *engine);
+/* Put the public key of the token's key `uri` into `req` and have the
+ * token sign it (SHA-256), logged in with `pin` through `module`; 0, or
+ * -1 with why. */
+int signer_pkcs11_sign_request(const char *uri, const char *module, const char *pin, X509_REQ *req, char *err,
+			       size_t errlen);
 
 #endif

@@ -7,8 +7,8 @@
  * found again by the next publication of a long-running vntld. OpenSSL's
  * pkcs11 engine (libp11 0.4.12, Debian 12) cannot do that: it never
  * finalises the module and keeps its session and key handles for the life
- * of the process. The engine still makes a certificate request (a
- * one-shot command, publisher_key_csr).
+ * of the process. A certificate request (publisher_key_csr) is signed
+ * through the same route.
  *
  * xmlsec 1.2.37 cannot drive a token key itself. So xmlsec does all the
  * XML work (template, c14n, every digest, KeyInfo) with a stand-in key of
@@ -18,17 +18,17 @@
  * it): that value replaces the stand-in's SignatureValue (xades_sign.c).
  * The self-check verifies the result against the configured certificate
  * before anything is published. */
-#define OPENSSL_SUPPRESS_DEPRECATED /* ENGINE_*: see above */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <openssl/core_names.h>
-#include <openssl/engine.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ec.h>
 #include <openssl/rsa.h>
+#include <openssl/x509.h>
 
 #include "common/sizes.h"
 #include "publisher/pkcs11_token.h"
@@ -78,57 +78,6 @@ int publisher_pkcs11_check_config(const char *uri, const char *module, char *err
 	return -1;
 }
 
-static const char *error_lib(unsigned long e)
-{
-	const char *lib = ERR_lib_error_string(e);
-	return lib ? lib : "";
-}
-
-/* Why the engine found no key, from OpenSSL's error queue: libp11 puts the
- * token's CKR_* as a "PKCS#11 module" error (e.g. "PIN incorrect"). */
-static void explain_load_failure(const char *uri, const char *module, char *err, size_t errlen)
-{
-	unsigned long e, ckr = 0, module_load = 0;
-	while ((e = ERR_get_error()) != 0) {
-		if (!ckr && strcmp(error_lib(e), "PKCS#11 module") == 0)
-			ckr = e;
-		else if (!module_load && strcmp(error_lib(e), "libp11") == 0)
-			module_load = e;
-	}
-	const char *why = ckr ? ERR_reason_error_string(ckr) : NULL;
-	if (why)
-		snprintf(err, errlen, "signing key %s: the token refused the login (%s): check the PIN "
-				      "(publish.pin_file or " PUBLISHER_PKCS11_PIN_ENV ")", uri, why);
-	else if (module_load)
-		snprintf(err, errlen, "signing key %s: PKCS#11 module %s: %s", uri, module,
-			 ERR_reason_error_string(module_load) ? ERR_reason_error_string(module_load) : "failed");
-	else
-		snprintf(err, errlen, "signing key %s: no private key matches it through %s "
-				      "(no such token or object, or the token is not present)", uri, module);
-}
-
-/* The engine, initialised with the module and the PIN; NULL with `err`. */
-static ENGINE *start_engine(const char *module, const char *pin, char *err, size_t errlen)
-{
-	ENGINE *e = ENGINE_by_id("pkcs11");
-	if (!e) {
-		ERR_clear_error();
-		snprintf(err, errlen, "the OpenSSL pkcs11 engine is not installed "
-				      "(Debian package libengine-pkcs11-openssl)");
-		return NULL;
-	}
-	/* libp11 prints its own diagnostics on stderr; ours name the cause. */
-	int ok = (getenv("VNTL_DEBUG") || ENGINE_ctrl_cmd_string(e, "QUIET", NULL, 0)) &&
-		 ENGINE_ctrl_cmd_string(e, "MODULE_PATH", module, 0) &&
-		 ENGINE_ctrl_cmd_string(e, "PIN", pin, 0);
-	if (ok && ENGINE_init(e))
-		return e;
-	ERR_clear_error();
-	snprintf(err, errlen, "PKCS#11 module %s: cannot start the pkcs11 engine with it", module);
-	ENGINE_free(e);
-	return NULL;
-}
-
 /* A throwaway key for xmlsec's side of the work: same curve, or RSA (of
  * any size: its signature is replaced, never published). */
 static EVP_PKEY *make_stand_in(EVP_PKEY *key)
@@ -163,25 +112,34 @@ static int digest_info(const EVP_MD *md, const unsigned char *hash, unsigned has
 	return ok ? 0 : -1;
 }
 
-/* The token's signature of `data` with `digest`, as XML-DSig wants it:
- * RSA PKCS#1 v1.5, or ECDSA as r||s (what CKM_ECDSA gives). */
-static int token_sign(struct publisher_signer *signer, const char *digest, const void *data, size_t len,
-		      unsigned char **sig, size_t *sig_len, char *err, size_t errlen)
+/* The signature of `data` with `digest` by the token's key, as the
+ * token's raw mechanism gives it: RSA PKCS#1 v1.5, or ECDSA as r||s (what
+ * XML-DSig wants). `why` is the token's reason. */
+static int token_sign_data(struct pkcs11_token *token, const char *digest, const void *data, size_t len,
+			   unsigned char **sig, size_t *sig_len, char *why, size_t whylen)
 {
-	struct pkcs11_impl *impl = signer->impl;
 	const EVP_MD *md = EVP_get_digestbyname(digest);
 	unsigned char hash[EVP_MAX_MD_SIZE], *info = NULL;
 	unsigned hash_len = 0;
 	int info_len = 0;
-	char why[VNTL_ERR_MAX] = "cannot digest what is to be signed";
-	int rsa = pkcs11_token_key_kind(impl->token) == PKCS11_KEY_RSA;
+	int rsa = pkcs11_token_key_kind(token) == PKCS11_KEY_RSA;
+	snprintf(why, whylen, "cannot digest what is to be signed");
 	int rc = md && EVP_Digest(data, len, hash, &hash_len, md, NULL) == 1 &&
 			 (!rsa || digest_info(md, hash, hash_len, &info, &info_len) == 0)
-		 ? pkcs11_token_sign(impl->token, rsa ? info : hash, rsa ? (size_t)info_len : hash_len, sig, sig_len,
-				     why, sizeof why)
+		 ? pkcs11_token_sign(token, rsa ? info : hash, rsa ? (size_t)info_len : hash_len, sig, sig_len, why,
+				     whylen)
 		 : -1;
 	OPENSSL_free(info);
 	ERR_clear_error();
+	return rc;
+}
+
+static int token_sign(struct publisher_signer *signer, const char *digest, const void *data, size_t len,
+		      unsigned char **sig, size_t *sig_len, char *err, size_t errlen)
+{
+	struct pkcs11_impl *impl = signer->impl;
+	char why[VNTL_ERR_MAX];
+	int rc = token_sign_data(impl->token, digest, data, len, sig, sig_len, why, sizeof why);
 	if (rc < 0)
 		snprintf(err, errlen, "the token did not sign with the %s key %s: %s (is the token still present?)",
 			 signer->key_desc, impl->uri, why);
@@ -211,6 +169,19 @@ static int ecdsa_xmldsig_to_der(unsigned char **sig, size_t *len)
 	return 0;
 }
 
+/* The token's signature as OpenSSL gives it: ECDSA r||s as DER. */
+static int signature_as_openssl(struct pkcs11_token *token, unsigned char **sig, size_t *sig_len, char *err,
+				size_t errlen)
+{
+	if (pkcs11_token_key_kind(token) == PKCS11_KEY_EC && ecdsa_xmldsig_to_der(sig, sig_len) < 0) {
+		OPENSSL_free(*sig);
+		*sig = NULL;
+		snprintf(err, errlen, "the token's ECDSA signature is not r||s");
+		return -1;
+	}
+	return 0;
+}
+
 static int pkcs11_sign_bytes(struct publisher_signer *signer, const char *digest,
 			     const void *data, size_t len, unsigned char **sig, size_t *sig_len,
 			     char *err, size_t errlen)
@@ -218,13 +189,7 @@ static int pkcs11_sign_bytes(struct publisher_signer *signer, const char *digest
 	struct pkcs11_impl *impl = signer->impl;
 	if (token_sign(signer, digest, data, len, sig, sig_len, err, errlen) < 0)
 		return -1;
-	if (pkcs11_token_key_kind(impl->token) == PKCS11_KEY_EC && ecdsa_xmldsig_to_der(sig, sig_len) < 0) {
-		OPENSSL_free(*sig);
-		*sig = NULL;
-		snprintf(err, errlen, "the token's ECDSA signature is not r||s");
-		return -1;
-	}
-	return 0;
+	return signature_as_openssl(impl->token, sig, sig_len, err, errlen);
 }
 
 static int pkcs11_sign_value(struct publisher_signer *signer, const unsigned char *data, size_t len,
@@ -368,33 +333,76 @@ int publisher_signer_open_pkcs11_der(const char *uri, const char *module, const 
 	return cert ? open_pkcs11(uri, module, cert, cert_name, pin, d, out, err, errlen) : -1;
 }
 
-/* The key for a certificate request (publisher_key_csr), through the
- * engine: a one-shot command, where the engine's process-long state does
- * no harm and OpenSSL signs the request itself. */
-EVP_PKEY *signer_pkcs11_load_key(const char *uri, const char *module, const char *pin, ENGINE **engine,
-				 char *err, size_t errlen)
+/* What signs the request: SHA-256 with the key's algorithm. */
+static int request_signature_algorithm(X509_REQ *req, enum pkcs11_key_kind kind)
 {
-	*engine = NULL;
-	if (!pin) {
-		snprintf(err, errlen, "no PIN for the token of %s (publish.pin_file or " PUBLISHER_PKCS11_PIN_ENV ")", uri);
-		return NULL;
-	}
-	ENGINE *e = start_engine(module, pin, err, errlen);
-	EVP_PKEY *key = e ? ENGINE_load_private_key(e, uri, NULL, NULL) : NULL;
-	if (e && !key) {
-		explain_load_failure(uri, module, err, errlen);
-		ENGINE_finish(e);
-		ENGINE_free(e);
-		return NULL;
-	}
-	*engine = e;
-	return key;
+	int rsa = kind == PKCS11_KEY_RSA;
+	X509_ALGOR *alg = X509_ALGOR_new();
+	int ok = alg && X509_ALGOR_set0(alg, OBJ_nid2obj(rsa ? NID_sha256WithRSAEncryption : NID_ecdsa_with_SHA256),
+					rsa ? V_ASN1_NULL : V_ASN1_UNDEF, NULL) == 1 &&
+		 X509_REQ_set1_signature_algo(req, alg) == 1;
+	X509_ALGOR_free(alg);
+	return ok ? 0 : -1;
 }
 
-void signer_pkcs11_engine_free(ENGINE *engine)
+/* `sig` (taken over) as the request's signature, all its bits used. */
+static int set_request_signature(X509_REQ *req, unsigned char *sig, size_t sig_len)
 {
-	if (engine) {
-		ENGINE_finish(engine);
-		ENGINE_free(engine);
+	ASN1_BIT_STRING *bits = ASN1_BIT_STRING_new();
+	if (!bits || sig_len > INT_MAX) {
+		ASN1_BIT_STRING_free(bits);
+		OPENSSL_free(sig);
+		return -1;
 	}
+	ASN1_STRING_set0(bits, sig, (int)sig_len);
+	/* else the encoder trims trailing zero bytes as unused bits */
+	bits->flags = (bits->flags & ~0x07L) | ASN1_STRING_FLAG_BITS_LEFT;
+	X509_REQ_set0_signature(req, bits);
+	return 0;
+}
+
+/* The token's key in `req` and its signature over it; the result must
+ * verify with the public key the token shows. */
+static int sign_request_in_token(struct pkcs11_token *token, X509_REQ *req, char *err, size_t errlen)
+{
+	EVP_PKEY *pub = NULL;
+	if (pkcs11_token_public_key(token, &pub, err, errlen) < 0)
+		return -1;
+	unsigned char *tbs = NULL, *sig = NULL;
+	size_t sig_len = 0;
+	int tbs_len = X509_REQ_set_pubkey(req, pub) == 1 &&
+			      request_signature_algorithm(req, pkcs11_token_key_kind(token)) == 0
+			      ? i2d_re_X509_REQ_tbs(req, &tbs)
+			      : -1;
+	int rc = -1;
+	if (tbs_len <= 0)
+		snprintf(err, errlen, "cannot encode the certificate request");
+	else if (token_sign_data(token, "sha256", tbs, (size_t)tbs_len, &sig, &sig_len, err, errlen) < 0 ||
+		 signature_as_openssl(token, &sig, &sig_len, err, errlen) < 0)
+		; /* err says why */
+	else if (set_request_signature(req, sig, sig_len) < 0)
+		snprintf(err, errlen, "out of memory");
+	else if (X509_REQ_verify(req, pub) != 1)
+		snprintf(err, errlen, "the token's signature of the request does not verify with its public key");
+	else
+		rc = 0;
+	OPENSSL_free(tbs);
+	EVP_PKEY_free(pub);
+	ERR_clear_error();
+	return rc;
+}
+
+int signer_pkcs11_sign_request(const char *uri, const char *module, const char *pin, X509_REQ *req, char *err,
+			       size_t errlen)
+{
+	if (!pin) {
+		snprintf(err, errlen, "no PIN for the token of %s (publish.pin_file or " PUBLISHER_PKCS11_PIN_ENV ")", uri);
+		return -1;
+	}
+	struct pkcs11_token *token = NULL;
+	int rc = pkcs11_token_open(uri, module, pin, &token, err, errlen) == 0
+			 ? sign_request_in_token(token, req, err, errlen)
+			 : -1;
+	pkcs11_token_close(token);
+	return rc;
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # make demo with VNTL_DEMO_HSM=1: the list-signing key in a SoftHSM2 token.
-#   scripts/demo-token.sh TOKEN_DIR PKI_DIR
+#   scripts/demo-token.sh TOKEN_DIR PKI_DIR VNTL
 # Makes (once) a SoftHSM2 whose tokens live in TOKEN_DIR (configuration
 # TOKEN_DIR/softhsm2.conf, for SOFTHSM2_CONF), a token "vntl-demo" with a
 # random user PIN in TOKEN_DIR/pin, an EC P-256 key "tl-signer-demo"
@@ -8,7 +8,7 @@
 # certificate TOKEN_DIR/list-signer.pem issued by the demo's NEAC root.
 # All DEMO: a real ceremony is described in README.
 set -eu
-dir=$1 pki=$2
+dir=$1 pki=$2 vntl=$3
 module=/usr/lib/softhsm/libsofthsm2.so
 mkdir -p "$dir/tokens"
 dir=$(cd "$dir" && pwd)
@@ -31,13 +31,13 @@ extendedKeyUsage = 0.4.0.2231.3.0
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 EXT
-# The request is signed in the token (OpenSSL's pkcs11 engine, through
-# p11-kit's proxy); the PIN on this command line is the demo's shortcut.
-openssl req -new -engine pkcs11 -keyform engine \
-	-key "pkcs11:token=vntl-demo;object=tl-signer-demo;type=private;pin-value=$pin" \
-	-subj "/C=VN/O=DEMO Trung tam Chung thuc dien tu quoc gia/CN=DEMO NEAC Trust List Signer (HSM)" \
-	-out "$dir/list-signer.csr" 2>/dev/null
+# The request is signed in the token (vntl signer csr, as in the ceremony).
+printf 'publish.pkcs11_module = %s\n' "$module" > "$dir/csr.conf"
+VNTL_PKCS11_PIN=$pin "$vntl" --config "$dir/csr.conf" signer csr \
+	--key "pkcs11:token=vntl-demo;object=tl-signer-demo" \
+	--subject "/C=VN/O=DEMO Trung tam Chung thuc dien tu quoc gia/CN=DEMO NEAC Trust List Signer (HSM)" \
+	--out "$dir/list-signer.csr"
 openssl x509 -req -in "$dir/list-signer.csr" -CA "$pki/neac-root.pem" -CAkey "$pki/neac-root.key" \
 	-set_serial "0x$(openssl rand -hex 8)" -days 825 -sha384 -extfile "$dir/signer.ext" \
 	-out "$dir/list-signer.pem" 2>/dev/null
-rm -f "$dir/list-signer.csr" "$dir/signer.ext"
+rm -f "$dir/list-signer.csr" "$dir/signer.ext" "$dir/csr.conf"

@@ -52,7 +52,7 @@ fi
 signer_cert=$pki/list-signer.pem
 signer_key="publish.key = $pki/list-signer.key"
 if [ "${VNTL_DEMO_HSM:-0}" = 1 ]; then
-	"$top/scripts/demo-token.sh" "$demo/token" "$pki"
+	"$top/scripts/demo-token.sh" "$demo/token" "$pki" "$build/vntl"
 	export SOFTHSM2_CONF="$demo/token/softhsm2.conf"
 	signer_cert=$demo/token/list-signer.pem
 	signer_key="publish.key = pkcs11:token=vntl-demo;object=tl-signer-demo

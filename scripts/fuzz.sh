@@ -16,7 +16,6 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 export VNTL_SRC="$src"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-export LSAN_OPTIONS="suppressions=$src/tests/lsan.supp:print_suppressions=0"
 crashes="$build/fuzz-crashes"
 mkdir -p "$crashes"
 

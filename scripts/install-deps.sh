@@ -16,9 +16,10 @@ xmlsec1:xmlsec1 sqlite3:sqlite3 curl:curl python3:python3 wrk:wrk nginx:nginx-li
 node:nodejs npm:npm softhsm2-util:softhsm2 pkcs11-tool:opensc clang:clang
 chromium:chromium pk12util:libnss3-tools certutil:libnss3-tools"
 
-# file -> Debian package (PKCS#11: the OpenSSL engine certificate requests
-# use, p11-kit's proxy module (the default), SoftHSM2's module; PyKCS11
-# for the test that tries to export the token's key)
+# file -> Debian package (PKCS#11: the OpenSSL engine the tests make
+# self-signed token certificates with, p11-kit's proxy module (the
+# default), SoftHSM2's module; PyKCS11 for the test that tries to export
+# the token's key)
 FILES="/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so:libengine-pkcs11-openssl
 /usr/lib/x86_64-linux-gnu/p11-kit-proxy.so:p11-kit-modules
 /usr/lib/softhsm/libsofthsm2.so:libsofthsm2

@@ -27,7 +27,6 @@ export PATH="/usr/bin:/bin:/usr/sbin:/sbin:$PATH"
 export VNTL_BUILD="$build" VNTL_SRC="$src" VNTL_SHARED="$shared" VNTL_SAN="$san"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-export LSAN_OPTIONS="suppressions=$src/tests/lsan.supp:print_suppressions=0"
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$src/tests/tsan.supp"
 jobs=${VNTL_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
 

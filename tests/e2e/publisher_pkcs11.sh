@@ -149,6 +149,25 @@ $V signer csr --key "$rsa" --subject "/C=VN/O=DEMO NEAC/CN=tl-rsa-3072" --out rs
 openssl req -in rsa.csr -noout -verify 2>/dev/null || fail "the token's certificate request does not verify"
 [ "$(openssl req -in rsa.csr -noout -pubkey)" = "$(openssl x509 -in tl-rsa-3072.pem -noout -pubkey)" ] ||
 	fail "the certificate request is not for the token's key"
+ec="pkcs11:token=neac-tl;object=tl-ec-p256"
+$V signer csr --key "$ec" --subject "/C=VN/O=DEMO NEAC/CN=tl-ec-p256" --out ec.csr 2>err.txt ||
+	fail "signer csr with the token's EC key: $(cat err.txt)"
+openssl req -in ec.csr -noout -verify 2>/dev/null || fail "the token's EC certificate request does not verify"
+[ "$(openssl req -in ec.csr -noout -pubkey)" = "$(openssl x509 -in tl-ec-p256.pem -noout -pubkey)" ] ||
+	fail "the EC certificate request is not for the token's key"
+openssl req -in ec.csr -noout -text | grep -q "Subject: C = VN, O = DEMO NEAC, CN = tl-ec-p256" ||
+	fail "the EC certificate request does not carry the subject"
+csr_refused() { # EXPECTED-TEXT KEY [PIN-FILE]: signer csr refused (exit 1), nothing written
+	sed "s|^publish.pin_file = .*|publish.pin_file = $VNTL_TMP/${3:-pin}|" vntl.conf > csr.conf
+	rm -f refused.csr
+	set +e; $V --config csr.conf signer csr --key "$2" --subject "/C=VN/CN=x" --out refused.csr 2>err.txt
+	rc=$?; set -e
+	[ "$rc" = 1 ] && grep -q "$1" err.txt && [ ! -e refused.csr ] ||
+		fail "signer csr --key $2: exit $rc, wanted 1 with '$1': $(cat err.txt)"
+}
+echo 0000 > wrong-pin
+csr_refused "the token refused the login (PIN incorrect)" "$ec" wrong-pin
+csr_refused "no private key matches it" "pkcs11:token=neac-tl;object=no-such-key"
 four_eyes() {
 	id=$($V --as olga signer "$@" --reason ceremony | sed -n 's/^correction \([0-9]*\) proposed.*/\1/p')
 	[ -n "$id" ] && $V --as anh correction approve "$id" >/dev/null || fail "signer $*"
