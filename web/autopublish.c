@@ -4,6 +4,7 @@
 #include "common/config.h"
 #include "db/db.h"
 #include "web/log.h"
+#include "web/metrics.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -44,28 +45,48 @@ void web_log_publish_result(const struct publish_result *res, const char *event,
 struct web_autopublish {
 	char *db_path, *config_path;
 	unsigned interval;
+	struct web_metrics *metrics; /* may be NULL */
 	pthread_t thread;
-	pthread_mutex_t lock;
+	pthread_mutex_t lock; /* stopping, wake and health */
 	pthread_cond_t wake;
 	int stopping;
-	char last_problem[sizeof ((struct publish_result *)0)->message]; /* logged once until it changes */
+	struct web_autopublish_health health; /* health.reason: logged once until it changes */
 };
 
 /* A refusal repeats on every round until someone acts: it is logged when it
  * first appears or changes, and when it clears. */
 static void report(struct web_autopublish *ap, const struct publish_result *res)
 {
-	if (res->code == PUBLISH_OK) {
-		if (ap->last_problem[0])
-			web_log("info", "auto-publish-recovered", "after=\"%s\"", ap->last_problem);
-		ap->last_problem[0] = '\0';
+	int ok = res->code == PUBLISH_OK;
+	if (ap->metrics)
+		web_metrics_auto_publish(ap->metrics, ok);
+	pthread_mutex_lock(&ap->lock);
+	struct web_autopublish_health *h = &ap->health;
+	if (ok) {
+		if (h->failing_since)
+			web_log("info", "auto-publish-recovered", "after=\"%s\"", h->reason);
+		h->failing_since = 0;
+		h->reason[0] = '\0';
+		h->last_ok = time(NULL);
 		web_log_publish_result(res, "auto-published", "vntld");
-		return;
+	} else if (!h->failing_since || strcmp(h->reason, res->message) != 0) {
+		if (!h->failing_since)
+			h->failing_since = time(NULL);
+		snprintf(h->reason, sizeof h->reason, "%s", res->message);
+		web_log_publish_result(res, "auto-publish-failed", "vntld");
 	}
-	if (strcmp(ap->last_problem, res->message) == 0)
+	pthread_mutex_unlock(&ap->lock);
+}
+
+void web_autopublish_health(struct web_autopublish *ap, struct web_autopublish_health *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!ap)
 		return;
-	snprintf(ap->last_problem, sizeof ap->last_problem, "%s", res->message);
-	web_log_publish_result(res, "auto-publish-failed", "vntld");
+	pthread_mutex_lock(&ap->lock);
+	*out = ap->health;
+	pthread_mutex_unlock(&ap->lock);
+	out->running = 1;
 }
 
 static void publish_due(struct web_autopublish *ap)
@@ -117,7 +138,7 @@ static void free_autopublish(struct web_autopublish *ap)
 }
 
 struct web_autopublish *web_autopublish_start(const char *db_path, const char *config_path,
-					      unsigned interval)
+					      unsigned interval, struct web_metrics *metrics)
 {
 	struct web_autopublish *ap = calloc(1, sizeof *ap);
 	if (!ap)
@@ -125,6 +146,7 @@ struct web_autopublish *web_autopublish_start(const char *db_path, const char *c
 	pthread_mutex_init(&ap->lock, NULL);
 	pthread_cond_init(&ap->wake, NULL);
 	ap->interval = interval ? interval : 1;
+	ap->metrics = metrics;
 	ap->db_path = strdup(db_path);
 	ap->config_path = strdup(config_path);
 	if (!ap->db_path || !ap->config_path || pthread_create(&ap->thread, NULL, run, ap) != 0) {

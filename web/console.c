@@ -29,6 +29,7 @@
 
 struct web_console {
 	struct web_api *api;
+	struct web_autopublish *autopublish; /* may be NULL */
 	char *db_path;
 	unsigned session_timeout;
 	unsigned char secret[32];
@@ -121,7 +122,8 @@ int web_console_owns(const char *path)
 
 /* ---- lifecycle ---- */
 
-struct web_console *web_console_new(struct web_api *api, const char *db_path, unsigned session_timeout)
+struct web_console *web_console_new(struct web_api *api, const char *db_path, unsigned session_timeout,
+				    struct web_autopublish *autopublish)
 {
 	struct web_console *con = calloc(1, sizeof *con);
 	if (!con || !(con->db_path = strdup(db_path)) || RAND_bytes(con->secret, sizeof con->secret) != 1) {
@@ -129,6 +131,7 @@ struct web_console *web_console_new(struct web_api *api, const char *db_path, un
 		return NULL;
 	}
 	con->api = api;
+	con->autopublish = autopublish;
 	con->session_timeout = session_timeout ? session_timeout : WEB_CONSOLE_SESSION_TIMEOUT_DEFAULT;
 	return con;
 }
@@ -459,6 +462,9 @@ static void proposal_page(struct console_ctx *x, int64_t id,
 	const char *done = x->req->query ? web_console_form_get(x->req->query, "done") : NULL;
 	if (done && strcmp(done, "proposed") == 0)
 		page(x, id, "Đã gửi đề xuất; chờ một người phê duyệt khác.", "Proposed; waiting for another approver.");
+	else if (done && strcmp(done, "approved") == 0 && !x->publishing.running)
+		page(x, id, "Đã phê duyệt và áp dụng. Máy chủ này không tự công bố: hãy chạy vntl publish.",
+		     "Approved and applied. This vntld does not publish by itself: run vntl publish.");
 	else if (done && strcmp(done, "approved") == 0)
 		page(x, id, "Đã phê duyệt và áp dụng; danh sách sẽ được công bố lại nếu cần.",
 		     "Approved and applied; the list will be republished if it changed.");
@@ -606,6 +612,7 @@ void web_console_handle(struct web_console *con, const struct web_console_reques
 		serve_css(resp);
 	} else {
 		struct console_ctx x = {.req = req, .resp = resp, .api = con->api};
+		web_autopublish_health(con->autopublish, &x.publishing);
 		char err[VNTL_ERR_MAX];
 		enum web_staff_refusal why;
 		int rc;

@@ -87,9 +87,13 @@ struct web_console_response {
 struct web_console;
 
 /* `api` authenticates staff and holds the proposal limits; `db_path` is
- * the registry; `session_timeout` in seconds. NULL when out of memory or
- * without randomness for the secret. */
-struct web_console *web_console_new(struct web_api *api, const char *db_path, unsigned session_timeout);
+ * the registry; `session_timeout` in seconds; `autopublish` the thread
+ * that publishes after approval (NULL: this vntld does not publish), whose
+ * health every page shows. NULL when out of memory or without randomness
+ * for the secret. */
+struct web_autopublish;
+struct web_console *web_console_new(struct web_api *api, const char *db_path, unsigned session_timeout,
+				    struct web_autopublish *autopublish);
 void web_console_free(struct web_console *con);
 
 /* Answers one request. Registry work: call from an API worker. */

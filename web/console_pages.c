@@ -82,6 +82,21 @@ static void head(struct sbuf *b, const char *title_vi, const char *title_en)
 		    title_vi, title_en, CONSOLE_CSS_PATH);
 }
 
+/* An approval that is not published reaches no relying party: while
+ * publication after approval fails, every page says so and why. */
+static void publishing_banner(struct console_ctx *x)
+{
+	if (!x->publishing.failing_since)
+		return;
+	add(x, "<p class=\"problem\" id=\"publishing-failed\">");
+	console_both(x, "Tự động công bố đang thất bại từ", "Publication after approval has been failing since");
+	add(x, " ");
+	console_time(x, x->publishing.failing_since);
+	add(x, ": ");
+	console_esc(x, x->publishing.reason);
+	add(x, "</p>\n");
+}
+
 void console_page_begin(struct console_ctx *x, const char *title_vi, const char *title_en)
 {
 	head(&x->out, title_vi, title_en);
@@ -101,6 +116,7 @@ void console_page_begin(struct console_ctx *x, const char *title_vi, const char 
 	add(x, " (");
 	console_esc(x, roles);
 	add(x, ")</p></header>\n<main>");
+	publishing_banner(x);
 	sbuf_printf(&x->out, "<h1>%s <span class=\"en\" lang=\"en\">%s</span></h1>\n", title_vi, title_en);
 }
 
@@ -306,6 +322,26 @@ static void publications_section(struct console_ctx *x)
 	add(x, "</table></div>\n");
 }
 
+static void auto_publication_section(struct console_ctx *x)
+{
+	const struct web_autopublish_health *h = &x->publishing;
+	add(x, "<h2>");
+	console_both(x, "Tự động công bố sau phê duyệt", "Publication after approval");
+	add(x, "</h2>\n<p id=\"auto-publication\">");
+	if (!h->running)
+		console_both(x, "Máy chủ này không tự công bố: sau mỗi phê duyệt, hãy chạy vntl publish.",
+			     "This vntld does not publish by itself: after each approval, run vntl publish.");
+	else if (h->failing_since)
+		console_both(x, "Đang thất bại (xem thông báo phía trên).", "Failing (see the notice above).");
+	else if (h->last_ok) {
+		console_both(x, "Hoạt động; lần chạy thành công gần nhất:", "Working; last successful round:");
+		add(x, " ");
+		console_time(x, h->last_ok);
+	} else
+		console_both(x, "Đang chạy; chưa đến lượt đầu tiên.", "Running; its first round is still to come.");
+	add(x, "</p>\n");
+}
+
 static void verdict_block(struct console_ctx *x, const struct db_audit_verdict *v)
 {
 	add(x, "<div class=\"box\"><table><tr><th>Trạng thái chuỗi <span class=\"en\">Chain state</span></th><td");
@@ -330,6 +366,7 @@ void console_dashboard(struct console_ctx *x)
 	char err[VNTL_ERR_MAX];
 	int verified = db_audit_verify(x->db, &v, err, sizeof err) == 0;
 	publications_section(x);
+	auto_publication_section(x);
 	add(x, "<h2>");
 	console_both(x, "Nhật ký kiểm toán", "Audit chain");
 	add(x, "</h2>\n");

@@ -10,6 +10,7 @@
 #define VNTL_WEB_CONSOLE_PAGES_H
 
 #include "db/registry.h"
+#include "web/autopublish.h"
 #include "web/console.h"
 #include "web/sbuf.h"
 
@@ -21,6 +22,7 @@ struct console_ctx {
 	struct db *db;
 	struct db_user user;
 	char csrf[65];        /* the token every form of the page carries */
+	struct web_autopublish_health publishing; /* shown on every page while failing */
 	struct sbuf out;
 };
 

@@ -18,6 +18,8 @@ struct web_metrics {
 	atomic_uint_fast64_t handshakes[2];
 	atomic_uint_fast64_t connections;
 	atomic_uint_fast64_t reloads[2];
+	atomic_uint_fast64_t auto_publish[2]; /* rounds [ok] */
+	atomic_uint_fast64_t auto_publish_failing; /* a gauge */
 	atomic_uint_fast64_t auth_failures[2][WEB_AUTH_REASONS]; /* [admin][reason] */
 	atomic_uint_fast64_t api_busy;
 	atomic_uint_fast64_t files_rejected;
@@ -76,6 +78,12 @@ void web_metrics_handshake(struct web_metrics *m, int resumed)
 void web_metrics_connection(struct web_metrics *m)
 {
 	atomic_fetch_add_explicit(&m->connections, 1, memory_order_relaxed);
+}
+
+void web_metrics_auto_publish(struct web_metrics *m, int ok)
+{
+	atomic_fetch_add_explicit(&m->auto_publish[ok ? 1 : 0], 1, memory_order_relaxed);
+	atomic_store_explicit(&m->auto_publish_failing, ok ? 0 : 1, memory_order_relaxed);
 }
 
 void web_metrics_reload(struct web_metrics *m, int ok)
@@ -174,9 +182,17 @@ void web_metrics_render(const struct web_metrics *m, struct sbuf *out)
 		    "vntld_publication_loads_total{result=\"failed\"} %llu\n"
 		    "# HELP vntld_publication_files_rejected_total Files of the publication directory found tampered, missing or unverifiable.\n"
 		    "# TYPE vntld_publication_files_rejected_total counter\n"
-		    "vntld_publication_files_rejected_total %llu\n",
+		    "vntld_publication_files_rejected_total %llu\n"
+		    "# HELP vntld_auto_publish_rounds_total Rounds of publication after approval, by result.\n"
+		    "# TYPE vntld_auto_publish_rounds_total counter\n"
+		    "vntld_auto_publish_rounds_total{result=\"ok\"} %llu\n"
+		    "vntld_auto_publish_rounds_total{result=\"failed\"} %llu\n"
+		    "# HELP vntld_auto_publish_failing 1 while publication after approval fails (until a round succeeds).\n"
+		    "# TYPE vntld_auto_publish_failing gauge\n"
+		    "vntld_auto_publish_failing %llu\n",
 		    load(&m->handshakes[0]), load(&m->handshakes[1]), load(&m->connections),
-		    load(&m->reloads[1]), load(&m->reloads[0]), load(&m->files_rejected));
+		    load(&m->reloads[1]), load(&m->reloads[0]), load(&m->files_rejected),
+		    load(&m->auto_publish[1]), load(&m->auto_publish[0]), load(&m->auto_publish_failing));
 	sbuf_add(out, "# HELP vntld_auth_failures_total Failed logins at the admin and provider APIs, by reason.\n"
 		      "# TYPE vntld_auth_failures_total counter\n");
 	for (int admin = 1; admin >= 0; admin--)

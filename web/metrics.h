@@ -73,6 +73,9 @@ void web_metrics_request(struct web_metrics *m, enum web_path_class cls, unsigne
 void web_metrics_handshake(struct web_metrics *m, int resumed);
 void web_metrics_connection(struct web_metrics *m);
 void web_metrics_reload(struct web_metrics *m, int ok);
+/* One round of publication after approval; `ok` 0 sets the failing gauge
+ * until a round succeeds. */
+void web_metrics_auto_publish(struct web_metrics *m, int ok);
 /* One failed login at the admin (`admin` 1) or provider API. */
 void web_metrics_auth_failure(struct web_metrics *m, int admin, enum web_auth_reason reason);
 /* An API request refused because the API worker queue was full. */

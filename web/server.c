@@ -1069,7 +1069,7 @@ static void start_autopublish(struct web_server *s)
 	const struct web_settings *st = &s->settings;
 	if (!st->registry[0] || !st->publish_configured || st->publish_interval == 0)
 		return;
-	s->autopublish = web_autopublish_start(st->registry, st->config_path, st->publish_interval);
+	s->autopublish = web_autopublish_start(st->registry, st->config_path, st->publish_interval, s->metrics);
 	if (!s->autopublish)
 		web_log("error", "auto-publish-off", "reason=\"cannot start its thread\"");
 }
@@ -1147,8 +1147,11 @@ int web_server_start(const struct web_settings *settings, struct web_server **ou
 	}
 	if (s->api)
 		web_api_configure(s->api, &settings->api_limits, s->metrics);
+	/* before the console, which shows its health; its first round comes
+	 * after publish_interval, when the daemons listen */
+	start_autopublish(s);
 	if (s->api && !(s->console = web_console_new(s->api, settings->registry,
-						     settings->console_session_timeout))) {
+						     settings->console_session_timeout, s->autopublish))) {
 		snprintf(err, errlen, "cannot set up the staff console (memory or randomness)");
 		free_server(s);
 		return -1;
@@ -1168,7 +1171,6 @@ int web_server_start(const struct web_settings *settings, struct web_server **ou
 		free_server(s);
 		return -1;
 	}
-	start_autopublish(s);
 	web_log("info", "listening", "address=%s port=%u threads=%u poll=%s tls12=%d admin_mtls=%d api=%d api_threads=%u api_queue=%u auto_publish=%u",
 		settings->listen, s->port, settings->threads, settings->use_epoll ? "epoll" : "poll",
 		settings->tls12, s->client_ca_pem != NULL, s->api != NULL, settings->api_threads,

@@ -2,7 +2,8 @@
 # A token that disappears under a running vntld (issue 14): vntld publishes
 # what an approval made due, signed in a SoftHSM2 token; with the token gone
 # (its directory moved away, as an unplugged HSM) the next approval's
-# auto-publication fails with a logged error naming the key, while vntld
+# auto-publication fails with a logged error naming the key and
+# vntld_auto_publish_failing 1 in /metrics, while vntld
 # stays up and serves the last good set byte for byte; with the token back,
 # the next interval publishes, without a restart (each publication opens
 # the PKCS#11 module afresh: libp11's engine kept the vanished token's
@@ -95,12 +96,21 @@ kill -0 "$VNTLD_PID" || fail "vntld died when the token disappeared"
 [ "$(served)" = "$good_served" ] || fail "vntld serves something else than the last good set"
 xmlsec_verify signer.pem served-foreign.xml || fail "the served foreign.xml no longer verifies"
 [ "$(web_status "$URL/index.json")" = 200 ] || fail "vntld does not answer"
+metric() { curl -sk "$URL/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
+[ "$(metric vntld_auto_publish_failing)" = 1 ] || fail "/metrics does not show the failing publication"
+[ "$(metric 'vntld_auto_publish_rounds_total{result="failed"}')" -ge 3 ] ||
+	fail "/metrics does not count the failed rounds"
 
 # 3. the token back, the same vntld: a round publishes the change that waited
 rmdir tokens
 mv tokens.away tokens
 wait_seq_above "$good_seq"
 kill -0 "$VNTLD_PID" || fail "vntld died"
+i=0 # (the round counts itself just after it wrote index.json)
+until [ "$(metric vntld_auto_publish_failing)" = 0 ]; do
+	i=$((i + 1)); [ $i -le 50 ] || fail "/metrics still shows a failing publication"
+	sleep 0.1
+done
 [ "$(grep -c 'event=auto-published list=foreign' "$VNTLD_LOG")" -ge 2 ] ||
 	fail "no auto-published line after the token came back"
 sleep 0.5

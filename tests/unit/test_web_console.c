@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "db/registry.h"
 #include "tests/lib/db_fixture.h"
+#include "web/autopublish.h"
 #include "web/console.h"
 
 #define CERT_TAM "aa00000000000000000000000000000000000000000000000000000000000001"
@@ -37,7 +39,7 @@ static int setup(void **state)
 	service = db_fixture_import(db, 3, "pem/ca-cmc-ca-2025.pem");
 	db_close(db);
 	assert_non_null(api = web_api_new(db_path, NULL));
-	assert_non_null(con = web_console_new(api, db_path, 900));
+	assert_non_null(con = web_console_new(api, db_path, 900, NULL));
 	return 0;
 }
 
@@ -238,6 +240,56 @@ static void posts_need_this_sessions_token(void **state)
 	free(other.r.body);
 }
 
+/* Until the thread has had a failed round (10 s at most). */
+static void wait_failing(struct web_autopublish *ap, struct web_autopublish_health *h)
+{
+	for (int i = 0; i < 100; i++) {
+		web_autopublish_health(ap, h);
+		if (h->failing_since)
+			return;
+		nanosleep(&(struct timespec){.tv_nsec = 100000000}, NULL);
+	}
+	fail_msg("the publication thread had no failed round in 10 s");
+}
+
+/* An approval reaches no relying party while publication fails: every
+ * page says so and why; a console whose vntld does not publish says that. */
+static void pages_say_when_publication_after_approval_fails(void **state)
+{
+	(void)state;
+	struct answer a = {0};
+	ask("GET", "/admin/", CERT_TAM, NULL, NULL, &a);
+	assert_non_null(strstr(a.r.body, "This vntld does not publish by itself"));
+	assert_null(strstr(a.r.body, "publishing-failed"));
+
+	/* a thread whose rounds fail: its configuration file is gone */
+	char missing[4200];
+	snprintf(missing, sizeof missing, "%s.gone.conf", db_path);
+	struct web_autopublish *ap = web_autopublish_start(db_path, missing, 1, NULL);
+	assert_non_null(ap);
+	struct web_autopublish_health h;
+	wait_failing(ap, &h);
+	assert_true(h.running);
+	assert_int_equal(h.last_ok, 0);
+	assert_non_null(strstr(h.reason, ".gone.conf"));
+	struct web_console *plain = con;
+	assert_non_null(con = web_console_new(api, db_path, 900, ap));
+	const char *pages[] = {"/admin/", "/admin/propose", "/admin/certificates"};
+	for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+		ask("GET", pages[i], CERT_LAN, NULL, NULL, &a);
+		assert_int_equal(a.r.status, 200);
+		const char *banner = strstr(a.r.body, "id=\"publishing-failed\"");
+		assert_non_null(banner);
+		assert_non_null(strstr(banner, "has been failing since"));
+		assert_non_null(strstr(banner, ".gone.conf"));
+	}
+	assert_null(strstr(a.r.body, "does not publish by itself"));
+	web_console_free(con);
+	con = plain;
+	web_autopublish_stop(ap);
+	free(a.r.body);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +297,7 @@ int main(void)
 		cmocka_unit_test(the_console_owns_admin_but_not_the_api),
 		cmocka_unit_test(only_registered_staff_get_in),
 		cmocka_unit_test(posts_need_this_sessions_token),
+		cmocka_unit_test(pages_say_when_publication_after_approval_fails),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
