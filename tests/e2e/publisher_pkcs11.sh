@@ -143,20 +143,16 @@ refused 2 "publish.pkcs11_module = $VNTL_TMP/no-such-module.so: cannot read the 
 module=$SOFTHSM_MODULE
 conf "pkcs11:token=neac-tl;object=tl-ec-p256" tl-ec-p256.pem "publish.pin_file = $VNTL_TMP/pin
 publish.signer_announce_days = 0"
-rsa="pkcs11:token=neac-tl;object=tl-rsa-3072"
-$V signer csr --key "$rsa" --subject "/C=VN/O=DEMO NEAC/CN=tl-rsa-3072" --out rsa.csr 2>err.txt ||
-	fail "signer csr with the token key: $(cat err.txt)"
-openssl req -in rsa.csr -noout -verify 2>/dev/null || fail "the token's certificate request does not verify"
-[ "$(openssl req -in rsa.csr -noout -pubkey)" = "$(openssl x509 -in tl-rsa-3072.pem -noout -pubkey)" ] ||
-	fail "the certificate request is not for the token's key"
-ec="pkcs11:token=neac-tl;object=tl-ec-p256"
-$V signer csr --key "$ec" --subject "/C=VN/O=DEMO NEAC/CN=tl-ec-p256" --out ec.csr 2>err.txt ||
-	fail "signer csr with the token's EC key: $(cat err.txt)"
-openssl req -in ec.csr -noout -verify 2>/dev/null || fail "the token's EC certificate request does not verify"
-[ "$(openssl req -in ec.csr -noout -pubkey)" = "$(openssl x509 -in tl-ec-p256.pem -noout -pubkey)" ] ||
-	fail "the EC certificate request is not for the token's key"
-openssl req -in ec.csr -noout -text | grep -q "Subject: C = VN, O = DEMO NEAC, CN = tl-ec-p256" ||
-	fail "the EC certificate request does not carry the subject"
+for k in tl-rsa-3072 tl-ec-p256; do # the request of each key kind, signed in the token
+	$V signer csr --key "pkcs11:token=neac-tl;object=$k" --subject "/C=VN/O=DEMO NEAC/CN=$k" --out $k.csr \
+		2>err.txt || fail "signer csr with the token key $k: $(cat err.txt)"
+	openssl req -in $k.csr -noout -verify 2>/dev/null || fail "the token's request for $k does not verify"
+	[ "$(openssl req -in $k.csr -noout -pubkey)" = "$(openssl x509 -in $k.pem -noout -pubkey)" ] ||
+		fail "the certificate request is not for the token's key $k"
+	openssl req -in $k.csr -noout -text | grep -q "Subject: C = VN, O = DEMO NEAC, CN = $k" ||
+		fail "the request for $k does not carry the subject"
+done
+rsa="pkcs11:token=neac-tl;object=tl-rsa-3072" ec="pkcs11:token=neac-tl;object=tl-ec-p256"
 csr_refused() { # EXPECTED-TEXT KEY [PIN-FILE]: signer csr refused (exit 1), nothing written
 	sed "s|^publish.pin_file = .*|publish.pin_file = $VNTL_TMP/${3:-pin}|" vntl.conf > csr.conf
 	rm -f refused.csr
