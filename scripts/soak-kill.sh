@@ -76,12 +76,16 @@ check_registry() {
 check_publication() {
 	python3 "$src/tests/lib/publisher_checkdir.py" out >/dev/null 2>checkdir.err ||
 		{ problem "publication directory: $(cat checkdir.err)"; return; }
-	for list in out/roots/*.xml out/foreign/*.xml out/pointer/*.xml; do
-		sum=$(sha256sum < "$list" | cut -c1-64)
-		grep -qx "$sum" verified 2>/dev/null && continue
+	# one sha256sum over every version (a fork per file made each run slower
+	# than the last); only contents not verified before go to xmlsec1
+	touch verified
+	sha256sum out/roots/*.xml out/foreign/*.xml out/pointer/*.xml |
+		awk 'NR == FNR { seen[$1] = 1; next } !($1 in seen) { print $1, $2 }' verified - > unverified
+	while read -r sum list; do
+		grep -qx "$sum" verified && continue # the same bytes twice in this run
 		if xmlsec_verify pki/list-signer.pem "$list"; then echo "$sum" >> verified
 		else problem "$list does not verify"; fi
-	done
+	done < unverified
 }
 
 check_vntld() {
