@@ -20,7 +20,9 @@ VNTL_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vntl-bench-sync.XXXXXX")
 VNTL_BUILD=$build VNTL_SRC=$src
 export VNTL_BUILD VNTL_SRC VNTL_TMP
 . "$src/tests/lib/web_server.sh"
-trap 'web_cleanup; rm -rf "$VNTL_TMP"' EXIT INT TERM
+trap 'web_cleanup; rm -rf "$VNTL_TMP"' EXIT
+trap 'exit 130' INT # a signal ends the script (then the EXIT trap cleans up)
+trap 'exit 143' TERM
 T=$VNTL_TMP
 VV="$build/vntl-validate"
 

@@ -13,7 +13,9 @@ seconds=${2:-3}
 src=$(cd "$(dirname "$0")/.." && pwd)
 shared=$(cd "$src/../shared" 2>/dev/null && pwd) || shared=""
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vntl-bench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT # a signal ends the script (then the EXIT trap cleans up)
+trap 'exit 143' TERM
 . "$src/tests/lib/validator_pki.sh"
 P="$tmp/pki"
 mkdir -p "$P"

@@ -29,7 +29,9 @@ cleanup() {
 	[ -n "$nginx_pid" ] && kill -KILL "$nginx_pid" 2>/dev/null
 	rm -rf "$tmp" "$tmp.keys"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT # a signal ends the script (then the EXIT trap cleans up)
+trap 'exit 143' TERM
 
 # Publication (signed by the real publisher: vntld serves only lists that
 # verify): foreign.xml ~8 MB (the large download), roots.xml ~60 KB.

@@ -26,7 +26,9 @@ VNTL_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vntl-soak-kill.XXXXXX")
 export VNTL_BUILD="$build" VNTL_SRC="$src" VNTL_SHARED="$src/../shared" VNTL_TMP
 . "$src/tests/lib/publisher_e2e.sh"
 . "$src/tests/lib/web_server.sh"
-trap 'web_cleanup; rm -rf "$VNTL_TMP"' EXIT INT TERM
+trap 'web_cleanup; rm -rf "$VNTL_TMP"' EXIT
+trap 'exit 130' INT # a signal ends the script (then the EXIT trap cleans up)
+trap 'exit 143' TERM
 cd "$VNTL_TMP"
 
 demo_registry "$VNTL_TMP" || { echo "soak: cannot build the registry"; exit 1; }

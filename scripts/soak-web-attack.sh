@@ -24,7 +24,9 @@ ulimit -n "$(ulimit -Hn)"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/soak-web-attack.XXXXXX")
 pid=""
 cleanup() { [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -rf "$tmp" "$tmp.keys" "$tmp/pub.keys"; }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT # a signal ends the script (then the EXIT trap cleans up)
+trap 'exit 143' TERM
 export VNTL_BUILD="$build" VNTL_SRC="$src" VNTL_TMP="$tmp"
 sh "$src/tests/lib/web_publish.sh" "$tmp/pub" 1 --pad 8000000 >/dev/null
 sh "$src/tests/lib/web_make_tls.sh" "$tmp/tls" server >/dev/null
