@@ -9,20 +9,30 @@
 
 struct sink {
 	unsigned char *data;
-	size_t len, max;
+	size_t len, cap, max; /* cap: allocated, one byte kept for a NUL */
 };
 
+/* Grows by doubling (up to max + 1): a CRL of tens of MiB arrives in
+ * 16 KiB pieces, and growing by each piece would copy it over and over. */
 static size_t on_data(char *ptr, size_t size, size_t n, void *user)
 {
 	struct sink *s = user;
 	size_t add = size * n;
-	if (s->len + add > s->max)
+	if (add > s->max - s->len)
 		return 0;
-	unsigned char *grown = realloc(s->data, s->len + add + 1);
-	if (!grown)
-		return 0;
-	memcpy(grown + s->len, ptr, add);
-	s->data = grown;
+	if (s->len + add + 1 > s->cap) {
+		size_t cap = s->cap ? s->cap : 16384;
+		while (cap < s->len + add + 1)
+			cap *= 2;
+		if (cap > s->max + 1)
+			cap = s->max + 1;
+		unsigned char *grown = realloc(s->data, cap);
+		if (!grown)
+			return 0;
+		s->data = grown;
+		s->cap = cap;
+	}
+	memcpy(s->data + s->len, ptr, add);
 	s->len += add;
 	return add;
 }
