@@ -2,6 +2,7 @@
 #include "common/file.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -46,9 +47,12 @@ int file_read_all(const char *path, size_t max, unsigned char **data, size_t *le
 	return 0;
 }
 
-int path_join(char *out, size_t outlen, const char *dir, const char *name)
+int path_format(char *out, size_t outlen, const char *fmt, ...)
 {
-	int n = snprintf(out, outlen, "%s/%s", dir, name);
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(out, outlen, fmt, ap);
+	va_end(ap);
 	if (n < 0 || (size_t)n >= outlen) {
 		if (outlen)
 			out[0] = '\0';
@@ -56,4 +60,9 @@ int path_join(char *out, size_t outlen, const char *dir, const char *name)
 		return -1;
 	}
 	return 0;
+}
+
+int path_join(char *out, size_t outlen, const char *dir, const char *name)
+{
+	return path_format(out, outlen, "%s/%s", dir, name);
 }

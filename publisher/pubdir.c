@@ -17,13 +17,14 @@
 
 static int fsync_dir_of(const char *path)
 {
-	char dir[PATH_MAX];
-	snprintf(dir, sizeof dir, "%s", path);
+	char dir[VNTL_PATH_MAX];
+	if (path_format(dir, sizeof dir, "%s", path) < 0)
+		return -1;
 	char *slash = strrchr(dir, '/');
 	if (slash)
 		*slash = '\0';
 	else
-		snprintf(dir, sizeof dir, ".");
+		strcpy(dir, ".");
 	int fd = open(dir, O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
 		return -1;
@@ -51,7 +52,8 @@ int pubdir_write_all(int fd, const void *data, size_t len)
 /* Write and fsync a temp file beside `path`; its name in tmp. */
 static int write_temp(const char *path, const void *data, size_t len, char *tmp, size_t tmplen)
 {
-	snprintf(tmp, tmplen, "%s.tmp.XXXXXX", path);
+	if (path_format(tmp, tmplen, "%s.tmp.XXXXXX", path) < 0)
+		return -1;
 	int fd = mkstemp(tmp);
 	if (fd < 0)
 		return -1;
@@ -73,9 +75,9 @@ int pubdir_prepare(const char *out, char *err, size_t errlen)
 	static const char *const subdirs[] = {"", "/roots", "/foreign", "/pointer"};
 	for (size_t i = 0; i < sizeof subdirs / sizeof subdirs[0]; i++) {
 		char path[PATH_MAX];
-		snprintf(path, sizeof path, "%s%s", out, subdirs[i]);
-		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-			snprintf(err, errlen, "publication directory %s: %s", path, strerror(errno));
+		if (path_format(path, sizeof path, "%s%s", out, subdirs[i]) < 0 ||
+		    (mkdir(path, 0755) < 0 && errno != EEXIST)) {
+			snprintf(err, errlen, "publication directory %.3000s%s: %s", out, subdirs[i], strerror(errno));
 			return -1;
 		}
 	}
@@ -116,7 +118,10 @@ int pubdir_link_current(const char *out, const char *rel, const char *target, ch
 	    publication_path(from, sizeof from, out, target, err, errlen) < 0)
 		return -1;
 	for (int attempt = 0; attempt < 100; attempt++) {
-		snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%d", path, (long)getpid(), attempt);
+		if (path_format(tmp, sizeof tmp, "%s.tmp.%ld.%d", path, (long)getpid(), attempt) < 0) {
+			snprintf(err, errlen, "path too long: %.200s", path);
+			return -1;
+		}
 		if (link(from, tmp) == 0)
 			break;
 		if (errno != EEXIST) {
@@ -239,10 +244,11 @@ int64_t pubdir_highest_sequence(const char *out, const char *list)
 int pubdir_lock(const char *out, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/.lock", out);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	int fd = path_join(path, sizeof path, out, ".lock") == 0
+			 ? open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)
+			 : -1;
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "cannot open %.3000s/.lock: %s", out, strerror(errno));
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -268,7 +274,7 @@ static void remove_temps_in(const char *dir)
 	while ((e = readdir(d))) {
 		if (strstr(e->d_name, ".tmp.")) {
 			char path[PATH_MAX];
-			if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path)
+			if (path_join(path, sizeof path, dir, e->d_name) == 0)
 				unlink(path);
 		}
 	}
@@ -280,7 +286,7 @@ void pubdir_remove_stale_temps(const char *out)
 	static const char *const subdirs[] = {"", "/roots", "/foreign", "/pointer", "/certs"};
 	for (size_t i = 0; i < sizeof subdirs / sizeof subdirs[0]; i++) {
 		char path[PATH_MAX];
-		snprintf(path, sizeof path, "%s%s", out, subdirs[i]);
-		remove_temps_in(path);
+		if (path_format(path, sizeof path, "%s%s", out, subdirs[i]) == 0)
+			remove_temps_in(path);
 	}
 }

@@ -16,6 +16,7 @@
 #include "vntl.h"
 
 #include "common/base64.h"
+#include "common/file.h"
 #include "common/sizes.h"
 #include "common/rfc3339.h"
 
@@ -465,9 +466,9 @@ static void remove_unrecorded(const char *out, const struct built_list *built, u
 		if (!(lists & PUBLISH_MASK(l)) || recorded[l] || !built[l].xml)
 			continue;
 		char path[VNTL_PATH_MAX];
-		snprintf(path, sizeof path, "%s/%s/%lld.xml", out, built[l].pub.list,
-			 (long long)built[l].pub.sequence);
-		unlink(path);
+		if (path_format(path, sizeof path, "%s/%s/%lld.xml", out, built[l].pub.list,
+				(long long)built[l].pub.sequence) == 0)
+			unlink(path);
 	}
 }
 

@@ -907,10 +907,11 @@ static void run_free(struct run *r)
 /* One sync at a time per DIR: a second one waits for the first. */
 static int lock_dir(const char *dir)
 {
-	mkdir(dir, 0755);
+	mkdir(dir, 0755); /* (else open fails and says why) */
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/.lock", dir);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	int fd = path_join(path, sizeof path, dir, ".lock") == 0
+			 ? open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)
+			 : -1;
 	if (fd >= 0 && flock(fd, LOCK_EX) != 0) {
 		close(fd);
 		fd = -1;
@@ -918,8 +919,18 @@ static int lock_dir(const char *dir)
 	return fd;
 }
 
+/* The store's own names (a generation, its .rollback/ and certs/ entries)
+ * take at most this much beyond DIR, so that a DIR within the bound makes
+ * every path of the store fit; a longer one is refused before anything. */
+#define STORE_NAMES_ROOM 512
+
 static int sync_and_report(const struct sync_opts *o)
 {
+	if (strlen(o->out) >= PATH_MAX - STORE_NAMES_ROOM) {
+		fprintf(stderr, "vntl-validate: sync: the store directory's path is too long (at most %d bytes)\n",
+			PATH_MAX - STORE_NAMES_ROOM - 1);
+		return SYNC_USAGE;
+	}
 	int lock = lock_dir(o->out);
 	if (lock < 0) {
 		fprintf(stderr, "vntl-validate: sync: %s: cannot lock it (%s)\n", o->out, strerror(errno));

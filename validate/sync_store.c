@@ -1,6 +1,8 @@
 /* The generation directories of the trust store (see sync_store.h). */
 #include "validate/sync_store.h"
 
+#include "common/file.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +20,8 @@
 int store_current(const char *dir, char *out, size_t outlen)
 {
 	char link[PATH_MAX], target[256];
-	snprintf(link, sizeof link, "%s/current", dir);
+	if (path_join(link, sizeof link, dir, "current") < 0)
+		return -1;
 	ssize_t n = readlink(link, target, sizeof target - 1);
 	if (n <= 0)
 		return -1;
@@ -26,8 +29,7 @@ int store_current(const char *dir, char *out, size_t outlen)
 	/* only ever a name of ours, beside the link */
 	if (strncmp(target, GEN_PREFIX, strlen(GEN_PREFIX)) != 0 || strchr(target, '/'))
 		return -1;
-	snprintf(out, outlen, "%s/%s", dir, target);
-	return 0;
+	return path_join(out, outlen, dir, target);
 }
 
 int store_new_generation(const char *dir, char *out, size_t outlen, char *why, size_t whylen)
@@ -38,9 +40,9 @@ int store_new_generation(const char *dir, char *out, size_t outlen, char *why, s
 	}
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	snprintf(out, outlen, "%s/" GEN_PREFIX "%lld%09ld-%d", dir, (long long)ts.tv_sec, ts.tv_nsec,
-		 (int)getpid());
-	if (mkdir(out, 0755) != 0) {
+	if (path_format(out, outlen, "%s/" GEN_PREFIX "%lld%09ld-%d", dir, (long long)ts.tv_sec, ts.tv_nsec,
+			(int)getpid()) < 0 ||
+	    mkdir(out, 0755) != 0) {
 		snprintf(why, whylen, "%s: cannot create it (%s)", out, strerror(errno));
 		return -1;
 	}
@@ -73,10 +75,11 @@ int store_write(const char *gen, const char *rel, const void *data, size_t len, 
 		size_t whylen)
 {
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/%s", gen, rel);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	int fd = path_join(path, sizeof path, gen, rel) == 0
+			 ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)
+			 : -1;
 	if (fd < 0 || write_and_close(fd, data, len) != 0) {
-		snprintf(why, whylen, "%s: cannot write it (%s)", path, strerror(errno));
+		snprintf(why, whylen, "%s/%s: cannot write it (%s)", gen, rel, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -176,7 +179,8 @@ static void remove_old(const char *dir, const char *keep1, const char *keep2)
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
 		char path[PATH_MAX];
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (path_join(path, sizeof path, dir, e->d_name) < 0)
+			continue; /* never remove what a cut path would name */
 		if (strncmp(e->d_name, "current.tmp-", 12) == 0)
 			unlink(path);
 		else if (strncmp(e->d_name, GEN_PREFIX, strlen(GEN_PREFIX)) == 0 &&
@@ -190,10 +194,13 @@ int store_commit(const char *dir, const char *gen, char *why, size_t whylen)
 {
 	char previous[PATH_MAX] = "", link_tmp[PATH_MAX], link[PATH_MAX];
 	store_current(dir, previous, sizeof previous);
-	snprintf(link_tmp, sizeof link_tmp, "%s/current.tmp-%d", dir, (int)getpid());
-	snprintf(link, sizeof link, "%s/current", dir);
-	unlink(link_tmp);
 	const char *name = strrchr(gen, '/') + 1;
+	if (path_format(link_tmp, sizeof link_tmp, "%s/current.tmp-%d", dir, (int)getpid()) < 0 ||
+	    path_join(link, sizeof link, dir, "current") < 0) {
+		snprintf(why, whylen, "%s: the path is too long", dir);
+		return -1;
+	}
+	unlink(link_tmp);
 	if (symlink(name, link_tmp) != 0 || rename(link_tmp, link) != 0) {
 		snprintf(why, whylen, "%s: cannot make %s current (%s)", dir, name, strerror(errno));
 		unlink(link_tmp);

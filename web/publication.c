@@ -2,6 +2,7 @@
  * publication.h). */
 #include "web/publication.h"
 
+#include "common/file.h"
 #include "common/rfc3339.h"
 #include "common/sizes.h"
 #include "web/log.h"
@@ -23,8 +24,7 @@ void web_publication_stamp(const char *dir, struct web_stamp *out)
 	char path[VNTL_PATH_MAX];
 	struct stat st;
 	memset(out, 0, sizeof *out);
-	snprintf(path, sizeof path, "%s/index.json", dir);
-	if (stat(path, &st) != 0)
+	if (path_join(path, sizeof path, dir, "index.json") < 0 || stat(path, &st) != 0)
 		return;
 	out->exists = 1;
 	out->dev = st.st_dev;

@@ -75,8 +75,8 @@ $V publish --if-due > due.txt 2>/dev/null || fail "--if-due"
 grep -q "nothing due" due.txt || fail "--if-due published: $(cat due.txt)"
 [ "$(seq_of roots)" = 2 ] || fail "--if-due changed a sequence"
 
-# 5. a suspension effective in a few seconds: due for the foreign list only once effective
-when=$(( $(date +%s) + 3 ))
+# 5. a suspension effective in some seconds: due for the foreign list only once effective
+when=$(( $(date +%s) + 8 )) # room for propose, approve and a publish on a loaded machine
 change=$($V --as olga change propose --service "$foreign1" --status suspended --reason "audit finding" \
 	--decision "QĐ 100/QĐ-DEMO" --effective "@$when" | sed -n 's/^change \([0-9]*\) .*/\1/p')
 $V --as anh change approve "$change" >/dev/null

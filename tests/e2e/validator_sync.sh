@@ -181,6 +181,11 @@ sync_rc 1 index-signer-not-pinned --from "http://127.0.0.1:$(cat "$T/hport")/m" 
 # a failed fetch
 sync_rc 3 fetch-failed --from "http://127.0.0.1:1" --signer "$signer" --out "$T/store"
 [ "$(dir_sum "$T/store")" = "$before" ] || fail "a failed fetch changed DIR"
+# a DIR whose path leaves no room for the store's names: refused before anything is made
+long=$T/$(printf '%03700d' 0)
+sync_rc 3 "" --from "$URL" --signer "$signer" --out "$long"
+grep -q "the store directory's path is too long" "$T/err.txt" || fail "a too long DIR: $(cat "$T/err.txt")"
+[ ! -e "$long" ] || fail "a too long DIR was created"
 
 # 6. stale: the store's list past its NextUpdate, and nothing newer offered
 cp -a "$T/store" "$T/stale"

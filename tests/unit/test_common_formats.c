@@ -105,6 +105,12 @@ static void path_join_refuses_what_does_not_fit(void **state)
 	assert_int_equal(path_join(out, sizeof out, "ab", "cdefg"), -1);
 	assert_int_equal(errno, ENAMETOOLONG);
 	assert_string_equal(out, ""); /* never a truncated name of another file */
+	assert_int_equal(path_format(out, sizeof out, "%s/%d.x", "a", 12), 0); /* 6 bytes */
+	assert_string_equal(out, "a/12.x");
+	errno = 0;
+	assert_int_equal(path_format(out, sizeof out, "%s/%d.xml", "a", 12), -1); /* 8 bytes */
+	assert_int_equal(errno, ENAMETOOLONG);
+	assert_string_equal(out, "");
 }
 
 static void publication_path_too_long_is_refused_by_name(void **state)
