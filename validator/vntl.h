@@ -53,7 +53,9 @@ VNTL_API vntl_status vntl_ctx_new(vntl_ctx **out, vntl_error *err);
 VNTL_API void vntl_ctx_free(vntl_ctx *ctx);
 
 /* The TS 119 612 schema: an .xsd file, or a directory holding "tsl.xsd".
- * Default: VNTL_SCHEMA_DIR (the installed $(PREFIX)/share/vntl/schema). */
+ * Default: VNTL_SCHEMA_DIR (the installed $(PREFIX)/share/vntl/schema).
+ * A path longer than PATH_MAX - 128 bytes: VNTL_ERR_USAGE (rule
+ * path-too-long), as for the cache directory. */
 VNTL_API vntl_status vntl_ctx_set_schema(vntl_ctx *ctx, const char *xsd_file_or_dir, vntl_error *err);
 /* Validate against vntl's own profile of TS 119 612 (VN territory, the
  * elements vntl publishes), built into libvntl: for lists vntl publishes. */

@@ -77,10 +77,23 @@ static vntl_status set_string(char **slot, const char *value, vntl_error *err)
 	return VNTL_OK;
 }
 
+/* The cache's and the schema's file names go below these directories in
+ * PATH_MAX buffers: a directory that leaves no room for them is refused
+ * here, so that no path built from it is ever cut short. */
+static vntl_status check_dir_length(const char *what, const char *dir, vntl_error *err)
+{
+	if (strlen(dir) <= VV_DIR_MAX)
+		return VNTL_OK;
+	return vv_fail(err, VNTL_ERR_USAGE, "path-too-long", "%s: the path is too long (at most %d bytes)", what,
+	               VV_DIR_MAX);
+}
+
 vntl_status vntl_ctx_set_schema(vntl_ctx *ctx, const char *path, vntl_error *err)
 {
 	if (!ctx || !path)
 		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_ctx_set_schema: NULL argument");
+	if (check_dir_length("schema", path, err) != VNTL_OK)
+		return VNTL_ERR_USAGE;
 	if (ctx->schema) {
 		xmlSchemaFree(ctx->schema);
 		ctx->schema = NULL;
@@ -99,6 +112,8 @@ vntl_status vntl_ctx_set_cache_dir(vntl_ctx *ctx, const char *dir, vntl_error *e
 {
 	if (!ctx || !dir)
 		return vv_fail(err, VNTL_ERR_USAGE, "usage", "vntl_ctx_set_cache_dir: NULL argument");
+	if (check_dir_length("cache directory", dir, err) != VNTL_OK)
+		return VNTL_ERR_USAGE;
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return vv_fail(err, VNTL_ERR_INPUT, "cache-unusable", "cannot create cache directory %s: %s",
 		               dir, strerror(errno));

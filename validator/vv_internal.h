@@ -24,6 +24,10 @@
 /* Room for a path: PATH_MAX and a suffix added to one (".tmp.<pid>",
  * ".meta"); libvntl's copy of common/sizes.h's VNTL_PATH_MAX. */
 #define VV_PATH_MAX (PATH_MAX + 104)
+/* The longest cache directory or schema path accepted: the names libvntl
+ * puts below them ("/fetch-<32 hex>.body.tmp.<pid>", the schema's file
+ * name) take less than the rest of PATH_MAX. */
+#define VV_DIR_MAX (PATH_MAX - 128)
 
 /* errors */
 vntl_status vv_fail(vntl_error *err, vntl_status st, const char *rule, const char *fmt, ...)

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <openssl/evp.h>
@@ -55,6 +57,29 @@ static void missing_file_names_the_file(void **state)
 	assert_int_equal(vntl_ctx_add_signer_file(ctx, "/nonexistent/signer.pem", &err), VNTL_ERR_INPUT);
 	assert_string_equal(err.rule, "input-unreadable");
 	assert_non_null(strstr(err.reason, "/nonexistent/signer.pem"));
+	vntl_ctx_free(ctx);
+}
+
+/* A cache directory or schema path that would leave no room for the file
+ * names below it is refused, and no directory is made for it. */
+static void too_long_directories_are_refused(void **state)
+{
+	(void)state;
+	vntl_ctx *ctx;
+	vntl_error err;
+	assert_int_equal(vntl_ctx_new(&ctx, &err), VNTL_OK);
+	const char *tmp = getenv("VNTL_TMP") ? getenv("VNTL_TMP") : "/tmp";
+	char dir[PATH_MAX + 16];
+	int n = snprintf(dir, sizeof dir, "%s/", tmp);
+	memset(dir + n, 'd', sizeof dir - (size_t)n - 1);
+	dir[PATH_MAX - 127] = '\0'; /* one byte over the bound */
+	assert_int_equal(vntl_ctx_set_cache_dir(ctx, dir, &err), VNTL_ERR_USAGE);
+	assert_string_equal(err.rule, "path-too-long");
+	assert_int_equal(access(dir, F_OK), -1);
+	assert_int_equal(vntl_ctx_set_schema(ctx, dir, &err), VNTL_ERR_USAGE);
+	assert_string_equal(err.rule, "path-too-long");
+	dir[PATH_MAX - 128] = '\0'; /* at the bound: accepted (the name is too long for mkdir, not for us) */
+	assert_int_equal(vntl_ctx_set_schema(ctx, dir, &err), VNTL_OK);
 	vntl_ctx_free(ctx);
 }
 
@@ -361,6 +386,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(null_arguments_are_usage_errors),
 		cmocka_unit_test(missing_file_names_the_file),
+		cmocka_unit_test(too_long_directories_are_refused),
 		cmocka_unit_test(real_list_loads_with_its_facts),
 		cmocka_unit_test(list_in_memory_loads_like_its_file),
 		cmocka_unit_test(chains_check_in_parallel_on_one_context),
