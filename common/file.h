@@ -21,8 +21,8 @@ __attribute__((warn_unused_result))
 int path_join(char *out, size_t outlen, const char *dir, const char *name);
 
 /* A path made with a printf format ("%s/%lld.xml"): the same contract as
- * path_join. Every path of the programs and libraries outside libvntl is
- * built by one of these two (tests/e2e/paths_checked.sh). */
+ * path_join. For every path below a configured or given directory that
+ * is written, removed or locked (README "Paths are never cut short"). */
 __attribute__((warn_unused_result, format(printf, 3, 4)))
 int path_format(char *out, size_t outlen, const char *fmt, ...);
 
